@@ -1,5 +1,7 @@
 package parallel
 
+import "sync/atomic"
+
 // This file is the contract between the runtime and a host program that embeds it,
 // such as warren's interpreter session. A compiled Go program that only uses the
 // runtime never needs it.
@@ -33,24 +35,78 @@ type Host interface {
 // SetHost installs h as the host of every runtime created afterwards and of
 // the current default runtime. A nil h removes the host.
 func SetHost(h Host) {
-	// TODO(parallel): implement.
-	_ = h
+	var b *hostBox
+	if h != nil {
+		b = &hostBox{h: h}
+	}
+	globalHost.Store(b)
+	if rt := defaultRT.Load(); rt != nil {
+		rt.host.Store(b)
+	}
+}
+
+// globalHost is the host given to runtimes when they are created.
+var globalHost atomic.Pointer[hostBox]
+
+// SetHost installs h as the host of rt only. A nil h removes it.
+func (rt *Runtime) SetHost(h Host) {
+	var b *hostBox
+	if h != nil {
+		b = &hostBox{h: h}
+	}
+	rt.host.Store(b)
+}
+
+// A PanicLocator is a Host that maps the stack of a panicking task to frames
+// the user recognises (for interpreted code: positions in the notebook cell).
+// When the Host implements it, the runtime calls PanicFrames on the panicking
+// goroutine, inside its recover, with the panic value and debug.Stack(), and
+// uses the result as the TaskError's Stack. Otherwise the Stack is the Go
+// stack without runtime, reflect, yaegi and runtime-internal frames.
+type PanicLocator interface {
+	PanicFrames(v any, goStack []byte) []string
 }
 
 // CurrentGroup reports the group of the task running on the calling goroutine,
 // and false when the caller is not running a task.
 func CurrentGroup() (string, bool) {
-	// TODO(parallel): implement.
+	if t := currentTask(); t != nil {
+		return t.group, true
+	}
 	return "", false
+}
+
+// CurrentTask reports the TaskInfo of the task running on the calling
+// goroutine, and false when the caller is not running a task.
+func CurrentTask() (TaskInfo, bool) {
+	if t := currentTask(); t != nil {
+		return t.info(), true
+	}
+	return TaskInfo{}, false
 }
 
 // CancelGroup cancels every unfinished task of the given group in the default
 // runtime: queued tasks never run, running tasks have their context cancelled
 // and end as cancelled. It returns the number of tasks cancelled.
 func CancelGroup(group string) int {
-	// TODO(parallel): implement.
-	_ = group
+	if rt := defaultRT.Load(); rt != nil {
+		return rt.CancelGroup(group)
+	}
 	return 0
+}
+
+// CancelGroup is like the package-level CancelGroup, for rt.
+func (rt *Runtime) CancelGroup(group string) int {
+	rt.mu.Lock()
+	ts := rt.liveTasks(func(t *task) bool { return t.group == group })
+	rt.mu.Unlock()
+	n := 0
+	for _, t := range ts {
+		if t.cancel(ErrCancelled, false) {
+			n++
+		}
+	}
+	return n
 }
 
 // AbortStarted marks every task of the default runtime that has started and
@@ -59,7 +115,22 @@ func CancelGroup(group string) int {
 // (yaegi aborts all interpreted code when one evaluation is cancelled, and the
 // aborted functions return zero values that must not pass for results).
 func AbortStarted(cause error) int {
-	// TODO(parallel): implement.
-	_ = cause
+	if rt := defaultRT.Load(); rt != nil {
+		return rt.AbortStarted(cause)
+	}
 	return 0
+}
+
+// AbortStarted is like the package-level AbortStarted, for rt.
+func (rt *Runtime) AbortStarted(cause error) int {
+	rt.mu.Lock()
+	ts := rt.liveTasks(func(t *task) bool { return t.started })
+	rt.mu.Unlock()
+	n := 0
+	for _, t := range ts {
+		if t.cancel(cause, false) {
+			n++
+		}
+	}
+	return n
 }

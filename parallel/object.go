@@ -1,0 +1,324 @@
+package parallel
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// An ObjectRef is a future: a reference to the result of a task, or to a
+// value stored with Put. The zero ObjectRef refers to nothing. ObjectRefs are
+// comparable; copies refer to the same object.
+type ObjectRef struct{ o *object }
+
+// ID returns the ref's id, unique within the process's runtimes; 0 for the
+// zero ObjectRef.
+func (r ObjectRef) ID() uint64 {
+	if r.o == nil {
+		return 0
+	}
+	return r.o.id
+}
+
+// String returns "ObjectRef(id)".
+func (r ObjectRef) String() string { return fmt.Sprintf("ObjectRef(%d)", r.ID()) }
+
+// Ready reports whether the ref's value or error is available (Get would
+// not block).
+func (r ObjectRef) Ready() bool {
+	if r.o == nil {
+		return false
+	}
+	select {
+	case <-r.o.done:
+		return true
+	default:
+		return false
+	}
+}
+
+type waiter interface{ notify(o *object) }
+
+type object struct {
+	id       uint64
+	done     chan struct{} // closed once val/err are set
+	producer *task         // nil for Put
+	val      any
+	err      error
+
+	mu       sync.Mutex
+	resolved bool
+	waiters  []waiter
+}
+
+// addWaiter arranges for w.notify(o) once o resolves (at once if it has).
+func (o *object) addWaiter(w waiter) {
+	o.mu.Lock()
+	if !o.resolved {
+		o.waiters = append(o.waiters, w)
+		o.mu.Unlock()
+		return
+	}
+	o.mu.Unlock()
+	w.notify(o)
+}
+
+func (o *object) resolve(v any, err error) {
+	o.mu.Lock()
+	if o.resolved {
+		o.mu.Unlock()
+		return
+	}
+	o.val, o.err, o.resolved = v, err, true
+	ws := o.waiters
+	o.waiters = nil
+	close(o.done)
+	o.mu.Unlock()
+	for _, w := range ws {
+		w.notify(o)
+	}
+}
+
+// Put stores value in the default runtime and returns a ref to it, already
+// resolved. Passing the ref to many tasks shares the value without copying.
+func Put(value any) ObjectRef {
+	Default()
+	return putValue(value)
+}
+
+// Put is like the package-level Put.
+func (rt *Runtime) Put(value any) ObjectRef { return putValue(value) }
+
+var putIDs = struct {
+	sync.Mutex
+	next uint64
+}{next: 1 << 62}
+
+func putValue(value any) ObjectRef {
+	putIDs.Lock()
+	putIDs.next++
+	id := putIDs.next
+	putIDs.Unlock()
+	o := &object{id: id, done: make(chan struct{}), val: value, resolved: true}
+	close(o.done)
+	return ObjectRef{o}
+}
+
+// callerTask returns the task running on the calling goroutine, preferring
+// the one carried by ctx.
+func callerTask(ctx context.Context) *task {
+	if t := taskFromContext(ctx); t != nil {
+		return t
+	}
+	return currentTask()
+}
+
+// wait blocks until ready is closed or ctx is done. Called inside a task, it
+// gives back the task's resources meanwhile (see task.blockIn).
+func wait(ctx context.Context, ready <-chan struct{}, kind eventKind) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	select {
+	case <-ready:
+		return nil
+	default:
+	}
+	if t := callerTask(ctx); t != nil {
+		defer t.blockIn(kind)()
+	}
+	select {
+	case <-ready:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func checkRef(r ObjectRef) error {
+	if r.o == nil {
+		return invalidf("Get of a zero ObjectRef")
+	}
+	return nil
+}
+
+// Get waits for the ref's task and returns its value. Inside a task, the
+// task gives back its resources while it waits. If the task failed or was
+// cancelled, Get panics with its *TaskError.
+func Get(ref ObjectRef) any {
+	v, err := GetContext(context.Background(), ref)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// GetContext is Get returning the task's *TaskError instead of panicking, and
+// giving up when ctx is done with an error wrapping ctx.Err(). A nil ctx
+// is treated as context.Background().
+func GetContext(ctx context.Context, ref ObjectRef) (any, error) {
+	if err := checkRef(ref); err != nil {
+		return nil, err
+	}
+	if err := wait(ctx, ref.o.done, evGet); err != nil {
+		return nil, fmt.Errorf("ray: Get %v: %w", ref, err)
+	}
+	return ref.o.val, ref.o.err
+}
+
+// GetAll waits for all refs and returns their values in the order given
+// (duplicates kept). It fails fast: as soon as any ref's task fails, it
+// panics with that *TaskError without waiting for the others.
+func GetAll(refs ...ObjectRef) []any {
+	vs, err := GetAllContext(context.Background(), refs...)
+	if err != nil {
+		panic(err)
+	}
+	return vs
+}
+
+// GetAllContext is GetAll returning the first failure's *TaskError instead
+// of panicking, and giving up when ctx is done with an error wrapping
+// ctx.Err(). A nil ctx is treated as context.Background().
+func GetAllContext(ctx context.Context, refs ...ObjectRef) ([]any, error) {
+	out := make([]any, len(refs))
+	pending := 0
+	for _, r := range refs {
+		if err := checkRef(r); err != nil {
+			return nil, err
+		}
+		if !r.Ready() {
+			pending++
+		} else if r.o.err != nil {
+			return nil, r.o.err
+		}
+	}
+	if pending > 0 {
+		g := &group{need: pending, failFast: true, ch: make(chan struct{})}
+		for _, r := range refs {
+			if !r.Ready() {
+				r.o.addWaiter(g)
+			}
+		}
+		if err := wait(ctx, g.ch, evGet); err != nil {
+			return nil, fmt.Errorf("ray: GetAll of %d refs: %w", len(refs), err)
+		}
+		if f := g.failed(); f != nil {
+			return nil, f.err
+		}
+	}
+	for i, r := range refs {
+		out[i] = r.o.val
+	}
+	return out, nil
+}
+
+// group counts resolutions of objects for GetAll and Wait.
+type group struct {
+	mu       sync.Mutex
+	need     int
+	failFast bool
+	fail     *object
+	closed   bool
+	ch       chan struct{}
+}
+
+func (g *group) notify(o *object) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.need--
+	if g.failFast && o.err != nil && g.fail == nil {
+		g.fail = o
+	}
+	if !g.closed && (g.need <= 0 || g.fail != nil) {
+		g.closed = true
+		close(g.ch)
+	}
+}
+
+func (g *group) failed() *object {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.fail
+}
+
+// Wait waits until numReturns of refs are ready (finished, successfully or
+// not) or the timeout passes (timeout < 0: no timeout; 0: just look), and
+// returns the ready refs, in input order and at most numReturns of them, and
+// the others in input order. An empty refs returns two empty slices. Wait
+// panics with an error wrapping ErrInvalidCall if refs holds duplicates or a
+// zero ObjectRef, or numReturns is outside 1..len(refs).
+func Wait(refs []ObjectRef, numReturns int, timeout time.Duration) (ready, notReady []ObjectRef) {
+	ready, notReady, err := WaitContext(context.Background(), refs, numReturns, timeout)
+	if err != nil {
+		panic(err)
+	}
+	return ready, notReady
+}
+
+// WaitContext is Wait returning an error instead of panicking; it also
+// returns (with the refs ready so far and no error) when ctx is done.
+func WaitContext(ctx context.Context, refs []ObjectRef, numReturns int, timeout time.Duration) (ready, notReady []ObjectRef, err error) {
+	if len(refs) == 0 {
+		return []ObjectRef{}, []ObjectRef{}, nil
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if numReturns < 1 || numReturns > len(refs) {
+		return nil, nil, invalidf("Wait: numReturns must be in 1..%d, got %d", len(refs), numReturns)
+	}
+	seen := make(map[*object]struct{}, len(refs))
+	count := 0
+	for i, r := range refs {
+		if r.o == nil {
+			return nil, nil, invalidf("Wait: refs[%d] is a zero ObjectRef", i)
+		}
+		if _, dup := seen[r.o]; dup {
+			return nil, nil, invalidf("Wait: refs[%d] (%v) is a duplicate", i, r)
+		}
+		seen[r.o] = struct{}{}
+		if r.Ready() {
+			count++
+		}
+	}
+	if count < numReturns && timeout != 0 {
+		g := &group{need: numReturns - count, ch: make(chan struct{})}
+		for _, r := range refs {
+			if !r.Ready() {
+				r.o.addWaiter(g)
+			}
+		}
+		wctx := ctx
+		if timeout > 0 {
+			var cancel context.CancelFunc
+			wctx, cancel = context.WithTimeout(wctx, timeout)
+			defer cancel()
+		}
+		_ = wait(wctx, g.ch, evWait)
+	}
+	ready = make([]ObjectRef, 0, numReturns)
+	notReady = make([]ObjectRef, 0, len(refs))
+	for _, r := range refs {
+		if len(ready) < numReturns && r.Ready() {
+			ready = append(ready, r)
+		} else {
+			notReady = append(notReady, r)
+		}
+	}
+	return ready, notReady, nil
+}
+
+// Cancel cancels the task that produces ref, and recursively the tasks it
+// submitted: a queued task never runs, a running task has its context
+// cancelled and ends as cancelled whatever it returns, and Get on its refs
+// fails with a *TaskError matching ErrCancelled and context.Canceled; tasks
+// depending on it fail too. Cancelling a finished task or a Put ref does
+// nothing. Cancel reports whether it cancelled the task.
+func Cancel(ref ObjectRef) bool {
+	if ref.o == nil || ref.o.producer == nil {
+		return false
+	}
+	return ref.o.producer.cancel(ErrCancelled, true)
+}

@@ -1,0 +1,279 @@
+package parallel
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+type eventKind uint8
+
+const (
+	evTask eventKind = iota // one execution of a task
+	evGet                   // a task blocked in Get or GetAll
+	evWait                  // a task blocked in Wait
+)
+
+func (k eventKind) String() string {
+	switch k {
+	case evGet:
+		return "get"
+	case evWait:
+		return "wait"
+	}
+	return "task"
+}
+
+type event struct {
+	kind       eventKind
+	failed     bool
+	lane       int
+	attempt    int
+	start, end time.Duration // since the runtime started
+	task       uint64
+	name, fn   string
+	group      string
+}
+
+// tracer keeps the most recent events in a ring buffer.
+type tracer struct {
+	mu   sync.Mutex
+	max  int
+	buf  []event
+	next int // oldest event once the buffer is full
+}
+
+func newTracer(capacity int) *tracer {
+	if capacity <= 0 {
+		return nil
+	}
+	return &tracer{max: capacity, buf: make([]event, 0, min(capacity, 1024))}
+}
+
+func (tr *tracer) add(e event) {
+	tr.mu.Lock()
+	if len(tr.buf) < tr.max {
+		tr.buf = append(tr.buf, e)
+	} else {
+		tr.buf[tr.next] = e
+		tr.next = (tr.next + 1) % len(tr.buf)
+	}
+	tr.mu.Unlock()
+}
+
+// snapshot returns the events oldest first.
+func (tr *tracer) snapshot() []event {
+	if tr == nil {
+		return nil
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	out := make([]event, 0, len(tr.buf))
+	out = append(out, tr.buf[tr.next:]...)
+	out = append(out, tr.buf[:tr.next]...)
+	return out
+}
+
+// A TimelineView is the result of Timeline: it renders inline in a notebook
+// as a Gantt chart of the traced tasks (one row per timeline row, one bar per
+// task execution, blocked time hatched).
+type TimelineView struct {
+	Filename string // the file written, "" if none
+	Tasks    int    // number of task executions in the timeline
+	Rows     int    // number of rows (the most tasks started and unfinished at once)
+	events   []event
+}
+
+// MIMEBundle returns the chart as "image/svg+xml" and a summary as "text/plain".
+func (v *TimelineView) MIMEBundle() map[string]any {
+	return map[string]any{"image/svg+xml": v.SVG(), "text/plain": v.String()}
+}
+
+// String summarises the timeline.
+func (v *TimelineView) String() string {
+	s := fmt.Sprintf("Timeline: %d task executions on %d rows", v.Tasks, v.Rows)
+	if v.Filename != "" {
+		s += "; Chrome trace written to " + v.Filename + " (open in chrome://tracing or ui.perfetto.dev)"
+	}
+	return s
+}
+
+// Timeline writes the default runtime's trace to filename as Chrome trace
+// JSON (open it in chrome://tracing or Perfetto) and returns a view of it
+// that renders as a Gantt chart in a notebook. With filename "" no file is
+// written. Timeline panics with the error if the file cannot be written.
+func Timeline(filename string) *TimelineView {
+	v, err := Default().Timeline(filename)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// Timeline is like the package-level Timeline, returning an error.
+func (rt *Runtime) Timeline(filename string) (*TimelineView, error) {
+	evs := rt.trace.snapshot()
+	v := &TimelineView{Filename: filename, events: evs}
+	for _, e := range evs {
+		if e.kind == evTask {
+			v.Tasks++
+		}
+		v.Rows = max(v.Rows, e.lane+1)
+	}
+	if filename == "" {
+		return v, nil
+	}
+	f, err := os.Create(filename)
+	if err != nil {
+		return nil, fmt.Errorf("ray: timeline: %w", err)
+	}
+	if err := writeTrace(f, evs); err != nil {
+		_ = f.Close()
+		return nil, fmt.Errorf("ray: timeline %s: %w", filename, err)
+	}
+	if err := f.Close(); err != nil {
+		return nil, fmt.Errorf("ray: timeline %s: %w", filename, err)
+	}
+	return v, nil
+}
+
+// WriteTimeline writes rt's trace as Chrome trace JSON to w.
+func (rt *Runtime) WriteTimeline(w io.Writer) error {
+	return writeTrace(w, rt.trace.snapshot())
+}
+
+type traceEvent struct {
+	Name string         `json:"name"`
+	Cat  string         `json:"cat,omitempty"`
+	Ph   string         `json:"ph"`
+	Pid  int            `json:"pid"`
+	Tid  int            `json:"tid"`
+	Ts   float64        `json:"ts"`
+	Dur  *float64       `json:"dur,omitempty"`
+	Cn   string         `json:"cname,omitempty"`
+	Args map[string]any `json:"args,omitempty"`
+}
+
+const tracePid = 1
+
+func writeTrace(w io.Writer, evs []event) error {
+	out := []traceEvent{{Name: "process_name", Ph: "M", Pid: tracePid, Args: map[string]any{"name": "ray runtime"}}}
+	rows := 0
+	for _, e := range evs {
+		rows = max(rows, e.lane+1)
+	}
+	for i := range rows {
+		out = append(out,
+			traceEvent{Name: "thread_name", Ph: "M", Pid: tracePid, Tid: i, Args: map[string]any{"name": fmt.Sprintf("worker %d", i)}},
+			traceEvent{Name: "thread_sort_index", Ph: "M", Pid: tracePid, Tid: i, Args: map[string]any{"sort_index": i}})
+	}
+	for _, e := range evs {
+		dur := us(e.end - e.start)
+		te := traceEvent{Name: e.name, Cat: e.kind.String(), Ph: "X", Pid: tracePid, Tid: e.lane, Ts: us(e.start), Dur: &dur,
+			Args: map[string]any{"task_id": e.task, "function": e.fn, "attempt": e.attempt, "cell": e.group}}
+		switch {
+		case e.kind != evTask:
+			te.Name = e.kind.String() + " (" + e.name + ")"
+			te.Cn = "grey"
+		case e.failed:
+			te.Cn = "terrible"
+			te.Args["failed"] = true
+		default:
+			te.Cn = "good"
+		}
+		out = append(out, te)
+	}
+	enc := json.NewEncoder(w)
+	return enc.Encode(map[string]any{"traceEvents": out, "displayTimeUnit": "ms"})
+}
+
+func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
+
+// SVG renders the timeline as a standalone SVG Gantt chart.
+func (v *TimelineView) SVG() string {
+	const (
+		width  = 900.0
+		left   = 80.0
+		top    = 24.0
+		rowH   = 22.0
+		maxBar = 5000 // most recent bars drawn
+	)
+	evs := v.events
+	if len(evs) > maxBar {
+		evs = evs[len(evs)-maxBar:]
+	}
+	rows := 0
+	var t0, t1 time.Duration
+	for i, e := range evs {
+		rows = max(rows, e.lane+1)
+		if i == 0 || e.start < t0 {
+			t0 = e.start
+		}
+		t1 = max(t1, e.end)
+	}
+	span := max(t1-t0, time.Microsecond)
+	plotW := width - left - 10
+	x := func(d time.Duration) float64 { return left + plotW*float64(d-t0)/float64(span) }
+	height := top + rowH*float64(max(rows, 1)) + 30
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="11">`, width, height)
+	fmt.Fprintf(&b, `<text x="4" y="14" font-weight="bold">ray timeline: %d task executions, %d rows</text>`, v.Tasks, rows)
+	for i := range max(rows, 1) {
+		y := top + rowH*float64(i)
+		fmt.Fprintf(&b, `<text x="4" y="%.1f">worker %d</text><line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#eee"/>`,
+			y+15, i, left, width-10, y+rowH, y+rowH)
+	}
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].kind < evs[j].kind })
+	for _, e := range evs {
+		y := top + rowH*float64(e.lane)
+		x0, x1 := x(e.start), x(e.end)
+		w := max(x1-x0, 0.5)
+		fill := palette[e.task%uint64(len(palette))]
+		if e.failed {
+			fill = "#d62728"
+		}
+		title := fmt.Sprintf("%s #%d (%s) attempt %d, cell %q: %s", e.name, e.task, e.fn, e.attempt, e.group, e.end-e.start)
+		if e.kind != evTask {
+			fill = "#999"
+			title = fmt.Sprintf("%s blocked in %s: %s", e.name, e.kind, e.end-e.start)
+			fmt.Fprintf(&b, `<rect x="%.2f" y="%.1f" width="%.2f" height="%.1f" fill="%s" fill-opacity="0.6"><title>%s</title></rect>`,
+				x0, y+rowH*0.55, w, rowH*0.3, fill, html.EscapeString(title))
+			continue
+		}
+		fmt.Fprintf(&b, `<rect x="%.2f" y="%.1f" width="%.2f" height="%.1f" fill="%s" stroke="#333" stroke-width="0.3"><title>%s</title></rect>`,
+			x0, y+2, w, rowH-4, fill, html.EscapeString(title))
+		if w > 40 {
+			label := e.name
+			if n := int(w / 6.5); len(label) > n {
+				label = label[:max(n-1, 1)] + "…"
+			}
+			fmt.Fprintf(&b, `<text x="%.2f" y="%.1f" fill="#fff" pointer-events="none">%s</text>`, x0+3, y+15, html.EscapeString(label))
+		}
+	}
+	axisY := top + rowH*float64(max(rows, 1)) + 4
+	fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#333"/>`, left, width-10, axisY, axisY)
+	for i := 0; i <= 5; i++ {
+		d := t0 + span*time.Duration(i)/5
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x(d), axisY+14, html.EscapeString(fmtDur(d-t0)))
+	}
+	b.WriteString(`</svg>`)
+	return b.String()
+}
+
+var palette = []string{"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"}
+
+func fmtDur(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return fmt.Sprintf("%.2fs", d.Seconds())
+	case d >= time.Millisecond:
+		return fmt.Sprintf("%.1fms", float64(d)/float64(time.Millisecond))
+	}
+	return fmt.Sprintf("%.0fµs", float64(d)/float64(time.Microsecond))
+}
