@@ -1,0 +1,58 @@
+//go:build warren_interp
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/warren-go/warren/interp"
+	"github.com/warren-go/warren/kernel"
+)
+
+// interpHandler adapts an interp.Session to kernel.Handler.
+type interpHandler struct {
+	s *interp.Session
+}
+
+// newHandler starts the interpreter session the kernel serves.
+func newHandler() (kernel.Handler, func(), error) {
+	s, err := interp.New(interp.Options{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("start interpreter: %w", err)
+	}
+	return &interpHandler{s: s}, func() { _ = s.Close() }, nil
+}
+
+// Execute implements kernel.Handler.
+func (h *interpHandler) Execute(ctx context.Context, req kernel.ExecuteRequest, out kernel.Output) (*kernel.Result, error) {
+	data, err := h.s.Execute(ctx, req.CellID, req.Code, out)
+	if err != nil {
+		var ie *interp.Error
+		if errors.As(err, &ie) {
+			return nil, &kernel.Error{Name: ie.Name, Value: ie.Value, Traceback: ie.Traceback}
+		}
+		return nil, err
+	}
+	if len(data) == 0 {
+		return nil, nil
+	}
+	return &kernel.Result{Data: data}, nil
+}
+
+// Complete implements kernel.Handler.
+func (h *interpHandler) Complete(code string, cursor int) kernel.Completion {
+	m, start, end := h.s.Complete(code, cursor)
+	return kernel.Completion{Matches: m, Start: start, End: end}
+}
+
+// Inspect implements kernel.Handler.
+func (h *interpHandler) Inspect(code string, cursor, detailLevel int) (map[string]any, bool) {
+	return h.s.Inspect(code, cursor, detailLevel)
+}
+
+// IsComplete implements kernel.Handler.
+func (h *interpHandler) IsComplete(code string) (status, indent string) {
+	return interp.IsComplete(code)
+}

@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/warren-go/warren/kernel"
+)
+
+// kernelCmd implements `warren kernel --connection-file FILE`. A missing or
+// invalid connection file exits with status 2.
+func kernelCmd(args []string, stderr io.Writer) int {
+	fs := flag.NewFlagSet("warren kernel", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var connFile string
+	fs.StringVar(&connFile, "connection-file", "", "Jupyter connection `file`")
+	fs.StringVar(&connFile, "f", "", "shorthand for --connection-file")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if connFile == "" && fs.NArg() == 1 {
+		connFile = fs.Arg(0)
+	}
+	if connFile == "" {
+		fmt.Fprintln(stderr, "warren kernel: --connection-file is required")
+		return 2
+	}
+	info, err := kernel.ReadConnectionFile(connFile)
+	if err != nil {
+		fmt.Fprintf(stderr, "warren kernel: %v\n", err)
+		return 2
+	}
+	logger := log.New(stderr, "warren: ", log.LstdFlags)
+	h, closeHandler, err := newHandler()
+	if err != nil {
+		fmt.Fprintf(stderr, "warren kernel: %v\n", err)
+		return 1
+	}
+	defer closeHandler()
+	k, err := kernel.New(kernel.Config{
+		Conn:    info,
+		Handler: h,
+		Version: warrenVersion(),
+		Logger:  logger,
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "warren kernel: %v\n", err)
+		return 2
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
+	go func() {
+		for s := range sigs {
+			if s == os.Interrupt {
+				k.Interrupt() // interrupt the cell, as interrupt_request does
+				continue
+			}
+			logger.Printf("%v: shutting down", s)
+			cancel()
+		}
+	}()
+	if err := k.Run(ctx); err != nil {
+		fmt.Fprintf(stderr, "warren kernel: %v\n", err)
+		return 1
+	}
+	return 0
+}
