@@ -1,0 +1,409 @@
+package interp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"go/scanner"
+	"reflect"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+
+	yaegi "github.com/traefik/yaegi/interp"
+
+	"github.com/warren-go/warren/interp/display"
+	"github.com/warren-go/warren/parallel"
+)
+
+// Execute runs one cell. cellID is unique per run (the request's msg_id);
+// cancelling ctx interrupts the cell. It returns the MIME bundle of the
+// cell's trailing expression (nil when the cell ends with a statement or the
+// expression has no value) or an *Error. Everything the cell printed before
+// Execute returns has been delivered to out by then.
+func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) (result map[string]any, err error) {
+	s.evalMu.Lock()
+	defer s.evalMu.Unlock()
+	if s.closed {
+		return nil, &Error{Name: "Error", Value: "session closed"}
+	}
+	c := &cell{id: cellID, n: int(s.n.Add(1)), out: out}
+	s.mu.Lock()
+	s.cur = c
+	if _, dup := s.cells[cellID]; !dup {
+		s.order = append(s.order, cellID)
+	}
+	s.cells[cellID] = c
+	for len(s.order) > maxCells {
+		delete(s.cells, s.order[0])
+		s.order = s.order[1:]
+	}
+	s.mu.Unlock()
+	defer func() {
+		if r := recover(); r != nil {
+			buf := make([]byte, 8<<10)
+			buf = buf[:runtime.Stack(buf, false)]
+			result, err = nil, &Error{Name: "InternalError", Value: fmt.Sprint(r),
+				Traceback: append([]string{fmt.Sprintf("InternalError: %v", r)}, strings.Split(string(buf), "\n")...)}
+		}
+		s.releaseExclusive()
+		s.stdout.flush()
+		s.stderr.flush()
+		s.mu.Lock()
+		s.last, s.cur = c, nil
+		s.mu.Unlock()
+	}()
+
+	chunks, err := splitCell(code, c.file())
+	if err != nil {
+		return nil, s.compileError(err, c, code)
+	}
+	for _, ch := range chunks {
+		v, err := s.runChunk(ctx, c, code, ch)
+		if err != nil {
+			return nil, err
+		}
+		if ch.trailing && !ch.hideValue {
+			return bundle(v), nil
+		}
+	}
+	return nil, nil
+}
+
+// bundle renders a cell's value: its MIMEBundle when it has one, otherwise
+// text/plain in %v form (strings quoted as by %q).
+func bundle(v reflect.Value) map[string]any {
+	if !v.IsValid() || v.Type() == anyPtrType {
+		return nil
+	}
+	if !v.CanInterface() {
+		return map[string]any{"text/plain": fmt.Sprint(v)}
+	}
+	x := v.Interface()
+	if _, ok := x.(display.Bundler); ok {
+		return display.BundleOf(x)
+	}
+	if str, ok := x.(string); ok {
+		return map[string]any{"text/plain": strconv.Quote(str)}
+	}
+	return map[string]any{"text/plain": fmt.Sprintf("%v", x)}
+}
+
+func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk) (reflect.Value, error) {
+	switch ch.kind {
+	case kindImport:
+		var fresh []importSpec
+		for _, imp := range ch.imports {
+			if !s.imported[imp.key()] {
+				fresh = append(fresh, imp)
+			}
+		}
+		if len(fresh) == 0 {
+			return reflect.Value{}, nil
+		}
+		var b strings.Builder
+		b.WriteString(ch.directive(c.file()) + "import (")
+		for _, imp := range fresh {
+			b.WriteString(imp.String() + ";")
+		}
+		b.WriteString(")")
+		if _, err := s.evalLocked(ctx, c, code, b.String(), false); err != nil {
+			return reflect.Value{}, err
+		}
+		s.mu.Lock()
+		for _, imp := range fresh {
+			s.imported[imp.key()] = true
+			s.pkgs[imp.localName()] = imp.path
+		}
+		s.mu.Unlock()
+		return reflect.Value{}, nil
+	case kindDecl:
+		s.warnTypes(c, ch)
+		v, err := s.evalLocked(ctx, c, code, ch.directive(c.file())+ch.text, false)
+		if err == nil {
+			s.declare(ch)
+		}
+		return v, err
+	default:
+		s.warnTypes(c, ch)
+		v, err := s.evalLocked(ctx, c, code, goHook+".Begin();"+ch.directive(c.file())+ch.text, true)
+		if err == nil {
+			s.declare(ch)
+		}
+		return v, err
+	}
+}
+
+func (s *Session) declare(ch *chunk) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range ch.names {
+		s.names[n] = true
+	}
+	for n, src := range ch.types {
+		if _, ok := s.sources[n]; !ok {
+			s.sources[n] = src
+		}
+	}
+}
+
+// warnTypes warns when a chunk redeclares a type with a different shape:
+// yaegi silently keeps the first one.
+func (s *Session) warnTypes(c *cell, ch *chunk) {
+	for n, src := range ch.types {
+		s.mu.Lock()
+		old, ok := s.sources[n]
+		s.mu.Unlock()
+		if ok && old != src && c.out != nil {
+			c.out.Stream("stderr", fmt.Sprintf(
+				"warning: type %s is already defined as %s; the interpreter cannot change a type, so it keeps that definition and ignores %s (restart the kernel to change it)\n",
+				n, old, src))
+		}
+	}
+}
+
+// evalLocked evaluates src holding the gate exclusively for the compile
+// phase. With stmts, the chunk's first statement (the Begin hook) ends the
+// exclusive hold; otherwise it lasts the whole evaluation.
+func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stmts bool) (reflect.Value, error) {
+	if err := s.acquireExclusive(ctx); err != nil {
+		parallel.CancelGroup(c.id)
+		return reflect.Value{}, interruptError("interrupted while waiting for running tasks of earlier cells to pause")
+	}
+	started := make(chan struct{})
+	s.mu.Lock()
+	s.started = started
+	s.evalG = 0
+	s.mu.Unlock()
+
+	evalCtx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type result struct {
+		v   reflect.Value
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := s.i.EvalWithContext(evalCtx, src)
+		done <- result{v, err}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		// Let compilation finish: stopping yaegi mid-compile would leave it
+		// compiling in the background.
+		finished := false
+		select {
+		case r = <-done:
+			finished = true
+		case <-started:
+		}
+		if !finished {
+			parallel.CancelGroup(c.id)
+			cancel()
+			s.mu.Lock()
+			close(s.abort)
+			s.abort = make(chan struct{})
+			s.mu.Unlock()
+			parallel.AbortStarted(errInterrupted)
+			<-done
+			return reflect.Value{}, interruptError("execution interrupted")
+		}
+	}
+	s.releaseExclusive()
+	s.mu.Lock()
+	g := s.evalG
+	s.evalG = 0
+	s.mu.Unlock()
+	lines := s.takePanicLines(g)
+	if r.err == nil {
+		return r.v, nil
+	}
+	select {
+	case <-started:
+	default:
+		stmts = false // it failed before any statement ran
+	}
+	var p yaegi.Panic
+	if errors.As(r.err, &p) {
+		if !stmts {
+			return reflect.Value{}, s.compileError(fmt.Errorf("internal compiler panic: %v", p.Value), c, code)
+		}
+		return reflect.Value{}, s.panicError(p.Value, lines, c, code)
+	}
+	if errors.Is(r.err, context.Canceled) {
+		return reflect.Value{}, interruptError("execution interrupted")
+	}
+	return reflect.Value{}, s.compileError(r.err, c, code)
+}
+
+func interruptError(msg string) *Error {
+	return &Error{Name: "KeyboardInterrupt", Value: msg, Traceback: []string{"KeyboardInterrupt: " + msg}}
+}
+
+// posRE matches a position in a cell as written by the line directives.
+var posRE = regexp.MustCompile(`(?:_\.go:)?cell(\d+):(\d+):(\d+)`)
+
+// mapPositions rewrites "cellN:L:C" to "line L:C" for the cell c, and to
+// "cell[N] line L:C" for earlier cells. It returns the first line of c it
+// mentions (0 if none).
+func mapPositions(msg string, c *cell) (string, int) {
+	first := 0
+	out := posRE.ReplaceAllStringFunc(msg, func(m string) string {
+		sm := posRE.FindStringSubmatch(m)
+		n, _ := strconv.Atoi(sm[1])
+		if c != nil && n == c.n {
+			if first == 0 {
+				first, _ = strconv.Atoi(sm[2])
+			}
+			return "line " + sm[2] + ":" + sm[3]
+		}
+		return "cell[" + sm[1] + "] line " + sm[2] + ":" + sm[3]
+	})
+	return strings.ReplaceAll(out, "_.go:", ""), first
+}
+
+// sourceLine returns "  L | text" for line l of code.
+func sourceLine(code string, l int) string {
+	lines := strings.Split(code, "\n")
+	if l < 1 || l > len(lines) {
+		return ""
+	}
+	return fmt.Sprintf("  %d | %s", l, strings.TrimRight(lines[l-1], "\r"))
+}
+
+func (s *Session) compileError(err error, c *cell, code string) *Error {
+	var msgs []string
+	var list scanner.ErrorList
+	if errors.As(err, &list) {
+		for _, e := range list {
+			msgs = append(msgs, e.Error())
+		}
+	} else {
+		msgs = strings.Split(strings.TrimSpace(err.Error()), "\n")
+	}
+	e := &Error{Name: "CompileError"}
+	for i, m := range msgs {
+		m, l := mapPositions(m, c)
+		if i == 0 {
+			e.Value = m
+		}
+		e.Traceback = append(e.Traceback, "CompileError: "+m)
+		if src := sourceLine(code, l); src != "" {
+			e.Traceback = append(e.Traceback, src)
+		}
+	}
+	return e
+}
+
+// frameRE parses a yaegi panic line: "cell3:6:5: panic: main.h(...)".
+var frameRE = regexp.MustCompile(`^(.*?): panic: (.*)\(\.\.\.\)$`)
+
+// panicError reports a panic with value r; lines are yaegi's panic
+// positions, innermost first.
+func (s *Session) panicError(r any, lines []string, c *cell, code string) *Error {
+	e := &Error{}
+	switch v := r.(type) {
+	case exitPanic:
+		e.Name, e.Value = "Exit", v.msg
+	case interruptPanic:
+		return interruptError("execution interrupted")
+	case runtime.Error:
+		e.Name, e.Value = "runtime.Error", v.Error()
+	case error:
+		e.Name, e.Value = fmt.Sprintf("%T", v), v.Error()
+		if isTaskError(v) {
+			e.Name = "TaskError"
+		}
+	default:
+		e.Name, e.Value = "panic", fmt.Sprint(r)
+	}
+	if strings.HasPrefix(e.Value, "reflect: ") || strings.Contains(e.Value, "index out of range") {
+		// yaegi surfaces interpreted runtime errors as reflect panics.
+		if e.Name == "panic" {
+			e.Name = "runtime.Error"
+		}
+	}
+	e.Traceback = append(e.Traceback, e.Name+": "+firstLine(e.Value))
+	if e.Name == "TaskError" {
+		for _, l := range strings.Split(e.Value, "\n")[1:] {
+			l, _ = mapPositions(l, c)
+			e.Traceback = append(e.Traceback, l)
+		}
+		if st := taskStack(r); st != "" {
+			e.Traceback = append(e.Traceback, "remote stack:")
+			for _, l := range strings.Split(strings.TrimRight(st, "\n"), "\n") {
+				l, _ = mapPositions(l, c)
+				e.Traceback = append(e.Traceback, "  "+l)
+			}
+		}
+		e.Value = firstLine(e.Value)
+	}
+	shown := false
+	for _, l := range lines {
+		m := frameRE.FindStringSubmatch(l)
+		if m == nil || !posRE.MatchString(m[1]) {
+			continue // the chunk's wrapper function: no useful position
+		}
+		pos, ln := mapPositions(m[1], c)
+		fn := strings.TrimPrefix(m[2], "main.")
+		e.Traceback = append(e.Traceback, fmt.Sprintf("  at %s (%s)", fn, pos))
+		if src := sourceLine(code, ln); src != "" && code != "" {
+			e.Traceback = append(e.Traceback, "  "+src)
+		}
+		shown = true
+	}
+	if !shown && code != "" {
+		e.Traceback = append(e.Traceback, "  at the top level of the cell")
+	}
+	return e
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// isTaskError reports whether err is or wraps the ray runtime's *TaskError.
+func isTaskError(err error) bool {
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if t := reflect.TypeOf(e); t.Kind() == reflect.Pointer && t.Elem().Name() == "TaskError" &&
+			t.Elem().PkgPath() == "github.com/warren-go/warren/parallel" {
+			return true
+		}
+	}
+	return false
+}
+
+// taskStack returns the remote stack a TaskError carries, found by
+// reflection (a Stack string field or method) so that this package does not
+// depend on the runtime's internals.
+func taskStack(r any) string {
+	v := reflect.ValueOf(r)
+	if m := v.MethodByName("StackTrace"); m.IsValid() && m.Type().NumIn() == 0 && m.Type().NumOut() == 1 {
+		return fmt.Sprint(m.Call(nil)[0].Interface())
+	}
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			return ""
+		}
+		v = v.Elem()
+	}
+	if v.Kind() == reflect.Struct {
+		if f := v.FieldByName("Stack"); f.IsValid() && f.CanInterface() {
+			switch x := f.Interface().(type) {
+			case string:
+				return x
+			case []string:
+				return strings.Join(x, "\n")
+			case []byte:
+				return string(x)
+			}
+		}
+	}
+	return ""
+}

@@ -1,0 +1,384 @@
+// Package interp runs notebook cells with the yaegi Go interpreter: one
+// interpreter per Session, cells split into imports, declarations and
+// statements, output routed to the cell that produced it, and every failure
+// — compile errors, panics, os.Exit, interrupts — reported as one *Error
+// while the session lives on. The Session is also the parallel.Host of the
+// ray runtime, which cells see as package ray.
+package interp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/petermattis/goid"
+	yaegi "github.com/traefik/yaegi/interp"
+	"github.com/traefik/yaegi/stdlib"
+
+	"github.com/warren-go/warren/interp/display"
+	"github.com/warren-go/warren/interp/symbols"
+	"github.com/warren-go/warren/parallel"
+)
+
+// Options configures a Session. The zero value works.
+type Options struct {
+	// GoPath is yaegi's GOPATH for interpreting source packages; empty means
+	// none (cells import the standard library, ray, display and
+	// golang.org/x/net/html).
+	GoPath string
+	// NoHost keeps the session from installing itself as the ray runtime's
+	// host (parallel.SetHost). Tests running several sessions use it.
+	NoHost bool
+}
+
+// Error is the error Execute returns for a failing cell.
+type Error struct {
+	Name      string   // ename: "CompileError", "panic", "Exit", "KeyboardInterrupt", "TaskError", a Go type…
+	Value     string   // evalue
+	Traceback []string // lines pointing at lines of the cell
+}
+
+func (e *Error) Error() string { return e.Name + ": " + e.Value }
+
+// A Session is one interpreter and the state of the cells run in it.
+// Execute calls are serialized; Complete, Inspect and IsComplete may be
+// called at any time.
+type Session struct {
+	opts Options
+	i    *yaegi.Interpreter
+	gate *gate
+
+	evalMu sync.Mutex // one Execute at a time
+
+	mu         sync.Mutex
+	cur, last  *cell
+	cells      map[string]*cell // by cellID, for late output
+	order      []string         // cellIDs, oldest first
+	goCells    map[int64]*cell  // goroutines of go statements → their cell
+	panicLines map[int64][]string
+	evalG      int64         // goroutine running the current statement chunk
+	started    chan struct{} // closed when the current chunk's statements start
+	exclusive  bool          // the session holds the gate exclusively
+	abort      chan struct{} // closed when an interrupt aborts interpreted code
+	sources    map[string]string
+	imported   map[string]bool                     // importSpec keys
+	pkgs       map[string]string                   // local package name → import path
+	names      map[string]bool                     // identifiers declared by cells
+	syms       map[string]map[string]reflect.Value // import path → symbols
+
+	n      atomic.Int64
+	stdout *pipe
+	stderr *pipe
+	closed bool
+}
+
+var (
+	errInterrupted = errors.New("interrupted")
+	anyPtrType     = reflect.TypeOf((*any)(nil))
+)
+
+// exitPanic unwinds a cell that called os.Exit or log.Fatal.
+type exitPanic struct{ msg string }
+
+// interruptPanic unwinds interpreted code sleeping when the cell is interrupted.
+type interruptPanic struct{}
+
+// New returns a session with the standard library, ray (auto-imported) and
+// display available.
+func New(opts Options) (*Session, error) {
+	s := &Session{
+		opts:       opts,
+		gate:       newGate(),
+		cells:      map[string]*cell{},
+		goCells:    map[int64]*cell{},
+		panicLines: map[int64][]string{},
+		abort:      make(chan struct{}),
+		sources:    map[string]string{},
+		imported:   map[string]bool{},
+		pkgs:       map[string]string{},
+		names:      map[string]bool{},
+		syms:       map[string]map[string]reflect.Value{},
+	}
+	var err error
+	if s.stdout, err = newPipe(s, "stdout"); err != nil {
+		return nil, err
+	}
+	if s.stderr, err = newPipe(s, "stderr"); err != nil {
+		s.stdout.close()
+		return nil, err
+	}
+	s.i = yaegi.New(yaegi.Options{
+		GoPath: opts.GoPath,
+		Stdout: writer{s, "stdout"},
+		Stderr: writer{s, "stderr"},
+		Stdin:  strings.NewReader(""),
+	})
+	if err := s.i.Use(stdlib.Symbols); err != nil {
+		s.Close()
+		return nil, err
+	}
+	exports := s.exports()
+	if err := s.i.Use(exports); err != nil {
+		s.Close()
+		return nil, err
+	}
+	for _, ex := range []yaegi.Exports{stdlib.Symbols, exports} {
+		for k, m := range ex {
+			if i := strings.LastIndex(k, "/"); i > 0 {
+				s.syms[k[:i]] = m
+			}
+		}
+	}
+	// The hidden prelude.
+	for _, imp := range []importSpec{{goHook, "warrenhook"}, {"", "ray"}} {
+		if _, err := s.i.Eval("import " + imp.String()); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("interp: prelude: %v", err)
+		}
+		s.imported[imp.key()] = true
+		s.pkgs[imp.localName()] = imp.path
+	}
+	if !opts.NoHost {
+		parallel.SetHost(s)
+	}
+	return s, nil
+}
+
+// exports returns the session's compiled packages and its overrides of
+// standard symbols.
+func (s *Session) exports() yaegi.Exports {
+	ex := yaegi.Exports{}
+	for k, v := range symbols.Symbols {
+		ex[k] = v
+	}
+	ex["ray/ray"] = symbols.Symbols[symbols.RayKey]
+
+	disp := map[string]reflect.Value{}
+	for k, v := range symbols.Symbols[symbols.DisplayKey] {
+		disp[k] = v
+	}
+	disp["Show"] = reflect.ValueOf(s.show)
+	ex["display/display"] = disp
+	ex[symbols.DisplayKey] = disp
+
+	ex["warrenhook/warrenhook"] = map[string]reflect.Value{
+		"Begin": reflect.ValueOf(s.begin),
+		"Go":    reflect.ValueOf(s.goStmt),
+	}
+
+	stdoutFile, stderrFile := s.stdout.w, s.stderr.w
+	ex["os/os"] = map[string]reflect.Value{
+		"Stdout": reflect.ValueOf(&stdoutFile).Elem(),
+		"Stderr": reflect.ValueOf(&stderrFile).Elem(),
+		"Exit": reflect.ValueOf(func(code int) {
+			panic(exitPanic{fmt.Sprintf("os.Exit(%d) called", code)})
+		}),
+	}
+
+	l := log.New(writer{s, "stderr"}, "", log.LstdFlags)
+	fatal := func(msg string) {
+		l.Output(3, msg)
+		panic(exitPanic{"log.Fatal called: " + strings.TrimSuffix(msg, "\n")})
+	}
+	ex["log/log"] = map[string]reflect.Value{
+		"Fatal":     reflect.ValueOf(func(v ...any) { fatal(fmt.Sprint(v...)) }),
+		"Fatalf":    reflect.ValueOf(func(f string, v ...any) { fatal(fmt.Sprintf(f, v...)) }),
+		"Fatalln":   reflect.ValueOf(func(v ...any) { fatal(fmt.Sprintln(v...)) }),
+		"Flags":     reflect.ValueOf(l.Flags),
+		"Output":    reflect.ValueOf(l.Output),
+		"Panic":     reflect.ValueOf(l.Panic),
+		"Panicf":    reflect.ValueOf(l.Panicf),
+		"Panicln":   reflect.ValueOf(l.Panicln),
+		"Prefix":    reflect.ValueOf(l.Prefix),
+		"Print":     reflect.ValueOf(l.Print),
+		"Printf":    reflect.ValueOf(l.Printf),
+		"Println":   reflect.ValueOf(l.Println),
+		"SetFlags":  reflect.ValueOf(l.SetFlags),
+		"SetOutput": reflect.ValueOf(l.SetOutput),
+		"SetPrefix": reflect.ValueOf(l.SetPrefix),
+		"Writer":    reflect.ValueOf(l.Writer),
+		"Default":   reflect.ValueOf(func() *log.Logger { return l }),
+	}
+	ex["time/time"] = map[string]reflect.Value{"Sleep": reflect.ValueOf(s.sleep)}
+	return ex
+}
+
+// sleep is time.Sleep for cells: an interrupt ends it (yaegi cannot).
+func (s *Session) sleep(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	s.mu.Lock()
+	abort := s.abort
+	s.mu.Unlock()
+	t := time.NewTimer(d)
+	select {
+	case <-t.C:
+	case <-abort:
+		t.Stop()
+		panic(interruptPanic{})
+	}
+}
+
+// show is display.Show for cells: display_data on the caller's cell.
+func (s *Session) show(values ...any) {
+	c := s.cellFor()
+	if c == nil || c.out == nil {
+		return
+	}
+	for _, v := range values {
+		c.out.Display(display.BundleOf(v), map[string]any{})
+	}
+}
+
+// begin runs as the first statement of every statement chunk: compilation
+// is over, so interpreted tasks may run again while the cell's statements do.
+func (s *Session) begin() {
+	id := goid.Get()
+	s.mu.Lock()
+	s.evalG = id
+	delete(s.panicLines, id)
+	started := s.started
+	s.mu.Unlock()
+	s.releaseExclusive()
+	if started != nil {
+		select {
+		case <-started:
+		default:
+			close(started)
+		}
+	}
+}
+
+func (s *Session) releaseExclusive() {
+	s.mu.Lock()
+	held := s.exclusive
+	s.exclusive = false
+	s.mu.Unlock()
+	if held {
+		s.gate.Unlock()
+	}
+}
+
+func (s *Session) acquireExclusive(ctx context.Context) error {
+	if err := s.gate.Lock(ctx); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.exclusive = true
+	s.mu.Unlock()
+	return nil
+}
+
+// goStmt runs f(args...) for a cell's `go f(args...)`: on a new goroutine
+// whose output goes to the cell that started it and whose panic is reported
+// there instead of killing the process.
+func (s *Session) goStmt(f any, args ...any) {
+	c := s.cellFor()
+	fv := reflect.ValueOf(f)
+	if fv.Kind() != reflect.Func {
+		panic(fmt.Sprintf("go: %T is not a function", f))
+	}
+	in, err := callArgs(fv.Type(), args)
+	if err != nil {
+		panic("go statement: " + err.Error())
+	}
+	go func() {
+		id := goid.Get()
+		s.mu.Lock()
+		s.goCells[id] = c
+		s.mu.Unlock()
+		defer func() {
+			r := recover()
+			lines := s.takePanicLines(id)
+			s.mu.Lock()
+			delete(s.goCells, id)
+			s.mu.Unlock()
+			if r == nil || c == nil || c.out == nil {
+				return
+			}
+			e := s.panicError(r, lines, c, "")
+			var b strings.Builder
+			fmt.Fprintf(&b, "goroutine started by the cell failed: %s: %s\n", e.Name, e.Value)
+			for _, l := range e.Traceback[1:] {
+				b.WriteString(l + "\n")
+			}
+			c.out.Stream("stderr", b.String())
+		}()
+		fv.Call(in)
+	}()
+}
+
+// callArgs converts args to the parameter types of t.
+func callArgs(t reflect.Type, args []any) ([]reflect.Value, error) {
+	n := t.NumIn()
+	if (!t.IsVariadic() && len(args) != n) || (t.IsVariadic() && len(args) < n-1) {
+		return nil, fmt.Errorf("%d arguments for %v", len(args), t)
+	}
+	in := make([]reflect.Value, len(args))
+	for i, a := range args {
+		var pt reflect.Type
+		if t.IsVariadic() && i >= n-1 {
+			pt = t.In(n - 1).Elem()
+		} else {
+			pt = t.In(i)
+		}
+		v := reflect.ValueOf(a)
+		switch {
+		case !v.IsValid():
+			v = reflect.Zero(pt)
+		case v.Type().AssignableTo(pt):
+		case v.Type().ConvertibleTo(pt):
+			v = v.Convert(pt)
+		default:
+			return nil, fmt.Errorf("cannot use %v as %v", v.Type(), pt)
+		}
+		in[i] = v
+	}
+	return in, nil
+}
+
+// Group implements parallel.Host: tasks submitted outside any task belong to
+// the cell of the submitting goroutine.
+func (s *Session) Group() string {
+	if c := s.cellFor(); c != nil {
+		return c.id
+	}
+	return ""
+}
+
+// Enter implements parallel.Host: interpreted task code runs shared with
+// other tasks but never while the session compiles.
+func (s *Session) Enter(parallel.TaskInfo) { s.gate.RLock() }
+
+// Exit implements parallel.Host.
+func (s *Session) Exit(parallel.TaskInfo) { s.gate.RUnlock() }
+
+// Close releases the session's pipes and uninstalls it as the ray host.
+func (s *Session) Close() error {
+	s.evalMu.Lock()
+	defer s.evalMu.Unlock()
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	if !s.opts.NoHost {
+		parallel.SetHost(nil)
+	}
+	if s.stdout != nil {
+		s.stdout.close()
+	}
+	if s.stderr != nil {
+		s.stderr.close()
+	}
+	return nil
+}

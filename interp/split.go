@@ -1,0 +1,376 @@
+package interp
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/printer"
+	"go/scanner"
+	"go/token"
+	"sort"
+	"strings"
+)
+
+// chunkKind is what yaegi can evaluate in one Eval: imports, declarations or
+// statements (it rejects a mix of declarations and statements).
+type chunkKind int
+
+const (
+	kindImport chunkKind = iota
+	kindDecl
+	kindStmt
+)
+
+func (k chunkKind) String() string {
+	return [...]string{"import", "decl", "stmt"}[k]
+}
+
+// A chunk is a run of consecutive top-level items of one kind in a cell.
+type chunk struct {
+	kind       chunkKind
+	start, end int // byte offsets in the cell
+	line, col  int // position of start in the cell, 1-based
+	endLine    int
+	text       string // the cell's text of the chunk, go statements rewritten
+
+	imports []importSpec      // kindImport
+	names   []string          // identifiers declared at top level
+	types   map[string]string // type name → its source (kindDecl and kindStmt)
+
+	trailing  bool // the cell ends with this chunk's expression statement
+	hideValue bool // the trailing expression is a print-like call
+}
+
+type importSpec struct{ name, path string }
+
+// key identifies an import for deduplication.
+func (s importSpec) key() string { return s.name + " " + s.path }
+
+func (s importSpec) String() string {
+	if s.name != "" {
+		return s.name + " " + fmt.Sprintf("%q", s.path)
+	}
+	return fmt.Sprintf("%q", s.path)
+}
+
+// localName is the name the import binds in the cell.
+func (s importSpec) localName() string {
+	if s.name != "" {
+		return s.name
+	}
+	p := s.path
+	if i := strings.LastIndex(p, "/"); i >= 0 {
+		p = p[i+1:]
+	}
+	return p
+}
+
+type tok struct {
+	pos int // byte offset
+	tok token.Token
+	lit string
+}
+
+func (t tok) end() int {
+	if t.tok == token.SEMICOLON && t.lit == "\n" {
+		return t.pos
+	}
+	if t.lit != "" {
+		return t.pos + len(t.lit)
+	}
+	return t.pos + len(t.tok.String())
+}
+
+// goHook is the name under which cells see the session's hook package.
+const goHook = "__warren"
+
+// splitCell cuts code into chunks in source order. file names the cell in
+// line directives ("cell3"), so that yaegi's positions are cell positions.
+func splitCell(code, file string) ([]*chunk, error) {
+	fset := token.NewFileSet()
+	f := fset.AddFile(file, -1, len(code))
+	var s scanner.Scanner
+	var errs scanner.ErrorList
+	s.Init(f, []byte(code), func(pos token.Position, msg string) { errs.Add(pos, msg) }, 0)
+	var toks []tok
+	for {
+		pos, t, lit := s.Scan()
+		if t == token.EOF {
+			break
+		}
+		toks = append(toks, tok{f.Offset(pos), t, lit})
+	}
+	if len(errs) > 0 {
+		return nil, errs.Err()
+	}
+
+	// Cut top-level items at depth-0 semicolons.
+	type seg struct {
+		kind       chunkKind
+		start, end int
+	}
+	var segs []seg
+	depth := 0
+	begin := -1
+	for i, t := range toks {
+		switch t.tok {
+		case token.LPAREN, token.LBRACE, token.LBRACK:
+			depth++
+		case token.RPAREN, token.RBRACE, token.RBRACK:
+			depth--
+		}
+		if begin < 0 {
+			if t.tok == token.SEMICOLON {
+				continue
+			}
+			begin = i
+		}
+		last := i == len(toks)-1
+		if (t.tok == token.SEMICOLON && depth <= 0) || last {
+			endTok := i
+			if t.tok == token.SEMICOLON {
+				endTok = i - 1
+			}
+			if endTok >= begin {
+				segs = append(segs, seg{classify(toks, begin), toks[begin].pos, toks[endTok].end()})
+			}
+			begin = -1
+		}
+	}
+
+	var chunks []*chunk
+	for _, sg := range segs {
+		if n := len(chunks); n > 0 && chunks[n-1].kind == sg.kind && sg.kind != kindImport {
+			chunks[n-1].end = sg.end
+			continue
+		}
+		chunks = append(chunks, &chunk{kind: sg.kind, start: sg.start, end: sg.end})
+	}
+	for i, c := range chunks {
+		p := f.Position(f.Pos(c.start))
+		c.line, c.col = p.Line, p.Column
+		c.endLine = f.Position(f.Pos(c.end)).Line
+		c.text = code[c.start:c.end]
+		if err := c.analyze(file, i == len(chunks)-1); err != nil {
+			return nil, err
+		}
+	}
+	return chunks, nil
+}
+
+// classify reports the kind of the top-level item starting at toks[i].
+func classify(toks []tok, i int) chunkKind {
+	switch toks[i].tok {
+	case token.IMPORT:
+		return kindImport
+	case token.TYPE, token.CONST:
+		return kindDecl
+	case token.FUNC:
+		if i+1 >= len(toks) {
+			return kindDecl
+		}
+		switch toks[i+1].tok {
+		case token.IDENT:
+			return kindDecl
+		case token.LPAREN:
+			// A method `func (r T) Name(` or a literal `func(…) … {…}(…)`.
+			depth := 0
+			for j := i + 1; j < len(toks); j++ {
+				switch toks[j].tok {
+				case token.LPAREN:
+					depth++
+				case token.RPAREN:
+					depth--
+				}
+				if depth == 0 {
+					if j+2 < len(toks) && toks[j+1].tok == token.IDENT &&
+						(toks[j+2].tok == token.LPAREN || toks[j+2].tok == token.LBRACK) {
+						return kindDecl
+					}
+					return kindStmt
+				}
+			}
+		}
+		return kindStmt
+	}
+	// var (with or without initializers) runs as a statement: initializers
+	// may call cell code, which must not run while the session compiles.
+	return kindStmt
+}
+
+// directive returns a /*line*/ comment that makes what follows it start at
+// the chunk's cell position.
+func (c *chunk) directive(file string) string {
+	return fmt.Sprintf("/*line %s:%d:%d*/", file, c.line, c.col)
+}
+
+// analyze parses the chunk, collects what it declares and rewrites its go
+// statements.
+func (c *chunk) analyze(file string, last bool) error {
+	fset := token.NewFileSet()
+	var prefix, suffix string
+	switch c.kind {
+	case kindImport, kindDecl:
+		prefix = "package p;" + c.directive(file)
+	case kindStmt:
+		prefix = "package p;func _(){" + c.directive(file)
+		suffix = "\n}"
+	}
+	src := prefix + c.text + suffix
+	f, err := parser.ParseFile(fset, file, src, parser.SkipObjectResolution)
+	if err != nil {
+		return err
+	}
+	c.types = map[string]string{}
+	switch c.kind {
+	case kindImport:
+		for _, imp := range f.Imports {
+			s := importSpec{path: strings.Trim(imp.Path.Value, "`\"")}
+			if imp.Name != nil {
+				s.name = imp.Name.Name
+			}
+			c.imports = append(c.imports, s)
+		}
+		return nil
+	case kindDecl:
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				if d.Recv == nil {
+					c.names = append(c.names, d.Name.Name)
+				}
+			case *ast.GenDecl:
+				c.genDecl(fset, d)
+			}
+		}
+	case kindStmt:
+		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List
+		for _, st := range body {
+			switch st := st.(type) {
+			case *ast.AssignStmt:
+				if st.Tok == token.DEFINE {
+					for _, l := range st.Lhs {
+						if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+							c.names = append(c.names, id.Name)
+						}
+					}
+				}
+			case *ast.DeclStmt:
+				c.genDecl(fset, st.Decl.(*ast.GenDecl))
+			}
+		}
+		if n := len(body); last && n > 0 {
+			if es, ok := body[n-1].(*ast.ExprStmt); ok {
+				c.trailing = true
+				c.hideValue = printLike(es.X)
+			}
+		}
+	}
+	c.text = rewriteGo(fset, f, len(prefix), c.text)
+	return nil
+}
+
+func (c *chunk) genDecl(fset *token.FileSet, d *ast.GenDecl) {
+	for _, sp := range d.Specs {
+		switch sp := sp.(type) {
+		case *ast.TypeSpec:
+			c.names = append(c.names, sp.Name.Name)
+			var b bytes.Buffer
+			if sp.TypeParams != nil {
+				printer.Fprint(&b, fset, sp.TypeParams)
+			}
+			if sp.Assign.IsValid() {
+				b.WriteString("= ")
+			}
+			printer.Fprint(&b, fset, sp.Type)
+			c.types[sp.Name.Name] = b.String()
+		case *ast.ValueSpec:
+			for _, n := range sp.Names {
+				if n.Name != "_" {
+					c.names = append(c.names, n.Name)
+				}
+			}
+		}
+	}
+}
+
+// printLike reports whether a trailing call only prints or writes, so that
+// its (n int, err error) results are not shown as the cell's value.
+func printLike(x ast.Expr) bool {
+	call, ok := x.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	switch fn := call.Fun.(type) {
+	case *ast.Ident:
+		switch fn.Name {
+		case "print", "println", "panic", "close", "delete", "clear", "copy":
+			return true
+		}
+	case *ast.SelectorExpr:
+		for _, p := range []string{"Print", "Fprint", "Write", "Log", "Fatal", "Panic"} {
+			if strings.HasPrefix(fn.Sel.Name, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var builtins = map[string]bool{
+	"append": true, "cap": true, "clear": true, "close": true, "complex": true, "copy": true,
+	"delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true, "new": true,
+	"panic": true, "print": true, "println": true, "real": true, "recover": true,
+}
+
+// rewriteGo turns every `go f(args)` into `__warren.Go(f, args)`, which runs
+// f on a goroutine that recovers its panics and routes its output to the
+// cell. Calls of builtins and calls with `...` become
+// `__warren.Go(func(){ f(args) })`. Lines do not move.
+func rewriteGo(fset *token.FileSet, f *ast.File, base int, text string) string {
+	type edit struct {
+		pos, end int
+		repl     string
+	}
+	var edits []edit
+	off := func(p token.Pos) int { return fset.File(p).Offset(p) - base }
+	ast.Inspect(f, func(n ast.Node) bool {
+		g, ok := n.(*ast.GoStmt)
+		if !ok {
+			return true
+		}
+		call := g.Call
+		id, isIdent := call.Fun.(*ast.Ident)
+		if call.Ellipsis.IsValid() || (isIdent && builtins[id.Name]) {
+			edits = append(edits,
+				edit{off(g.Go), off(call.Fun.Pos()), goHook + ".Go(func(){ "},
+				edit{off(call.End()), off(call.End()), " })"})
+			return true
+		}
+		repl := ""
+		if len(call.Args) > 0 {
+			repl = ", "
+		}
+		edits = append(edits,
+			edit{off(g.Go), off(call.Fun.Pos()), goHook + ".Go("},
+			edit{off(call.Lparen), off(call.Lparen) + 1, repl})
+		return true
+	})
+	if len(edits) == 0 {
+		return text
+	}
+	sort.Slice(edits, func(i, j int) bool { return edits[i].pos < edits[j].pos })
+	var b strings.Builder
+	at := 0
+	for _, e := range edits {
+		if e.pos < at || e.pos < 0 || e.end > len(text) {
+			continue
+		}
+		b.WriteString(text[at:e.pos])
+		b.WriteString(e.repl)
+		at = e.end
+	}
+	b.WriteString(text[at:])
+	return b.String()
+}
