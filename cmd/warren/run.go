@@ -430,10 +430,19 @@ func (r *nbRunner) reportError(c *nbCell, n int, ename, evalue string, tb []stri
 	fmt.Fprintln(w, strings.TrimRight(c.Source, "\n"))
 	fmt.Fprintln(w, "------------------")
 	fmt.Fprintln(w)
+	// Like nbconvert: the traceback, which normally ends with the
+	// "ename: evalue" line; that line alone when the traceback lacks it.
+	last := ename + ": " + evalue
+	shown := false
 	for _, l := range tb {
-		fmt.Fprintln(w, strings.TrimRight(l, "\n"))
+		l = strings.TrimRight(l, "\n")
+		fmt.Fprintln(w, l)
+		shown = shown || strings.Contains(stripANSI(l), last)
 	}
-	fmt.Fprintf(w, "%s: %s\n\n", ename, evalue)
+	if !shown {
+		fmt.Fprintln(w, last)
+	}
+	fmt.Fprintln(w)
 }
 
 // cellOutput collects one cell's outputs and echoes them to the terminal.
@@ -569,4 +578,24 @@ func (co *cellOutput) printRich(prefix string, data map[string]any) {
 		fmt.Fprintf(w, "%s[rich output: %s]\n", prefix, strings.Join(kinds, ", "))
 	}
 	co.lastNL = true
+}
+
+// stripANSI removes terminal colour sequences (ESC [ ... letter).
+func stripANSI(s string) string {
+	if !strings.Contains(s, "\x1b[") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '[' {
+			j := i + 2
+			for j < len(s) && !(s[j] >= '@' && s[j] <= '~') {
+				j++
+			}
+			i = j
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
