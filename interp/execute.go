@@ -13,6 +13,8 @@ import (
 
 	yaegi "github.com/traefik/yaegi/interp"
 
+	"github.com/petermattis/goid"
+
 	"github.com/warren-go/warren/interp/display"
 	"github.com/warren-go/warren/parallel"
 )
@@ -28,7 +30,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 	if s.closed {
 		return nil, &Error{Name: "Error", Value: "session closed"}
 	}
-	c := &cell{id: cellID, n: int(s.n.Add(1)), out: out}
+	c := &cell{id: cellID, n: int(s.n.Add(1)), out: out, lines: strings.Count(code, "\n") + 1}
 	s.mu.Lock()
 	s.cur = c
 	if _, dup := s.cells[cellID]; !dup {
@@ -255,10 +257,15 @@ func mapPositions(msg string, c *cell) (string, int) {
 		sm := posRE.FindStringSubmatch(m)
 		n, _ := strconv.Atoi(sm[1])
 		if c != nil && n == c.n {
-			if first == 0 {
-				first, _ = strconv.Atoi(sm[2])
+			l, _ := strconv.Atoi(sm[2])
+			col := sm[3]
+			if c.lines > 0 && l > c.lines {
+				l, col = c.lines, "end" // past the cell: the parser's closing wrapper
 			}
-			return "line " + sm[2] + ":" + sm[3]
+			if first == 0 {
+				first = l
+			}
+			return "line " + strconv.Itoa(l) + ":" + col
 		}
 		return "cell[" + sm[1] + "] line " + sm[2] + ":" + sm[3]
 	})
@@ -314,8 +321,16 @@ func (s *Session) panicError(r any, lines []string, c *cell, code string) *Error
 		e.Name, e.Value = "runtime.Error", v.Error()
 	case error:
 		e.Name, e.Value = fmt.Sprintf("%T", v), v.Error()
-		if isTaskError(v) {
+		var te *parallel.TaskError
+		if errors.As(v, &te) {
 			e.Name = "TaskError"
+			e.Value = te.Error()
+			e.Traceback = append(e.Traceback, "TaskError: "+te.Error())
+			for _, l := range strings.Split(te.Detail(), "\n")[1:] {
+				l, _ = mapPositions(l, c)
+				e.Traceback = append(e.Traceback, l)
+			}
+			e.Traceback = append(e.Traceback, "where the cell called Get:")
 		}
 	default:
 		e.Name, e.Value = "panic", fmt.Sprint(r)
@@ -326,23 +341,16 @@ func (s *Session) panicError(r any, lines []string, c *cell, code string) *Error
 			e.Name = "runtime.Error"
 		}
 	}
-	e.Traceback = append(e.Traceback, e.Name+": "+firstLine(e.Value))
-	if e.Name == "TaskError" {
-		for _, l := range strings.Split(e.Value, "\n")[1:] {
-			l, _ = mapPositions(l, c)
-			e.Traceback = append(e.Traceback, l)
-		}
-		if st := taskStack(r); st != "" {
-			e.Traceback = append(e.Traceback, "remote stack:")
-			for _, l := range strings.Split(strings.TrimRight(st, "\n"), "\n") {
-				l, _ = mapPositions(l, c)
-				e.Traceback = append(e.Traceback, "  "+l)
-			}
-		}
-		e.Value = firstLine(e.Value)
+	if e.Name != "TaskError" {
+		e.Traceback = append(e.Traceback, e.Name+": "+firstLine(e.Value))
 	}
 	shown := false
+	prev := ""
 	for _, l := range lines {
+		if l == prev {
+			continue // yaegi repeats the panic position for each frame it unwinds
+		}
+		prev = l
 		m := frameRE.FindStringSubmatch(l)
 		if m == nil || !posRE.MatchString(m[1]) {
 			continue // the chunk's wrapper function: no useful position
@@ -368,42 +376,25 @@ func firstLine(s string) string {
 	return s
 }
 
-// isTaskError reports whether err is or wraps the ray runtime's *TaskError.
-func isTaskError(err error) bool {
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if t := reflect.TypeOf(e); t.Kind() == reflect.Pointer && t.Elem().Name() == "TaskError" &&
-			t.Elem().PkgPath() == "github.com/warren-go/warren/parallel" {
-			return true
+// PanicFrames implements parallel.PanicLocator: the frames of a panicking
+// interpreted task, from the positions yaegi printed while unwinding, as
+// "func (cell[N] line L:C)". It returns nil when there are none, and the
+// runtime then uses the Go stack.
+func (s *Session) PanicFrames(v any, goStack []byte) []string {
+	lines := s.takePanicLines(goid.Get())
+	var out []string
+	prev := ""
+	for _, l := range lines {
+		if l == prev {
+			continue
 		}
-	}
-	return false
-}
-
-// taskStack returns the remote stack a TaskError carries, found by
-// reflection (a Stack string field or method) so that this package does not
-// depend on the runtime's internals.
-func taskStack(r any) string {
-	v := reflect.ValueOf(r)
-	if m := v.MethodByName("StackTrace"); m.IsValid() && m.Type().NumIn() == 0 && m.Type().NumOut() == 1 {
-		return fmt.Sprint(m.Call(nil)[0].Interface())
-	}
-	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
-		if v.IsNil() {
-			return ""
+		prev = l
+		m := frameRE.FindStringSubmatch(l)
+		if m == nil || !posRE.MatchString(m[1]) {
+			continue
 		}
-		v = v.Elem()
+		pos, _ := mapPositions(m[1], nil)
+		out = append(out, fmt.Sprintf("%s (%s)", strings.TrimPrefix(m[2], "main."), pos))
 	}
-	if v.Kind() == reflect.Struct {
-		if f := v.FieldByName("Stack"); f.IsValid() && f.CanInterface() {
-			switch x := f.Interface().(type) {
-			case string:
-				return x
-			case []string:
-				return strings.Join(x, "\n")
-			case []byte:
-				return string(x)
-			}
-		}
-	}
-	return ""
+	return out
 }

@@ -23,9 +23,10 @@ type Output interface {
 
 // cell is one execution of a cell and where its output goes.
 type cell struct {
-	id  string // cellID given to Execute
-	n   int    // session counter, names the cell "cellN" in positions
-	out Output
+	id    string // cellID given to Execute
+	n     int    // session counter, names the cell "cellN" in positions
+	out   Output
+	lines int // number of lines of the cell's code
 }
 
 func (c *cell) file() string { return "cell" + strconv.Itoa(c.n) }
@@ -84,10 +85,14 @@ func (w writer) Write(p []byte) (int, error) {
 // unwinding, when it is a cell's or a go statement's goroutine; the error
 // report uses them as the traceback instead of printing them.
 func (s *Session) notePanicLine(line string) {
+	_, inTask := parallel.CurrentGroup()
 	id := goid.Get()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if id == s.evalG || s.goCells[id] != nil {
+	if inTask || id == s.evalG || s.goCells[id] != nil {
+		if inTask {
+			s.taskPanics.Store(true)
+		}
 		if l := s.panicLines[id]; len(l) < 200 {
 			s.panicLines[id] = append(l, line)
 		}

@@ -72,10 +72,11 @@ type Session struct {
 	names      map[string]bool                     // identifiers declared by cells
 	syms       map[string]map[string]reflect.Value // import path → symbols
 
-	n      atomic.Int64
-	stdout *pipe
-	stderr *pipe
-	closed bool
+	n          atomic.Int64
+	taskPanics atomic.Bool // panicLines may hold lines of task goroutines
+	stdout     *pipe
+	stderr     *pipe
+	closed     bool
 }
 
 var (
@@ -355,7 +356,19 @@ func (s *Session) Group() string {
 
 // Enter implements parallel.Host: interpreted task code runs shared with
 // other tasks but never while the session compiles.
-func (s *Session) Enter(parallel.TaskInfo) { s.gate.RLock() }
+func (s *Session) Enter(parallel.TaskInfo) {
+	if s.taskPanics.Load() {
+		// Forget positions of a panic the goroutine recovered from earlier.
+		id := goid.Get()
+		s.mu.Lock()
+		delete(s.panicLines, id)
+		if len(s.panicLines) == 0 {
+			s.taskPanics.Store(false)
+		}
+		s.mu.Unlock()
+	}
+	s.gate.RLock()
+}
 
 // Exit implements parallel.Host.
 func (s *Session) Exit(parallel.TaskInfo) { s.gate.RUnlock() }

@@ -10,34 +10,46 @@ import (
 func init() {
 	Symbols["github.com/warren-go/warren/parallel/parallel"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"AbortStarted": reflect.ValueOf(parallel.AbortStarted),
-		"CancelGroup":  reflect.ValueOf(parallel.CancelGroup),
-		"CurrentGroup": reflect.ValueOf(parallel.CurrentGroup),
-		"SetHost":      reflect.ValueOf(parallel.SetHost),
+		"AvailableResources": reflect.ValueOf(parallel.AvailableResources),
+		"Cancel":             reflect.ValueOf(parallel.Cancel),
+		"ClusterResources":   reflect.ValueOf(parallel.ClusterResources),
+		"CurrentGroup":       reflect.ValueOf(parallel.CurrentGroup),
+		"CurrentTask":        reflect.ValueOf(parallel.CurrentTask),
+		"Default":            reflect.ValueOf(parallel.Default),
+		"ErrCancelled":       reflect.ValueOf(&parallel.ErrCancelled).Elem(),
+		"ErrInvalidCall":     reflect.ValueOf(&parallel.ErrInvalidCall).Elem(),
+		"ErrShutdown":        reflect.ValueOf(&parallel.ErrShutdown).Elem(),
+		"Get":                reflect.ValueOf(parallel.Get),
+		"GetAll":             reflect.ValueOf(parallel.GetAll),
+		"GetAllContext":      reflect.ValueOf(parallel.GetAllContext),
+		"GetContext":         reflect.ValueOf(parallel.GetContext),
+		"Init":               reflect.ValueOf(parallel.Init),
+		"IsInitialized":      reflect.ValueOf(parallel.IsInitialized),
+		"MaxRetries":         reflect.ValueOf(parallel.MaxRetries),
+		"New":                reflect.ValueOf(parallel.New),
+		"NumCPUs":            reflect.ValueOf(parallel.NumCPUs),
+		"NumReturns":         reflect.ValueOf(parallel.NumReturns),
+		"Put":                reflect.ValueOf(parallel.Put),
+		"Remote":             reflect.ValueOf(parallel.Remote),
+		"Resources":          reflect.ValueOf(parallel.Resources),
+		"Shutdown":           reflect.ValueOf(parallel.Shutdown),
+		"TaskCPUs":           reflect.ValueOf(parallel.TaskCPUs),
+		"TaskName":           reflect.ValueOf(parallel.TaskName),
+		"TaskResources":      reflect.ValueOf(parallel.TaskResources),
+		"Timeline":           reflect.ValueOf(parallel.Timeline),
+		"TraceCapacity":      reflect.ValueOf(parallel.TraceCapacity),
+		"Wait":               reflect.ValueOf(parallel.Wait),
+		"WaitContext":        reflect.ValueOf(parallel.WaitContext),
 
 		// type definitions
-		"Host":     reflect.ValueOf((*parallel.Host)(nil)),
-		"TaskInfo": reflect.ValueOf((*parallel.TaskInfo)(nil)),
-
-		// interface wrapper definitions
-		"_Host": reflect.ValueOf((*_github_com_warren_go_warren_parallel_Host)(nil)),
+		"ObjectRef":      reflect.ValueOf((*parallel.ObjectRef)(nil)),
+		"Option":         reflect.ValueOf((*parallel.Option)(nil)),
+		"PanicError":     reflect.ValueOf((*parallel.PanicError)(nil)),
+		"RemoteFunction": reflect.ValueOf((*parallel.RemoteFunction)(nil)),
+		"Runtime":        reflect.ValueOf((*parallel.Runtime)(nil)),
+		"TaskError":      reflect.ValueOf((*parallel.TaskError)(nil)),
+		"TaskInfo":       reflect.ValueOf((*parallel.TaskInfo)(nil)),
+		"TaskOption":     reflect.ValueOf((*parallel.TaskOption)(nil)),
+		"TimelineView":   reflect.ValueOf((*parallel.TimelineView)(nil)),
 	}
-}
-
-// _github_com_warren_go_warren_parallel_Host is an interface wrapper for Host type
-type _github_com_warren_go_warren_parallel_Host struct {
-	IValue interface{}
-	WEnter func(t parallel.TaskInfo)
-	WExit  func(t parallel.TaskInfo)
-	WGroup func() string
-}
-
-func (W _github_com_warren_go_warren_parallel_Host) Enter(t parallel.TaskInfo) {
-	W.WEnter(t)
-}
-func (W _github_com_warren_go_warren_parallel_Host) Exit(t parallel.TaskInfo) {
-	W.WExit(t)
-}
-func (W _github_com_warren_go_warren_parallel_Host) Group() string {
-	return W.WGroup()
 }

@@ -8,7 +8,7 @@ package symbols
 
 import "reflect"
 
-//go:generate yaegi extract -name symbols github.com/warren-go/warren/parallel
+//go:generate yaegi extract -name symbols -exclude ^(SetHost|AbortStarted|CancelGroup|Host|PanicLocator)$ github.com/warren-go/warren/parallel
 //go:generate yaegi extract -name symbols github.com/warren-go/warren/interp/display
 //go:generate yaegi extract -name symbols golang.org/x/net/html golang.org/x/net/html/atom
 

@@ -1,0 +1,466 @@
+package interp
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/doc"
+	"go/parser"
+	"go/printer"
+	"go/scanner"
+	"go/token"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+var keywords = []string{
+	"break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough",
+	"for", "func", "go", "goto", "if", "import", "interface", "map", "package", "range",
+	"return", "select", "struct", "switch", "type", "var",
+}
+
+var predeclared = []string{
+	"any", "bool", "byte", "comparable", "complex64", "complex128", "error", "float32", "float64",
+	"int", "int8", "int16", "int32", "int64", "rune", "string", "uint", "uint8", "uint16",
+	"uint32", "uint64", "uintptr", "true", "false", "iota", "nil",
+	"append", "cap", "clear", "close", "complex", "copy", "delete", "imag", "len", "make", "max",
+	"min", "new", "panic", "print", "println", "real", "recover",
+}
+
+func isIdentRune(r rune) bool { return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// identAt returns the identifier around cursor: [start, end) in code, and
+// the package-like qualifier before a '.' preceding it ("" if none).
+func identAt(code string, cursor int, forward bool) (qual string, start, end int) {
+	if cursor > len(code) {
+		cursor = len(code)
+	}
+	if cursor < 0 {
+		cursor = 0
+	}
+	start = cursor
+	for start > 0 {
+		r, n := utf8.DecodeLastRuneInString(code[:start])
+		if !isIdentRune(r) {
+			break
+		}
+		start -= n
+	}
+	end = cursor
+	if forward {
+		for end < len(code) {
+			r, n := utf8.DecodeRuneInString(code[end:])
+			if !isIdentRune(r) {
+				break
+			}
+			end += n
+		}
+	}
+	if start > 0 && code[start-1] == '.' {
+		q := start - 1
+		for q > 0 {
+			r, n := utf8.DecodeLastRuneInString(code[:q])
+			if !isIdentRune(r) {
+				break
+			}
+			q -= n
+		}
+		qual = code[q : start-1]
+	}
+	return qual, start, end
+}
+
+// Complete returns the completions of the identifier before cursor (a byte
+// offset) and the byte range they replace: members after "pkg." for an
+// imported package, otherwise session identifiers, imported package names,
+// keywords and predeclared identifiers.
+func (s *Session) Complete(code string, cursor int) (matches []string, start, end int) {
+	qual, start, end := identAt(code, cursor, false)
+	prefix := code[start:end]
+	seen := map[string]bool{}
+	add := func(name string) {
+		if strings.HasPrefix(name, prefix) && !seen[name] && !strings.HasPrefix(name, "_") {
+			seen[name] = true
+			matches = append(matches, name)
+		}
+	}
+	if qual != "" {
+		for _, name := range s.members(qual, code) {
+			add(name)
+		}
+		sort.Strings(matches)
+		return matches, start, end
+	}
+	s.mu.Lock()
+	for n := range s.names {
+		add(n)
+	}
+	for n := range s.pkgs {
+		add(n)
+	}
+	s.mu.Unlock()
+	// Imports and declarations in the code being edited.
+	for _, imp := range importsIn(code) {
+		add(imp.localName())
+	}
+	for _, k := range keywords {
+		add(k)
+	}
+	for _, k := range predeclared {
+		add(k)
+	}
+	sort.Strings(matches)
+	return matches, start, end
+}
+
+// importsIn returns the import specs in code, which need not compile.
+func importsIn(code string) []importSpec {
+	chunks, err := splitCell(code, "complete")
+	if err != nil {
+		return nil
+	}
+	var out []importSpec
+	for _, c := range chunks {
+		out = append(out, c.imports...)
+	}
+	return out
+}
+
+// pkgPath returns the import path a local package name refers to in the
+// session or in code.
+func (s *Session) pkgPath(name, code string) string {
+	s.mu.Lock()
+	p, ok := s.pkgs[name]
+	s.mu.Unlock()
+	if ok {
+		return p
+	}
+	for _, imp := range importsIn(code) {
+		if imp.localName() == name {
+			return imp.path
+		}
+	}
+	if _, ok := s.syms[name]; ok && name != "warrenhook" {
+		return name // a standard package used without an import yet: still helpful
+	}
+	return ""
+}
+
+// members lists the exported symbols of the package qual names.
+func (s *Session) members(qual, code string) []string {
+	p := s.pkgPath(qual, code)
+	if p == "" || p == "warrenhook" {
+		return nil
+	}
+	var out []string
+	for name := range s.syms[p] {
+		if ast.IsExported(name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Inspect describes the identifier at cursor: for a package member its
+// signature and documentation, for a session variable its type and value.
+// It reports false when nothing is known.
+func (s *Session) Inspect(code string, cursor, detailLevel int) (map[string]any, bool) {
+	qual, start, end := identAt(code, cursor, true)
+	name := code[start:end]
+	if name == "" {
+		// The cursor may follow a call's parenthesis: "fmt.Println(|".
+		c := cursor
+		for c > 0 && (code[c-1] == '(' || code[c-1] == ' ') {
+			c--
+		}
+		if c == cursor {
+			return nil, false
+		}
+		qual, start, end = identAt(code, c, false)
+		name = code[start:end]
+		if name == "" {
+			return nil, false
+		}
+	}
+	if qual != "" {
+		if p := s.pkgPath(qual, code); p != "" {
+			if text := s.describeMember(p, name, detailLevel); text != "" {
+				return map[string]any{"text/plain": text}, true
+			}
+			return nil, false
+		}
+	}
+	if p := s.pkgPath(name, code); p != "" && qual == "" {
+		text := "package " + name + " // import \"" + p + "\""
+		if d := pkgDoc(p); d != nil && d.Doc != "" {
+			text += "\n\n" + d.Doc
+		}
+		return map[string]any{"text/plain": text}, true
+	}
+	if qual == "" {
+		if text := s.describeGlobal(name); text != "" {
+			return map[string]any{"text/plain": text}, true
+		}
+		for _, k := range keywords {
+			if k == name {
+				return map[string]any{"text/plain": name + ": Go keyword"}, true
+			}
+		}
+	}
+	return nil, false
+}
+
+// describeGlobal returns the type and value of a session variable, or the
+// declaration of a session function or type. Values are read only when no
+// cell is running (reading them while a cell writes them would race).
+func (s *Session) describeGlobal(name string) string {
+	s.mu.Lock()
+	known := s.names[name]
+	src, isType := s.sources[name]
+	s.mu.Unlock()
+	if !known {
+		return ""
+	}
+	if isType {
+		return "type " + name + " " + src
+	}
+	if !s.evalMu.TryLock() {
+		return name + " (declared in the session; value unavailable while a cell runs)"
+	}
+	defer s.evalMu.Unlock()
+	v, ok := s.i.Globals()[name]
+	if !ok || !v.IsValid() {
+		return name + " (declared in the session)"
+	}
+	for v.Kind() == reflect.Pointer && v.Type().Elem().Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	if v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	if v.Kind() == reflect.Func {
+		return fmt.Sprintf("%s %v", name, v.Type())
+	}
+	val := "?"
+	if v.CanInterface() {
+		val = fmt.Sprintf("%#v", v.Interface())
+		if len(val) > 2000 {
+			val = val[:2000] + "…"
+		}
+	}
+	return fmt.Sprintf("%s: %v = %s", name, v.Type(), val)
+}
+
+// describeMember documents pkg.name: from the Go source when available
+// (the standard library under GOROOT), else from reflection.
+func (s *Session) describeMember(path, name string, detail int) string {
+	sym, ok := s.syms[path][name]
+	if !ok {
+		return ""
+	}
+	if text := docOf(path, name, detail); text != "" {
+		return text
+	}
+	local := path[strings.LastIndex(path, "/")+1:]
+	switch {
+	case sym.Kind() == reflect.Func:
+		return fmt.Sprintf("func %s.%s%s", local, name, strings.TrimPrefix(sym.Type().String(), "func"))
+	case sym.Kind() == reflect.Pointer && sym.IsNil():
+		t := sym.Type().Elem()
+		return fmt.Sprintf("type %s.%s %s", local, name, t.Kind())
+	default:
+		if sym.CanInterface() {
+			return fmt.Sprintf("%s.%s %v = %v", local, name, sym.Type(), sym.Interface())
+		}
+		return fmt.Sprintf("%s.%s %v", local, name, sym.Type())
+	}
+}
+
+var (
+	docMu    sync.Mutex
+	docCache = map[string]*doc.Package{}
+)
+
+// sourceDir returns the directory holding the source of an import path.
+func sourceDir(path string) string {
+	if path == "ray" {
+		path = "github.com/warren-go/warren/parallel"
+	}
+	if path == "display" {
+		path = "github.com/warren-go/warren/interp/display"
+	}
+	if strings.HasPrefix(path, "github.com/warren-go/warren/") {
+		// The running source tree, when the binary was built from one.
+		_, file, _, ok := runtime.Caller(0)
+		if !ok {
+			return ""
+		}
+		root := filepath.Dir(filepath.Dir(file))
+		return filepath.Join(root, strings.TrimPrefix(path, "github.com/warren-go/warren/"))
+	}
+	if strings.Contains(strings.Split(path, "/")[0], ".") {
+		return "" // not standard library
+	}
+	return filepath.Join(runtime.GOROOT(), "src", path)
+}
+
+// pkgDoc parses the documentation of an import path, nil when its source is
+// not available.
+func pkgDoc(path string) *doc.Package {
+	docMu.Lock()
+	defer docMu.Unlock()
+	if d, ok := docCache[path]; ok {
+		return d
+	}
+	var d *doc.Package
+	if dir := sourceDir(path); dir != "" {
+		fset := token.NewFileSet()
+		var files []*ast.File
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			n := e.Name()
+			if !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, filepath.Join(dir, n), nil, parser.ParseComments|parser.SkipObjectResolution)
+			if err == nil && !strings.HasSuffix(f.Name.Name, "_test") {
+				files = append(files, f)
+			}
+		}
+		if len(files) > 0 {
+			d, _ = doc.NewFromFiles(fset, files, path)
+			if d != nil {
+				docFsets[d] = fset
+			}
+		}
+	}
+	docCache[path] = d
+	return d
+}
+
+var docFsets = map[*doc.Package]*token.FileSet{}
+
+// docOf returns the declaration and doc comment of path.name.
+func docOf(path, name string, detail int) string {
+	d := pkgDoc(path)
+	if d == nil {
+		return ""
+	}
+	docMu.Lock()
+	fset := docFsets[d]
+	docMu.Unlock()
+	format := func(decl ast.Decl, text string) string {
+		var b bytes.Buffer
+		if fd, ok := decl.(*ast.FuncDecl); ok && detail == 0 {
+			cp := *fd
+			cp.Body = nil
+			cp.Doc = nil
+			decl = &cp
+		}
+		if gd, ok := decl.(*ast.GenDecl); ok {
+			cp := *gd
+			cp.Doc = nil
+			decl = &cp
+		}
+		printer.Fprint(&b, fset, decl)
+		if text != "" {
+			b.WriteString("\n\n" + strings.TrimSpace(text))
+		}
+		return b.String()
+	}
+	for _, f := range d.Funcs {
+		if f.Name == name {
+			return format(f.Decl, f.Doc)
+		}
+	}
+	for _, t := range d.Types {
+		if t.Name == name {
+			return format(t.Decl, t.Doc)
+		}
+		for _, f := range t.Funcs {
+			if f.Name == name {
+				return format(f.Decl, f.Doc)
+			}
+		}
+		for _, v := range append(t.Consts, t.Vars...) {
+			for _, n := range v.Names {
+				if n == name {
+					return format(v.Decl, v.Doc)
+				}
+			}
+		}
+	}
+	for _, v := range append(d.Consts, d.Vars...) {
+		for _, n := range v.Names {
+			if n == name {
+				return format(v.Decl, v.Doc)
+			}
+		}
+	}
+	return ""
+}
+
+// IsComplete reports whether code is ready to run, from its go/scanner
+// tokens: "incomplete" with a suggested indent while brackets are open or a
+// raw string or comment is unterminated, "invalid" for a closing bracket
+// without an opener, "complete" otherwise.
+func IsComplete(code string) (status, indent string) {
+	fset := token.NewFileSet()
+	f := fset.AddFile("", -1, len(code))
+	var s scanner.Scanner
+	unterminated, bad := false, false
+	s.Init(f, []byte(code), func(pos token.Position, msg string) {
+		switch {
+		case strings.Contains(msg, "raw string literal not terminated"),
+			strings.Contains(msg, "comment not terminated"):
+			unterminated = true
+		default:
+			bad = true
+		}
+	}, 0)
+	var stack []token.Token
+	last := token.ILLEGAL
+	for {
+		_, t, lit := s.Scan()
+		if t == token.EOF {
+			break
+		}
+		switch t {
+		case token.LPAREN, token.LBRACE, token.LBRACK:
+			stack = append(stack, t)
+		case token.RPAREN, token.RBRACE, token.RBRACK:
+			open := map[token.Token]token.Token{token.RPAREN: token.LPAREN, token.RBRACE: token.LBRACE, token.RBRACK: token.LBRACK}[t]
+			if len(stack) == 0 || stack[len(stack)-1] != open {
+				return "invalid", ""
+			}
+			stack = stack[:len(stack)-1]
+		}
+		if !(t == token.SEMICOLON && lit == "\n") {
+			last = t
+		}
+	}
+	if unterminated {
+		return "incomplete", ""
+	}
+	if bad {
+		return "invalid", ""
+	}
+	if len(stack) > 0 {
+		return "incomplete", strings.Repeat("    ", len(stack))
+	}
+	// A trailing binary operator or comma continues on the next line.
+	switch last {
+	case token.ADD, token.SUB, token.MUL, token.QUO, token.REM, token.AND, token.OR, token.XOR,
+		token.SHL, token.SHR, token.AND_NOT, token.LAND, token.LOR, token.COMMA, token.PERIOD,
+		token.ASSIGN, token.DEFINE, token.EQL, token.NEQ, token.LSS, token.GTR, token.LEQ, token.GEQ:
+		return "incomplete", ""
+	}
+	return "complete", ""
+}

@@ -1,0 +1,111 @@
+package interp
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestSplitCell(t *testing.T) {
+	tests := []struct {
+		name, code string
+		kinds      []string
+		trailing   bool
+	}{
+		{"imports then statements", "import \"fmt\"\nfmt.Println(1)", []string{"import", "stmt"}, true},
+		{"mixed in source order", "x := 1\nfunc f() int { return x }\ntype T struct{}\ny := f()\nimport \"os\"\nos.Getpid()",
+			[]string{"stmt", "decl", "stmt", "import", "stmt"}, true},
+		{"var runs as a statement", "var a = 3\nconst b = 2", []string{"stmt", "decl"}, false},
+		{"method declaration", "func (t T) M() int { return 1 }", []string{"decl"}, false},
+		{"func literal call is a statement", "func() { println(1) }()", []string{"stmt"}, true},
+		{"func literal with result", "func() int { return 1 }()", []string{"stmt"}, true},
+		{"statement ending", "x := 1", []string{"stmt"}, false},
+		{"grouped imports", "import (\n\t\"fmt\"\n\t\"os\"\n)\n", []string{"import"}, false},
+		{"empty", "  \n// only a comment\n", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			chunks, err := splitCell(tt.code, "cell1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kinds []string
+			trailing := false
+			for _, c := range chunks {
+				kinds = append(kinds, c.kind.String())
+				trailing = trailing || c.trailing
+			}
+			if !reflect.DeepEqual(kinds, tt.kinds) {
+				t.Errorf("kinds = %v, want %v", kinds, tt.kinds)
+			}
+			if trailing != tt.trailing {
+				t.Errorf("trailing = %v, want %v", trailing, tt.trailing)
+			}
+		})
+	}
+}
+
+func TestSplitPositions(t *testing.T) {
+	chunks, err := splitCell("import \"fmt\"\n\nfunc f() {}\n\n  x := 1\n  fmt.Println(x)", "cell7")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][2]int{{1, 1}, {3, 1}, {5, 3}}
+	for i, c := range chunks {
+		if c.line != want[i][0] || c.col != want[i][1] {
+			t.Errorf("chunk %d at %d:%d, want %v", i, c.line, c.col, want[i])
+		}
+	}
+	if got := chunks[2].directive("cell7"); got != "/*line cell7:5:3*/" {
+		t.Errorf("directive = %q", got)
+	}
+}
+
+func TestRewriteGo(t *testing.T) {
+	chunks, err := splitCell("go f(1, x)\ngo func() { go g() }()\ngo println(\"a\")\ngo h(xs...)", "cell1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "__warren.Go(f, 1, x)\n__warren.Go(func() { __warren.Go(g) })\n__warren.Go(func(){ println(\"a\") })\n__warren.Go(func(){ h(xs...) })"
+	if chunks[0].text != want {
+		t.Errorf("rewritten:\n%s\nwant:\n%s", chunks[0].text, want)
+	}
+}
+
+func TestMapPositions(t *testing.T) {
+	c := &cell{n: 4, lines: 3}
+	tests := []struct{ in, want string }{
+		{"cell4:2:5: undefined: y", "line 2:5: undefined: y"},
+		{"_.go:cell4:3:1: expected operand", "line 3:1: expected operand"},
+		{"cell4:9:1: expected '}'", "line 3:end: expected '}'"},
+		{"cell2:6:5: panic", "cell[2] line 6:5: panic"},
+	}
+	for _, tt := range tests {
+		if got, _ := mapPositions(tt.in, c); got != tt.want {
+			t.Errorf("mapPositions(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestIsComplete(t *testing.T) {
+	tests := []struct{ code, status, indent string }{
+		{"x := 1", "complete", ""},
+		{"fmt.Println(\"hi\")", "complete", ""},
+		{"func f() {", "incomplete", "    "},
+		{"func f() {\n\tif true {", "incomplete", "        "},
+		{"x := []int{1,\n", "incomplete", "    "},
+		{"s := `raw\nstill", "incomplete", ""},
+		{"/* comment", "incomplete", ""},
+		{"x := 1 +", "incomplete", ""},
+		{"}", "invalid", ""},
+		{"f(1))", "invalid", ""},
+		{"x := [1}", "invalid", ""},
+		{"s := \"unterminated\n", "invalid", ""},
+		{"", "complete", ""},
+	}
+	for _, tt := range tests {
+		status, indent := IsComplete(tt.code)
+		if status != tt.status || indent != tt.indent {
+			t.Errorf("IsComplete(%q) = %q, %q; want %q, %q", tt.code, status, indent, tt.status, tt.indent)
+		}
+	}
+}
