@@ -122,7 +122,7 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 
 // importsIn returns the import specs in code, which need not compile.
 func importsIn(code string) []importSpec {
-	chunks, err := splitCell(code, "complete")
+	chunks, err := splitCell(code, 0)
 	if err != nil {
 		return nil
 	}

@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	yaegi "github.com/traefik/yaegi/interp"
 
@@ -57,7 +59,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		s.mu.Unlock()
 	}()
 
-	chunks, err := splitCell(code, c.file())
+	chunks, err := splitCell(code, c.n)
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}
@@ -105,7 +107,7 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 			return reflect.Value{}, nil
 		}
 		var b strings.Builder
-		b.WriteString(ch.directive(c.file()) + "import (")
+		b.WriteString(ch.directive(c.n) + "import (")
 		for _, imp := range fresh {
 			b.WriteString(imp.String() + ";")
 		}
@@ -122,14 +124,14 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 		return reflect.Value{}, nil
 	case kindDecl:
 		s.warnTypes(c, ch)
-		v, err := s.evalLocked(ctx, c, code, ch.directive(c.file())+ch.text, false)
+		v, err := s.evalLocked(ctx, c, code, ch.directive(c.n)+ch.text, false)
 		if err == nil {
 			s.declare(ch)
 		}
 		return v, err
 	default:
 		s.warnTypes(c, ch)
-		v, err := s.evalLocked(ctx, c, code, goHook+".Begin();"+ch.directive(c.file())+ch.text, true)
+		v, err := s.evalLocked(ctx, c, code, goHook+".Begin();"+ch.directive(c.n)+ch.text, true)
 		if err == nil {
 			s.declare(ch)
 		}
@@ -211,6 +213,7 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 			s.mu.Unlock()
 			parallel.AbortStarted(errInterrupted)
 			<-done
+			s.waitEvalGoroutine()
 			return reflect.Value{}, interruptError("execution interrupted")
 		}
 	}
@@ -245,20 +248,21 @@ func interruptError(msg string) *Error {
 	return &Error{Name: "KeyboardInterrupt", Value: msg, Traceback: []string{"KeyboardInterrupt: " + msg}}
 }
 
-// posRE matches a position in a cell as written by the line directives.
-var posRE = regexp.MustCompile(`(?:_\.go:)?cell(\d+):(\d+):(\d+)`)
+// posRE matches a position in a cell as encoded by the line directives
+// (see lineBase): "_.go:300004:5" is line 4, column 5 of cell 3.
+var posRE = regexp.MustCompile(`(?:_\.go:)?(\d{6,}):(\d+)`)
 
-// mapPositions rewrites "cellN:L:C" to "line L:C" for the cell c, and to
-// "cell[N] line L:C" for earlier cells. It returns the first line of c it
+// mapPositions rewrites encoded positions to "line L:C" for the cell c, and
+// to "cell[N] line L:C" for other cells. It returns the first line of c it
 // mentions (0 if none).
 func mapPositions(msg string, c *cell) (string, int) {
 	first := 0
 	out := posRE.ReplaceAllStringFunc(msg, func(m string) string {
 		sm := posRE.FindStringSubmatch(m)
-		n, _ := strconv.Atoi(sm[1])
+		enc, _ := strconv.Atoi(sm[1])
+		n, l := enc/lineBase, enc%lineBase
+		col := sm[2]
 		if c != nil && n == c.n {
-			l, _ := strconv.Atoi(sm[2])
-			col := sm[3]
 			if c.lines > 0 && l > c.lines {
 				l, col = c.lines, "end" // past the cell: the parser's closing wrapper
 			}
@@ -267,7 +271,7 @@ func mapPositions(msg string, c *cell) (string, int) {
 			}
 			return "line " + strconv.Itoa(l) + ":" + col
 		}
-		return "cell[" + sm[1] + "] line " + sm[2] + ":" + sm[3]
+		return "cell[" + strconv.Itoa(n) + "] line " + strconv.Itoa(l) + ":" + col
 	})
 	return strings.ReplaceAll(out, "_.go:", ""), first
 }
@@ -312,6 +316,9 @@ var frameRE = regexp.MustCompile(`^(.*?): panic: (.*)\(\.\.\.\)$`)
 // positions, innermost first.
 func (s *Session) panicError(r any, lines []string, c *cell, code string) *Error {
 	e := &Error{}
+	if rv, ok := r.(reflect.Value); ok && rv.IsValid() && rv.CanInterface() {
+		r = rv.Interface() // yaegi wraps interpreted panic values
+	}
 	switch v := r.(type) {
 	case exitPanic:
 		e.Name, e.Value = "Exit", v.msg
@@ -397,4 +404,32 @@ func (s *Session) PanicFrames(v any, goStack []byte) []string {
 		out = append(out, fmt.Sprintf("%s (%s)", strings.TrimPrefix(m[2], "main."), pos))
 	}
 	return out
+}
+
+// waitEvalGoroutine waits, for at most 700 ms, until the goroutine that ran
+// the interrupted chunk has unwound: yaegi's EvalWithContext returns at once,
+// but the stopped code still runs in the global frame for a moment, and the
+// next chunk must not run beside it. It looks the goroutine up in
+// runtime.Stack, which is slow but only needed after an interrupt.
+func (s *Session) waitEvalGoroutine() {
+	s.mu.Lock()
+	id := s.evalG
+	s.mu.Unlock()
+	if id == 0 {
+		return
+	}
+	prefix := []byte("goroutine " + strconv.FormatInt(id, 10) + " [")
+	buf := make([]byte, 1<<20)
+	deadline := time.Now().Add(700 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) && !bytes.Contains(buf[:n], prefix) {
+			return
+		}
+		if n == len(buf) {
+			buf = make([]byte, 2*len(buf))
+			continue
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

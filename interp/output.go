@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"regexp"
-	"strconv"
 	"sync"
 
 	"github.com/petermattis/goid"
@@ -28,8 +27,6 @@ type cell struct {
 	out   Output
 	lines int // number of lines of the cell's code
 }
-
-func (c *cell) file() string { return "cell" + strconv.Itoa(c.n) }
 
 // maxCells bounds how many finished cells keep receiving late output; the
 // output of work started by older cells goes to the current cell.

@@ -85,9 +85,14 @@ func (t tok) end() int {
 // goHook is the name under which cells see the session's hook package.
 const goHook = "__warren"
 
-// splitCell cuts code into chunks in source order. file names the cell in
-// line directives ("cell3"), so that yaegi's positions are cell positions.
-func splitCell(code, file string) ([]*chunk, error) {
+// lineBase encodes the cell in the line numbers yaegi reports: line L of the
+// session's cell N is line N*lineBase+L. (The file name of a line directive
+// cannot carry it: yaegi keys imports by file name, and must see "_.go".)
+const lineBase = 100000
+
+// splitCell cuts code, the session's cell n, into chunks in source order.
+func splitCell(code string, n int) ([]*chunk, error) {
+	file := "_.go"
 	fset := token.NewFileSet()
 	f := fset.AddFile(file, -1, len(code))
 	var s scanner.Scanner
@@ -152,7 +157,7 @@ func splitCell(code, file string) ([]*chunk, error) {
 		c.line, c.col = p.Line, p.Column
 		c.endLine = f.Position(f.Pos(c.end)).Line
 		c.text = code[c.start:c.end]
-		if err := c.analyze(file, i == len(chunks)-1); err != nil {
+		if err := c.analyze(n, i == len(chunks)-1); err != nil {
 			return nil, err
 		}
 	}
@@ -194,31 +199,51 @@ func classify(toks []tok, i int) chunkKind {
 		}
 		return kindStmt
 	}
-	// var (with or without initializers) runs as a statement: initializers
-	// may call cell code, which must not run while the session compiles.
+	if toks[i].tok == token.VAR {
+		// A var with initializers runs as a statement: initializers may
+		// call cell code, which must not run while the session compiles.
+		// Without initializers it is a declaration (yaegi mis-compiles
+		// some, like `var wg sync.WaitGroup`, as statements).
+		depth := 0
+		for j := i; j < len(toks); j++ {
+			switch toks[j].tok {
+			case token.LPAREN, token.LBRACE, token.LBRACK:
+				depth++
+			case token.RPAREN, token.RBRACE, token.RBRACK:
+				depth--
+			case token.ASSIGN:
+				return kindStmt
+			case token.SEMICOLON:
+				if depth <= 0 {
+					return kindDecl
+				}
+			}
+		}
+		return kindDecl
+	}
 	return kindStmt
 }
 
 // directive returns a /*line*/ comment that makes what follows it start at
-// the chunk's cell position.
-func (c *chunk) directive(file string) string {
-	return fmt.Sprintf("/*line %s:%d:%d*/", file, c.line, c.col)
+// the chunk's position in cell n (see lineBase).
+func (c *chunk) directive(n int) string {
+	return fmt.Sprintf("/*line _.go:%d:%d*/", n*lineBase+c.line, c.col)
 }
 
 // analyze parses the chunk, collects what it declares and rewrites its go
 // statements.
-func (c *chunk) analyze(file string, last bool) error {
+func (c *chunk) analyze(n int, last bool) error {
 	fset := token.NewFileSet()
 	var prefix, suffix string
 	switch c.kind {
 	case kindImport, kindDecl:
-		prefix = "package p;" + c.directive(file)
+		prefix = "package p;" + c.directive(n)
 	case kindStmt:
-		prefix = "package p;func _(){" + c.directive(file)
+		prefix = "package p;func _(){" + c.directive(n)
 		suffix = "\n}"
 	}
 	src := prefix + c.text + suffix
-	f, err := parser.ParseFile(fset, file, src, parser.SkipObjectResolution)
+	f, err := parser.ParseFile(fset, "_.go", src, parser.SkipObjectResolution)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,8 @@ func TestSplitCell(t *testing.T) {
 		{"imports then statements", "import \"fmt\"\nfmt.Println(1)", []string{"import", "stmt"}, true},
 		{"mixed in source order", "x := 1\nfunc f() int { return x }\ntype T struct{}\ny := f()\nimport \"os\"\nos.Getpid()",
 			[]string{"stmt", "decl", "stmt", "import", "stmt"}, true},
-		{"var runs as a statement", "var a = 3\nconst b = 2", []string{"stmt", "decl"}, false},
+		{"var with a value runs as a statement", "var a = 3\nconst b = 2", []string{"stmt", "decl"}, false},
+		{"var without a value is a declaration", "var a int\nvar (\n\tb = 1\n)", []string{"decl", "stmt"}, false},
 		{"method declaration", "func (t T) M() int { return 1 }", []string{"decl"}, false},
 		{"func literal call is a statement", "func() { println(1) }()", []string{"stmt"}, true},
 		{"func literal with result", "func() int { return 1 }()", []string{"stmt"}, true},
@@ -24,7 +25,7 @@ func TestSplitCell(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			chunks, err := splitCell(tt.code, "cell1")
+			chunks, err := splitCell(tt.code, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,7 +46,7 @@ func TestSplitCell(t *testing.T) {
 }
 
 func TestSplitPositions(t *testing.T) {
-	chunks, err := splitCell("import \"fmt\"\n\nfunc f() {}\n\n  x := 1\n  fmt.Println(x)", "cell7")
+	chunks, err := splitCell("import \"fmt\"\n\nfunc f() {}\n\n  x := 1\n  fmt.Println(x)", 7)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,13 +56,13 @@ func TestSplitPositions(t *testing.T) {
 			t.Errorf("chunk %d at %d:%d, want %v", i, c.line, c.col, want[i])
 		}
 	}
-	if got := chunks[2].directive("cell7"); got != "/*line cell7:5:3*/" {
+	if got := chunks[2].directive(7); got != "/*line cell7:5:3*/" {
 		t.Errorf("directive = %q", got)
 	}
 }
 
 func TestRewriteGo(t *testing.T) {
-	chunks, err := splitCell("go f(1, x)\ngo func() { go g() }()\ngo println(\"a\")\ngo h(xs...)", "cell1")
+	chunks, err := splitCell("go f(1, x)\ngo func() { go g() }()\ngo println(\"a\")\ngo h(xs...)", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,10 +75,11 @@ func TestRewriteGo(t *testing.T) {
 func TestMapPositions(t *testing.T) {
 	c := &cell{n: 4, lines: 3}
 	tests := []struct{ in, want string }{
-		{"cell4:2:5: undefined: y", "line 2:5: undefined: y"},
-		{"_.go:cell4:3:1: expected operand", "line 3:1: expected operand"},
-		{"cell4:9:1: expected '}'", "line 3:end: expected '}'"},
-		{"cell2:6:5: panic", "cell[2] line 6:5: panic"},
+		{"400002:5: undefined: y", "line 2:5: undefined: y"},
+		{"_.go:400003:1: expected operand", "line 3:1: expected operand"},
+		{"400009:1: expected '}'", "line 3:end: expected '}'"},
+		{"200006:5: panic", "cell[2] line 6:5: panic"},
+		{"1:28: panic", "1:28: panic"},
 	}
 	for _, tt := range tests {
 		if got, _ := mapPositions(tt.in, c); got != tt.want {

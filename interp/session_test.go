@@ -1,0 +1,264 @@
+package interp
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestTrailingValue(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "func f() {}\nfunc g() int { return 7 }")
+	tests := []struct{ code, want string }{
+		{"1 + 2", "3"},
+		{"\"hi\"", `"hi"`},
+		{"g()", "7"},
+		{"f()", "<nil bundle>"},
+		{"x := 3", "<nil bundle>"},
+		{"import \"fmt\"\nfmt.Println(\"printed\")", "<nil bundle>"},
+		{"[]int{1, 2}", "[1 2]"},
+		{"type P struct{ X, Y int }\nP{1, 2}", "{1 2}"},
+		{"var e error\ne", "<nil>"},
+	}
+	for _, tt := range tests {
+		res, _ := run(t, s, tt.code)
+		if got := plain(res); got != tt.want {
+			t.Errorf("%q = %q, want %q", tt.code, got, tt.want)
+		}
+	}
+}
+
+func TestMIMEBundleAndDisplay(t *testing.T) {
+	s := newSession(t)
+	res, _ := run(t, s, "import \"display\"\ndisplay.HTML(\"<b>x</b>\")")
+	if res["text/html"] != "<b>x</b>" || res["text/plain"] == nil {
+		t.Errorf("bundle = %v", res)
+	}
+	_, rec := run(t, s, "display.Show(display.Markdown(\"# hi\"), 42)\nx := 1")
+	if len(rec.displays) != 2 || rec.displays[0]["text/markdown"] != "# hi" || rec.displays[1]["text/plain"] != "42" {
+		t.Errorf("displays = %v", rec.displays)
+	}
+}
+
+func TestOutputStreams(t *testing.T) {
+	s := newSession(t)
+	_, rec := run(t, s, `import (
+	"fmt"
+	"log"
+	"os"
+)
+fmt.Println("fmt")
+fmt.Fprintln(os.Stdout, "fprintln")
+os.Stdout.WriteString("write\n")
+fmt.Fprintln(os.Stderr, "to stderr")
+log.SetFlags(0)
+log.Println("logged")
+print("printed\n")`)
+	for _, w := range []string{"fmt\n", "fprintln\n", "write\n"} {
+		if !strings.Contains(rec.stdout(), w) {
+			t.Errorf("stdout %q lacks %q", rec.stdout(), w)
+		}
+	}
+	for _, w := range []string{"to stderr\n", "logged\n"} {
+		if !strings.Contains(rec.stderr(), w) {
+			t.Errorf("stderr %q lacks %q", rec.stderr(), w)
+		}
+	}
+	if !strings.Contains(rec.stdout()+rec.stderr(), "printed\n") {
+		t.Errorf("print output lost: %q %q", rec.stdout(), rec.stderr())
+	}
+}
+
+// Output is forwarded while the cell runs, not at the end.
+func TestOutputStreamsWhileRunning(t *testing.T) {
+	s := newSession(t)
+	rec := newRecorder()
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Execute(context.Background(), "stream", "import (\"fmt\"; \"os\"; \"time\")\nfmt.Println(\"early\")\nos.Stdout.WriteString(\"early2\\n\")\ntime.Sleep(2*time.Second)", rec)
+		done <- err
+	}()
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	for !strings.Contains(rec.stdout(), "early2") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no output while the cell runs: %q", rec.stdout())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Output of a goroutine still running after its cell ended goes to that
+// cell, even while another cell runs.
+func TestLateGoroutineOutput(t *testing.T) {
+	s := newSession(t)
+	_, first := run(t, s, "import (\"fmt\"; \"time\")\ngo func() { time.Sleep(100 * time.Millisecond); fmt.Println(\"late\") }()")
+	_, second := run(t, s, "time.Sleep(300 * time.Millisecond)")
+	if !strings.Contains(first.stdout(), "late") {
+		t.Errorf("first cell stdout = %q", first.stdout())
+	}
+	if strings.Contains(second.stdout(), "late") {
+		t.Errorf("late output went to the second cell")
+	}
+}
+
+func TestImportDedupAndRayAutoImport(t *testing.T) {
+	s := newSession(t)
+	for i := 0; i < 2; i++ {
+		run(t, s, "import \"fmt\"\nimport \"strings\"\nfmt.Sprint(strings.ToUpper(\"a\"))")
+	}
+	run(t, s, "import \"ray\"\nvar te *ray.TaskError\n_ = te")
+	run(t, s, "var te2 *ray.TaskError\n_ = te2")
+	run(t, s, "import \"golang.org/x/net/html\"\n_, err := html.Parse(strings.NewReader(\"<p>x</p>\"))\nerr")
+}
+
+func TestErrors(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "keep := 41")
+	tests := []struct {
+		name, code, ename, value, trace string
+	}{
+		{"compile error", "x := 1\ny := undefinedThing + x", "CompileError", "line 2", "2 | y := undefinedThing + x"},
+		{"syntax error", "x := 1 +\n", "CompileError", "line", ""},
+		{"panic", "func boom() {\n\tpanic(\"bang\")\n}\nboom()", "panic", "bang", "at boom (line 2:"},
+		{"runtime error", "var a []int\n_ = a[3]", "runtime.Error", "", ""},
+		{"error value", "import \"errors\"\npanic(errors.New(\"e\"))", "*errors.errorString", "e", ""},
+		{"os.Exit", "import \"os\"\nos.Exit(3)", "Exit", "os.Exit(3) called", ""},
+		{"log.Fatal", "import \"log\"\nlog.Fatal(\"fatal!\")", "Exit", "log.Fatal called: fatal!", ""},
+		{"generic at top level", "func Id[T any](x T) T { return x }\nv := Id[int](3)\nv", "", "", ""},
+		{"closer", "}", "CompileError", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, rec, e := try(t, s, tt.code)
+			if tt.ename == "" { // may work or fail, but must not crash
+				t.Logf("result: %v", e)
+			} else {
+				if e == nil {
+					t.Fatalf("no error")
+				}
+				if e.Name != tt.ename || !strings.Contains(e.Value, tt.value) {
+					t.Errorf("error = %q %q, want %q containing %q", e.Name, e.Value, tt.ename, tt.value)
+				}
+				if tt.trace != "" && !strings.Contains(strings.Join(e.Traceback, "\n"), tt.trace) {
+					t.Errorf("traceback %q lacks %q", e.Traceback, tt.trace)
+				}
+				if strings.Contains(rec.stderr(), "panic:") {
+					t.Errorf("duplicate panic report on stderr: %q", rec.stderr())
+				}
+			}
+			res, _ := run(t, s, "keep + 1")
+			if plain(res) != "42" {
+				t.Errorf("after error: keep + 1 = %v", res)
+			}
+		})
+	}
+}
+
+func TestGoroutinePanicIsContained(t *testing.T) {
+	s := newSession(t)
+	_, rec := run(t, s, "import \"sync\"\nvar wg sync.WaitGroup\nwg.Add(1)\ngo func() {\n\tdefer wg.Done()\n\tpanic(\"in goroutine\")\n}()\nwg.Wait()")
+	time.Sleep(50 * time.Millisecond)
+	if !strings.Contains(rec.stderr(), "in goroutine") {
+		t.Errorf("stderr = %q", rec.stderr())
+	}
+	res, _ := run(t, s, "1 + 1")
+	if plain(res) != "2" {
+		t.Errorf("next cell = %v", res)
+	}
+	// A go statement calling a named function with arguments, converted.
+	_, rec = run(t, s, "import \"fmt\"\nfunc show(f float64, s ...string) { fmt.Println(f, s) }\nwg.Add(1)\ngo func() { defer wg.Done(); show(1, \"a\") }()\nwg.Wait()")
+	if !strings.Contains(rec.stdout(), "1 [a]") {
+		t.Errorf("stdout = %q", rec.stdout())
+	}
+}
+
+func TestInterrupt(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "before := 5")
+	for _, code := range []string{"for {}", "import \"time\"\ntime.Sleep(time.Hour)", "x := 0\nfor {\n\tx++\n}"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(200*time.Millisecond, cancel)
+		start := time.Now()
+		_, _, e := tryCtx(ctx, t, s, code)
+		if e == nil || e.Name != "KeyboardInterrupt" {
+			t.Fatalf("%q: error = %v, want KeyboardInterrupt", code, e)
+		}
+		if d := time.Since(start); d > 1200*time.Millisecond {
+			t.Errorf("%q: interrupt took %v", code, d)
+		}
+		res, _ := run(t, s, "before * 2")
+		if plain(res) != "10" {
+			t.Errorf("after interrupt: %v", res)
+		}
+	}
+}
+
+func TestRedefinition(t *testing.T) {
+	s := newSession(t)
+	for i := 0; i < 2; i++ {
+		run(t, s, "func f() int { return 1 }\nvar v = 2\nw := 3")
+	}
+	run(t, s, "func f() int { return 10 }")
+	res, _ := run(t, s, "f() + v + w")
+	if plain(res) != "15" {
+		t.Errorf("f()+v+w = %v", res)
+	}
+	run(t, s, "type T struct{ A int }")
+	_, rec := run(t, s, "type T struct{ A int }")
+	if rec.stderr() != "" {
+		t.Errorf("same type again warned: %q", rec.stderr())
+	}
+	_, rec = run(t, s, "type T struct{ A, B int }")
+	if !strings.Contains(rec.stderr(), "warning: type T") {
+		t.Errorf("no warning for a changed type: %q", rec.stderr())
+	}
+}
+
+// Known limit of yaegi (#1594): closures created in a loop capture the
+// loop variable's last value. Passing values as arguments is correct.
+func TestKnownLimitLoopClosures(t *testing.T) {
+	s := newSession(t)
+	res, _ := run(t, s, "var fs []func() int\nfor i := 0; i < 3; i++ {\n\tfs = append(fs, func() int { return i })\n}\n[]int{fs[0](), fs[1](), fs[2]()}")
+	t.Logf("closures in a loop return %s (Go returns [0 1 2])", plain(res))
+}
+
+func TestCompleteAndInspect(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import \"strings\"\nmyVariable := 42\nfunc myFunc() {}")
+	code := "strings.ToU"
+	m, start, end := s.Complete(code, len(code))
+	if len(m) == 0 || m[0] != "ToUpper" || start != 8 || end != len(code) {
+		t.Errorf("Complete(%q) = %v %d %d", code, m, start, end)
+	}
+	m, _, _ = s.Complete("my", 2)
+	if strings.Join(m, ",") != "myFunc,myVariable" {
+		t.Errorf("session completions = %v", m)
+	}
+	m, _, _ = s.Complete("ray.Ge", 6)
+	if len(m) == 0 || m[0] != "Get" {
+		t.Errorf("ray completions = %v", m)
+	}
+	m, _, _ = s.Complete("fo", 2)
+	if len(m) == 0 || m[0] != "for" {
+		t.Errorf("keyword completions = %v", m)
+	}
+	b, ok := s.Inspect("strings.ToUpper(", 10, 0)
+	if !ok || !strings.Contains(b["text/plain"].(string), "func ToUpper(s string) string") {
+		t.Errorf("Inspect strings.ToUpper = %v %v", b, ok)
+	}
+	b, ok = s.Inspect("myVariable", 3, 0)
+	if !ok || !strings.Contains(b["text/plain"].(string), "int = 42") {
+		t.Errorf("Inspect myVariable = %v %v", b, ok)
+	}
+	b, ok = s.Inspect("ray.Get", 6, 0)
+	if !ok || !strings.Contains(b["text/plain"].(string), "Get") {
+		t.Errorf("Inspect ray.Get = %v %v", b, ok)
+	}
+	if _, ok := s.Inspect("nothingHere", 3, 0); ok {
+		t.Errorf("Inspect of an unknown name succeeded")
+	}
+}
