@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "unsafe" // go:linkname
 
 	yaegi "github.com/traefik/yaegi/interp"
 
@@ -181,15 +181,16 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 	s.evalG = 0
 	s.mu.Unlock()
 
-	evalCtx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	type result struct {
 		v   reflect.Value
 		err error
 	}
 	done := make(chan result, 1)
 	go func() {
-		v, err := s.i.EvalWithContext(evalCtx, src)
+		// EvalWithContext with a context that never ends: it sets up the
+		// channel yaegiStop closes, and its goroutine finishes before
+		// the result is sent (a happens-before edge with the next Eval).
+		v, err := s.i.EvalWithContext(context.Background(), src)
 		done <- result{v, err}
 	}()
 	var r result
@@ -206,14 +207,18 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 		}
 		if !finished {
 			parallel.CancelGroup(c.id)
-			cancel()
+			yaegiStop(s.i)
 			s.mu.Lock()
 			close(s.abort)
 			s.abort = make(chan struct{})
 			s.mu.Unlock()
 			parallel.AbortStarted(errInterrupted)
-			<-done
-			s.waitEvalGoroutine()
+			// Stopped code unwinds at once unless it is blocked in
+			// compiled code that ignores the interrupt.
+			select {
+			case <-done:
+			case <-time.After(700 * time.Millisecond):
+			}
 			return reflect.Value{}, interruptError("execution interrupted")
 		}
 	}
@@ -247,6 +252,16 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 func interruptError(msg string) *Error {
 	return &Error{Name: "KeyboardInterrupt", Value: msg, Traceback: []string{"KeyboardInterrupt: " + msg}}
 }
+
+// yaegiStop is yaegi's (*Interpreter).stop, which EvalWithContext calls
+// when its context ends: it aborts all interpreted code in flight. Calling it
+// directly lets Execute wait until the stopped chunk has unwound before the
+// next one runs (EvalWithContext returns while it is still unwinding, and
+// the two would race on the interpreter's global frame). Pinned to yaegi
+// v0.16.1; TestInterrupt covers it.
+//
+//go:linkname yaegiStop github.com/traefik/yaegi/interp.(*Interpreter).stop
+func yaegiStop(*yaegi.Interpreter)
 
 // posRE matches a position in a cell as encoded by the line directives
 // (see lineBase): "_.go:300004:5" is line 4, column 5 of cell 3.
@@ -404,32 +419,4 @@ func (s *Session) PanicFrames(v any, goStack []byte) []string {
 		out = append(out, fmt.Sprintf("%s (%s)", strings.TrimPrefix(m[2], "main."), pos))
 	}
 	return out
-}
-
-// waitEvalGoroutine waits, for at most 700 ms, until the goroutine that ran
-// the interrupted chunk has unwound: yaegi's EvalWithContext returns at once,
-// but the stopped code still runs in the global frame for a moment, and the
-// next chunk must not run beside it. It looks the goroutine up in
-// runtime.Stack, which is slow but only needed after an interrupt.
-func (s *Session) waitEvalGoroutine() {
-	s.mu.Lock()
-	id := s.evalG
-	s.mu.Unlock()
-	if id == 0 {
-		return
-	}
-	prefix := []byte("goroutine " + strconv.FormatInt(id, 10) + " [")
-	buf := make([]byte, 1<<20)
-	deadline := time.Now().Add(700 * time.Millisecond)
-	for time.Now().Before(deadline) {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) && !bytes.Contains(buf[:n], prefix) {
-			return
-		}
-		if n == len(buf) {
-			buf = make([]byte, 2*len(buf))
-			continue
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }

@@ -56,7 +56,7 @@ func TestSplitPositions(t *testing.T) {
 			t.Errorf("chunk %d at %d:%d, want %v", i, c.line, c.col, want[i])
 		}
 	}
-	if got := chunks[2].directive(7); got != "/*line cell7:5:3*/" {
+	if got := chunks[2].directive(7); got != "/*line _.go:700005:3*/" {
 		t.Errorf("directive = %q", got)
 	}
 }
