@@ -29,5 +29,8 @@ func byteToRune(s string, off int) int {
 	if off > len(s) {
 		off = len(s)
 	}
+	for off < len(s) && !utf8.RuneStart(s[off]) {
+		off--
+	}
 	return utf8.RuneCountInString(s[:off])
 }

@@ -1,0 +1,502 @@
+package kernel
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-zeromq/zmq4"
+)
+
+// fakeHandler runs "cells" written in a tiny command language:
+//
+//	print:TEXT    stream TEXT on stdout      err:TEXT   stream on stderr
+//	value:TEXT    return TEXT as the result  fail       return an *Error
+//	block         wait until interrupted     late:TEXT  print TEXT 100 ms after returning
+//	failslow      fail after 200 ms          display:HTML  print, display, print
+type fakeHandler struct {
+	started chan string // receives each cell's code as it starts
+}
+
+func (h *fakeHandler) Execute(ctx context.Context, req ExecuteRequest, out Output) (*Result, error) {
+	select {
+	case h.started <- req.Code:
+	default:
+	}
+	cmd, arg, _ := strings.Cut(req.Code, ":")
+	switch cmd {
+	case "print":
+		out.Stream("stdout", arg)
+	case "err":
+		out.Stream("stderr", arg)
+	case "value":
+		return &Result{Data: map[string]any{"text/plain": arg}}, nil
+	case "failslow":
+		time.Sleep(200 * time.Millisecond)
+		fallthrough
+	case "fail":
+		out.Stream("stdout", "before failing\n")
+		return nil, &Error{Name: "CompileError", Value: "boom", Traceback: []string{"cell:1: boom"}}
+	case "block":
+		<-ctx.Done()
+		return nil, &Error{Name: "Interrupted", Value: ctx.Err().Error()}
+	case "late":
+		time.AfterFunc(100*time.Millisecond, func() { out.Stream("stdout", arg) })
+	case "display":
+		out.Stream("stdout", "a")
+		out.Display(map[string]any{"text/html": arg}, nil)
+		out.Stream("stdout", "b")
+	}
+	return nil, nil
+}
+
+func (h *fakeHandler) Complete(code string, cursor int) Completion {
+	// Complete the identifier before cursor with "ZZ" appended.
+	start := cursor
+	for start > 0 && code[start-1] != ' ' {
+		start--
+	}
+	return Completion{Matches: []string{code[start:cursor] + "ZZ"}, Start: start, End: cursor}
+}
+
+func (h *fakeHandler) Inspect(code string, cursor, detail int) (map[string]any, bool) {
+	return map[string]any{"text/plain": fmt.Sprintf("%d", cursor)}, true
+}
+
+func (h *fakeHandler) IsComplete(code string) (string, string) {
+	if strings.HasSuffix(code, "{") {
+		return "incomplete", "\t"
+	}
+	return "complete", ""
+}
+
+func freePorts(t *testing.T, n int) []int {
+	t.Helper()
+	var ports []int
+	var ls []net.Listener
+	for i := 0; i < n; i++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls = append(ls, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	for _, l := range ls {
+		l.Close()
+	}
+	return ports
+}
+
+// client is a minimal Jupyter client over zmq4.
+type client struct {
+	t                       *testing.T
+	signer                  *Signer
+	shell, control, hb, sub zmq4.Socket
+	iopub                   chan *Message
+}
+
+type testKernel struct {
+	*client
+	k      *Kernel
+	h      *fakeHandler
+	done   chan error
+	logs   *syncBuffer
+	cancel context.CancelFunc
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func startKernel(t *testing.T) *testKernel {
+	t.Helper()
+	p := freePorts(t, 5)
+	info := &ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", ShellPort: p[0], IOPubPort: p[1],
+		StdinPort: p[2], ControlPort: p[3], HBPort: p[4], Key: "test-key", SignatureScheme: "hmac-sha256"}
+	h := &fakeHandler{started: make(chan string, 16)}
+	logs := &syncBuffer{}
+	k, err := New(Config{Conn: info, Handler: h, Version: "test", Logger: log.New(logs, "", 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	tk := &testKernel{k: k, h: h, done: make(chan error, 1), logs: logs, cancel: cancel}
+	go func() { tk.done <- k.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-tk.done:
+		case <-time.After(5 * time.Second):
+			t.Error("kernel did not stop")
+		}
+	})
+
+	signer, _ := NewSigner("hmac-sha256", []byte("test-key"))
+	c := &client{t: t, signer: signer, iopub: make(chan *Message, 1024)}
+	bg := context.Background()
+	id := zmq4.WithID(zmq4.SocketIdentity("test-client"))
+	c.shell = zmq4.NewDealer(bg, id, zmq4.WithDialerRetry(20*time.Millisecond))
+	c.control = zmq4.NewDealer(bg, id, zmq4.WithDialerRetry(20*time.Millisecond))
+	c.hb = zmq4.NewReq(bg, zmq4.WithDialerRetry(20*time.Millisecond))
+	c.sub = zmq4.NewSub(bg, zmq4.WithDialerRetry(20*time.Millisecond))
+	for _, d := range []struct {
+		s    zmq4.Socket
+		port int
+	}{{c.shell, p[0]}, {c.control, p[3]}, {c.hb, p[4]}, {c.sub, p[1]}} {
+		if err := d.s.Dial(info.Endpoint(d.port)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.sub.SetOption(zmq4.OptionSubscribe, ""); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for _, s := range []zmq4.Socket{c.shell, c.control, c.hb, c.sub} {
+			s.Close()
+		}
+	})
+	go func() {
+		for {
+			m, err := c.sub.Recv()
+			if err != nil {
+				return
+			}
+			msg, err := signer.Decode(m.Frames)
+			if err != nil {
+				t.Errorf("iopub: %v", err)
+				return
+			}
+			c.iopub <- msg
+		}
+	}()
+	tk.client = c
+	// Like Jupyter clients, ask kernel_info until iopub is known to be live.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c.send(c.shell, "kernel_info_request", map[string]any{})
+		c.recv(c.shell)
+		select {
+		case <-c.iopub:
+			c.drainIOPub(100 * time.Millisecond)
+			return tk
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no iopub message received")
+		}
+	}
+}
+
+func (c *client) send(sock zmq4.Socket, msgType string, content any) string {
+	c.t.Helper()
+	m, err := newMessage(msgType, "client-session", nil, content)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	frames, err := c.signer.Encode(m)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if err := sock.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil {
+		c.t.Fatal(err)
+	}
+	return m.Header.MsgID
+}
+
+func (c *client) recv(sock zmq4.Socket) *Message {
+	c.t.Helper()
+	type res struct {
+		m   zmq4.Msg
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() {
+		m, err := sock.Recv()
+		ch <- res{m, err}
+	}()
+	select {
+	case r := <-ch:
+		if r.err != nil {
+			c.t.Fatal(r.err)
+		}
+		msg, err := c.signer.Decode(r.m.Frames)
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		return msg
+	case <-time.After(5 * time.Second):
+		c.t.Fatal("timeout waiting for a reply")
+		return nil
+	}
+}
+
+// collect returns the iopub messages of the request msgID up to and
+// including its idle status.
+func (c *client) collect(msgID string) []*Message {
+	c.t.Helper()
+	var got []*Message
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case m := <-c.iopub:
+			if parentID(m) != msgID {
+				continue
+			}
+			got = append(got, m)
+			if m.Header.MsgType == "status" && content(m)["execution_state"] == "idle" {
+				return got
+			}
+		case <-timeout:
+			c.t.Fatalf("no idle for %s; got %s", msgID, types(got))
+		}
+	}
+}
+
+func (c *client) drainIOPub(d time.Duration) {
+	for {
+		select {
+		case <-c.iopub:
+		case <-time.After(d):
+			return
+		}
+	}
+}
+
+func parentID(m *Message) string {
+	var h Header
+	_ = json.Unmarshal(m.Parent, &h)
+	return h.MsgID
+}
+
+func content(m *Message) map[string]any {
+	var c map[string]any
+	_ = json.Unmarshal(m.Content, &c)
+	return c
+}
+
+func types(ms []*Message) string {
+	var s []string
+	for _, m := range ms {
+		t := m.Header.MsgType
+		if t == "status" {
+			t += ":" + content(m)["execution_state"].(string)
+		}
+		if t == "stream" {
+			t += ":" + content(m)["text"].(string)
+		}
+		s = append(s, t)
+	}
+	return strings.Join(s, " ")
+}
+
+func TestKernelExecuteOrder(t *testing.T) {
+	tk := startKernel(t)
+	id := tk.send(tk.shell, "execute_request", map[string]any{"code": "value:42", "silent": false})
+	rep := tk.recv(tk.shell)
+	if rep.Header.MsgType != "execute_reply" || parentID(rep) != id {
+		t.Fatalf("reply %s to %s", rep.Header.MsgType, parentID(rep))
+	}
+	if c := content(rep); c["status"] != "ok" || c["execution_count"] != 1.0 {
+		t.Errorf("reply content %v", c)
+	}
+	if got, want := types(tk.collect(id)), "status:busy execute_input execute_result status:idle"; got != want {
+		t.Errorf("iopub = %q, want %q", got, want)
+	}
+
+	id = tk.send(tk.shell, "execute_request", map[string]any{"code": "display:<b>x</b>"})
+	tk.recv(tk.shell)
+	if got, want := types(tk.collect(id)), "status:busy execute_input stream:a display_data stream:b status:idle"; got != want {
+		t.Errorf("iopub = %q, want %q", got, want)
+	}
+
+	// Output after Execute returned keeps its parent.
+	id = tk.send(tk.shell, "execute_request", map[string]any{"code": "late:zzz"})
+	tk.recv(tk.shell)
+	tk.collect(id)
+	select {
+	case m := <-tk.iopub:
+		if m.Header.MsgType != "stream" || parentID(m) != id || content(m)["text"] != "zzz" {
+			t.Errorf("late output %s %v", m.Header.MsgType, content(m))
+		}
+	case <-time.After(2 * time.Second):
+		t.Error("late output lost")
+	}
+}
+
+func TestKernelErrorAndStopOnError(t *testing.T) {
+	tk := startKernel(t)
+	fail := tk.send(tk.shell, "execute_request", map[string]any{"code": "failslow"})
+	// Queue two more while the cell runs; history is still served.
+	q1 := tk.send(tk.shell, "execute_request", map[string]any{"code": "print:never"})
+	hist := tk.send(tk.shell, "history_request", map[string]any{"hist_access_type": "tail", "n": 5, "output": false, "raw": true})
+	q2 := tk.send(tk.shell, "execute_request", map[string]any{"code": "print:never"})
+	replies := map[string]map[string]any{}
+	for i := 0; i < 4; i++ {
+		r := tk.recv(tk.shell)
+		replies[parentID(r)] = content(r)
+	}
+	if c := replies[fail]; c["status"] != "error" || c["ename"] != "CompileError" || c["evalue"] != "boom" {
+		t.Errorf("fail reply %v", c)
+	}
+	for _, id := range []string{q1, q2} {
+		if replies[id]["status"] != "aborted" {
+			t.Errorf("queued reply %v, want aborted", replies[id])
+		}
+	}
+	if replies[hist]["status"] != "ok" {
+		t.Errorf("history reply %v", replies[hist])
+	}
+	if got, want := types(tk.collect(fail)), "status:busy execute_input stream:before failing\n error status:idle"; got != want {
+		t.Errorf("iopub = %q, want %q", got, want)
+	}
+	// Without stop_on_error nothing is aborted.
+	a := tk.send(tk.shell, "execute_request", map[string]any{"code": "fail", "stop_on_error": false})
+	b := tk.send(tk.shell, "execute_request", map[string]any{"code": "value:1"})
+	for _, want := range []struct{ id, status string }{{a, "error"}, {b, "ok"}} {
+		r := tk.recv(tk.shell)
+		if parentID(r) != want.id || content(r)["status"] != want.status {
+			t.Errorf("reply %v, want %s", content(r), want.status)
+		}
+	}
+}
+
+func TestKernelControlWhileBusy(t *testing.T) {
+	tk := startKernel(t)
+	id := tk.send(tk.shell, "execute_request", map[string]any{"code": "block"})
+	if code := <-tk.h.started; code != "block" {
+		t.Fatalf("started %q", code)
+	}
+	// Heartbeat answers while the cell runs.
+	if err := tk.hb.Send(zmq4.NewMsgString("ping")); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := tk.hb.Recv(); err != nil || string(m.Frames[0]) != "ping" {
+		t.Errorf("heartbeat: %v %v", m, err)
+	}
+	// kernel_info on control is answered on control.
+	ki := tk.send(tk.control, "kernel_info_request", map[string]any{})
+	rep := tk.recv(tk.control)
+	if rep.Header.MsgType != "kernel_info_reply" || parentID(rep) != ki {
+		t.Fatalf("control reply %s", rep.Header.MsgType)
+	}
+	li := content(rep)["language_info"].(map[string]any)
+	if li["name"] != "go" || content(rep)["protocol_version"] != "5.3" {
+		t.Errorf("kernel_info %v", content(rep))
+	}
+	// Completion is served on shell while the cell runs, in code points.
+	cid := tk.send(tk.shell, "complete_request", map[string]any{"code": "x := héllo", "cursor_pos": 10})
+	rep = tk.recv(tk.shell)
+	if c := content(rep); parentID(rep) != cid || c["cursor_start"] != 5.0 || c["cursor_end"] != 10.0 ||
+		c["matches"].([]any)[0] != "hélloZZ" {
+		t.Errorf("complete_reply %v", c)
+	}
+	// Interrupt cancels the running cell's context.
+	start := time.Now()
+	ir := tk.send(tk.control, "interrupt_request", map[string]any{})
+	rep = tk.recv(tk.control)
+	if rep.Header.MsgType != "interrupt_reply" || parentID(rep) != ir {
+		t.Errorf("interrupt reply %s", rep.Header.MsgType)
+	}
+	rep = tk.recv(tk.shell)
+	if c := content(rep); parentID(rep) != id || c["ename"] != "Interrupted" {
+		t.Errorf("execute_reply after interrupt %v", c)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("interrupt took %v", d)
+	}
+	// Control requests get busy/idle with the request as parent too.
+	if got := types(tk.collect(ki)); got != "status:busy status:idle" {
+		t.Errorf("control iopub %q", got)
+	}
+}
+
+func TestKernelShellRequests(t *testing.T) {
+	tk := startKernel(t)
+	for _, tc := range []struct {
+		msgType string
+		content map[string]any
+		check   func(map[string]any) bool
+	}{
+		{"is_complete_request", map[string]any{"code": "func f() {"}, func(c map[string]any) bool {
+			return c["status"] == "incomplete" && c["indent"] == "\t"
+		}},
+		{"inspect_request", map[string]any{"code": "héllo", "cursor_pos": 2, "detail_level": 0}, func(c map[string]any) bool {
+			return c["found"] == true && c["data"].(map[string]any)["text/plain"] == "3"
+		}},
+		{"comm_info_request", map[string]any{}, func(c map[string]any) bool {
+			return c["status"] == "ok" && len(c["comms"].(map[string]any)) == 0
+		}},
+	} {
+		id := tk.send(tk.shell, tc.msgType, tc.content)
+		rep := tk.recv(tk.shell)
+		if parentID(rep) != id || rep.Header.MsgType != strings.TrimSuffix(tc.msgType, "_request")+"_reply" || !tc.check(content(rep)) {
+			t.Errorf("%s: %s %v", tc.msgType, rep.Header.MsgType, content(rep))
+		}
+	}
+	id := tk.send(tk.shell, "comm_open", map[string]any{"comm_id": "c1", "target_name": "nope", "data": map[string]any{}})
+	msgs := tk.collect(id)
+	if got := types(msgs); got != "status:busy comm_close status:idle" || content(msgs[1])["comm_id"] != "c1" {
+		t.Errorf("comm_open: %q", got)
+	}
+	// Unknown types are ignored; a bad signature is dropped and logged.
+	tk.send(tk.shell, "frobnicate_request", map[string]any{})
+	bad := &client{t: t, signer: &Signer{key: []byte("wrong"), newMAC: tk.signer.newMAC}}
+	bad.send(tk.shell, "execute_request", map[string]any{"code": "print:PWNED"})
+	id = tk.send(tk.shell, "execute_request", map[string]any{"code": "print:ok"})
+	rep := tk.recv(tk.shell)
+	if parentID(rep) != id {
+		t.Errorf("unexpected reply %s %v", rep.Header.MsgType, content(rep))
+	}
+	if got := types(tk.collect(id)); strings.Contains(got, "PWNED") {
+		t.Errorf("forged message executed: %s", got)
+	}
+	logs := tk.logs.String()
+	if !strings.Contains(logs, "bad message signature") || !strings.Contains(logs, "frobnicate_request") {
+		t.Errorf("logs: %s", logs)
+	}
+}
+
+func TestKernelShutdown(t *testing.T) {
+	for _, restart := range []bool{false, true} {
+		t.Run(fmt.Sprint("restart=", restart), func(t *testing.T) {
+			tk := startKernel(t)
+			id := tk.send(tk.control, "shutdown_request", map[string]any{"restart": restart})
+			rep := tk.recv(tk.control)
+			if rep.Header.MsgType != "shutdown_reply" || parentID(rep) != id || content(rep)["restart"] != restart {
+				t.Errorf("reply %s %v", rep.Header.MsgType, content(rep))
+			}
+			select {
+			case err := <-tk.done:
+				if err != nil {
+					t.Errorf("Run = %v", err)
+				}
+				tk.done <- err // for cleanup
+			case <-time.After(3 * time.Second):
+				t.Fatal("kernel still running after shutdown_request")
+			}
+		})
+	}
+}
+
+var _ io.Writer = (*syncBuffer)(nil)
