@@ -351,7 +351,7 @@ func (r *nbRunner) run(absPath string, newSession sessionFactory) int {
 		bundle, err := r.execute(ctx, sess, fmt.Sprintf("%s-run%d", cellID, n), c.Source, co)
 		timedOut := ctx.Err() == context.DeadlineExceeded
 		cancel()
-		if err == nil && bundle != nil {
+		if err == nil && len(bundle) > 0 {
 			co.result(bundle)
 		}
 		if err == nil {

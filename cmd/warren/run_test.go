@@ -315,7 +315,7 @@ func TestRunInterpreter(t *testing.T) {
 	}
 	dir := t.TempDir()
 	in := codeNotebook(t, dir, "nb.ipynb",
-		`ray.Init(ray.NumCPUs(2))`,
+		"import \"fmt\"\nray.Init(ray.NumCPUs(2))\nfmt.Print()",
 		"var square = ray.Remote(func(x int) int { return x * x })\nfmt.Println(\"defined\")",
 		"refs := []ray.ObjectRef{}\nfor i := 0; i < 4; i++ {\n\trefs = append(refs, square.Remote(i))\n}\nfmt.Println(ray.GetAll(refs...))",
 		"import \"display\"\ndisplay.HTML(\"<i>hi</i>\")",
@@ -354,6 +354,9 @@ func TestRunInterpreter(t *testing.T) {
 		if got := kinds(i); got != want {
 			t.Errorf("cell %d outputs %q, want %q", i, got, want)
 		}
+	}
+	if len(nb.Cells[3].Outputs) == 0 {
+		t.Fatal("no output from display.HTML")
 	}
 	if html, _ := nb.Cells[3].Outputs[0]["data"].(map[string]any)["text/html"].(string); html != "<i>hi</i>" {
 		t.Errorf("display.HTML output: %v", nb.Cells[3].Outputs[0])
