@@ -156,14 +156,30 @@ async function cell(page, i, code, opts = {}) {
   await waitDone(page, i);
 }
 
+// Screenshot of the whole notebook. Notebook 6 scrolls inside #site, not
+// the page, so the viewport is made tall enough to show all of it first.
 async function shot(page, name) {
   if (!page || page.isClosed()) return;
   const file = path.join(OUT, name);
+  const size = page.viewportSize();
   try {
+    const h = await page.evaluate(() => {
+      const site = document.getElementById('site');
+      return site ? Math.ceil(site.getBoundingClientRect().top + site.scrollHeight + 16) : document.body.scrollHeight;
+    });
+    if (size && h > size.height) {
+      await page.setViewportSize({ width: size.width, height: Math.min(h, 12000) });
+      await page.waitForFunction(() => {
+        const site = document.getElementById('site');
+        return !site || site.scrollHeight <= site.clientHeight + 1;
+      }, null, { timeout: 5_000 }).catch(() => {});
+    }
     await page.screenshot({ path: file, fullPage: true, timeout: 30_000 });
     console.log(`screenshot: ${file}`);
   } catch (e) {
     console.error(`screenshot ${file} failed: ${e.message}`);
+  } finally {
+    if (size) await page.setViewportSize(size).catch(() => {});
   }
 }
 
