@@ -100,13 +100,7 @@ func (rt *Runtime) CancelGroup(group string) int {
 	rt.mu.Lock()
 	ts := rt.liveTasks(func(t *task) bool { return t.group == group })
 	rt.mu.Unlock()
-	n := 0
-	for _, t := range ts {
-		if t.cancel(ErrCancelled, false) {
-			n++
-		}
-	}
-	return n
+	return cancelTasks(ts, ErrCancelled, false)
 }
 
 // AbortStarted marks every task of the default runtime that has started and
@@ -126,11 +120,5 @@ func (rt *Runtime) AbortStarted(cause error) int {
 	rt.mu.Lock()
 	ts := rt.liveTasks(func(t *task) bool { return t.started })
 	rt.mu.Unlock()
-	n := 0
-	for _, t := range ts {
-		if t.cancel(cause, false) {
-			n++
-		}
-	}
-	return n
+	return cancelTasks(ts, cause, false)
 }

@@ -62,12 +62,13 @@ func (h *fakeHost) Exit(info TaskInfo) {
 func (h *fakeHost) check() []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	bad := slices.Clone(h.bad)
 	for id, d := range h.depth {
 		if d != 0 {
-			h.bad = append(h.bad, fmt.Sprintf("goroutine %d left with depth %d", id, d))
+			bad = append(bad, fmt.Sprintf("goroutine %d left with depth %d", id, d))
 		}
 	}
-	return h.bad
+	return bad
 }
 
 func (h *fakeHost) entries() []string {

@@ -183,23 +183,21 @@ func GetAll(refs ...ObjectRef) []any {
 // ctx.Err(). A nil ctx is treated as context.Background().
 func GetAllContext(ctx context.Context, refs ...ObjectRef) ([]any, error) {
 	out := make([]any, len(refs))
-	pending := 0
+	var pending []*object
 	for _, r := range refs {
 		if err := checkRef(r); err != nil {
 			return nil, err
 		}
 		if !r.Ready() {
-			pending++
+			pending = append(pending, r.o)
 		} else if r.o.err != nil {
 			return nil, r.o.err
 		}
 	}
-	if pending > 0 {
-		g := &group{need: pending, failFast: true, ch: make(chan struct{})}
-		for _, r := range refs {
-			if !r.Ready() {
-				r.o.addWaiter(g)
-			}
+	if len(pending) > 0 {
+		g := &group{need: len(pending), failFast: true, ch: make(chan struct{})}
+		for _, o := range pending {
+			o.addWaiter(g) // notifies at once if o resolved since the check
 		}
 		if err := wait(ctx, g.ch, evGet); err != nil {
 			return nil, fmt.Errorf("ray: GetAll of %d refs: %w", len(refs), err)
@@ -271,6 +269,7 @@ func WaitContext(ctx context.Context, refs []ObjectRef, numReturns int, timeout 
 	}
 	seen := make(map[*object]struct{}, len(refs))
 	count := 0
+	var pending []*object
 	for i, r := range refs {
 		if r.o == nil {
 			return nil, nil, invalidf("Wait: refs[%d] is a zero ObjectRef", i)
@@ -281,14 +280,14 @@ func WaitContext(ctx context.Context, refs []ObjectRef, numReturns int, timeout 
 		seen[r.o] = struct{}{}
 		if r.Ready() {
 			count++
+		} else {
+			pending = append(pending, r.o)
 		}
 	}
 	if count < numReturns && timeout != 0 {
 		g := &group{need: numReturns - count, ch: make(chan struct{})}
-		for _, r := range refs {
-			if !r.Ready() {
-				r.o.addWaiter(g)
-			}
+		for _, o := range pending {
+			o.addWaiter(g) // notifies at once if o resolved since the check
 		}
 		wctx := ctx
 		if timeout > 0 {

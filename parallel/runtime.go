@@ -208,9 +208,7 @@ func (rt *Runtime) Shutdown() {
 	rt.closed = true
 	tasks := rt.liveTasks(func(*task) bool { return true })
 	rt.mu.Unlock()
-	for _, t := range tasks {
-		t.cancel(ErrShutdown, false)
-	}
+	cancelTasks(tasks, ErrShutdown, false)
 }
 
 func (rt *Runtime) reconfigure(opts []Option) {

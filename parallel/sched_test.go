@@ -174,11 +174,12 @@ func TestBlockedGetReleasesCPU(t *testing.T) {
 		during := Get(inner.Remote()).(float64)
 		after := rt.AvailableResources()["CPU"]
 		return []float64{during, after}
-	})
+	}).Options(TaskCPUs(2))
 	got := Get(outer.Remote()).([]float64)
-	// While outer was blocked only inner held a CPU; afterwards outer holds one again.
-	if got[0] != 1 || got[1] != 1 {
-		t.Fatalf("available during/after blocked Get = %v, want [1 1]", got)
+	// inner could only run once outer, holding both CPUs, gave them back while
+	// blocked; then inner held 1 of 2. Afterwards outer holds both again.
+	if got[0] != 1 || got[1] != 0 {
+		t.Fatalf("available during/after blocked Get = %v, want [1 0]", got)
 	}
 }
 

@@ -194,6 +194,12 @@ func (t *task) finish(vals []any, err error) bool {
 	if !t.done.CompareAndSwap(false, true) {
 		return false
 	}
+	t.complete(vals, err)
+	return true
+}
+
+// complete does the work of finish once t.done has been set by the caller.
+func (t *task) complete(vals []any, err error) {
 	now := time.Now()
 	t.mu.Lock()
 	cancel := t.cancelFn
@@ -240,23 +246,38 @@ func (t *task) finish(vals []any, err error) bool {
 		}
 		t.outs[0].resolve(v, nil)
 	}
-	return true
 }
 
 // cancel ends t as cancelled with cause if it has not finished: a queued task
 // never runs, a running task has its context cancelled and its result
 // discarded. With recursive, the tasks t submitted are cancelled too.
 func (t *task) cancel(cause error, recursive bool) bool {
-	t.mu.Lock()
-	children := append([]*task(nil), t.children...)
-	t.mu.Unlock()
-	ok := t.finish(nil, newCancelError(t, cause))
-	if ok && recursive {
-		for _, c := range children {
-			c.cancel(cause, true)
+	return cancelTasks([]*task{t}, cause, recursive) == 1
+}
+
+// cancelTasks cancels ts as one step: all are marked finished before any
+// gives back its resources, so none of them starts in between. It returns
+// how many of ts it cancelled (not counting descendants).
+func cancelTasks(ts []*task, cause error, recursive bool) int {
+	claimed := ts[:0:0]
+	for _, t := range ts {
+		if t.done.CompareAndSwap(false, true) {
+			claimed = append(claimed, t)
 		}
 	}
-	return ok
+	var children []*task
+	for _, t := range claimed {
+		if recursive {
+			t.mu.Lock()
+			children = append(children, t.children...)
+			t.mu.Unlock()
+		}
+		t.complete(nil, newCancelError(t, cause))
+	}
+	if len(children) > 0 {
+		cancelTasks(children, cause, true)
+	}
+	return len(claimed)
 }
 
 // blockIn is called by Get, GetAll and Wait on a task's goroutine before it
