@@ -205,11 +205,11 @@ func (f *RemoteFunction) Remote(args ...any) ObjectRef {
 	if f.opts.numReturns > 1 {
 		panic(invalidf("%s has NumReturns(%d): call RemoteN to get its refs", f.name, f.opts.numReturns))
 	}
-	refs, err := f.Submit(args...)
+	t, err := f.submit(args)
 	if err != nil {
 		panic(err)
 	}
-	return refs[0]
+	return ObjectRef{t.outs[0]}
 }
 
 // RemoteN is Remote returning all refs of the task: one per result with
@@ -224,6 +224,18 @@ func (f *RemoteFunction) RemoteN(args ...any) []ObjectRef {
 
 // Submit is RemoteN returning an error instead of panicking.
 func (f *RemoteFunction) Submit(args ...any) ([]ObjectRef, error) {
+	t, err := f.submit(args)
+	if err != nil {
+		return nil, err
+	}
+	refs := make([]ObjectRef, len(t.outs))
+	for i, o := range t.outs {
+		refs[i] = ObjectRef{o}
+	}
+	return refs, nil
+}
+
+func (f *RemoteFunction) submit(args []any) (*task, error) {
 	parent := currentTask()
 	rt := f.rt
 	if rt == nil {
@@ -237,16 +249,17 @@ func (f *RemoteFunction) Submit(args ...any) ([]ObjectRef, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := rt.feasible(&f.opts); err != nil {
-		return nil, fmt.Errorf("%s.Remote: %w", f.name, err)
-	}
 	t := &task{rt: rt, id: rt.ids.Add(1), f: f, opts: &f.opts, name: f.name, parent: parent, args: vals, deps: deps}
-	n := max(f.opts.numReturns, 1)
-	t.outs = make([]*object, n)
-	refs := make([]ObjectRef, n)
-	for i := range t.outs {
-		o := &object{id: rt.ids.Add(1), done: make(chan struct{}), producer: t}
-		t.outs[i], refs[i] = o, ObjectRef{o}
+	t.obj0 = object{id: rt.ids.Add(1), done: make(chan struct{}), producer: t}
+	if n := f.opts.numReturns; n > 1 {
+		t.outs = make([]*object, n)
+		t.outs[0] = &t.obj0
+		for i := 1; i < n; i++ {
+			t.outs[i] = &object{id: rt.ids.Add(1), done: make(chan struct{}), producer: t}
+		}
+	} else {
+		t.out0[0] = &t.obj0
+		t.outs = t.out0[:]
 	}
 	if parent != nil {
 		t.group = parent.group
@@ -259,16 +272,16 @@ func (f *RemoteFunction) Submit(args ...any) ([]ObjectRef, error) {
 		t.group = h.Group()
 	}
 	rt.mu.Lock()
-	if rt.closed {
+	if err := rt.feasibleLocked(&f.opts); err != nil {
 		rt.mu.Unlock()
-		return nil, fmt.Errorf("%s.Remote: %w", f.name, ErrShutdown)
+		return nil, fmt.Errorf("%s.Remote: %w", f.name, err)
 	}
 	rt.live[t] = struct{}{}
 	if len(deps) == 0 {
 		rt.readyQ = append(rt.readyQ, t)
-		rt.dispatchLocked()
+		rt.dispatchLocked(nil)
 		rt.mu.Unlock()
-		return refs, nil
+		return t, nil
 	}
 	rt.mu.Unlock()
 	t.pending.Store(int32(len(deps)) + 1)
@@ -278,7 +291,7 @@ func (f *RemoteFunction) Submit(args ...any) ([]ObjectRef, error) {
 	if t.pending.Add(-1) == 0 && !t.isDone() {
 		rt.enqueue(t)
 	}
-	return refs, nil
+	return t, nil
 }
 
 // notify implements waiter: a dependency resolved.

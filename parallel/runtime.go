@@ -96,6 +96,7 @@ type Runtime struct {
 	readyQ   []*task // tasks whose dependencies are met, in submission order
 	readyH   int     // index of the head of readyQ
 	live     map[*task]struct{}
+	idle     []*worker // parked workers
 	lanes    []bool // timeline rows in use
 }
 
@@ -146,6 +147,9 @@ func (c *config) validate() error {
 	}
 	return nil
 }
+
+// since returns the time since rt started (a cheap monotonic clock read).
+func (rt *Runtime) since() time.Duration { return time.Since(rt.start) }
 
 func units(f float64) int64 { return int64(math.Round(f * resUnit)) }
 
@@ -206,6 +210,7 @@ func Default() *Runtime {
 func (rt *Runtime) Shutdown() {
 	rt.mu.Lock()
 	rt.closed = true
+	rt.stopIdleLocked()
 	tasks := rt.liveTasks(func(*task) bool { return true })
 	rt.mu.Unlock()
 	cancelTasks(tasks, ErrShutdown, false)
@@ -242,7 +247,7 @@ func (rt *Runtime) reconfigure(opts []Option) {
 			rt.resTotal[k] = n
 		}
 	}
-	rt.dispatchLocked()
+	rt.dispatchLocked(nil)
 }
 
 // ClusterResources returns the total resources of rt: "CPU" and every custom
@@ -276,9 +281,7 @@ func ClusterResources() map[string]float64 { return Default().ClusterResources()
 func AvailableResources() map[string]float64 { return Default().AvailableResources() }
 
 // feasible reports an error if the request can never be met by rt's totals.
-func (rt *Runtime) feasible(o *taskOptions) error {
-	rt.mu.Lock()
-	defer rt.mu.Unlock()
+func (rt *Runtime) feasibleLocked(o *taskOptions) error {
 	if rt.closed {
 		return ErrShutdown
 	}
@@ -343,14 +346,15 @@ func (rt *Runtime) releaseLocked(t *task) {
 func (rt *Runtime) enqueue(t *task) {
 	rt.mu.Lock()
 	rt.readyQ = append(rt.readyQ, t)
-	rt.dispatchLocked()
+	rt.dispatchLocked(nil)
 	rt.mu.Unlock()
 }
 
 // dispatchLocked starts tasks in FIFO order while resources allow. Tasks
 // resuming after a blocking call go first; a head that does not fit blocks
-// the queue behind it, so tasks start in submission order.
-func (rt *Runtime) dispatchLocked() {
+// the queue behind it, so tasks start in submission order. self is the
+// worker calling as it finishes a task, or nil.
+func (rt *Runtime) dispatchLocked(self *worker) {
 	for len(rt.resumeQ) > 0 {
 		t := rt.resumeQ[0]
 		if t.isDone() {
@@ -375,9 +379,7 @@ func (rt *Runtime) dispatchLocked() {
 		}
 		rt.popReadyLocked()
 		rt.takeLocked(t)
-		t.lane = rt.laneLocked()
-		t.started = true
-		go t.run()
+		rt.startLocked(t, self)
 	}
 }
 
@@ -409,7 +411,7 @@ func (rt *Runtime) laneLocked() int {
 func (rt *Runtime) block(t *task) {
 	rt.mu.Lock()
 	rt.releaseLocked(t)
-	rt.dispatchLocked()
+	rt.dispatchLocked(nil)
 	rt.mu.Unlock()
 }
 
@@ -425,7 +427,7 @@ func (rt *Runtime) unblock(t *task) {
 		t.resume = make(chan struct{}, 1)
 	}
 	rt.resumeQ = append(rt.resumeQ, t)
-	rt.dispatchLocked()
+	rt.dispatchLocked(nil)
 	rt.mu.Unlock()
 	select {
 	case <-t.resume:

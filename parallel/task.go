@@ -6,22 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/petermattis/goid"
 )
-
-// running maps a goroutine id to the task whose code it runs. It lets Get
-// find the calling task (to give back its CPUs while blocked) and lets Remote
-// find the parent of a nested task, at ~2 ns per lookup of the goroutine id.
-var running sync.Map // int64 -> *task
-
-// currentTask returns the task run by the calling goroutine, or nil.
-func currentTask() *task {
-	if v, ok := running.Load(goid.Get()); ok {
-		return v.(*task)
-	}
-	return nil
-}
 
 type taskKey struct{}
 
@@ -50,6 +35,8 @@ type task struct {
 	args    []reflect.Value
 	deps    []dep
 	outs    []*object
+	out0    [1]*object
+	obj0    object // the first output, allocated with the task
 	pending atomic.Int32 // unmet dependencies + 1 while submitting
 
 	done atomic.Bool // set once, by finish
@@ -65,7 +52,7 @@ type task struct {
 	attempt  int
 	children []*task
 	cancelFn context.CancelFunc
-	begin    time.Time
+	begin    time.Duration // since rt.start
 }
 
 func (t *task) isDone() bool { return t.done.Load() }
@@ -91,7 +78,10 @@ func (t *task) depReady(o *object) {
 // failInput ends t without running it because its input o failed.
 func (t *task) failInput(o *object) {
 	idx := -1
-	for _, d := range t.deps {
+	t.mu.Lock()
+	deps := t.deps
+	t.mu.Unlock()
+	for _, d := range deps {
 		if d.obj == o {
 			idx = d.arg
 			break
@@ -100,19 +90,20 @@ func (t *task) failInput(o *object) {
 	t.finish(nil, newInputError(t, idx, o))
 }
 
-// run executes t on its own goroutine; t holds its resources.
-func (t *task) run() {
-	gid := goid.Get()
-	running.Store(gid, t)
-	defer running.Delete(gid)
-
+// run executes t on worker w; t holds its resources.
+func (t *task) run(w *worker) {
 	t.mu.Lock()
-	t.begin = time.Now()
+	if t.isDone() { // cancelled between dispatch and now: never runs
+		t.mu.Unlock()
+		return
+	}
+	t.begin = t.rt.since()
+	args, deps := t.args, t.deps
 	t.mu.Unlock()
 
-	args, err := t.resolveArgs()
+	args, err := t.resolveArgs(args, deps)
 	if err != nil {
-		t.finish(nil, err)
+		t.finishOn(w, nil, err)
 		return
 	}
 	for {
@@ -126,7 +117,7 @@ func (t *task) run() {
 			host.Exit(info)
 		}
 		if err == nil || t.isDone() || info.Attempt >= t.opts.maxRetries {
-			t.finish(vals, err)
+			t.finishOn(w, vals, err)
 			return
 		}
 		t.mu.Lock()
@@ -136,13 +127,11 @@ func (t *task) run() {
 }
 
 // resolveArgs substitutes the values of top-level ObjectRef arguments.
-func (t *task) resolveArgs() ([]reflect.Value, error) {
-	args := t.args
-	if len(t.deps) > 0 || t.f.takesCtx {
-		args = make([]reflect.Value, len(t.args))
-		copy(args, t.args)
+func (t *task) resolveArgs(args []reflect.Value, deps []dep) ([]reflect.Value, error) {
+	if len(deps) > 0 || t.f.takesCtx {
+		args = append([]reflect.Value(nil), args...)
 	}
-	for _, d := range t.deps {
+	for _, d := range deps {
 		if d.obj.err != nil {
 			return nil, newInputError(t, d.arg, d.obj)
 		}
@@ -190,27 +179,32 @@ func (t *task) call(args []reflect.Value, host Host) (vals []any, err error) {
 
 // finish resolves t's outputs with its results or err, exactly once, and
 // releases everything t holds. It reports whether this call finished t.
-func (t *task) finish(vals []any, err error) bool {
+func (t *task) finish(vals []any, err error) bool { return t.finishOn(nil, vals, err) }
+
+// finishOn is finish called by worker w as it finishes t; w may take the
+// next task.
+func (t *task) finishOn(w *worker, vals []any, err error) bool {
 	if !t.done.CompareAndSwap(false, true) {
 		return false
 	}
-	t.complete(vals, err)
+	t.complete(w, vals, err)
 	return true
 }
 
 // complete does the work of finish once t.done has been set by the caller.
-func (t *task) complete(vals []any, err error) {
-	now := time.Now()
+func (t *task) complete(self *worker, vals []any, err error) {
+	rt := t.rt
+	now := rt.since()
 	t.mu.Lock()
 	cancel := t.cancelFn
 	t.children = nil
+	t.args, t.deps = nil, nil // let inputs be collected while the outputs live
 	begin, attempt := t.begin, t.attempt
 	t.mu.Unlock()
 	if cancel != nil {
 		cancel()
 	}
 
-	rt := t.rt
 	rt.mu.Lock()
 	rt.releaseLocked(t)
 	delete(rt.live, t)
@@ -218,11 +212,11 @@ func (t *task) complete(vals []any, err error) {
 	if started {
 		rt.lanes[lane] = false
 	}
-	rt.dispatchLocked()
+	rt.dispatchLocked(self)
 	rt.mu.Unlock()
 
 	if started && rt.trace != nil {
-		rt.trace.add(event{kind: evTask, lane: lane, start: begin.Sub(rt.start), end: now.Sub(rt.start),
+		rt.trace.add(event{kind: evTask, lane: lane, start: begin, end: now,
 			task: t.id, name: t.name, fn: t.f.name, group: t.group, attempt: attempt, failed: err != nil})
 	}
 
@@ -272,7 +266,7 @@ func cancelTasks(ts []*task, cause error, recursive bool) int {
 			children = append(children, t.children...)
 			t.mu.Unlock()
 		}
-		t.complete(nil, newCancelError(t, cause))
+		t.complete(nil, nil, newCancelError(t, cause))
 	}
 	if len(children) > 0 {
 		cancelTasks(children, cause, true)
@@ -290,16 +284,16 @@ func (t *task) blockIn(kind eventKind) func() {
 		host.Exit(info)
 	}
 	t.rt.block(t)
-	begin := time.Now()
+	begin := t.rt.since()
 	return func() {
-		end := time.Now()
+		end := t.rt.since()
 		t.rt.unblock(t)
 		rt := t.rt
 		if rt.trace != nil {
 			rt.mu.Lock()
 			lane := t.lane
 			rt.mu.Unlock()
-			rt.trace.add(event{kind: kind, lane: lane, start: begin.Sub(rt.start), end: end.Sub(rt.start),
+			rt.trace.add(event{kind: kind, lane: lane, start: begin, end: end,
 				task: t.id, name: t.name, fn: t.f.name, group: t.group, attempt: info.Attempt})
 		}
 		if host != nil {

@@ -41,29 +41,33 @@ type event struct {
 	group      string
 }
 
-// tracer keeps the most recent events in a ring buffer.
+// tracer keeps the most recent events in a ring buffer made of fixed-size
+// chunks allocated as it fills, so recording never copies old events.
 type tracer struct {
-	mu   sync.Mutex
-	max  int
-	buf  []event
-	next int // oldest event once the buffer is full
+	mu     sync.Mutex
+	max    int
+	chunks [][]event
+	n      int // events recorded so far
 }
+
+const chunkSize = 4096
 
 func newTracer(capacity int) *tracer {
 	if capacity <= 0 {
 		return nil
 	}
-	return &tracer{max: capacity, buf: make([]event, 0, min(capacity, 1024))}
+	return &tracer{max: capacity}
 }
 
 func (tr *tracer) add(e event) {
 	tr.mu.Lock()
-	if len(tr.buf) < tr.max {
-		tr.buf = append(tr.buf, e)
-	} else {
-		tr.buf[tr.next] = e
-		tr.next = (tr.next + 1) % len(tr.buf)
+	i := tr.n % tr.max
+	c := i / chunkSize
+	if c == len(tr.chunks) {
+		tr.chunks = append(tr.chunks, make([]event, min(chunkSize, tr.max-c*chunkSize)))
 	}
+	tr.chunks[c][i%chunkSize] = e
+	tr.n++
 	tr.mu.Unlock()
 }
 
@@ -74,9 +78,16 @@ func (tr *tracer) snapshot() []event {
 	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	out := make([]event, 0, len(tr.buf))
-	out = append(out, tr.buf[tr.next:]...)
-	out = append(out, tr.buf[:tr.next]...)
+	count := min(tr.n, tr.max)
+	out := make([]event, 0, count)
+	first := 0
+	if tr.n > tr.max {
+		first = tr.n % tr.max
+	}
+	for k := range count {
+		i := (first + k) % tr.max
+		out = append(out, tr.chunks[i/chunkSize][i%chunkSize])
+	}
 	return out
 }
 

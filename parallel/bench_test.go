@@ -1,0 +1,207 @@
+package parallel
+
+import (
+	"sync"
+	"testing"
+)
+
+// Benchmarks named after Ray's microbenchmarks (release/microbenchmark), each
+// paired with a Baseline doing the same work with raw goroutines and
+// channels. Task bodies are trivial compiled functions. Run:
+//
+//	go test -run '^$' -bench . -benchmem ./parallel/
+
+func trivial(x int) int { return x + 1 }
+
+func benchRT(b *testing.B) *Runtime {
+	rt := New(TraceCapacity(defaultTraceCapacity))
+	b.Cleanup(rt.Shutdown)
+	return rt
+}
+
+// BenchmarkTasksSync: submit one task and wait for it, repeatedly
+// ("single client tasks sync").
+func BenchmarkTasksSync(b *testing.B) {
+	f := benchRT(b).Remote(trivial)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if Get(f.Remote(i)).(int) != i+1 {
+			b.Fatal("wrong")
+		}
+	}
+}
+
+func BenchmarkTasksSyncBaseline(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		ch := make(chan int, 1)
+		go func(x int) { ch <- trivial(x) }(i)
+		if <-ch != i+1 {
+			b.Fatal("wrong")
+		}
+	}
+}
+
+const asyncBatch = 1000
+
+// BenchmarkTasksAsync: submit batches of 1000 tasks, then get them all
+// ("single client tasks async"); ns/op is per task.
+func BenchmarkTasksAsync(b *testing.B) {
+	f := benchRT(b).Remote(trivial)
+	refs := make([]ObjectRef, asyncBatch)
+	b.ReportAllocs()
+	for b.Loop() {
+		for j := range refs {
+			refs[j] = f.Remote(j)
+		}
+		GetAll(refs...)
+	}
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*asyncBatch), "ns/task")
+}
+
+func BenchmarkTasksAsyncBaseline(b *testing.B) {
+	chs := make([]chan int, asyncBatch)
+	b.ReportAllocs()
+	for b.Loop() {
+		for j := range chs {
+			ch := make(chan int, 1)
+			chs[j] = ch
+			go func(x int) { ch <- trivial(x) }(j)
+		}
+		for _, ch := range chs {
+			<-ch
+		}
+	}
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*asyncBatch), "ns/task")
+}
+
+// BenchmarkGet: Get of a ready ref ("single client get calls").
+func BenchmarkGet(b *testing.B) {
+	benchRT(b)
+	ref := Put(42)
+	b.ReportAllocs()
+	for b.Loop() {
+		if Get(ref).(int) != 42 {
+			b.Fatal("wrong")
+		}
+	}
+}
+
+func BenchmarkGetBaseline(b *testing.B) {
+	type box struct {
+		done chan struct{}
+		v    any
+	}
+	x := &box{done: make(chan struct{}), v: 42}
+	close(x.done)
+	b.ReportAllocs()
+	for b.Loop() {
+		<-x.done
+		if x.v.(int) != 42 {
+			b.Fatal("wrong")
+		}
+	}
+}
+
+// BenchmarkPut: store a small value ("single client put calls").
+func BenchmarkPut(b *testing.B) {
+	rt := benchRT(b)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		rt.Put(i)
+	}
+}
+
+func BenchmarkPutBaseline(b *testing.B) {
+	type box struct {
+		done chan struct{}
+		v    any
+	}
+	var sink *box
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		x := &box{done: make(chan struct{}), v: i}
+		close(x.done)
+		sink = x
+	}
+	_ = sink
+}
+
+// BenchmarkWait1k: submit 1000 tasks and Wait for all of them
+// ("single client wait 1k refs"); ns/op is per 1000 tasks.
+func BenchmarkWait1k(b *testing.B) {
+	f := benchRT(b).Remote(trivial)
+	refs := make([]ObjectRef, 1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		for j := range refs {
+			refs[j] = f.Remote(j)
+		}
+		if ready, _ := Wait(refs, len(refs), -1); len(ready) != len(refs) {
+			b.Fatal("not all ready")
+		}
+	}
+}
+
+func BenchmarkWait1kBaseline(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		var wg sync.WaitGroup
+		chs := make([]chan int, 1000)
+		for j := range chs {
+			ch := make(chan int, 1)
+			chs[j] = ch
+			wg.Go(func() { ch <- trivial(j) })
+		}
+		wg.Wait()
+	}
+}
+
+// BenchmarkNested: a task submits 10 tasks and gets them (Ray's nested
+// tasks); ns/op is per outer task (11 tasks).
+func BenchmarkNested(b *testing.B) {
+	rt := benchRT(b)
+	leaf := rt.Remote(trivial)
+	outer := rt.Remote(func() int {
+		refs := make([]ObjectRef, 10)
+		for j := range refs {
+			refs[j] = leaf.Remote(j)
+		}
+		s := 0
+		for _, v := range GetAll(refs...) {
+			s += v.(int)
+		}
+		return s
+	})
+	b.ReportAllocs()
+	for b.Loop() {
+		if Get(outer.Remote()).(int) != 55 {
+			b.Fatal("wrong")
+		}
+	}
+}
+
+func BenchmarkNestedBaseline(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		out := make(chan int, 1)
+		go func() {
+			chs := make([]chan int, 10)
+			for j := range chs {
+				ch := make(chan int, 1)
+				chs[j] = ch
+				go func() { ch <- trivial(j) }()
+			}
+			s := 0
+			for _, ch := range chs {
+				s += <-ch
+			}
+			out <- s
+		}()
+		if <-out != 55 {
+			b.Fatal("wrong")
+		}
+	}
+}

@@ -1,0 +1,90 @@
+package parallel
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/petermattis/goid"
+)
+
+// Tasks run on pooled worker goroutines. A worker keeps its grown stack
+// between tasks (a fresh goroutine per task pays for stack growth in
+// reflect.Call) and is registered once in running, so finding the task of
+// the calling goroutine costs a goroutine-id read (~2 ns) and a map load.
+
+// maxIdleWorkers bounds the parked workers kept by a runtime.
+const maxIdleWorkers = 128
+
+// running maps a goroutine id to the worker running on it.
+var running sync.Map // int64 -> *worker
+
+type worker struct {
+	gid  int64
+	cur  atomic.Pointer[task] // task whose code the worker runs
+	next *task                // guarded by rt.mu: handed over as the worker finishes
+	wake chan *task           // a parked worker receives its next task (nil: exit)
+}
+
+// currentTask returns the task run by the calling goroutine, or nil.
+func currentTask() *task {
+	if v, ok := running.Load(goid.Get()); ok {
+		return v.(*worker).cur.Load()
+	}
+	return nil
+}
+
+// startLocked runs t, which holds its resources, on a worker: self (the
+// worker finishing a task, if any), else a parked worker, else a new one.
+func (rt *Runtime) startLocked(t *task, self *worker) {
+	t.lane = rt.laneLocked()
+	t.started = true
+	if self != nil && self.next == nil {
+		self.next = t
+		return
+	}
+	if n := len(rt.idle); n > 0 {
+		w := rt.idle[n-1]
+		rt.idle = rt.idle[:n-1]
+		w.wake <- t
+		return
+	}
+	go rt.work(t)
+}
+
+func (rt *Runtime) work(t *task) {
+	w := &worker{gid: goid.Get(), wake: make(chan *task, 1)}
+	running.Store(w.gid, w)
+	defer running.Delete(w.gid)
+	for t != nil {
+		w.cur.Store(t)
+		t.run(w)
+		w.cur.Store(nil)
+		t = rt.nextTask(w)
+	}
+}
+
+// nextTask returns the worker's next task, parking it until there is one;
+// nil tells the worker to exit.
+func (rt *Runtime) nextTask(w *worker) *task {
+	rt.mu.Lock()
+	if t := w.next; t != nil {
+		w.next = nil
+		rt.mu.Unlock()
+		return t
+	}
+	if rt.closed || len(rt.idle) >= maxIdleWorkers {
+		rt.mu.Unlock()
+		return nil
+	}
+	rt.idle = append(rt.idle, w)
+	rt.mu.Unlock()
+	return <-w.wake
+}
+
+// stopIdleLocked makes the parked workers exit.
+func (rt *Runtime) stopIdleLocked() {
+	for _, w := range rt.idle {
+		w.wake <- nil
+	}
+	rt.idle = nil
+}
