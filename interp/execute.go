@@ -172,9 +172,15 @@ func (s *Session) warnTypes(c *cell, ch *chunk) {
 // exclusive hold; otherwise it lasts the whole evaluation.
 func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stmts bool) (reflect.Value, error) {
 	if err := s.acquireExclusive(ctx); err != nil {
+		// Interrupted while interpreted tasks of earlier cells run: stop
+		// them all, as an interrupt during a running cell does.
 		parallel.CancelGroup(c.id)
-		return reflect.Value{}, interruptError("interrupted while waiting for running tasks of earlier cells to pause")
+		s.stopAll()
+		return reflect.Value{}, interruptError("interrupted while waiting for running tasks of earlier cells; interpreted tasks in flight were aborted")
 	}
+	s.mu.Lock()
+	s.stopped = false // EvalWithContext below makes a new channel for yaegiStop
+	s.mu.Unlock()
 	started := make(chan struct{})
 	s.mu.Lock()
 	s.started = started
@@ -190,6 +196,9 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 		// EvalWithContext with a context that never ends: it sets up the
 		// channel yaegiStop closes, and its goroutine finishes before
 		// the result is sent (a happens-before edge with the next Eval).
+		s.mu.Lock()
+		s.evals++
+		s.mu.Unlock()
 		v, err := s.i.EvalWithContext(context.Background(), src)
 		done <- result{v, err}
 	}()
@@ -207,12 +216,7 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 		}
 		if !finished {
 			parallel.CancelGroup(c.id)
-			yaegiStop(s.i)
-			s.mu.Lock()
-			close(s.abort)
-			s.abort = make(chan struct{})
-			s.mu.Unlock()
-			parallel.AbortStarted(errInterrupted)
+			s.stopAll()
 			// Stopped code unwinds at once unless it is blocked in
 			// compiled code that ignores the interrupt.
 			select {
@@ -262,6 +266,20 @@ func interruptError(msg string) *Error {
 //
 //go:linkname yaegiStop github.com/traefik/yaegi/interp.(*Interpreter).stop
 func yaegiStop(*yaegi.Interpreter)
+
+// stopAll aborts all interpreted code in flight (the cell's and every
+// task's), wakes sleepers, and marks the aborted tasks cancelled.
+func (s *Session) stopAll() {
+	s.mu.Lock()
+	if !s.stopped && s.evals > 0 {
+		yaegiStop(s.i)
+		s.stopped = true
+	}
+	close(s.abort)
+	s.abort = make(chan struct{})
+	s.mu.Unlock()
+	parallel.AbortStarted(errInterrupted)
+}
 
 // posRE matches a position in a cell as encoded by the line directives
 // (see lineBase): "_.go:300004:5" is line 4, column 5 of cell 3.

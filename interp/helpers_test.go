@@ -69,7 +69,9 @@ func run(t testing.TB, s *Session, code string) (map[string]any, *recorder) {
 // try executes code and returns its *Error, if any.
 func try(t testing.TB, s *Session, code string) (map[string]any, *recorder, *Error) {
 	t.Helper()
-	return tryCtx(context.Background(), t, s, code)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	return tryCtx(ctx, t, s, code)
 }
 
 func tryCtx(ctx context.Context, t testing.TB, s *Session, code string) (map[string]any, *recorder, *Error) {

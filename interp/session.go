@@ -66,6 +66,8 @@ type Session struct {
 	started    chan struct{} // closed when the current chunk's statements start
 	exclusive  bool          // the session holds the gate exclusively
 	abort      chan struct{} // closed when an interrupt aborts interpreted code
+	stopped    bool          // yaegiStop was called since the last EvalWithContext
+	evals      int           // EvalWithContext calls so far
 	sources    map[string]string
 	imported   map[string]bool                     // importSpec keys
 	pkgs       map[string]string                   // local package name → import path
@@ -218,6 +220,11 @@ func (s *Session) sleep(d time.Duration) {
 	s.mu.Lock()
 	abort := s.abort
 	s.mu.Unlock()
+	if _, inTask := parallel.CurrentGroup(); inTask {
+		// A sleeping task runs no interpreted code: let cells compile.
+		s.gate.RUnlock()
+		defer s.gate.RLock()
+	}
 	t := time.NewTimer(d)
 	select {
 	case <-t.C:
