@@ -269,9 +269,14 @@ func (in *interrupter) stop() {
 
 // cellContext returns the context for one cell; the interrupter cancels it.
 func (in *interrupter) cellContext(timeout time.Duration) (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(context.Background())
+	var (
+		ctx    context.Context
+		cancel context.CancelFunc
+	)
 	if timeout > 0 {
 		ctx, cancel = context.WithTimeout(context.Background(), timeout)
+	} else {
+		ctx, cancel = context.WithCancel(context.Background())
 	}
 	in.mu.Lock()
 	in.cancel = cancel
@@ -318,7 +323,7 @@ func (r *nbRunner) run(absPath string, newSession sessionFactory) int {
 		}
 		defer os.Chdir(wd)
 	}
-	if k := r.nb.kernelName(); k != "" && k != "warren" && !strings.HasPrefix(k, "warren") {
+	if k := r.nb.kernelName(); k != "" && !strings.HasPrefix(k, "warren") {
 		fmt.Fprintf(r.stderr, "warren run: %s: kernelspec %q is not warren; running its cells as Go anyway\n", r.name, k)
 	}
 	sess, closeSession, err := newSession()
