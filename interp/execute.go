@@ -295,7 +295,7 @@ func mapPositions(msg string, c *cell) (string, int) {
 		enc, _ := strconv.Atoi(sm[1])
 		n, l := enc/lineBase, enc%lineBase
 		col := sm[2]
-		if c != nil && n == c.n {
+		if c != nil && n == c.n%maxCellNum {
 			if c.lines > 0 && l > c.lines {
 				l, col = c.lines, "end" // past the cell: the parser's closing wrapper
 			}

@@ -88,7 +88,12 @@ const goHook = "__warren"
 // lineBase encodes the cell in the line numbers yaegi reports: line L of the
 // session's cell N is line N*lineBase+L. (The file name of a line directive
 // cannot carry it: yaegi keys imports by file name, and must see "_.go".)
-const lineBase = 100000
+// Cell numbers wrap at maxCellNum to keep encoded lines below yaegi's
+// limit (2^30).
+const (
+	lineBase   = 100000
+	maxCellNum = 10000
+)
 
 // splitCell cuts code, the session's cell n, into chunks in source order.
 func splitCell(code string, n int) ([]*chunk, error) {
@@ -227,7 +232,7 @@ func classify(toks []tok, i int) chunkKind {
 // directive returns a /*line*/ comment that makes what follows it start at
 // the chunk's position in cell n (see lineBase).
 func (c *chunk) directive(n int) string {
-	return fmt.Sprintf("/*line _.go:%d:%d*/", n*lineBase+c.line, c.col)
+	return fmt.Sprintf("/*line _.go:%d:%d*/", (n%maxCellNum)*lineBase+c.line, c.col)
 }
 
 // analyze parses the chunk, collects what it declares and rewrites its go
