@@ -105,7 +105,7 @@ func newTaskError(t *task, cause error, stack []string) *TaskError {
 	t.mu.Lock()
 	a := t.attempt
 	t.mu.Unlock()
-	return &TaskError{TaskID: t.id, Name: t.name, Function: t.f.name, Group: t.group,
+	return &TaskError{TaskID: t.id, Name: t.f.name, Function: t.f.fname, Group: t.group,
 		Attempt: a, Input: -1, Message: msg, Stack: stack, Err: cause}
 }
 
@@ -185,5 +185,5 @@ func (f *RemoteFunction) entryFrames() []string {
 	if f.file == "" {
 		return nil
 	}
-	return []string{fmt.Sprintf("%s (%s:%d)", f.name, f.file, f.line)}
+	return []string{fmt.Sprintf("%s (%s:%d)", f.fname, f.file, f.line)}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,35 +28,42 @@ func (r ObjectRef) String() string { return fmt.Sprintf("ObjectRef(%d)", r.ID())
 // Ready reports whether the ref's value or error is available (Get would
 // not block).
 func (r ObjectRef) Ready() bool {
-	if r.o == nil {
-		return false
-	}
-	select {
-	case <-r.o.done:
-		return true
-	default:
-		return false
-	}
+	return r.o != nil && r.o.ready.Load()
 }
 
 type waiter interface{ notify(o *object) }
 
 type object struct {
 	id       uint64
-	done     chan struct{} // closed once val/err are set
-	producer *task         // nil for Put
-	val      any
-	err      error
+	producer *task // nil for Put
+	val      any   // set before ready
+	err      error // set before ready
+	ready    atomic.Bool
 
-	mu       sync.Mutex
-	resolved bool
-	waiters  []waiter
+	mu      sync.Mutex
+	ch      chan struct{} // made on demand by doneChan, closed once ready
+	waiters []waiter
+}
+
+// doneChan returns a channel closed once o is ready. Most objects never need
+// one (their readers find them ready, or register as waiters), so it is
+// made on demand.
+func (o *object) doneChan() <-chan struct{} {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.ch == nil {
+		o.ch = make(chan struct{})
+		if o.ready.Load() {
+			close(o.ch)
+		}
+	}
+	return o.ch
 }
 
 // addWaiter arranges for w.notify(o) once o resolves (at once if it has).
 func (o *object) addWaiter(w waiter) {
 	o.mu.Lock()
-	if !o.resolved {
+	if !o.ready.Load() {
 		o.waiters = append(o.waiters, w)
 		o.mu.Unlock()
 		return
@@ -66,14 +74,17 @@ func (o *object) addWaiter(w waiter) {
 
 func (o *object) resolve(v any, err error) {
 	o.mu.Lock()
-	if o.resolved {
+	if o.ready.Load() {
 		o.mu.Unlock()
 		return
 	}
-	o.val, o.err, o.resolved = v, err, true
+	o.val, o.err = v, err
+	o.ready.Store(true)
 	ws := o.waiters
 	o.waiters = nil
-	close(o.done)
+	if o.ch != nil {
+		close(o.ch)
+	}
 	o.mu.Unlock()
 	for _, w := range ws {
 		w.notify(o)
@@ -100,8 +111,8 @@ func putValue(value any) ObjectRef {
 	putIDs.next++
 	id := putIDs.next
 	putIDs.Unlock()
-	o := &object{id: id, done: make(chan struct{}), val: value, resolved: true}
-	close(o.done)
+	o := &object{id: id, val: value}
+	o.ready.Store(true)
 	return ObjectRef{o}
 }
 
@@ -161,7 +172,10 @@ func GetContext(ctx context.Context, ref ObjectRef) (any, error) {
 	if err := checkRef(ref); err != nil {
 		return nil, err
 	}
-	if err := wait(ctx, ref.o.done, evGet); err != nil {
+	if ref.o.ready.Load() {
+		return ref.o.val, ref.o.err
+	}
+	if err := wait(ctx, ref.o.doneChan(), evGet); err != nil {
 		return nil, fmt.Errorf("ray: Get %v: %w", ref, err)
 	}
 	return ref.o.val, ref.o.err

@@ -97,7 +97,8 @@ type RemoteFunction struct {
 	rt       *Runtime // nil: the default runtime (or the caller task's runtime)
 	fn       reflect.Value
 	ft       reflect.Type
-	name     string
+	name     string // task name
+	fname    string // function name
 	file     string
 	line     int
 	takesCtx bool
@@ -154,9 +155,11 @@ func newRemote(rt *Runtime, fn any) (*RemoteFunction, error) {
 		f.nres--
 	}
 	f.name = ft.String()
+	f.fname = f.name
 	if rf := runtime.FuncForPC(v.Pointer()); rf != nil {
 		if n := rf.Name(); n != "" && !strings.HasPrefix(n, "reflect.") {
 			f.name = n[strings.LastIndex(n, "/")+1:]
+			f.fname = f.name
 			f.file, f.line = rf.FileLine(v.Pointer())
 		}
 	}
@@ -249,13 +252,13 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &task{rt: rt, id: rt.ids.Add(1), f: f, opts: &f.opts, name: f.name, parent: parent, args: vals, deps: deps}
-	t.obj0 = object{id: rt.ids.Add(1), done: make(chan struct{}), producer: t}
+	t := &task{rt: rt, id: rt.ids.Add(1), f: f, args: vals, deps: deps}
+	t.obj0 = object{id: rt.ids.Add(1), producer: t}
 	if n := f.opts.numReturns; n > 1 {
 		t.outs = make([]*object, n)
 		t.outs[0] = &t.obj0
 		for i := 1; i < n; i++ {
-			t.outs[i] = &object{id: rt.ids.Add(1), done: make(chan struct{}), producer: t}
+			t.outs[i] = &object{id: rt.ids.Add(1), producer: t}
 		}
 	} else {
 		t.out0[0] = &t.obj0
@@ -274,9 +277,9 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 	rt.mu.Lock()
 	if err := rt.feasibleLocked(&f.opts); err != nil {
 		rt.mu.Unlock()
-		return nil, fmt.Errorf("%s.Remote: %w", f.name, err)
+		return nil, fmt.Errorf("%s.Remote: %w", f.fname, err)
 	}
-	rt.live[t] = struct{}{}
+	rt.linkLocked(t)
 	if len(deps) == 0 {
 		rt.readyQ = append(rt.readyQ, t)
 		rt.dispatchLocked(nil)
@@ -315,24 +318,24 @@ func (f *RemoteFunction) bindArgs(args []any) ([]reflect.Value, []dep, error) {
 	}
 	if f.variadic {
 		if len(args) < want-1 {
-			return nil, nil, invalidf("%s.Remote: got %d arguments, want at least %d (%s)", f.name, len(args), want-1, f.ft)
+			return nil, nil, invalidf("%s.Remote: got %d arguments, want at least %d (%s)", f.fname, len(args), want-1, f.ft)
 		}
 	} else if len(args) != want {
-		return nil, nil, invalidf("%s.Remote: got %d arguments, want %d (%s)", f.name, len(args), want, f.ft)
+		return nil, nil, invalidf("%s.Remote: got %d arguments, want %d (%s)", f.fname, len(args), want, f.ft)
 	}
 	vals := make([]reflect.Value, len(args))
 	var deps []dep
 	for i, a := range args {
 		if r, ok := a.(ObjectRef); ok {
 			if r.o == nil {
-				return nil, nil, invalidf("%s.Remote: argument %d is a zero ObjectRef", f.name, i)
+				return nil, nil, invalidf("%s.Remote: argument %d is a zero ObjectRef", f.fname, i)
 			}
 			deps = append(deps, dep{arg: i, obj: r.o})
 			continue
 		}
 		v, err := convertArg(a, f.paramType(i))
 		if err != nil {
-			return nil, nil, invalidf("%s.Remote: argument %d: %w", f.name, i, err)
+			return nil, nil, invalidf("%s.Remote: argument %d: %w", f.fname, i, err)
 		}
 		vals[i] = v
 	}

@@ -92,12 +92,12 @@ type Runtime struct {
 	cpuAvail int64
 	resTotal map[string]int64
 	resAvail map[string]int64
-	resumeQ  []*task // started tasks waiting to re-acquire resources after blocking
-	readyQ   []*task // tasks whose dependencies are met, in submission order
-	readyH   int     // index of the head of readyQ
-	live     map[*task]struct{}
+	resumeQ  []*task   // started tasks waiting to re-acquire resources after blocking
+	readyQ   []*task   // tasks whose dependencies are met, in submission order
+	readyH   int       // index of the head of readyQ
+	live     *task     // unfinished tasks, newest first (linked by prev/next)
 	idle     []*worker // parked workers
-	lanes    []bool // timeline rows in use
+	lanes    []bool    // timeline rows in use
 }
 
 type hostBox struct{ h Host }
@@ -119,7 +119,6 @@ func New(opts ...Option) *Runtime {
 		trace:    newTracer(c.traceCap),
 		resTotal: map[string]int64{},
 		resAvail: map[string]int64{},
-		live:     map[*task]struct{}{},
 	}
 	rt.cpuTotal = units(c.cpus)
 	rt.cpuAvail = rt.cpuTotal
@@ -311,10 +310,10 @@ func sortedKeys(m map[string]int64) []string {
 }
 
 func (rt *Runtime) fitsLocked(t *task) bool {
-	if t.opts.cpu > rt.cpuAvail {
+	if t.f.opts.cpu > rt.cpuAvail {
 		return false
 	}
-	for k, v := range t.opts.res {
+	for k, v := range t.f.opts.res {
 		if v > rt.resAvail[k] {
 			return false
 		}
@@ -323,8 +322,8 @@ func (rt *Runtime) fitsLocked(t *task) bool {
 }
 
 func (rt *Runtime) takeLocked(t *task) {
-	rt.cpuAvail -= t.opts.cpu
-	for k, v := range t.opts.res {
+	rt.cpuAvail -= t.f.opts.cpu
+	for k, v := range t.f.opts.res {
 		rt.resAvail[k] -= v
 	}
 	t.holding = true
@@ -336,8 +335,8 @@ func (rt *Runtime) releaseLocked(t *task) {
 		return
 	}
 	t.holding = false
-	rt.cpuAvail += t.opts.cpu
-	for k, v := range t.opts.res {
+	rt.cpuAvail += t.f.opts.cpu
+	for k, v := range t.f.opts.res {
 		rt.resAvail[k] += v
 	}
 }
@@ -431,14 +430,14 @@ func (rt *Runtime) unblock(t *task) {
 	rt.mu.Unlock()
 	select {
 	case <-t.resume:
-	case <-t.outs[0].done:
+	case <-t.outs[0].doneChan():
 	}
 }
 
 // liveTasks returns the unfinished tasks for which keep is true.
 func (rt *Runtime) liveTasks(keep func(*task) bool) []*task {
 	var ts []*task
-	for t := range rt.live {
+	for t := rt.live; t != nil; t = t.next {
 		if keep(t) {
 			ts = append(ts, t)
 		}
@@ -452,4 +451,24 @@ func (rt *Runtime) currentHost() Host {
 		return b.h
 	}
 	return nil
+}
+
+func (rt *Runtime) linkLocked(t *task) {
+	t.next = rt.live
+	if rt.live != nil {
+		rt.live.prev = t
+	}
+	rt.live = t
+}
+
+func (rt *Runtime) unlinkLocked(t *task) {
+	if t.prev != nil {
+		t.prev.next = t.next
+	} else if rt.live == t {
+		rt.live = t.next
+	}
+	if t.next != nil {
+		t.next.prev = t.prev
+	}
+	t.prev, t.next = nil, nil
 }

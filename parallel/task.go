@@ -28,15 +28,13 @@ type task struct {
 	rt      *Runtime
 	id      uint64
 	f       *RemoteFunction
-	opts    *taskOptions
-	name    string
 	group   string
-	parent  *task
 	args    []reflect.Value
 	deps    []dep
 	outs    []*object
 	out0    [1]*object
-	obj0    object // the first output, allocated with the task
+	obj0    object       // the first output, allocated with the task
+	res1    [1]any       // results of a single-result call
 	pending atomic.Int32 // unmet dependencies + 1 while submitting
 
 	done atomic.Bool // set once, by finish
@@ -44,6 +42,8 @@ type task struct {
 	// Guarded by rt.mu.
 	holding bool
 	started bool
+	prev    *task // list of unfinished tasks
+	next    *task
 	lane    int
 	resume  chan struct{}
 
@@ -61,7 +61,7 @@ func (t *task) info() TaskInfo {
 	t.mu.Lock()
 	a := t.attempt
 	t.mu.Unlock()
-	return TaskInfo{ID: t.id, Name: t.name, Function: t.f.name, Group: t.group, Attempt: a}
+	return TaskInfo{ID: t.id, Name: t.f.name, Function: t.f.fname, Group: t.group, Attempt: a}
 }
 
 // depReady is called when one dependency of t resolved.
@@ -116,7 +116,7 @@ func (t *task) run(w *worker) {
 		if host != nil {
 			host.Exit(info)
 		}
-		if err == nil || t.isDone() || info.Attempt >= t.opts.maxRetries {
+		if err == nil || t.isDone() || info.Attempt >= t.f.opts.maxRetries {
 			t.finishOn(w, vals, err)
 			return
 		}
@@ -170,6 +170,10 @@ func (t *task) call(args []reflect.Value, host Host) (vals []any, err error) {
 		}
 		out = out[:len(out)-1]
 	}
+	if len(out) == 1 {
+		t.res1[0] = out[0].Interface()
+		return t.res1[:], nil
+	}
 	vals = make([]any, len(out))
 	for i, v := range out {
 		vals[i] = v.Interface()
@@ -207,7 +211,7 @@ func (t *task) complete(self *worker, vals []any, err error) {
 
 	rt.mu.Lock()
 	rt.releaseLocked(t)
-	delete(rt.live, t)
+	rt.unlinkLocked(t)
 	started, lane := t.started, t.lane
 	if started {
 		rt.lanes[lane] = false
@@ -215,9 +219,9 @@ func (t *task) complete(self *worker, vals []any, err error) {
 	rt.dispatchLocked(self)
 	rt.mu.Unlock()
 
-	if started && rt.trace != nil {
+	if started && begin > 0 && rt.trace != nil {
 		rt.trace.add(event{kind: evTask, lane: lane, start: begin, end: now,
-			task: t.id, name: t.name, fn: t.f.name, group: t.group, attempt: attempt, failed: err != nil})
+			task: t.id, name: t.f.name, fn: t.f.fname, group: t.group, attempt: attempt, failed: err != nil})
 	}
 
 	switch {
@@ -294,7 +298,7 @@ func (t *task) blockIn(kind eventKind) func() {
 			lane := t.lane
 			rt.mu.Unlock()
 			rt.trace.add(event{kind: kind, lane: lane, start: begin, end: end,
-				task: t.id, name: t.name, fn: t.f.name, group: t.group, attempt: info.Attempt})
+				task: t.id, name: t.f.name, fn: t.f.fname, group: t.group, attempt: info.Attempt})
 		}
 		if host != nil {
 			host.Enter(info)

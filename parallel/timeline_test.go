@@ -35,8 +35,14 @@ func TestTimelineChromeTrace(t *testing.T) {
 	eventually(t, "4 tasks running together", func() bool { cur, _, _ := c.snapshot(); return cur == 4 })
 	g.open()
 	GetAll(refs...)
-	nested := rt.Remote(func() int { return Get(slow.Remote(9)).(int) }).Options(TaskName("outer"))
-	Get(nested.Remote())
+	g2 := make(gate)
+	inner := rt.Remote(func() int { <-g2; return 9 }).Options(TaskName("inner"))
+	nested := rt.Remote(func() int { return Get(inner.Remote()).(int) }).Options(TaskName("outer"))
+	ref := nested.Remote()
+	// outer gave back its CPU while blocked; only inner holds one.
+	eventually(t, "outer blocked in Get", func() bool { return rt.AvailableResources()["CPU"] == 3 })
+	g2.open()
+	Get(ref)
 
 	file := filepath.Join(t.TempDir(), "exercise_1.json")
 	view, err := rt.Timeline(file)
