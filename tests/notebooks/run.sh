@@ -131,7 +131,7 @@ for nb in "$TMP"/notebooks/solutions/*.ipynb; do
 	name=$(basename "$nb" .ipynb)
 	log="$TMP/logs/solution-$name-nbconvert.log"
 	if nbconvert "$nb" "$log"; then
-		pass "solutions/$name.ipynb: nbconvert --execute succeeds"
+		pass "solutions/$name.ipynb: nbconvert --execute succeeds ($(grep -o 'Success![^"\\]*' "$TMP/out/nbconvert/$name.ipynb" | head -n 1))"
 	else
 		show_log "$log"
 		fail "solutions/$name.ipynb: nbconvert --execute failed"
