@@ -101,32 +101,19 @@ func Put(value any) ObjectRef {
 // Put is like the package-level Put.
 func (rt *Runtime) Put(value any) ObjectRef { return putValue(value) }
 
-var putIDs = struct {
-	sync.Mutex
-	next uint64
-}{next: 1 << 62}
+// putIDs numbers Put objects apart from task ids.
+var putIDs atomic.Uint64
 
 func putValue(value any) ObjectRef {
-	putIDs.Lock()
-	putIDs.next++
-	id := putIDs.next
-	putIDs.Unlock()
-	o := &object{id: id, val: value}
+	o := &object{id: 1<<62 + putIDs.Add(1), val: value}
 	o.ready.Store(true)
 	return ObjectRef{o}
 }
 
-// callerTask returns the task running on the calling goroutine, preferring
-// the one carried by ctx.
-func callerTask(ctx context.Context) *task {
-	if t := taskFromContext(ctx); t != nil {
-		return t
-	}
-	return currentTask()
-}
-
-// wait blocks until ready is closed or ctx is done. Called inside a task, it
-// gives back the task's resources meanwhile (see task.blockIn).
+// wait blocks until ready is closed or ctx is done. Called on the goroutine
+// of a task, it gives back the task's resources meanwhile (see
+// task.blockIn), and returns early with the task's error if the task is
+// cancelled. (Other goroutines a task starts block holding nothing.)
 func wait(ctx context.Context, ready <-chan struct{}, kind eventKind) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -136,8 +123,17 @@ func wait(ctx context.Context, ready <-chan struct{}, kind eventKind) error {
 		return nil
 	default:
 	}
-	if t := callerTask(ctx); t != nil {
+	if t := currentTask(); t != nil {
 		defer t.blockIn(kind)()
+		self := t.outs[0]
+		select {
+		case <-ready:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-self.doneChan():
+			return fmt.Errorf("calling task %s (#%d) ended: %w", t.f.name, t.id, self.err)
+		}
 	}
 	select {
 	case <-ready:

@@ -8,17 +8,6 @@ import (
 	"time"
 )
 
-type taskKey struct{}
-
-// taskFromContext returns the task carried by a context given to a task function.
-func taskFromContext(ctx context.Context) *task {
-	if ctx == nil {
-		return nil
-	}
-	t, _ := ctx.Value(taskKey{}).(*task)
-	return t
-}
-
 type dep struct {
 	arg int // index in args
 	obj *object
@@ -142,7 +131,7 @@ func (t *task) resolveArgs(args []reflect.Value, deps []dep) ([]reflect.Value, e
 		args[d.arg] = v
 	}
 	if t.f.takesCtx {
-		ctx, cancel := context.WithCancel(context.WithValue(context.Background(), taskKey{}, t))
+		ctx, cancel := context.WithCancel(context.Background())
 		t.mu.Lock()
 		t.cancelFn = cancel
 		t.mu.Unlock()

@@ -196,3 +196,26 @@ func TestShutdownCancelsUnfinished(t *testing.T) {
 		t.Fatalf("submit after shutdown: %v", err)
 	}
 }
+
+func TestCancelledTaskBlockedInGetUnblocks(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	g := make(gate)
+	defer g.open()
+	unrelated := rt.Remote(func() int { <-g; return 1 }).Remote() // not a child: not cancelled
+	unblocked := make(chan any, 1)
+	waiter := rt.Remote(func() int {
+		defer func() { unblocked <- recover() }()
+		return Get(unrelated).(int)
+	})
+	ref := waiter.Remote()
+	eventually(t, "waiter blocked in Get", func() bool { return rt.AvailableResources()["CPU"] == 1 })
+	Cancel(ref)
+	v := <-unblocked // returns while unrelated is still running
+	err, _ := v.(error)
+	if !errors.Is(err, ErrCancelled) {
+		t.Fatalf("Get in cancelled task panicked with %v", v)
+	}
+	if unrelated.Ready() {
+		t.Fatal("unrelated task finished")
+	}
+}
