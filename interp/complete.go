@@ -156,13 +156,51 @@ func (s *Session) pkgPath(name, code string) string {
 // members lists the exported symbols of the package qual names.
 func (s *Session) members(qual, code string) []string {
 	p := s.pkgPath(qual, code)
-	if p == "" || p == "warrenhook" {
+	if p == "warrenhook" {
 		return nil
+	}
+	if p == "" {
+		return s.valueMembers(qual)
 	}
 	var out []string
 	for name := range s.syms[p] {
 		if ast.IsExported(name) {
 			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// valueMembers lists the fields and methods of the session variable name
+// (read only when no cell is running).
+func (s *Session) valueMembers(name string) []string {
+	s.mu.Lock()
+	known := s.names[name]
+	s.mu.Unlock()
+	if !known || !s.evalMu.TryLock() {
+		return nil
+	}
+	defer s.evalMu.Unlock()
+	v, ok := s.i.Globals()[name]
+	if !ok || !v.IsValid() {
+		return nil
+	}
+	t := v.Type()
+	if v.Kind() == reflect.Interface && !v.IsNil() {
+		t = v.Elem().Type()
+	}
+	var out []string
+	for _, tt := range []reflect.Type{t, reflect.PointerTo(t)} {
+		for i := 0; i < tt.NumMethod(); i++ {
+			out = append(out, tt.Method(i).Name)
+		}
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() == reflect.Struct {
+		for i := 0; i < t.NumField(); i++ {
+			out = append(out, t.Field(i).Name)
 		}
 	}
 	return out

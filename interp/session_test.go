@@ -246,6 +246,15 @@ func TestCompleteAndInspect(t *testing.T) {
 	if len(m) == 0 || m[0] != "for" {
 		t.Errorf("keyword completions = %v", m)
 	}
+	run(t, s, "type Pt struct{ X, Y int }\npt := Pt{1, 2}\nvar sb strings.Builder")
+	m, _, _ = s.Complete("pt.", 3)
+	if strings.Join(m, ",") != "X,Y" {
+		t.Errorf("field completions = %v", m)
+	}
+	m, _, _ = s.Complete("sb.Wr", 5)
+	if len(m) == 0 || m[0] != "Write" {
+		t.Errorf("method completions = %v", m)
+	}
 	b, ok := s.Inspect("strings.ToUpper(", 10, 0)
 	if !ok || !strings.Contains(b["text/plain"].(string), "func ToUpper(s string) string") {
 		t.Errorf("Inspect strings.ToUpper = %v %v", b, ok)
