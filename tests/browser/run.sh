@@ -86,45 +86,56 @@ EOF
 
 cp "$SOLUTION" "$TMP/nb/exercise_1.ipynb"
 
-PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 TOKEN=$("$PY" -c 'import secrets; print(secrets.token_hex(16))')
-URL=http://127.0.0.1:$PORT
 
-# setsid: the server and its kernels get their own process group, so a
-# stray Ctrl-C in the terminal does not reach them mid-test.
-setsid "$NOTEBOOK" --no-browser --ip=127.0.0.1 --port="$PORT" --port-retries=0 \
-	--NotebookApp.token="$TOKEN" --NotebookApp.open_browser=False \
-	--allow-root --notebook-dir="$TMP/nb" \
-	--NotebookApp.disable_check_xsrf=False \
-	--MappingKernelManager.cull_idle_timeout=0 \
-	>"$TMP/server.log" 2>&1 &
-SERVER_PID=$!
-
-# Wait for the REST API to answer (60 s), failing fast if the server exits.
-ready=
-for _ in $(seq 600); do
-	if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-		echo "tests/browser: the notebook server exited; its log:" >&2
-		cat "$TMP/server.log" >&2
-		exit 1
-	fi
-	if "$PY" - "$URL/api/kernelspecs?token=$TOKEN" <<'EOF' 2>/dev/null; then
+# start_server PORT: starts the notebook server in the background and waits
+# (60 s) until its REST API lists the warren kernelspec. Returns 1 if the
+# server exited (e.g. the port was taken meanwhile), 2 on timeout.
+start_server() {
+	# setsid: the server and its kernels get their own process group, so a
+	# stray Ctrl-C in the terminal does not reach them mid-test.
+	setsid "$NOTEBOOK" --no-browser --ip=127.0.0.1 --port="$1" --port-retries=0 \
+		--NotebookApp.token="$TOKEN" --allow-root --notebook-dir="$TMP/nb" \
+		>"$TMP/server.log" 2>&1 &
+	SERVER_PID=$!
+	for _ in $(seq 600); do
+		if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+			wait "$SERVER_PID" 2>/dev/null || true
+			SERVER_PID=
+			return 1
+		fi
+		if "$PY" - "http://127.0.0.1:$1/api/kernelspecs?token=$TOKEN" <<'EOF' 2>/dev/null; then
 import json, sys, urllib.request
 with urllib.request.urlopen(sys.argv[1], timeout=2) as r:
     specs = json.load(r)["kernelspecs"]
 sys.exit(0 if "warren" in specs else 3)
 EOF
-		ready=1
-		break
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 2
+}
+
+# A free port, chosen here and bound by the server a moment later; another
+# process may take it in between, so try a few.
+for attempt in 1 2 3; do
+	PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	rc=0
+	start_server "$PORT" || rc=$?
+	if [ "$rc" -eq 1 ] && grep -qi "already in use" "$TMP/server.log"; then
+		echo "tests/browser: port $PORT was taken; trying another"
+		continue
 	fi
-	sleep 0.1
+	break
 done
-if [ -z "$ready" ]; then
-	echo "tests/browser: the notebook server did not list the warren kernelspec within 60 s; its log:" >&2
+if [ "$rc" -ne 0 ]; then
+	echo "tests/browser: the notebook server did not come up listing the warren kernelspec (status $rc); its log:" >&2
 	cat "$TMP/server.log" >&2
 	exit 1
 fi
-echo "tests/browser: notebook server $("$NOTEBOOK" --version) on $URL"
+URL=http://127.0.0.1:$PORT
+echo "tests/browser: notebook server on $URL"
 
 NB_URL=$URL NB_TOKEN=$TOKEN CHROMIUM=$CHROMIUM OUT_DIR=$OUT_DIR PROFILE_DIR=$TMP/chromium-profile \
 	node "$HERE/notebook.mjs"

@@ -19,6 +19,7 @@
 #   BASE     base image (default: debian:bookworm-slim, the Dockerfile's FROM)
 #   PY       python3 with tornado (default: /usr/bin/python3)
 #   KEEP=1   leave the container running at the end
+#   NO_CACHE=1  build without podman's layer cache (to time a fresh build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -69,7 +70,7 @@ fi
 
 # --- Build.
 t=$(ts)
-podman "${PODMAN_OPTS[@]}" build --pull=never "${ULIMITS[@]}" \
+podman "${PODMAN_OPTS[@]}" build --pull=never ${NO_CACHE:+--no-cache} "${ULIMITS[@]}" \
 	--build-arg WARREN_BIN=tests/docker/.build/warren \
 	-t "$IMAGE" -f Dockerfile . >/tmp/warren-docker-build.log 2>&1 ||
 	{ tail -40 /tmp/warren-docker-build.log >&2; exit 1; }
