@@ -1,5 +1,3 @@
-//go:build warren_interp
-
 package main
 
 import (
