@@ -95,6 +95,7 @@ func bundle(v reflect.Value) map[string]any {
 }
 
 func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk) (reflect.Value, error) {
+	c.chunkLine, c.chunkEnd = ch.line, ch.endLine
 	switch ch.kind {
 	case kindImport:
 		var fresh []importSpec
@@ -329,6 +330,12 @@ func (s *Session) compileError(err error, c *cell, code string) *Error {
 		msgs = strings.Split(strings.TrimSpace(err.Error()), "\n")
 	}
 	e := &Error{Name: "CompileError"}
+	defer func() {
+		if strings.Contains(e.Value, "constant definition loop") || strings.Contains(e.Value, "internal compiler panic") {
+			hint := "(the interpreter cannot compile this at a cell's top level; generic functions, for instance, work only when instantiated inside a function)"
+			e.Traceback = append(e.Traceback, hint)
+		}
+	}()
 	for i, m := range msgs {
 		m, l := mapPositions(m, c)
 		if i == 0 {
@@ -404,7 +411,12 @@ func (s *Session) panicError(r any, lines []string, c *cell, code string) *Error
 		shown = true
 	}
 	if !shown && code != "" {
-		e.Traceback = append(e.Traceback, "  at the top level of the cell")
+		// yaegi gives no position for a panic in a cell's top-level code.
+		if c.chunkLine == c.chunkEnd {
+			e.Traceback = append(e.Traceback, fmt.Sprintf("  at the top level of the cell (line %d)", c.chunkLine), "  "+sourceLine(code, c.chunkLine))
+		} else {
+			e.Traceback = append(e.Traceback, fmt.Sprintf("  at the top level of the cell (lines %d-%d)", c.chunkLine, c.chunkEnd))
+		}
 	}
 	return e
 }

@@ -26,6 +26,8 @@ type cell struct {
 	n     int    // session counter, names the cell "cellN" in positions
 	out   Output
 	lines int // number of lines of the cell's code
+
+	chunkLine, chunkEnd int // lines of the chunk being evaluated (Execute's goroutine only)
 }
 
 // maxCells bounds how many finished cells keep receiving late output; the

@@ -128,8 +128,9 @@ func TestErrors(t *testing.T) {
 		{"error value", "import \"errors\"\npanic(errors.New(\"e\"))", "*errors.errorString", "e", ""},
 		{"os.Exit", "import \"os\"\nos.Exit(3)", "Exit", "os.Exit(3) called", ""},
 		{"log.Fatal", "import \"log\"\nlog.Fatal(\"fatal!\")", "Exit", "log.Fatal called: fatal!", ""},
-		{"generic at top level", "func Id[T any](x T) T { return x }\nv := Id[int](3)\nv", "", "", ""},
+		{"generic at top level", "func Id[T any](x T) T { return x }\nv := Id[int](3)\nv", "CompileError", "", "generic"},
 		{"closer", "}", "CompileError", "", ""},
+		{"top-level panic", "a := 1\npanic(a)", "panic", "1", "top level of the cell (lines 1-2)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
