@@ -1,4 +1,46 @@
 // Package parallel is an in-process, Ray-style task runtime: remote functions,
 // object references as futures, Get/GetAll/Wait/Put, nested tasks, a CPU-aware
 // scheduler and a timeline. Notebook cells run by warren see it as package ray.
+//
+// # Model
+//
+// Remote(fn) turns any func value into a RemoteFunction; its Remote method
+// submits a task and returns an ObjectRef at once. Get, GetAll and Wait wait
+// for refs. A ref passed as a top-level argument is a dependency: the task
+// runs once the value is ready and receives the value; until then it holds
+// no resources. Each task holds its CPUs (default 1, see TaskCPUs) and custom
+// resources while it runs; at most the runtime's NumCPUs worth of tasks run
+// at once, and ready tasks start in submission order as resources allow. A
+// task that blocks in Get, GetAll or Wait gives its resources back and takes
+// them again before it continues, so nested tasks never deadlock the runtime.
+//
+// # Errors
+//
+// Calls that can only fail by misuse (Remote with a non-function, wrong
+// arguments, infeasible resources, bad Wait arguments) panic with an error
+// wrapping ErrInvalidCall; Submit and the ...Context variants return errors
+// instead. A task fails when it panics or returns a non-nil trailing error;
+// Get and GetAll then panic with a *TaskError, and GetContext and
+// GetAllContext return it. A task whose input failed does not run; its
+// TaskError names the input and unwraps to the input's TaskError, so
+// errors.Is and errors.As reach the root cause. A cancelled task's error
+// matches ErrCancelled and context.Canceled. A panic in task code never
+// crashes the process.
+//
+// # Runtimes
+//
+// The package-level functions use a default Runtime, started by Init or on
+// first use; a compiled program may also create Runtimes with New. Refs
+// work with the package-level Get, GetAll and Wait whatever their runtime.
+// Tasks run on pooled goroutines; the runtime finds the task running on the
+// calling goroutine by goroutine id (github.com/petermattis/goid), which is
+// how Get knows to release the caller's CPUs and how nested tasks inherit
+// their parent's group. Goroutines that a task starts itself are not the
+// task: they block in Get holding nothing.
+//
+// # Embedding
+//
+// A Host (see SetHost) lets an interpreter gate task code (Enter/Exit),
+// label tasks with the notebook cell that submitted them (Group,
+// CurrentGroup) and cancel them (CancelGroup, AbortStarted).
 package parallel
