@@ -220,7 +220,7 @@ func (s *Session) sleep(d time.Duration) {
 	s.mu.Lock()
 	abort := s.abort
 	s.mu.Unlock()
-	if _, inTask := parallel.CurrentGroup(); inTask {
+	if _, inTask := parallel.CurrentGroup(); inTask && !s.opts.NoHost {
 		// A sleeping task runs no interpreted code: let cells compile.
 		s.gate.RUnlock()
 		defer s.gate.RLock()
