@@ -218,3 +218,34 @@ func TestSetHostDefaultRuntime(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestHostPairingWithWaitAndRetries(t *testing.T) {
+	rt := newRT(t, NumCPUs(1))
+	h := newFakeHost(t, "c")
+	rt.SetHost(h)
+	leaf := rt.Remote(func() int { return 1 }).Options(TaskName("leaf"))
+	waiter := rt.Remote(func() int {
+		ready, _ := Wait([]ObjectRef{leaf.Remote()}, 1, -1)
+		return len(ready)
+	}).Options(TaskName("waiter"))
+	Get(waiter.Remote())
+	calls := 0
+	flaky := rt.Remote(func() int {
+		calls++
+		if calls == 1 {
+			panic("first attempt")
+		}
+		return calls
+	}).Options(TaskName("flaky"), MaxRetries(1))
+	if Get(flaky.Remote()) != 2 {
+		t.Fatal("retry did not run")
+	}
+	want := []string{"enter waiter", "exit waiter", "enter leaf", "exit leaf", "enter waiter", "exit waiter",
+		"enter flaky", "exit flaky", "enter flaky", "exit flaky"}
+	if got := h.entries(); !slices.Equal(got, want) {
+		t.Fatalf("host calls %v, want %v", got, want)
+	}
+	if bad := h.check(); len(bad) > 0 {
+		t.Fatal(bad)
+	}
+}

@@ -125,7 +125,9 @@ func Remote(fn any) *RemoteFunction {
 	if err != nil {
 		panic(err)
 	}
-	Default()
+	if currentTask() == nil {
+		Default()
+	}
 	return f
 }
 

@@ -2,6 +2,7 @@ package parallel
 
 import (
 	"errors"
+	"reflect"
 	"runtime"
 	"testing"
 
@@ -194,4 +195,27 @@ func TestGoroutineIDMatchesRuntimeStack(t *testing.T) {
 	<-done
 	rt := newRT(t)
 	Get(rt.Remote(check).Remote())
+}
+
+// Interpreted (yaegi) functions reach Remote as reflect.MakeFunc values.
+func TestMakeFuncValues(t *testing.T) {
+	rt := newRT(t)
+	ft := reflect.TypeFor[func(int) int]()
+	fn := reflect.MakeFunc(ft, func(in []reflect.Value) []reflect.Value {
+		if in[0].Int() < 0 {
+			panic(errors.New("negative"))
+		}
+		return []reflect.Value{reflect.ValueOf(int(in[0].Int() * 3))}
+	}).Interface()
+	f := rt.Remote(fn)
+	if f.Name() != "func(int) int" {
+		t.Fatalf("name %q", f.Name())
+	}
+	if got := Get(f.Remote(2)); got != 6 {
+		t.Fatalf("got %v", got)
+	}
+	_, err := GetContext(t.Context(), f.Remote(-1))
+	if te := mustTaskError(t, err); te.Message != "negative" || te.Function != "func(int) int" {
+		t.Fatalf("%+v", te)
+	}
 }
