@@ -215,3 +215,25 @@ func BenchmarkTrivialCell(b *testing.B) {
 		}
 	}
 }
+
+// After an interrupt, named functions and ray remote functions of earlier
+// cells still work. Known limit (yaegi run ids): a closure value created
+// before the interrupt and stored in a variable returns zero values when
+// called afterwards; re-run the cell that creates it.
+func TestAfterInterruptEarlierDefinitions(t *testing.T) {
+	s := newRaySession(t)
+	run(t, s, "ray.Init(ray.NumCPUs(2))\nsq := ray.Remote(func(x int) int { return x * x })\nfunc plus(x int) int { return x + 1 }\nclosure := func(x int) int { return x * 10 }")
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	if _, _, e := tryCtx(ctx, t, s, "for {}"); e == nil || e.Name != "KeyboardInterrupt" {
+		t.Fatalf("error = %v", e)
+	}
+	if res, _ := run(t, s, "ray.Get(sq.Remote(3))"); plain(res) != "9" {
+		t.Errorf("remote function after interrupt = %s", plain(res))
+	}
+	if res, _ := run(t, s, "plus(3)"); plain(res) != "4" {
+		t.Errorf("named function after interrupt = %s", plain(res))
+	}
+	res, _ := run(t, s, "closure(3)")
+	t.Logf("known limit: a closure made before the interrupt returns %s (want 30)", plain(res))
+}
