@@ -8,7 +8,9 @@ import (
 	"log"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/warren-go/warren/kernel"
 )
@@ -69,9 +71,34 @@ func kernelCmd(args []string, stderr io.Writer) int {
 			cancel()
 		}
 	}()
+	go watchParent(ctx, cancel, logger)
 	if err := k.Run(ctx); err != nil {
 		fmt.Fprintf(stderr, "warren kernel: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// watchParent stops the kernel when the process that started it (named by
+// JPY_PARENT_PID, which jupyter_client sets) is gone, so a crashed client
+// does not leave an orphaned kernel behind.
+func watchParent(ctx context.Context, stop context.CancelFunc, logger *log.Logger) {
+	want, err := strconv.Atoi(os.Getenv("JPY_PARENT_PID"))
+	if err != nil || want <= 1 || os.Getppid() != want {
+		return
+	}
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if os.Getppid() != want {
+				logger.Printf("parent process %d is gone: shutting down", want)
+				stop()
+				return
+			}
+		}
+	}
 }

@@ -1,0 +1,212 @@
+"""Drive the warren kernel with jupyter_client: interrupts, cells that try to
+kill the process, state surviving them, and shutdown over control.
+
+    python3 client_test.py [--kernel warren]          run the checks (exit 1 on failure)
+    python3 client_test.py --bench [--out FILE]       measure warren vs ipykernel
+
+Needs the kernelspec installed (tests/clients/run.sh does it).
+"""
+import argparse
+import statistics
+import sys
+import time
+from queue import Empty
+
+from jupyter_client.manager import KernelManager
+
+TIMEOUT = 30
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what, flush=True)
+    if not cond:
+        failures.append(what)
+
+
+def start(name):
+    km = KernelManager(kernel_name=name)
+    t0 = time.perf_counter()
+    km.start_kernel()
+    kc = km.client()
+    kc.start_channels()
+    kc.wait_for_ready(timeout=TIMEOUT)
+    return km, kc, time.perf_counter() - t0
+
+
+def shell_reply(kc, msg_id, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError(f"no reply to {msg_id}")
+        msg = kc.get_shell_msg(timeout=left)
+        if msg["parent_header"].get("msg_id") == msg_id:
+            return msg
+
+
+def wait_idle(kc, msg_id, timeout=TIMEOUT):
+    """Return the iopub messages of msg_id up to its idle status."""
+    out = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            msg = kc.get_iopub_msg(timeout=max(0.01, deadline - time.monotonic()))
+        except Empty:
+            break
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return out
+        out.append(msg)
+    raise TimeoutError(f"no idle for {msg_id}")
+
+
+def run(kc, code, timeout=TIMEOUT):
+    msg_id = kc.execute(code, stop_on_error=False)
+    reply = shell_reply(kc, msg_id, timeout)
+    outputs = wait_idle(kc, msg_id, timeout)
+    return reply["content"], outputs
+
+
+def text_of(outputs):
+    parts = []
+    for m in outputs:
+        c = m["content"]
+        if m["msg_type"] == "stream":
+            parts.append(c["text"])
+        elif m["msg_type"] in ("execute_result", "display_data"):
+            parts.append(c["data"].get("text/plain", ""))
+        elif m["msg_type"] == "error":
+            parts.append(c["ename"] + ": " + c["evalue"])
+    return "".join(parts)
+
+
+def control_request(kc, msg_type, content=None, timeout=5):
+    msg = kc.session.msg(msg_type, content or {})
+    kc.control_channel.send(msg)
+    deadline = time.monotonic() + timeout
+    while True:
+        reply = kc.get_control_msg(timeout=max(0.01, deadline - time.monotonic()))
+        if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+            return reply
+
+
+def checks(name):
+    km, kc, _ = start(name)
+    try:
+        content, _ = run(kc, "x := 41")
+        check(content["status"] == "ok", "define x")
+
+        # for {} interrupted through interrupt_request on control.
+        msg_id = kc.execute("for {}")
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        reply = control_request(kc, "interrupt_request")
+        check(reply["msg_type"] == "interrupt_reply", "interrupt_reply arrives on control")
+        rep = shell_reply(kc, msg_id, timeout=2)
+        took = time.monotonic() - t0
+        outs = wait_idle(kc, msg_id)
+        check(rep["content"]["status"] == "error" and took < 2,
+              f"for {{}} interrupted with an error in {took:.2f}s ({rep['content'].get('ename')})")
+        check([m["msg_type"] for m in outs].count("error") == 1, "interrupt reported as one error output")
+
+        for label, code in [
+            ("os.Exit(3)", 'import "os"\nos.Exit(3)'),
+            ("panic in a goroutine", 'import "time"\ngo func() { panic("boom in goroutine") }()\ntime.Sleep(200 * time.Millisecond)'),
+            ("log.Fatal", 'import "log"\nlog.Fatal("fatal!")'),
+        ]:
+            content, outs = run(kc, code)
+            time.sleep(0.3)
+            alive = km.is_alive()
+            check(alive, f"kernel alive after {label} (status {content['status']}: {text_of(outs).strip()[:80]!r})")
+            if not alive:
+                return
+            content, outs = run(kc, "x + 1")
+            check(content["status"] == "ok" and "42" in text_of(outs),
+                  f"next cell after {label} sees x (got {text_of(outs).strip()!r})")
+
+        # Output printed while a cell runs arrives before the cell ends.
+        msg_id = kc.execute('import ("fmt"; "time")\nfmt.Println("early")\ntime.Sleep(700 * time.Millisecond)\nfmt.Println("late")')
+        t0 = time.monotonic()
+        first = None
+        while first is None and time.monotonic() - t0 < 5:
+            m = kc.get_iopub_msg(timeout=5)
+            if m["msg_type"] == "stream" and m["parent_header"].get("msg_id") == msg_id:
+                first = time.monotonic() - t0
+        shell_reply(kc, msg_id)
+        wait_idle(kc, msg_id)
+        check(first is not None and first < 0.5, f"stream output arrives while the cell runs ({first})")
+
+        # shutdown_request on control: reply on control, then the process exits.
+        reply = control_request(kc, "shutdown_request", {"restart": False})
+        check(reply["msg_type"] == "shutdown_reply" and reply["content"]["status"] == "ok",
+              "shutdown_reply arrives on control")
+        deadline = time.monotonic() + 5
+        while km.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        check(not km.is_alive(), "kernel process exited after shutdown_request")
+    finally:
+        kc.stop_channels()
+        if km.is_alive():
+            km.shutdown_kernel(now=True)
+
+
+def bench(names, n, out):
+    codes = {"warren": "1", "python3": "1"}
+    lines = []
+    for name in names:
+        starts = []
+        for _ in range(5):
+            km, kc, took = start(name)
+            starts.append(took)
+            kc.stop_channels()
+            km.shutdown_kernel(now=False)
+        km, kc, _ = start(name)
+        code = codes.get(name, "1")
+        for _ in range(5):
+            run(kc, code)
+        rtt, idle = [], []
+        for _ in range(n):
+            t0 = time.perf_counter()
+            msg_id = kc.execute(code)
+            shell_reply(kc, msg_id)
+            rtt.append(time.perf_counter() - t0)
+            wait_idle(kc, msg_id)
+            idle.append(time.perf_counter() - t0)
+        kc.stop_channels()
+        km.shutdown_kernel(now=False)
+        info = km.kernel_spec.display_name
+        lines.append(
+            f"{name:8s} ({info}): start-up (start -> kernel_info_reply) median {statistics.median(starts)*1000:.0f} ms "
+            f"(min {min(starts)*1000:.0f}, max {max(starts)*1000:.0f}, 5 starts); "
+            f"execute {code!r} round trip median {statistics.median(rtt)*1000:.2f} ms "
+            f"(p90 {sorted(rtt)[int(n*0.9)-1]*1000:.2f}), to idle median {statistics.median(idle)*1000:.2f} ms, n={n}"
+        )
+        print(lines[-1], flush=True)
+    if out:
+        with open(out, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--kernel", default="warren")
+    ap.add_argument("--bench", action="store_true")
+    ap.add_argument("--compare", default="python3", help="kernel to compare with in --bench")
+    ap.add_argument("-n", type=int, default=50)
+    ap.add_argument("--out")
+    args = ap.parse_args()
+    if args.bench:
+        bench([args.kernel, args.compare], args.n, args.out)
+        return 0
+    checks(args.kernel)
+    if failures:
+        print(f"{len(failures)} check(s) failed", file=sys.stderr)
+        return 1
+    print("all client checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
