@@ -10,8 +10,9 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
-	_ "unsafe" // go:linkname
+	"unsafe" // go:linkname, reviveRun
 
 	yaegi "github.com/traefik/yaegi/interp"
 
@@ -176,7 +177,9 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 		// Interrupted while interpreted tasks of earlier cells run: stop
 		// them all, as an interrupt during a running cell does.
 		parallel.CancelGroup(c.id)
-		s.stopAll()
+		if s.stopAll() {
+			s.reviveRun()
+		}
 		return reflect.Value{}, interruptError("interrupted while waiting for running tasks of earlier cells; interpreted tasks in flight were aborted")
 	}
 	s.mu.Lock()
@@ -222,6 +225,7 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 			// compiled code that ignores the interrupt.
 			select {
 			case <-done:
+				s.reviveRun()
 			case <-time.After(700 * time.Millisecond):
 			}
 			return reflect.Value{}, interruptError("execution interrupted")
@@ -270,16 +274,37 @@ func yaegiStop(*yaegi.Interpreter)
 
 // stopAll aborts all interpreted code in flight (the cell's and every
 // task's), wakes sleepers, and marks the aborted tasks cancelled.
-func (s *Session) stopAll() {
+// It reports whether it stopped yaegi.
+func (s *Session) stopAll() bool {
 	s.mu.Lock()
+	stopped := false
 	if !s.stopped && s.evals > 0 {
 		yaegiStop(s.i)
-		s.stopped = true
+		s.stopped, stopped = true, true
 	}
 	close(s.abort)
 	s.abort = make(chan struct{})
 	s.mu.Unlock()
 	parallel.AbortStarted(errInterrupted)
+	return stopped
+}
+
+// reviveRun undoes the run-id increment of yaegiStop once the stopped code
+// has unwound and no task runs interpreted code: yaegi gives every frame
+// the run id current at its creation and never runs a frame with an older
+// one, so without this a closure made before an interrupt and called after
+// it returns zero values. Tasks still running interpreted code after 300 ms
+// (ignoring the abort) leave the increment in place.
+func (s *Session) reviveRun() {
+	if !s.gate.waitIdle(300 * time.Millisecond) {
+		return
+	}
+	f := reflect.ValueOf(s.i).Elem().FieldByName("id")
+	if !f.IsValid() || f.Kind() != reflect.Uint64 {
+		return
+	}
+	p := (*uint64)(unsafe.Pointer(f.UnsafeAddr()))
+	atomic.AddUint64(p, ^uint64(0))
 }
 
 // posRE matches a position in a cell as encoded by the line directives

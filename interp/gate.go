@@ -3,6 +3,7 @@ package interp
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // gate is a readers–writer lock whose readers are goroutines running
@@ -76,6 +77,24 @@ func (g *gate) Lock(ctx context.Context) error {
 	g.writer = true
 	g.mu.Unlock()
 	return nil
+}
+
+// waitIdle reports whether no reader holds the gate, waiting up to d for
+// the readers to leave.
+func (g *gate) waitIdle(d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for {
+		g.mu.Lock()
+		n := g.readers
+		g.mu.Unlock()
+		if n == 0 {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
 
 // Unlock releases the exclusive hold.
