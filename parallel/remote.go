@@ -270,7 +270,7 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 		t.group = parent.group
 		parent.mu.Lock()
 		if !parent.isDone() {
-			parent.children = append(parent.children, t)
+			parent.addChildLocked(t)
 		}
 		parent.mu.Unlock()
 	} else if h := rt.currentHost(); h != nil {

@@ -294,3 +294,20 @@ func (t *task) blockIn(kind eventKind) func() {
 		}
 	}
 }
+
+// addChildLocked records c as submitted by t (for recursive Cancel), first
+// dropping finished children when the list is full, so a long-running task
+// submitting many tasks keeps only the unfinished ones.
+func (t *task) addChildLocked(c *task) {
+	if n := len(t.children); n >= 64 && n == cap(t.children) {
+		kept := t.children[:0]
+		for _, x := range t.children {
+			if !x.isDone() {
+				kept = append(kept, x)
+			}
+		}
+		clear(t.children[len(kept):])
+		t.children = kept
+	}
+	t.children = append(t.children, c)
+}

@@ -15,8 +15,39 @@ import (
 // maxIdleWorkers bounds the parked workers kept by a runtime.
 const maxIdleWorkers = 128
 
-// running maps a goroutine id to the worker running on it.
-var running sync.Map // int64 -> *worker
+// running maps a goroutine id to the worker running on it. It is sharded
+// by id; lookups take a read lock on one shard and do not allocate (a
+// sync.Map would box the int64 key on every lookup).
+var running [64]struct {
+	mu sync.RWMutex
+	m  map[int64]*worker
+	_  [32]byte // keep shards on separate cache lines
+}
+
+func lookupWorker(gid int64) *worker {
+	s := &running[gid&63]
+	s.mu.RLock()
+	w := s.m[gid]
+	s.mu.RUnlock()
+	return w
+}
+
+func registerWorker(w *worker) {
+	s := &running[w.gid&63]
+	s.mu.Lock()
+	if s.m == nil {
+		s.m = map[int64]*worker{}
+	}
+	s.m[w.gid] = w
+	s.mu.Unlock()
+}
+
+func unregisterWorker(w *worker) {
+	s := &running[w.gid&63]
+	s.mu.Lock()
+	delete(s.m, w.gid)
+	s.mu.Unlock()
+}
 
 type worker struct {
 	gid  int64
@@ -27,8 +58,8 @@ type worker struct {
 
 // currentTask returns the task run by the calling goroutine, or nil.
 func currentTask() *task {
-	if v, ok := running.Load(goid.Get()); ok {
-		return v.(*worker).cur.Load()
+	if w := lookupWorker(goid.Get()); w != nil {
+		return w.cur.Load()
 	}
 	return nil
 }
@@ -53,8 +84,8 @@ func (rt *Runtime) startLocked(t *task, self *worker) {
 
 func (rt *Runtime) work(t *task) {
 	w := &worker{gid: goid.Get(), wake: make(chan *task, 1)}
-	running.Store(w.gid, w)
-	defer running.Delete(w.gid)
+	registerWorker(w)
+	defer unregisterWorker(w)
 	for t != nil {
 		w.cur.Store(t)
 		t.run(w)
