@@ -249,3 +249,43 @@ func TestHostPairingWithWaitAndRetries(t *testing.T) {
 		t.Fatal(bad)
 	}
 }
+
+// blockingHost holds tasks back in Enter until released, as warren does
+// while it compiles a cell.
+type blockingHost struct {
+	*fakeHost
+	entered chan struct{}
+	release gate
+}
+
+func (h blockingHost) Enter(info TaskInfo) {
+	h.fakeHost.Enter(info)
+	h.entered <- struct{}{}
+	<-h.release
+}
+
+func TestTaskCancelledInEnterNeverRuns(t *testing.T) {
+	rt := newRT(t, NumCPUs(1))
+	h := blockingHost{newFakeHost(t, "c"), make(chan struct{}, 1), make(gate)}
+	rt.SetHost(h)
+	ran := make(chan struct{}, 1)
+	ref := rt.Remote(func() { ran <- struct{}{} }).Remote()
+	<-h.entered
+	// A task held in Enter holds its CPU.
+	if a := rt.AvailableResources()["CPU"]; a != 0 {
+		t.Fatalf("available CPUs = %v while a task waits in Enter", a)
+	}
+	if n := rt.AbortStarted(errors.New("interrupt")); n != 1 {
+		t.Fatalf("AbortStarted = %d", n)
+	}
+	h.release.open()
+	if _, err := GetContext(t.Context(), ref); !errors.Is(err, ErrCancelled) {
+		t.Fatal(err)
+	}
+	eventually(t, "Exit after Enter", func() bool { return len(h.check()) == 0 })
+	select {
+	case <-ran:
+		t.Fatal("task code ran after it was cancelled in Enter")
+	default:
+	}
+}

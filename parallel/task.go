@@ -100,6 +100,10 @@ func (t *task) run(w *worker) {
 		host := t.rt.currentHost()
 		if host != nil {
 			host.Enter(info)
+			if t.isDone() { // cancelled while the host held it back: never runs
+				host.Exit(info)
+				return
+			}
 		}
 		vals, err := t.call(args, host)
 		if host != nil {
