@@ -44,7 +44,16 @@ func kernelCmd(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "warren kernel: %v\n", err)
 		return 1
 	}
-	defer closeHandler()
+	defer func() {
+		// A cell that ignores cancellation must not keep the process alive.
+		done := make(chan struct{})
+		go func() { closeHandler(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+			logger.Printf("interpreter did not close in 2s; exiting anyway")
+		}
+	}()
 	k, err := kernel.New(kernel.Config{
 		Conn:    info,
 		Handler: h,
