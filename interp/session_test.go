@@ -272,3 +272,32 @@ func TestCompleteAndInspect(t *testing.T) {
 		t.Errorf("Inspect of an unknown name succeeded")
 	}
 }
+
+// go statements of every form still run concurrently after the rewrite:
+// method values, calls inside declared functions, compiled methods,
+// func literals with arguments (evaluated when the statement runs).
+func TestGoStatementForms(t *testing.T) {
+	s := newSession(t)
+	res, rec := run(t, s, `import ("fmt"; "sync")
+type W struct{ name string }
+func (w W) Run(wg *sync.WaitGroup, n int) { defer wg.Done(); fmt.Println(w.name, n) }
+func spawn(wg *sync.WaitGroup) { wg.Add(1); go W{"inner"}.Run(wg, 2) }
+var wg sync.WaitGroup
+w := W{"outer"}
+wg.Add(1)
+go w.Run(&wg, 1)
+spawn(&wg)
+wg.Add(1)
+go wg.Done()
+wg.Wait()
+ch := make(chan int)
+for i := 0; i < 3; i++ {
+	go func(i int) { ch <- i * 10 }(i)
+}
+sum := 0
+for i := 0; i < 3; i++ { sum += <-ch }
+sum`)
+	if plain(res) != "30" || !strings.Contains(rec.stdout(), "inner 2") || !strings.Contains(rec.stdout(), "outer 1") {
+		t.Errorf("sum = %s, stdout %q", plain(res), rec.stdout())
+	}
+}
