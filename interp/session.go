@@ -4,6 +4,25 @@
 // — compile errors, panics, os.Exit, interrupts — reported as one *Error
 // while the session lives on. The Session is also the parallel.Host of the
 // ray runtime, which cells see as package ray.
+//
+// How a cell runs: go/scanner cuts it into top-level items, consecutive items
+// of one kind form a chunk (imports; func/type/const and plain var
+// declarations; statements, including var with initializers), and each
+// chunk is one yaegi Eval, in source order. A line directive
+// /*line _.go:N*100000+L:C*/ makes yaegi report cell positions (the cell
+// number is encoded in the line because yaegi keys imports by file name).
+// Statement chunks start with a hook call that ends the compile phase: the
+// session holds a gate exclusively while yaegi compiles, and interpreted ray
+// tasks hold it shared (parallel.Host Enter/Exit), since yaegi v0.16.1 races
+// when it compiles while interpreted code runs. `go` statements are
+// rewritten to a hook that recovers panics and routes output to the cell.
+//
+// Known limits (yaegi v0.16.1): closures created in a loop capture the last
+// value of the loop variable; a type cannot be redefined (a warning says
+// so); generic functions cannot be instantiated at a cell's top level;
+// `return <-ch` fails at run time (assign to a variable first);
+// print/println write to stdout; output written to os.Stdout/os.Stderr goes
+// to the current cell rather than the cell that started the goroutine.
 package interp
 
 import (
