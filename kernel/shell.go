@@ -13,12 +13,6 @@ import (
 
 // serve handles one request from sock between busy and idle statuses.
 func (k *Kernel) serve(sock zmq4.Socket, msg *Message) {
-	t := msg.Header.MsgType
-	switch t {
-	case "comm_msg", "comm_close":
-		// No comms are ever open; nothing to answer.
-		return
-	}
 	k.status("busy", msg)
 	stop := k.dispatch(sock, msg)
 	k.status("idle", msg)
@@ -86,6 +80,8 @@ func (k *Kernel) dispatch(sock zmq4.Socket, msg *Message) (stop bool) {
 		k.reply(sock, msg, "shutdown_reply", content)
 		k.pub.publish("shutdown_reply", msg, content)
 		return true
+	case "comm_msg", "comm_close":
+		// No comm is ever open: nothing to answer.
 	case "interrupt_request":
 		k.interrupt()
 		k.reply(sock, msg, "interrupt_reply", map[string]any{"status": "ok"})

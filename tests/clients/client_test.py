@@ -7,6 +7,7 @@ kill the process, state surviving them, and shutdown over control.
 Needs the kernelspec installed (tests/clients/run.sh does it).
 """
 import argparse
+import signal
 import statistics
 import sys
 import time
@@ -110,6 +111,16 @@ def checks(name):
         check(rep["content"]["status"] == "error" and took < 2,
               f"for {{}} interrupted with an error in {took:.2f}s ({rep['content'].get('ename')})")
         check([m["msg_type"] for m in outs].count("error") == 1, "interrupt reported as one error output")
+
+        # SIGINT (Ctrl-C in a terminal) interrupts the cell the same way.
+        msg_id = kc.execute("for {}")
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        km.signal_kernel(signal.SIGINT)
+        rep = shell_reply(kc, msg_id, timeout=2)
+        wait_idle(kc, msg_id)
+        check(rep["content"]["status"] == "error" and km.is_alive(),
+              f"SIGINT interrupts for {{}} in {time.monotonic() - t0:.2f}s, kernel alive")
 
         for label, code in [
             ("os.Exit(3)", 'import "os"\nos.Exit(3)'),
