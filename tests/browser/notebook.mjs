@@ -1,6 +1,9 @@
 // Drives classic Jupyter Notebook 6 in headless Chromium against the warren
 // kernel. Started by tests/browser/run.sh, which provides the server:
-//   NB_URL, NB_TOKEN  the notebook server (its root holds exercise_1.ipynb)
+//   NB_URL, NB_TOKEN  the notebook server
+//   NB_EXERCISE       path of the solved exercise 1 under the server's root
+//                     (default exercise_1.ipynb; tests/docker/run.sh points
+//                     this test at the workshop container too)
 //   CHROMIUM          browser binary; PROFILE_DIR a fresh --user-data-dir
 //   OUT_DIR           screenshots and logs
 //
@@ -20,6 +23,7 @@ for (const k of ['NB_URL', 'NB_TOKEN', 'CHROMIUM', 'OUT_DIR', 'PROFILE_DIR']) {
 const BASE = env.NB_URL.replace(/\/$/, '');
 const TOKEN = env.NB_TOKEN;
 const OUT = env.OUT_DIR;
+const EXERCISE = env.NB_EXERCISE || 'exercise_1.ipynb';
 fs.mkdirSync(OUT, { recursive: true });
 
 // Generous: CI machines are slow and shared. A step that is merely slow
@@ -222,8 +226,8 @@ try {
     await tree.locator('#kernel-warren a').waitFor({ state: 'visible' });
     const label = (await tree.locator('#kernel-warren a').innerText()).trim();
     if (label !== 'Go (warren)') throw new Error(`New menu shows ${JSON.stringify(label)}`);
-    // exercise_1.ipynb is in the server's root.
-    await tree.locator('#notebook_list a.item_link', { hasText: 'exercise_1.ipynb' }).waitFor();
+    // The exercise (or its folder) is listed in the server's root.
+    await tree.locator('#notebook_list a.item_link', { hasText: EXERCISE.split('/')[0] }).first().waitFor();
   });
 
   const page = await step('new Go (warren) notebook', async () => {
@@ -303,7 +307,7 @@ try {
     const p = await context.newPage();
     pages.exercise = p;
     watch(p, 'exercise_1');
-    await p.goto(`${BASE}/notebooks/exercise_1.ipynb?token=${TOKEN}`);
+    await p.goto(`${BASE}/notebooks/${EXERCISE.split('/').map(encodeURIComponent).join('/')}?token=${TOKEN}`);
     await waitKernelReady(p);
     return p;
   });

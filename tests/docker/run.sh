@@ -6,7 +6,10 @@
 #   2. a warren kernel started through the REST API executes a Go cell,
 #      driven over the kernel's websocket from the host (python3-tornado);
 #   3. every notebook in solutions/ runs clean in the container under
-#      `jupyter nbconvert --execute`, as user ray, from /home/ray/notebooks.
+#      `jupyter nbconvert --execute`, as user ray, from /home/ray/notebooks;
+#   4. if the host has /usr/bin/chromium and tests/browser/node_modules, the
+#      browser test (tests/browser/notebook.mjs) passes against the
+#      container (BROWSER=0 skips it).
 #
 # Not part of CI (slow: it may debootstrap a base image). Needs podman,
 # debootstrap (only if the base image is missing) and a python3 with
@@ -201,5 +204,20 @@ for nb in notebooks/solutions/*.ipynb; do
 		fails=$((fails + 1))
 	fi
 done
+# --- Optionally, the browser test (tests/browser/notebook.mjs) against the
+# container, when Chromium and playwright-core are installed on the host.
+if [ "${BROWSER:-auto}" != 0 ] && [ -x /usr/bin/chromium ] && [ -f tests/browser/node_modules/playwright-core/package.json ]; then
+	t=$(ts)
+	PROFILE=$(mktemp -d /tmp/warren-docker-chromium.XXXXXX)
+	if NB_URL=$URL NB_TOKEN=$TOKEN NB_EXERCISE=solutions/exercise_1.ipynb CHROMIUM=/usr/bin/chromium \
+		OUT_DIR=$ROOT/tests/browser/out/docker PROFILE_DIR=$PROFILE node tests/browser/notebook.mjs >/tmp/warren-docker-browser.log 2>&1; then
+		log "ok: browser test against the container ($(dur "$t"); screenshots in tests/browser/out/docker)"
+	else
+		echo "FAIL: browser test against the container:" >&2
+		tail -20 /tmp/warren-docker-browser.log >&2
+		fails=$((fails + 1))
+	fi
+	rm -rf "$PROFILE"
+fi
 log "total $(dur "$T0")"
 [ "$fails" -eq 0 ]
