@@ -135,10 +135,15 @@ func wait(ctx context.Context, ready <-chan struct{}, kind eventKind) error {
 			return fmt.Errorf("calling task %s (#%d) ended: %w", t.f.name, t.id, self.err)
 		}
 	}
+	done := ctx.Done()
+	if done == nil { // context.Background and the like: a plain receive is cheaper
+		<-ready
+		return nil
+	}
 	select {
 	case <-ready:
 		return nil
-	case <-ctx.Done():
+	case <-done:
 		return ctx.Err()
 	}
 }
