@@ -51,7 +51,14 @@ type Kernel struct {
 	ctx      context.Context // cancelled when the kernel stops
 	stop     context.CancelFunc
 	stopOnce sync.Once
+	failErr  error // why Run stops with an error, set before stop
 }
+
+// sendTimeout bounds a reply's send. zmq4 v0.17.0 can deadlock inside a
+// ROUTER send when a peer vanishes mid-write (go-zeromq/zmq4#132); the
+// socket is then wedged for good, so the kernel stops and lets the client
+// restart it instead of hanging.
+const sendTimeout = 20 * time.Second
 
 // New checks cfg and returns a Kernel ready to Run.
 func New(cfg Config) (*Kernel, error) {
@@ -134,7 +141,9 @@ func (k *Kernel) Run(ctx context.Context) error {
 	// Let the last iopub messages (idle, shutdown_reply) reach subscribers.
 	k.pub.stop(time.Second)
 	time.Sleep(50 * time.Millisecond)
-	return nil
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.failErr
 }
 
 // Interrupt cancels the context of the running cell, if any. It is what
@@ -153,6 +162,16 @@ func (k *Kernel) interrupt() {
 // shutdown stops Run after the current reply went out.
 func (k *Kernel) shutdown() {
 	k.stopOnce.Do(k.stop)
+}
+
+// fail stops Run, which returns err.
+func (k *Kernel) fail(err error) {
+	k.mu.Lock()
+	if k.failErr == nil {
+		k.failErr = err
+	}
+	k.mu.Unlock()
+	k.shutdown()
 }
 
 func (k *Kernel) logf(format string, args ...any) {
@@ -270,8 +289,15 @@ func (k *Kernel) reply(sock zmq4.Socket, parent *Message, msgType string, conten
 		k.logf("%s: %v", msgType, err)
 		return
 	}
-	if err := sock.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil {
-		k.logf("send %s: %v", msgType, err)
+	done := make(chan error, 1)
+	go func() { done <- sock.SendMulti(zmq4.NewMsgFrom(frames...)) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			k.logf("send %s: %v", msgType, err)
+		}
+	case <-time.After(sendTimeout):
+		k.fail(fmt.Errorf("kernel: sending %s stuck for %v (zmq4 ROUTER write deadlock, go-zeromq/zmq4#132)", msgType, sendTimeout))
 	}
 }
 
