@@ -47,6 +47,15 @@ func (h *fakeHandler) Execute(ctx context.Context, req ExecuteRequest, out Outpu
 	case "block":
 		<-ctx.Done()
 		return nil, &Error{Name: "Interrupted", Value: ctx.Err().Error()}
+	case "burst":
+		// 200 small writes over ~100 ms, both streams.
+		for i := 0; i < 200; i++ {
+			out.Stream("stdout", "o")
+			if i%50 == 0 {
+				out.Stream("stderr", "e")
+			}
+			time.Sleep(500 * time.Microsecond)
+		}
 	case "late":
 		time.AfterFunc(100*time.Millisecond, func() { out.Stream("stdout", arg) })
 	case "display":
@@ -341,6 +350,29 @@ func TestKernelExecuteOrder(t *testing.T) {
 		}
 	case <-time.After(2 * time.Second):
 		t.Error("late output lost")
+	}
+}
+
+func TestKernelStreamBatching(t *testing.T) {
+	tk := startKernel(t)
+	id := tk.send(tk.shell, "execute_request", map[string]any{"code": "burst"})
+	tk.recv(tk.shell)
+	var streams int
+	text := map[string]string{}
+	for _, m := range tk.collect(id) {
+		if m.Header.MsgType == "stream" {
+			streams++
+			c := content(m)
+			text[c["name"].(string)] += c["text"].(string)
+		}
+	}
+	if text["stdout"] != strings.Repeat("o", 200) || text["stderr"] != "eeee" {
+		t.Errorf("stream text lost or mixed: %q", text)
+	}
+	// Batched: far fewer messages than 204 writes (each stderr write splits
+	// a batch, so at most a few per 50 ms window).
+	if streams > 40 {
+		t.Errorf("%d stream messages for 204 writes: not batched", streams)
 	}
 }
 
