@@ -101,7 +101,7 @@ func installCmd(args []string, stdout, stderr io.Writer) int {
 	if err := writeKernelSpec(dir, binary); err != nil {
 		fmt.Fprintf(stderr, "warren install: %v\n", err)
 		if errors.Is(err, fs.ErrPermission) {
-			fmt.Fprintln(stderr, "warren install: that directory is not writable by you; use --user (the default) or --prefix DIR, or run with the needed permissions")
+			fmt.Fprintf(stderr, "warren install: %s is not writable by this user; install elsewhere with --prefix DIR, --user (the default; honours JUPYTER_DATA_DIR), or run with the needed permissions\n", kernelsDir)
 		}
 		return 1
 	}
