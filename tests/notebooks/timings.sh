@@ -33,7 +33,9 @@ for nb in "$TMP"/notebooks/solutions/*.ipynb; do
 		[ -n "$d" ] && printf '%s\t%s\n' "$name" "$d" >>"$TMP/durations.tsv"
 		s=$(sed -nE 's/.*the serial one ([0-9.]+) seconds.*/\1/p' <<<"$line")
 		[ -n "$s" ] && printf '%s\t%s\n' "$name (serial)" "$s" >>"$TMP/durations.tsv"
-		printf '%s run %d: %s\n' "$name" "$i" "${line:-no Success line}"
+		# The 1-minute load average: on a shared machine, other processes'
+		# CPU use stretches the CPU-bound parts of the exercises.
+		printf '%s run %d: %s (load %s)\n' "$name" "$i" "${line:-no Success line}" "$(cut -d' ' -f1 /proc/loadavg 2>/dev/null)"
 	done
 done
 
