@@ -35,6 +35,10 @@ case "$WARREN" in /*) ;; *) WARREN=$(cd "$(dirname "$WARREN")" && pwd)/$(basenam
 [ -x "$CHROMIUM" ] || die "CHROMIUM=$CHROMIUM not found (apt-get install chromium)"
 [ -x "$NOTEBOOK" ] || die "NOTEBOOK=$NOTEBOOK not found (apt-get install jupyter-notebook)"
 command -v node >/dev/null || die "node not found (apt-get install nodejs npm)"
+# playwright-core is pinned to 1.61, the last release that runs on Node 18
+# (Debian bookworm's nodejs).
+node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' ||
+	die "node $(node --version) is too old; playwright-core needs Node 18 or later"
 SOLUTION=$ROOT/notebooks/solutions/exercise_1.ipynb
 [ -f "$SOLUTION" ] || die "$SOLUTION is missing"
 
