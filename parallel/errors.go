@@ -21,6 +21,8 @@ func (cancelledError) Error() string { return "ray: task cancelled" }
 // Is makes ErrCancelled match context.Canceled.
 func (cancelledError) Is(target error) bool { return target == context.Canceled }
 
+var errGoexit = errors.New("task function called runtime.Goexit")
+
 // A PanicError is the cause of a task that panicked with a value that is not
 // an error. (A task panicking with an error value has that error as cause.)
 type PanicError struct {

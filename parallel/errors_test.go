@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -182,4 +183,13 @@ func TestZeroRef(t *testing.T) {
 	}
 	f := newRT(t).Remote(func(int) {})
 	mustPanic(t, func() { f.Remote(r) })
+}
+
+func TestGoexitInTaskFailsIt(t *testing.T) {
+	rt := newRT(t, NumCPUs(1))
+	_, err := GetContext(t.Context(), rt.Remote(func() { runtime.Goexit() }).Remote())
+	wantContains(t, mustTaskError(t, err).Message, "Goexit")
+	if Get(rt.Remote(func() int { return 1 }).Remote()) != 1 { // its CPU came back
+		t.Fatal("runtime stuck")
+	}
 }

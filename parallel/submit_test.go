@@ -145,6 +145,12 @@ func TestInitReinitShutdown(t *testing.T) {
 	if got := ClusterResources()["CPU"]; got != 4 {
 		t.Fatalf("CPUs after Init() = %v", got)
 	}
+	// A later cell asking for other totals (the seed's exercise 3 after
+	// exercise 1 in one kernel) resizes the running runtime.
+	Init(NumCPUs(9))
+	if Default() != rt || ClusterResources()["CPU"] != 9 || AvailableResources()["CPU"] != 9 {
+		t.Fatalf("after Init(NumCPUs(9)): %v", ClusterResources())
+	}
 	Shutdown()
 	Init(NumCPUs(2))
 	if Default() == rt || ClusterResources()["CPU"] != 2 {

@@ -105,7 +105,7 @@ func (t *task) run(w *worker) {
 				return
 			}
 		}
-		vals, err := t.call(args, host)
+		vals, err := t.call(args, host, info)
 		if host != nil {
 			host.Exit(info)
 		}
@@ -148,13 +148,24 @@ func (t *task) resolveArgs(args []reflect.Value, deps []dep) ([]reflect.Value, e
 }
 
 // call runs the function once and converts its results or panic.
-func (t *task) call(args []reflect.Value, host Host) (vals []any, err error) {
+func (t *task) call(args []reflect.Value, host Host, info TaskInfo) (vals []any, err error) {
+	returned := false
 	defer func() {
-		if v := recover(); v != nil {
-			vals, err = nil, newPanicError(t, v, host)
+		if returned {
+			return
 		}
+		v := recover()
+		if v == nil { // runtime.Goexit (t.FailNow in a test): the worker ends here
+			if host != nil {
+				host.Exit(info)
+			}
+			t.finish(nil, newTaskError(t, errGoexit, userFrames(3)))
+			return
+		}
+		vals, err = nil, newPanicError(t, v, host)
 	}()
 	out := t.f.fn.Call(args)
+	returned = true
 	f := t.f
 	if f.hasErr {
 		if e := out[len(out)-1]; !e.IsNil() {
