@@ -187,7 +187,7 @@ async function shot(page, name) {
   }
 }
 
-let browser;
+let browser; // the persistent context; closing it quits Chromium
 let pages = {};
 let failed = false;
 try {
@@ -235,12 +235,12 @@ try {
       context.waitForEvent('page', { timeout: PAGE_LOAD }),
       tree.locator('#kernel-warren a').click(),
     ]);
+    pages.scratch = p;
     watch(p, 'scratch');
     await p.waitForURL(/\/notebooks\/Untitled.*\.ipynb/, { timeout: PAGE_LOAD });
     await waitKernelReady(p);
     return p;
   });
-  pages.scratch = page;
   await tree.close();
   delete pages.tree;
 
