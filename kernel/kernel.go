@@ -238,6 +238,10 @@ func (k *Kernel) routeShell(msg *Message) {
 	switch msg.Header.MsgType {
 	case "execute_request", "history_request":
 		q = k.execQ
+	case "interrupt_request":
+		// Served at once: nothing may queue ahead of an interrupt.
+		k.serve(k.shell, msg)
+		return
 	}
 	select {
 	case q <- msg:

@@ -457,6 +457,16 @@ func TestKernelControlWhileBusy(t *testing.T) {
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("interrupt took %v", d)
 	}
+	// interrupt_request on shell works too (older clients send it there).
+	id = tk.send(tk.shell, "execute_request", map[string]any{"code": "block"})
+	<-tk.h.started
+	tk.send(tk.shell, "interrupt_request", map[string]any{})
+	for i := 0; i < 2; i++ {
+		rep = tk.recv(tk.shell)
+		if rep.Header.MsgType == "execute_reply" && content(rep)["ename"] != "Interrupted" {
+			t.Errorf("execute_reply after shell interrupt %v", content(rep))
+		}
+	}
 	// Control requests get busy/idle with the request as parent too.
 	if got := types(tk.collect(ki)); got != "status:busy status:idle" {
 		t.Errorf("control iopub %q", got)
