@@ -10,6 +10,7 @@ import (
 	"go/scanner"
 	"go/token"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"reflect"
 	"runtime"
@@ -346,8 +347,25 @@ func sourceDir(path string) string {
 	if strings.Contains(strings.Split(path, "/")[0], ".") {
 		return "" // not standard library
 	}
-	return filepath.Join(runtime.GOROOT(), "src", path)
+	root := goroot()
+	if root == "" {
+		return ""
+	}
+	return filepath.Join(root, "src", path)
 }
+
+// goroot finds the Go installation whose sources document the standard
+// library: $GOROOT, else what `go env GOROOT` reports; "" when neither exists.
+var goroot = sync.OnceValue(func() string {
+	if r := os.Getenv("GOROOT"); r != "" {
+		return r
+	}
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(string(out))
+})
 
 // pkgDoc parses the documentation of an import path, nil when its source is
 // not available.

@@ -168,8 +168,7 @@ func TestChainOf100OnOneCPU(t *testing.T) {
 
 func TestBlockedGetReleasesCPU(t *testing.T) {
 	rt := newRT(t, NumCPUs(2))
-	var inner *RemoteFunction
-	inner = rt.Remote(func() float64 { return rt.AvailableResources()["CPU"] })
+	inner := rt.Remote(func() float64 { return rt.AvailableResources()["CPU"] })
 	outer := rt.Remote(func() []float64 {
 		during := Get(inner.Remote()).(float64)
 		after := rt.AvailableResources()["CPU"]
