@@ -3,7 +3,7 @@ PY ?= /usr/bin/python3
 GO ?= go
 BIN := $(CURDIR)/bin/warren
 
-.PHONY: all build test check gotest clienttest nbtest demo install bench
+.PHONY: all build test check gotest clienttest nbtest browsertest demo install bench
 
 all: build
 
@@ -14,6 +14,7 @@ check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 gotest:
 	$(GO) test -race -count=1 ./...
@@ -24,7 +25,10 @@ clienttest: build
 nbtest: build
 	PY=$(PY) WARREN=$(BIN) bash tests/notebooks/run.sh
 
-test: check gotest clienttest nbtest
+browsertest: build
+	PY=$(PY) WARREN=$(BIN) bash tests/browser/run.sh
+
+test: check gotest clienttest nbtest browsertest
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./parallel/

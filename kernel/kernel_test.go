@@ -458,7 +458,7 @@ func TestKernelControlWhileBusy(t *testing.T) {
 		t.Errorf("interrupt took %v", d)
 	}
 	// interrupt_request on shell works too (older clients send it there).
-	id = tk.send(tk.shell, "execute_request", map[string]any{"code": "block"})
+	tk.send(tk.shell, "execute_request", map[string]any{"code": "block"})
 	<-tk.h.started
 	tk.send(tk.shell, "interrupt_request", map[string]any{})
 	for i := 0; i < 2; i++ {
