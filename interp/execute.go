@@ -374,6 +374,22 @@ func (s *Session) compileError(err error, c *cell, code string) *Error {
 	return e
 }
 
+// errorName names a panicking error value for the ename: ray misuse (a bad
+// argument, an infeasible request) is "InvalidCall" like Ray's TypeError;
+// errors made by errors.New, fmt.Errorf or errors.Join, whose concrete types
+// are unexported plumbing, are "error"; any other error is named by its Go type.
+func errorName(err error) string {
+	if errors.Is(err, parallel.ErrInvalidCall) {
+		return "InvalidCall"
+	}
+	switch name := fmt.Sprintf("%T", err); name {
+	case "*errors.errorString", "*fmt.wrapError", "*fmt.wrapErrors", "*errors.joinError":
+		return "error"
+	default:
+		return name
+	}
+}
+
 // frameRE parses a yaegi panic line: "cell3:6:5: panic: main.h(...)".
 var frameRE = regexp.MustCompile(`^(.*?): panic: (.*)\(\.\.\.\)$`)
 
@@ -392,7 +408,7 @@ func (s *Session) panicError(r any, lines []string, c *cell, code string) *Error
 	case runtime.Error:
 		e.Name, e.Value = "runtime.Error", v.Error()
 	case error:
-		e.Name, e.Value = fmt.Sprintf("%T", v), v.Error()
+		e.Name, e.Value = errorName(v), v.Error()
 		var te *parallel.TaskError
 		if errors.As(v, &te) {
 			e.Name = "TaskError"
