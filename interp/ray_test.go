@@ -94,6 +94,9 @@ func TestRayTaskErrorInCell(t *testing.T) {
 	if e == nil || e.Name != "TaskError" || !strings.Contains(e.Value, "too big") {
 		t.Fatalf("error = %#v", e)
 	}
+	if !strings.Contains(e.Value, "task fail ") {
+		t.Errorf("the task is not named after the cell's function: %q", e.Value)
+	}
 	tb := strings.Join(e.Traceback, "\n")
 	if !strings.Contains(tb, "fail") {
 		t.Errorf("traceback lacks the remote frame: %s", tb)

@@ -297,7 +297,7 @@ func (c *chunk) analyze(n int, last bool) error {
 			}
 		}
 	}
-	c.text = rewriteGo(fset, f, len(prefix), c.text)
+	c.text = rewrite(fset, f, len(prefix), c.text)
 	return nil
 }
 
@@ -354,17 +354,42 @@ var builtins = map[string]bool{
 	"panic": true, "print": true, "println": true, "real": true, "recover": true,
 }
 
-// rewriteGo turns every `go f(args)` into `__warren.Go(f, args)`, which runs
+// rewrite applies the session's source rewrites to a chunk's text: go
+// statements (see goEdits) and task names (see remoteNameEdits). f is the
+// parse of prefix+text with len(prefix) == base. Lines do not move.
+func rewrite(fset *token.FileSet, f *ast.File, base int, text string) string {
+	off := func(p token.Pos) int { return fset.File(p).Offset(p) - base }
+	edits := append(goEdits(f, off), remoteNameEdits(f, off)...)
+	if len(edits) == 0 {
+		return text
+	}
+	sort.SliceStable(edits, func(i, j int) bool { return edits[i].pos < edits[j].pos })
+	var b strings.Builder
+	at := 0
+	for _, e := range edits {
+		if e.pos < at || e.pos < 0 || e.end > len(text) {
+			continue
+		}
+		b.WriteString(text[at:e.pos])
+		b.WriteString(e.repl)
+		at = e.end
+	}
+	b.WriteString(text[at:])
+	return b.String()
+}
+
+// An edit replaces text[pos:end] with repl.
+type edit struct {
+	pos, end int
+	repl     string
+}
+
+// goEdits turns every `go f(args)` into `__warren.Go(f, args)`, which runs
 // f on a goroutine that recovers its panics and routes its output to the
 // cell. Calls of builtins and calls with `...` become
-// `__warren.Go(func(){ f(args) })`. Lines do not move.
-func rewriteGo(fset *token.FileSet, f *ast.File, base int, text string) string {
-	type edit struct {
-		pos, end int
-		repl     string
-	}
+// `__warren.Go(func(){ f(args) })`.
+func goEdits(f *ast.File, off func(token.Pos) int) []edit {
 	var edits []edit
-	off := func(p token.Pos) int { return fset.File(p).Offset(p) - base }
 	ast.Inspect(f, func(n ast.Node) bool {
 		g, ok := n.(*ast.GoStmt)
 		if !ok {
@@ -387,20 +412,68 @@ func rewriteGo(fset *token.FileSet, f *ast.File, base int, text string) string {
 			edit{off(call.Lparen), off(call.Lparen) + 1, repl})
 		return true
 	})
-	if len(edits) == 0 {
-		return text
-	}
-	sort.Slice(edits, func(i, j int) bool { return edits[i].pos < edits[j].pos })
-	var b strings.Builder
-	at := 0
-	for _, e := range edits {
-		if e.pos < at || e.pos < 0 || e.end > len(text) {
-			continue
+	return edits
+}
+
+// remoteNameEdits names the tasks of remote functions after the cell's own
+// names, as Ray names tasks after the decorated function: a function is
+// anonymous to reflection once interpreted, so `slow := ray.Remote(func…)`
+// and `ray.Remote(slowFunction)` become `ray.Remote(…).Options(ray.TaskName("slow"))`
+// and `…TaskName("slowFunction")`. The name shows in the timeline and in
+// task errors; an explicit TaskName option given later still wins.
+func remoteNameEdits(f *ast.File, off func(token.Pos) int) []edit {
+	var edits []edit
+	done := map[*ast.CallExpr]bool{}
+	var name func(call ast.Expr, lhs string)
+	name = func(call ast.Expr, lhs string) {
+		c, ok := call.(*ast.CallExpr)
+		if !ok || done[c] {
+			return
 		}
-		b.WriteString(text[at:e.pos])
-		b.WriteString(e.repl)
-		at = e.end
+		sel, ok := c.Fun.(*ast.SelectorExpr)
+		if ok && sel.Sel.Name == "Options" {
+			// ray.Remote(fn).Options(…): name the inner call.
+			name(sel.X, lhs)
+			return
+		}
+		if !ok || sel.Sel.Name != "Remote" || len(c.Args) != 1 || c.Ellipsis.IsValid() {
+			return
+		}
+		done[c] = true
+		if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "ray" {
+			return
+		}
+		if id, ok := c.Args[0].(*ast.Ident); ok {
+			lhs = id.Name
+		}
+		if lhs == "" || lhs == "_" {
+			return
+		}
+		p := off(c.End())
+		edits = append(edits, edit{p, p, fmt.Sprintf(".Options(ray.TaskName(%q))", lhs)})
 	}
-	b.WriteString(text[at:])
-	return b.String()
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if len(n.Lhs) == len(n.Rhs) {
+				for i, r := range n.Rhs {
+					lhs := ""
+					if id, ok := n.Lhs[i].(*ast.Ident); ok {
+						lhs = id.Name
+					}
+					name(r, lhs)
+				}
+			}
+		case *ast.ValueSpec:
+			if len(n.Names) == len(n.Values) {
+				for i, v := range n.Values {
+					name(v, n.Names[i].Name)
+				}
+			}
+		case *ast.CallExpr:
+			name(n, "")
+		}
+		return true
+	})
+	return edits
 }

@@ -111,3 +111,27 @@ func TestIsComplete(t *testing.T) {
 		}
 	}
 }
+
+func TestRemoteTaskNames(t *testing.T) {
+	tests := []struct{ code, want string }{
+		{"slow := ray.Remote(func(i int) int { return i })", `slow := ray.Remote(func(i int) int { return i }).Options(ray.TaskName("slow"))`},
+		{"var load = ray.Remote(loadData)", `var load = ray.Remote(loadData).Options(ray.TaskName("loadData"))`},
+		{"refs = append(refs, ray.Remote(work).Remote(1))", `refs = append(refs, ray.Remote(work).Options(ray.TaskName("work")).Remote(1))`},
+		{"a, b := ray.Remote(f), ray.Remote(func() {})", `a, b := ray.Remote(f).Options(ray.TaskName("f")), ray.Remote(func() {}).Options(ray.TaskName("b"))`},
+		{"outer := ray.Remote(func() { inner := ray.Remote(g); _ = inner })", `outer := ray.Remote(func() { inner := ray.Remote(g).Options(ray.TaskName("g")); _ = inner }).Options(ray.TaskName("outer"))`},
+		{"x := ray.Remote(func() {}).Options(ray.TaskName(\"mine\"))", `x := ray.Remote(func() {}).Options(ray.TaskName("x")).Options(ray.TaskName("mine"))`},
+		{"y := ray.Remote(func() {}).Options(ray.TaskCPUs(2))", `y := ray.Remote(func() {}).Options(ray.TaskName("y")).Options(ray.TaskCPUs(2))`},
+		{"x := other.Remote(f)", "x := other.Remote(f)"},
+		{"r := f.Remote(1)", "r := f.Remote(1)"},
+		{"_ = ray.Remote(func() {})", "_ = ray.Remote(func() {})"},
+	}
+	for _, tt := range tests {
+		chunks, err := splitCell(tt.code, 1)
+		if err != nil || len(chunks) != 1 {
+			t.Fatalf("splitCell(%q) = %v, %v", tt.code, chunks, err)
+		}
+		if got := chunks[0].text; got != tt.want {
+			t.Errorf("rewrite(%q)\n got %s\nwant %s", tt.code, got, tt.want)
+		}
+	}
+}
