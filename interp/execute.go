@@ -65,15 +65,46 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		return nil, s.compileError(err, c, code)
 	}
 	for _, ch := range chunks {
-		v, err := s.runChunk(ctx, c, code, ch)
-		if err != nil {
-			return nil, err
-		}
 		if ch.trailing && !ch.hideValue {
-			return bundle(v), nil
+			return s.runTrailing(ctx, c, code, ch)
+		}
+		if _, err := s.runChunk(ctx, c, code, ch); err != nil {
+			return nil, err
 		}
 	}
 	return nil, nil
+}
+
+// runTrailing evaluates a cell's trailing expression (a chunk of its own)
+// through the Value hook and renders its value. yaegi's own result for a
+// call without results is a stale value from an earlier evaluation, so the
+// hook is what tells "no value" apart: passing such a call to it does not
+// compile, and the expression then runs as a plain statement showing
+// nothing. Several results (f() returning (int, error)) show as Println
+// would print them.
+func (s *Session) runTrailing(ctx context.Context, c *cell, code string, ch *chunk) (map[string]any, error) {
+	c.chunkLine, c.chunkEnd = ch.line, ch.endLine
+	src := goHook + ".Begin();" + goHook + ".Value(" + ch.directive(c.n) + ch.text + ")"
+	v, err := s.evalLocked(ctx, c, code, src, true)
+	var e *Error
+	if errors.As(err, &e) && e.Name == "CompileError" {
+		_, err := s.runChunk(ctx, c, code, ch)
+		return nil, err
+	}
+	if err != nil || !v.IsValid() || !v.CanInterface() {
+		return nil, err
+	}
+	vs, _ := v.Interface().([]any)
+	switch len(vs) {
+	case 0:
+		return nil, nil
+	case 1:
+		if vs[0] == nil {
+			return map[string]any{"text/plain": "<nil>"}, nil
+		}
+		return bundle(reflect.ValueOf(vs[0])), nil
+	}
+	return map[string]any{"text/plain": strings.TrimSuffix(fmt.Sprintln(vs...), "\n")}, nil
 }
 
 // bundle renders a cell's value: its MIMEBundle when it has one, otherwise

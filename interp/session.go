@@ -192,6 +192,7 @@ func (s *Session) exports() yaegi.Exports {
 	ex["warrenhook/warrenhook"] = map[string]reflect.Value{
 		"Begin": reflect.ValueOf(s.begin),
 		"Go":    reflect.ValueOf(s.goStmt),
+		"Value": reflect.ValueOf(func(vs ...any) []any { return vs }),
 	}
 
 	stdoutFile, stderrFile := s.stdout.w, s.stderr.w

@@ -20,6 +20,15 @@ func TestTrailingValue(t *testing.T) {
 		{"[]int{1, 2}", "[1 2]"},
 		{"type P struct{ X, Y int }\nP{1, 2}", "{1 2}"},
 		{"var e error\ne", "<nil>"},
+		// Calls without results show nothing, also compiled ones after a
+		// cell with a value (yaegi's own result would be that stale value).
+		{"stale := \"stale\"\nstale", `"stale"`},
+		{"import \"time\"\ntime.Sleep(1)", "<nil bundle>"},
+		{"import \"sort\"\nints := []int{3, 1, 2}\nsort.Ints(ints)", "<nil bundle>"},
+		{"import \"sync\"\nvar wg sync.WaitGroup\nwg.Wait()", "<nil bundle>"},
+		{"ints", "[1 2 3]"},
+		{"import \"strconv\"\nstrconv.Atoi(\"12\")", "12 <nil>"},
+		{"for i := 0; i < 2; i++ {\n}\ng()", "7"},
 	}
 	for _, tt := range tests {
 		res, _ := run(t, s, tt.code)

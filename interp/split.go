@@ -40,6 +40,7 @@ type chunk struct {
 
 	trailing  bool // the cell ends with this chunk's expression statement
 	hideValue bool // the trailing expression is a print-like call
+	tail      int  // offset in text of the trailing expression statement
 }
 
 type importSpec struct{ name, path string }
@@ -158,15 +159,36 @@ func splitCell(code string, n int) ([]*chunk, error) {
 		chunks = append(chunks, &chunk{kind: sg.kind, start: sg.start, end: sg.end})
 	}
 	for i, c := range chunks {
-		p := f.Position(f.Pos(c.start))
-		c.line, c.col = p.Line, p.Column
-		c.endLine = f.Position(f.Pos(c.end)).Line
-		c.text = code[c.start:c.end]
-		if err := c.analyze(n, i == len(chunks)-1); err != nil {
+		if err := c.init(f, code, n, i == len(chunks)-1); err != nil {
 			return nil, err
 		}
 	}
+	// A trailing expression becomes a chunk of its own, so that the session
+	// can evaluate it alone to show its value.
+	if len(chunks) == 0 {
+		return nil, nil
+	}
+	if last := chunks[len(chunks)-1]; last.trailing && !last.hideValue && last.tail > 0 {
+		head := &chunk{kind: kindStmt, start: last.start, end: last.start + last.tail}
+		tail := &chunk{kind: kindStmt, start: last.start + last.tail, end: last.end}
+		if err := head.init(f, code, n, false); err != nil {
+			return nil, err
+		}
+		if err := tail.init(f, code, n, true); err != nil {
+			return nil, err
+		}
+		chunks = append(chunks[:len(chunks)-1], head, tail)
+	}
 	return chunks, nil
+}
+
+// init sets the chunk's position and text from code and analyzes it.
+func (c *chunk) init(f *token.File, code string, n int, last bool) error {
+	p := f.Position(f.Pos(c.start))
+	c.line, c.col = p.Line, p.Column
+	c.endLine = f.Position(f.Pos(c.end)).Line
+	c.text = code[c.start:c.end]
+	return c.analyze(n, last)
 }
 
 // classify reports the kind of the top-level item starting at toks[i].
@@ -294,6 +316,7 @@ func (c *chunk) analyze(n int, last bool) error {
 			if es, ok := body[n-1].(*ast.ExprStmt); ok {
 				c.trailing = true
 				c.hideValue = printLike(es.X)
+				c.tail = fset.File(es.Pos()).Offset(es.Pos()) - len(prefix)
 			}
 		}
 	}
