@@ -14,6 +14,7 @@ import "reflect"
 //go:generate yaegi extract -name symbols -exclude ^(SetHost|AbortStarted|CancelGroup|Host|PanicLocator)$ github.com/warren-go/warren/parallel
 //go:generate yaegi extract -name symbols github.com/warren-go/warren/interp/display
 //go:generate yaegi extract -name symbols golang.org/x/net/html golang.org/x/net/html/atom
+//go:generate yaegi extract -name symbols gonum.org/v1/gonum/mat gonum.org/v1/gonum/floats
 
 // Symbols maps "importpath/name" to the package's exported symbols, as
 // yaegi's interp.Use expects.
