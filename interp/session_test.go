@@ -312,3 +312,28 @@ sum`)
 		t.Errorf("sum = %s, stdout %q", plain(res), rec.stdout())
 	}
 }
+
+// yaegi v0.16.1 miscompiles a multi-value assignment in a block at a cell's
+// top level; the session moves such statements into a function scope.
+func TestTopLevelBlocksWithMultiValueAssign(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import (\n\t\"fmt\"\n\t\"strconv\"\n)\nvar xs = []any{1, \"a\", 2}\nm := map[string]int{\"a\": 1}")
+	tests := []struct{ code, want string }{
+		{"total := 0\nfor _, s := range []string{\"1\", \"2\"} {\n\tn, err := strconv.Atoi(s)\n\tif err == nil {\n\t\ttotal += n\n\t}\n}\ntotal", "3"},
+		{"ints := 0\nfor _, x := range xs {\n\tif _, ok := x.(int); ok {\n\t\tints++\n\t}\n}\nints", "2"},
+		{"found := false\nif _, ok := m[\"a\"]; ok {\n\tfound = true\n}\nfound", "true"},
+		{"sum := 0\n{\n\ta, b := 1, 2\n\tc, d := strconv.Atoi(\"4\")\n\t_ = d\n\tsum = a + b + c\n}\nsum", "7"},
+		{"outer:\nfor i := 0; i < 3; i++ {\n\tfor j := 0; j < 3; j++ {\n\t\tv, _ := strconv.Atoi(fmt.Sprint(i * j))\n\t\tif v == 2 {\n\t\t\tfmt.Println(i, j)\n\t\t\tbreak outer\n\t\t}\n\t}\n}", "<nil bundle>"},
+	}
+	for _, tt := range tests {
+		res, rec := run(t, s, tt.code)
+		if got := plain(res); got != tt.want {
+			t.Errorf("%q = %q, want %q (stderr %q)", tt.code, got, tt.want, rec.stderr())
+		}
+	}
+	// A panic in such a statement is the cell's error, as before.
+	_, _, e := try(t, s, "for i := 0; i < 1; i++ {\n\ta, b := strconv.Atoi(\"x\")\n\t_ = a\n\tpanic(b)\n}")
+	if e == nil || e.Name != "*strconv.NumError" || !strings.Contains(strings.Join(e.Traceback, "\n"), "line 1") {
+		t.Errorf("panic in a wrapped loop: %#v", e)
+	}
+}

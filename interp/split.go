@@ -320,7 +320,7 @@ func (c *chunk) analyze(n int, last bool) error {
 			}
 		}
 	}
-	c.text = rewrite(fset, f, len(prefix), c.text)
+	c.text = rewrite(fset, f, len(prefix), c.text, c.kind == kindStmt)
 	return nil
 }
 
@@ -378,11 +378,16 @@ var builtins = map[string]bool{
 }
 
 // rewrite applies the session's source rewrites to a chunk's text: go
-// statements (see goEdits) and task names (see remoteNameEdits). f is the
+// statements (see goEdits), task names (see remoteNameEdits) and, in a
+// statement chunk (stmts), function scopes (see scopeEdits). f is the
 // parse of prefix+text with len(prefix) == base. Lines do not move.
-func rewrite(fset *token.FileSet, f *ast.File, base int, text string) string {
+func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool) string {
 	off := func(p token.Pos) int { return fset.File(p).Offset(p) - base }
 	edits := append(goEdits(f, off), remoteNameEdits(f, off)...)
+	if stmts {
+		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List
+		edits = append(edits, scopeEdits(body, off)...)
+	}
 	if len(edits) == 0 {
 		return text
 	}
@@ -399,6 +404,53 @@ func rewrite(fset *token.FileSet, f *ast.File, base int, text string) string {
 	}
 	b.WriteString(text[at:])
 	return b.String()
+}
+
+// scopeEdits wraps a top-level compound statement (for, if, switch, select,
+// a block) in `func() { … }()` when it assigns several values from one
+// expression (`a, b := f()`, `v, ok := m[k]`, `if _, ok := x.(T); ok`)
+// outside any function literal: yaegi v0.16.1 compiles those wrongly in a
+// block at the top level ("undefined: a", or an internal "nil type" panic)
+// and correctly inside a function. The statement declares nothing at the top
+// level, so nothing else changes.
+func scopeEdits(body []ast.Stmt, off func(token.Pos) int) []edit {
+	var edits []edit
+	for _, st := range body {
+		inner := st
+		if l, ok := st.(*ast.LabeledStmt); ok {
+			inner = l.Stmt
+		}
+		switch inner.(type) {
+		case *ast.ForStmt, *ast.RangeStmt, *ast.IfStmt, *ast.SwitchStmt, *ast.TypeSwitchStmt, *ast.SelectStmt, *ast.BlockStmt:
+		default:
+			continue
+		}
+		if !assignsSeveralFromOne(inner) {
+			continue
+		}
+		edits = append(edits,
+			edit{off(st.Pos()), off(st.Pos()), "func() { "},
+			edit{off(st.End()), off(st.End()), " }()"})
+	}
+	return edits
+}
+
+// assignsSeveralFromOne reports whether n, outside function literals,
+// assigns or declares several variables from a single expression.
+func assignsSeveralFromOne(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.AssignStmt:
+			found = found || (len(n.Lhs) > 1 && len(n.Rhs) == 1)
+		case *ast.ValueSpec:
+			found = found || (len(n.Names) > 1 && len(n.Values) == 1)
+		}
+		return !found
+	})
+	return found
 }
 
 // An edit replaces text[pos:end] with repl.

@@ -135,3 +135,23 @@ func TestRemoteTaskNames(t *testing.T) {
 		}
 	}
 }
+
+func TestScopeEdits(t *testing.T) {
+	tests := []struct{ code, want string }{
+		{"for _, s := range xs {\n\tn, err := f(s)\n}", "func() { for _, s := range xs {\n\tn, err := f(s)\n} }()"},
+		{"if _, ok := m[k]; ok {\n}", "func() { if _, ok := m[k]; ok {\n} }()"},
+		{"L:\nfor {\n\ta, b := g()\n}", "func() { L:\nfor {\n\ta, b := g()\n} }()"},
+		{"for i := 0; i < 3; i++ {\n\tx += i\n}", "for i := 0; i < 3; i++ {\n\tx += i\n}"},
+		{"for i := range 3 {\n\tfs = append(fs, func() { a, b := g(); _, _ = a, b })\n}", "for i := range 3 {\n\tfs = append(fs, func() { a, b := g(); _, _ = a, b })\n}"},
+		{"a, b := g()", "a, b := g()"},
+	}
+	for _, tt := range tests {
+		chunks, err := splitCell(tt.code, 1)
+		if err != nil || len(chunks) != 1 {
+			t.Fatalf("splitCell(%q) = %v, %v", tt.code, chunks, err)
+		}
+		if got := chunks[0].text; got != tt.want {
+			t.Errorf("rewrite(%q)\n got %q\nwant %q", tt.code, got, tt.want)
+		}
+	}
+}
