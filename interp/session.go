@@ -139,7 +139,7 @@ func New(opts Options) (*Session, error) {
 		GoPath: opts.GoPath,
 		Stdout: writer{s, "stdout"},
 		Stderr: writer{s, "stderr"},
-		Stdin:  strings.NewReader(""),
+		Stdin:  &stdin{s: s},
 	})
 	if err := s.i.Use(stdlib.Symbols); err != nil {
 		s.Close()
