@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"time"
@@ -95,6 +96,9 @@ type output struct {
 	k        *Kernel
 	parent   *Message
 	interval time.Duration
+
+	allowStdin bool            // the request accepts input_request (Input)
+	ctx        context.Context // the cell's context: Input gives up when it ends
 
 	pubMu sync.Mutex // held while taking and publishing pending text
 

@@ -40,6 +40,7 @@ type Kernel struct {
 	pub                       *publisher
 
 	hist history
+	in   inputs
 
 	mu        sync.Mutex
 	execCount int
@@ -130,7 +131,7 @@ func (k *Kernel) Run(ctx context.Context) error {
 	k.pub.publish("status", nil, map[string]any{"execution_state": "starting"})
 
 	go k.heartbeat()
-	go k.drain(k.stdin)
+	go k.receive(k.stdin, "stdin", k.handleStdin)
 	go k.receive(k.shell, "shell", k.routeShell)
 	go k.receive(k.control, "control", k.serveControl)
 	go k.quickWorker()
@@ -191,19 +192,6 @@ func (k *Kernel) heartbeat() {
 		}
 		if err := k.hb.Send(msg); err != nil && k.ctx.Err() == nil {
 			k.logf("heartbeat: %v", err)
-		}
-	}
-}
-
-// drain reads and discards what clients send on a socket warren does not
-// serve (stdin: warren never sends input_request).
-func (k *Kernel) drain(sock zmq4.Socket) {
-	for {
-		if _, err := sock.Recv(); err != nil {
-			if k.ctx.Err() != nil {
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
 		}
 	}
 }
@@ -288,20 +276,31 @@ func (k *Kernel) reply(sock zmq4.Socket, parent *Message, msgType string, conten
 		k.logf("%s: %v", msgType, err)
 		return
 	}
+	if err := k.sendMessage(sock, m); err != nil {
+		k.logf("%v", err)
+	}
+}
+
+// sendMessage signs m and sends it on sock. A send stuck for sendTimeout
+// stops the kernel (see sendTimeout).
+func (k *Kernel) sendMessage(sock zmq4.Socket, m *Message) error {
+	msgType := m.Header.MsgType
 	frames, err := k.signer.Encode(m)
 	if err != nil {
-		k.logf("%s: %v", msgType, err)
-		return
+		return fmt.Errorf("%s: %w", msgType, err)
 	}
 	done := make(chan error, 1)
 	go func() { done <- sock.SendMulti(zmq4.NewMsgFrom(frames...)) }()
 	select {
 	case err := <-done:
 		if err != nil {
-			k.logf("send %s: %v", msgType, err)
+			return fmt.Errorf("send %s: %w", msgType, err)
 		}
+		return nil
 	case <-time.After(sendTimeout):
-		k.fail(fmt.Errorf("kernel: sending %s stuck for %v (zmq4 ROUTER write deadlock, go-zeromq/zmq4#132)", msgType, sendTimeout))
+		err := fmt.Errorf("kernel: sending %s stuck for %v (zmq4 ROUTER write deadlock, go-zeromq/zmq4#132)", msgType, sendTimeout)
+		k.fail(err)
+		return err
 	}
 }
 

@@ -58,6 +58,16 @@ func (h *fakeHandler) Execute(ctx context.Context, req ExecuteRequest, out Outpu
 		}
 	case "late":
 		time.AfterFunc(100*time.Millisecond, func() { out.Stream("stdout", arg) })
+	case "input":
+		in, ok := out.(Inputter)
+		if !ok {
+			return nil, &Error{Name: "NoInput", Value: "Output is not an Inputter"}
+		}
+		line, err := in.Input(arg, false)
+		if err != nil {
+			return nil, &Error{Name: "StdinError", Value: err.Error()}
+		}
+		return &Result{Data: map[string]any{"text/plain": "got:" + line}}, nil
 	case "display":
 		out.Stream("stdout", "a")
 		out.Display(map[string]any{"text/html": arg}, nil)
@@ -106,10 +116,10 @@ func freePorts(t *testing.T, n int) []int {
 
 // client is a minimal Jupyter client over zmq4.
 type client struct {
-	t                       *testing.T
-	signer                  *Signer
-	shell, control, hb, sub zmq4.Socket
-	iopub                   chan *Message
+	t                              *testing.T
+	signer                         *Signer
+	shell, control, stdin, hb, sub zmq4.Socket
+	iopub                          chan *Message
 }
 
 type testKernel struct {
@@ -167,12 +177,13 @@ func startKernel(t *testing.T) *testKernel {
 	id := zmq4.WithID(zmq4.SocketIdentity("test-client"))
 	c.shell = zmq4.NewDealer(bg, id, zmq4.WithDialerRetry(20*time.Millisecond))
 	c.control = zmq4.NewDealer(bg, id, zmq4.WithDialerRetry(20*time.Millisecond))
+	c.stdin = zmq4.NewDealer(bg, id, zmq4.WithDialerRetry(20*time.Millisecond))
 	c.hb = zmq4.NewReq(bg, zmq4.WithDialerRetry(20*time.Millisecond))
 	c.sub = zmq4.NewSub(bg, zmq4.WithDialerRetry(20*time.Millisecond))
 	for _, d := range []struct {
 		s    zmq4.Socket
 		port int
-	}{{c.shell, p[0]}, {c.control, p[3]}, {c.hb, p[4]}, {c.sub, p[1]}} {
+	}{{c.shell, p[0]}, {c.control, p[3]}, {c.stdin, p[2]}, {c.hb, p[4]}, {c.sub, p[1]}} {
 		if err := d.s.Dial(info.Endpoint(d.port)); err != nil {
 			t.Fatal(err)
 		}
@@ -181,7 +192,7 @@ func startKernel(t *testing.T) *testKernel {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		for _, s := range []zmq4.Socket{c.shell, c.control, c.hb, c.sub} {
+		for _, s := range []zmq4.Socket{c.shell, c.control, c.stdin, c.hb, c.sub} {
 			s.Close()
 		}
 	})

@@ -171,6 +171,7 @@ func (k *Kernel) execute(sock zmq4.Socket, msg *Message) {
 		k.pub.publish("execute_input", msg, map[string]any{"code": req.Code, "execution_count": count})
 	}
 	out := k.newOutput(msg)
+	out.allowStdin, out.ctx = req.AllowStdin, ctx
 	res, err := k.callExecute(ctx, ExecuteRequest{
 		Code:           req.Code,
 		ExecutionCount: count,

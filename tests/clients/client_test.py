@@ -152,6 +152,19 @@ def checks(name):
         wait_idle(kc, msg_id)
         check(ahead > 0.4, f"stream output arrives while the cell runs ({ahead:.2f}s before the reply)")
 
+        # fmt.Scanln asks the client for a line: input_request on stdin,
+        # answered with input_reply; the printed prompt comes first.
+        msg_id = kc.execute('import "fmt"\nvar name string\nfmt.Print("Name? ")\nfmt.Scanln(&name)\nfmt.Println("hello", name)',
+                            allow_stdin=True)
+        req = kc.get_stdin_msg(timeout=TIMEOUT)
+        check(req["msg_type"] == "input_request" and req["parent_header"].get("msg_id") == msg_id,
+              "fmt.Scanln sends input_request on stdin")
+        kc.input("Gopher")
+        rep = shell_reply(kc, msg_id)
+        text = text_of(wait_idle(kc, msg_id))
+        check(rep["content"]["status"] == "ok" and text == "Name? hello Gopher\n",
+              f"the input reaches the cell (got {text!r})")
+
         # shutdown_request on control: reply on control, then the process exits.
         reply = control_request(kc, "shutdown_request", {"restart": False})
         check(reply["msg_type"] == "shutdown_reply" and reply["content"]["status"] == "ok",
