@@ -230,7 +230,14 @@ func startKernel(t *testing.T) *testKernel {
 
 func (c *client) send(sock zmq4.Socket, msgType string, content any) string {
 	c.t.Helper()
-	m, err := newMessage(msgType, "client-session", nil, content)
+	return c.replyTo(sock, nil, msgType, content)
+}
+
+// replyTo sends msgType with parent (nil: none) as parent header on sock and
+// returns its msg_id.
+func (c *client) replyTo(sock zmq4.Socket, parent *Message, msgType string, content any) string {
+	c.t.Helper()
+	m, err := newMessage(msgType, "client-session", parent, content)
 	if err != nil {
 		c.t.Fatal(err)
 	}

@@ -3,25 +3,7 @@ package kernel
 import (
 	"strings"
 	"testing"
-
-	"github.com/go-zeromq/zmq4"
 )
-
-// reply sends msgType with parent as parent header on sock.
-func (c *client) replyTo(sock zmq4.Socket, parent *Message, msgType string, content any) {
-	c.t.Helper()
-	m, err := newMessage(msgType, "client-session", parent, content)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	frames, err := c.signer.Encode(m)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if err := sock.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil {
-		c.t.Fatal(err)
-	}
-}
 
 func TestInputRequest(t *testing.T) {
 	tk := startKernel(t)

@@ -67,16 +67,22 @@ func splitLines(s string) []string {
 	return lines
 }
 
+// fields is a JSON object decoded one member at a time: take removes the
+// members it returns, and what is left is kept as extra fields.
+type fields map[string]json.RawMessage
+
+func (f fields) take(k string) json.RawMessage {
+	v := f[k]
+	delete(f, k)
+	return v
+}
+
 func (c *nbCell) UnmarshalJSON(b []byte) error {
-	var m map[string]json.RawMessage
+	var m fields
 	if err := json.Unmarshal(b, &m); err != nil {
 		return err
 	}
-	take := func(k string) json.RawMessage {
-		v := m[k]
-		delete(m, k)
-		return v
-	}
+	take := m.take
 	if err := json.Unmarshal(take("cell_type"), &c.Type); err != nil {
 		return fmt.Errorf("cell_type: %w", err)
 	}
@@ -136,15 +142,11 @@ func (c *nbCell) MarshalJSON() ([]byte, error) {
 }
 
 func (nb *notebook) UnmarshalJSON(b []byte) error {
-	var m map[string]json.RawMessage
+	var m fields
 	if err := json.Unmarshal(b, &m); err != nil {
 		return err
 	}
-	take := func(k string) json.RawMessage {
-		v := m[k]
-		delete(m, k)
-		return v
-	}
+	take := m.take
 	if err := json.Unmarshal(take("nbformat"), &nb.Nbformat); err != nil {
 		return fmt.Errorf("nbformat: %w", err)
 	}
