@@ -75,24 +75,27 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 	return nil, nil
 }
 
-// runTrailing evaluates a cell's trailing expression (a chunk of its own)
-// through the Value hook and renders its value. yaegi's own result for a
-// call without results is a stale value from an earlier evaluation, so the
-// hook is what tells "no value" apart: passing such a call to it does not
-// compile, and the expression then runs as a plain statement showing
-// nothing. Several results (f() returning (int, error)) show as Println
-// would print them.
+// runTrailing evaluates the chunk that ends the cell with an expression
+// whose value is shown: the expression goes through the Value hook, because
+// yaegi's own result for a call without results is a stale value from an
+// earlier evaluation. Passing such a call to the hook does not compile, and
+// then the chunk runs as it is, showing nothing (nothing ran before a compile
+// error). Several results (f() returning (int, error)) show as Println would
+// print them.
 func (s *Session) runTrailing(ctx context.Context, c *cell, code string, ch *chunk) (map[string]any, error) {
 	c.chunkLine, c.chunkEnd = ch.line, ch.endLine
-	src := goHook + ".Begin();" + goHook + ".Value(" + ch.directive(c.n) + ch.text + ")"
-	v, err := s.evalLocked(ctx, c, code, src, true)
+	s.warnTypes(c, ch)
+	v, err := s.evalLocked(ctx, c, code, goHook+".Begin();"+ch.directive(c.n)+ch.valueText, true)
 	var e *Error
 	if errors.As(err, &e) && e.Name == "CompileError" {
-		_, err := s.runChunk(ctx, c, code, ch)
+		_, err = s.evalLocked(ctx, c, code, goHook+".Begin();"+ch.directive(c.n)+ch.text, true)
+	}
+	if err != nil {
 		return nil, err
 	}
-	if err != nil || !v.IsValid() || !v.CanInterface() {
-		return nil, err
+	s.declare(ch)
+	if !v.IsValid() || !v.CanInterface() {
+		return nil, nil
 	}
 	vs, _ := v.Interface().([]any)
 	switch len(vs) {

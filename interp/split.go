@@ -40,7 +40,9 @@ type chunk struct {
 
 	trailing  bool // the cell ends with this chunk's expression statement
 	hideValue bool // the trailing expression is a print-like call
-	tail      int  // offset in text of the trailing expression statement
+	// valueText is text with the trailing expression passed to the Value
+	// hook, set when the value is to be shown (trailing && !hideValue).
+	valueText string
 }
 
 type importSpec struct{ name, path string }
@@ -163,21 +165,8 @@ func splitCell(code string, n int) ([]*chunk, error) {
 			return nil, err
 		}
 	}
-	// A trailing expression becomes a chunk of its own, so that the session
-	// can evaluate it alone to show its value.
 	if len(chunks) == 0 {
 		return nil, nil
-	}
-	if last := chunks[len(chunks)-1]; last.trailing && !last.hideValue && last.tail > 0 {
-		head := &chunk{kind: kindStmt, start: last.start, end: last.start + last.tail}
-		tail := &chunk{kind: kindStmt, start: last.start + last.tail, end: last.end}
-		if err := head.init(f, code, n, false); err != nil {
-			return nil, err
-		}
-		if err := tail.init(f, code, n, true); err != nil {
-			return nil, err
-		}
-		chunks = append(chunks[:len(chunks)-1], head, tail)
 	}
 	return chunks, nil
 }
@@ -262,6 +251,7 @@ func (c *chunk) directive(n int) string {
 func (c *chunk) analyze(n int, last bool) error {
 	fset := token.NewFileSet()
 	var prefix, suffix string
+	var trail *ast.ExprStmt // the trailing expression whose value is shown
 	switch c.kind {
 	case kindImport, kindDecl:
 		prefix = "package p;" + c.directive(n)
@@ -316,11 +306,24 @@ func (c *chunk) analyze(n int, last bool) error {
 			if es, ok := body[n-1].(*ast.ExprStmt); ok {
 				c.trailing = true
 				c.hideValue = printLike(es.X)
-				c.tail = fset.File(es.Pos()).Offset(es.Pos()) - len(prefix)
+				if !c.hideValue {
+					trail = es
+				}
 			}
 		}
 	}
-	c.text = rewrite(fset, f, len(prefix), c.text, c.kind == kindStmt)
+	text := c.text
+	c.text = rewrite(fset, f, len(prefix), text, c.kind == kindStmt, nil)
+	if trail != nil {
+		// __warren.Value(/*line L:C*/expr): the directive keeps the
+		// expression's own columns in positions.
+		off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
+		p := fset.Position(trail.Pos())
+		c.valueText = rewrite(fset, f, len(prefix), text, true, []edit{
+			{off(trail.Pos()), off(trail.Pos()), fmt.Sprintf("%s.Value(/*line _.go:%d:%d*/", goHook, p.Line, p.Column)},
+			{off(trail.End()), off(trail.End()), ")"},
+		})
+	}
 	return nil
 }
 
@@ -378,12 +381,14 @@ var builtins = map[string]bool{
 }
 
 // rewrite applies the session's source rewrites to a chunk's text: go
-// statements (see goEdits), task names (see remoteNameEdits) and, in a
-// statement chunk (stmts), function scopes (see scopeEdits). f is the
+// statements (see goEdits), task names (see remoteNameEdits), in a
+// statement chunk (stmts) function scopes (see scopeEdits), and the extra
+// edits given. f is the
 // parse of prefix+text with len(prefix) == base. Lines do not move.
-func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool) string {
+func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool, extra []edit) string {
 	off := func(p token.Pos) int { return fset.File(p).Offset(p) - base }
 	edits := append(goEdits(f, off), remoteNameEdits(f, off)...)
+	edits = append(edits, extra...)
 	if stmts {
 		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List
 		edits = append(edits, scopeEdits(body, off)...)
