@@ -261,8 +261,8 @@ func (v *TimelineView) SVG() string {
 			x0, y+2, w, rowH-4, fill, html.EscapeString(title))
 		if w > 40 {
 			label := e.name
-			if n := int(w / 6.5); len(label) > n {
-				label = label[:max(n-1, 1)] + "…"
+			if n, r := int(w/6.5), []rune(label); len(r) > n {
+				label = string(r[:max(n-1, 1)]) + "…"
 			}
 			fmt.Fprintf(&b, `<text x="%.2f" y="%.1f" fill="#fff" pointer-events="none">%s</text>`, x0+3, y+15, html.EscapeString(label))
 		}
@@ -271,7 +271,14 @@ func (v *TimelineView) SVG() string {
 	fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#333"/>`, left, width-10, axisY, axisY)
 	for i := 0; i <= 5; i++ {
 		d := t0 + span*time.Duration(i)/5
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%s</text>`, x(d), axisY+14, html.EscapeString(fmtDur(d-t0)))
+		anchor := "middle" // the first and last labels stay inside the chart
+		switch i {
+		case 0:
+			anchor = "start"
+		case 5:
+			anchor = "end"
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="%s">%s</text>`, x(d), axisY+14, anchor, html.EscapeString(fmtDur(d-t0)))
 	}
 	b.WriteString(`</svg>`)
 	return b.String()
