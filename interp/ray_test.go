@@ -208,6 +208,37 @@ _ = ray.GetAll(refs...)`, b.N))
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "tasks/s")
 }
 
+// BenchmarkInterpretedTasksBaseline runs the same interpreted body as
+// BenchmarkInterpretedTasks without the runtime: one goroutine per call, at
+// most two at a time (like NumCPUs(2)), results collected over a channel.
+func BenchmarkInterpretedTasksBaseline(b *testing.B) {
+	s := newSession(b)
+	run(b, s, "inc := func(x int) int { return x + 1 }")
+	v, err := s.i.Eval("inc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	inc := v.Interface().(func(int) int)
+	b.ResetTimer()
+	start := time.Now()
+	results := make(chan int, 1024)
+	slots := make(chan struct{}, 2)
+	go func() {
+		for i := 0; i < b.N; i++ {
+			slots <- struct{}{}
+			go func(i int) {
+				r := inc(i)
+				<-slots
+				results <- r
+			}(i)
+		}
+	}()
+	for i := 0; i < b.N; i++ {
+		<-results
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "tasks/s")
+}
+
 // BenchmarkTrivialCell measures Execute of `x := 1 + 1`.
 func BenchmarkTrivialCell(b *testing.B) {
 	s := newSession(b)
