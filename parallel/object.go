@@ -114,7 +114,11 @@ func putValue(value any) ObjectRef {
 // of a task, it gives back the task's resources meanwhile (see
 // task.blockIn), and returns early with the task's error if the task is
 // cancelled. (Other goroutines a task starts block holding nothing.)
-func wait(ctx context.Context, ready <-chan struct{}, kind eventKind) error {
+//
+// Outside any task (the driver: a notebook cell or a program's main code), the
+// time blocked is recorded on the driver row of the timeline of on's
+// runtime: on is an object being waited for.
+func wait(ctx context.Context, ready <-chan struct{}, kind eventKind, on *object, what string) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -135,6 +139,10 @@ func wait(ctx context.Context, ready <-chan struct{}, kind eventKind) error {
 			return fmt.Errorf("calling task %s (#%d) ended: %w", t.f.name, t.id, self.err)
 		}
 	}
+	if rt := on.runtime(); rt != nil && rt.trace != nil {
+		begin := rt.since()
+		defer func() { rt.traceDriver(kind, what, begin) }()
+	}
 	done := ctx.Done()
 	if done == nil { // context.Background and the like: a plain receive is cheaper
 		<-ready
@@ -146,6 +154,14 @@ func wait(ctx context.Context, ready <-chan struct{}, kind eventKind) error {
 	case <-done:
 		return ctx.Err()
 	}
+}
+
+// runtime returns the runtime of the task producing o, nil for Put objects.
+func (o *object) runtime() *Runtime {
+	if o == nil || o.producer == nil {
+		return nil
+	}
+	return o.producer.rt
 }
 
 func checkRef(r ObjectRef) error {
@@ -176,7 +192,7 @@ func GetContext(ctx context.Context, ref ObjectRef) (any, error) {
 	if ref.o.ready.Load() {
 		return ref.o.val, ref.o.err
 	}
-	if err := wait(ctx, ref.o.doneChan(), evGet); err != nil {
+	if err := wait(ctx, ref.o.doneChan(), evGet, ref.o, "Get"); err != nil {
 		return nil, fmt.Errorf("ray: Get %v: %w", ref, err)
 	}
 	return ref.o.val, ref.o.err
@@ -214,7 +230,7 @@ func GetAllContext(ctx context.Context, refs ...ObjectRef) ([]any, error) {
 		for _, o := range pending {
 			o.addWaiter(g) // notifies at once if o resolved since the check
 		}
-		if err := wait(ctx, g.ch, evGet); err != nil {
+		if err := wait(ctx, g.ch, evGet, pending[0], fmt.Sprintf("GetAll of %d refs", len(refs))); err != nil {
 			return nil, fmt.Errorf("ray: GetAll of %d refs: %w", len(refs), err)
 		}
 		if f := g.failed(); f != nil {
@@ -310,7 +326,7 @@ func WaitContext(ctx context.Context, refs []ObjectRef, numReturns int, timeout 
 			wctx, cancel = context.WithTimeout(wctx, timeout)
 			defer cancel()
 		}
-		_ = wait(wctx, g.ch, evWait)
+		_ = wait(wctx, g.ch, evWait, pending[0], fmt.Sprintf("Wait for %d of %d refs", numReturns, len(refs)))
 	}
 	ready = make([]ObjectRef, 0, numReturns)
 	notReady = make([]ObjectRef, 0, len(refs))

@@ -33,6 +33,7 @@ func (k eventKind) String() string {
 type event struct {
 	kind       eventKind
 	failed     bool
+	driver     bool // time the driver (code outside tasks) was blocked; lane unused
 	lane       int
 	attempt    int
 	start, end time.Duration // since the runtime started
@@ -135,7 +136,9 @@ func (rt *Runtime) Timeline(filename string) (*TimelineView, error) {
 		if e.kind == evTask {
 			v.Tasks++
 		}
-		v.Rows = max(v.Rows, e.lane+1)
+		if !e.driver {
+			v.Rows = max(v.Rows, e.lane+1)
+		}
 	}
 	if filename == "" {
 		return v, nil
@@ -171,21 +174,50 @@ type traceEvent struct {
 	Args map[string]any `json:"args,omitempty"`
 }
 
-const tracePid = 1
+// Trace processes: the runtime's workers, and the driver (code outside tasks:
+// notebook cells, a program's main goroutine) on a single row.
+const (
+	tracePid  = 1
+	driverPid = 2
+)
+
+// traceDriver records that code outside any task was blocked in Get, GetAll
+// or Wait (described by what) from begin until now.
+func (rt *Runtime) traceDriver(kind eventKind, what string, begin time.Duration) {
+	group := ""
+	if h := rt.currentHost(); h != nil {
+		group = h.Group()
+	}
+	rt.trace.add(event{kind: kind, driver: true, start: begin, end: rt.since(), name: what, group: group})
+}
 
 func writeTrace(w io.Writer, evs []event) error {
 	out := []traceEvent{{Name: "process_name", Ph: "M", Pid: tracePid, Args: map[string]any{"name": "ray runtime"}}}
-	rows := 0
+	rows, driver := 0, false
 	for _, e := range evs {
-		rows = max(rows, e.lane+1)
+		if e.driver {
+			driver = true
+		} else {
+			rows = max(rows, e.lane+1)
+		}
 	}
 	for i := range rows {
 		out = append(out,
 			traceEvent{Name: "thread_name", Ph: "M", Pid: tracePid, Tid: i, Args: map[string]any{"name": fmt.Sprintf("worker %d", i)}},
 			traceEvent{Name: "thread_sort_index", Ph: "M", Pid: tracePid, Tid: i, Args: map[string]any{"sort_index": i}})
 	}
+	if driver {
+		out = append(out,
+			traceEvent{Name: "process_name", Ph: "M", Pid: driverPid, Args: map[string]any{"name": "driver"}},
+			traceEvent{Name: "thread_name", Ph: "M", Pid: driverPid, Args: map[string]any{"name": "cells and main code"}})
+	}
 	for _, e := range evs {
 		dur := us(e.end - e.start)
+		if e.driver {
+			out = append(out, traceEvent{Name: e.name, Cat: e.kind.String(), Ph: "X", Pid: driverPid, Ts: us(e.start), Dur: &dur,
+				Cn: "grey", Args: map[string]any{"cell": e.group}})
+			continue
+		}
 		te := traceEvent{Name: e.name, Cat: e.kind.String(), Ph: "X", Pid: tracePid, Tid: e.lane, Ts: us(e.start), Dur: &dur,
 			Args: map[string]any{"task_id": e.task, "function": e.fn, "attempt": e.attempt, "cell": e.group}}
 		switch {
@@ -219,32 +251,55 @@ func (v *TimelineView) SVG() string {
 	if len(evs) > maxBar {
 		evs = evs[len(evs)-maxBar:]
 	}
-	rows := 0
+	rows, driver := 0, false
 	var t0, t1 time.Duration
 	for i, e := range evs {
-		rows = max(rows, e.lane+1)
+		if e.driver {
+			driver = true
+		} else {
+			rows = max(rows, e.lane+1)
+		}
 		if i == 0 || e.start < t0 {
 			t0 = e.start
 		}
 		t1 = max(t1, e.end)
 	}
+	drawn := max(rows, 1) // worker rows, then the driver's row if any
+	if driver {
+		drawn = rows + 1
+	}
 	span := max(t1-t0, time.Microsecond)
 	plotW := width - left - 10
 	x := func(d time.Duration) float64 { return left + plotW*float64(d-t0)/float64(span) }
-	height := top + rowH*float64(max(rows, 1)) + 30
+	height := top + rowH*float64(drawn) + 30
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="11">`, width, height)
 	fmt.Fprintf(&b, `<text x="4" y="14" font-weight="bold">ray timeline: %d task executions, %d rows</text>`, v.Tasks, rows)
-	for i := range max(rows, 1) {
+	for i := range drawn {
 		y := top + rowH*float64(i)
-		fmt.Fprintf(&b, `<text x="4" y="%.1f">worker %d</text><line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#eee"/>`,
-			y+15, i, left, width-10, y+rowH, y+rowH)
+		label := fmt.Sprintf("worker %d", i)
+		if driver && i == rows {
+			label = "driver"
+		}
+		fmt.Fprintf(&b, `<text x="4" y="%.1f">%s</text><line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#eee"/>`,
+			y+15, label, left, width-10, y+rowH, y+rowH)
 	}
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].kind < evs[j].kind })
 	for _, e := range evs {
 		y := top + rowH*float64(e.lane)
 		x0, x1 := x(e.start), x(e.end)
 		w := max(x1-x0, 0.5)
+		if e.driver {
+			// The driver waiting: a grey bar labelled with the call.
+			y = top + rowH*float64(rows)
+			title := fmt.Sprintf("cell %q blocked in %s: %s", e.group, e.name, e.end-e.start)
+			fmt.Fprintf(&b, `<rect x="%.2f" y="%.1f" width="%.2f" height="%.1f" fill="#bbb"><title>%s</title></rect>`,
+				x0, y+4, w, rowH-8, html.EscapeString(title))
+			if w > 60 {
+				fmt.Fprintf(&b, `<text x="%.2f" y="%.1f" fill="#333" pointer-events="none">%s</text>`, x0+3, y+15, html.EscapeString(e.name))
+			}
+			continue
+		}
 		fill := palette[e.task%uint64(len(palette))]
 		if e.failed {
 			fill = "#d62728"

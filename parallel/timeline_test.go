@@ -59,7 +59,7 @@ func TestTimelineChromeTrace(t *testing.T) {
 	if err := json.Unmarshal(data, &trace); err != nil {
 		t.Fatalf("invalid JSON: %v", err)
 	}
-	var tasks []chromeEvent
+	var tasks, driver []chromeEvent
 	meta := map[string]int{}
 	blocked := 0
 	for _, e := range trace.TraceEvents {
@@ -72,15 +72,25 @@ func TestTimelineChromeTrace(t *testing.T) {
 			if _, ok := e.Args["name"]; !ok && e.Name != "thread_sort_index" {
 				t.Errorf("metadata without name: %+v", e)
 			}
+		case e.Ph == "X" && *e.Pid == driverPid:
+			driver = append(driver, e)
 		case e.Ph == "X" && e.Cat == "task":
 			tasks = append(tasks, e)
 		case e.Ph == "X" && e.Cat == "get":
 			blocked++
 		}
 	}
-	if meta["process_name"] != 1 || meta["thread_name"] < 4 {
+	// The runtime's workers and the driver (this test's goroutine) are two
+	// named processes.
+	if meta["process_name"] != 2 || meta["thread_name"] < 5 {
 		t.Fatalf("metadata events %v", meta)
 	}
+	// The driver blocked twice: in GetAll of the four tasks, then in Get.
+	if len(driver) != 2 || driver[0].Name != "GetAll of 4 refs" || driver[1].Name != "Get" ||
+		driver[0].Cat != "get" || driver[0].Args["cell"] != "cell-7" || *driver[0].Dur <= 0 {
+		t.Fatalf("driver events %+v", driver)
+	}
+
 	if len(tasks) != 6 || blocked != 1 || view.Tasks != 6 {
 		t.Fatalf("%d task events, %d blocked events, view %d tasks", len(tasks), blocked, view.Tasks)
 	}
@@ -116,7 +126,8 @@ func TestTimelineChromeTrace(t *testing.T) {
 	if err := parseXML(svg); err != nil {
 		t.Fatalf("SVG is not XML: %v\n%s", err, svg)
 	}
-	wantContains(t, svg, "<svg", "slow_function", "<rect", "<title>")
+	// The workers' rows, and a driver row for the test's own waiting.
+	wantContains(t, svg, "<svg", "slow_function", "<rect", "<title>", ">worker 3<", ">driver<", "GetAll of 4 refs")
 	wantContains(t, bundle["text/plain"].(string), "6 task executions", file)
 }
 
@@ -143,10 +154,15 @@ func TestTimelineBoundedAndDisabled(t *testing.T) {
 	if len(evs) != 10 {
 		t.Fatalf("ring holds %d events, want 10", len(evs))
 	}
-	for i := 1; i < len(evs); i++ {
-		if evs[i].task < evs[i-1].task {
+	var last uint64
+	for _, e := range evs {
+		if e.driver { // the test blocking in Get
+			continue
+		}
+		if e.task < last {
 			t.Fatal("ring not in order")
 		}
+		last = e.task
 	}
 	off := newRT(t, TraceCapacity(0))
 	Get(off.Remote(func() {}).Remote())
