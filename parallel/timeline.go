@@ -322,7 +322,7 @@ func (v *TimelineView) SVG() string {
 			fmt.Fprintf(&b, `<text x="%.2f" y="%.1f" fill="#fff" pointer-events="none">%s</text>`, x0+3, y+15, html.EscapeString(label))
 		}
 	}
-	axisY := top + rowH*float64(max(rows, 1)) + 4
+	axisY := top + rowH*float64(drawn) + 4
 	fmt.Fprintf(&b, `<line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#333"/>`, left, width-10, axisY, axisY)
 	for i := 0; i <= 5; i++ {
 		d := t0 + span*time.Duration(i)/5

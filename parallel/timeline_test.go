@@ -128,6 +128,8 @@ func TestTimelineChromeTrace(t *testing.T) {
 	}
 	// The workers' rows, and a driver row for the test's own waiting.
 	wantContains(t, svg, "<svg", "slow_function", "<rect", "<title>", ">worker 3<", ">driver<", "GetAll of 4 refs")
+	// The axis runs below the last row (the driver's): 24 top + 5 rows of 22 + 4.
+	wantContains(t, svg, `y1="138.0" y2="138.0" stroke="#333"`)
 	wantContains(t, bundle["text/plain"].(string), "6 task executions", file)
 }
 
