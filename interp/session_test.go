@@ -235,7 +235,17 @@ func TestRedefinition(t *testing.T) {
 func TestKnownLimitLoopClosures(t *testing.T) {
 	s := newSession(t)
 	res, _ := run(t, s, "var fs []func() int\nfor i := 0; i < 3; i++ {\n\tfs = append(fs, func() int { return i })\n}\n[]int{fs[0](), fs[1](), fs[2]()}")
-	t.Logf("closures in a loop return %s (Go returns [0 1 2])", plain(res))
+	// Go 1.22+ gives [0 1 2]; yaegi v0.16.1 shares one variable across
+	// iterations. When this fails, yaegi changed: update the README's limits.
+	if got := plain(res); got != "[3 3 3]" {
+		t.Errorf("closures in a loop return %s; the README documents [3 3 3]", got)
+	}
+	// The pre-1.22 idiom `i := i` works around it (at the top level too,
+	// where yaegi would otherwise loop forever).
+	res, _ = run(t, s, "var gs []func() int\nfor i := 0; i < 3; i++ {\n\ti := i\n\tgs = append(gs, func() int { return i })\n}\n[]int{gs[0](), gs[1](), gs[2]()}")
+	if got := plain(res); got != "[0 1 2]" {
+		t.Errorf("closures over a per-iteration copy return %s, want [0 1 2]", got)
+	}
 }
 
 func TestCompleteAndInspect(t *testing.T) {

@@ -412,12 +412,13 @@ func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool
 }
 
 // scopeEdits wraps a top-level compound statement (for, if, switch, select,
-// a block) in `func() { … }()` when it assigns several values from one
-// expression (`a, b := f()`, `v, ok := m[k]`, `if _, ok := x.(T); ok`)
-// outside any function literal: yaegi v0.16.1 compiles those wrongly in a
-// block at the top level ("undefined: a", or an internal "nil type" panic)
-// and correctly inside a function. The statement declares nothing at the top
-// level, so nothing else changes.
+// a block) in `func() { … }()` when yaegi v0.16.1 compiles it wrongly at the
+// top level and correctly inside a function: when it assigns several values
+// from one expression (`a, b := f()`, `v, ok := m[k]`, `if _, ok := x.(T); ok`
+// fail with "undefined: a" or an internal "nil type" panic), or declares
+// variables in its body (`for i := 0; i < 3; i++ { i := i; … }` never ends).
+// Such a statement declares nothing at the top level, so nothing else
+// changes.
 func scopeEdits(body []ast.Stmt, off func(token.Pos) int) []edit {
 	var edits []edit
 	for _, st := range body {
@@ -430,7 +431,7 @@ func scopeEdits(body []ast.Stmt, off func(token.Pos) int) []edit {
 		default:
 			continue
 		}
-		if !assignsSeveralFromOne(inner) {
+		if !assignsSeveralFromOne(inner) && !declaresInBody(inner) {
 			continue
 		}
 		edits = append(edits,
@@ -455,6 +456,48 @@ func assignsSeveralFromOne(n ast.Node) bool {
 		}
 		return !found
 	})
+	return found
+}
+
+// declaresInBody reports whether the body of compound statement st declares
+// variables (:=, var, a range or if header with :=) outside function literals.
+func declaresInBody(st ast.Stmt) bool {
+	var bodies []ast.Node
+	switch st := st.(type) {
+	case *ast.ForStmt:
+		bodies = append(bodies, st.Body)
+	case *ast.RangeStmt:
+		bodies = append(bodies, st.Body)
+	case *ast.IfStmt:
+		bodies = append(bodies, st.Body)
+		if st.Else != nil {
+			bodies = append(bodies, st.Else)
+		}
+	case *ast.SwitchStmt:
+		bodies = append(bodies, st.Body)
+	case *ast.TypeSwitchStmt:
+		bodies = append(bodies, st.Body)
+	case *ast.SelectStmt:
+		bodies = append(bodies, st.Body)
+	case *ast.BlockStmt:
+		bodies = append(bodies, st)
+	}
+	found := false
+	for _, b := range bodies {
+		ast.Inspect(b, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.FuncLit:
+				return false
+			case *ast.AssignStmt:
+				found = found || n.Tok == token.DEFINE
+			case *ast.RangeStmt:
+				found = found || n.Tok == token.DEFINE
+			case *ast.DeclStmt:
+				found = true
+			}
+			return !found
+		})
+	}
 	return found
 }
 

@@ -142,6 +142,10 @@ func TestScopeEdits(t *testing.T) {
 		{"if _, ok := m[k]; ok {\n}", "func() { if _, ok := m[k]; ok {\n} }()"},
 		{"L:\nfor {\n\ta, b := g()\n}", "func() { L:\nfor {\n\ta, b := g()\n} }()"},
 		{"for i := 0; i < 3; i++ {\n\tx += i\n}", "for i := 0; i < 3; i++ {\n\tx += i\n}"},
+		{"for i := 0; i < 3; i++ {\n\ti := i\n}", "func() { for i := 0; i < 3; i++ {\n\ti := i\n} }()"},
+		{"if x > 0 {\n} else {\n\tvar y int\n\t_ = y\n}", "func() { if x > 0 {\n} else {\n\tvar y int\n\t_ = y\n} }()"},
+		{"for _, s := range xs {\n\tfor j := range s {\n\t\tx += j\n\t}\n}", "func() { for _, s := range xs {\n\tfor j := range s {\n\t\tx += j\n\t}\n} }()"},
+		{"for _, s := range xs {\n\tx += len(s)\n}", "for _, s := range xs {\n\tx += len(s)\n}"},
 		{"for i := range 3 {\n\tfs = append(fs, func() { a, b := g(); _, _ = a, b })\n}", "for i := range 3 {\n\tfs = append(fs, func() { a, b := g(); _, _ = a, b })\n}"},
 		{"a, b := g()", "a, b := g()"},
 	}
