@@ -125,15 +125,7 @@ func TestRemoteTaskNames(t *testing.T) {
 		{"r := f.Remote(1)", "r := f.Remote(1)"},
 		{"_ = ray.Remote(func() {})", "_ = ray.Remote(func() {})"},
 	}
-	for _, tt := range tests {
-		chunks, err := splitCell(tt.code, 1)
-		if err != nil || len(chunks) != 1 {
-			t.Fatalf("splitCell(%q) = %v, %v", tt.code, chunks, err)
-		}
-		if got := chunks[0].text; got != tt.want {
-			t.Errorf("rewrite(%q)\n got %s\nwant %s", tt.code, got, tt.want)
-		}
-	}
+	checkRewrites(t, tests)
 }
 
 func TestScopeEdits(t *testing.T) {
@@ -149,6 +141,13 @@ func TestScopeEdits(t *testing.T) {
 		{"for i := range 3 {\n\tfs = append(fs, func() { a, b := g(); _, _ = a, b })\n}", "for i := range 3 {\n\tfs = append(fs, func() { a, b := g(); _, _ = a, b })\n}"},
 		{"a, b := g()", "a, b := g()"},
 	}
+	checkRewrites(t, tests)
+}
+
+// checkRewrites splits each one-chunk cell and compares the chunk's
+// rewritten text.
+func checkRewrites(t *testing.T, tests []struct{ code, want string }) {
+	t.Helper()
 	for _, tt := range tests {
 		chunks, err := splitCell(tt.code, 1)
 		if err != nil || len(chunks) != 1 {
