@@ -58,11 +58,12 @@ type Options struct {
 
 // Error is the error Execute returns for a failing cell.
 type Error struct {
-	Name      string   // ename: "CompileError", "panic", "Exit", "KeyboardInterrupt", "TaskError", a Go type…
+	Name      string   // ename: "CompileError", "panic", "Exit", "KeyboardInterrupt", "TaskError", "InvalidCall", "error", a Go type…
 	Value     string   // evalue
 	Traceback []string // lines pointing at lines of the cell
 }
 
+// Error returns "ename: evalue".
 func (e *Error) Error() string { return e.Name + ": " + e.Value }
 
 // A Session is one interpreter and the state of the cells run in it.

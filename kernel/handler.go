@@ -58,6 +58,7 @@ type Error struct {
 	Traceback []string // lines, pointing at lines of the cell
 }
 
+// Error returns "ename: evalue".
 func (e *Error) Error() string { return e.Name + ": " + e.Value }
 
 // Completion is a complete_reply's payload. Start and End are byte offsets in
