@@ -162,7 +162,7 @@ func New(opts Options) (*Session, error) {
 	for _, imp := range []importSpec{{goHook, "warrenhook"}, {"", "ray"}} {
 		if _, err := s.i.Eval("import " + imp.String()); err != nil {
 			s.Close()
-			return nil, fmt.Errorf("interp: prelude: %v", err)
+			return nil, fmt.Errorf("interp: prelude: %w", err)
 		}
 		s.imported[imp.key()] = true
 		s.pkgs[imp.localName()] = imp.path
