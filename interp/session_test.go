@@ -199,7 +199,9 @@ func TestInterrupt(t *testing.T) {
 		if e == nil || e.Name != "KeyboardInterrupt" {
 			t.Fatalf("%q: error = %v, want KeyboardInterrupt", code, e)
 		}
-		if d := time.Since(start); d > 1200*time.Millisecond {
+		// A hang guard, not a performance bound: the cells run or sleep
+		// for ever unless the interrupt stops them.
+		if d := time.Since(start); d > 10*time.Second {
 			t.Errorf("%q: interrupt took %v", code, d)
 		}
 		res, _ := run(t, s, "before * 2")

@@ -472,7 +472,9 @@ func TestKernelControlWhileBusy(t *testing.T) {
 	if c := content(rep); parentID(rep) != id || c["ename"] != "Interrupted" {
 		t.Errorf("execute_reply after interrupt %v", c)
 	}
-	if d := time.Since(start); d > time.Second {
+	// A hang guard, not a performance bound: without the interrupt the
+	// cell never returns.
+	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("interrupt took %v", d)
 	}
 	// interrupt_request on shell works too (older clients send it there).
