@@ -228,6 +228,19 @@ func startKernel(t *testing.T) *testKernel {
 	}
 }
 
+// started returns the code of the next cell the handler starts, failing the
+// test if none starts within 10 s.
+func (tk *testKernel) started() string {
+	tk.t.Helper()
+	select {
+	case code := <-tk.h.started:
+		return code
+	case <-time.After(10 * time.Second):
+		tk.t.Fatalf("no cell started; kernel log:\n%s", tk.logs.String())
+		return ""
+	}
+}
+
 func (c *client) send(sock zmq4.Socket, msgType string, content any) string {
 	c.t.Helper()
 	return c.replyTo(sock, nil, msgType, content)
@@ -434,7 +447,7 @@ func TestKernelErrorAndStopOnError(t *testing.T) {
 func TestKernelControlWhileBusy(t *testing.T) {
 	tk := startKernel(t)
 	id := tk.send(tk.shell, "execute_request", map[string]any{"code": "block"})
-	if code := <-tk.h.started; code != "block" {
+	if code := tk.started(); code != "block" {
 		t.Fatalf("started %q", code)
 	}
 	// Heartbeat answers while the cell runs.
@@ -479,7 +492,7 @@ func TestKernelControlWhileBusy(t *testing.T) {
 	}
 	// interrupt_request on shell works too (older clients send it there).
 	tk.send(tk.shell, "execute_request", map[string]any{"code": "block"})
-	<-tk.h.started
+	tk.started()
 	tk.send(tk.shell, "interrupt_request", map[string]any{})
 	for i := 0; i < 2; i++ {
 		rep = tk.recv(tk.shell)
@@ -533,7 +546,14 @@ func TestKernelShellRequests(t *testing.T) {
 	if got := types(tk.collect(id)); strings.Contains(got, "PWNED") {
 		t.Errorf("forged message executed: %s", got)
 	}
+	// The unknown request is logged by the goroutine serving quick requests,
+	// which may come after the execute reply.
+	deadline := time.Now().Add(5 * time.Second)
 	logs := tk.logs.String()
+	for !strings.Contains(logs, "frobnicate_request") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		logs = tk.logs.String()
+	}
 	if !strings.Contains(logs, "bad message signature") || !strings.Contains(logs, "frobnicate_request") {
 		t.Errorf("logs: %s", logs)
 	}

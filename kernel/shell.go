@@ -201,9 +201,12 @@ func (k *Kernel) execute(sock zmq4.Socket, msg *Message) {
 		content["execution_count"] = count
 		content["user_expressions"] = map[string]any{}
 		content["payload"] = []any{}
+		// Only requests queued before this reply are aborted: a client that
+		// sends its next cell after seeing the error must get it run.
+		queued := len(k.execQ)
 		k.reply(sock, msg, "execute_reply", content)
 		if stopOnError {
-			k.abortQueued(sock)
+			k.abortQueued(sock, queued)
 		}
 		return
 	}
@@ -240,11 +243,11 @@ func (k *Kernel) callExecute(ctx context.Context, req ExecuteRequest, out Output
 	return k.cfg.Handler.Execute(ctx, req, out)
 }
 
-// abortQueued answers the execute requests already queued behind a failed
-// cell with status "aborted" (stop_on_error); other queued requests are
-// served normally.
-func (k *Kernel) abortQueued(sock zmq4.Socket) {
-	for {
+// abortQueued takes the first n requests queued behind a failed cell (those
+// that arrived before its reply) and answers the execute requests among them
+// with status "aborted" (stop_on_error); other requests are served normally.
+func (k *Kernel) abortQueued(sock zmq4.Socket, n int) {
+	for range n {
 		select {
 		case msg := <-k.execQ:
 			if msg.Header.MsgType != "execute_request" {
