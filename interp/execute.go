@@ -85,10 +85,10 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 func (s *Session) runTrailing(ctx context.Context, c *cell, code string, ch *chunk) (map[string]any, error) {
 	c.chunkLine, c.chunkEnd = ch.line, ch.endLine
 	s.warnTypes(c, ch)
-	v, err := s.evalLocked(ctx, c, code, goHook+".Begin();"+ch.directive(c.n)+ch.valueText, true)
+	v, err := s.evalLocked(ctx, c, code, ch.stmtSrc(c.n, ch.valueText), true)
 	var e *Error
 	if errors.As(err, &e) && e.Name == "CompileError" {
-		_, err = s.evalLocked(ctx, c, code, goHook+".Begin();"+ch.directive(c.n)+ch.text, true)
+		_, err = s.evalLocked(ctx, c, code, ch.stmtSrc(c.n, ch.text), true)
 	}
 	if err != nil {
 		return nil, err
@@ -167,7 +167,7 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 		return v, err
 	default:
 		s.warnTypes(c, ch)
-		v, err := s.evalLocked(ctx, c, code, goHook+".Begin();"+ch.directive(c.n)+ch.text, true)
+		v, err := s.evalLocked(ctx, c, code, ch.stmtSrc(c.n, ch.text), true)
 		if err == nil {
 			s.declare(ch)
 		}

@@ -245,6 +245,13 @@ func (c *chunk) directive(n int) string {
 	return fmt.Sprintf("/*line _.go:%d:%d*/", (n%maxCellNum)*lineBase+c.line, c.col)
 }
 
+// stmtSrc is what yaegi evaluates for a statement chunk of cell n with the
+// given (rewritten) text: the Begin hook, which ends the session's exclusive
+// hold on the gate once compilation is done, then the text at its position.
+func (c *chunk) stmtSrc(n int, text string) string {
+	return goHook + ".Begin();" + c.directive(n) + text
+}
+
 // analyze parses the chunk, collects what it declares and rewrites its go
 // statements.
 func (c *chunk) analyze(n int, last bool) error {
