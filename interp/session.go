@@ -38,9 +38,9 @@ import (
 
 	"github.com/petermattis/goid"
 	yaegi "github.com/traefik/yaegi/interp"
-	"github.com/traefik/yaegi/stdlib"
 
 	"github.com/warren-go/warren/interp/display"
+	"github.com/warren-go/warren/interp/stdsyms"
 	"github.com/warren-go/warren/interp/symbols"
 	"github.com/warren-go/warren/parallel"
 )
@@ -142,7 +142,8 @@ func New(opts Options) (*Session, error) {
 		Stderr: writer{s, "stderr"},
 		Stdin:  &stdin{s: s},
 	})
-	if err := s.i.Use(stdlib.Symbols); err != nil {
+	std := stdsyms.Exports()
+	if err := s.i.Use(std); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -151,7 +152,7 @@ func New(opts Options) (*Session, error) {
 		s.Close()
 		return nil, err
 	}
-	for _, ex := range []yaegi.Exports{stdlib.Symbols, exports} {
+	for _, ex := range []yaegi.Exports{std, exports} {
 		for k, m := range ex {
 			if i := strings.LastIndex(k, "/"); i > 0 {
 				s.syms[k[:i]] = m
