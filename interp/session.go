@@ -40,6 +40,7 @@ import (
 	yaegi "github.com/traefik/yaegi/interp"
 
 	"github.com/warren-go/warren/interp/display"
+	"github.com/warren-go/warren/interp/stdgeneric"
 	"github.com/warren-go/warren/interp/stdsyms"
 	"github.com/warren-go/warren/interp/symbols"
 	"github.com/warren-go/warren/parallel"
@@ -144,6 +145,10 @@ func New(opts Options) (*Session, error) {
 	})
 	std := stdsyms.Exports()
 	if err := s.i.Use(std); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := stdgeneric.Load(s.i); err != nil {
 		s.Close()
 		return nil, err
 	}
