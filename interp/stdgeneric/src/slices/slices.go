@@ -9,6 +9,7 @@ package slices
 import (
 	"cmp"
 	"math"
+	"reflect"
 )
 
 // Equal reports whether two slices have the same length and equal
@@ -279,22 +280,22 @@ func Repeat[E any](x []E, count int) []E {
 	return r
 }
 
-// Max returns the maximal value in x; a NaN anywhere makes it NaN. It
-// panics if x is empty.
+// Max returns the maximal value in x; a NaN anywhere makes it NaN, and
+// +0 is greater than -0. It panics if x is empty.
 func Max[E cmp.Ordered](x []E) E {
 	if len(x) < 1 {
 		panic("slices.Max: empty list")
 	}
-	m := x[0]
-	for _, v := range x[1:] {
-		if m != m {
-			return m
+	k := 0
+	for i := 1; i < len(x); i++ {
+		if x[k] != x[k] {
+			break
 		}
-		if v != v || v > m || (v == m && negZero(m) && !negZero(v)) {
-			m = v
+		if x[i] != x[i] || x[i] > x[k] || (x[i] == x[k] && negZero(x, k) && !negZero(x, i)) {
+			k = i
 		}
 	}
-	return m
+	return x[k]
 }
 
 // MaxFunc returns the first maximal value in x according to cmp. It
@@ -312,22 +313,22 @@ func MaxFunc[E any](x []E, cmp func(a, b E) int) E {
 	return m
 }
 
-// Min returns the minimal value in x; a NaN anywhere makes it NaN. It
-// panics if x is empty.
+// Min returns the minimal value in x; a NaN anywhere makes it NaN, and
+// -0 is less than +0. It panics if x is empty.
 func Min[E cmp.Ordered](x []E) E {
 	if len(x) < 1 {
 		panic("slices.Min: empty list")
 	}
-	m := x[0]
-	for _, v := range x[1:] {
-		if m != m {
-			return m
+	k := 0
+	for i := 1; i < len(x); i++ {
+		if x[k] != x[k] {
+			break
 		}
-		if v != v || v < m || (v == m && negZero(v) && !negZero(m)) {
-			m = v
+		if x[i] != x[i] || x[i] < x[k] || (x[i] == x[k] && negZero(x, i) && !negZero(x, k)) {
+			k = i
 		}
 	}
-	return m
+	return x[k]
 }
 
 // MinFunc returns the first minimal value in x according to cmp. It
@@ -353,13 +354,14 @@ func zero[E any](s []E) {
 	}
 }
 
-// negZero reports whether v is a floating-point negative zero.
-func negZero[E cmp.Ordered](v E) bool {
-	switch f := any(v).(type) {
-	case float64:
-		return f == 0 && math.Signbit(f)
-	case float32:
-		return f == 0 && math.Signbit(float64(f))
+// negZero reports whether x[i] is a floating-point negative zero. (It
+// reads the element in place: yaegi v0.16.1 drops the sign of a -0 passed
+// by value to an interpreted function.)
+func negZero[E cmp.Ordered](x []E, i int) bool {
+	r := reflect.ValueOf(x).Index(i)
+	switch r.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return r.Float() == 0 && math.Signbit(r.Float())
 	}
 	return false
 }
