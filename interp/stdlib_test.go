@@ -184,7 +184,7 @@ fmt.Println(m, c, maps.Clone(nilMap) == nil, maps.Collect(maps.All(m)), maps.Equ
 		{"Cmp", `fmt.Println(cmp.Compare(1, 2), cmp.Compare("b", "a"), cmp.Compare(math.NaN(), 1.0), cmp.Compare(math.NaN(), math.NaN()), cmp.Less(1.5, 2.5), cmp.Less(math.NaN(), -1.0), cmp.Or(0, 0, 3), cmp.Or("", "x", "y"), cmp.Or(0, 0))`, func() string {
 			return fmt.Sprintln(cmp.Compare(1, 2), cmp.Compare("b", "a"), cmp.Compare(math.NaN(), 1.0), cmp.Compare(math.NaN(), math.NaN()), cmp.Less(1.5, 2.5), cmp.Less(math.NaN(), -1.0), cmp.Or(0, 0, 3), cmp.Or("", "x", "y"), cmp.Or(0, 0))
 		}},
-		{"IterTypes", `var s iter.Seq[int] = slices.Values([]int{4, 5}); var s2 iter.Seq2[int, string] = slices.All([]string{"q"})
+		{"IterTypes", `v := slices.Values([]int{4, 5}); a := slices.All([]string{"q"}); var s iter.Seq[int] = v; var s2 iter.Seq2[int, string] = a
 fmt.Println(slices.Collect(s)); s2(func(i int, v string) bool { fmt.Println(i, v); return true })`, func() string {
 			var s = slices.Values([]int{4, 5})
 			var s2 = slices.All([]string{"q"})
