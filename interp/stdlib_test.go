@@ -305,3 +305,30 @@ lines(func(l string) bool { fmt.Printf("%q ", l); return true })`)
 		t.Errorf("unique.Make: got %v, want an error naming Make", err)
 	}
 }
+
+// TestStdGenericLimits checks that the call forms the interpreted generics
+// cannot serve fail to compile rather than run wrongly.
+func TestStdGenericLimits(t *testing.T) {
+	s := newSession(t)
+	run(t, s, `import ("cmp"; "fmt"; "slices"; "strings")`)
+	run(t, s, "type Ints []int\nfunc (n Ints) Sum() int { t := 0; for _, v := range n { t += v }; return t }")
+	for _, cell := range []string{
+		// A named slice type comes back as []E, without its methods.
+		"func limit1() int { return slices.Clone(Ints{1, 2}).Sum() }",
+		// cmp.Or with a spread slice.
+		"func limit2() int { vals := []int{0, 2}; return cmp.Or(vals...) }",
+		// A generic function fed an iterator of compiled code.
+		`func limit3() []string { return slices.Collect(strings.SplitSeq("a,b", ",")) }`,
+		// Packages left out of the tables.
+		`import "os/exec"`,
+	} {
+		if _, _, err := try(t, s, cell); err == nil {
+			t.Errorf("cell %q compiled", cell)
+		}
+	}
+	// The range or yield form of a compiled iterator works.
+	_, rec := run(t, s, `strings.SplitSeq("a,b", ",")(func(p string) bool { fmt.Println(p); return true })`)
+	if got, want := rec.stdout(), "a\nb\n"; got != want {
+		t.Errorf("SplitSeq: got %q, want %q", got, want)
+	}
+}
