@@ -66,13 +66,17 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 	}
 	for _, ch := range chunks {
 		if ch.trailing && !ch.hideValue {
-			return s.runTrailing(ctx, c, code, ch)
+			// Only the calls of the cell's main and init functions may follow.
+			if result, err = s.runTrailing(ctx, c, code, ch); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if _, err := s.runChunk(ctx, c, code, ch); err != nil {
 			return nil, err
 		}
 	}
-	return nil, nil
+	return result, nil
 }
 
 // runTrailing evaluates the chunk that ends the cell with an expression
@@ -396,7 +400,7 @@ func (s *Session) compileError(err error, c *cell, code string) *Error {
 		}
 	}()
 	for i, m := range msgs {
-		m, l := mapPositions(m, c)
+		m, l := mapPositions(userText(m), c)
 		if i == 0 {
 			e.Value = m
 		}
@@ -463,6 +467,7 @@ func (s *Session) panicError(r any, lines []string, c *cell, code string) *Error
 			e.Name = "runtime.Error"
 		}
 	}
+	e.Value = userText(e.Value)
 	if e.Name != "TaskError" {
 		e.Traceback = append(e.Traceback, e.Name+": "+firstLine(e.Value))
 	}
@@ -478,7 +483,7 @@ func (s *Session) panicError(r any, lines []string, c *cell, code string) *Error
 			continue // the chunk's wrapper function: no useful position
 		}
 		pos, ln := mapPositions(m[1], c)
-		fn := strings.TrimPrefix(m[2], "main.")
+		fn := userText(strings.TrimPrefix(m[2], "main."))
 		e.Traceback = append(e.Traceback, fmt.Sprintf("  at %s (%s)", fn, pos))
 		if src := sourceLine(code, ln); src != "" && code != "" {
 			e.Traceback = append(e.Traceback, "  "+src)
@@ -521,7 +526,7 @@ func (s *Session) PanicFrames(v any, goStack []byte) []string {
 			continue
 		}
 		pos, _ := mapPositions(m[1], nil)
-		out = append(out, fmt.Sprintf("%s (%s)", strings.TrimPrefix(m[2], "main."), pos))
+		out = append(out, fmt.Sprintf("%s (%s)", userText(strings.TrimPrefix(m[2], "main.")), pos))
 	}
 	return out
 }
