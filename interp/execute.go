@@ -60,7 +60,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		s.mu.Unlock()
 	}()
 
-	chunks, err := splitCell(code, c.n)
+	chunks, err := splitCellIn(code, c.n, s.declared)
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}
@@ -177,6 +177,13 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 		}
 		return v, err
 	}
+}
+
+// declared reports whether an earlier cell declared name.
+func (s *Session) declared(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.names[name]
 }
 
 func (s *Session) declare(ch *chunk) {
@@ -394,6 +401,9 @@ func (s *Session) compileError(err error, c *cell, code string) *Error {
 	}
 	e := &Error{Name: "CompileError"}
 	defer func() {
+		if hint := builtinHint(e.Value); hint != "" {
+			e.Traceback = append(e.Traceback, hint)
+		}
 		if strings.Contains(e.Value, "constant definition loop") || strings.Contains(e.Value, "internal compiler panic") {
 			hint := "(the interpreter cannot compile this at a cell's top level; generic functions, for instance, work only when instantiated inside a function)"
 			e.Traceback = append(e.Traceback, hint)

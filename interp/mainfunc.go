@@ -27,8 +27,10 @@ const (
 
 // userNames renames main and init in the chunks of one cell.
 type userNames struct {
-	cell  int
-	inits []string // names given to the cell's init functions, in order
+	cell     int
+	inits    []string          // names given to the cell's init functions, in order
+	shadowed func(string) bool // names declared by earlier cells; nil: none
+	tmp      int               // temporaries made by builtinRewrite so far
 }
 
 // rename returns text with main and init renamed. The chunk's source for

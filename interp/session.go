@@ -194,6 +194,7 @@ func (s *Session) exports() yaegi.Exports {
 		"Begin": reflect.ValueOf(s.begin),
 		"Go":    reflect.ValueOf(s.goStmt),
 		"Value": reflect.ValueOf(func(vs ...any) []any { return vs }),
+		"Clear": reflect.ValueOf(clearValue),
 	}
 
 	stdoutFile, stderrFile := s.stdout.w, s.stderr.w

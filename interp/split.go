@@ -98,7 +98,11 @@ const (
 )
 
 // splitCell cuts code, the session's cell n, into chunks in source order.
-func splitCell(code string, n int) ([]*chunk, error) {
+func splitCell(code string, n int) ([]*chunk, error) { return splitCellIn(code, n, nil) }
+
+// splitCellIn is splitCell in a session where shadowed reports the names
+// earlier cells declared.
+func splitCellIn(code string, n int, shadowed func(string) bool) ([]*chunk, error) {
 	file := "_.go"
 	fset := token.NewFileSet()
 	f := fset.AddFile(file, -1, len(code))
@@ -190,7 +194,7 @@ func splitCell(code string, n int) ([]*chunk, error) {
 		chunks = append(chunks, &chunk{kind: it.kind, start: it.start, end: it.end})
 		members = append(members, []*item{it})
 	}
-	names := &userNames{cell: n}
+	names := &userNames{cell: n, shadowed: shadowed}
 	for i, c := range chunks {
 		if err := c.init(f, code, n, members[i], names, i == len(chunks)-1); err != nil {
 			return nil, err
@@ -329,6 +333,11 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 	}
 	if c.kind != kindImport {
 		c.text = names.rename(prefix, c.text, suffix)
+		text, err := builtinRewrite(prefix, c.text, suffix, c.kind == kindStmt, names.shadowed, &names.tmp)
+		if err != nil {
+			return err
+		}
+		c.text = text
 	}
 	src := prefix + c.text + suffix
 	f, err := parser.ParseFile(fset, "_.go", src, parser.SkipObjectResolution)
