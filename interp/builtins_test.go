@@ -74,8 +74,8 @@ func key() string { calls++; return "a" }`)
 	}
 	for code, want := range map[string]string{
 		"ch := make(chan int, 1)\nch <- 1\nr, ok := <-ch": "line 3:1: the interpreter cannot compile `v, ok := <-ch` at a cell's top level",
-		"fmt.Println(min(1, 2))": "the builtin min, new in Go 1.21, is not available",
-		"fmt.Println(max(1, 2))": "the builtin max, new in Go 1.21, is not available",
+		"fmt.Println(min(1, 2))":                          "the builtin min, new in Go 1.21, is not available",
+		"fmt.Println(max(1, 2))":                          "the builtin max, new in Go 1.21, is not available",
 	} {
 		_, _, e := try(t, s, code)
 		if e == nil || e.Name != "CompileError" || !strings.Contains(strings.Join(e.Traceback, "\n"), want) {
