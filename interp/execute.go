@@ -60,7 +60,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		s.mu.Unlock()
 	}()
 
-	chunks, err := splitCellIn(code, c.n, s.declared)
+	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method})
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}
@@ -186,9 +186,20 @@ func (s *Session) declared(name string) bool {
 	return s.names[name]
 }
 
+// method returns the signature of method "T.M" declared by an earlier cell.
+func (s *Session) method(key string) (methodSig, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sig, ok := s.methods[key]
+	return sig, ok
+}
+
 func (s *Session) declare(ch *chunk) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for k, sig := range ch.methods {
+		s.methods[k] = sig
+	}
 	for _, n := range ch.names {
 		s.names[n] = true
 	}

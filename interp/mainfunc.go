@@ -31,6 +31,21 @@ type userNames struct {
 	inits    []string          // names given to the cell's init functions, in order
 	shadowed func(string) bool // names declared by earlier cells; nil: none
 	tmp      int               // temporaries made by builtinRewrite so far
+
+	methods map[string]methodSig           // the cell's methods, by "T.M"
+	method  func(string) (methodSig, bool) // earlier cells' methods; nil: none
+}
+
+// lookupMethod returns the signature of method "T.M", declared in the cell
+// or earlier.
+func (u *userNames) lookupMethod(key string) (methodSig, bool) {
+	if sig, ok := u.methods[key]; ok {
+		return sig, true
+	}
+	if u.method != nil {
+		return u.method(key)
+	}
+	return methodSig{}, false
 }
 
 // rename returns text with main and init renamed. The chunk's source for

@@ -89,6 +89,7 @@ type Session struct {
 	stopped    bool          // yaegiStop was called since the last EvalWithContext
 	evals      int           // EvalWithContext calls so far
 	sources    map[string]string
+	methods    map[string]methodSig                // "T.M" → declared method, for method expressions
 	imported   map[string]bool                     // importSpec keys
 	pkgs       map[string]string                   // local package name → import path
 	names      map[string]bool                     // identifiers declared by cells
@@ -123,6 +124,7 @@ func New(opts Options) (*Session, error) {
 		panicLines: map[int64][]string{},
 		abort:      make(chan struct{}),
 		sources:    map[string]string{},
+		methods:    map[string]methodSig{},
 		imported:   map[string]bool{},
 		pkgs:       map[string]string{},
 		names:      map[string]bool{},

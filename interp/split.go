@@ -33,9 +33,10 @@ type chunk struct {
 	endLine    int
 	text       string // the cell's text of the chunk, go statements rewritten
 
-	imports []importSpec      // kindImport
-	names   []string          // identifiers declared at top level
-	types   map[string]string // type name → its source (kindDecl and kindStmt)
+	imports []importSpec         // kindImport
+	names   []string             // identifiers declared at top level
+	types   map[string]string    // type name → its source (kindDecl and kindStmt)
+	methods map[string]methodSig // "T.M" → the chunk's method declarations
 
 	trailing  bool // the cell ends with this chunk's expression statement
 	hideValue bool // the trailing expression is a print-like call
@@ -100,9 +101,14 @@ const (
 // splitCell cuts code, the session's cell n, into chunks in source order.
 func splitCell(code string, n int) ([]*chunk, error) { return splitCellIn(code, n, nil) }
 
-// splitCellIn is splitCell in a session where shadowed reports the names
-// earlier cells declared.
-func splitCellIn(code string, n int, shadowed func(string) bool) ([]*chunk, error) {
+// A cellEnv is what splitting a cell needs to know of the session.
+type cellEnv struct {
+	shadowed func(string) bool              // names declared by earlier cells
+	method   func(string) (methodSig, bool) // methods declared by earlier cells, by "T.M"
+}
+
+// splitCellIn is splitCell in a session; env may be nil.
+func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 	file := "_.go"
 	fset := token.NewFileSet()
 	f := fset.AddFile(file, -1, len(code))
@@ -194,7 +200,24 @@ func splitCellIn(code string, n int, shadowed func(string) bool) ([]*chunk, erro
 		chunks = append(chunks, &chunk{kind: it.kind, start: it.start, end: it.end})
 		members = append(members, []*item{it})
 	}
-	names := &userNames{cell: n, shadowed: shadowed}
+	names := &userNames{cell: n, methods: map[string]methodSig{}}
+	if env != nil {
+		names.shadowed, names.method = env.shadowed, env.method
+	}
+	for i, its := range members {
+		for _, it := range its {
+			if it.recv == "" {
+				continue
+			}
+			for k, sig := range methodSigs(code[it.start:it.end]) {
+				names.methods[k] = sig
+				if chunks[i].methods == nil {
+					chunks[i].methods = map[string]methodSig{}
+				}
+				chunks[i].methods[k] = sig
+			}
+		}
+	}
 	for i, c := range chunks {
 		if err := c.init(f, code, n, members[i], names, i == len(chunks)-1); err != nil {
 			return nil, err
@@ -337,7 +360,7 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 		if err != nil {
 			return err
 		}
-		c.text = text
+		c.text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
 	}
 	src := prefix + c.text + suffix
 	f, err := parser.ParseFile(fset, "_.go", src, parser.SkipObjectResolution)
