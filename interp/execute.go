@@ -441,6 +441,10 @@ func errorName(err error) string {
 	if errors.Is(err, parallel.ErrInvalidCall) {
 		return "InvalidCall"
 	}
+	var ute *userTypeError
+	if errors.As(err, &ute) {
+		return "InterpreterLimit"
+	}
 	switch name := fmt.Sprintf("%T", err); name {
 	case "*errors.errorString", "*fmt.wrapError", "*fmt.wrapErrors", "*errors.joinError":
 		return "error"

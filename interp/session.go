@@ -233,6 +233,10 @@ func (s *Session) exports() yaegi.Exports {
 		"Default":   reflect.ValueOf(func() *log.Logger { return l }),
 	}
 	ex["time/time"] = map[string]reflect.Value{"Sleep": reflect.ValueOf(s.sleep)}
+	ex["errors/errors"] = s.errorsSymbols()
+	fmtSyms, mapTypes := s.fmtExports()
+	ex[fmtKey] = fmtSyms
+	ex["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(mapTypes)}
 	return ex
 }
 
