@@ -160,8 +160,11 @@ func clearValue(x any) {
 }
 
 // builtinHint explains a compile error about a Go builtin the interpreter
-// lacks; "" for other messages.
+// lacks or a generic call it cannot infer; "" for other messages.
 func builtinHint(msg string) string {
+	if strings.Contains(msg, "undefined type for ") {
+		return "(the interpreter could not infer the type arguments of a generic function call, as with a variadic ...T parameter: write them explicitly, e.g. Sum[int](1, 2, 3), inside a function, or run the code in a %%native cell)"
+	}
 	for _, name := range []string{"min", "max"} {
 		i := strings.Index(msg, "undefined: "+name)
 		if i < 0 {

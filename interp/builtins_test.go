@@ -55,7 +55,8 @@ func TestBuiltinsInSession(t *testing.T) {
 m := map[string]int{"a": 1, "b": 2}
 var x any = 3
 calls := 0
-func key() string { calls++; return "a" }`)
+func key() string { calls++; return "a" }
+func Sum[T int | float64](xs ...T) T { var s T; for _, x := range xs { s += x }; return s }`)
 	tests := []struct{ code, want string }{
 		{"v, ok := m[\"a\"]\nfmt.Println(v, ok)", "1 true\n"},
 		{"v, ok := m[\"zz\"]\nfmt.Println(v, ok)", "0 false\n"},
@@ -76,10 +77,16 @@ func key() string { calls++; return "a" }`)
 		"ch := make(chan int, 1)\nch <- 1\nr, ok := <-ch": "line 3:1: the interpreter cannot compile `v, ok := <-ch` at a cell's top level",
 		"fmt.Println(min(1, 2))":                          "the builtin min, new in Go 1.21, is not available",
 		"fmt.Println(max(1, 2))":                          "the builtin max, new in Go 1.21, is not available",
+		"func useSum() int { return Sum(1, 2, 3) }":       "write them explicitly, e.g. Sum[int](1, 2, 3)",
 	} {
 		_, _, e := try(t, s, code)
 		if e == nil || e.Name != "CompileError" || !strings.Contains(strings.Join(e.Traceback, "\n"), want) {
 			t.Errorf("%q: error %v, want %q", code, e, want)
 		}
+	}
+	// With the type arguments written out, inside a function, it works.
+	_, rec := run(t, s, "func useSum2() int { return Sum[int](1, 2, 3) }\nfmt.Println(useSum2())")
+	if got := rec.stdout(); got != "6\n" {
+		t.Errorf("explicit instantiation printed %q", got)
 	}
 }
