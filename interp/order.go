@@ -33,7 +33,6 @@ type item struct {
 
 	mainDecl bool // declares func main
 	callMain bool // calls main() outside function declarations
-	pkg      bool // a package clause
 }
 
 // cellItems splits the runs of a cell (consecutive imports, declarations or
