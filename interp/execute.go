@@ -60,19 +60,23 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		s.mu.Unlock()
 	}()
 
-	chunks, err := splitCell(code, c.n)
+	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method})
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}
 	for _, ch := range chunks {
 		if ch.trailing && !ch.hideValue {
-			return s.runTrailing(ctx, c, code, ch)
+			// Only the calls of the cell's main and init functions may follow.
+			if result, err = s.runTrailing(ctx, c, code, ch); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if _, err := s.runChunk(ctx, c, code, ch); err != nil {
 			return nil, err
 		}
 	}
-	return nil, nil
+	return result, nil
 }
 
 // runTrailing evaluates the chunk that ends the cell with an expression
@@ -175,9 +179,27 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 	}
 }
 
+// declared reports whether an earlier cell declared name.
+func (s *Session) declared(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.names[name]
+}
+
+// method returns the signature of method "T.M" declared by an earlier cell.
+func (s *Session) method(key string) (methodSig, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sig, ok := s.methods[key]
+	return sig, ok
+}
+
 func (s *Session) declare(ch *chunk) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for k, sig := range ch.methods {
+		s.methods[k] = sig
+	}
 	for _, n := range ch.names {
 		s.names[n] = true
 	}
@@ -390,13 +412,16 @@ func (s *Session) compileError(err error, c *cell, code string) *Error {
 	}
 	e := &Error{Name: "CompileError"}
 	defer func() {
+		if hint := builtinHint(e.Value); hint != "" {
+			e.Traceback = append(e.Traceback, hint)
+		}
 		if strings.Contains(e.Value, "constant definition loop") || strings.Contains(e.Value, "internal compiler panic") {
 			hint := "(the interpreter cannot compile this at a cell's top level; generic functions, for instance, work only when instantiated inside a function)"
 			e.Traceback = append(e.Traceback, hint)
 		}
 	}()
 	for i, m := range msgs {
-		m, l := mapPositions(m, c)
+		m, l := mapPositions(userText(m), c)
 		if i == 0 {
 			e.Value = m
 		}
@@ -415,6 +440,10 @@ func (s *Session) compileError(err error, c *cell, code string) *Error {
 func errorName(err error) string {
 	if errors.Is(err, parallel.ErrInvalidCall) {
 		return "InvalidCall"
+	}
+	var ute *userTypeError
+	if errors.As(err, &ute) {
+		return "InterpreterLimit"
 	}
 	switch name := fmt.Sprintf("%T", err); name {
 	case "*errors.errorString", "*fmt.wrapError", "*fmt.wrapErrors", "*errors.joinError":
@@ -463,6 +492,7 @@ func (s *Session) panicError(r any, lines []string, c *cell, code string) *Error
 			e.Name = "runtime.Error"
 		}
 	}
+	e.Value = userText(e.Value)
 	if e.Name != "TaskError" {
 		e.Traceback = append(e.Traceback, e.Name+": "+firstLine(e.Value))
 	}
@@ -478,7 +508,7 @@ func (s *Session) panicError(r any, lines []string, c *cell, code string) *Error
 			continue // the chunk's wrapper function: no useful position
 		}
 		pos, ln := mapPositions(m[1], c)
-		fn := strings.TrimPrefix(m[2], "main.")
+		fn := userText(strings.TrimPrefix(m[2], "main."))
 		e.Traceback = append(e.Traceback, fmt.Sprintf("  at %s (%s)", fn, pos))
 		if src := sourceLine(code, ln); src != "" && code != "" {
 			e.Traceback = append(e.Traceback, "  "+src)
@@ -521,7 +551,7 @@ func (s *Session) PanicFrames(v any, goStack []byte) []string {
 			continue
 		}
 		pos, _ := mapPositions(m[1], nil)
-		out = append(out, fmt.Sprintf("%s (%s)", strings.TrimPrefix(m[2], "main."), pos))
+		out = append(out, fmt.Sprintf("%s (%s)", userText(strings.TrimPrefix(m[2], "main.")), pos))
 	}
 	return out
 }

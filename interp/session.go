@@ -90,6 +90,7 @@ type Session struct {
 	stopped    bool          // yaegiStop was called since the last EvalWithContext
 	evals      int           // EvalWithContext calls so far
 	sources    map[string]string
+	methods    map[string]methodSig                // "T.M" → declared method, for method expressions
 	imported   map[string]bool                     // importSpec keys
 	pkgs       map[string]string                   // local package name → import path
 	names      map[string]bool                     // identifiers declared by cells
@@ -124,6 +125,7 @@ func New(opts Options) (*Session, error) {
 		panicLines: map[int64][]string{},
 		abort:      make(chan struct{}),
 		sources:    map[string]string{},
+		methods:    map[string]methodSig{},
 		imported:   map[string]bool{},
 		pkgs:       map[string]string{},
 		names:      map[string]bool{},
@@ -200,6 +202,7 @@ func (s *Session) exports() yaegi.Exports {
 		"Begin": reflect.ValueOf(s.begin),
 		"Go":    reflect.ValueOf(s.goStmt),
 		"Value": reflect.ValueOf(func(vs ...any) []any { return vs }),
+		"Clear": reflect.ValueOf(clearValue),
 	}
 
 	stdoutFile, stderrFile := s.stdout.w, s.stderr.w
@@ -236,6 +239,10 @@ func (s *Session) exports() yaegi.Exports {
 		"Default":   reflect.ValueOf(func() *log.Logger { return l }),
 	}
 	ex["time/time"] = map[string]reflect.Value{"Sleep": reflect.ValueOf(s.sleep)}
+	ex["errors/errors"] = s.errorsSymbols()
+	fmtSyms, mapTypes := s.fmtExports()
+	ex[fmtKey] = fmtSyms
+	ex["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(mapTypes)}
 	return ex
 }
 

@@ -33,9 +33,10 @@ type chunk struct {
 	endLine    int
 	text       string // the cell's text of the chunk, go statements rewritten
 
-	imports []importSpec      // kindImport
-	names   []string          // identifiers declared at top level
-	types   map[string]string // type name → its source (kindDecl and kindStmt)
+	imports []importSpec         // kindImport
+	names   []string             // identifiers declared at top level
+	types   map[string]string    // type name → its source (kindDecl and kindStmt)
+	methods map[string]methodSig // "T.M" → the chunk's method declarations
 
 	trailing  bool // the cell ends with this chunk's expression statement
 	hideValue bool // the trailing expression is a print-like call
@@ -98,7 +99,16 @@ const (
 )
 
 // splitCell cuts code, the session's cell n, into chunks in source order.
-func splitCell(code string, n int) ([]*chunk, error) {
+func splitCell(code string, n int) ([]*chunk, error) { return splitCellIn(code, n, nil) }
+
+// A cellEnv is what splitting a cell needs to know of the session.
+type cellEnv struct {
+	shadowed func(string) bool              // names declared by earlier cells
+	method   func(string) (methodSig, bool) // methods declared by earlier cells, by "T.M"
+}
+
+// splitCellIn is splitCell in a session; env may be nil.
+func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 	file := "_.go"
 	fset := token.NewFileSet()
 	f := fset.AddFile(file, -1, len(code))
@@ -117,12 +127,9 @@ func splitCell(code string, n int) ([]*chunk, error) {
 		return nil, errs.Err()
 	}
 
-	// Cut top-level items at depth-0 semicolons.
-	type seg struct {
-		kind       chunkKind
-		start, end int
-	}
-	var segs []seg
+	// Cut the cell at depth-0 semicolons into runs of one kind. (A cut may
+	// fall inside an if/for/switch header; the parser sorts that out.)
+	var runs []*item
 	depth := 0
 	begin := -1
 	for i, t := range toks {
@@ -145,24 +152,85 @@ func splitCell(code string, n int) ([]*chunk, error) {
 				endTok = i - 1
 			}
 			if endTok >= begin {
-				segs = append(segs, seg{classify(toks, begin), toks[begin].pos, toks[endTok].end()})
+				kind, start, end := classify(toks, begin), toks[begin].pos, toks[endTok].end()
+				switch {
+				case toks[begin].tok == token.PACKAGE && len(runs) == 0 && endTok == begin+1:
+					// A package clause (a whole program pasted into a
+					// cell) names the package all cells are in already.
+				case len(runs) > 0 && runs[len(runs)-1].kind == kind && kind != kindImport:
+					runs[len(runs)-1].end = end
+				default:
+					runs = append(runs, &item{kind: kind, start: start, end: end})
+				}
 			}
 			begin = -1
 		}
 	}
 
-	var chunks []*chunk
-	for _, sg := range segs {
-		if n := len(chunks); n > 0 && chunks[n-1].kind == sg.kind && sg.kind != kindImport {
-			chunks[n-1].end = sg.end
-			continue
-		}
-		chunks = append(chunks, &chunk{kind: sg.kind, start: sg.start, end: sg.end})
+	// Top-level items, for ordering; without them (a syntax error, which
+	// analyze reports), runs are chunks in source order.
+	items, parsed := cellItems(code, runs)
+	if !parsed {
+		items = runs
 	}
-	for i, c := range chunks {
-		if err := c.init(f, code, n, i == len(chunks)-1); err != nil {
+	for i, it := range items {
+		it.idx = i
+	}
+	mainDecl, callMain := false, false
+	if parsed {
+		ordered, err := orderItems(items, code, n)
+		if err != nil {
 			return nil, err
 		}
+		items = ordered
+		for _, it := range items {
+			mainDecl = mainDecl || it.mainDecl
+			callMain = callMain || it.callMain
+		}
+	}
+
+	var chunks []*chunk
+	var members [][]*item
+	for _, it := range items {
+		if k := len(chunks); k > 0 && chunks[k-1].kind == it.kind && it.kind != kindImport {
+			chunks[k-1].end = it.end
+			members[k-1] = append(members[k-1], it)
+			continue
+		}
+		chunks = append(chunks, &chunk{kind: it.kind, start: it.start, end: it.end})
+		members = append(members, []*item{it})
+	}
+	names := &userNames{cell: n, methods: map[string]methodSig{}}
+	if env != nil {
+		names.shadowed, names.method = env.shadowed, env.method
+	}
+	for i, its := range members {
+		for _, it := range its {
+			if it.recv == "" {
+				continue
+			}
+			for k, sig := range methodSigs(code[it.start:it.end]) {
+				names.methods[k] = sig
+				if chunks[i].methods == nil {
+					chunks[i].methods = map[string]methodSig{}
+				}
+				chunks[i].methods[k] = sig
+			}
+		}
+	}
+	for i, c := range chunks {
+		if err := c.init(f, code, n, members[i], names, i == len(chunks)-1); err != nil {
+			return nil, err
+		}
+	}
+	if call := names.calls(mainDecl && !callMain); call != "" {
+		line := 1
+		for _, it := range items {
+			if it.mainDecl {
+				line = f.Position(f.Pos(it.start)).Line
+			}
+		}
+		chunks = append(chunks, &chunk{kind: kindStmt, line: line, col: 1, endLine: line, text: call})
 	}
 	if len(chunks) == 0 {
 		return nil, nil
@@ -170,13 +238,34 @@ func splitCell(code string, n int) ([]*chunk, error) {
 	return chunks, nil
 }
 
-// init sets the chunk's position and text from code and analyzes it.
-func (c *chunk) init(f *token.File, code string, n int, last bool) error {
+// init sets the chunk's position and text from code and analyzes it. its
+// are the chunk's items; when they are not consecutive in the cell (the
+// cell was reordered), each starts with a line directive of its own.
+func (c *chunk) init(f *token.File, code string, n int, its []*item, names *userNames, last bool) error {
 	p := f.Position(f.Pos(c.start))
 	c.line, c.col = p.Line, p.Column
-	c.endLine = f.Position(f.Pos(c.end)).Line
-	c.text = code[c.start:c.end]
-	return c.analyze(n, last)
+	c.endLine = f.Position(f.Pos(max(c.start, c.end))).Line
+	for k := 1; k < len(its); k++ {
+		if its[k].idx == its[k-1].idx+1 {
+			continue
+		}
+		var b strings.Builder
+		for j, it := range its {
+			p := f.Position(f.Pos(it.start))
+			if j > 0 {
+				fmt.Fprintf(&b, ";\n/*line _.go:%d:%d*/", (n%maxCellNum)*lineBase+p.Line, p.Column)
+			}
+			b.WriteString(code[it.start:it.end])
+			c.line = min(c.line, p.Line)
+			c.endLine = max(c.endLine, f.Position(f.Pos(it.end)).Line)
+		}
+		c.text = b.String()
+		break
+	}
+	if c.text == "" {
+		c.text = code[c.start:c.end]
+	}
+	return c.analyze(n, names, last)
 }
 
 // classify reports the kind of the top-level item starting at toks[i].
@@ -254,7 +343,7 @@ func (c *chunk) stmtSrc(n int, text string) string {
 
 // analyze parses the chunk, collects what it declares and rewrites its go
 // statements.
-func (c *chunk) analyze(n int, last bool) error {
+func (c *chunk) analyze(n int, names *userNames, last bool) error {
 	fset := token.NewFileSet()
 	var prefix, suffix string
 	var trail *ast.ExprStmt // the trailing expression whose value is shown
@@ -264,6 +353,14 @@ func (c *chunk) analyze(n int, last bool) error {
 	case kindStmt:
 		prefix = "package p;func _(){" + c.directive(n)
 		suffix = "\n}"
+	}
+	if c.kind != kindImport {
+		c.text = names.rename(prefix, c.text, suffix)
+		text, err := builtinRewrite(prefix, c.text, suffix, c.kind == kindStmt, names.shadowed, &names.tmp)
+		if err != nil {
+			return err
+		}
+		c.text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
 	}
 	src := prefix + c.text + suffix
 	f, err := parser.ParseFile(fset, "_.go", src, parser.SkipObjectResolution)

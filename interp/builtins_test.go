@@ -1,0 +1,92 @@
+package interp
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestBuiltinRewrite(t *testing.T) {
+	const prefix, suffix = "package p;func _(){", "\n}"
+	tests := []struct{ in, want string }{
+		{`v, ok := m["a"]`, `var v = m["a"]; var ok bool; v, ok = m["a"]`},
+		{`var v, ok = m[k]`, `var v = m[k]; var ok bool; v, ok = m[k]`},
+		{`_, ok := m[k]`, `var ok bool; _, ok = m[k]`},
+		{`v, ok := m[f()]`, `__warren_m1, __warren_k1 := m, f(); var v = __warren_m1[__warren_k1]; var ok bool; v, ok = __warren_m1[__warren_k1]`},
+		{`n, ok := x.(int)`, `var n int; var ok bool; n, ok = x.(int)`},
+		{`s, ok := x.(fmt.Stringer)`, `var s fmt.Stringer; var ok bool; s, ok = x.(fmt.Stringer)`},
+		{`a, b := 1, 2`, `a, b := 1, 2`},
+		{`a, b := f()`, `a, b := f()`},
+		{`clear(m)`, `__warren.Clear(m)`},
+		{`func() { clear := func(int) {}; clear(1) }()`, `func() { clear := func(int) {}; clear(1) }()`},
+	}
+	for _, tt := range tests {
+		tmp := 0
+		got, err := builtinRewrite(prefix, tt.in, suffix, true, nil, &tmp)
+		if err != nil {
+			t.Errorf("%s: %v", tt.in, err)
+			continue
+		}
+		// Drop the line directives that restore columns.
+		for {
+			i := strings.Index(got, "/*line")
+			if i < 0 {
+				break
+			}
+			j := strings.Index(got[i:], "*/")
+			got = got[:i] + got[i+j+2:]
+		}
+		if got != tt.want {
+			t.Errorf("%s\n got %s\nwant %s", tt.in, got, tt.want)
+		}
+	}
+	tmp := 0
+	if got, _ := builtinRewrite(prefix, "clear(m)", suffix, true, func(n string) bool { return n == "clear" }, &tmp); got != "clear(m)" {
+		t.Errorf("a session's own clear was rewritten: %s", got)
+	}
+	if _, err := builtinRewrite(prefix, "v, ok := <-ch", suffix, true, nil, &tmp); err == nil || !strings.Contains(err.Error(), "declare the variables first") {
+		t.Errorf("receive: %v", err)
+	}
+}
+
+// End to end, compared with what compiled Go prints.
+func TestBuiltinsInSession(t *testing.T) {
+	s := newSession(t)
+	run(t, s, `import "fmt"
+m := map[string]int{"a": 1, "b": 2}
+var x any = 3
+calls := 0
+func key() string { calls++; return "a" }
+func Sum[T int | float64](xs ...T) T { var s T; for _, x := range xs { s += x }; return s }`)
+	tests := []struct{ code, want string }{
+		{"v, ok := m[\"a\"]\nfmt.Println(v, ok)", "1 true\n"},
+		{"v, ok := m[\"zz\"]\nfmt.Println(v, ok)", "0 false\n"},
+		{"w, found := m[key()]\nfmt.Println(w, found, calls)", "1 true 1\n"},
+		{"n, isInt := x.(int)\nfmt.Println(n, isInt)", "3 true\n"},
+		{"s, isStr := x.(string)\nfmt.Printf(\"%q %v\\n\", s, isStr)", "\"\" false\n"},
+		{"var st, isStringer = x.(fmt.Stringer)\nfmt.Println(st, isStringer)", "<nil> false\n"},
+		{"sl := []int{1, 2, 3}\nclear(sl)\nclear(m)\nfmt.Println(sl, len(m))", "[0 0 0] 0\n"},
+		{"func g() int { mm := map[int]int{1: 1}; clear(mm); return len(mm) }\nfmt.Println(g())", "0\n"},
+	}
+	for _, tt := range tests {
+		_, rec := run(t, s, tt.code)
+		if got := rec.stdout(); got != tt.want {
+			t.Errorf("%q printed %q, want %q", tt.code, got, tt.want)
+		}
+	}
+	for code, want := range map[string]string{
+		"ch := make(chan int, 1)\nch <- 1\nr, ok := <-ch": "line 3:1: the interpreter cannot compile `v, ok := <-ch` at a cell's top level",
+		"fmt.Println(min(1, 2))":                          "the builtin min, new in Go 1.21, is not available",
+		"fmt.Println(max(1, 2))":                          "the builtin max, new in Go 1.21, is not available",
+		"func useSum() int { return Sum(1, 2, 3) }":       "write them explicitly, e.g. Sum[int](1, 2, 3)",
+	} {
+		_, _, e := try(t, s, code)
+		if e == nil || e.Name != "CompileError" || !strings.Contains(strings.Join(e.Traceback, "\n"), want) {
+			t.Errorf("%q: error %v, want %q", code, e, want)
+		}
+	}
+	// With the type arguments written out, inside a function, it works.
+	_, rec := run(t, s, "func useSum2() int { return Sum[int](1, 2, 3) }\nfmt.Println(useSum2())")
+	if got := rec.stdout(); got != "6\n" {
+		t.Errorf("explicit instantiation printed %q", got)
+	}
+}

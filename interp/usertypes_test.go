@@ -1,0 +1,104 @@
+package interp
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+const userTypesPrelude = `import ("errors"; "fmt"; "io"; "io/fs"; "os")
+type MyErr struct{ Code int }
+func (e *MyErr) Error() string { return fmt.Sprint("code ", e.Code) }
+type Both int
+func (b Both) Error() string { return "as error" }
+func (b Both) String() string { return "as string" }
+type Level int
+func (l Level) String() string { return "L" + fmt.Sprint(int(l)) }
+type S struct{ S string }
+type app struct{ name string }
+var ErrNotFound = errors.New("not found")`
+
+// What compiled Go prints, for cells whose types have methods.
+func TestUserTypesFmt(t *testing.T) {
+	s := newSession(t)
+	run(t, s, userTypesPrelude)
+	tests := []struct{ code, want string }{
+		{"fmt.Println(&MyErr{1})", "code 1\n"},
+		{"var e error = &MyErr{2}\nfmt.Printf(\"%v %s|\", e, &MyErr{3})", "code 2 code 3|"},
+		{"fmt.Println(Both(1), fmt.Sprint(Both(2)))", "as error as error\n"},
+		{"fmt.Printf(\"%d %v %s %x %5d|%-4v|\\n\", Level(3), Level(3), Level(3), Level(3), Level(7), Level(2))", "3 L3 L3 4c33     7|L2  |\n"},
+		{"fmt.Println(fmt.Sprintf(\"%03d\", Level(5)))", "005\n"},
+		{"fmt.Println(fmt.Errorf(\"w: %w\", &MyErr{1}))", "w: code 1\n"},
+		{"fmt.Printf(\"%T %T %v\\n\", 1, \"s\", app{\"y\"})", "int string {y}\n"},
+	}
+	for _, tt := range tests {
+		_, rec := run(t, s, tt.code)
+		if got := rec.stdout(); got != tt.want {
+			t.Errorf("%s\n printed %q\n want    %q", tt.code, got, tt.want)
+		}
+	}
+	for code, want := range map[string]string{
+		`fmt.Printf("%T\n", S{"a"})`:            "%T of a value whose type is declared in a cell",
+		`fmt.Printf("%T\n", Level(1))`:          "%T of a value whose type is declared in a cell",
+		`fmt.Printf("%+v\n", app{"x"})`:         "%+v and %#v print the fields of a struct declared in a cell",
+		`fmt.Printf("%#v\n", []app{{"x"}})`:     "%+v and %#v print the fields of a struct declared in a cell",
+		`fmt.Printf("%[1]d %[1]v\n", Level(3))`: "formatted both with %v/%s and with a verb like %d",
+	} {
+		_, _, e := try(t, s, code)
+		if e == nil || e.Name != "InterpreterLimit" || !strings.Contains(e.Value, want) || !strings.Contains(e.Value, "%%native") {
+			t.Errorf("%s: error %v, want %q", code, e, want)
+		}
+	}
+}
+
+func TestUserTypesErrors(t *testing.T) {
+	s := newSession(t)
+	run(t, s, userTypesPrelude)
+	// Compiled errors only: the standard answers.
+	_, rec := run(t, s, `err1 := fmt.Errorf("a: %w", ErrNotFound)
+_, err2 := os.Open("/nonexistent/x")
+var pe *fs.PathError
+fmt.Println(errors.Is(err1, ErrNotFound), errors.Is(err1, io.EOF), errors.As(err2, &pe), pe.Op)`)
+	if got, want := rec.stdout(), "true false true open\n"; got != want {
+		t.Errorf("printed %q, want %q", got, want)
+	}
+	// A cell error that cannot match: false is right.
+	_, rec = run(t, s, "fmt.Println(errors.Is(fmt.Errorf(\"w: %w\", &MyErr{1}), io.EOF))")
+	if got := rec.stdout(); got != "false\n" {
+		t.Errorf("printed %q", got)
+	}
+	for _, code := range []string{
+		"var e3 error = &MyErr{3}\nfmt.Println(errors.Is(fmt.Errorf(\"w: %w\", e3), e3))",
+		"var target *MyErr\nfmt.Println(errors.As(fmt.Errorf(\"w: %w\", &MyErr{4}), &target))",
+	} {
+		_, _, e := try(t, s, code)
+		if e == nil || e.Name != "InterpreterLimit" || !strings.Contains(e.Value, "declared in a cell") {
+			t.Errorf("%s: error %v", code, e)
+		}
+	}
+	// With a cell type that has an Unwrap method, a miss may be wrong.
+	run(t, s, "type Wrap struct{ inner error }\nfunc (w Wrap) Error() string { return \"wrap\" }\nfunc (w Wrap) Unwrap() error { return w.inner }")
+	_, _, e := try(t, s, "fmt.Println(errors.Is(fmt.Errorf(\"w: %w\", &MyErr{1}), io.EOF))")
+	if e == nil || e.Name != "InterpreterLimit" {
+		t.Errorf("error %v", e)
+	}
+}
+
+func TestFormatUses(t *testing.T) {
+	tests := []struct {
+		format string
+		n      int
+		want   []verbUse
+	}{
+		{"%d %v", 2, []verbUse{{other: true}, {methods: true}}},
+		{"%[2]d %[1]s %%", 2, []verbUse{{methods: true}, {other: true}}},
+		{"%*d %T", 3, []verbUse{{}, {other: true}, {typ: true}}},
+		{"%+v %#v %w", 3, []verbUse{{methods: true, plusV: true}, {methods: true, plusV: true}, {methods: true}}},
+		{"%.*f", 2, []verbUse{{}, {other: true}}},
+	}
+	for _, tt := range tests {
+		if got := formatUses(tt.format, tt.n); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("formatUses(%q) = %+v, want %+v", tt.format, got, tt.want)
+		}
+	}
+}
