@@ -34,6 +34,8 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		return nil, &Error{Name: "Error", Value: "session closed"}
 	}
 	c := &cell{id: cellID, n: int(s.n.Add(1)), out: out, lines: strings.Count(code, "\n") + 1}
+	ctx, c.cancel = context.WithCancel(ctx)
+	defer c.cancel()
 	s.mu.Lock()
 	s.cur = c
 	if _, dup := s.cells[cellID]; !dup {
@@ -55,9 +57,9 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		s.releaseExclusive()
 		s.stdout.flush()
 		s.stderr.flush()
-		s.mu.Lock()
-		s.last, s.cur = c, nil
-		s.mu.Unlock()
+		if err = s.endCell(c, err); err != nil {
+			result = nil
+		}
 	}()
 
 	chunks, err := splitCell(code, c.n)
@@ -272,6 +274,9 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 	s.mu.Unlock()
 	lines := s.takePanicLines(g)
 	if r.err == nil {
+		if e := s.goexitError(c, code); stmts && e != nil {
+			return reflect.Value{}, e
+		}
 		return r.v, nil
 	}
 	select {

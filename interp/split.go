@@ -319,18 +319,20 @@ func (c *chunk) analyze(n int, last bool) error {
 		}
 	}
 	text := c.text
-	c.text = rewrite(fset, f, len(prefix), text, c.kind == kindStmt, nil)
+	if c.text, err = rewrite(fset, f, len(prefix), text, c.kind == kindStmt, nil); err != nil {
+		return err
+	}
 	if trail != nil {
 		// __warren.Value(/*line L:C*/expr): the directive keeps the
 		// expression's own columns in positions.
 		off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 		p := fset.Position(trail.Pos())
-		c.valueText = rewrite(fset, f, len(prefix), text, true, []edit{
+		c.valueText, err = rewrite(fset, f, len(prefix), text, true, []edit{
 			{off(trail.Pos()), off(trail.Pos()), fmt.Sprintf("%s.Value(/*line _.go:%d:%d*/", goHook, p.Line, p.Column)},
 			{off(trail.End()), off(trail.End()), ")"},
 		})
 	}
-	return nil
+	return err
 }
 
 func (c *chunk) genDecl(fset *token.FileSet, d *ast.GenDecl) {
