@@ -1,9 +1,6 @@
 package interp
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 // loopCases are Go programs whose output depends on Go 1.22's loop
 // variables, deferred-argument evaluation or go statement semantics. Each
@@ -193,21 +190,28 @@ for _, f := range a.fs {
 fmt.Println()`, "0 1 4 9 \n"},
 }
 
+// TestLoopVarsEndToEnd runs each case as top-level statements of a cell,
+// and as the body of a function the cell declares and calls.
 func TestLoopVarsEndToEnd(t *testing.T) {
 	for _, tt := range loopCases {
-		t.Run(tt.name, func(t *testing.T) {
-			s := newSession(t)
-			code := "import (" + tt.imports + ")\n" + tt.decls + "\n" + tt.body
-			_, rec := run(t, s, code)
-			if got := rec.stdout(); got != tt.want {
-				t.Errorf("stdout:\n%s\nwant:\n%s\nstderr: %s", got, tt.want, rec.stderr())
-			}
-		})
+		for _, form := range []string{"top level", "in a function"} {
+			t.Run(tt.name+"/"+form, func(t *testing.T) {
+				s := newSession(t)
+				code := "import (" + tt.imports + ")\n" + tt.decls + "\n" + tt.body
+				if form == "in a function" {
+					code = "import (" + tt.imports + ")\n" + tt.decls + "\nfunc body() {\n" + tt.body + "\n}\nbody()"
+				}
+				_, rec := run(t, s, code)
+				if got := rec.stdout(); got != tt.want {
+					t.Errorf("stdout:\n%s\nwant:\n%s\nstderr: %s", got, tt.want, rec.stderr())
+				}
+			})
+		}
 	}
 }
 
-// TestLoopCasesProgram prints the cases as Go programs (go test -run
-// TestLoopCasesProgram -v -args -print DIR) to check want against go run.
+// TestLoopCasesAsPrograms writes the cases as Go programs (go test -run
+// TestLoopCasesAsPrograms -args -print DIR) to check want against go run.
 func TestLoopCasesAsPrograms(t *testing.T) {
 	dir := *printCases
 	if dir == "" {
@@ -217,5 +221,4 @@ func TestLoopCasesAsPrograms(t *testing.T) {
 		src := "package main\nimport (" + tt.imports + ")\n" + tt.decls + "\nfunc main() {\n" + tt.body + "\n}\n"
 		writeCase(t, dir, i, src, tt.want)
 	}
-	_ = strings.TrimSpace
 }
