@@ -62,7 +62,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		}
 	}()
 
-	chunks, err := splitCell(code, c.n)
+	chunks, err := splitCellKnown(code, c.n, s.globalType)
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}
@@ -398,6 +398,9 @@ func (s *Session) compileError(err error, c *cell, code string) *Error {
 		if strings.Contains(e.Value, "constant definition loop") || strings.Contains(e.Value, "internal compiler panic") {
 			hint := "(the interpreter cannot compile this at a cell's top level; generic functions, for instance, work only when instantiated inside a function)"
 			e.Traceback = append(e.Traceback, hint)
+		}
+		if strings.Contains(e.Value, "nil type") && strings.Contains(code, "range") {
+			e.Traceback = append(e.Traceback, rangeHint)
 		}
 	}()
 	for i, m := range msgs {

@@ -35,6 +35,8 @@ import (
 type loopWrap struct {
 	stmt   ast.Stmt // *ast.ForStmt or *ast.RangeStmt
 	body   *ast.BlockStmt
+	wrap   bool       // the body runs as a function
+	rng    *rangeInfo // a range over an integer or a function
 	n      int
 	vars   []string
 	write  bool            // three-clause loop whose body assigns a loop variable
@@ -76,13 +78,14 @@ type loopRewriter struct {
 	// wrapped marks loops whose bodies are wrapped (scopeEdits must then
 	// also wrap a top-level one: it declares variables in its body).
 	wrapped map[ast.Stmt]bool
+	rangeAt func(off int) *rangeInfo // a range's kind by the offset of its expression
 }
 
 // loopEdits returns the edits giving the loops of f per-iteration
 // variables, and the loops it wraps. An error names a construct it cannot
 // translate.
-func loopEdits(fset *token.FileSet, f *ast.File, off func(token.Pos) int) ([]edit, map[ast.Stmt]bool, error) {
-	r := &loopRewriter{fset: fset, off: off, wrapped: map[ast.Stmt]bool{}}
+func loopEdits(fset *token.FileSet, f *ast.File, off func(token.Pos) int, rangeAt func(off int) *rangeInfo) ([]edit, map[ast.Stmt]bool, error) {
+	r := &loopRewriter{fset: fset, off: off, wrapped: map[ast.Stmt]bool{}, rangeAt: rangeAt}
 	for _, d := range f.Decls {
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
 			r.function(fd.Type, fd.Body)
@@ -111,6 +114,7 @@ func (r *loopRewriter) function(typ *ast.FuncType, body *ast.BlockStmt) {
 	var stack []ast.Node
 	var lits []*ast.FuncLit
 	var defers []*ast.DeferStmt
+	var plain []*loopWrap // ranges over integers whose bodies need no function
 	// Pass 1: the loops to wrap.
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -119,11 +123,23 @@ func (r *loopRewriter) function(typ *ast.FuncType, body *ast.BlockStmt) {
 			return false
 		case *ast.ForStmt:
 			if captures(n.Body) {
-				loops[n] = r.newLoop(n, n.Body)
+				w := r.newLoop(n, n.Body)
+				w.wrap = true
+				loops[n] = w
 			}
 		case *ast.RangeStmt:
-			if captures(n.Body) {
-				loops[n] = r.newLoop(n, n.Body)
+			var ri *rangeInfo
+			if r.rangeAt != nil {
+				ri = r.rangeAt(r.off(n.X.Pos()))
+			}
+			if wrap := captures(n.Body) || (ri != nil && ri.fn); wrap || ri != nil {
+				w := r.newLoop(n, n.Body)
+				w.rng, w.wrap = ri, wrap
+				if wrap {
+					loops[n] = w
+				} else {
+					plain = append(plain, w)
+				}
 			}
 		}
 		return true
@@ -155,6 +171,9 @@ func (r *loopRewriter) function(typ *ast.FuncType, body *ast.BlockStmt) {
 		return true
 	})
 	r.finish(fn, loops)
+	for _, w := range plain {
+		r.loopText(w)
+	}
 	r.deferEdits(fn, defers)
 	for _, l := range lits {
 		r.function(l.Type, l.Body)
@@ -389,37 +408,100 @@ func (r *loopRewriter) finish(fn *loopFunc, loops map[ast.Stmt]*loopWrap) {
 		r.edits = append(r.edits, edit{p, p, top.String()})
 	}
 	for _, w := range loops {
-		var pre, post strings.Builder
-		for _, v := range w.vars {
-			fmt.Fprintf(&pre, "__wv%d_%s := %s; ", w.n, v, v)
+		r.loopText(w)
+	}
+}
+
+// loopText adds the edits of one loop: its body run as a function
+// (w.wrap), a range over an integer or a function rewritten (w.rng).
+func (r *loopRewriter) loopText(w *loopWrap) {
+	var pre, post strings.Builder
+	lbrace, rbrace := r.off(w.body.Lbrace)+1, r.off(w.body.Rbrace)
+	rs, _ := w.stmt.(*ast.RangeStmt)
+	name := func(e ast.Expr) string {
+		if id, ok := e.(*ast.Ident); ok {
+			return id.Name
 		}
-		fmt.Fprintf(&pre, "__wc%d := func() int { ", w.n)
-		for _, v := range w.vars {
-			fmt.Fprintf(&pre, "%s := __wv%d_%s; _ = %s; ", v, w.n, v, v)
-		}
-		if w.write {
-			pre.WriteString("defer func() { ")
-			for _, v := range w.vars {
-				fmt.Fprintf(&pre, "__wv%d_%s = %s; ", w.n, v, v)
+		return "_"
+	}
+	if w.rng != nil && w.rng.fn {
+		var params, assigns []string
+		for k, t := range w.rng.params {
+			var v ast.Expr
+			if k == 0 {
+				v = rs.Key
+			} else if k == 1 {
+				v = rs.Value
 			}
-			pre.WriteString("}(); ")
+			p := "_"
+			if v != nil && rs.Tok == token.DEFINE {
+				p = name(v)
+			} else if v != nil && name(v) != "_" {
+				p = fmt.Sprintf("__wy%d_%d", w.n, k)
+				assigns = append(assigns, fmt.Sprintf("%s = %s; ", name(v), p))
+			}
+			params = append(params, p+" "+t)
 		}
-		pre.WriteString("{ ")
-		post.WriteString("}; return 0 }(); ")
-		if w.write {
-			for _, v := range w.vars {
-				fmt.Fprintf(&post, "%s = __wv%d_%s; ", v, w.n, v)
+		r.edits = append(r.edits,
+			edit{r.off(rs.For), r.off(rs.X.Pos()), fmt.Sprintf("for __wo%d := true; __wo%d; __wo%d = false { var __wc%d int; ", w.n, w.n, w.n, w.n)},
+			edit{r.off(rs.X.End()), lbrace, fmt.Sprintf("(func(%s) bool { %s__wc%d = func() int { { ", strings.Join(params, ", "), strings.Join(assigns, ""), w.n)})
+		fmt.Fprintf(&post, "}; return 0 }(); return __wc%d == 0 }); ", w.n)
+	} else {
+		if w.rng != nil {
+			// Range over an integer: a hidden counter, the key set from it.
+			zero := w.rng.intTyp + "(0)"
+			if w.rng.intTyp == "" {
+				zero = rs.X.(*ast.Ident).Name + " - " + rs.X.(*ast.Ident).Name
+			}
+			r.edits = append(r.edits,
+				edit{r.off(rs.For), r.off(rs.X.Pos()), fmt.Sprintf("for __wn%d, __wi%d := ", w.n, w.n)},
+				edit{r.off(rs.X.End()), r.off(w.body.Lbrace), fmt.Sprintf(", %s; __wi%d < __wn%d; __wi%d++ ", zero, w.n, w.n, w.n)})
+			if rs.Key != nil && name(rs.Key) != "_" {
+				if rs.Tok == token.DEFINE {
+					fmt.Fprintf(&pre, "%s := __wi%d; _ = %s; ", name(rs.Key), w.n, name(rs.Key))
+				} else {
+					fmt.Fprintf(&pre, "%s = __wi%d; ", name(rs.Key), w.n)
+				}
+			}
+			if !w.wrap {
+				pre.WriteString("{ ")
+				post.WriteString("} ")
 			}
 		}
+		if w.wrap {
+			for _, v := range w.vars {
+				fmt.Fprintf(&pre, "__wv%d_%s := %s; ", w.n, v, v)
+			}
+			fmt.Fprintf(&pre, "__wc%d := func() int { ", w.n)
+			for _, v := range w.vars {
+				fmt.Fprintf(&pre, "%s := __wv%d_%s; _ = %s; ", v, w.n, v, v)
+			}
+			if w.write {
+				pre.WriteString("defer func() { ")
+				for _, v := range w.vars {
+					fmt.Fprintf(&pre, "__wv%d_%s = %s; ", w.n, v, v)
+				}
+				pre.WriteString("}(); ")
+			}
+			pre.WriteString("{ ")
+			post.WriteString("}; return 0 }(); ")
+			if w.write {
+				for _, v := range w.vars {
+					fmt.Fprintf(&post, "%s = __wv%d_%s; ", v, w.n, v)
+				}
+			}
+		}
+	}
+	if w.wrap {
 		fmt.Fprintf(&post, "if __wc%d == 1 { break }; ", w.n)
 		for k, e := range w.exits {
 			fmt.Fprintf(&post, "if __wc%d == %d { %s }; ", w.n, k+2, e)
 		}
-		p := r.off(w.body.Lbrace) + 1
-		r.edits = append(r.edits, edit{p, p, pre.String()})
-		q := r.off(w.body.Rbrace)
-		r.edits = append(r.edits, edit{q, q, post.String()})
 	}
+	if pre.Len() > 0 {
+		r.edits = append(r.edits, edit{lbrace, lbrace, pre.String()})
+	}
+	r.edits = append(r.edits, edit{rbrace, rbrace, post.String()})
 }
 
 // typeText prints a type expression on one line.

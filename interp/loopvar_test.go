@@ -1,6 +1,9 @@
 package interp
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // loopCases are Go programs whose output depends on Go 1.22's loop
 // variables, deferred-argument evaluation or go statement semantics. Each
@@ -188,6 +191,74 @@ for _, f := range a.fs {
 	fmt.Print(f(), " ")
 }
 fmt.Println()`, "0 1 4 9 \n"},
+	{"range over int", `"fmt"`, `func count(n int64) (out []int64) {
+	for i := range n {
+		out = append(out, i)
+	}
+	return out
+}`, `n := 3
+var fs []func() int
+for i := range n {
+	fs = append(fs, func() int { return i * 10 })
+	i += 5
+}
+for i := range 2 {
+	fmt.Print(i, " ")
+}
+total := 0
+for range 4 {
+	total++
+}
+type Count uint8
+var c Count = 2
+for i := range c {
+	fmt.Printf("c%d ", i)
+}
+fmt.Println(fs[0](), fs[1](), fs[2](), total, count(3))`, "0 1 c0 c1 50 60 70 4 [0 1 2]\n"},
+	{"range over func", `"fmt"`, `func pairs(yield func(string, int) bool) {
+	for i, s := range []string{"a", "b", "c", "d"} {
+		if !yield(s, i) {
+			fmt.Println("stopped at", s)
+			return
+		}
+	}
+}
+
+func firstOver(limit int) (string, int) {
+	for s, i := range pairs {
+		if i > limit {
+			return s, i
+		}
+	}
+	return "", -1
+}`, `countTo := func(n int) func(func(int) bool) {
+	return func(yield func(int) bool) {
+		for i := 1; i <= n; i++ {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+var fs []func() int
+for x := range countTo(5) {
+	if x == 2 {
+		continue
+	}
+	if x == 4 {
+		break
+	}
+	fs = append(fs, func() int { return x })
+}
+for _, f := range fs {
+	fmt.Print(f(), " ")
+}
+fmt.Println(firstOver(1))
+seq := countTo(2)
+for range seq {
+	fmt.Print("tick ")
+}
+fmt.Println()`, "1 3 stopped at c\nc 2\ntick tick \n"},
 }
 
 // TestLoopVarsEndToEnd runs each case as top-level statements of a cell,
@@ -220,5 +291,25 @@ func TestLoopCasesAsPrograms(t *testing.T) {
 	for i, tt := range loopCases {
 		src := "package main\nimport (" + tt.imports + ")\n" + tt.decls + "\nfunc main() {\n" + tt.body + "\n}\n"
 		writeCase(t, dir, i, src, tt.want)
+	}
+}
+
+// A range over an integer or a function declared by an earlier cell.
+func TestRangeAcrossCells(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import \"fmt\"\nfunc two() int { return 2 }\nn := 3\nvar k int64 = 2\nseq := func(yield func(string, int) bool) {\n\t_ = yield(\"a\", 1) && yield(\"b\", 2)\n}")
+	_, rec := run(t, s, "for i := range n {\n\tfmt.Print(i)\n}\nfor i := range k {\n\tfmt.Printf(\" %T\", i)\n}\nfor s, v := range seq {\n\tfmt.Print(\" \", s, v)\n}\nxs := []int{7, 8}\nfor i := range len(xs) {\n\tfmt.Print(\" \", i)\n}\nfmt.Println()")
+	if got, want := rec.stdout(), "012 int64 int64 a1 b2 0 1\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
+	}
+	// A range yaegi cannot compile and warren cannot type: a clear error.
+	_, rec, e := try(t, s, "for i := range two() {\n\tfmt.Print(i)\n}")
+	if e == nil || !strings.Contains(strings.Join(e.Traceback, "\n"), "range over an integer or a function") {
+		t.Errorf("error = %#v, stdout %q", e, rec.stdout())
+	}
+	// Declared in the same cell, its type is known.
+	_, rec = run(t, s, "func three() int { return 3 }\nfor i := range three() {\n\tfmt.Print(i)\n}")
+	if rec.stdout() != "012" {
+		t.Errorf("stdout %q", rec.stdout())
 	}
 }
