@@ -78,14 +78,14 @@ type loopRewriter struct {
 	// wrapped marks loops whose bodies are wrapped (scopeEdits must then
 	// also wrap a top-level one: it declares variables in its body).
 	wrapped map[ast.Stmt]bool
-	rangeAt func(off int) *rangeInfo // a range's kind by the offset of its expression
+	typed   typedAt // kinds of ranges and receivers of deferred method calls
 }
 
 // loopEdits returns the edits giving the loops of f per-iteration
 // variables, and the loops it wraps. An error names a construct it cannot
 // translate.
-func loopEdits(fset *token.FileSet, f *ast.File, off func(token.Pos) int, rangeAt func(off int) *rangeInfo) ([]edit, map[ast.Stmt]bool, error) {
-	r := &loopRewriter{fset: fset, off: off, wrapped: map[ast.Stmt]bool{}, rangeAt: rangeAt}
+func loopEdits(fset *token.FileSet, f *ast.File, off func(token.Pos) int, typed typedAt) ([]edit, map[ast.Stmt]bool, error) {
+	r := &loopRewriter{fset: fset, off: off, wrapped: map[ast.Stmt]bool{}, typed: typed}
 	for _, d := range f.Decls {
 		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
 			r.function(fd.Type, fd.Body)
@@ -128,10 +128,7 @@ func (r *loopRewriter) function(typ *ast.FuncType, body *ast.BlockStmt) {
 				loops[n] = w
 			}
 		case *ast.RangeStmt:
-			var ri *rangeInfo
-			if r.rangeAt != nil {
-				ri = r.rangeAt(r.off(n.X.Pos()))
-			}
+			ri := r.typed.rangeAt(r.off(n.X.Pos()))
 			if wrap := captures(n.Body) || (ri != nil && ri.fn); wrap || ri != nil {
 				w := r.newLoop(n, n.Body)
 				w.rng, w.wrap = ri, wrap

@@ -259,6 +259,32 @@ for range seq {
 	fmt.Print("tick ")
 }
 fmt.Println()`, "1 3 stopped at c\nc 2\ntick tick \n"},
+	{"defer receivers", `"fmt"; "strings"`, `type T struct{ n int }
+
+func (t T) Show(s string) { fmt.Println("show", s, t.n) }
+func (t T) Zero()         { fmt.Println("zero", t.n) }
+func (t *T) Ptr(s string) { fmt.Println("ptr", s, t.n) }
+func (t T) Many(p string, xs ...int) { fmt.Println(p, xs, t.n) }
+
+type shower interface{ Show(string) }
+
+func receivers() {
+	t := T{1}
+	defer t.Show("a")
+	defer t.Zero()
+	defer t.Ptr("p")
+	defer t.Many("many", 1, 2)
+	p := &T{10}
+	defer p.Show("viaptr")
+	var i shower = T{3}
+	defer i.Show("iface")
+	var b strings.Builder
+	defer fmt.Println("builder", b.Len())
+	b.WriteString("abc")
+	p = &T{20}
+	t.n = 5
+	i = T{8}
+}`, `receivers()`, "builder 0\nshow iface 3\nshow viaptr 10\nmany [1 2] 1\nptr p 5\nzero 1\nshow a 1\n"},
 }
 
 // TestLoopVarsEndToEnd runs each case as top-level statements of a cell,

@@ -49,12 +49,39 @@ func (emptyImporter) Import(p string) (*types.Package, error) {
 	return pkg, nil
 }
 
-// cellRanges finds the ranges over integers and functions in a cell,
-// keyed by the offset in code of the range's expression. The cell's
-// chunks are type-checked together: imports, then declarations, then the
-// statements in order as one function body.
-func cellRanges(code string, chunks []*chunk, known globalType) map[int]*rangeInfo {
-	if !strings.Contains(code, "range") {
+// cellTypes is what go/types tells of a cell's ranges and deferred
+// method calls, keyed by offsets in the cell.
+type cellTypes struct {
+	ranges map[int]*rangeInfo // by the offset of the range's expression
+	defers map[int]*deferInfo // by the offset of the deferred call
+}
+
+// typedAt is a cell's cellTypes seen from a chunk starting at offset base.
+type typedAt struct {
+	ct   *cellTypes
+	base int
+}
+
+func (t typedAt) rangeAt(off int) *rangeInfo {
+	if t.ct == nil {
+		return nil
+	}
+	return t.ct.ranges[t.base+off]
+}
+
+func (t typedAt) deferAt(off int) *deferInfo {
+	if t.ct == nil {
+		return nil
+	}
+	return t.ct.defers[t.base+off]
+}
+
+// checkCell type-checks a cell's chunks together: imports, then
+// declarations, then the statements in order as one function body.
+// Imported packages are empty and names of earlier cells unknown, except
+// the types of earlier cells' variables (known).
+func checkCell(code string, chunks []*chunk, known globalType) *cellTypes {
+	if !strings.Contains(code, "range") && !strings.Contains(code, "defer") {
 		return nil
 	}
 	type seg struct{ at, start int } // offset in src, offset in code
@@ -85,23 +112,40 @@ func cellRanges(code string, chunks []*chunk, known globalType) map[int]*rangeIn
 	if err != nil {
 		return nil
 	}
-	out := map[int]*rangeInfo{}
-	for r, ri := range rangeTypes(fset, f, known) {
-		o := fset.Position(r.X.Pos()).Offset
+	cellOff := func(p token.Pos) int {
+		o := fset.Position(p).Offset
 		for i := len(segs) - 1; i >= 0; i-- {
 			if segs[i].at <= o {
-				out[segs[i].start+o-segs[i].at] = ri
-				break
+				return segs[i].start + o - segs[i].at
 			}
 		}
+		return -1
 	}
-	return out
+	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
+	conf := types.Config{Importer: emptyImporter{}, Error: func(error) {}}
+	conf.Check(f.Name.Name, fset, []*ast.File{f}, info) // errors expected: names of other cells
+	ct := &cellTypes{ranges: map[int]*rangeInfo{}, defers: map[int]*deferInfo{}}
+	for r, ri := range rangeTypes(f, info, known) {
+		ct.ranges[cellOff(r.X.Pos())] = ri
+	}
+	for d, di := range deferTypes(f, info) {
+		ct.defers[cellOff(d.Call.Pos())] = di
+	}
+	return ct
+}
+
+// qualifier names the cell's own types without a package.
+func qualifier(p *types.Package) string {
+	if p.Path() == "p" {
+		return ""
+	}
+	return p.Name()
 }
 
 // rangeTypes finds the ranges over integers and functions in f.
 // Where go/types cannot tell, a range over an identifier an earlier cell
 // declared uses that variable's type (known).
-func rangeTypes(fset *token.FileSet, f *ast.File, known globalType) map[*ast.RangeStmt]*rangeInfo {
+func rangeTypes(f *ast.File, info *types.Info, known globalType) map[*ast.RangeStmt]*rangeInfo {
 	var ranges []*ast.RangeStmt
 	ast.Inspect(f, func(n ast.Node) bool {
 		if r, ok := n.(*ast.RangeStmt); ok {
@@ -112,15 +156,7 @@ func rangeTypes(fset *token.FileSet, f *ast.File, known globalType) map[*ast.Ran
 	if len(ranges) == 0 {
 		return nil
 	}
-	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}}
-	conf := types.Config{Importer: emptyImporter{}, Error: func(error) {}}
-	conf.Check(f.Name.Name, fset, []*ast.File{f}, info) // errors expected: names of other cells
-	qual := func(p *types.Package) string {
-		if p.Path() == f.Name.Name {
-			return ""
-		}
-		return p.Name()
-	}
+	qual := qualifier
 	out := map[*ast.RangeStmt]*rangeInfo{}
 	for _, r := range ranges {
 		if c, ok := r.X.(*ast.CallExpr); ok {

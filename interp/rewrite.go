@@ -16,11 +16,11 @@ import (
 // statement chunk (stmts) function scopes (see scopeEdits), and the extra
 // edits given. f is the
 // parse of prefix+text with len(prefix) == base. Lines do not move.
-func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool, extra []edit, rangeAt func(off int) *rangeInfo) (string, error) {
+func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool, extra []edit, typed typedAt) (string, error) {
 	off := func(p token.Pos) int { return fset.File(p).Offset(p) - base }
 	edits := append(goEdits(f, off, text), remoteNameEdits(f, off)...)
 	edits = append(edits, extra...)
-	loops, wrapped, err := loopEdits(fset, f, off, rangeAt)
+	loops, wrapped, err := loopEdits(fset, f, off, typed)
 	if err != nil {
 		return text, err
 	}

@@ -40,6 +40,14 @@ func TestRewriteDefer(t *testing.T) {
 	if chunks[0].text != want {
 		t.Errorf("got\n%q\nwant\n%q", chunks[0].text, want)
 	}
+	// A method of a type of the cell: the receiver is bound at the defer.
+	chunks, err = splitCell("type T struct{ n int }\nfunc (t *T) M(a int, b ...string) {}\nfunc f() {\n\tvar t T\n\tdefer t.M(1)\n}", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := chunks[0].text; !strings.Contains(got, "defer func(__r *T, __p0 int, __p1 ...string) func() { return func() { __r.M(__p0, __p1...) } }(&(t), 1)()") {
+		t.Errorf("method defer: %q", got)
+	}
 	// recover in a function deferred in such a body: a clear error.
 	_, err = splitCell("func f() {\n\tfor i := 0; i < 2; i++ {\n\t\tdefer func() { recover(); g(i) }()\n\t}\n}", 1)
 	if err == nil || !strings.Contains(err.Error(), "recover() in a function deferred inside a loop body") {

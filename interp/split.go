@@ -37,7 +37,7 @@ type chunk struct {
 	names   []string          // identifiers declared at top level
 	types   map[string]string // type name → its source (kindDecl and kindStmt)
 
-	ranges map[int]*rangeInfo // ranges over integers and functions in the cell, by offset
+	typed typedAt // what go/types tells of the chunk's ranges and defers
 
 	trailing  bool // the cell ends with this chunk's expression statement
 	hideValue bool // the trailing expression is a print-like call
@@ -164,9 +164,9 @@ func splitCellKnown(code string, n int, known globalType) ([]*chunk, error) {
 		}
 		chunks = append(chunks, &chunk{kind: sg.kind, start: sg.start, end: sg.end})
 	}
-	ranges := cellRanges(code, chunks, known)
+	ct := checkCell(code, chunks, known)
 	for i, c := range chunks {
-		c.ranges = ranges
+		c.typed = typedAt{ct, c.start}
 		if err := c.init(f, code, n, i == len(chunks)-1); err != nil {
 			return nil, err
 		}
@@ -326,7 +326,7 @@ func (c *chunk) analyze(n int, last bool) error {
 		}
 	}
 	text := c.text
-	if c.text, err = rewrite(fset, f, len(prefix), text, c.kind == kindStmt, nil, c.rangeAt); err != nil {
+	if c.text, err = rewrite(fset, f, len(prefix), text, c.kind == kindStmt, nil, c.typed); err != nil {
 		return err
 	}
 	if trail != nil {
@@ -337,14 +337,10 @@ func (c *chunk) analyze(n int, last bool) error {
 		c.valueText, err = rewrite(fset, f, len(prefix), text, true, []edit{
 			{off(trail.Pos()), off(trail.Pos()), fmt.Sprintf("%s.Value(/*line _.go:%d:%d*/", goHook, p.Line, p.Column)},
 			{off(trail.End()), off(trail.End()), ")"},
-		}, c.rangeAt)
+		}, c.typed)
 	}
 	return err
 }
-
-// rangeAt returns the range over an integer or a function whose expression
-// is at offset off of the chunk's text, or nil.
-func (c *chunk) rangeAt(off int) *rangeInfo { return c.ranges[c.start+off] }
 
 func (c *chunk) genDecl(fset *token.FileSet, d *ast.GenDecl) {
 	for _, sp := range d.Specs {
