@@ -34,6 +34,8 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		return nil, &Error{Name: "Error", Value: "session closed"}
 	}
 	c := &cell{id: cellID, n: int(s.n.Add(1)), out: out, lines: strings.Count(code, "\n") + 1}
+	ctx, c.cancel = context.WithCancel(ctx)
+	defer c.cancel()
 	s.mu.Lock()
 	s.cur = c
 	if _, dup := s.cells[cellID]; !dup {
@@ -55,12 +57,12 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		s.releaseExclusive()
 		s.stdout.flush()
 		s.stderr.flush()
-		s.mu.Lock()
-		s.last, s.cur = c, nil
-		s.mu.Unlock()
+		if err = s.endCell(c, err); err != nil {
+			result = nil
+		}
 	}()
 
-	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method})
+	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, known: s.globalType})
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}
@@ -294,6 +296,9 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 	s.mu.Unlock()
 	lines := s.takePanicLines(g)
 	if r.err == nil {
+		if e := s.goexitError(c, code); stmts && e != nil {
+			return reflect.Value{}, e
+		}
 		return r.v, nil
 	}
 	select {
@@ -418,6 +423,9 @@ func (s *Session) compileError(err error, c *cell, code string) *Error {
 		if strings.Contains(e.Value, "constant definition loop") || strings.Contains(e.Value, "internal compiler panic") {
 			hint := "(the interpreter cannot compile this at a cell's top level; generic functions, for instance, work only when instantiated inside a function)"
 			e.Traceback = append(e.Traceback, hint)
+		}
+		if strings.Contains(e.Value, "nil type") && strings.Contains(code, "range") {
+			e.Traceback = append(e.Traceback, rangeHint)
 		}
 	}()
 	for i, m := range msgs {

@@ -15,7 +15,7 @@ func itemOrder(t *testing.T, code string) ([]string, error) {
 	var out []string
 	for _, c := range chunks {
 		for _, l := range strings.Split(c.text, "\n") {
-			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "}") {
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "}") && l != goHook+".End()" {
 				if i := strings.Index(l, "*/"); strings.HasPrefix(l, "/*line") && i > 0 {
 					l = l[i+2:]
 				}

@@ -2,6 +2,7 @@ package interp
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"os"
 	"regexp"
@@ -28,6 +29,9 @@ type cell struct {
 	lines int // number of lines of the cell's code
 
 	chunkLine, chunkEnd int // lines of the chunk being evaluated (Execute's goroutine only)
+
+	cancel context.CancelFunc // stops the cell (a goroutine of it panicked)
+	goErr  *Error             // the first panic of a goroutine of the cell while it ran; under Session.mu
 }
 
 // maxCells bounds how many finished cells keep receiving late output; the

@@ -272,3 +272,16 @@ func TestAfterInterruptEarlierDefinitions(t *testing.T) {
 		t.Errorf("closure made before the interrupt returns %s", plain(res))
 	}
 }
+
+// Closures given to ray.Remote in a loop see each iteration's variable.
+func TestRayRemoteClosuresInLoop(t *testing.T) {
+	s := newRaySession(t)
+	res, _ := run(t, s, `var refs []ray.ObjectRef
+for i := 0; i < 3; i++ {
+	refs = append(refs, ray.Remote(func() int { return i * i }).Remote())
+}
+ray.GetAll(refs...)`)
+	if got := plain(res); got != "[0 1 4]" {
+		t.Errorf("GetAll = %s, want [0 1 4]", got)
+	}
+}

@@ -16,18 +16,35 @@ import (
 // statement chunk (stmts) function scopes (see scopeEdits), and the extra
 // edits given. f is the
 // parse of prefix+text with len(prefix) == base. Lines do not move.
-func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool, extra []edit) string {
+func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool, extra []edit, typed typedAt) (string, error) {
 	off := func(p token.Pos) int { return fset.File(p).Offset(p) - base }
-	edits := append(goEdits(f, off), remoteNameEdits(f, off)...)
+	edits := append(goEdits(f, off, text), remoteNameEdits(f, off)...)
 	edits = append(edits, extra...)
+	loops, wrapped, err := loopEdits(fset, f, off, typed)
+	if err != nil {
+		return text, err
+	}
+	edits = append(edits, loops...)
 	if stmts {
 		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List
-		edits = append(edits, scopeEdits(body, off)...)
+		edits = append(edits, scopeEdits(body, off, wrapped)...)
+		if extra == nil {
+			// The End hook tells a finished chunk from one whose
+			// goroutine exited (runtime.Goexit); the Value hook of a
+			// chunk with a trailing value does the same.
+			edits = append(edits, edit{len(text), len(text), "\n" + goHook + ".End()"})
+		}
 	}
 	if len(edits) == 0 {
-		return text
+		return text, nil
 	}
-	sort.SliceStable(edits, func(i, j int) bool { return edits[i].pos < edits[j].pos })
+	// By position; at one position, insertions before replacements.
+	sort.SliceStable(edits, func(i, j int) bool {
+		if edits[i].pos != edits[j].pos {
+			return edits[i].pos < edits[j].pos
+		}
+		return edits[i].end == edits[i].pos && edits[j].end != edits[j].pos
+	})
 	var b strings.Builder
 	at := 0
 	for _, e := range edits {
@@ -39,7 +56,7 @@ func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool
 		at = e.end
 	}
 	b.WriteString(text[at:])
-	return b.String()
+	return b.String(), nil
 }
 
 // scopeEdits wraps a top-level compound statement (for, if, switch, select,
@@ -50,7 +67,7 @@ func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool
 // variables in its body (`for i := 0; i < 3; i++ { i := i; … }` never ends).
 // Such a statement declares nothing at the top level, so nothing else
 // changes.
-func scopeEdits(body []ast.Stmt, off func(token.Pos) int) []edit {
+func scopeEdits(body []ast.Stmt, off func(token.Pos) int, wrapped map[ast.Stmt]bool) []edit {
 	var edits []edit
 	for _, st := range body {
 		inner := st
@@ -62,7 +79,7 @@ func scopeEdits(body []ast.Stmt, off func(token.Pos) int) []edit {
 		default:
 			continue
 		}
-		if !assignsSeveralFromOne(inner) && !declaresInBody(inner) {
+		if !assignsSeveralFromOne(inner) && !declaresInBody(inner) && !wrapsLoop(inner, wrapped) {
 			continue
 		}
 		edits = append(edits,
@@ -70,6 +87,19 @@ func scopeEdits(body []ast.Stmt, off func(token.Pos) int) []edit {
 			edit{off(st.End()), off(st.End()), " }()"})
 	}
 	return edits
+}
+
+// wrapsLoop reports whether st holds a loop whose body loopEdits runs as a
+// function (that declares variables in the loop's body).
+func wrapsLoop(st ast.Stmt, wrapped map[ast.Stmt]bool) bool {
+	found := false
+	ast.Inspect(st, func(n ast.Node) bool {
+		if s, ok := n.(ast.Stmt); ok && wrapped[s] {
+			found = true
+		}
+		return !found
+	})
+	return found
 }
 
 // assignsSeveralFromOne reports whether n, outside function literals,
@@ -146,11 +176,20 @@ var builtins = map[string]bool{
 	"panic": true, "print": true, "println": true, "real": true, "recover": true,
 }
 
-// goEdits turns every `go f(args)` into `__warren.Go(f, args)`, which runs
-// f on a goroutine that recovers its panics and routes its output to the
-// cell. Calls of builtins and calls with `...` become
-// `__warren.Go(func(){ f(args) })`.
-func goEdits(f *ast.File, off func(token.Pos) int) []edit {
+// goEdits keeps yaegi's own go statement and adds what a cell's goroutine
+// needs: `go f(a, b)` becomes
+//
+//	func() { __gf, __ga0, __ga1 := f, a, b; __gt := __warren.GoStart(); go func() { defer func() { __gt.Done(recover()) }(); __gt.Enter(); __gf(__ga0, __ga1); __gt.Returned() }() }()
+//
+// The function value and the arguments are evaluated at the go statement,
+// in a frame of their own (yaegi shares a function's frame across loop
+// iterations, so a closure over a block's variable would read it late); the
+// goroutine's output goes to the cell that started it (Enter), and a panic
+// is recovered and reported under that cell (Done). Literal constant
+// arguments are repeated in the call, keeping their untyped conversion to
+// the parameter's type; a builtin is called in the goroutine with its
+// arguments evaluated first. The text of f, a and b stays in place.
+func goEdits(f *ast.File, off func(token.Pos) int, text string) []edit {
 	var edits []edit
 	ast.Inspect(f, func(n ast.Node) bool {
 		g, ok := n.(*ast.GoStmt)
@@ -159,22 +198,84 @@ func goEdits(f *ast.File, off func(token.Pos) int) []edit {
 		}
 		call := g.Call
 		id, isIdent := call.Fun.(*ast.Ident)
-		if call.Ellipsis.IsValid() || (isIdent && builtins[id.Name]) {
+		builtin := isIdent && builtins[id.Name]
+		var lhs, args []string
+		if !builtin {
+			lhs = append(lhs, "__gf")
+		}
+		for k, a := range call.Args {
+			if lit, ok := constLit(a, off, text); ok {
+				lhs = append(lhs, "_")
+				args = append(args, lit)
+				continue
+			}
+			name := fmt.Sprintf("__ga%d", k)
+			lhs = append(lhs, name)
+			if k == len(call.Args)-1 && call.Ellipsis.IsValid() {
+				name += "..."
+				edits = append(edits, edit{off(call.Ellipsis), off(call.Ellipsis) + 3, ""})
+			}
+			args = append(args, name)
+		}
+		fn := "__gf"
+		if builtin {
+			fn = id.Name
+		}
+		tail := fmt.Sprintf("__gt := %s.GoStart(); go func() { defer func() { __gt.Done(recover()) }(); __gt.Enter(); %s(%s); __gt.Returned() }() }()",
+			goHook, fn, strings.Join(args, ", "))
+		head := "func() { "
+		named := false
+		for _, l := range lhs {
+			named = named || l != "_"
+		}
+		switch {
+		case named:
+			head += strings.Join(lhs, ", ") + " := "
+		case len(lhs) > 0:
+			head += strings.Join(lhs, ", ") + " = "
+		}
+		switch {
+		case len(lhs) == 0: // a builtin without arguments
+			edits = append(edits, edit{off(g.Go), off(call.End()), head + tail})
+		case builtin:
 			edits = append(edits,
-				edit{off(g.Go), off(call.Fun.Pos()), goHook + ".Go(func(){ "},
-				edit{off(call.End()), off(call.End()), " })"})
-			return true
+				edit{off(g.Go), off(call.Lparen) + 1, head},
+				edit{off(call.Rparen), off(call.End()), "; " + tail})
+		case len(call.Args) == 0:
+			edits = append(edits,
+				edit{off(g.Go), off(call.Fun.Pos()), head},
+				edit{off(call.Lparen), off(call.End()), "; " + tail})
+		default:
+			edits = append(edits,
+				edit{off(g.Go), off(call.Fun.Pos()), head},
+				edit{off(call.Lparen), off(call.Lparen) + 1, ", "},
+				edit{off(call.Rparen), off(call.End()), "; " + tail})
 		}
-		repl := ""
-		if len(call.Args) > 0 {
-			repl = ", "
-		}
-		edits = append(edits,
-			edit{off(g.Go), off(call.Fun.Pos()), goHook + ".Go("},
-			edit{off(call.Lparen), off(call.Lparen) + 1, repl})
 		return true
 	})
 	return edits
+}
+
+// constLit returns the text of a literal constant expression (a basic
+// literal, possibly signed or parenthesized, or an operation on such).
+func constLit(e ast.Expr, off func(token.Pos) int, text string) (string, bool) {
+	ok := true
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case nil, *ast.BasicLit, *ast.ParenExpr, *ast.BinaryExpr:
+		case *ast.Ident:
+			ok = ok && (n.Name == "nil" || n.Name == "true" || n.Name == "false")
+		case *ast.UnaryExpr:
+			ok = ok && n.Op != token.AND && n.Op != token.ARROW
+		default:
+			ok = false
+		}
+		return ok
+	})
+	if !ok || off(e.Pos()) < 0 || off(e.End()) > len(text) {
+		return "", false
+	}
+	return text[off(e.Pos()):off(e.End())], true
 }
 
 // remoteNameEdits names the tasks of remote functions after the cell's own

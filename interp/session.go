@@ -84,6 +84,7 @@ type Session struct {
 	goCells    map[int64]*cell  // goroutines of go statements → their cell
 	panicLines map[int64][]string
 	evalG      int64         // goroutine running the current statement chunk
+	ended      bool          // the current statement chunk reached its End hook
 	started    chan struct{} // closed when the current chunk's statements start
 	exclusive  bool          // the session holds the gate exclusively
 	abort      chan struct{} // closed when an interrupt aborts interpreted code
@@ -199,10 +200,13 @@ func (s *Session) exports() yaegi.Exports {
 	ex[symbols.DisplayKey] = disp
 
 	ex["warrenhook/warrenhook"] = map[string]reflect.Value{
-		"Begin": reflect.ValueOf(s.begin),
-		"Go":    reflect.ValueOf(s.goStmt),
-		"Value": reflect.ValueOf(func(vs ...any) []any { return vs }),
-		"Clear": reflect.ValueOf(clearValue),
+		"Begin":     reflect.ValueOf(s.begin),
+		"End":       reflect.ValueOf(s.end),
+		"Value":     reflect.ValueOf(s.value),
+		"GoStart":   reflect.ValueOf(s.goStart),
+		"Bind":      reflect.ValueOf(bind),
+		"RunDefers": reflect.ValueOf(runDefers),
+		"Clear":     reflect.ValueOf(clearValue),
 	}
 
 	stdoutFile, stderrFile := s.stdout.w, s.stderr.w
@@ -285,6 +289,7 @@ func (s *Session) begin() {
 	id := goid.Get()
 	s.mu.Lock()
 	s.evalG = id
+	s.ended = false
 	delete(s.panicLines, id)
 	started := s.started
 	s.mu.Unlock()
@@ -316,45 +321,6 @@ func (s *Session) acquireExclusive(ctx context.Context) error {
 	s.exclusive = true
 	s.mu.Unlock()
 	return nil
-}
-
-// goStmt runs f(args...) for a cell's `go f(args...)`: on a new goroutine
-// whose output goes to the cell that started it and whose panic is reported
-// there instead of killing the process.
-func (s *Session) goStmt(f any, args ...any) {
-	c := s.cellFor()
-	fv := reflect.ValueOf(f)
-	if fv.Kind() != reflect.Func {
-		panic(fmt.Sprintf("go: %T is not a function", f))
-	}
-	in, err := callArgs(fv.Type(), args)
-	if err != nil {
-		panic("go statement: " + err.Error())
-	}
-	go func() {
-		id := goid.Get()
-		s.mu.Lock()
-		s.goCells[id] = c
-		s.mu.Unlock()
-		defer func() {
-			r := recover()
-			lines := s.takePanicLines(id)
-			s.mu.Lock()
-			delete(s.goCells, id)
-			s.mu.Unlock()
-			if r == nil || c == nil || c.out == nil {
-				return
-			}
-			e := s.panicError(r, lines, c, "")
-			var b strings.Builder
-			fmt.Fprintf(&b, "goroutine started by the cell failed: %s: %s\n", e.Name, e.Value)
-			for _, l := range e.Traceback[1:] {
-				b.WriteString(l + "\n")
-			}
-			c.out.Stream("stderr", b.String())
-		}()
-		fv.Call(in)
-	}()
 }
 
 // callArgs converts args to the parameter types of t.

@@ -172,10 +172,9 @@ func TestErrors(t *testing.T) {
 
 func TestGoroutinePanicIsContained(t *testing.T) {
 	s := newSession(t)
-	_, rec := run(t, s, "import \"sync\"\nvar wg sync.WaitGroup\nwg.Add(1)\ngo func() {\n\tdefer wg.Done()\n\tpanic(\"in goroutine\")\n}()\nwg.Wait()")
-	time.Sleep(50 * time.Millisecond)
-	if !strings.Contains(rec.stderr(), "in goroutine") {
-		t.Errorf("stderr = %q", rec.stderr())
+	_, rec, e := try(t, s, "import \"sync\"\nvar wg sync.WaitGroup\nwg.Add(1)\ngo func() {\n\tdefer wg.Done()\n\tpanic(\"in goroutine\")\n}()\nwg.Wait()")
+	if e == nil || e.Name != "panic" || e.Value != "in goroutine" || !strings.Contains(strings.Join(e.Traceback, "\n"), "in a goroutine started by the cell") {
+		t.Errorf("cell error = %#v (stderr %q)", e, rec.stderr())
 	}
 	res, _ := run(t, s, "1 + 1")
 	if plain(res) != "2" {
@@ -229,24 +228,6 @@ func TestRedefinition(t *testing.T) {
 	_, rec = run(t, s, "type T struct{ A, B int }")
 	if !strings.Contains(rec.stderr(), "warning: type T") {
 		t.Errorf("no warning for a changed type: %q", rec.stderr())
-	}
-}
-
-// Known limit of yaegi (#1594): closures created in a loop capture the
-// loop variable's last value. Passing values as arguments is correct.
-func TestKnownLimitLoopClosures(t *testing.T) {
-	s := newSession(t)
-	res, _ := run(t, s, "var fs []func() int\nfor i := 0; i < 3; i++ {\n\tfs = append(fs, func() int { return i })\n}\n[]int{fs[0](), fs[1](), fs[2]()}")
-	// Go 1.22+ gives [0 1 2]; yaegi v0.16.1 shares one variable across
-	// iterations. When this fails, yaegi changed: update the README's limits.
-	if got := plain(res); got != "[3 3 3]" {
-		t.Errorf("closures in a loop return %s; the README documents [3 3 3]", got)
-	}
-	// The pre-1.22 idiom `i := i` works around it (at the top level too,
-	// where yaegi would otherwise loop forever).
-	res, _ = run(t, s, "var gs []func() int\nfor i := 0; i < 3; i++ {\n\ti := i\n\tgs = append(gs, func() int { return i })\n}\n[]int{gs[0](), gs[1](), gs[2]()}")
-	if got := plain(res); got != "[0 1 2]" {
-		t.Errorf("closures over a per-iteration copy return %s, want [0 1 2]", got)
 	}
 }
 

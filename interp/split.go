@@ -38,6 +38,9 @@ type chunk struct {
 	types   map[string]string    // type name → its source (kindDecl and kindStmt)
 	methods map[string]methodSig // "T.M" → the chunk's method declarations
 
+	segs  []textSeg // where the text comes from in the cell
+	typed typedAt   // what go/types tells of the chunk's ranges and defers
+
 	trailing  bool // the cell ends with this chunk's expression statement
 	hideValue bool // the trailing expression is a print-like call
 	// valueText is text with the trailing expression passed to the Value
@@ -105,6 +108,7 @@ func splitCell(code string, n int) ([]*chunk, error) { return splitCellIn(code, 
 type cellEnv struct {
 	shadowed func(string) bool              // names declared by earlier cells
 	method   func(string) (methodSig, bool) // methods declared by earlier cells, by "T.M"
+	known    globalType                     // types of earlier cells' variables
 }
 
 // splitCellIn is splitCell in a session; env may be nil.
@@ -219,7 +223,16 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 		}
 	}
 	for i, c := range chunks {
-		if err := c.init(f, code, n, members[i], names, i == len(chunks)-1); err != nil {
+		c.init(f, code, n, members[i])
+	}
+	var known globalType
+	if env != nil {
+		known = env.known
+	}
+	ct := checkCell(code, chunks, known)
+	for i, c := range chunks {
+		c.typed = typedAt{ct, c.segs}
+		if err := c.analyze(n, names, i == len(chunks)-1); err != nil {
 			return nil, err
 		}
 	}
@@ -230,7 +243,7 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 				line = f.Position(f.Pos(it.start)).Line
 			}
 		}
-		chunks = append(chunks, &chunk{kind: kindStmt, line: line, col: 1, endLine: line, text: call})
+		chunks = append(chunks, &chunk{kind: kindStmt, line: line, col: 1, endLine: line, text: call + "; " + goHook + ".End()"})
 	}
 	if len(chunks) == 0 {
 		return nil, nil
@@ -238,10 +251,11 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 	return chunks, nil
 }
 
-// init sets the chunk's position and text from code and analyzes it. its
-// are the chunk's items; when they are not consecutive in the cell (the
-// cell was reordered), each starts with a line directive of its own.
-func (c *chunk) init(f *token.File, code string, n int, its []*item, names *userNames, last bool) error {
+// init sets the chunk's position and text from code. its are the chunk's
+// items; when they are not consecutive in the cell (the cell was
+// reordered), each starts with a line directive of its own. segs records
+// where each item's text is in the chunk's text.
+func (c *chunk) init(f *token.File, code string, n int, its []*item) {
 	p := f.Position(f.Pos(c.start))
 	c.line, c.col = p.Line, p.Column
 	c.endLine = f.Position(f.Pos(max(c.start, c.end))).Line
@@ -255,6 +269,7 @@ func (c *chunk) init(f *token.File, code string, n int, its []*item, names *user
 			if j > 0 {
 				fmt.Fprintf(&b, ";\n/*line _.go:%d:%d*/", (n%maxCellNum)*lineBase+p.Line, p.Column)
 			}
+			c.segs = append(c.segs, textSeg{b.Len(), it.start, it.end})
 			b.WriteString(code[it.start:it.end])
 			c.line = min(c.line, p.Line)
 			c.endLine = max(c.endLine, f.Position(f.Pos(it.end)).Line)
@@ -264,9 +279,13 @@ func (c *chunk) init(f *token.File, code string, n int, its []*item, names *user
 	}
 	if c.text == "" {
 		c.text = code[c.start:c.end]
+		c.segs = []textSeg{{0, c.start, c.end}}
 	}
-	return c.analyze(n, names, last)
 }
+
+// A textSeg is a piece of a chunk's text taken from the cell:
+// text[at:at+end-start] is code[start:end].
+type textSeg struct{ at, start, end int }
 
 // classify reports the kind of the top-level item starting at toks[i].
 func classify(toks []tok, i int) chunkKind {
@@ -416,18 +435,20 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 		}
 	}
 	text := c.text
-	c.text = rewrite(fset, f, len(prefix), text, c.kind == kindStmt, nil)
+	if c.text, err = rewrite(fset, f, len(prefix), text, c.kind == kindStmt, nil, c.typed); err != nil {
+		return err
+	}
 	if trail != nil {
 		// __warren.Value(/*line L:C*/expr): the directive keeps the
 		// expression's own columns in positions.
 		off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 		p := fset.Position(trail.Pos())
-		c.valueText = rewrite(fset, f, len(prefix), text, true, []edit{
+		c.valueText, err = rewrite(fset, f, len(prefix), text, true, []edit{
 			{off(trail.Pos()), off(trail.Pos()), fmt.Sprintf("%s.Value(/*line _.go:%d:%d*/", goHook, p.Line, p.Column)},
 			{off(trail.End()), off(trail.End()), ")"},
-		})
+		}, c.typed)
 	}
-	return nil
+	return err
 }
 
 func (c *chunk) genDecl(fset *token.FileSet, d *ast.GenDecl) {

@@ -1,0 +1,214 @@
+package interp
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"reflect"
+	"strings"
+)
+
+// Deferred calls. yaegi v0.16.1 keeps, for `defer f(x)`, references to the
+// frame slots holding f's arguments and reads them when the deferred call
+// runs, so `defer fmt.Println(x)` followed by `x = 5` prints 5, and
+// `for i := 0; i < 3; i++ { defer fmt.Println(i) }` prints 3 3 3. Go
+// evaluates the function value and the arguments at the defer statement.
+// The rewrite makes it so: `defer f(a, b)` becomes
+// `defer __warren.Bind(f, a, b)()`: Bind runs at the defer statement,
+// copies its arguments, and returns the call to make later. A method call
+// whose receiver type go/types knows (declared in the cell) becomes
+// `defer func(__r T, __p0 P) func() { return func() { __r.M(__p0) } }(x, a)()`,
+// so the receiver (x, &x or *x, as Go takes it) is evaluated then too.
+// Other calls without arguments are left alone (a method value's receiver
+// of a type from an earlier cell is still read late), as are builtins
+// (which are not values) and calls with `...`.
+//
+// In a function whose loop bodies run as functions of their own (see
+// loopvar.go) and hold a defer, every defer of the function goes instead to
+// a list, `__wdN = append(__wdN, __warren.Bind(f, a, b))`, run in reverse by
+// one `defer __warren.RunDefers(&__wdN)` at the top of the function, so the
+// deferred calls still run when the function returns, in Go's order.
+// recover() keeps working in a function deferred this way outside loop
+// bodies: yaegi's recover looks at the frame that created the function.
+
+// deferEdits rewrites the direct defers of fn (not those of func literals
+// inside it).
+func (r *loopRewriter) deferEdits(fn *loopFunc, defers []*ast.DeferStmt) {
+	for _, d := range defers {
+		call := d.Call
+		id, isIdent := call.Fun.(*ast.Ident)
+		bindable := !call.Ellipsis.IsValid() && !(isIdent && builtins[id.Name])
+		method := r.typed.deferAt(r.off(call.Pos()))
+		if call.Ellipsis.IsValid() {
+			method = nil
+		}
+		list := fmt.Sprintf("__wd%d", fn.n)
+		// head replaces `defer `, tail goes after the call.
+		head, tail := "", "()"
+		if fn.defers {
+			head, tail = list+" = append("+list+", ", ")"
+		} else if method == nil && (!bindable || len(call.Args) == 0) {
+			continue // nothing evaluated at the defer statement
+		}
+		if head != "" {
+			r.edits = append(r.edits, edit{r.off(d.Defer), r.off(call.Pos()), head})
+		}
+		switch {
+		case method != nil:
+			// func(__r T, __p0 P) func() { … }(&(x), a): the receiver
+			// and arguments are copied into a fresh frame now.
+			sel := call.Fun.(*ast.SelectorExpr)
+			sep := ""
+			if len(call.Args) > 0 {
+				sep = ", "
+			}
+			r.edits = append(r.edits,
+				edit{r.off(sel.X.Pos()), r.off(sel.X.Pos()), method.fn + "(" + method.recv + "("},
+				edit{r.off(sel.X.End()), r.off(call.Lparen) + 1, ")" + sep},
+				edit{r.off(call.End()), r.off(call.End()), tail})
+		case bindable:
+			sep := ", "
+			if len(call.Args) == 0 {
+				sep = ""
+			}
+			r.edits = append(r.edits,
+				edit{r.off(call.Fun.Pos()), r.off(call.Fun.Pos()), goHook + ".Bind("},
+				edit{r.off(call.Lparen), r.off(call.Lparen) + 1, sep},
+				edit{r.off(call.End()), r.off(call.End()), tail})
+		default: // in a list: a builtin, or a call with `...`
+			r.edits = append(r.edits,
+				edit{r.off(call.Pos()), r.off(call.Pos()), "func() { "},
+				edit{r.off(call.End()), r.off(call.End()), " })"})
+		}
+	}
+}
+
+// deferInfo is a deferred method call whose receiver go/types knows: the
+// receiver is evaluated at the defer statement (yaegi's method values read
+// it when called) by passing it to a func literal called at once, which
+// returns the call to defer.
+type deferInfo struct {
+	fn   string // func(__r T, __p0 P) func() { return func() { __r.M(__p0) } }
+	recv string // "&", "*" or "": how the receiver expression becomes __r
+}
+
+// deferTypes finds the deferred method calls of f whose receiver and
+// parameter types can be written in the cell.
+func deferTypes(f *ast.File, info *types.Info) map[*ast.DeferStmt]*deferInfo {
+	out := map[*ast.DeferStmt]*deferInfo{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		d, ok := n.(*ast.DeferStmt)
+		if !ok {
+			return true
+		}
+		sel, ok := d.Call.Fun.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		s := info.Selections[sel]
+		xt, ok := info.Types[sel.X]
+		if s == nil || s.Kind() != types.MethodVal || len(s.Index()) != 1 || !ok || xt.Type == nil {
+			return true
+		}
+		sig, ok := s.Obj().Type().(*types.Signature)
+		if !ok || sig.Recv() == nil {
+			return true
+		}
+		rt := sig.Recv().Type()
+		_, ptrRecv := rt.(*types.Pointer)
+		_, ptrX := xt.Type.Underlying().(*types.Pointer)
+		recv, param := "", rt
+		switch {
+		case types.IsInterface(rt):
+			param = xt.Type
+		case ptrRecv && !ptrX:
+			recv = "&"
+		case !ptrRecv && ptrX:
+			recv = "*"
+		}
+		all := []types.Type{param}
+		var params, args []string
+		for i := range sig.Params().Len() {
+			t := sig.Params().At(i).Type()
+			all = append(all, t)
+			ts := types.TypeString(t, qualifier)
+			arg := fmt.Sprintf("__p%d", i)
+			if sig.Variadic() && i == sig.Params().Len()-1 {
+				ts = "..." + types.TypeString(t.(*types.Slice).Elem(), qualifier)
+				arg += "..."
+			}
+			params = append(params, fmt.Sprintf("__p%d %s", i, ts))
+			args = append(args, arg)
+		}
+		for _, t := range all {
+			if containsInvalid(t) || hasInvalid(t) {
+				return true
+			}
+		}
+		out[d] = &deferInfo{
+			fn:   fmt.Sprintf("func(__r %s) func() { return func() { __r.%s(%s) } }", strings.Join(append([]string{types.TypeString(param, qualifier)}, params...), ", "), sel.Sel.Name, strings.Join(args, ", ")),
+			recv: recv,
+		}
+		return true
+	})
+	return out
+}
+
+// recovers reports whether a deferred call is a func literal calling
+// recover directly.
+func recovers(call *ast.CallExpr) bool {
+	lit, ok := call.Fun.(*ast.FuncLit)
+	if !ok {
+		return false
+	}
+	found := false
+	ast.Inspect(lit.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.CallExpr:
+			if id, ok := n.Fun.(*ast.Ident); ok && id.Name == "recover" && len(n.Args) == 0 {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// bind is __warren.Bind: it evaluates a deferred call's function and
+// arguments now and returns the call.
+func bind(f any, args ...any) func() {
+	fv := reflect.ValueOf(f)
+	if fv.Kind() != reflect.Func {
+		panic(fmt.Sprintf("defer: %T is not a function", f))
+	}
+	in, err := callArgs(fv.Type(), args)
+	if err != nil {
+		panic("defer: " + err.Error())
+	}
+	return func() { fv.Call(in) }
+}
+
+// runDefers is __warren.RunDefers: it runs a function's list of deferred
+// calls, last first. A call that panics does not keep the others from
+// running; the last panic goes on once all have run, as in Go.
+func runDefers(list *[]func()) {
+	l := *list
+	*list = nil
+	var last any
+	panicking := false
+	for i := len(l) - 1; i >= 0; i-- {
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					last, panicking = r, true
+				}
+			}()
+			l[i]()
+		}()
+	}
+	if panicking {
+		panic(last)
+	}
+}

@@ -1,0 +1,131 @@
+package interp
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/petermattis/goid"
+)
+
+// Goroutines of cells. A go statement stays yaegi's own (see goEdits); the
+// hooks below run inside the new goroutine: Enter routes its output to the
+// cell that started it, Done recovers its panic. A panic while that cell
+// still runs fails the cell with the panic (and stops the cell, as a
+// panicking goroutine ends a Go program); a panic after the cell ended is
+// reported on the cell's stderr.
+
+// goTok is one goroutine started by a cell's go statement.
+type goTok struct {
+	s        *Session
+	c        *cell
+	id       int64 // the goroutine, set by Enter
+	returned bool
+}
+
+// goStart is __warren.GoStart, called at the go statement.
+func (s *Session) goStart() *goTok { return &goTok{s: s, c: s.cellFor()} }
+
+// Enter is called first in the new goroutine.
+func (t *goTok) Enter() {
+	t.id = goid.Get()
+	t.s.mu.Lock()
+	t.s.goCells[t.id] = t.c
+	t.s.mu.Unlock()
+}
+
+// Returned is called when the goroutine's function returned.
+func (t *goTok) Returned() { t.returned = true }
+
+// Done is deferred in the goroutine with the value it recovered. A
+// goroutine that ends without returning or panicking called
+// runtime.Goexit, which ends a goroutine other than main's quietly in Go too.
+func (t *goTok) Done(r any) {
+	s := t.s
+	lines := s.takePanicLines(t.id)
+	s.mu.Lock()
+	delete(s.goCells, t.id)
+	s.mu.Unlock()
+	if r == nil || t.c == nil {
+		return
+	}
+	e := s.panicError(r, lines, t.c, "")
+	e.Traceback = append([]string{e.Traceback[0], "  in a goroutine started by the cell"}, e.Traceback[1:]...)
+	s.mu.Lock()
+	running := s.cur == t.c
+	cancel := t.c.cancel
+	if running && t.c.goErr == nil {
+		t.c.goErr = e
+	}
+	s.mu.Unlock()
+	if running {
+		if cancel != nil {
+			cancel()
+		}
+		return
+	}
+	if t.c.out == nil {
+		return
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "goroutine started by the cell failed: %s: %s\n", e.Name, e.Value)
+	for _, l := range e.Traceback[1:] {
+		b.WriteString(l + "\n")
+	}
+	t.c.out.Stream("stderr", b.String())
+}
+
+// endCell ends the current cell c, whose code returned err: a panic of one
+// of its goroutines before this point is the cell's error (it replaces the
+// interrupt that stopped the cell for it).
+func (s *Session) endCell(c *cell, err error) error {
+	s.mu.Lock()
+	s.last, s.cur = c, nil
+	goErr := c.goErr
+	s.mu.Unlock()
+	if goErr == nil {
+		return err
+	}
+	var e *Error
+	if err == nil || (errors.As(err, &e) && e.Name == "KeyboardInterrupt") {
+		return goErr
+	}
+	return err
+}
+
+// end is __warren.End, the last statement of a statement chunk (and Value
+// that of a chunk with a trailing value): a chunk that finished without
+// reaching it, and without an error, ended in runtime.Goexit.
+func (s *Session) end() {
+	id := goid.Get()
+	s.mu.Lock()
+	if id == s.evalG {
+		s.ended = true
+	}
+	s.mu.Unlock()
+}
+
+// value is __warren.Value: the trailing expression's values.
+func (s *Session) value(vs ...any) []any {
+	s.end()
+	return vs
+}
+
+// goexitError reports a statement chunk that returned without reaching
+// its End hook.
+func (s *Session) goexitError(c *cell, code string) *Error {
+	s.mu.Lock()
+	ended := s.ended
+	s.mu.Unlock()
+	if ended {
+		return nil
+	}
+	msg := "runtime.Goexit was called by the cell's code: the rest of the cell did not run"
+	e := &Error{Name: "Goexit", Value: msg, Traceback: []string{"Goexit: " + msg}}
+	if c.chunkLine == c.chunkEnd {
+		e.Traceback = append(e.Traceback, fmt.Sprintf("  in the top-level code of the cell (line %d)", c.chunkLine), "  "+sourceLine(code, c.chunkLine))
+	} else {
+		e.Traceback = append(e.Traceback, fmt.Sprintf("  in the top-level code of the cell (lines %d-%d)", c.chunkLine, c.chunkEnd))
+	}
+	return e
+}

@@ -1,0 +1,86 @@
+package interp
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// A panic in a goroutine the cell started fails the cell, even when the
+// cell would otherwise wait for ever (a Go program dies at such a panic).
+func TestGoroutinePanicFailsCell(t *testing.T) {
+	s := newSession(t)
+	done := make(chan struct{})
+	var e *Error
+	go func() {
+		defer close(done)
+		_, _, e = try(t, s, "import \"fmt\"\nfmt.Println(\"before\")\nch := make(chan int)\ngo func() {\n\tvar m map[string]int\n\tm[\"x\"] = 1\n}()\n<-ch\nfmt.Println(\"not reached\")")
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the cell did not end after its goroutine panicked")
+	}
+	if e == nil || e.Name != "runtime.Error" || !strings.Contains(e.Value, "nil map") {
+		t.Fatalf("cell error = %#v", e)
+	}
+	tb := strings.Join(e.Traceback, "\n")
+	// (yaegi places a panic at the first statement of the function.)
+	if !strings.Contains(tb, "in a goroutine started by the cell") || !strings.Contains(tb, "(line 5:") {
+		t.Errorf("traceback does not point at the goroutine's line:\n%s", tb)
+	}
+	// The session goes on.
+	res, _ := run(t, s, "x := 2\nx * 3")
+	if plain(res) != "6" {
+		t.Errorf("next cell = %v", res)
+	}
+}
+
+// A goroutine panicking after its cell ended is reported under that cell.
+func TestGoroutinePanicAfterCell(t *testing.T) {
+	s := newSession(t)
+	_, rec := run(t, s, "import \"time\"\nrelease := make(chan bool)\ngo func() {\n\t<-release\n\tpanic(\"late\")\n}()")
+	_, rec2 := run(t, s, "close(release)\ntime.Sleep(50 * time.Millisecond)")
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(rec.stderr(), "late") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(rec.stderr(), "goroutine started by the cell failed: panic: late") {
+		t.Errorf("first cell's stderr = %q", rec.stderr())
+	}
+	if strings.Contains(rec2.stderr(), "late") {
+		t.Errorf("the panic went to the later cell: %q", rec2.stderr())
+	}
+}
+
+func TestGoexit(t *testing.T) {
+	s := newSession(t)
+	_, rec, e := try(t, s, "import (\"fmt\"; \"runtime\")\nfmt.Println(\"a\")\nruntime.Goexit()\nfmt.Println(\"b\")")
+	if e == nil || e.Name != "Goexit" || rec.stdout() != "a\n" {
+		t.Errorf("top-level Goexit: error %#v, stdout %q", e, rec.stdout())
+	}
+	// In a cell that ends with a value too.
+	_, _, e = try(t, s, "x := 1\nruntime.Goexit()\nx")
+	if e == nil || e.Name != "Goexit" {
+		t.Errorf("Goexit before a trailing value: %#v", e)
+	}
+	// In a goroutine, Goexit ends that goroutine only, as in Go.
+	_, rec = run(t, s, "import \"sync\"\nvar wg sync.WaitGroup\nwg.Add(1)\ngo func() {\n\tdefer wg.Done()\n\tfmt.Println(\"in\")\n\truntime.Goexit()\n\tfmt.Println(\"after\")\n}()\nwg.Wait()\nfmt.Println(\"done\")")
+	if rec.stdout() != "in\ndone\n" {
+		t.Errorf("Goexit in a goroutine: stdout %q", rec.stdout())
+	}
+}
+
+// Goroutine output goes to the cell that started the goroutine.
+func TestGoroutineOutputRouting(t *testing.T) {
+	s := newSession(t)
+	_, rec := run(t, s, "import (\"fmt\"; \"time\")\nstart := make(chan bool)\nfor i := 0; i < 2; i++ {\n\tgo func() {\n\t\t<-start\n\t\tfmt.Println(\"from goroutine\", i)\n\t}()\n}")
+	_, rec2 := run(t, s, "close(start)\ntime.Sleep(100 * time.Millisecond)")
+	deadline := time.Now().Add(10 * time.Second)
+	for strings.Count(rec.stdout(), "from goroutine") < 2 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !strings.Contains(rec.stdout(), "from goroutine 0") || !strings.Contains(rec.stdout(), "from goroutine 1") || rec2.stdout() != "" {
+		t.Errorf("first cell %q, second cell %q", rec.stdout(), rec2.stdout())
+	}
+}

@@ -1,0 +1,341 @@
+package interp
+
+import (
+	"strings"
+	"testing"
+)
+
+// loopCases are Go programs whose output depends on Go 1.22's loop
+// variables, deferred-argument evaluation or go statement semantics. Each
+// runs as a notebook cell (imports, declarations, then top-level
+// statements); want is what the same program prints compiled (`go run`,
+// with the statements in main).
+var loopCases = []struct {
+	name, imports, decls, body, want string
+}{
+	{"closures 3-clause", `"fmt"`, ``, `var fs []func() int
+for i := 0; i < 3; i++ {
+	fs = append(fs, func() int { return i })
+}
+fmt.Println(fs[0](), fs[1](), fs[2]())`, "0 1 2\n"},
+	{"closures range and body var", `"fmt"`, ``, `var fs []func() string
+for k, v := range []string{"a", "b", "c"} {
+	x := v + v
+	fs = append(fs, func() string { return fmt.Sprint(k, v, x) })
+}
+for _, f := range fs {
+	fmt.Println(f())
+}`, "0aaa\n1bbb\n2ccc\n"},
+	{"goroutines waitgroup out[i]", `"fmt"; "sync"`, ``, `out := make([]int, 4)
+var wg sync.WaitGroup
+for i := 0; i < 4; i++ {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		out[i] = i * i
+	}()
+}
+wg.Wait()
+fmt.Println(out)`, "[0 1 4 9]\n"},
+	{"goroutines copy in body", `"fmt"; "sync"`, ``, `res := make([]int, 3)
+var wg sync.WaitGroup
+for i := 0; i < 3; i++ {
+	x := i
+	wg.Add(1)
+	go func() { defer wg.Done(); res[x] = x + 10 }()
+}
+wg.Wait()
+fmt.Println(res)`, "[10 11 12]\n"},
+	{"addresses", `"fmt"`, ``, `var ps []*int
+for i := 0; i < 3; i++ {
+	ps = append(ps, &i)
+}
+for _, p := range []string{"x", "y"} {
+	_ = &p
+}
+fmt.Println(*ps[0], *ps[1], *ps[2])`, "0 1 2\n"},
+	{"loop var written in body", `"fmt"`, ``, `var fs []func() int
+for i := 0; i < 10; i++ {
+	fs = append(fs, func() int { return i })
+	i += 2
+}
+for _, f := range fs {
+	fmt.Print(f(), " ")
+}
+fmt.Println()`, "2 5 8 11 \n"},
+	{"break continue labels", `"fmt"`, ``, `var fs []func() string
+outer:
+for i := 0; i < 4; i++ {
+	for j := 0; j < 4; j++ {
+		if j == 1 {
+			continue
+		}
+		if j == 3 {
+			continue outer
+		}
+		if i == 2 {
+			break outer
+		}
+		fs = append(fs, func() string { return fmt.Sprint(i, j) })
+	}
+}
+for k := 0; ; k++ {
+	if k == 2 {
+		fs = append(fs, func() string { return fmt.Sprint("k", k) })
+		break
+	}
+	switch k {
+	case 0:
+		break
+	}
+	select {
+	default:
+		break
+	}
+}
+for _, f := range fs {
+	fmt.Print(f(), " ")
+}
+fmt.Println()`, "0 0 0 2 1 0 1 2 k2 \n"},
+	{"return from loop in function", `"fmt"`, `func find(xs []int, want int) (int, func() int) {
+	for i, x := range xs {
+		f := func() int { return i }
+		if x == want {
+			return i * 10, f
+		}
+	}
+	return -1, nil
+}
+
+func named(n int) (s string, err error) {
+	for i := 0; i < n; i++ {
+		defer func() { s += fmt.Sprint(i) }()
+		if i == 2 {
+			s = "early"
+			return
+		}
+	}
+	return "all", nil
+}
+
+func nested() []int {
+	var out []int
+	for i := 0; i < 3; i++ {
+		for j := 0; j < 3; j++ {
+			g := func() int { return i*10 + j }
+			if j == 2 {
+				return append(out, g())
+			}
+			out = append(out, g())
+		}
+	}
+	return nil
+}`, `v, f := find([]int{5, 6, 7}, 6)
+fmt.Println(v, f())
+fmt.Println(named(2))
+fmt.Println(named(5))
+fmt.Println(nested())`, "10 1\nall10 <nil>\nearly210 <nil>\n[0 1 2]\n"},
+	{"defer args", `"fmt"`, `func deferred() {
+	x := 1
+	defer fmt.Println("x was", x)
+	x = 5
+	for i := 0; i < 3; i++ {
+		defer fmt.Println("i", i)
+	}
+	for i := 0; i < 2; i++ {
+		defer func() { fmt.Println("closure", i) }()
+	}
+	defer func(a int) { fmt.Println("arg", a) }(x)
+	x = 7
+}
+
+func recovers() (msg string) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg = fmt.Sprint("recovered: ", r)
+		}
+	}()
+	for i := 0; i < 2; i++ {
+		defer func() { fmt.Println("loop defer", i) }()
+	}
+	panic("boom")
+}`, `deferred()
+fmt.Println(recovers())`, "arg 5\nclosure 1\nclosure 0\ni 2\ni 1\ni 0\nx was 1\nloop defer 1\nloop defer 0\nrecovered: boom\n"},
+	{"goroutine arguments evaluated at go", `"fmt"; "sync"`, `func show(wg *sync.WaitGroup, f float64, s ...string) { defer wg.Done(); fmt.Println(f, s) }`, `var wg sync.WaitGroup
+x := 1.5
+wg.Add(1)
+go show(&wg, x, "a", "b")
+x = 2.5
+wg.Wait()
+ch := make(chan int, 3)
+for i := 0; i < 3; i++ {
+	go func(n int) { ch <- n * 10 }(i)
+}
+sum := 0
+for i := 0; i < 3; i++ {
+	sum += <-ch
+}
+wg.Add(1)
+go show(&wg, 3, "c")
+wg.Wait()
+fmt.Println(sum)`, "1.5 [a b]\n3 [c]\n30\n"},
+	{"methods with loops", `"fmt"`, `type acc struct{ fs []func() int }
+
+func (a *acc) fill(n int) *acc {
+	for i := range make([]struct{}, n) {
+		a.fs = append(a.fs, func() int { return i * i })
+	}
+	return a
+}`, `a := (&acc{}).fill(4)
+for _, f := range a.fs {
+	fmt.Print(f(), " ")
+}
+fmt.Println()`, "0 1 4 9 \n"},
+	{"range over int", `"fmt"`, `func count(n int64) (out []int64) {
+	for i := range n {
+		out = append(out, i)
+	}
+	return out
+}`, `n := 3
+var fs []func() int
+for i := range n {
+	fs = append(fs, func() int { return i * 10 })
+	i += 5
+}
+for i := range 2 {
+	fmt.Print(i, " ")
+}
+total := 0
+for range 4 {
+	total++
+}
+type Count uint8
+var c Count = 2
+for i := range c {
+	fmt.Printf("c%d ", i)
+}
+fmt.Println(fs[0](), fs[1](), fs[2](), total, count(3))`, "0 1 c0 c1 50 60 70 4 [0 1 2]\n"},
+	{"range over func", `"fmt"`, `func pairs(yield func(string, int) bool) {
+	for i, s := range []string{"a", "b", "c", "d"} {
+		if !yield(s, i) {
+			fmt.Println("stopped at", s)
+			return
+		}
+	}
+}
+
+func firstOver(limit int) (string, int) {
+	for s, i := range pairs {
+		if i > limit {
+			return s, i
+		}
+	}
+	return "", -1
+}`, `countTo := func(n int) func(func(int) bool) {
+	return func(yield func(int) bool) {
+		for i := 1; i <= n; i++ {
+			if !yield(i) {
+				return
+			}
+		}
+	}
+}
+var fs []func() int
+for x := range countTo(5) {
+	if x == 2 {
+		continue
+	}
+	if x == 4 {
+		break
+	}
+	fs = append(fs, func() int { return x })
+}
+for _, f := range fs {
+	fmt.Print(f(), " ")
+}
+fmt.Println(firstOver(1))
+seq := countTo(2)
+for range seq {
+	fmt.Print("tick ")
+}
+fmt.Println()`, "1 3 stopped at c\nc 2\ntick tick \n"},
+	{"defer receivers", `"fmt"; "strings"`, `type T struct{ n int }
+
+func (t T) Show(s string) { fmt.Println("show", s, t.n) }
+func (t T) Zero()         { fmt.Println("zero", t.n) }
+func (t *T) Ptr(s string) { fmt.Println("ptr", s, t.n) }
+func (t T) Many(p string, xs ...int) { fmt.Println(p, xs, t.n) }
+
+type shower interface{ Show(string) }
+
+func receivers() {
+	t := T{1}
+	defer t.Show("a")
+	defer t.Zero()
+	defer t.Ptr("p")
+	defer t.Many("many", 1, 2)
+	p := &T{10}
+	defer p.Show("viaptr")
+	var i shower = T{3}
+	defer i.Show("iface")
+	var b strings.Builder
+	defer fmt.Println("builder", b.Len())
+	b.WriteString("abc")
+	p = &T{20}
+	t.n = 5
+	i = T{8}
+}`, `receivers()`, "builder 0\nshow iface 3\nshow viaptr 10\nmany [1 2] 1\nptr p 5\nzero 1\nshow a 1\n"},
+}
+
+// TestLoopVarsEndToEnd runs each case as top-level statements of a cell,
+// and as the body of a function the cell declares and calls.
+func TestLoopVarsEndToEnd(t *testing.T) {
+	for _, tt := range loopCases {
+		for _, form := range []string{"top level", "in a function"} {
+			t.Run(tt.name+"/"+form, func(t *testing.T) {
+				s := newSession(t)
+				code := "import (" + tt.imports + ")\n" + tt.decls + "\n" + tt.body
+				if form == "in a function" {
+					code = "import (" + tt.imports + ")\n" + tt.decls + "\nfunc body() {\n" + tt.body + "\n}\nbody()"
+				}
+				_, rec := run(t, s, code)
+				if got := rec.stdout(); got != tt.want {
+					t.Errorf("stdout:\n%s\nwant:\n%s\nstderr: %s", got, tt.want, rec.stderr())
+				}
+			})
+		}
+	}
+}
+
+// TestLoopCasesAsPrograms writes the cases as Go programs (go test -run
+// TestLoopCasesAsPrograms -args -print DIR) to check want against go run.
+func TestLoopCasesAsPrograms(t *testing.T) {
+	dir := *printCases
+	if dir == "" {
+		t.Skip("no -print directory")
+	}
+	for i, tt := range loopCases {
+		src := "package main\nimport (" + tt.imports + ")\n" + tt.decls + "\nfunc main() {\n" + tt.body + "\n}\n"
+		writeCase(t, dir, i, src, tt.want)
+	}
+}
+
+// A range over an integer or a function declared by an earlier cell.
+func TestRangeAcrossCells(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import \"fmt\"\nfunc two() int { return 2 }\nn := 3\nvar k int64 = 2\nseq := func(yield func(string, int) bool) {\n\t_ = yield(\"a\", 1) && yield(\"b\", 2)\n}")
+	_, rec := run(t, s, "for i := range n {\n\tfmt.Print(i)\n}\nfor i := range k {\n\tfmt.Printf(\" %T\", i)\n}\nfor s, v := range seq {\n\tfmt.Print(\" \", s, v)\n}\nxs := []int{7, 8}\nfor i := range len(xs) {\n\tfmt.Print(\" \", i)\n}\nfmt.Println()")
+	if got, want := rec.stdout(), "012 int64 int64 a1 b2 0 1\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
+	}
+	// A range yaegi cannot compile and warren cannot type: a clear error.
+	_, rec, e := try(t, s, "for i := range two() {\n\tfmt.Print(i)\n}")
+	if e == nil || !strings.Contains(strings.Join(e.Traceback, "\n"), "range over an integer or a function") {
+		t.Errorf("error = %#v, stdout %q", e, rec.stdout())
+	}
+	// Declared in the same cell, its type is known.
+	_, rec = run(t, s, "func three() int { return 3 }\nfor i := range three() {\n\tfmt.Print(i)\n}")
+	if rec.stdout() != "012" {
+		t.Errorf("stdout %q", rec.stdout())
+	}
+}
