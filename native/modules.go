@@ -202,3 +202,18 @@ func lookupSymbols(p *plugin.Plugin) (Symbols, error) {
 	}
 	return *m, nil
 }
+
+// Require makes sure a module in the workspace provides the package at
+// importPath, fetching it with `go get` when none does.
+func (w *Workspace) Require(ctx context.Context, importPath string, progress io.Writer) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.checkGo(ctx); err != nil {
+		return err
+	}
+	if _, err := w.moduleOf(ctx, importPath); err == nil {
+		return nil
+	}
+	fmt.Fprintf(progress, "go get %s\n", importPath)
+	return w.get(ctx, importPath, progress)
+}
