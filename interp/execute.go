@@ -62,9 +62,17 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		}
 	}()
 
+	rest, done, err := s.magic(ctx, c, code) // %%native, %go get: magic.go
+	if done {
+		return nil, err
+	}
+	code = rest
 	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, known: s.globalType})
 	if err != nil {
 		return nil, s.compileError(err, c, code)
+	}
+	if err := s.importModules(ctx, c, chunks); err != nil { // native.go
+		return nil, err
 	}
 	for _, ch := range chunks {
 		if ch.trailing && !ch.hideValue {

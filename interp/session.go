@@ -55,6 +55,9 @@ type Options struct {
 	// NoHost keeps the session from installing itself as the ray runtime's
 	// host (parallel.SetHost). Tests running several sessions use it.
 	NoHost bool
+	// NativeDir is the native workspace (%%native cells, %go get); empty
+	// means one per kernel build in the user's cache directory.
+	NativeDir string
 }
 
 // Error is the error Execute returns for a failing cell.
@@ -102,6 +105,7 @@ type Session struct {
 	stdout     *pipe
 	stderr     *pipe
 	closed     bool
+	native     nativeTier // native.go
 }
 
 var (
@@ -363,7 +367,10 @@ func (s *Session) Group() string {
 
 // Enter implements parallel.Host: interpreted task code runs shared with
 // other tasks but never while the session compiles.
-func (s *Session) Enter(parallel.TaskInfo) {
+func (s *Session) Enter(t parallel.TaskInfo) {
+	if s.isNativeTask(t) {
+		return
+	}
 	if s.taskPanics.Load() {
 		// Forget positions of a panic the goroutine recovered from earlier.
 		id := goid.Get()
@@ -378,7 +385,11 @@ func (s *Session) Enter(parallel.TaskInfo) {
 }
 
 // Exit implements parallel.Host.
-func (s *Session) Exit(parallel.TaskInfo) { s.gate.RUnlock() }
+func (s *Session) Exit(t parallel.TaskInfo) {
+	if !s.isNativeTask(t) {
+		s.gate.RUnlock()
+	}
+}
 
 // Close releases the session's pipes and uninstalls it as the ray host.
 func (s *Session) Close() error {
@@ -394,6 +405,7 @@ func (s *Session) Close() error {
 	if !s.opts.NoHost {
 		parallel.SetHost(nil)
 	}
+	s.closeNative()
 	if s.stdout != nil {
 		s.stdout.close()
 	}

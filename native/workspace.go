@@ -1,0 +1,260 @@
+package native
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"plugin"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// ModulePath is the module path of every workspace: packages built in it
+// have import paths under it.
+const ModulePath = "warren.native"
+
+// ErrUnsupported is returned (wrapped) on platforms or builds where plugins
+// cannot be loaded.
+var ErrUnsupported = errors.New("native code is not supported here")
+
+// ErrNoGo is returned (wrapped) when no Go toolchain can be run.
+var ErrNoGo = errors.New("no Go toolchain")
+
+// Options configures a Workspace. The zero value works.
+type Options struct {
+	// Dir is the workspace directory; empty means
+	// os.UserCacheDir()/warren/native/<identity key>.
+	Dir string
+	// Go is the go command; empty means "go" looked up on PATH.
+	Go string
+}
+
+// A Workspace is a Go module pinned to a program's build identity, in
+// which packages are built as plugins that the program can load. Its
+// methods are safe for concurrent use; go commands run one at a time.
+type Workspace struct {
+	id   *Identity
+	dir  string
+	goc  string
+	mu   sync.Mutex // serializes go commands and go.mod edits
+	goOK bool       // the toolchain was checked
+}
+
+// Open returns the workspace for id, creating its directory and go.mod
+// when missing. It does not run the go command.
+func Open(id *Identity, opts Options) (*Workspace, error) {
+	if err := supported(id); err != nil {
+		return nil, err
+	}
+	dir := opts.Dir
+	if dir == "" {
+		cache, err := os.UserCacheDir()
+		if err != nil {
+			return nil, fmt.Errorf("native: no cache directory for the workspace: %w", err)
+		}
+		dir = filepath.Join(cache, "warren", "native", id.Key())
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("native: workspace: %w", err)
+	}
+	w := &Workspace{id: id, dir: dir, goc: opts.Go}
+	if w.goc == "" {
+		w.goc = "go"
+	}
+	gomod := filepath.Join(dir, "go.mod")
+	if _, err := os.Stat(gomod); errors.Is(err, os.ErrNotExist) {
+		if err := os.WriteFile(gomod, []byte(id.goMod(ModulePath)), 0o644); err != nil {
+			return nil, fmt.Errorf("native: workspace: %w", err)
+		}
+	}
+	return w, nil
+}
+
+// supported reports whether plugins built for id can load here.
+func supported(id *Identity) error {
+	switch runtime.GOOS {
+	case "linux", "darwin", "freebsd":
+	default:
+		return fmt.Errorf("%w: Go plugins work only on Linux, macOS and FreeBSD, not %s; cells run interpreted", ErrUnsupported, runtime.GOOS)
+	}
+	for _, e := range id.Env {
+		if e == "CGO_ENABLED=0" {
+			return fmt.Errorf("%w: warren was built with CGO_ENABLED=0 and Go plugins need cgo; rebuild it with CGO_ENABLED=1 (make build does)", ErrUnsupported)
+		}
+	}
+	return nil
+}
+
+// Dir returns the workspace directory.
+func (w *Workspace) Dir() string { return w.dir }
+
+// Identity returns the build identity the workspace is pinned to.
+func (w *Workspace) Identity() *Identity { return w.id }
+
+// env is the environment of go commands in the workspace.
+func (w *Workspace) env() []string {
+	env := append(os.Environ(), "GOTOOLCHAIN=local", "GOWORK=off", "GOFLAGS=-mod=mod -buildvcs=false")
+	return append(env, w.id.Env...)
+}
+
+// run runs the go command with args in the workspace; stderr also goes
+// to progress when it is not nil. w.mu must be held.
+func (w *Workspace) run(ctx context.Context, progress io.Writer, args ...string) ([]byte, error) {
+	cmd := exec.CommandContext(ctx, w.goc, args...)
+	cmd.Dir = w.dir
+	cmd.Env = w.env()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = &stderr
+	if progress != nil {
+		cmd.Stderr = io.MultiWriter(&stderr, progress)
+	}
+	err := cmd.Run()
+	if err != nil {
+		var ee *exec.Error
+		if errors.As(err, &ee) {
+			return nil, fmt.Errorf("%w: cannot run %q (%v); install Go %s and put its bin directory on PATH", ErrNoGo, w.goc, ee.Err, w.id.GoVersion)
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return stdout.Bytes(), &CommandError{Args: args, Output: strings.TrimSpace(stderr.String()), Err: err}
+	}
+	return stdout.Bytes(), nil
+}
+
+// A CommandError is a go command that failed.
+type CommandError struct {
+	Args   []string
+	Output string // its standard error
+	Err    error
+}
+
+// Error returns the command and its output.
+func (e *CommandError) Error() string {
+	return fmt.Sprintf("go %s: %v\n%s", strings.Join(e.Args, " "), e.Err, e.Output)
+}
+
+// Unwrap returns the exec error.
+func (e *CommandError) Unwrap() error { return e.Err }
+
+// checkGo verifies once that the go command is the kernel's toolchain.
+// w.mu must be held.
+func (w *Workspace) checkGo(ctx context.Context) error {
+	if w.goOK {
+		return nil
+	}
+	out, err := w.run(ctx, nil, "env", "GOVERSION")
+	if err != nil {
+		return err
+	}
+	if v := strings.TrimSpace(string(out)); v != w.id.GoVersion {
+		return fmt.Errorf("native: toolchain mismatch: warren was built with %s but %q is %s; plugins must be built by the same toolchain: put Go %s first on PATH, or rebuild warren with this one (make build)",
+			w.id.GoVersion, w.goc, v, strings.TrimPrefix(w.id.GoVersion, "go"))
+	}
+	w.goOK = true
+	return nil
+}
+
+// WriteFiles writes files (name → content) into the package directory rel
+// (slash-separated, relative to the workspace), replacing what was there,
+// and returns the package's import path.
+func (w *Workspace) WriteFiles(rel string, files map[string][]byte) (string, error) {
+	dir := filepath.Join(w.dir, filepath.FromSlash(rel))
+	if err := os.RemoveAll(dir); err != nil {
+		return "", fmt.Errorf("native: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("native: %w", err)
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+			return "", fmt.Errorf("native: %w", err)
+		}
+	}
+	return ModulePath + "/" + rel, nil
+}
+
+// RemoveAll removes the directory rel of the workspace.
+func (w *Workspace) RemoveAll(rel string) error {
+	return os.RemoveAll(filepath.Join(w.dir, filepath.FromSlash(rel)))
+}
+
+// BuildPlugin builds the main package in directory rel into a plugin file
+// and returns its path. A compile error is a *CommandError whose Output
+// holds the compiler's messages.
+func (w *Workspace) BuildPlugin(ctx context.Context, rel string) (string, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.checkGo(ctx); err != nil {
+		return "", err
+	}
+	out := filepath.Join(w.dir, filepath.FromSlash(rel)) + ".so"
+	args := []string{"build", "-buildmode=plugin", "-o", out}
+	args = append(args, w.id.BuildFlags...)
+	args = append(args, "./"+rel)
+	if _, err := w.run(ctx, nil, args...); err != nil {
+		return "", err
+	}
+	return out, nil
+}
+
+// differentPkg matches the runtime's refusal to load a plugin.
+var differentPkg = regexp.MustCompile(`plugin was built with a different version of package (\S+)`)
+
+// Load opens the plugin file at path. A plugin built against different
+// versions of packages the program already has is refused; the error says
+// which package and what to do.
+func (w *Workspace) Load(path string) (*plugin.Plugin, error) {
+	p, err := plugin.Open(path)
+	if err == nil {
+		return p, nil
+	}
+	m := differentPkg.FindStringSubmatch(err.Error())
+	if m == nil {
+		return nil, fmt.Errorf("native: loading %s: %w", filepath.Base(path), err)
+	}
+	return nil, &MismatchError{Package: m[1], Advice: w.advice(m[1]), Err: err}
+}
+
+// A MismatchError is a plugin that shares a package with the program but
+// was built from a different version of it.
+type MismatchError struct {
+	Package string // import path of the package that differs
+	Advice  string // what to do about it
+	Err     error  // the error of plugin.Open
+}
+
+// Error says which package differs and what to do.
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("the plugin was built with a different version of package %s than this kernel: %s", e.Package, e.Advice)
+}
+
+// Unwrap returns the error of plugin.Open.
+func (e *MismatchError) Unwrap() error { return e.Err }
+
+func (w *Workspace) advice(pkg string) string {
+	id := w.id
+	if pkg == id.MainPath || strings.HasPrefix(pkg, id.MainPath+"/") {
+		if id.SourceDir != "" {
+			return fmt.Sprintf("warren's source in %s changed since this kernel was built; rebuild warren (make build) and restart the kernel", id.SourceDir)
+		}
+		return "the workspace does not match this warren release; delete " + w.dir + " and restart the kernel"
+	}
+	for _, d := range id.Deps {
+		if pkg == d.Path || strings.HasPrefix(pkg, d.Path+"/") {
+			return fmt.Sprintf("the kernel links %s %s, but a module fetched into the workspace needs another version of it; use a version of that module compatible with %s %s, or add it to warren's go.mod and rebuild warren", d.Path, d.Version, d.Path, d.Version)
+		}
+	}
+	if !strings.Contains(strings.SplitN(pkg, "/", 2)[0], ".") {
+		return fmt.Sprintf("the standard library differs: the kernel was built by %s with flags %v; build plugins with the same toolchain and flags (put that Go on PATH, or rebuild warren with `make build`) and restart the kernel", id.GoVersion, id.BuildFlags)
+	}
+	return "rebuild warren (make build) and restart the kernel"
+}
