@@ -66,9 +66,9 @@ func selfArgv() ([]string, error) {
 
 // childProc is one session process.
 type childProc struct {
-	rs    *remoteSession
-	cmd   *exec.Cmd
-	calls *os.File // write end of the calls pipe
+	rs     *remoteSession
+	cmd    *exec.Cmd
+	calls  *os.File    // write end of the calls pipe
 	crash  *os.File    // the crash report file (read after death)
 	stderr *tailWriter // the end of what it wrote to stderr
 
@@ -132,7 +132,7 @@ func (rs *remoteSession) start() (*childProc, error) {
 	// only to stderr, the rest also to the crash file: keep stderr's tail.
 	tail := &tailWriter{w: rs.stderr, max: 64 << 10}
 	cmd.Stdout, cmd.Stderr = rs.stderr, tail
-	cmd.WaitDelay = 2 * time.Second // a grandchild holding stderr open
+	cmd.WaitDelay = 2 * time.Second                // a grandchild holding stderr open
 	cmd.ExtraFiles = []*os.File{callR, evW, crash} // fds 3, 4, 5
 	err = cmd.Start()
 	callR.Close()
