@@ -1,5 +1,6 @@
 """Drive the warren kernel with jupyter_client: interrupts, cells that try to
-kill the process, state surviving them, and shutdown over control.
+kill the process, state surviving them, Go fatal errors reported under their
+cell, undecodable and replayed requests, restart and shutdown over control.
 
     python3 client_test.py [--kernel warren]          run the checks (exit 1 on failure)
     python3 client_test.py --bench [--out FILE]       measure warren vs ipykernel
@@ -219,6 +220,42 @@ def checks(name):
         text = text_of(wait_idle(kc, msg_id))
         check(rep["content"]["status"] == "ok" and text == "Name? hello Gopher\n",
               f"the input reaches the cell (got {text!r})")
+
+        # Requests whose content cannot be decoded get an error reply.
+        for msg_type, content in [
+            ("execute_request", {"code": 5, "silent": False}),
+            ("complete_request", {"code": 5, "cursor_pos": 0}),
+            ("inspect_request", {"code": ["x"], "cursor_pos": 0, "detail_level": 0}),
+        ]:
+            msg = kc.session.msg(msg_type, content)
+            kc.shell_channel.send(msg)
+            try:
+                rep = shell_reply(kc, msg["header"]["msg_id"], timeout=10)
+                outs = wait_idle(kc, msg["header"]["msg_id"], timeout=10)
+            except (TimeoutError, Empty):
+                rep, outs = None, []
+            c = rep["content"] if rep else {}
+            errs = [m for m in outs if m["msg_type"] == "error"]
+            check(rep is not None and rep["msg_type"] == msg_type.replace("_request", "_reply")
+                  and c.get("status") == "error" and c.get("ename") == "InvalidRequest"
+                  and (msg_type != "execute_request" or len(errs) == 1),
+                  f"undecodable {msg_type}: error reply {c.get('evalue', 'none')!r}")
+
+        # A signed message sent twice unchanged runs once (jupyter_client's
+        # Session rejects replays the same way).
+        msg = kc.session.msg("execute_request", {"code": 'import "fmt"\nfmt.Println("replayed?")', "silent": False,
+                                                  "store_history": True, "user_expressions": {},
+                                                  "allow_stdin": False, "stop_on_error": False})
+        kc.shell_channel.send(msg)
+        kc.shell_channel.send(msg)
+        first = shell_reply(kc, msg["header"]["msg_id"])
+        inputs = [m for m in wait_idle(kc, msg["header"]["msg_id"]) if m["msg_type"] == "execute_input"]
+        follow = kc.execute("1+1")
+        nxt = kc.get_shell_msg(timeout=TIMEOUT)
+        check(first["content"]["status"] == "ok" and len(inputs) == 1
+              and nxt["parent_header"].get("msg_id") == follow,
+              f"a replayed execute_request is not run again (next reply answers {nxt['parent_header'].get('msg_id') == follow and 'the next cell' or 'the replay'})")
+        wait_idle(kc, follow)
 
         # restart_request (what a notebook's Restart does): a fresh kernel
         # whose first cell works; the old kernel and its session process end.
