@@ -238,3 +238,34 @@ func TestFatalReportWithoutCrashOutput(t *testing.T) {
 		t.Errorf("last line %q", e.Traceback[len(e.Traceback)-1])
 	}
 }
+
+// A session process killed from outside (e.g. by the out-of-memory killer)
+// is reported like a fatal error.
+func TestRemoteSessionKilled(t *testing.T) {
+	var stderr syncBuffer
+	rs := testSession(t, &stderr)
+	c, err := rs.child()
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.AfterFunc(300*time.Millisecond, func() { _ = c.cmd.Process.Kill() })
+	_, err = rs.Execute(context.Background(), "sleep", "import \"time\"\ntime.Sleep(time.Minute)", &recOutput{})
+	var ie *interp.Error
+	if !errors.As(err, &ie) || ie.Name != "FatalError" || !strings.Contains(ie.Value, "signal: killed") ||
+		!strings.Contains(strings.Join(ie.Traceback, "\n"), "state was lost") {
+		t.Fatalf("%#v", err)
+	}
+	if data, _ := execOK(t, rs, "next", "1+1"); data["text/plain"] != "2" {
+		t.Errorf("next cell: %v", data)
+	}
+}
+
+// The session's stack limit leaves room for deep (finite) recursion.
+func TestRemoteSessionDeepRecursion(t *testing.T) {
+	var stderr syncBuffer
+	rs := testSession(t, &stderr)
+	data, _ := execOK(t, rs, "deep", "func d(n int) int {\n\tif n == 0 {\n\t\treturn 0\n\t}\n\treturn d(n-1) + 1\n}\nd(100000)")
+	if data["text/plain"] != "100000" {
+		t.Errorf("d(100000) = %v", data)
+	}
+}
