@@ -78,7 +78,8 @@ type childProc struct {
 	mu      sync.Mutex
 	nextID  uint64
 	pending map[uint64]chan frame
-	running string // the cell whose Execute is in flight, if any
+	running   string // the cell whose Execute is in flight, if any
+	runningID uint64 // the ID of its execute call
 
 	ready chan struct{} // closed on the child's "ready" frame
 	dead  chan struct{} // closed once the process has exited and death is set
@@ -159,13 +160,17 @@ func (c *childProc) send(f frame) {
 	_ = c.enc.Encode(f)
 }
 
-// call sends f with a fresh ID and returns the channel its result arrives on.
+// call sends f with a fresh ID and returns the channel its result arrives
+// on. An execute call is the running cell until its result arrives.
 func (c *childProc) call(f frame) chan frame {
 	ch := make(chan frame, 1)
 	c.mu.Lock()
 	c.nextID++
 	f.ID = c.nextID
 	c.pending[f.ID] = ch
+	if f.Op == "execute" {
+		c.running, c.runningID = f.Cell, f.ID
+	}
 	c.mu.Unlock()
 	c.send(f)
 	return ch
@@ -188,6 +193,9 @@ func (c *childProc) read(r *os.File) {
 			c.mu.Lock()
 			ch := c.pending[f.ID]
 			delete(c.pending, f.ID)
+			if f.ID == c.runningID {
+				c.running, c.runningID = "", 0 // the cell is over: a death now is not its
+			}
 			c.mu.Unlock()
 			if ch != nil {
 				ch <- f
@@ -219,15 +227,17 @@ func (c *childProc) read(r *os.File) {
 		c.fatal = fatalReport(c.stderr.String()+"\n"+string(report), c.death)
 	}
 	c.mu.Unlock()
+	rs := c.rs
+	rs.mu.Lock()
+	if rs.cur == c {
+		rs.cur = nil // before dead closes: a caller woken by it must not get c again
+	}
+	rs.mu.Unlock()
 	close(c.dead)
 	if gone {
 		return
 	}
-	rs := c.rs
 	rs.mu.Lock()
-	if rs.cur == c {
-		rs.cur = nil
-	}
 	last := rs.outs[rs.last]
 	closed := rs.closed
 	rs.mu.Unlock()
@@ -300,30 +310,32 @@ func (rs *remoteSession) Execute(ctx context.Context, cellID, code string, out i
 		return nil, &interp.Error{Name: "KeyboardInterrupt", Value: "interrupted while the Go session was starting"}
 	}
 	rs.register(cellID, out)
-	c.mu.Lock()
-	c.running = cellID
-	c.mu.Unlock()
-	defer func() {
-		c.mu.Lock()
-		c.running = ""
-		c.mu.Unlock()
-	}()
 	ch := c.call(frame{Op: "execute", Cell: cellID, Code: code})
 	done := ctx.Done()
 	for {
 		select {
 		case r := <-ch:
-			if r.Error != nil {
-				return nil, r.Error
-			}
-			return r.Data, nil
+			return r.result()
 		case <-done:
 			c.send(frame{Op: "interrupt", Cell: cellID})
 			done = nil
 		case <-c.dead:
+			select {
+			case r := <-ch: // the cell ended before the process did
+				return r.result()
+			default:
+			}
 			return nil, c.fatalError()
 		}
 	}
+}
+
+// result is an execute call's outcome.
+func (f frame) result() (map[string]any, error) {
+	if f.Error != nil {
+		return nil, f.Error
+	}
+	return f.Data, nil
 }
 
 func (c *childProc) fatalError() error {
