@@ -75,9 +75,9 @@ type childProc struct {
 	wmu sync.Mutex
 	enc *json.Encoder
 
-	mu      sync.Mutex
-	nextID  uint64
-	pending map[uint64]chan frame
+	mu        sync.Mutex
+	nextID    uint64
+	pending   map[uint64]chan frame
 	running   string // the cell whose Execute is in flight, if any
 	runningID uint64 // the ID of its execute call
 
