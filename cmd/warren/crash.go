@@ -55,17 +55,42 @@ func fatalReport(report, death string) *interp.Error {
 	} else if id != "" {
 		e.Traceback = append(e.Traceback, "  in goroutine "+id)
 	}
-	e.Traceback = append(e.Traceback, "  position in the cell: not known (interpreted code has no Go stack frames of its own; the frames below are the interpreter's)")
+	e.Traceback = append(e.Traceback, "  the failing line is not known: interpreted code has no Go stack frames of its own (the frames below are the interpreter's)")
 	if hint := fatalHint(fatal); hint != "" {
 		e.Traceback = append(e.Traceback, hint)
 	}
 	if shown := shownFrames(frames); len(shown) > 0 {
-		e.Traceback = append(e.Traceback, "Go stack of the failing goroutine, innermost first:")
+		e.Traceback = append(e.Traceback, goStackHeading+", innermost first:")
 		e.Traceback = append(e.Traceback, shown...)
 	}
 	e.Traceback = append(e.Traceback, stateLost)
 	return e
 }
+
+// withCauseLines adds to a FatalError the lines of the running cell's code
+// that can cause it (see causeLines), before the Go stack.
+func withCauseLines(err error, code string) error {
+	e, ok := err.(*interp.Error)
+	if !ok || e.Name != "FatalError" {
+		return err
+	}
+	cause := causeLines(code, e.Value)
+	if len(cause) == 0 {
+		return err
+	}
+	at := len(e.Traceback) - 1 // before the state-lost line
+	for i, l := range e.Traceback {
+		if strings.HasPrefix(l, goStackHeading) {
+			at = i
+			break
+		}
+	}
+	tb := append(append(append([]string{}, e.Traceback[:at]...), cause...), e.Traceback[at:]...)
+	return &interp.Error{Name: e.Name, Value: e.Value, Traceback: tb}
+}
+
+// goStackHeading introduces the Go frames of a FatalError.
+const goStackHeading = "Go stack of the failing goroutine"
 
 // failingGoroutine returns the id and function names (innermost first) of
 // the first goroutine in a crash report: the one that failed.

@@ -325,7 +325,7 @@ func (rs *remoteSession) Execute(ctx context.Context, cellID, code string, out i
 				return r.result()
 			default:
 			}
-			return nil, c.fatalError()
+			return nil, withCauseLines(c.fatalError(), code)
 		}
 	}
 }

@@ -116,14 +116,14 @@ func TestRemoteSessionFatalErrors(t *testing.T) {
 	var stderr syncBuffer
 	rs := testSession(t, &stderr)
 	for _, tc := range []struct {
-		name, code, value, where string
+		name, code, value, where, line string
 	}{
 		{"concurrent map writes (goroutines)", "import \"sync\"\nm := map[int]int{}\nvar wg sync.WaitGroup\nfor g := 0; g < 8; g++ {\n\twg.Add(1)\n\tgo func(g int) {\n\t\tdefer wg.Done()\n\t\tfor i := 0; i < 1000000; i++ {\n\t\t\tm[i] = g\n\t\t}\n\t}(g)\n}\nwg.Wait()",
-			"concurrent map", "go statement"},
+			"concurrent map", "go statement", "  9 | m[i] = g"},
 		{"concurrent map writes (ray tasks)", "m := map[int]int{}\nw := ray.Remote(func(g int) int {\n\tfor i := 0; i < 1000000; i++ {\n\t\tm[i] = g\n\t}\n\treturn g\n})\nrefs := []ray.ObjectRef{}\nfor g := 0; g < 8; g++ {\n\trefs = append(refs, w.Remote(g))\n}\nray.GetAll(refs...)",
-			"concurrent map", "ray task"},
-		{"stack overflow", "func f(n int) int { return f(n+1) + 1 }\nf(0)", "stack overflow", "cell's own code"},
-		{"out of memory", "b := make([]byte, 1<<40)\nlen(b)", "out of memory", "cell's own code"},
+			"concurrent map", "ray task", "  4 | m[i] = g"},
+		{"stack overflow", "func f(n int) int { return f(n+1) + 1 }\nf(0)", "stack overflow", "cell's own code", "  1 | func f(n int) int {"},
+		{"out of memory", "b := make([]byte, 1<<40)\nlen(b)", "out of memory", "cell's own code", "  1 | b := make([]byte, 1<<40)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			execOK(t, rs, tc.name+"-def", "before := 1")
@@ -133,7 +133,7 @@ func TestRemoteSessionFatalErrors(t *testing.T) {
 				t.Fatalf("error %#v, want FatalError %q", err, tc.value)
 			}
 			tb := strings.Join(ie.Traceback, "\n")
-			for _, want := range []string{"FatalError: " + ie.Value, tc.where, "state was lost"} {
+			for _, want := range []string{"FatalError: " + ie.Value, tc.where, tc.line, "state was lost"} {
 				if !strings.Contains(tb, want) {
 					t.Errorf("traceback lacks %q:\n%s", want, tb)
 				}
