@@ -12,7 +12,7 @@ import (
 func TestCauseLines(t *testing.T) {
 	for _, tc := range []struct {
 		fatal, code string
-		want       []string // the listed lines, without the heading
+		want        []string // the listed lines, without the heading
 	}{
 		{"concurrent map writes", "m := map[string]int{}\nx := m[\"a\"]\nm[\"a\"] = 1\ns[i][j] += 2\ncount[k]++\nf(a)[0] = 3\ndelete(m, \"a\")\nv := a[1] == b",
 			[]string{"  3 | m[\"a\"] = 1", "  4 | s[i][j] += 2", "  5 | count[k]++", "  6 | f(a)[0] = 3", "  7 | delete(m, \"a\")"}},
