@@ -39,8 +39,9 @@ type Kernel struct {
 	shell, control, stdin, hb zmq4.Socket
 	pub                       *publisher
 
-	hist history
-	in   inputs
+	hist   history
+	in     inputs
+	replay *replayGuard
 
 	mu        sync.Mutex
 	execCount int
@@ -83,6 +84,7 @@ func New(cfg Config) (*Kernel, error) {
 		cfg:     cfg,
 		signer:  signer,
 		session: uuid.NewString(),
+		replay:  newReplayGuard(maxSeenSignatures),
 		execQ:   make(chan *Message, 4096),
 		quickQ:  make(chan *Message, 4096),
 	}, nil
@@ -197,7 +199,8 @@ func (k *Kernel) heartbeat() {
 }
 
 // receive reads sock, verifies and decodes each message and passes it to
-// handle. Messages with a bad signature are logged and dropped.
+// handle. Messages with a bad signature, and replays of a signed message
+// already received (on any socket), are logged and dropped.
 func (k *Kernel) receive(sock zmq4.Socket, name string, handle func(*Message)) {
 	for {
 		zmsg, err := sock.Recv()
@@ -212,6 +215,10 @@ func (k *Kernel) receive(sock zmq4.Socket, name string, handle func(*Message)) {
 		msg, err := k.signer.Decode(zmsg.Frames)
 		if err != nil {
 			k.logf("%s: dropped message: %v", name, err)
+			continue
+		}
+		if !k.replay.fresh(msg.signature) {
+			k.logf("%s: dropped replayed message %s (signature seen before)", name, msg.Header.MsgType)
 			continue
 		}
 		handle(msg)

@@ -313,6 +313,25 @@ func (c *client) collect(msgID string) []*Message {
 	}
 }
 
+// collectAll returns every iopub message, whatever its parent, up to and
+// including the idle status of the request msgID.
+func (c *client) collectAll(msgID string) []*Message {
+	c.t.Helper()
+	var got []*Message
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case m := <-c.iopub:
+			got = append(got, m)
+			if parentID(m) == msgID && m.Header.MsgType == "status" && content(m)["execution_state"] == "idle" {
+				return got
+			}
+		case <-timeout:
+			c.t.Fatalf("no idle for %s; got %s", msgID, types(got))
+		}
+	}
+}
+
 func (c *client) drainIOPub(d time.Duration) {
 	for {
 		select {
@@ -543,7 +562,13 @@ func TestKernelShellRequests(t *testing.T) {
 	if parentID(rep) != id {
 		t.Errorf("unexpected reply %s %v", rep.Header.MsgType, content(rep))
 	}
-	if got := types(tk.collect(id)); strings.Contains(got, "PWNED") {
+	// The forged request came first on the same connection: had it run, the
+	// handler would have started it before the legitimate one, and its
+	// output would be on iopub (under its own parent) before ours ended.
+	if code := tk.started(); code != "print:ok" {
+		t.Errorf("first cell started: %q, want the legitimate print:ok", code)
+	}
+	if got := types(tk.collectAll(id)); strings.Contains(got, "PWNED") {
 		t.Errorf("forged message executed: %s", got)
 	}
 	// The unknown request is logged by the goroutine serving quick requests,

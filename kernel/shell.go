@@ -47,7 +47,7 @@ func (k *Kernel) dispatch(sock zmq4.Socket, msg *Message) (stop bool) {
 		var req struct {
 			Code string `json:"code"`
 		}
-		if k.decode(msg, &req) {
+		if k.decodeRequest(sock, msg, &req) {
 			status, indent := k.cfg.Handler.IsComplete(req.Code)
 			content := map[string]any{"status": status}
 			if status == "incomplete" {
@@ -57,7 +57,7 @@ func (k *Kernel) dispatch(sock zmq4.Socket, msg *Message) (stop bool) {
 		}
 	case "history_request":
 		var req historyRequest
-		if k.decode(msg, &req) {
+		if k.decodeRequest(sock, msg, &req) {
 			k.reply(sock, msg, "history_reply", map[string]any{"status": "ok", "history": k.hist.query(req)})
 		}
 	case "comm_info_request":
@@ -146,7 +146,7 @@ type executeContent struct {
 // execute runs one execute_request (on the exec worker).
 func (k *Kernel) execute(sock zmq4.Socket, msg *Message) {
 	var req executeContent
-	if !k.decode(msg, &req) {
+	if !k.decodeRequest(sock, msg, &req) {
 		return
 	}
 	store := !req.Silent && (req.StoreHistory == nil || *req.StoreHistory)
@@ -273,7 +273,7 @@ func (k *Kernel) complete(sock zmq4.Socket, msg *Message) {
 		Code      string `json:"code"`
 		CursorPos *int   `json:"cursor_pos"`
 	}
-	if !k.decode(msg, &req) {
+	if !k.decodeRequest(sock, msg, &req) {
 		return
 	}
 	cursor := len(req.Code)
@@ -305,7 +305,7 @@ func (k *Kernel) inspect(sock zmq4.Socket, msg *Message) {
 		CursorPos   *int   `json:"cursor_pos"`
 		DetailLevel int    `json:"detail_level"`
 	}
-	if !k.decode(msg, &req) {
+	if !k.decodeRequest(sock, msg, &req) {
 		return
 	}
 	cursor := len(req.Code)

@@ -49,6 +49,7 @@ type Message struct {
 	Buffers    [][]byte
 
 	rawHeader []byte // the header exactly as received, echoed as parent
+	signature string // as received (lower case); empty for unsigned messages
 }
 
 // Signer signs and verifies messages with the connection file's key and
@@ -161,6 +162,7 @@ func (s *Signer) Decode(frames [][]byte) (*Message, error) {
 		Content:    json.RawMessage(content),
 		Buffers:    frames[i+6:],
 		rawHeader:  header,
+		signature:  string(bytes.ToLower(sig)),
 	}
 	if err := json.Unmarshal(header, &msg.Header); err != nil {
 		return nil, fmt.Errorf("decode header: %w", err)

@@ -4,19 +4,33 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/warren-go/warren/interp"
 	"github.com/warren-go/warren/kernel"
 )
 
-// interpHandler adapts an interp.Session to kernel.Handler.
-type interpHandler struct {
-	s *interp.Session
+// session is what the kernel needs of a Go session: an *interp.Session or a
+// *remoteSession (the same session in a supervised child process).
+type session interface {
+	Execute(ctx context.Context, cellID, code string, out interp.Output) (map[string]any, error)
+	Complete(code string, cursor int) ([]string, int, int)
+	Inspect(code string, cursor, detailLevel int) (map[string]any, bool)
 }
 
-// newHandler starts the interpreter session the kernel serves.
-func newHandler() (kernel.Handler, func(), error) {
-	s, err := interp.New(interp.Options{})
+// interpHandler adapts a session to kernel.Handler.
+type interpHandler struct {
+	s session
+}
+
+// newHandler starts the session process the kernel serves (see
+// session_remote.go); its stdout and stderr go to stderr.
+func newHandler(stderr io.Writer) (kernel.Handler, func(), error) {
+	argv, err := selfArgv()
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := newRemoteSession(argv, nil, stderr)
 	if err != nil {
 		return nil, nil, fmt.Errorf("start interpreter: %w", err)
 	}

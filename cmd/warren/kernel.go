@@ -39,7 +39,7 @@ func kernelCmd(args []string, stderr io.Writer) int {
 		return 2
 	}
 	logger := log.New(stderr, "warren: ", log.LstdFlags)
-	h, closeHandler, err := newHandler()
+	h, closeHandler, err := newHandler(stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "warren kernel: %v\n", err)
 		return 1

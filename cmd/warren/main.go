@@ -40,6 +40,8 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return installCmd(args[1:], stdout, stderr)
 	case "run":
 		return runCmd(args[1:])
+	case "_session": // hidden: the session process of kernel and run
+		return sessionChildCmd(stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, versionString())
 		return 0

@@ -58,7 +58,23 @@ Exit status: 0 all cells ran (or --allow-errors), 1 a cell failed,
 
 // runCmd implements `warren run`. args excludes "run".
 func runCmd(args []string) int {
-	return runMain(args, os.Stdout, os.Stderr, newInterpSession)
+	return runMain(args, os.Stdout, os.Stderr, newChildSession)
+}
+
+// newChildSession runs the notebook's session in a child process of this
+// binary, so that a Go fatal error (concurrent map writes, stack overflow,
+// out of memory) is reported as the failing cell's FatalError instead of
+// ending warren run with the runtime's dump.
+func newChildSession() (cellSession, func(), error) {
+	argv, err := selfArgv()
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := newRemoteSession(argv, nil, os.Stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, func() { _ = s.Close() }, nil
 }
 
 // cellSession is the part of interp.Session the runner uses.

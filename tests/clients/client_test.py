@@ -1,5 +1,6 @@
 """Drive the warren kernel with jupyter_client: interrupts, cells that try to
-kill the process, state surviving them, and shutdown over control.
+kill the process, state surviving them, Go fatal errors reported under their
+cell, undecodable and replayed requests, restart and shutdown over control.
 
     python3 client_test.py [--kernel warren]          run the checks (exit 1 on failure)
     python3 client_test.py --bench [--out FILE]       measure warren vs ipykernel
@@ -7,6 +8,7 @@ kill the process, state surviving them, and shutdown over control.
 Needs the kernelspec installed (tests/clients/run.sh does it).
 """
 import argparse
+import os
 import signal
 import statistics
 import sys
@@ -93,6 +95,24 @@ def control_request(kc, msg_type, content=None, timeout=5):
             return reply
 
 
+def session_processes(km):
+    """PIDs of the kernel process's children (warren's session process)."""
+    pid = km.provisioner.process.pid
+    out = []
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...: comm may hold spaces, so split after ")".
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            out.append(int(d))
+    return out
+
+
 def checks(name):
     km, kc, _ = start(name)
     try:
@@ -122,20 +142,58 @@ def checks(name):
         check(rep["content"]["status"] == "error" and km.is_alive(),
               f"SIGINT interrupts for {{}} in {time.monotonic() - t0:.2f}s, kernel alive")
 
-        for label, code in [
-            ("os.Exit(3)", 'import "os"\nos.Exit(3)'),
-            ("panic in a goroutine", 'import "time"\ngo func() { panic("boom in goroutine") }()\ntime.Sleep(200 * time.Millisecond)'),
-            ("log.Fatal", 'import "log"\nlog.Fatal("fatal!")'),
+        # (label, code, status, ename of the error output or None, text the
+        # cell's output must contain)
+        for label, code, status, ename, says in [
+            ("os.Exit(3)", 'import "os"\nos.Exit(3)', "error", "Exit", "os.Exit(3) called"),
+            ("panic in a goroutine", 'import "time"\ngo func() { panic("boom in goroutine") }()\ntime.Sleep(200 * time.Millisecond)',
+             "ok", None, "goroutine started by the cell failed: panic: boom in goroutine"),
+            ("log.Fatal", 'import "log"\nlog.Fatal("fatal!")', "error", "Exit", "log.Fatal called: fatal!"),
         ]:
             content, outs = run(kc, code)
+            errs = [m["content"]["ename"] for m in outs if m["msg_type"] == "error"]
+            check(content["status"] == status and content.get("ename") == ename and errs == ([ename] if ename else [])
+                  and says in text_of(outs),
+                  f"{label}: status {content['status']}, ename {content.get('ename')}, output {text_of(outs).strip()[:80]!r}")
             time.sleep(0.3)
             alive = km.is_alive()
-            check(alive, f"kernel alive after {label} (status {content['status']}: {text_of(outs).strip()[:80]!r})")
+            check(alive, f"kernel alive after {label}")
             if not alive:
                 return
             content, outs = run(kc, "x + 1")
             check(content["status"] == "ok" and "42" in text_of(outs),
                   f"next cell after {label} sees x (got {text_of(outs).strip()!r})")
+
+        # Go fatal errors cannot be recovered in-process: the session process
+        # dies, the cell reports a FatalError saying so, and the next cell
+        # runs in a fresh session.
+        map_goroutines = ('import "sync"\nm := map[int]int{}\nvar wg sync.WaitGroup\n'
+                          'for g := 0; g < 8; g++ {\n\twg.Add(1)\n\tgo func(g int) {\n\t\tdefer wg.Done()\n'
+                          '\t\tfor i := 0; i < 1000000; i++ {\n\t\t\tm[i] = g\n\t\t}\n\t}(g)\n}\nwg.Wait()')
+        map_tasks = ('m := map[int]int{}\nw := ray.Remote(func(g int) int {\n\tfor i := 0; i < 1000000; i++ {\n'
+                     '\t\tm[i] = g\n\t}\n\treturn g\n})\nrefs := []ray.ObjectRef{}\n'
+                     'for g := 0; g < 8; g++ {\n\trefs = append(refs, w.Remote(g))\n}\nray.GetAll(refs...)')
+        for label, code, want, where, line in [
+            ("concurrent map writes (8 goroutines)", map_goroutines, "concurrent map writes", "go statement", "  9 | m[i] = g"),
+            ("concurrent map writes (8 ray tasks)", map_tasks, "concurrent map writes", "ray task", "  4 | m[i] = g"),
+            ("stack overflow", "func f(n int) int { return f(n+1) + 1 }\nf(0)", "stack overflow", "own code",
+             "  1 | func f(n int)"),
+            ("out of memory", "b := make([]byte, 1<<40)\nlen(b)", "out of memory", "own code", "  1 | b := make("),
+        ]:
+            t0 = time.monotonic()
+            msg_id = kc.execute(code, stop_on_error=False)
+            rep = shell_reply(kc, msg_id, timeout=60)["content"]
+            outs = wait_idle(kc, msg_id, timeout=60)
+            errs = [m["content"] for m in outs if m["msg_type"] == "error"]
+            tb = "\n".join(errs[0]["traceback"]) if errs else ""
+            check(rep["status"] == "error" and rep.get("ename") == "FatalError" and want in rep.get("evalue", ""),
+                  f"{label}: execute_reply status error, FatalError {rep.get('evalue')!r} in {time.monotonic() - t0:.1f}s")
+            check(len(errs) == 1 and errs[0]["ename"] == "FatalError" and where in tb and line in tb
+                  and "state was lost" in tb,
+                  f"{label}: one iopub error under the cell says where, shows {line.strip()!r}, and that state was lost")
+            content, outs = run(kc, "1+1")
+            check(content["status"] == "ok" and text_of(outs) == "2" and km.is_alive(),
+                  f"{label}: next cell runs in a fresh session (got {text_of(outs)!r})")
 
         # Output printed while a cell runs arrives before the cell ends: the
         # cell sleeps 700 ms after printing, so the stream must come well
@@ -165,7 +223,57 @@ def checks(name):
         check(rep["content"]["status"] == "ok" and text == "Name? hello Gopher\n",
               f"the input reaches the cell (got {text!r})")
 
+        # Requests whose content cannot be decoded get an error reply.
+        for msg_type, content in [
+            ("execute_request", {"code": 5, "silent": False}),
+            ("complete_request", {"code": 5, "cursor_pos": 0}),
+            ("inspect_request", {"code": ["x"], "cursor_pos": 0, "detail_level": 0}),
+        ]:
+            msg = kc.session.msg(msg_type, content)
+            kc.shell_channel.send(msg)
+            try:
+                rep = shell_reply(kc, msg["header"]["msg_id"], timeout=10)
+                outs = wait_idle(kc, msg["header"]["msg_id"], timeout=10)
+            except (TimeoutError, Empty):
+                rep, outs = None, []
+            c = rep["content"] if rep else {}
+            errs = [m for m in outs if m["msg_type"] == "error"]
+            check(rep is not None and rep["msg_type"] == msg_type.replace("_request", "_reply")
+                  and c.get("status") == "error" and c.get("ename") == "InvalidRequest"
+                  and (msg_type != "execute_request" or len(errs) == 1),
+                  f"undecodable {msg_type}: error reply {c.get('evalue', 'none')!r}")
+
+        # A signed message sent twice unchanged runs once (jupyter_client's
+        # Session rejects replays the same way).
+        msg = kc.session.msg("execute_request", {"code": 'import "fmt"\nfmt.Println("replayed?")', "silent": False,
+                                                  "store_history": True, "user_expressions": {},
+                                                  "allow_stdin": False, "stop_on_error": False})
+        kc.shell_channel.send(msg)
+        kc.shell_channel.send(msg)
+        first = shell_reply(kc, msg["header"]["msg_id"])
+        inputs = [m for m in wait_idle(kc, msg["header"]["msg_id"]) if m["msg_type"] == "execute_input"]
+        follow = kc.execute("1+1")
+        nxt = kc.get_shell_msg(timeout=TIMEOUT)
+        check(first["content"]["status"] == "ok" and len(inputs) == 1
+              and nxt["parent_header"].get("msg_id") == follow,
+              f"a replayed execute_request is not run again (next reply answers {nxt['parent_header'].get('msg_id') == follow and 'the next cell' or 'the replay'})")
+        wait_idle(kc, follow)
+
+        # restart_request (what a notebook's Restart does): a fresh kernel
+        # whose first cell works; the old kernel and its session process end.
+        old = session_processes(km)
+        check(len(old) == 1, f"the kernel runs one session process ({len(old)})")
+        km.restart_kernel(now=False)
+        kc.wait_for_ready(timeout=TIMEOUT)
+        content, outs = run(kc, "1+1")
+        check(content["status"] == "ok" and text_of(outs) == "2", "a cell runs after restart_request")
+        deadline = time.monotonic() + 5
+        while any(os.path.exists(f"/proc/{p}") for p in old) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        check(not any(os.path.exists(f"/proc/{p}") for p in old), "the old session process ended on restart")
+
         # shutdown_request on control: reply on control, then the process exits.
+        children = session_processes(km)
         reply = control_request(kc, "shutdown_request", {"restart": False})
         check(reply["msg_type"] == "shutdown_reply" and reply["content"]["status"] == "ok",
               "shutdown_reply arrives on control")
@@ -173,6 +281,11 @@ def checks(name):
         while km.is_alive() and time.monotonic() < deadline:
             time.sleep(0.05)
         check(not km.is_alive(), "kernel process exited after shutdown_request")
+        deadline = time.monotonic() + 5
+        while any(os.path.exists(f"/proc/{p}") for p in children) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        check(children and not any(os.path.exists(f"/proc/{p}") for p in children),
+              "the session process exited after shutdown_request")
     finally:
         kc.stop_channels()
         if km.is_alive():

@@ -3,7 +3,8 @@
 #   1. jupyter_kernel_test suite (test_kernel.py), run with unittest -v
 #   2. jupyter console driven through tmux (console.sh)
 #   3. jupyter_client checks: interrupt, os.Exit/log.Fatal/goroutine panic,
-#      shutdown over control (client_test.py)
+#      Go fatal errors (FatalError, fresh session), undecodable requests,
+#      replayed messages, restart and shutdown over control (client_test.py)
 #   4. start-up and execute latency, warren vs ipykernel (printed, not asserted)
 # Env: PY (python with Jupyter; default /usr/bin/python3), WARREN (absolute
 # path of the built binary). Exits non-zero on any failure.

@@ -1,0 +1,453 @@
+package main
+
+// The parent side of the session process (see session_child.go): a
+// remoteSession has the methods of interp.Session the kernel and `warren run`
+// use, runs the interpreter in a child process, and when that process dies —
+// a Go fatal error, or a kill — reports the death as the running cell's
+// FatalError and starts a fresh session for the next cell.
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"sync"
+	"time"
+
+	"github.com/warren-go/warren/interp"
+)
+
+// maxRemoteCells bounds how many cells keep receiving late output (as
+// interp does for its cells).
+const maxRemoteCells = 1000
+
+// remoteSession runs an interp.Session in a child process, restarted after
+// it dies. Safe for concurrent use.
+type remoteSession struct {
+	argv   []string  // the child's command line: a warren binary and "_session"
+	env    []string  // its environment (nil: this process's)
+	stderr io.Writer // the child's stdout and stderr go here
+
+	mu     sync.Mutex
+	cur    *childProc // the live child, or nil
+	outs   map[string]interp.Output
+	order  []string // cell ids of outs, oldest first
+	last   string   // the last cell executed
+	closed bool
+}
+
+// newRemoteSession starts a session process running argv (e.g. the running
+// warren binary with "_session") and waits until it is ready.
+func newRemoteSession(argv, env []string, stderr io.Writer) (*remoteSession, error) {
+	rs := &remoteSession{argv: argv, env: env, stderr: stderr, outs: map[string]interp.Output{}}
+	c, err := rs.child()
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case <-c.ready:
+	case <-c.dead:
+		return nil, fmt.Errorf("session process: %s", c.death)
+	}
+	return rs, nil
+}
+
+// selfArgv is the command line of a session process of this binary.
+func selfArgv() ([]string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find the warren binary: %w", err)
+	}
+	return []string{exe, "_session"}, nil
+}
+
+// childProc is one session process.
+type childProc struct {
+	rs     *remoteSession
+	cmd    *exec.Cmd
+	calls  *os.File    // write end of the calls pipe
+	crash  *os.File    // the crash report file (read after death)
+	stderr *tailWriter // the end of what it wrote to stderr
+
+	wmu sync.Mutex
+	enc *json.Encoder
+
+	mu        sync.Mutex
+	nextID    uint64
+	pending   map[uint64]chan frame
+	running   string // the cell whose Execute is in flight, if any
+	runningID uint64 // the ID of its execute call
+
+	ready chan struct{} // closed on the child's "ready" frame
+	dead  chan struct{} // closed once the process has exited and death is set
+	death string        // why the process ended, e.g. "exit status 2"
+	fatal *interp.Error // the report of its death, for the user
+	gone  bool          // the parent ended it (Close)
+}
+
+// child returns the live session process, starting one if there is none.
+func (rs *remoteSession) child() (*childProc, error) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.closed {
+		return nil, errors.New("session closed")
+	}
+	if rs.cur != nil {
+		return rs.cur, nil
+	}
+	c, err := rs.start()
+	if err != nil {
+		return nil, err
+	}
+	rs.cur = c
+	return c, nil
+}
+
+// start launches a session process (rs.mu held).
+func (rs *remoteSession) start() (*childProc, error) {
+	callR, callW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("session process: %w", err)
+	}
+	evR, evW, err := os.Pipe()
+	if err != nil {
+		callR.Close()
+		callW.Close()
+		return nil, fmt.Errorf("session process: %w", err)
+	}
+	crash, err := os.CreateTemp("", "warren-crash-*.txt")
+	if err != nil {
+		callR.Close()
+		callW.Close()
+		evR.Close()
+		evW.Close()
+		return nil, fmt.Errorf("session process: crash file: %w", err)
+	}
+	os.Remove(crash.Name()) // kept open by both processes; nothing to clean up
+	cmd := exec.Command(rs.argv[0], rs.argv[1:]...)
+	cmd.Env = rs.env
+	// The runtime writes a fatal error's first line ("fatal error: …")
+	// only to stderr, the rest also to the crash file: keep stderr's tail.
+	tail := &tailWriter{w: rs.stderr, max: 64 << 10}
+	cmd.Stdout, cmd.Stderr = rs.stderr, tail
+	cmd.WaitDelay = 2 * time.Second                // a grandchild holding stderr open
+	cmd.ExtraFiles = []*os.File{callR, evW, crash} // fds 3, 4, 5
+	err = cmd.Start()
+	callR.Close()
+	evW.Close()
+	if err != nil {
+		callW.Close()
+		evR.Close()
+		crash.Close()
+		return nil, fmt.Errorf("session process: %w", err)
+	}
+	c := &childProc{
+		rs: rs, cmd: cmd, calls: callW, crash: crash, stderr: tail, enc: json.NewEncoder(callW),
+		pending: map[uint64]chan frame{}, ready: make(chan struct{}), dead: make(chan struct{}),
+	}
+	go c.read(evR)
+	return c, nil
+}
+
+// send writes f to the child; a dead child's pipe fails, which callers see
+// as the dead channel closing.
+func (c *childProc) send(f frame) {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_ = c.enc.Encode(f)
+}
+
+// call sends f with a fresh ID and returns the channel its result arrives
+// on. An execute call is the running cell until its result arrives.
+func (c *childProc) call(f frame) chan frame {
+	ch := make(chan frame, 1)
+	c.mu.Lock()
+	c.nextID++
+	f.ID = c.nextID
+	c.pending[f.ID] = ch
+	if f.Op == "execute" {
+		c.running, c.runningID = f.Cell, f.ID
+	}
+	c.mu.Unlock()
+	c.send(f)
+	return ch
+}
+
+// read delivers the child's frames until its pipe closes, then records how
+// the process ended.
+func (c *childProc) read(r *os.File) {
+	dec := json.NewDecoder(r)
+	readyOnce := sync.OnceFunc(func() { close(c.ready) })
+	for {
+		var f frame
+		if err := dec.Decode(&f); err != nil {
+			break
+		}
+		switch f.Op {
+		case "ready":
+			readyOnce()
+		case "result":
+			c.mu.Lock()
+			ch := c.pending[f.ID]
+			delete(c.pending, f.ID)
+			if f.ID == c.runningID {
+				c.running, c.runningID = "", 0 // the cell is over: a death now is not its
+			}
+			c.mu.Unlock()
+			if ch != nil {
+				ch <- f
+			}
+		case "stream":
+			if out := c.rs.output(f.Cell); out != nil {
+				out.Stream(f.Name, f.Text)
+			}
+		case "display":
+			if out := c.rs.output(f.Cell); out != nil {
+				out.Display(f.Data, f.Metadata)
+			}
+		case "input":
+			go c.input(f)
+		}
+	}
+	r.Close()
+	err := c.cmd.Wait()
+	c.calls.Close()
+	report, _ := io.ReadAll(io.NewSectionReader(c.crash, 0, 1<<20))
+	c.crash.Close()
+	c.mu.Lock()
+	c.death = "exited"
+	if err != nil {
+		c.death = err.Error()
+	}
+	gone, running := c.gone, c.running
+	if !gone {
+		c.fatal = fatalReport(c.stderr.String()+"\n"+string(report), c.death)
+	}
+	c.mu.Unlock()
+	rs := c.rs
+	rs.mu.Lock()
+	if rs.cur == c {
+		rs.cur = nil // before dead closes: a caller woken by it must not get c again
+	}
+	rs.mu.Unlock()
+	close(c.dead)
+	if gone {
+		return
+	}
+	rs.mu.Lock()
+	last := rs.outs[rs.last]
+	closed := rs.closed
+	rs.mu.Unlock()
+	if running == "" && last != nil {
+		// No cell was running: work a finished cell started (a goroutine,
+		// a task) killed the session. Tell the user under the last cell.
+		last.Stream("stderr", c.fatal.Name+": "+c.fatal.Value+"\n"+joinLines(c.fatal.Traceback[1:]))
+	}
+	if !closed {
+		// Start the next session now, so the next cell does not wait for it.
+		if _, err := rs.child(); err != nil {
+			fmt.Fprintf(rs.stderr, "warren: restart session process: %v\n", err)
+		}
+	}
+}
+
+// input answers the child's request for a line with the cell's Output.
+func (c *childProc) input(f frame) {
+	r := frame{Op: "input", ID: f.ID}
+	ask, ok := c.rs.output(f.Cell).(interp.Inputter)
+	if !ok {
+		r.EOF = true
+	} else if v, err := ask.Input(f.Prompt, f.Password); err != nil {
+		r.Err = err.Error()
+	} else {
+		r.Value = v
+	}
+	c.send(r)
+}
+
+// output returns the Output of cell, or of the last cell when cell is
+// unknown (or too old).
+func (rs *remoteSession) output(cell string) interp.Output {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if out := rs.outs[cell]; out != nil {
+		return out
+	}
+	return rs.outs[rs.last]
+}
+
+func (rs *remoteSession) register(cell string, out interp.Output) {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if _, ok := rs.outs[cell]; !ok {
+		rs.order = append(rs.order, cell)
+	}
+	rs.outs[cell] = out
+	rs.last = cell
+	for len(rs.order) > maxRemoteCells {
+		delete(rs.outs, rs.order[0])
+		rs.order = rs.order[1:]
+	}
+}
+
+// Execute runs code as cell cellID in the session process, like
+// interp.Session.Execute. When the process dies while the cell runs, the
+// error is an *interp.Error named "FatalError" describing the death, and
+// the next call runs in a fresh session.
+func (rs *remoteSession) Execute(ctx context.Context, cellID, code string, out interp.Output) (map[string]any, error) {
+	c, err := rs.child()
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case <-c.ready:
+	case <-c.dead:
+		return nil, c.fatalError()
+	case <-ctx.Done():
+		return nil, &interp.Error{Name: "KeyboardInterrupt", Value: "interrupted while the Go session was starting"}
+	}
+	rs.register(cellID, out)
+	ch := c.call(frame{Op: "execute", Cell: cellID, Code: code})
+	done := ctx.Done()
+	for {
+		select {
+		case r := <-ch:
+			return r.result()
+		case <-done:
+			c.send(frame{Op: "interrupt", Cell: cellID})
+			done = nil
+		case <-c.dead:
+			select {
+			case r := <-ch: // the cell ended before the process did
+				return r.result()
+			default:
+			}
+			return nil, withCauseLines(c.fatalError(), code)
+		}
+	}
+}
+
+// result is an execute call's outcome.
+func (f frame) result() (map[string]any, error) {
+	if f.Error != nil {
+		return nil, f.Error
+	}
+	return f.Data, nil
+}
+
+func (c *childProc) fatalError() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.fatal == nil {
+		return fmt.Errorf("session process: %s", c.death)
+	}
+	return c.fatal
+}
+
+// quickTimeout bounds completion and inspection requests.
+const quickTimeout = 10 * time.Second
+
+// quick sends a completion or inspection request to a ready child.
+func (rs *remoteSession) quick(f frame) (frame, bool) {
+	c, err := rs.child()
+	if err != nil {
+		return frame{}, false
+	}
+	t := time.NewTimer(quickTimeout)
+	defer t.Stop()
+	select {
+	case <-c.ready:
+	case <-c.dead:
+		return frame{}, false
+	case <-t.C:
+		return frame{}, false
+	}
+	ch := c.call(f)
+	select {
+	case r := <-ch:
+		return r, true
+	case <-c.dead:
+	case <-t.C:
+	}
+	return frame{}, false
+}
+
+// Complete is interp.Session.Complete in the session process; nothing
+// when the process is not available.
+func (rs *remoteSession) Complete(code string, cursor int) ([]string, int, int) {
+	r, ok := rs.quick(frame{Op: "complete", Code: code, Cursor: cursor})
+	if !ok {
+		return nil, cursor, cursor
+	}
+	return r.Matches, r.Start, r.End
+}
+
+// Inspect is interp.Session.Inspect in the session process.
+func (rs *remoteSession) Inspect(code string, cursor, detail int) (map[string]any, bool) {
+	r, ok := rs.quick(frame{Op: "inspect", Code: code, Cursor: cursor, Detail: detail})
+	if !ok {
+		return nil, false
+	}
+	return r.Data, r.Found
+}
+
+// Close ends the session process: it closes the session and exits when its
+// calls pipe closes; after 3 s it is killed.
+func (rs *remoteSession) Close() error {
+	rs.mu.Lock()
+	rs.closed = true
+	c := rs.cur
+	rs.cur = nil
+	rs.mu.Unlock()
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	c.gone = true
+	c.mu.Unlock()
+	c.calls.Close()
+	select {
+	case <-c.dead:
+	case <-time.After(3 * time.Second):
+		_ = c.cmd.Process.Kill()
+		<-c.dead
+	}
+	return nil
+}
+
+func joinLines(lines []string) string {
+	s := ""
+	for _, l := range lines {
+		s += l + "\n"
+	}
+	return s
+}
+
+// tailWriter copies to w and keeps the last max bytes written.
+type tailWriter struct {
+	w   io.Writer
+	max int
+
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *tailWriter) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > t.max {
+		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
+	}
+	t.mu.Unlock()
+	return t.w.Write(p)
+}
+
+// String returns the kept tail.
+func (t *tailWriter) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
+}
