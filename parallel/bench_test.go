@@ -1,6 +1,8 @@
 package parallel
 
 import (
+	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 )
@@ -205,5 +207,42 @@ func BenchmarkNestedBaseline(b *testing.B) {
 		if <-out != 55 {
 			b.Fatal("wrong")
 		}
+	}
+}
+
+// BenchmarkWaitLoop runs Ray's "process results as they finish" loop,
+// for len(refs) > 0 { _, refs = Wait(refs, 1, -1) }, over n tasks that
+// finish one at a time, and reports the peak heap (HeapAlloc sampled every
+// 64 calls, minus the heap before the loop) as peak-heap-MB.
+//
+//	go test -run '^$' -bench WaitLoop -benchtime 1x -count 3 ./parallel/
+func BenchmarkWaitLoop(b *testing.B) {
+	for _, n := range []int{4000, 8000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			rt := New(NumCPUs(2), TraceCapacity(0))
+			defer rt.Shutdown()
+			release := make(chan struct{})
+			f := rt.Remote(func() { <-release })
+			var peak uint64
+			for b.Loop() {
+				refs := make([]ObjectRef, n)
+				for i := range refs {
+					refs[i] = f.Remote()
+				}
+				var ms runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&ms)
+				base := ms.HeapAlloc
+				for i := 0; len(refs) > 0; i++ {
+					release <- struct{}{}
+					_, refs = Wait(refs, 1, -1)
+					if i%64 == 0 {
+						runtime.ReadMemStats(&ms)
+						peak = max(peak, ms.HeapAlloc-min(base, ms.HeapAlloc))
+					}
+				}
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+		})
 	}
 }

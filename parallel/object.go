@@ -72,6 +72,36 @@ func (o *object) addWaiter(w waiter) {
 	w.notify(o)
 }
 
+// removeWaiter drops w from o's waiters if it is still registered (a Wait
+// or GetAll that returned before o resolved), so waiters never outlive the
+// call that registered them.
+func (o *object) removeWaiter(w waiter) {
+	if o.ready.Load() {
+		return // resolve already dropped every waiter
+	}
+	o.mu.Lock()
+	for i, x := range o.waiters {
+		if x == w {
+			last := len(o.waiters) - 1
+			o.waiters[i] = o.waiters[last]
+			o.waiters[last] = nil
+			o.waiters = o.waiters[:last]
+			if last == 0 {
+				o.waiters = nil
+			}
+			break
+		}
+	}
+	o.mu.Unlock()
+}
+
+// unregister removes g from each of objs (see removeWaiter).
+func unregister(g waiter, objs []*object) {
+	for _, o := range objs {
+		o.removeWaiter(g)
+	}
+}
+
 func (o *object) resolve(v any, err error) {
 	o.mu.Lock()
 	if o.ready.Load() {
@@ -230,7 +260,9 @@ func GetAllContext(ctx context.Context, refs ...ObjectRef) ([]any, error) {
 		for _, o := range pending {
 			o.addWaiter(g) // notifies at once if o resolved since the check
 		}
-		if err := wait(ctx, g.ch, evGet, pending[0], fmt.Sprintf("GetAll of %d refs", len(refs))); err != nil {
+		err := wait(ctx, g.ch, evGet, pending[0], fmt.Sprintf("GetAll of %d refs", len(refs)))
+		unregister(g, pending)
+		if err != nil {
 			return nil, fmt.Errorf("ray: GetAll of %d refs: %w", len(refs), err)
 		}
 		if f := g.failed(); f != nil {
@@ -327,6 +359,7 @@ func WaitContext(ctx context.Context, refs []ObjectRef, numReturns int, timeout 
 			defer cancel()
 		}
 		_ = wait(wctx, g.ch, evWait, pending[0], fmt.Sprintf("Wait for %d of %d refs", numReturns, len(refs)))
+		unregister(g, pending)
 	}
 	ready = make([]ObjectRef, 0, numReturns)
 	notReady = make([]ObjectRef, 0, len(refs))
