@@ -246,3 +246,42 @@ func BenchmarkWaitLoop(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkImmutable measures the copies that make objects immutable: Put
+// copies its value into the store, Get copies it out.
+//
+//	go test -run '^$' -bench Immutable -benchmem -count 5 ./parallel/
+func BenchmarkImmutable(b *testing.B) {
+	flat := make([]float64, 1<<20) // 8 MiB: one memmove
+	m := make(map[string]int, 1000)
+	ptrs := make([]*node, 1000)
+	for i := range 1000 {
+		m[strconv.Itoa(i)] = i
+		ptrs[i] = &node{Val: []int{i}}
+	}
+	for _, c := range []struct {
+		name string
+		v    any
+	}{
+		{"Int", 42},
+		{"SmallStruct", struct{ A, B int }{1, 2}},
+		{"Floats1M", flat},
+		{"Map1k", m},
+		{"Pointers1k", ptrs},
+	} {
+		b.Run("Put"+c.name, func(b *testing.B) {
+			rt := benchRT(b)
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkRef = rt.Put(c.v)
+			}
+		})
+		b.Run("Get"+c.name, func(b *testing.B) {
+			ref := benchRT(b).Put(c.v)
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkBox = Get(ref)
+			}
+		})
+	}
+}

@@ -121,8 +121,9 @@ func (o *object) resolve(v any, err error) {
 	}
 }
 
-// Put stores value in the default runtime and returns a ref to it, already
-// resolved. Passing the ref to many tasks shares the value without copying.
+// Put stores a copy of value in the default runtime and returns a ref to it,
+// already resolved: changing value afterwards does not change the object
+// (objects are immutable; see the package doc for what is copied).
 func Put(value any) ObjectRef {
 	Default()
 	return putValue(value)
@@ -135,7 +136,7 @@ func (rt *Runtime) Put(value any) ObjectRef { return putValue(value) }
 var putIDs atomic.Uint64
 
 func putValue(value any) ObjectRef {
-	o := &object{id: 1<<62 + putIDs.Add(1), val: value}
+	o := &object{id: 1<<62 + putIDs.Add(1), val: copyAny(value)}
 	o.ready.Store(true)
 	return ObjectRef{o}
 }
@@ -201,9 +202,10 @@ func checkRef(r ObjectRef) error {
 	return nil
 }
 
-// Get waits for the ref's task and returns its value. Inside a task, the
-// task gives back its resources while it waits. If the task failed or was
-// cancelled, Get panics with its *TaskError.
+// Get waits for the ref's task and returns a copy of its value, so that
+// changing it changes neither the object nor what other readers get.
+// Inside a task, the task gives back its resources while it waits. If the
+// task failed or was cancelled, Get panics with its *TaskError.
 func Get(ref ObjectRef) any {
 	v, err := GetContext(context.Background(), ref)
 	if err != nil {
@@ -219,17 +221,19 @@ func GetContext(ctx context.Context, ref ObjectRef) (any, error) {
 	if err := checkRef(ref); err != nil {
 		return nil, err
 	}
-	if ref.o.ready.Load() {
-		return ref.o.val, ref.o.err
+	if !ref.o.ready.Load() {
+		if err := wait(ctx, ref.o.doneChan(), evGet, ref.o, "Get"); err != nil {
+			return nil, fmt.Errorf("ray: Get %v: %w", ref, err)
+		}
 	}
-	if err := wait(ctx, ref.o.doneChan(), evGet, ref.o, "Get"); err != nil {
-		return nil, fmt.Errorf("ray: Get %v: %w", ref, err)
+	if ref.o.err != nil {
+		return nil, ref.o.err
 	}
-	return ref.o.val, ref.o.err
+	return copyAny(ref.o.val), nil
 }
 
-// GetAll waits for all refs and returns their values in the order given
-// (duplicates kept). It fails fast: as soon as any ref's task fails, it
+// GetAll waits for all refs and returns copies of their values (as Get) in
+// the order given (duplicates kept). It fails fast: as soon as any ref's task fails, it
 // panics with that *TaskError without waiting for the others.
 func GetAll(refs ...ObjectRef) []any {
 	vs, err := GetAllContext(context.Background(), refs...)
@@ -270,7 +274,7 @@ func GetAllContext(ctx context.Context, refs ...ObjectRef) ([]any, error) {
 		}
 	}
 	for i, r := range refs {
-		out[i] = r.o.val
+		out[i] = copyAny(r.o.val)
 	}
 	return out, nil
 }

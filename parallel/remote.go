@@ -199,8 +199,10 @@ func (f *RemoteFunction) Options(opts ...TaskOption) *RemoteFunction {
 func (f *RemoteFunction) Name() string { return f.name }
 
 // Remote submits a task calling f with args and returns at once a ref to its
-// result. ObjectRef arguments (top level only) are replaced by their values
-// before the call, and the task waits for them without holding resources.
+// result. The task receives copies of its arguments, taken at submit time
+// (objects are immutable; see the package doc). ObjectRef arguments (top
+// level only) are replaced by copies of their values before the call, and
+// the task waits for them without holding resources.
 // Numeric, string and bool arguments convert to the parameter type when the
 // value is unchanged by it (f.Remote(1) works for a float64 parameter).
 // Remote panics with an error wrapping ErrInvalidCall on a wrong number of
@@ -339,7 +341,7 @@ func (f *RemoteFunction) bindArgs(args []any) ([]reflect.Value, []dep, error) {
 		if err != nil {
 			return nil, nil, invalidf("%s.Remote: argument %d: %w", f.fname, i, err)
 		}
-		vals[i] = v
+		vals[i] = copyValue(v) // the task gets its own copy
 	}
 	return vals, deps, nil
 }

@@ -132,7 +132,7 @@ func (t *task) resolveArgs(args []reflect.Value, deps []dep) ([]reflect.Value, e
 		if err != nil {
 			return nil, newTaskError(t, invalidf("%s: argument %d (from %v): %w", t.f.name, d.arg, ObjectRef{d.obj}, err), nil)
 		}
-		args[d.arg] = v
+		args[d.arg] = copyValue(v) // each reader gets its own copy
 	}
 	if t.f.takesCtx {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -174,13 +174,15 @@ func (t *task) call(args []reflect.Value, host Host, info TaskInfo) (vals []any,
 		}
 		out = out[:len(out)-1]
 	}
+	// The object store keeps its own copy: the task may keep (and change)
+	// what it returned, for example a slice it also stored in a variable.
 	if len(out) == 1 {
-		t.res1[0] = out[0].Interface()
+		t.res1[0] = copyValue(out[0]).Interface()
 		return t.res1[:], nil
 	}
 	vals = make([]any, len(out))
 	for i, v := range out {
-		vals[i] = v.Interface()
+		vals[i] = copyValue(v).Interface()
 	}
 	return vals, nil
 }
