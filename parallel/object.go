@@ -170,7 +170,7 @@ func wait(ctx context.Context, ready <-chan struct{}, kind eventKind, on *object
 			return fmt.Errorf("calling task %s (#%d) ended: %w", t.f.name, t.id, self.err)
 		}
 	}
-	if rt := on.runtime(); rt != nil && rt.trace != nil {
+	if rt := on.runtime(); rt != nil && rt.trace.on() {
 		begin := rt.since()
 		defer func() { rt.traceDriver(kind, what, begin) }()
 	}

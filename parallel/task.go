@@ -225,7 +225,7 @@ func (t *task) complete(self *worker, vals []any, err error) {
 	rt.dispatchLocked(self)
 	rt.mu.Unlock()
 
-	if started && begin > 0 && rt.trace != nil {
+	if started && begin > 0 && rt.trace.on() {
 		rt.trace.add(event{kind: evTask, lane: lane, start: begin, end: now,
 			task: t.id, name: t.f.name, fn: t.f.fname, group: t.group, attempt: attempt, failed: err != nil})
 	}
@@ -299,7 +299,7 @@ func (t *task) blockIn(kind eventKind) func() {
 		end := t.rt.since()
 		t.rt.unblock(t)
 		rt := t.rt
-		if rt.trace != nil {
+		if rt.trace.on() {
 			rt.mu.Lock()
 			lane := t.lane
 			rt.mu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -44,24 +45,50 @@ type event struct {
 
 // tracer keeps the most recent events in a ring buffer made of fixed-size
 // chunks allocated as it fills, so recording never copies old events.
+// Its capacity can change while the runtime runs (Init(TraceCapacity(n)));
+// capacity 0 records nothing.
 type tracer struct {
-	mu     sync.Mutex
-	max    int
-	chunks [][]event
-	n      int // events recorded so far
+	enabled atomic.Bool // max > 0: read without the lock to skip clock reads
+	mu      sync.Mutex
+	max     int
+	chunks  [][]event
+	n       int // events recorded so far
 }
 
 const chunkSize = 4096
 
 func newTracer(capacity int) *tracer {
-	if capacity <= 0 {
-		return nil
+	tr := &tracer{max: capacity}
+	tr.enabled.Store(capacity > 0)
+	return tr
+}
+
+// on reports whether events are recorded.
+func (tr *tracer) on() bool { return tr.enabled.Load() }
+
+// setCapacity changes the capacity to n, keeping the most recent events
+// that fit.
+func (tr *tracer) setCapacity(n int) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	evs := tr.snapshotLocked()
+	evs = evs[max(len(evs)-n, 0):]
+	tr.max, tr.chunks, tr.n = n, nil, 0
+	tr.enabled.Store(n > 0)
+	for _, e := range evs {
+		tr.addLocked(e)
 	}
-	return &tracer{max: capacity}
 }
 
 func (tr *tracer) add(e event) {
 	tr.mu.Lock()
+	if tr.max > 0 {
+		tr.addLocked(e)
+	}
+	tr.mu.Unlock()
+}
+
+func (tr *tracer) addLocked(e event) {
 	i := tr.n % tr.max
 	c := i / chunkSize
 	if c == len(tr.chunks) {
@@ -69,16 +96,19 @@ func (tr *tracer) add(e event) {
 	}
 	tr.chunks[c][i%chunkSize] = e
 	tr.n++
-	tr.mu.Unlock()
 }
 
 // snapshot returns the events oldest first.
 func (tr *tracer) snapshot() []event {
-	if tr == nil {
-		return nil
-	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
+	return tr.snapshotLocked()
+}
+
+func (tr *tracer) snapshotLocked() []event {
+	if tr.max == 0 {
+		return nil
+	}
 	count := min(tr.n, tr.max)
 	out := make([]event, 0, count)
 	first := 0
