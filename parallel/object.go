@@ -381,8 +381,12 @@ func WaitContext(ctx context.Context, refs []ObjectRef, numReturns int, timeout 
 // submitted: a queued task never runs, a running task has its context
 // cancelled and ends as cancelled whatever it returns, and Get on its refs
 // fails with a *TaskError matching ErrCancelled and context.Canceled; tasks
-// depending on it fail too. Cancelling a finished task or a Put ref does
-// nothing. Cancel reports whether it cancelled the task.
+// depending on it fail too. Go cannot stop a goroutine, so a running task
+// keeps its CPUs and other resources until its code returns (a task taking
+// a context.Context can return early), and at most NumCPUs of task code runs
+// at once; the timeline draws its bar until then, marked cancelled.
+// Cancelling a finished task or a Put ref does nothing. Cancel reports
+// whether it cancelled the task.
 func Cancel(ref ObjectRef) bool {
 	if ref.o == nil || ref.o.producer == nil {
 		return false

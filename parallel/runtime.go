@@ -404,11 +404,7 @@ func (rt *Runtime) enqueue(t *task) {
 // worker calling as it finishes a task, or nil.
 func (rt *Runtime) dispatchLocked(self *worker) {
 	for len(rt.resumeQ) > 0 {
-		t := rt.resumeQ[0]
-		if t.isDone() {
-			rt.resumeQ = rt.resumeQ[1:]
-			continue
-		}
+		t := rt.resumeQ[0] // cancelled or not: its code runs on, so it needs its CPUs
 		if !rt.fitsLocked(t) {
 			return
 		}
@@ -463,24 +459,18 @@ func (rt *Runtime) block(t *task) {
 	rt.mu.Unlock()
 }
 
-// unblock waits until t holds its resources again, or t has finished (it was
-// cancelled meanwhile).
+// unblock waits until t holds its resources again. A cancelled task waits
+// too: its code goes on running until it returns, and holds its CPUs
+// meanwhile.
 func (rt *Runtime) unblock(t *task) {
 	rt.mu.Lock()
-	if t.isDone() {
-		rt.mu.Unlock()
-		return
-	}
 	if t.resume == nil {
 		t.resume = make(chan struct{}, 1)
 	}
 	rt.resumeQ = append(rt.resumeQ, t)
 	rt.dispatchLocked(nil)
 	rt.mu.Unlock()
-	select {
-	case <-t.resume:
-	case <-t.outs[0].doneChan():
-	}
+	<-t.resume
 }
 
 // liveTasks returns the unfinished tasks for which keep is true.

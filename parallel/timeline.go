@@ -34,6 +34,7 @@ func (k eventKind) String() string {
 type event struct {
 	kind       eventKind
 	failed     bool
+	cancelled  bool // the task was cancelled; for a running task the bar ends when its code returned
 	driver     bool // time the driver (code outside tasks) was blocked; lane unused
 	lane       int
 	attempt    int
@@ -254,6 +255,9 @@ func writeTrace(w io.Writer, evs []event) error {
 		case e.kind != evTask:
 			te.Name = e.kind.String() + " (" + e.name + ")"
 			te.Cn = "grey"
+		case e.cancelled:
+			te.Cn = "yellow"
+			te.Args["cancelled"] = true
 		case e.failed:
 			te.Cn = "terrible"
 			te.Args["failed"] = true
@@ -331,10 +335,15 @@ func (v *TimelineView) SVG() string {
 			continue
 		}
 		fill := palette[e.task%uint64(len(palette))]
-		if e.failed {
-			fill = "#d62728"
-		}
 		title := fmt.Sprintf("%s #%d (%s) attempt %d, cell %q: %s", e.name, e.task, e.fn, e.attempt, e.group, e.end-e.start)
+		switch {
+		case e.cancelled:
+			fill = "#e8b530"
+			title += " (cancelled)"
+		case e.failed:
+			fill = "#d62728"
+			title += " (failed)"
+		}
 		if e.kind != evTask {
 			fill = "#999"
 			title = fmt.Sprintf("%s blocked in %s: %s", e.name, e.kind, e.end-e.start)
