@@ -62,3 +62,28 @@ fmt.Sprint(ray.GetAll(w.Remote(m, 0), w.Remote(m, 5000), w.Remote(mref, 0), w.Re
 		}
 	}
 }
+
+// TestRayRetryExceptionsInCell: ray.RetryExceptions is available in cells
+// and, as in Ray, MaxRetries alone does not re-run a task that panics.
+func TestRayRetryExceptionsInCell(t *testing.T) {
+	s := newRaySession(t)
+	res, _ := run(t, s, `import (
+	"context"
+	"fmt"
+)
+calls := 0
+flaky := ray.Remote(func() int {
+	calls++
+	if calls == 1 {
+		panic("first run fails")
+	}
+	return calls
+})
+_, err := ray.GetContext(context.Background(), flaky.Options(ray.MaxRetries(2)).Remote())
+calls = 0
+got := ray.Get(flaky.Options(ray.MaxRetries(2), ray.RetryExceptions(true)).Remote())
+fmt.Sprint(err != nil, got, calls)`) // the retried run returns 2
+	if got := plain(res); got != `"true 2 2"` {
+		t.Errorf("= %s, want \"true 2 2\"", got)
+	}
+}

@@ -19,6 +19,7 @@ type taskOptions struct {
 	res        map[string]int64
 	numReturns int
 	maxRetries int
+	retryExc   bool
 }
 
 // TaskName sets the name tasks show in the timeline, in TaskError and to the
@@ -78,9 +79,17 @@ func NumReturns(n int) TaskOption {
 	}
 }
 
-// MaxRetries makes a failed task (panic or non-nil error) run again up to n
-// times before it fails; the Attempt field of TaskInfo and TaskError counts
-// the runs. Cancelled tasks and tasks whose inputs failed are not retried.
+// MaxRetries sets how many times a failed task runs again before it fails
+// (default 0). As in Ray, it covers system failures, and application
+// failures (a panic or a non-nil error result) only with
+// RetryExceptions(true), so that a task that is not idempotent is never
+// re-run by surprise. In one process no worker can die, so without
+// RetryExceptions(true) no failure is retried: a task fails through its own
+// code, or is cancelled (by Cancel, an interrupt, or the host aborting its
+// code), and cancelled tasks and tasks whose inputs failed are never
+// retried. The Attempt field of TaskInfo and TaskError counts the runs; a
+// TaskError's Previous lists the failures of the earlier attempts, and the
+// timeline draws each attempt as its own bar.
 func MaxRetries(n int) TaskOption {
 	return func(o *taskOptions) error {
 		if n < 0 {
@@ -89,6 +98,13 @@ func MaxRetries(n int) TaskOption {
 		o.maxRetries = n
 		return nil
 	}
+}
+
+// RetryExceptions makes MaxRetries cover application failures too: with
+// on, a task that panics or returns a non-nil error runs again, up to
+// MaxRetries times (Ray's retry_exceptions=True). The default is off.
+func RetryExceptions(on bool) TaskOption {
+	return func(o *taskOptions) error { o.retryExc = on; return nil }
 }
 
 // A RemoteFunction submits calls of a function as tasks. It is immutable and

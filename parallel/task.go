@@ -99,6 +99,7 @@ func (t *task) run(w *worker) (lost bool) {
 	if err != nil {
 		return !t.finishOn(w, nil, err)
 	}
+	var prev []*TaskError // failures of earlier attempts
 	for {
 		info := t.info()
 		host := t.rt.currentHost()
@@ -113,12 +114,33 @@ func (t *task) run(w *worker) (lost bool) {
 		if host != nil {
 			host.Exit(info)
 		}
-		if err == nil || t.isDone() || info.Attempt >= t.f.opts.maxRetries {
+		te, _ := err.(*TaskError)
+		if err == nil || te == nil || t.isDone() || !t.f.opts.retryExc || info.Attempt >= t.f.opts.maxRetries {
+			if te != nil {
+				te.Previous = prev
+			}
 			return !t.finishOn(w, vals, err)
 		}
-		t.mu.Lock()
-		t.attempt++
-		t.mu.Unlock()
+		prev = append(prev, te)
+		t.retry()
+	}
+}
+
+// retry records the failed attempt of t in the timeline and starts the next.
+func (t *task) retry() {
+	rt := t.rt
+	now := rt.since()
+	t.mu.Lock()
+	begin, attempt := t.begin, t.attempt
+	t.attempt++
+	t.begin = now
+	t.mu.Unlock()
+	if rt.trace.on() {
+		rt.mu.Lock()
+		lane := t.lane
+		rt.mu.Unlock()
+		rt.trace.add(event{kind: evTask, lane: lane, start: begin, end: now,
+			task: t.id, name: t.f.name, fn: t.f.fname, group: t.group, attempt: attempt, failed: true, retried: true})
 	}
 }
 

@@ -34,6 +34,7 @@ func (k eventKind) String() string {
 type event struct {
 	kind       eventKind
 	failed     bool
+	retried    bool // a failed attempt that was run again
 	cancelled  bool // the task was cancelled; for a running task the bar ends when its code returned
 	driver     bool // time the driver (code outside tasks) was blocked; lane unused
 	lane       int
@@ -261,6 +262,10 @@ func writeTrace(w io.Writer, evs []event) error {
 		case e.failed:
 			te.Cn = "terrible"
 			te.Args["failed"] = true
+			if e.retried {
+				te.Cn = "bad"
+				te.Args["retried"] = true
+			}
 		default:
 			te.Cn = "good"
 		}
@@ -340,6 +345,9 @@ func (v *TimelineView) SVG() string {
 		case e.cancelled:
 			fill = "#e8b530"
 			title += " (cancelled)"
+		case e.retried:
+			fill = "#f28e8e"
+			title += " (failed, retried)"
 		case e.failed:
 			fill = "#d62728"
 			title += " (failed)"
