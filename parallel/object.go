@@ -123,7 +123,9 @@ func (o *object) resolve(v any, err error) {
 
 // Put stores a copy of value in the default runtime and returns a ref to it,
 // already resolved: changing value afterwards does not change the object
-// (objects are immutable; see the package doc for what is copied).
+// (objects are immutable; see the package doc for what is copied). As in
+// Ray, value may not be an ObjectRef itself: Put panics with an error
+// wrapping ErrInvalidCall.
 func Put(value any) ObjectRef {
 	Default()
 	return putValue(value)
@@ -132,11 +134,15 @@ func Put(value any) ObjectRef {
 // Put is like the package-level Put.
 func (rt *Runtime) Put(value any) ObjectRef { return putValue(value) }
 
-// putIDs numbers Put objects apart from task ids.
-var putIDs atomic.Uint64
+// ids numbers the tasks and objects of every runtime, so that ids are
+// unique within the process.
+var ids atomic.Uint64
 
 func putValue(value any) ObjectRef {
-	o := &object{id: 1<<62 + putIDs.Add(1), val: copyAny(value)}
+	if _, ok := value.(ObjectRef); ok {
+		panic(invalidf("ray.Put of an ObjectRef: pass the ref itself (refs nested in values are fine)"))
+	}
+	o := &object{id: ids.Add(1), val: copyAny(value)}
 	o.ready.Store(true)
 	return ObjectRef{o}
 }

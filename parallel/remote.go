@@ -68,11 +68,13 @@ func TaskResources(r map[string]float64) TaskOption {
 // NumReturns makes each call return n refs, one per result of the function
 // (not counting a trailing error); use RemoteN to get them. n must equal the
 // function's number of results, or be 1 (the default: one ref; a function
-// with several results then yields a []any holding them).
+// with several results then yields a []any holding them), or 0: as with
+// Ray's num_returns=0, the task's results (and failure) are discarded,
+// Remote returns the zero ObjectRef and RemoteN an empty slice.
 func NumReturns(n int) TaskOption {
 	return func(o *taskOptions) error {
-		if n < 1 {
-			return invalidf("NumReturns must be at least 1, got %d", n)
+		if n < 0 {
+			return invalidf("NumReturns must be at least 0, got %d", n)
 		}
 		o.numReturns = n
 		return nil
@@ -165,7 +167,7 @@ func newRemote(rt *Runtime, fn any) (*RemoteFunction, error) {
 		return nil, invalidf("ray.Remote needs a function, got a nil %s", v.Type())
 	}
 	ft := v.Type()
-	f := &RemoteFunction{rt: rt, fn: v, ft: ft, variadic: ft.IsVariadic(), opts: taskOptions{cpu: resUnit}}
+	f := &RemoteFunction{rt: rt, fn: v, ft: ft, variadic: ft.IsVariadic(), opts: taskOptions{cpu: resUnit, numReturns: 1}}
 	f.takesCtx = ft.NumIn() > 0 && ft.In(0) == ctxType
 	f.nres = ft.NumOut()
 	if f.nres > 0 && ft.Out(f.nres-1) == errType {
@@ -223,7 +225,8 @@ func (f *RemoteFunction) Name() string { return f.name }
 // value is unchanged by it (f.Remote(1) works for a float64 parameter).
 // Remote panics with an error wrapping ErrInvalidCall on a wrong number of
 // arguments, an argument not assignable to its parameter, an infeasible
-// resource request, or when f has NumReturns(n>1) (use RemoteN).
+// resource request, or when f has NumReturns(n>1) (use RemoteN). With
+// NumReturns(0) it returns the zero ObjectRef.
 func (f *RemoteFunction) Remote(args ...any) ObjectRef {
 	if f.opts.numReturns > 1 {
 		panic(invalidf("%s has NumReturns(%d): call RemoteN to get its refs", f.name, f.opts.numReturns))
@@ -231,6 +234,9 @@ func (f *RemoteFunction) Remote(args ...any) ObjectRef {
 	t, err := f.submit(args)
 	if err != nil {
 		panic(err)
+	}
+	if f.opts.numReturns == 0 {
+		return ObjectRef{}
 	}
 	return ObjectRef{t.outs[0]}
 }
@@ -250,6 +256,9 @@ func (f *RemoteFunction) Submit(args ...any) ([]ObjectRef, error) {
 	t, err := f.submit(args)
 	if err != nil {
 		return nil, err
+	}
+	if f.opts.numReturns == 0 {
+		return []ObjectRef{}, nil
 	}
 	refs := make([]ObjectRef, len(t.outs))
 	for i, o := range t.outs {
@@ -272,13 +281,13 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &task{rt: rt, id: rt.ids.Add(1), f: f, args: vals, deps: deps}
-	t.obj0 = object{id: rt.ids.Add(1), producer: t}
+	t := &task{rt: rt, id: ids.Add(1), f: f, args: vals, deps: deps}
+	t.obj0 = object{id: ids.Add(1), producer: t}
 	if n := f.opts.numReturns; n > 1 {
 		t.outs = make([]*object, n)
 		t.outs[0] = &t.obj0
 		for i := 1; i < n; i++ {
-			t.outs[i] = &object{id: rt.ids.Add(1), producer: t}
+			t.outs[i] = &object{id: ids.Add(1), producer: t}
 		}
 	} else {
 		t.out0[0] = &t.obj0

@@ -85,7 +85,6 @@ func invalidf(format string, args ...any) error {
 // have the same contracts. A Runtime is safe for concurrent use.
 type Runtime struct {
 	start time.Time
-	ids   atomic.Uint64
 	host  atomic.Pointer[hostBox]
 	trace *tracer
 
