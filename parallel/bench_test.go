@@ -1,6 +1,8 @@
 package parallel
 
 import (
+	"runtime"
+	"strconv"
 	"sync"
 	"testing"
 )
@@ -205,5 +207,81 @@ func BenchmarkNestedBaseline(b *testing.B) {
 		if <-out != 55 {
 			b.Fatal("wrong")
 		}
+	}
+}
+
+// BenchmarkWaitLoop runs Ray's "process results as they finish" loop,
+// for len(refs) > 0 { _, refs = Wait(refs, 1, -1) }, over n tasks that
+// finish one at a time, and reports the peak heap (HeapAlloc sampled every
+// 64 calls, minus the heap before the loop) as peak-heap-MB.
+//
+//	go test -run '^$' -bench WaitLoop -benchtime 1x -count 3 ./parallel/
+func BenchmarkWaitLoop(b *testing.B) {
+	for _, n := range []int{4000, 8000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			rt := New(NumCPUs(2), TraceCapacity(0))
+			defer rt.Shutdown()
+			release := make(chan struct{})
+			f := rt.Remote(func() { <-release })
+			var peak uint64
+			for b.Loop() {
+				refs := make([]ObjectRef, n)
+				for i := range refs {
+					refs[i] = f.Remote()
+				}
+				var ms runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&ms)
+				base := ms.HeapAlloc
+				for i := 0; len(refs) > 0; i++ {
+					release <- struct{}{}
+					_, refs = Wait(refs, 1, -1)
+					if i%64 == 0 {
+						runtime.ReadMemStats(&ms)
+						peak = max(peak, ms.HeapAlloc-min(base, ms.HeapAlloc))
+					}
+				}
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+		})
+	}
+}
+
+// BenchmarkImmutable measures the copies that make objects immutable: Put
+// copies its value into the store, Get copies it out.
+//
+//	go test -run '^$' -bench Immutable -benchmem -count 5 ./parallel/
+func BenchmarkImmutable(b *testing.B) {
+	flat := make([]float64, 1<<20) // 8 MiB: one memmove
+	m := make(map[string]int, 1000)
+	ptrs := make([]*node, 1000)
+	for i := range 1000 {
+		m[strconv.Itoa(i)] = i
+		ptrs[i] = &node{Val: []int{i}}
+	}
+	for _, c := range []struct {
+		name string
+		v    any
+	}{
+		{"Int", 42},
+		{"SmallStruct", struct{ A, B int }{1, 2}},
+		{"Floats1M", flat},
+		{"Map1k", m},
+		{"Pointers1k", ptrs},
+	} {
+		b.Run("Put"+c.name, func(b *testing.B) {
+			rt := benchRT(b)
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkRef = rt.Put(c.v)
+			}
+		})
+		b.Run("Get"+c.name, func(b *testing.B) {
+			ref := benchRT(b).Put(c.v)
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkBox = Get(ref)
+			}
+		})
 	}
 }

@@ -14,6 +14,22 @@
 // task that blocks in Get, GetAll or Wait gives its resources back and takes
 // them again before it continues, so nested tasks never deadlock the runtime.
 //
+// # Immutable objects
+//
+// As in Ray, objects are immutable. A value is copied when it enters the
+// object store (a Remote argument, Put, a task's result) and each time it is
+// read (Get, GetAll, a ref passed as an argument), so a task changing its
+// argument never changes the caller's data, changing a value after Put
+// never changes the object, and two tasks given one map each write their
+// own copy. The copy is deep through slices, maps, pointers, arrays, structs
+// (unexported fields included) and interfaces, keeping cycles and sharing
+// within the value. Shared as they are: numbers, strings and bools (nothing
+// to copy), funcs, channels, errors, ObjectRefs, structs of the standard
+// library and pointers to them (time.Time, *os.File, *big.Int), and pointers
+// to structs holding a sync.Mutex or other lock. Copying costs a memmove
+// for flat slices (about 1 ms per 8 MB) and more per element for maps and
+// pointer graphs; values with nothing to copy cost nothing.
+//
 // # Errors
 //
 // Calls that can only fail by misuse (Remote with a non-function, wrong

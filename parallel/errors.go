@@ -48,6 +48,10 @@ type TaskError struct {
 	Message  string   // the original message: the cause's text
 	Stack    []string // frames of the task where it failed, innermost first ("func (file:line)")
 	Err      error    // the cause
+
+	// Previous holds the failures of the earlier attempts of a task retried
+	// with MaxRetries and RetryExceptions, oldest first; nil if it ran once.
+	Previous []*TaskError
 }
 
 // Error returns a one-line description: which task failed and why.
@@ -95,6 +99,9 @@ func (e *TaskError) Detail() string {
 			b.WriteString("\n    ")
 			b.WriteString(f)
 		}
+	}
+	for _, p := range r.Previous {
+		fmt.Fprintf(&b, "\nattempt %d failed too: %s", p.Attempt, p.Message)
 	}
 	return b.String()
 }

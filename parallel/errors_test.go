@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -162,22 +163,62 @@ func TestDependencyFailureChainsToRoot(t *testing.T) {
 	wantContains(t, te.Detail(), "input 1 of features came from task normalize", "input 0 of normalize came from task load")
 }
 
+// TestRetries: as in Ray, MaxRetries re-runs a task that panics or returns
+// an error only with RetryExceptions(true); each attempt is in the
+// TaskError and has its own bar in the timeline.
 func TestRetries(t *testing.T) {
 	rt := newRT(t)
 	var calls atomic.Int32
-	flaky := rt.Remote(func() int {
-		if calls.Add(1) < 3 {
+	flaky := rt.Remote(func() (int, error) {
+		switch calls.Add(1) {
+		case 1:
 			panic("flaky")
+		case 2:
+			return 0, errors.New("still flaky")
 		}
-		return 42
-	})
-	if got := Get(flaky.Options(MaxRetries(2)).Remote()); got != 42 {
+		return 42, nil
+	}).Options(TaskName("flaky"))
+
+	// Without RetryExceptions, application failures are not retried.
+	_, err := GetContext(t.Context(), flaky.Options(MaxRetries(5)).Remote())
+	if te := mustTaskError(t, err); te.Attempt != 0 || calls.Load() != 1 || te.Previous != nil {
+		t.Fatalf("attempt %d calls %d previous %v", te.Attempt, calls.Load(), te.Previous)
+	}
+
+	calls.Store(0)
+	ref := flaky.Options(MaxRetries(2), RetryExceptions(true)).Remote()
+	if got := Get(ref); got != 42 {
 		t.Fatalf("got %v", got)
 	}
 	calls.Store(0)
-	_, err := GetContext(t.Context(), flaky.Options(MaxRetries(1)).Remote())
-	if te := mustTaskError(t, err); te.Attempt != 1 || calls.Load() != 2 {
-		t.Fatalf("attempt %d calls %d", te.Attempt, calls.Load())
+	_, err = GetContext(t.Context(), flaky.Options(MaxRetries(1), RetryExceptions(true)).Remote())
+	te := mustTaskError(t, err)
+	if te.Attempt != 1 || calls.Load() != 2 || te.Message != "still flaky" {
+		t.Fatalf("attempt %d calls %d: %v", te.Attempt, calls.Load(), te)
+	}
+	if len(te.Previous) != 1 || te.Previous[0].Attempt != 0 || te.Previous[0].Message != "flaky" {
+		t.Fatalf("Previous = %v", te.Previous)
+	}
+	wantContains(t, te.Detail(), "attempt 0 failed too: flaky")
+	// RetryExceptions(false) turns it off again.
+	calls.Store(0)
+	GetContext(t.Context(), flaky.Options(MaxRetries(1), RetryExceptions(true), RetryExceptions(false)).Remote())
+	if calls.Load() != 1 {
+		t.Fatalf("calls = %d with RetryExceptions(false)", calls.Load())
+	}
+
+	// The successful task's three attempts are three bars.
+	var attempts []int
+	for _, e := range rt.trace.snapshot() {
+		if e.kind == evTask && e.task == ref.o.producer.id {
+			if e.failed != (e.attempt < 2) || e.retried != (e.attempt < 2) {
+				t.Errorf("attempt %d: failed %v retried %v", e.attempt, e.failed, e.retried)
+			}
+			attempts = append(attempts, e.attempt)
+		}
+	}
+	if !slices.Equal(attempts, []int{0, 1, 2}) {
+		t.Fatalf("timeline attempts = %v, want [0 1 2]", attempts)
 	}
 }
 

@@ -236,7 +236,7 @@ func TestHostPairingWithWaitAndRetries(t *testing.T) {
 			panic("first attempt")
 		}
 		return calls
-	}).Options(TaskName("flaky"), MaxRetries(1))
+	}).Options(TaskName("flaky"), MaxRetries(1), RetryExceptions(true))
 	if Get(flaky.Remote()) != 2 {
 		t.Fatal("retry did not run")
 	}

@@ -72,6 +72,36 @@ func (o *object) addWaiter(w waiter) {
 	w.notify(o)
 }
 
+// removeWaiter drops w from o's waiters if it is still registered (a Wait
+// or GetAll that returned before o resolved), so waiters never outlive the
+// call that registered them.
+func (o *object) removeWaiter(w waiter) {
+	if o.ready.Load() {
+		return // resolve already dropped every waiter
+	}
+	o.mu.Lock()
+	for i, x := range o.waiters {
+		if x == w {
+			last := len(o.waiters) - 1
+			o.waiters[i] = o.waiters[last]
+			o.waiters[last] = nil
+			o.waiters = o.waiters[:last]
+			if last == 0 {
+				o.waiters = nil
+			}
+			break
+		}
+	}
+	o.mu.Unlock()
+}
+
+// unregister removes g from each of objs (see removeWaiter).
+func unregister(g waiter, objs []*object) {
+	for _, o := range objs {
+		o.removeWaiter(g)
+	}
+}
+
 func (o *object) resolve(v any, err error) {
 	o.mu.Lock()
 	if o.ready.Load() {
@@ -91,8 +121,11 @@ func (o *object) resolve(v any, err error) {
 	}
 }
 
-// Put stores value in the default runtime and returns a ref to it, already
-// resolved. Passing the ref to many tasks shares the value without copying.
+// Put stores a copy of value in the default runtime and returns a ref to it,
+// already resolved: changing value afterwards does not change the object
+// (objects are immutable; see the package doc for what is copied). As in
+// Ray, value may not be an ObjectRef itself: Put panics with an error
+// wrapping ErrInvalidCall.
 func Put(value any) ObjectRef {
 	Default()
 	return putValue(value)
@@ -101,11 +134,15 @@ func Put(value any) ObjectRef {
 // Put is like the package-level Put.
 func (rt *Runtime) Put(value any) ObjectRef { return putValue(value) }
 
-// putIDs numbers Put objects apart from task ids.
-var putIDs atomic.Uint64
+// ids numbers the tasks and objects of every runtime, so that ids are
+// unique within the process.
+var ids atomic.Uint64
 
 func putValue(value any) ObjectRef {
-	o := &object{id: 1<<62 + putIDs.Add(1), val: value}
+	if _, ok := value.(ObjectRef); ok {
+		panic(invalidf("ray.Put of an ObjectRef: pass the ref itself (refs nested in values are fine)"))
+	}
+	o := &object{id: ids.Add(1), val: copyAny(value)}
 	o.ready.Store(true)
 	return ObjectRef{o}
 }
@@ -139,7 +176,7 @@ func wait(ctx context.Context, ready <-chan struct{}, kind eventKind, on *object
 			return fmt.Errorf("calling task %s (#%d) ended: %w", t.f.name, t.id, self.err)
 		}
 	}
-	if rt := on.runtime(); rt != nil && rt.trace != nil {
+	if rt := on.runtime(); rt != nil && rt.trace.on() {
 		begin := rt.since()
 		defer func() { rt.traceDriver(kind, what, begin) }()
 	}
@@ -171,9 +208,10 @@ func checkRef(r ObjectRef) error {
 	return nil
 }
 
-// Get waits for the ref's task and returns its value. Inside a task, the
-// task gives back its resources while it waits. If the task failed or was
-// cancelled, Get panics with its *TaskError.
+// Get waits for the ref's task and returns a copy of its value, so that
+// changing it changes neither the object nor what other readers get.
+// Inside a task, the task gives back its resources while it waits. If the
+// task failed or was cancelled, Get panics with its *TaskError.
 func Get(ref ObjectRef) any {
 	v, err := GetContext(context.Background(), ref)
 	if err != nil {
@@ -189,17 +227,19 @@ func GetContext(ctx context.Context, ref ObjectRef) (any, error) {
 	if err := checkRef(ref); err != nil {
 		return nil, err
 	}
-	if ref.o.ready.Load() {
-		return ref.o.val, ref.o.err
+	if !ref.o.ready.Load() {
+		if err := wait(ctx, ref.o.doneChan(), evGet, ref.o, "Get"); err != nil {
+			return nil, fmt.Errorf("ray: Get %v: %w", ref, err)
+		}
 	}
-	if err := wait(ctx, ref.o.doneChan(), evGet, ref.o, "Get"); err != nil {
-		return nil, fmt.Errorf("ray: Get %v: %w", ref, err)
+	if ref.o.err != nil {
+		return nil, ref.o.err
 	}
-	return ref.o.val, ref.o.err
+	return copyAny(ref.o.val), nil
 }
 
-// GetAll waits for all refs and returns their values in the order given
-// (duplicates kept). It fails fast: as soon as any ref's task fails, it
+// GetAll waits for all refs and returns copies of their values (as Get) in
+// the order given (duplicates kept). It fails fast: as soon as any ref's task fails, it
 // panics with that *TaskError without waiting for the others.
 func GetAll(refs ...ObjectRef) []any {
 	vs, err := GetAllContext(context.Background(), refs...)
@@ -230,7 +270,9 @@ func GetAllContext(ctx context.Context, refs ...ObjectRef) ([]any, error) {
 		for _, o := range pending {
 			o.addWaiter(g) // notifies at once if o resolved since the check
 		}
-		if err := wait(ctx, g.ch, evGet, pending[0], fmt.Sprintf("GetAll of %d refs", len(refs))); err != nil {
+		err := wait(ctx, g.ch, evGet, pending[0], fmt.Sprintf("GetAll of %d refs", len(refs)))
+		unregister(g, pending)
+		if err != nil {
 			return nil, fmt.Errorf("ray: GetAll of %d refs: %w", len(refs), err)
 		}
 		if f := g.failed(); f != nil {
@@ -238,7 +280,7 @@ func GetAllContext(ctx context.Context, refs ...ObjectRef) ([]any, error) {
 		}
 	}
 	for i, r := range refs {
-		out[i] = r.o.val
+		out[i] = copyAny(r.o.val)
 	}
 	return out, nil
 }
@@ -327,6 +369,7 @@ func WaitContext(ctx context.Context, refs []ObjectRef, numReturns int, timeout 
 			defer cancel()
 		}
 		_ = wait(wctx, g.ch, evWait, pending[0], fmt.Sprintf("Wait for %d of %d refs", numReturns, len(refs)))
+		unregister(g, pending)
 	}
 	ready = make([]ObjectRef, 0, numReturns)
 	notReady = make([]ObjectRef, 0, len(refs))
@@ -344,8 +387,12 @@ func WaitContext(ctx context.Context, refs []ObjectRef, numReturns int, timeout 
 // submitted: a queued task never runs, a running task has its context
 // cancelled and ends as cancelled whatever it returns, and Get on its refs
 // fails with a *TaskError matching ErrCancelled and context.Canceled; tasks
-// depending on it fail too. Cancelling a finished task or a Put ref does
-// nothing. Cancel reports whether it cancelled the task.
+// depending on it fail too. Go cannot stop a goroutine, so a running task
+// keeps its CPUs and other resources until its code returns (a task taking
+// a context.Context can return early), and at most NumCPUs of task code runs
+// at once; the timeline draws its bar until then, marked cancelled.
+// Cancelling a finished task or a Put ref does nothing. Cancel reports
+// whether it cancelled the task.
 func Cancel(ref ObjectRef) bool {
 	if ref.o == nil || ref.o.producer == nil {
 		return false

@@ -19,6 +19,7 @@ type taskOptions struct {
 	res        map[string]int64
 	numReturns int
 	maxRetries int
+	retryExc   bool
 }
 
 // TaskName sets the name tasks show in the timeline, in TaskError and to the
@@ -67,20 +68,30 @@ func TaskResources(r map[string]float64) TaskOption {
 // NumReturns makes each call return n refs, one per result of the function
 // (not counting a trailing error); use RemoteN to get them. n must equal the
 // function's number of results, or be 1 (the default: one ref; a function
-// with several results then yields a []any holding them).
+// with several results then yields a []any holding them), or 0: as with
+// Ray's num_returns=0, the task's results (and failure) are discarded,
+// Remote returns the zero ObjectRef and RemoteN an empty slice.
 func NumReturns(n int) TaskOption {
 	return func(o *taskOptions) error {
-		if n < 1 {
-			return invalidf("NumReturns must be at least 1, got %d", n)
+		if n < 0 {
+			return invalidf("NumReturns must be at least 0, got %d", n)
 		}
 		o.numReturns = n
 		return nil
 	}
 }
 
-// MaxRetries makes a failed task (panic or non-nil error) run again up to n
-// times before it fails; the Attempt field of TaskInfo and TaskError counts
-// the runs. Cancelled tasks and tasks whose inputs failed are not retried.
+// MaxRetries sets how many times a failed task runs again before it fails
+// (default 0). As in Ray, it covers system failures, and application
+// failures (a panic or a non-nil error result) only with
+// RetryExceptions(true), so that a task that is not idempotent is never
+// re-run by surprise. In one process no worker can die, so without
+// RetryExceptions(true) no failure is retried: a task fails through its own
+// code, or is cancelled (by Cancel, an interrupt, or the host aborting its
+// code), and cancelled tasks and tasks whose inputs failed are never
+// retried. The Attempt field of TaskInfo and TaskError counts the runs; a
+// TaskError's Previous lists the failures of the earlier attempts, and the
+// timeline draws each attempt as its own bar.
 func MaxRetries(n int) TaskOption {
 	return func(o *taskOptions) error {
 		if n < 0 {
@@ -89,6 +100,13 @@ func MaxRetries(n int) TaskOption {
 		o.maxRetries = n
 		return nil
 	}
+}
+
+// RetryExceptions makes MaxRetries cover application failures too: with
+// on, a task that panics or returns a non-nil error runs again, up to
+// MaxRetries times (Ray's retry_exceptions=True). The default is off.
+func RetryExceptions(on bool) TaskOption {
+	return func(o *taskOptions) error { o.retryExc = on; return nil }
 }
 
 // A RemoteFunction submits calls of a function as tasks. It is immutable and
@@ -149,7 +167,7 @@ func newRemote(rt *Runtime, fn any) (*RemoteFunction, error) {
 		return nil, invalidf("ray.Remote needs a function, got a nil %s", v.Type())
 	}
 	ft := v.Type()
-	f := &RemoteFunction{rt: rt, fn: v, ft: ft, variadic: ft.IsVariadic(), opts: taskOptions{cpu: resUnit}}
+	f := &RemoteFunction{rt: rt, fn: v, ft: ft, variadic: ft.IsVariadic(), opts: taskOptions{cpu: resUnit, numReturns: 1}}
 	f.takesCtx = ft.NumIn() > 0 && ft.In(0) == ctxType
 	f.nres = ft.NumOut()
 	if f.nres > 0 && ft.Out(f.nres-1) == errType {
@@ -199,13 +217,16 @@ func (f *RemoteFunction) Options(opts ...TaskOption) *RemoteFunction {
 func (f *RemoteFunction) Name() string { return f.name }
 
 // Remote submits a task calling f with args and returns at once a ref to its
-// result. ObjectRef arguments (top level only) are replaced by their values
-// before the call, and the task waits for them without holding resources.
+// result. The task receives copies of its arguments, taken at submit time
+// (objects are immutable; see the package doc). ObjectRef arguments (top
+// level only) are replaced by copies of their values before the call, and
+// the task waits for them without holding resources.
 // Numeric, string and bool arguments convert to the parameter type when the
 // value is unchanged by it (f.Remote(1) works for a float64 parameter).
 // Remote panics with an error wrapping ErrInvalidCall on a wrong number of
 // arguments, an argument not assignable to its parameter, an infeasible
-// resource request, or when f has NumReturns(n>1) (use RemoteN).
+// resource request, or when f has NumReturns(n>1) (use RemoteN). With
+// NumReturns(0) it returns the zero ObjectRef.
 func (f *RemoteFunction) Remote(args ...any) ObjectRef {
 	if f.opts.numReturns > 1 {
 		panic(invalidf("%s has NumReturns(%d): call RemoteN to get its refs", f.name, f.opts.numReturns))
@@ -213,6 +234,9 @@ func (f *RemoteFunction) Remote(args ...any) ObjectRef {
 	t, err := f.submit(args)
 	if err != nil {
 		panic(err)
+	}
+	if f.opts.numReturns == 0 {
+		return ObjectRef{}
 	}
 	return ObjectRef{t.outs[0]}
 }
@@ -232,6 +256,9 @@ func (f *RemoteFunction) Submit(args ...any) ([]ObjectRef, error) {
 	t, err := f.submit(args)
 	if err != nil {
 		return nil, err
+	}
+	if f.opts.numReturns == 0 {
+		return []ObjectRef{}, nil
 	}
 	refs := make([]ObjectRef, len(t.outs))
 	for i, o := range t.outs {
@@ -254,13 +281,13 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &task{rt: rt, id: rt.ids.Add(1), f: f, args: vals, deps: deps}
-	t.obj0 = object{id: rt.ids.Add(1), producer: t}
+	t := &task{rt: rt, id: ids.Add(1), f: f, args: vals, deps: deps}
+	t.obj0 = object{id: ids.Add(1), producer: t}
 	if n := f.opts.numReturns; n > 1 {
 		t.outs = make([]*object, n)
 		t.outs[0] = &t.obj0
 		for i := 1; i < n; i++ {
-			t.outs[i] = &object{id: rt.ids.Add(1), producer: t}
+			t.outs[i] = &object{id: ids.Add(1), producer: t}
 		}
 	} else {
 		t.out0[0] = &t.obj0
@@ -339,7 +366,7 @@ func (f *RemoteFunction) bindArgs(args []any) ([]reflect.Value, []dep, error) {
 		if err != nil {
 			return nil, nil, invalidf("%s.Remote: argument %d: %w", f.fname, i, err)
 		}
-		vals[i] = v
+		vals[i] = copyValue(v) // the task gets its own copy
 	}
 	return vals, deps, nil
 }

@@ -30,6 +30,7 @@ type config struct {
 	resources map[string]float64
 	resSet    bool
 	traceCap  int
+	traceSet  bool
 }
 
 // NumCPUs sets the number of CPUs the runtime schedules: at most n CPUs' worth
@@ -57,9 +58,11 @@ func Resources(r map[string]float64) Option {
 }
 
 // TraceCapacity sets how many timeline events the runtime keeps (the most
-// recent ones). The default is 100000; 0 disables tracing.
+// recent ones). The default is 100000; 0 disables tracing. Given to Init on
+// a running runtime, it changes the capacity, keeping the most recent events
+// that fit.
 func TraceCapacity(n int) Option {
-	return func(c *config) { c.traceCap = n }
+	return func(c *config) { c.traceCap, c.traceSet = n, true }
 }
 
 // ErrShutdown is the error of tasks still unfinished when their runtime is shut
@@ -82,7 +85,6 @@ func invalidf(format string, args ...any) error {
 // have the same contracts. A Runtime is safe for concurrent use.
 type Runtime struct {
 	start time.Time
-	ids   atomic.Uint64
 	host  atomic.Pointer[hostBox]
 	trace *tracer
 
@@ -160,18 +162,24 @@ var (
 )
 
 // Init starts the default runtime configured by opts. Calling Init while the
-// default runtime is running never fails and keeps its tasks, refs and
-// timeline (Ray's ignore_reinit_error=True), so a notebook cell calling Init
-// can be re-run; resource totals named explicitly in opts (NumCPUs, Resources)
-// replace the current totals, so a later cell can resize the runtime. After
-// Shutdown, Init starts a fresh runtime. Remote, Put and the other
-// package-level functions call Init with no options if needed.
-// Init panics with an error wrapping ErrInvalidCall if an option is invalid.
+// default runtime is running keeps its tasks, refs and timeline, so a
+// notebook cell calling Init can be re-run (like Ray's
+// ignore_reinit_error=True); the options it names change the running runtime:
+// NumCPUs and Resources replace those totals (a later cell can resize the
+// runtime), TraceCapacity the timeline's capacity. A resize that would leave
+// an unfinished task needing more than the new totals (queued, running or
+// blocked in Get) is refused and changes nothing: such a task could never
+// start or resume. After Shutdown, Init starts a fresh runtime. Remote, Put
+// and the other package-level functions call Init with no options if needed.
+// Init panics with an error wrapping ErrInvalidCall if an option is invalid
+// or a resize is refused.
 func Init(opts ...Option) {
 	defaultMu.Lock()
 	defer defaultMu.Unlock()
 	if rt := defaultRT.Load(); rt != nil {
-		rt.reconfigure(opts)
+		if err := rt.Reconfigure(opts...); err != nil {
+			panic(fmt.Errorf("ray.Init: %w", err))
+		}
 		return
 	}
 	defaultRT.Store(New(opts...))
@@ -215,25 +223,42 @@ func (rt *Runtime) Shutdown() {
 	cancelTasks(tasks, ErrShutdown, false)
 }
 
-func (rt *Runtime) reconfigure(opts []Option) {
+// Reconfigure changes the running rt as Init does the default runtime: the
+// totals named by NumCPUs and Resources, and the TraceCapacity. It returns
+// an error wrapping ErrInvalidCall, and changes nothing, if an option is
+// invalid or an unfinished task needs more of a resource than its new total.
+func (rt *Runtime) Reconfigure(opts ...Option) error {
 	var c config
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
 		}
 	}
-	if !c.cpusSet && !c.resSet && c.traceCap == 0 {
-		return
-	}
 	check := c
 	if !check.cpusSet {
 		check.cpus = 1
 	}
 	if err := check.validate(); err != nil {
-		panic(err)
+		return err
 	}
+	if c.cpusSet || c.resSet {
+		if err := rt.resize(&c); err != nil {
+			return err
+		}
+	}
+	if c.traceSet {
+		rt.trace.setCapacity(c.traceCap)
+	}
+	return nil
+}
+
+// resize applies the totals named in c, unless that strands a task.
+func (rt *Runtime) resize(c *config) error {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
+	if err := rt.strandedLocked(c); err != nil {
+		return err
+	}
 	if c.cpusSet {
 		n := units(c.cpus)
 		rt.cpuAvail += n - rt.cpuTotal
@@ -247,6 +272,29 @@ func (rt *Runtime) reconfigure(opts []Option) {
 		}
 	}
 	rt.dispatchLocked(nil)
+	return nil
+}
+
+// strandedLocked returns an error naming the first unfinished task that
+// needs more of a resource than the totals c would set.
+func (rt *Runtime) strandedLocked(c *config) error {
+	for t := rt.live; t != nil; t = t.next {
+		o := &t.f.opts
+		if c.cpusSet && o.cpu > units(c.cpus) {
+			return invalidf("cannot resize to %v CPUs: unfinished task %s (#%d) needs %v; wait for it or cancel it first",
+				c.cpus, t.f.name, t.id, fromUnits(o.cpu))
+		}
+		if !c.resSet {
+			continue
+		}
+		for k, v := range c.resources {
+			if need := o.res[k]; need > units(v) {
+				return invalidf("cannot resize %s to %v: unfinished task %s (#%d) needs %v; wait for it or cancel it first",
+					k, v, t.f.name, t.id, fromUnits(need))
+			}
+		}
+	}
+	return nil
 }
 
 // ClusterResources returns the total resources of rt: "CPU" and every custom
@@ -355,11 +403,7 @@ func (rt *Runtime) enqueue(t *task) {
 // worker calling as it finishes a task, or nil.
 func (rt *Runtime) dispatchLocked(self *worker) {
 	for len(rt.resumeQ) > 0 {
-		t := rt.resumeQ[0]
-		if t.isDone() {
-			rt.resumeQ = rt.resumeQ[1:]
-			continue
-		}
+		t := rt.resumeQ[0] // cancelled or not: its code runs on, so it needs its CPUs
 		if !rt.fitsLocked(t) {
 			return
 		}
@@ -414,24 +458,18 @@ func (rt *Runtime) block(t *task) {
 	rt.mu.Unlock()
 }
 
-// unblock waits until t holds its resources again, or t has finished (it was
-// cancelled meanwhile).
+// unblock waits until t holds its resources again. A cancelled task waits
+// too: its code goes on running until it returns, and holds its CPUs
+// meanwhile.
 func (rt *Runtime) unblock(t *task) {
 	rt.mu.Lock()
-	if t.isDone() {
-		rt.mu.Unlock()
-		return
-	}
 	if t.resume == nil {
 		t.resume = make(chan struct{}, 1)
 	}
 	rt.resumeQ = append(rt.resumeQ, t)
 	rt.dispatchLocked(nil)
 	rt.mu.Unlock()
-	select {
-	case <-t.resume:
-	case <-t.outs[0].doneChan():
-	}
+	<-t.resume
 }
 
 // liveTasks returns the unfinished tasks for which keep is true.

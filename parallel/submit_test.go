@@ -105,7 +105,7 @@ func TestInvalidOptions(t *testing.T) {
 	rt := newRT(t)
 	two := rt.Remote(func() (int, string) { return 1, "a" })
 	for name, o := range map[string]TaskOption{
-		"NumReturns(0)": NumReturns(0), "NumReturns(3)": NumReturns(3),
+		"NumReturns(-1)": NumReturns(-1), "NumReturns(3)": NumReturns(3),
 		"TaskCPUs(-1)": TaskCPUs(-1), "MaxRetries(-1)": MaxRetries(-1),
 	} {
 		err := mustPanic(t, func() { two.Options(o) })

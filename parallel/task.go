@@ -2,6 +2,7 @@ package parallel
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -31,6 +32,7 @@ type task struct {
 	// Guarded by rt.mu.
 	holding bool
 	started bool
+	retired bool  // resources, lane and live-list entry given up (see retireLocked)
 	prev    *task // list of unfinished tasks
 	next    *task
 	lane    int
@@ -79,12 +81,15 @@ func (t *task) failInput(o *object) {
 	t.finish(nil, newInputError(t, idx, o))
 }
 
-// run executes t on worker w; t holds its resources.
-func (t *task) run(w *worker) {
+// run executes t on worker w; t holds its resources. It reports whether t
+// was finished by someone else (cancelled) while w had it: the worker must
+// then give up t's resources itself (see bodyEnd), since a cancelled task
+// keeps them until its code returns.
+func (t *task) run(w *worker) (lost bool) {
 	t.mu.Lock()
 	if t.isDone() { // cancelled between dispatch and now: never runs
 		t.mu.Unlock()
-		return
+		return true
 	}
 	t.begin = t.rt.since()
 	args, deps := t.args, t.deps
@@ -92,9 +97,9 @@ func (t *task) run(w *worker) {
 
 	args, err := t.resolveArgs(args, deps)
 	if err != nil {
-		t.finishOn(w, nil, err)
-		return
+		return !t.finishOn(w, nil, err)
 	}
+	var prev []*TaskError // failures of earlier attempts
 	for {
 		info := t.info()
 		host := t.rt.currentHost()
@@ -102,20 +107,40 @@ func (t *task) run(w *worker) {
 			host.Enter(info)
 			if t.isDone() { // cancelled while the host held it back: never runs
 				host.Exit(info)
-				return
+				return true
 			}
 		}
 		vals, err := t.call(args, host, info)
 		if host != nil {
 			host.Exit(info)
 		}
-		if err == nil || t.isDone() || info.Attempt >= t.f.opts.maxRetries {
-			t.finishOn(w, vals, err)
-			return
+		te, _ := err.(*TaskError)
+		if err == nil || te == nil || t.isDone() || !t.f.opts.retryExc || info.Attempt >= t.f.opts.maxRetries {
+			if te != nil {
+				te.Previous = prev
+			}
+			return !t.finishOn(w, vals, err)
 		}
-		t.mu.Lock()
-		t.attempt++
-		t.mu.Unlock()
+		prev = append(prev, te)
+		t.retry()
+	}
+}
+
+// retry records the failed attempt of t in the timeline and starts the next.
+func (t *task) retry() {
+	rt := t.rt
+	now := rt.since()
+	t.mu.Lock()
+	begin, attempt := t.begin, t.attempt
+	t.attempt++
+	t.begin = now
+	t.mu.Unlock()
+	if rt.trace.on() {
+		rt.mu.Lock()
+		lane := t.lane
+		rt.mu.Unlock()
+		rt.trace.add(event{kind: evTask, lane: lane, start: begin, end: now,
+			task: t.id, name: t.f.name, fn: t.f.fname, group: t.group, attempt: attempt, failed: true, retried: true})
 	}
 }
 
@@ -132,7 +157,7 @@ func (t *task) resolveArgs(args []reflect.Value, deps []dep) ([]reflect.Value, e
 		if err != nil {
 			return nil, newTaskError(t, invalidf("%s: argument %d (from %v): %w", t.f.name, d.arg, ObjectRef{d.obj}, err), nil)
 		}
-		args[d.arg] = v
+		args[d.arg] = copyValue(v) // each reader gets its own copy
 	}
 	if t.f.takesCtx {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -159,7 +184,9 @@ func (t *task) call(args []reflect.Value, host Host, info TaskInfo) (vals []any,
 			if host != nil {
 				host.Exit(info)
 			}
-			t.finish(nil, newTaskError(t, errGoexit, userFrames(3)))
+			if !t.finishOn(nil, nil, newTaskError(t, errGoexit, userFrames(3))) {
+				t.rt.bodyEnd(t, nil) // cancelled meanwhile: give up its resources now
+			}
 			return
 		}
 		vals, err = nil, newPanicError(t, v, host)
@@ -174,33 +201,46 @@ func (t *task) call(args []reflect.Value, host Host, info TaskInfo) (vals []any,
 		}
 		out = out[:len(out)-1]
 	}
+	// The object store keeps its own copy: the task may keep (and change)
+	// what it returned, for example a slice it also stored in a variable.
 	if len(out) == 1 {
-		t.res1[0] = out[0].Interface()
+		t.res1[0] = copyValue(out[0]).Interface()
 		return t.res1[:], nil
 	}
 	vals = make([]any, len(out))
 	for i, v := range out {
-		vals[i] = v.Interface()
+		vals[i] = copyValue(v).Interface()
 	}
 	return vals, nil
 }
 
-// finish resolves t's outputs with its results or err, exactly once, and
-// releases everything t holds. It reports whether this call finished t.
-func (t *task) finish(vals []any, err error) bool { return t.finishOn(nil, vals, err) }
+// finish resolves t's outputs with its results or err, exactly once, and,
+// unless t's code is running, releases everything t holds. It reports
+// whether this call finished t. Only a task that never started, or a
+// canceller, calls it: the task's own goroutine calls finishOn.
+func (t *task) finish(vals []any, err error) bool {
+	if !t.done.CompareAndSwap(false, true) {
+		return false
+	}
+	t.complete(nil, false, vals, err)
+	return true
+}
 
-// finishOn is finish called by worker w as it finishes t; w may take the
-// next task.
+// finishOn is finish called on t's own goroutine as its code has returned
+// (w is its worker, which may take the next task; nil when the goroutine
+// ends): t's resources are released now.
 func (t *task) finishOn(w *worker, vals []any, err error) bool {
 	if !t.done.CompareAndSwap(false, true) {
 		return false
 	}
-	t.complete(w, vals, err)
+	t.complete(w, true, vals, err)
 	return true
 }
 
 // complete does the work of finish once t.done has been set by the caller.
-func (t *task) complete(self *worker, vals []any, err error) {
+// bodyOver says t's code is no longer running; if it is, t keeps its
+// resources and its timeline row until bodyEnd.
+func (t *task) complete(self *worker, bodyOver bool, vals []any, err error) {
 	rt := t.rt
 	now := rt.since()
 	t.mu.Lock()
@@ -214,18 +254,18 @@ func (t *task) complete(self *worker, vals []any, err error) {
 	}
 
 	rt.mu.Lock()
-	rt.releaseLocked(t)
-	rt.unlinkLocked(t)
 	started, lane := t.started, t.lane
-	if started {
-		rt.lanes[lane] = false
+	retired := false
+	if !started || bodyOver {
+		retired = rt.retireLocked(t)
+		rt.dispatchLocked(self)
 	}
-	rt.dispatchLocked(self)
 	rt.mu.Unlock()
 
-	if started && begin > 0 && rt.trace != nil {
+	if retired && started && begin > 0 && rt.trace.on() {
 		rt.trace.add(event{kind: evTask, lane: lane, start: begin, end: now,
-			task: t.id, name: t.f.name, fn: t.f.fname, group: t.group, attempt: attempt, failed: err != nil})
+			task: t.id, name: t.f.name, fn: t.f.fname, group: t.group, attempt: attempt, failed: err != nil,
+			cancelled: errors.Is(err, ErrCancelled)})
 	}
 
 	switch {
@@ -247,6 +287,43 @@ func (t *task) complete(self *worker, vals []any, err error) {
 			v = vals
 		}
 		t.outs[0].resolve(v, nil)
+	}
+}
+
+// retireLocked gives up, once, what t holds in the runtime: its resources,
+// its timeline row and its entry in the list of unfinished tasks. It reports
+// whether this call did it.
+func (rt *Runtime) retireLocked(t *task) bool {
+	if t.retired {
+		return false
+	}
+	t.retired = true
+	rt.releaseLocked(t)
+	rt.unlinkLocked(t)
+	if t.started {
+		rt.lanes[t.lane] = false
+	}
+	return true
+}
+
+// bodyEnd is called on the goroutine of t, finished (cancelled) while its
+// code ran, once that code has returned: t gives up its resources only now,
+// so cancelled tasks never let more than NumCPUs of code run at once. The
+// timeline shows t's bar up to here, marked cancelled. self is the worker,
+// which may take the next task, or nil.
+func (rt *Runtime) bodyEnd(t *task, self *worker) {
+	now := rt.since()
+	t.mu.Lock()
+	begin, attempt := t.begin, t.attempt
+	t.mu.Unlock()
+	rt.mu.Lock()
+	lane := t.lane
+	retired := rt.retireLocked(t)
+	rt.dispatchLocked(self)
+	rt.mu.Unlock()
+	if retired && begin > 0 && rt.trace.on() {
+		rt.trace.add(event{kind: evTask, lane: lane, start: begin, end: now,
+			task: t.id, name: t.f.name, fn: t.f.fname, group: t.group, attempt: attempt, failed: true, cancelled: true})
 	}
 }
 
@@ -274,7 +351,7 @@ func cancelTasks(ts []*task, cause error, recursive bool) int {
 			children = append(children, t.children...)
 			t.mu.Unlock()
 		}
-		t.complete(nil, nil, newCancelError(t, cause))
+		t.complete(nil, false, nil, newCancelError(t, cause))
 	}
 	if len(children) > 0 {
 		cancelTasks(children, cause, true)
@@ -297,7 +374,7 @@ func (t *task) blockIn(kind eventKind) func() {
 		end := t.rt.since()
 		t.rt.unblock(t)
 		rt := t.rt
-		if rt.trace != nil {
+		if rt.trace.on() {
 			rt.mu.Lock()
 			lane := t.lane
 			rt.mu.Unlock()

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -33,6 +34,8 @@ func (k eventKind) String() string {
 type event struct {
 	kind       eventKind
 	failed     bool
+	retried    bool // a failed attempt that was run again
+	cancelled  bool // the task was cancelled; for a running task the bar ends when its code returned
 	driver     bool // time the driver (code outside tasks) was blocked; lane unused
 	lane       int
 	attempt    int
@@ -44,24 +47,50 @@ type event struct {
 
 // tracer keeps the most recent events in a ring buffer made of fixed-size
 // chunks allocated as it fills, so recording never copies old events.
+// Its capacity can change while the runtime runs (Init(TraceCapacity(n)));
+// capacity 0 records nothing.
 type tracer struct {
-	mu     sync.Mutex
-	max    int
-	chunks [][]event
-	n      int // events recorded so far
+	enabled atomic.Bool // max > 0: read without the lock to skip clock reads
+	mu      sync.Mutex
+	max     int
+	chunks  [][]event
+	n       int // events recorded so far
 }
 
 const chunkSize = 4096
 
 func newTracer(capacity int) *tracer {
-	if capacity <= 0 {
-		return nil
+	tr := &tracer{max: capacity}
+	tr.enabled.Store(capacity > 0)
+	return tr
+}
+
+// on reports whether events are recorded.
+func (tr *tracer) on() bool { return tr.enabled.Load() }
+
+// setCapacity changes the capacity to n, keeping the most recent events
+// that fit.
+func (tr *tracer) setCapacity(n int) {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	evs := tr.snapshotLocked()
+	evs = evs[max(len(evs)-n, 0):]
+	tr.max, tr.chunks, tr.n = n, nil, 0
+	tr.enabled.Store(n > 0)
+	for _, e := range evs {
+		tr.addLocked(e)
 	}
-	return &tracer{max: capacity}
 }
 
 func (tr *tracer) add(e event) {
 	tr.mu.Lock()
+	if tr.max > 0 {
+		tr.addLocked(e)
+	}
+	tr.mu.Unlock()
+}
+
+func (tr *tracer) addLocked(e event) {
 	i := tr.n % tr.max
 	c := i / chunkSize
 	if c == len(tr.chunks) {
@@ -69,16 +98,19 @@ func (tr *tracer) add(e event) {
 	}
 	tr.chunks[c][i%chunkSize] = e
 	tr.n++
-	tr.mu.Unlock()
 }
 
 // snapshot returns the events oldest first.
 func (tr *tracer) snapshot() []event {
-	if tr == nil {
-		return nil
-	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
+	return tr.snapshotLocked()
+}
+
+func (tr *tracer) snapshotLocked() []event {
+	if tr.max == 0 {
+		return nil
+	}
 	count := min(tr.n, tr.max)
 	out := make([]event, 0, count)
 	first := 0
@@ -224,9 +256,16 @@ func writeTrace(w io.Writer, evs []event) error {
 		case e.kind != evTask:
 			te.Name = e.kind.String() + " (" + e.name + ")"
 			te.Cn = "grey"
+		case e.cancelled:
+			te.Cn = "yellow"
+			te.Args["cancelled"] = true
 		case e.failed:
 			te.Cn = "terrible"
 			te.Args["failed"] = true
+			if e.retried {
+				te.Cn = "bad"
+				te.Args["retried"] = true
+			}
 		default:
 			te.Cn = "good"
 		}
@@ -301,10 +340,18 @@ func (v *TimelineView) SVG() string {
 			continue
 		}
 		fill := palette[e.task%uint64(len(palette))]
-		if e.failed {
-			fill = "#d62728"
-		}
 		title := fmt.Sprintf("%s #%d (%s) attempt %d, cell %q: %s", e.name, e.task, e.fn, e.attempt, e.group, e.end-e.start)
+		switch {
+		case e.cancelled:
+			fill = "#e8b530"
+			title += " (cancelled)"
+		case e.retried:
+			fill = "#f28e8e"
+			title += " (failed, retried)"
+		case e.failed:
+			fill = "#d62728"
+			title += " (failed)"
+		}
 		if e.kind != evTask {
 			fill = "#999"
 			title = fmt.Sprintf("%s blocked in %s: %s", e.name, e.kind, e.end-e.start)

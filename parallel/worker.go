@@ -88,7 +88,9 @@ func (rt *Runtime) work(t *task) {
 	defer unregisterWorker(w)
 	for t != nil {
 		w.cur.Store(t)
-		t.run(w)
+		if t.run(w) {
+			rt.bodyEnd(t, w)
+		}
 		w.cur.Store(nil)
 		t = rt.nextTask(w)
 	}

@@ -32,6 +32,7 @@ func init() {
 		"Put":                reflect.ValueOf(parallel.Put),
 		"Remote":             reflect.ValueOf(parallel.Remote),
 		"Resources":          reflect.ValueOf(parallel.Resources),
+		"RetryExceptions":    reflect.ValueOf(parallel.RetryExceptions),
 		"Shutdown":           reflect.ValueOf(parallel.Shutdown),
 		"TaskCPUs":           reflect.ValueOf(parallel.TaskCPUs),
 		"TaskName":           reflect.ValueOf(parallel.TaskName),
