@@ -11,6 +11,7 @@ func main() {
 	for i := 0; i < 3; i++ {
 		fs = append(fs, func() int { return i * 10 })
 	}
+	// conform:cell
 	for _, f := range fs {
 		fmt.Println(f())
 	}

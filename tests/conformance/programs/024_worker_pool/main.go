@@ -27,6 +27,7 @@ func main() {
 		wg.Add(1)
 		go worker(jobs, results, &wg)
 	}
+	// conform:cell
 	for j := 1; j <= 9; j++ {
 		jobs <- j
 	}

@@ -16,6 +16,7 @@ func main() {
 	for i := 0; i < 5; i++ {
 		refs = append(refs, square.Remote(i))
 	}
+	// conform:cell
 	for i, v := range ray.GetAll(refs...) {
 		fmt.Println(i, v.(int))
 	}

@@ -26,6 +26,7 @@ func main() {
 	for start := 0; start < len(data); start += 25 {
 		refs = append(refs, partial.Remote(data[start:start+25]))
 	}
+	// conform:cell
 	total := 0
 	for _, v := range ray.GetAll(refs...) {
 		total += v.(int)
