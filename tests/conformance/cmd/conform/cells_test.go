@@ -86,8 +86,8 @@ func TestPasteCell(t *testing.T) {
 
 func TestClassify(t *testing.T) {
 	p := &program{Name: "p", WantError: map[string]string{formCells: "loop variable"}}
-	ok := expected{Output: "a\nb\n"}
-	crash := expected{Output: "a\npanic: x\n", Stdout: "a\n", Exit: 2}
+	ok := expected{Stdout: "a\nb\n", Stderr: "e\n"}
+	crash := expected{Stdout: "a\n", Stderr: "panic: x\n", Exit: 2}
 	for _, tc := range []struct {
 		name   string
 		want   expected
@@ -96,20 +96,22 @@ func TestClassify(t *testing.T) {
 		status string
 		dev    bool
 	}{
-		{"same", ok, nbOutput{Stream: "a\nb\n"}, false, correct, false},
-		{"differs", ok, nbOutput{Stream: "a\nc\n"}, false, wrong, false},
-		{"error", ok, nbOutput{Stream: "a\n", Errors: []string{"panic: x"}}, false, failed, false},
+		{"same", ok, nbOutput{Stdout: "a\nb\n", Stderr: "e\n"}, false, correct, false},
+		{"stdout differs", ok, nbOutput{Stdout: "a\nc\n", Stderr: "e\n"}, false, wrong, false},
+		{"stderr in stdout", ok, nbOutput{Stdout: "a\nb\ne\n"}, false, wrong, false},
+		{"error", ok, nbOutput{Stdout: "a\n", Errors: []string{"panic: x"}}, false, failed, false},
 		{"timeout", ok, nbOutput{Errors: []string{"CellTimeoutError: ran longer"}}, false, hang, false},
 		{"killed", ok, nbOutput{}, true, hang, false},
-		{"crash reported", crash, nbOutput{Stream: "a\n", Stdout: "a\n", Errors: []string{"panic: x"}}, false, correct, false},
-		{"crash unreported", crash, nbOutput{Stream: "a\n", Stdout: "a\n"}, false, wrong, false},
+		{"crash reported", crash, nbOutput{Stdout: "a\n", Errors: []string{"panic: x"}}, false, correct, false},
+		{"crash reported after wrong output", crash, nbOutput{Stdout: "b\n", Errors: []string{"panic: x"}}, false, failed, false},
+		{"crash unreported", crash, nbOutput{Stdout: "a\n"}, false, wrong, false},
 	} {
 		r := classify(p, formPaste, tc.want, tc.got, tc.killed, "")
 		if r.Status != tc.status || (r.Deviates != "") != tc.dev {
 			t.Errorf("%s: got %+v, want status %s", tc.name, r, tc.status)
 		}
 	}
-	if r := classify(p, formCells, ok, nbOutput{Stream: "a\nb\n"}, false, ""); r.Deviates == "" {
+	if r := classify(p, formCells, ok, nbOutput{Stdout: "a\nb\n", Stderr: "e\n"}, false, ""); r.Deviates == "" {
 		t.Errorf("declared want-error met by a correct run: %+v", r)
 	}
 	if r := classify(p, formCells, ok, nbOutput{Errors: []string{"CompileError: loop variable captured"}}, false, ""); r.Deviates != "" || r.Status != failed {

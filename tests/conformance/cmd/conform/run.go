@@ -22,11 +22,13 @@ const (
 	hang    = "hang"  // a cell hit --timeout, or warren had to be killed
 )
 
-// expected is what the compiled program does.
+// expected is what the compiled program does. The two streams are kept
+// apart: Jupyter carries stdout and stderr as separate streams, and kernels
+// (ipykernel too) batch each stream, so their relative order in a notebook
+// is not the order of the writes.
 type expected struct {
-	Output string // stdout and stderr, interleaved as written
-	Stdout string // stdout alone (filled when ExitCode != 0)
-	Exit   int
+	Stdout, Stderr string
+	Exit           int
 }
 
 // result is the outcome of one program in one form.
@@ -48,44 +50,29 @@ func compileAll(ctx context.Context, goCmd, corpus, binDir string) error {
 
 // runCompiled runs one compiled program for its expected output.
 func runCompiled(ctx context.Context, bin string, timeout time.Duration) (expected, error) {
-	run := func(combined bool) (string, int, error) {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, bin)
-		cmd.Dir = os.TempDir()
-		var out bytes.Buffer
-		cmd.Stdout = &out
-		if combined {
-			cmd.Stderr = &out
-		}
-		err := cmd.Run()
-		if ctx.Err() != nil {
-			return "", 0, fmt.Errorf("%s: compiled program did not end within %v", bin, timeout)
-		}
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return out.String(), ee.ExitCode(), nil
-		}
-		return out.String(), 0, err
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin)
+	cmd.Dir = os.TempDir()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		return expected{}, fmt.Errorf("%s: the compiled program did not end within %v", bin, timeout)
 	}
-	var e expected
-	var err error
-	if e.Output, e.Exit, err = run(true); err != nil {
-		return e, err
+	e := expected{Stdout: stdout.String(), Stderr: stderr.String()}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		e.Exit = ee.ExitCode()
+		err = nil
 	}
-	if e.Exit != 0 {
-		if e.Stdout, _, err = run(false); err != nil {
-			return e, err
-		}
-	}
-	return e, nil
+	return e, err
 }
 
 // nbOutput is what an executed notebook holds.
 type nbOutput struct {
-	Stream string // every stream output, stdout and stderr, in order
-	Stdout string // the stdout stream outputs alone
-	Errors []string
+	Stdout, Stderr string // the stream outputs of each name, concatenated
+	Errors         []string
 }
 
 func readOutputs(path string) (nbOutput, error) {
@@ -116,8 +103,9 @@ func readOutputs(path string) (nbOutput, error) {
 				if err != nil {
 					return o, fmt.Errorf("%s: %w", path, err)
 				}
-				o.Stream += t
-				if out.Name == "stdout" {
+				if out.Name == "stderr" {
+					o.Stderr += t
+				} else {
 					o.Stdout += t
 				}
 			case "error":
@@ -172,11 +160,11 @@ func classify(p *program, form string, want expected, got nbOutput, killed bool,
 	switch {
 	case killed || timedOut:
 		r.Status = hang
-		r.Detail = "warren killed after the time limit"
+		r.Detail = "warren run did not end within --timeout + 10s and was killed"
 		if timedOut {
 			r.Detail = "a cell hit --timeout"
 		}
-		if out := got.Stream; out != "" {
+		if out := got.Stdout + got.Stderr; out != "" {
 			r.Detail += "; output so far: " + abbrev(out, 120)
 		} else if log != "" {
 			r.Detail += "; log: " + abbrev(log, 120)
@@ -193,11 +181,16 @@ func classify(p *program, form string, want expected, got nbOutput, killed bool,
 		if d := shortDiff(want.Stdout, got.Stdout); d != "" {
 			r.Detail += "\n" + d
 		}
-	case got.Stream == want.Output:
+	case got.Stdout == want.Stdout && got.Stderr == want.Stderr:
 		r.Status = correct
 	default:
 		r.Status = wrong
-		r.Detail = shortDiff(want.Output, got.Stream)
+		if d := shortDiff(want.Stdout, got.Stdout); d != "" {
+			r.Detail = "stdout " + d
+		}
+		if d := shortDiff(want.Stderr, got.Stderr); d != "" {
+			r.Detail = strings.TrimPrefix(r.Detail+"; stderr "+d, "; ")
+		}
 	}
 	if sub, ok := p.WantError[form]; ok {
 		met := false
