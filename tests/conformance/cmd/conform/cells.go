@@ -21,6 +21,11 @@ const (
 // several cells in the cells form.
 const cellMarker = "// conform:cell"
 
+// laterCell follows the pasted program in the paste form: it prints
+// nothing, so a kernel that runs main again on a later cell shows up as
+// repeated output.
+const laterCell = "// A later cell: it must not run main again.\n_ = 0\n"
+
 // pasteCell returns the whole program as one cell. With stripPackage the
 // package clause is blanked out (line numbers are kept).
 func pasteCell(src string, stripPackage bool) (string, error) {

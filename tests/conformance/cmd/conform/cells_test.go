@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -116,5 +118,31 @@ func TestClassify(t *testing.T) {
 	}
 	if r := classify(p, formCells, ok, nbOutput{Errors: []string{"CompileError: loop variable captured"}}, false, ""); r.Deviates != "" || r.Status != failed {
 		t.Errorf("declared want-error: %+v", r)
+	}
+}
+
+func TestReadOutputs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.ipynb")
+	nb := `{"cells": [
+ {"cell_type": "code", "outputs": [
+  {"output_type": "stream", "name": "stdout", "text": ["a\n", "b\n"]},
+  {"output_type": "stream", "name": "stderr", "text": "e\n"},
+  {"output_type": "execute_result", "data": {"text/plain": "1"}}]},
+ {"cell_type": "code", "outputs": [
+  {"output_type": "stream", "name": "stdout", "text": "again\n"},
+  {"output_type": "error", "ename": "panic", "evalue": "x", "traceback": []}]}]}`
+	if err := os.WriteFile(path, []byte(nb), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got, err := readOutputs(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := nbOutput{Stdout: "a\nb\nagain\n", Stderr: "e\n", Errors: []string{"panic: x"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("together: got %+v, want %+v", got, want)
+	}
+	if got, _ = readOutputs(path, true); !reflect.DeepEqual(got, nbOutput{Stdout: "a\nb\n", Stderr: "e\n", Later: "again\npanic: x\n"}) {
+		t.Errorf("later apart: got %+v", got)
 	}
 }

@@ -17,6 +17,9 @@ import (
 // Results are stored under the form "kernel"; the note summarises them.
 func runKernelSample(ctx context.Context, c config, warren, dir string, outs []*outcome) (string, error) {
 	k := min(c.kernelSample, len(outs))
+	if out, err := exec.CommandContext(ctx, c.python, "-c", "import nbconvert, nbclient").CombinedOutput(); err != nil {
+		return "", fmt.Errorf("%s has no nbconvert/nbclient (install python3-nbconvert python3-nbclient, or pass -python): %w: %s", c.python, err, bytes.TrimSpace(out))
+	}
 	jdir := filepath.Join(dir, "jupyter")
 	env := append(os.Environ(),
 		"JUPYTER_DATA_DIR="+filepath.Join(jdir, "data"),
@@ -54,12 +57,12 @@ func runKernelSample(ctx context.Context, c config, warren, dir string, outs []*
 		cmd.WaitDelay = 5 * time.Second
 		err := cmd.Run()
 		killed := cctx.Err() != nil
-		got, rerr := readOutputs(filepath.Join(outDir, o.p.Name+".kernel.ipynb"))
+		got, rerr := readOutputs(filepath.Join(outDir, o.p.Name+".kernel.ipynb"), false)
 		switch {
 		case killed || (err != nil && strings.Contains(log.String(), "CellTimeoutError")) || (err != nil && strings.Contains(log.String(), "TimeoutError")):
 			results[i] = result{Status: hang, Detail: "nbconvert: " + abbrev(tail(log.String(), 300), 200)}
 		case err != nil || rerr != nil:
-			results[i] = result{Status: failed, Detail: fmt.Sprintf("nbconvert failed (%v): %s", err, abbrev(tail(log.String(), 300), 200))}
+			results[i] = result{Status: failed, Broken: true, Detail: fmt.Sprintf("nbconvert failed (%v): %s", err, abbrev(tail(log.String(), 300), 200))}
 		default:
 			results[i] = classify(o.p, formCells, o.want, got, false, log.String())
 		}

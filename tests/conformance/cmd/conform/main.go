@@ -151,7 +151,7 @@ func run(ctx context.Context, c config, w io.Writer) (bool, error) {
 		if err != nil {
 			return false, fmt.Errorf("%s: %w", o.p.Name, err)
 		}
-		for form, srcs := range map[string][]string{formPaste: {paste}, formCells: cells} {
+		for form, srcs := range map[string][]string{formPaste: {paste, laterCell}, formCells: cells} {
 			path := filepath.Join(dir, "nb", o.p.Name+"."+form+".ipynb")
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 				return false, err
@@ -172,7 +172,7 @@ func run(ctx context.Context, c config, w io.Writer) (bool, error) {
 		var got nbOutput
 		if !killed {
 			var err error
-			if got, err = readOutputs(out); err != nil || runErr != nil {
+			if got, err = readOutputs(out, j.form == formPaste); err != nil || runErr != nil {
 				// warren itself died: as bad as a wrong answer.
 				results[i] = result{Status: wrong, Detail: "warren crashed (no notebook written): " + abbrev(log, 200)}
 				return
@@ -186,13 +186,14 @@ func run(ctx context.Context, c config, w io.Writer) (bool, error) {
 	ran := time.Since(start)
 
 	var kernelNote string
+	kernelOK := true
 	if c.kernelSample > 0 {
 		kernelNote, err = runKernelSample(ctx, c, warren, dir, outs)
 		if err != nil {
-			kernelNote = "kernel sample not run: " + err.Error()
+			kernelNote, kernelOK = "**kernel sample not run**: "+err.Error(), false
 		}
 	}
-	ok := report(w, c, outs, pkgNote, kernelNote)
+	ok := report(w, c, outs, pkgNote, kernelNote) && kernelOK
 	fmt.Fprintf(w, "\nTimes: compile %.1fs, warren run %.1fs, total %.1fs.\n",
 		compiled.Seconds(), (ran - compiled).Seconds(), time.Since(start).Seconds())
 	return ok, nil
@@ -210,7 +211,7 @@ func probePackageClause(ctx context.Context, warren, dir string, timeout time.Du
 	if killed || err != nil {
 		return false, "", fmt.Errorf("probe `package main` with warren run: killed=%v %v: %s", killed, err, log)
 	}
-	got, err := readOutputs(out)
+	got, err := readOutputs(out, false)
 	if err != nil {
 		return false, "", err
 	}

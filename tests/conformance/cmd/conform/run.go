@@ -36,6 +36,8 @@ type result struct {
 	Status   string
 	Detail   string // ename: evalue, or a short diff
 	Deviates string // non-empty: the program's declared want-error was not met
+	Broken   bool   // the harness (nbconvert) failed, not warren's cell
+	Rerun    string // paste form: what the later cell printed (main ran again)
 }
 
 // compileAll builds every program with one go build into binDir.
@@ -73,9 +75,14 @@ func runCompiled(ctx context.Context, bin string, timeout time.Duration) (expect
 type nbOutput struct {
 	Stdout, Stderr string // the stream outputs of each name, concatenated
 	Errors         []string
+	// Later is what the cells after the first printed or raised, when
+	// readOutputs was asked to keep them apart (the paste form).
+	Later string
 }
 
-func readOutputs(path string) (nbOutput, error) {
+// readOutputs reads an executed notebook. With laterApart, the outputs of
+// the cells after the first go to Later instead.
+func readOutputs(path string, laterApart bool) (nbOutput, error) {
 	var nb struct {
 		Cells []struct {
 			Outputs []struct {
@@ -95,21 +102,28 @@ func readOutputs(path string) (nbOutput, error) {
 	if err := json.Unmarshal(b, &nb); err != nil {
 		return o, fmt.Errorf("%s: %w", path, err)
 	}
-	for _, c := range nb.Cells {
+	for ci, c := range nb.Cells {
 		for _, out := range c.Outputs {
+			later := laterApart && ci > 0
 			switch out.OutputType {
 			case "stream":
 				t, err := multiline(out.Text)
 				if err != nil {
 					return o, fmt.Errorf("%s: %w", path, err)
 				}
-				if out.Name == "stderr" {
+				if later {
+					o.Later += t
+				} else if out.Name == "stderr" {
 					o.Stderr += t
 				} else {
 					o.Stdout += t
 				}
 			case "error":
-				o.Errors = append(o.Errors, out.Ename+": "+out.Evalue)
+				if later {
+					o.Later += out.Ename + ": " + out.Evalue + "\n"
+				} else {
+					o.Errors = append(o.Errors, out.Ename+": "+out.Evalue)
+				}
 			}
 		}
 	}
@@ -191,6 +205,9 @@ func classify(p *program, form string, want expected, got nbOutput, killed bool,
 		if d := shortDiff(want.Stderr, got.Stderr); d != "" {
 			r.Detail = strings.TrimPrefix(r.Detail+"; stderr "+d, "; ")
 		}
+	}
+	if got.Later != "" {
+		r.Rerun = got.Later
 	}
 	if sub, ok := p.WantError[form]; ok {
 		met := false
