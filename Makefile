@@ -3,7 +3,7 @@ PY ?= /usr/bin/python3
 GO ?= go
 BIN := $(CURDIR)/bin/warren
 
-.PHONY: all build test check gotest clienttest nbtest browsertest demo install bench
+.PHONY: all build test check gotest clienttest nbtest browsertest conformance demo install bench
 
 all: build
 
@@ -28,7 +28,15 @@ nbtest: build
 browsertest: build
 	PY=$(PY) WARREN=$(BIN) bash tests/browser/run.sh
 
-test: check gotest clienttest nbtest browsertest
+# The conformance corpus (tests/conformance): each program compiled, then run
+# in warren as one pasted cell and as notebook cells, outputs compared.
+# CONFORMANCE_FLAGS=-report only measures; -strict makes it a gate (fails on
+# any wrong output, hang or unmet declared error, or < 90% correct).
+CONFORMANCE_FLAGS ?= -report
+conformance: build
+	$(GO) run ./tests/conformance/cmd/conform -warren $(BIN) -python $(PY) $(CONFORMANCE_FLAGS)
+
+test: check gotest clienttest nbtest browsertest conformance
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./parallel/

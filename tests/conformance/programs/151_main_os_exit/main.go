@@ -1,0 +1,16 @@
+// os.Exit with a non-zero status after some output; deferred calls do not run.
+//
+// conform:category main
+
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	defer fmt.Println("deferred: must not print")
+	fmt.Println("working")
+	os.Exit(3)
+}

@@ -1,0 +1,18 @@
+// Range over an integer, with and without a loop variable.
+//
+// conform:category modern-stdlib
+
+package main
+
+import "fmt"
+
+func main() {
+	for i := range 3 {
+		fmt.Print(i, " ")
+	}
+	n := 0
+	for range 5 {
+		n++
+	}
+	fmt.Println(n)
+}
