@@ -3,6 +3,7 @@ package interp
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 
 	"github.com/petermattis/goid"
@@ -95,7 +96,8 @@ func (s *Session) endCell(c *cell, err error) error {
 
 // end is __warren.End, the last statement of a statement chunk (and Value
 // that of a chunk with a trailing value): a chunk that finished without
-// reaching it, and without an error, ended in runtime.Goexit.
+// reaching it, and without an error, either called runtime.Goexit (see
+// goexit) or had a panic recovered by a deferred call at its top level.
 func (s *Session) end() {
 	id := goid.Get()
 	s.mu.Lock()
@@ -115,10 +117,10 @@ func (s *Session) value(vs ...any) []any {
 // its End hook.
 func (s *Session) goexitError(c *cell, code string) *Error {
 	s.mu.Lock()
-	ended := s.ended
+	ended, goexited := s.ended, s.goexited
 	s.mu.Unlock()
-	if ended {
-		return nil
+	if ended || !goexited {
+		return nil // reached the end, or a deferred recover ended a panic
 	}
 	msg := "runtime.Goexit was called by the cell's code: the rest of the cell did not run"
 	e := &Error{Name: "Goexit", Value: msg, Traceback: []string{"Goexit: " + msg}}
@@ -128,4 +130,16 @@ func (s *Session) goexitError(c *cell, code string) *Error {
 		e.Traceback = append(e.Traceback, fmt.Sprintf("  in the top-level code of the cell (lines %d-%d)", c.chunkLine, c.chunkEnd))
 	}
 	return e
+}
+
+// goexit is runtime.Goexit for cells: it notes that the statement chunk
+// running on this goroutine ends early, then ends the goroutine.
+func (s *Session) goexit() {
+	id := goid.Get()
+	s.mu.Lock()
+	if id == s.evalG {
+		s.goexited = true
+	}
+	s.mu.Unlock()
+	runtime.Goexit()
 }

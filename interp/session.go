@@ -88,6 +88,7 @@ type Session struct {
 	panicLines map[int64][]string
 	evalG      int64         // goroutine running the current statement chunk
 	ended      bool          // the current statement chunk reached its End hook
+	goexited   bool          // the current statement chunk called runtime.Goexit
 	started    chan struct{} // closed when the current chunk's statements start
 	exclusive  bool          // the session holds the gate exclusively
 	abort      chan struct{} // closed when an interrupt aborts interpreted code
@@ -247,6 +248,7 @@ func (s *Session) exports() yaegi.Exports {
 		"Default":   reflect.ValueOf(func() *log.Logger { return l }),
 	}
 	ex["time/time"] = map[string]reflect.Value{"Sleep": reflect.ValueOf(s.sleep)}
+	ex["runtime/runtime"] = map[string]reflect.Value{"Goexit": reflect.ValueOf(s.goexit)}
 	ex["errors/errors"] = s.errorsSymbols()
 	fmtSyms, mapTypes := s.fmtExports()
 	ex[fmtKey] = fmtSyms
@@ -293,7 +295,7 @@ func (s *Session) begin() {
 	id := goid.Get()
 	s.mu.Lock()
 	s.evalG = id
-	s.ended = false
+	s.ended, s.goexited = false, false
 	delete(s.panicLines, id)
 	started := s.started
 	s.mu.Unlock()
