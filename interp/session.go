@@ -212,6 +212,8 @@ func (s *Session) exports() yaegi.Exports {
 		"Bind":      reflect.ValueOf(bind),
 		"RunDefers": reflect.ValueOf(runDefers),
 		"Clear":     reflect.ValueOf(clearValue),
+		"Print":     reflect.ValueOf(func(args ...any) { printBuiltin(writer{s, "stderr"}, false, args...) }),
+		"Println":   reflect.ValueOf(func(args ...any) { printBuiltin(writer{s, "stderr"}, true, args...) }),
 	}
 
 	stdoutFile, stderrFile := s.stdout.w, s.stderr.w

@@ -380,6 +380,7 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 			return err
 		}
 		c.text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
+		c.text = printRewrite(prefix, c.text, suffix, names.shadowed)
 	}
 	src := prefix + c.text + suffix
 	f, err := parser.ParseFile(fset, "_.go", src, parser.SkipObjectResolution)
