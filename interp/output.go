@@ -7,6 +7,7 @@ import (
 	"os"
 	"regexp"
 	"sync"
+	"sync/atomic"
 
 	"github.com/petermattis/goid"
 	"github.com/warren-go/warren/parallel"
@@ -77,11 +78,25 @@ func (w writer) Write(p []byte) (int, error) {
 		w.s.notePanicLine(string(bytes.TrimRight(p, "\n")))
 		return len(p), nil
 	}
+	// What the cell wrote to os.Stdout (os.Stderr) before this comes
+	// first: deliver it if the pipe may hold some.
+	if pp := w.s.pipeNamed(w.name); pp != nil && pp.holding() {
+		pp.flush()
+	}
 	c := w.s.cellFor()
 	if c != nil && c.out != nil {
 		c.out.Stream(w.name, string(p))
 	}
 	return len(p), nil
+}
+
+// pipeNamed returns the session's pipe for stdout or stderr, nil before
+// the pipes exist.
+func (s *Session) pipeNamed(name string) *pipe {
+	if name == "stdout" {
+		return s.stdout
+	}
+	return s.stderr
 }
 
 // notePanicLine keeps a yaegi panic position for the goroutine that is
@@ -118,6 +133,11 @@ type pipe struct {
 	s    *Session
 	name string
 	r, w *os.File
+
+	// busy is set while the reader holds bytes it has read but not yet
+	// delivered; with the bytes still in the pipe (see buffered), it tells
+	// writers whether output written to the file may be pending.
+	busy atomic.Bool
 
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -160,9 +180,34 @@ func (p *pipe) read() {
 	buf := make([]byte, 32<<10)
 	var pending []byte
 	marker := []byte(flushMarker)
+	rc, rcErr := p.r.SyscallConn()
 	for {
-		n, err := p.r.Read(buf)
-		pending = append(pending, buf[:n]...)
+		var n int
+		var err error
+		if rcErr != nil || !rawReads {
+			p.busy.Store(true)
+			n, err = p.r.Read(buf)
+		} else {
+			var rerr error
+			cerr := rc.Read(func(fd uintptr) bool {
+				p.busy.Store(true) // before the bytes leave the pipe
+				n, rerr = readFD(fd, buf)
+				if wouldBlock(rerr) {
+					if len(pending) == 0 {
+						p.busy.Store(false)
+					}
+					return false
+				}
+				return true
+			})
+			if err = rerr; err == nil {
+				err = cerr
+			}
+			if err == nil && n <= 0 {
+				err = io.EOF
+			}
+		}
+		pending = append(pending, buf[:max(n, 0)]...)
 		for {
 			i := bytes.Index(pending, marker)
 			if i < 0 {
@@ -185,6 +230,9 @@ func (p *pipe) read() {
 		}
 		p.deliver(pending[:len(pending)-keep])
 		pending = append(pending[:0], pending[len(pending)-keep:]...)
+		if len(pending) == 0 {
+			p.busy.Store(false)
+		}
 		if err != nil {
 			p.deliver(pending)
 			p.mu.Lock()
@@ -215,6 +263,12 @@ func (p *pipe) flush() {
 		p.cond.Wait()
 	}
 	p.mu.Unlock()
+}
+
+// holding reports whether bytes written to the pipe may not have been
+// delivered yet.
+func (p *pipe) holding() bool {
+	return p.busy.Load() || buffered(p.r)
 }
 
 func (p *pipe) close() {
