@@ -348,6 +348,8 @@ func TestStdGenericLimits(t *testing.T) {
 		"func limit1() int { return slices.Clone(Ints{1, 2}).Sum() }",
 		// cmp.Or with a spread slice.
 		"func limit2() int { vals := []int{0, 2}; return cmp.Or(vals...) }",
+		// slices.Concat with a spread slice of slices.
+		"func limit4() []int { lists := [][]int{{1}, {2}}; return slices.Concat(lists...) }",
 		// A generic function fed an iterator of compiled code.
 		`func limit3() []string { return slices.Collect(strings.SplitSeq("a,b", ",")) }`,
 		// Packages left out of the tables.
