@@ -147,6 +147,37 @@ defer func() { fmt.Println(recover() != nil) }(); slices.Delete([]int{1}, 0, 2)`
 			_ = slices.Delete([]int{1}, 0, 2)
 			return out
 		}},
+		{"Replace", `s := make([]int, 5, 6); for i := range s { s[i] = i }; r := slices.Replace(s, 1, 4, 9); fmt.Println(r, s, cap(r))
+t := []int{0, 1, 2}; u := slices.Replace(t, 1, 2, 7, 8, 9); fmt.Println(u, t, len(u)); fmt.Println(slices.Replace([]int{1, 2}, 1, 1, 5))`, func() string {
+			s := make([]int, 5, 6)
+			for i := range s {
+				s[i] = i
+			}
+			r := slices.Replace(s, 1, 4, 9)
+			out := fmt.Sprintln(r, s, cap(r))
+			t := []int{0, 1, 2}
+			u := slices.Replace(t, 1, 2, 7, 8, 9)
+			out += fmt.Sprintln(u, t, len(u))
+			return out + fmt.Sprintln(slices.Replace([]int{1, 2}, 1, 1, 5))
+		}},
+		{"More", `g := slices.Grow([]int{1}, 10); fmt.Println(len(g), cap(g) >= 11, cap(slices.Clip(g)), slices.Concat([]int{1}, nil, []int{2, 3}), slices.Concat([]int(nil), nil) == nil, slices.Repeat([]string{"a", "b"}, 2))
+fmt.Println(slices.IsSorted([]int{1, 2, 2}), slices.IsSorted([]int{2, 1}), slices.Compare([]int{1, 2}, []int{1, 3}), slices.Compare([]int{1}, []int{1}), slices.CompactFunc([]string{"a", "A", "b"}, strings.EqualFold))
+fmt.Println(slices.EqualFunc([]int{1, 2}, []int{2, 4}, func(a, b int) bool { return a*2 == b }), slices.ContainsFunc([]int{1}, func(v int) bool { return v > 0 }), slices.DeleteFunc([]int{1, 2, 3, 4}, func(v int) bool { return v%2 == 0 }))
+slices.Backward([]int{1, 2, 3})(func(i, v int) bool { fmt.Println(i, v); return true })
+slices.Chunk([]int{1, 2, 3, 4, 5}, 2)(func(c []int) bool { fmt.Println(c, cap(c)); return true })
+fmt.Println(slices.SortedFunc(slices.Values([]int{1, 3, 2}), func(a, b int) int { return b - a }), slices.AppendSeq([]int{0}, slices.Values([]int{1})))`, func() string {
+			g := slices.Grow([]int{1}, 10)
+			out := fmt.Sprintln(len(g), cap(g) >= 11, cap(slices.Clip(g)), slices.Concat([]int{1}, nil, []int{2, 3}), slices.Concat([]int(nil), nil) == nil, slices.Repeat([]string{"a", "b"}, 2))
+			out += fmt.Sprintln(slices.IsSorted([]int{1, 2, 2}), slices.IsSorted([]int{2, 1}), slices.Compare([]int{1, 2}, []int{1, 3}), slices.Compare([]int{1}, []int{1}), slices.CompactFunc([]string{"a", "A", "b"}, strings.EqualFold))
+			out += fmt.Sprintln(slices.EqualFunc([]int{1, 2}, []int{2, 4}, func(a, b int) bool { return a*2 == b }), slices.ContainsFunc([]int{1}, func(v int) bool { return v > 0 }), slices.DeleteFunc([]int{1, 2, 3, 4}, func(v int) bool { return v%2 == 0 }))
+			for i, v := range slices.Backward([]int{1, 2, 3}) {
+				out += fmt.Sprintln(i, v)
+			}
+			for c := range slices.Chunk([]int{1, 2, 3, 4, 5}, 2) {
+				out += fmt.Sprintln(c, cap(c))
+			}
+			return out + fmt.Sprintln(slices.SortedFunc(slices.Values([]int{1, 3, 2}), func(a, b int) int { return b - a }), slices.AppendSeq([]int{0}, slices.Values([]int{1})))
+		}},
 		{"Clone", `s := []int{1, 2}; c := slices.Clone(s); c[0] = 9; fmt.Println(s, c, slices.Clone([]int(nil)) == nil, slices.Clone([]int{}) == nil)`, func() string {
 			s := []int{1, 2}
 			c := slices.Clone(s)
@@ -317,6 +348,8 @@ func TestStdGenericLimits(t *testing.T) {
 		"func limit1() int { return slices.Clone(Ints{1, 2}).Sum() }",
 		// cmp.Or with a spread slice.
 		"func limit2() int { vals := []int{0, 2}; return cmp.Or(vals...) }",
+		// slices.Concat with a spread slice of slices.
+		"func limit4() []int { lists := [][]int{{1}, {2}}; return slices.Concat(lists...) }",
 		// A generic function fed an iterator of compiled code.
 		`func limit3() []string { return slices.Collect(strings.SplitSeq("a,b", ",")) }`,
 		// Packages left out of the tables.
@@ -330,5 +363,39 @@ func TestStdGenericLimits(t *testing.T) {
 	_, rec := run(t, s, `strings.SplitSeq("a,b", ",")(func(p string) bool { fmt.Println(p); return true })`)
 	if got, want := rec.stdout(), "a\nb\n"; got != want {
 		t.Errorf("SplitSeq: got %q, want %q", got, want)
+	}
+}
+
+// TestStdGenericsIgnoreCellGenerics checks that a cell's own generic
+// functions named like the ones the interpreted packages would use
+// internally (yaegi caches generic instances by bare name and type
+// arguments) do not change what the standard functions compute, and that
+// cmp.Compare and slices.Compare, instantiated with the same type
+// argument, both work.
+func TestStdGenericsIgnoreCellGenerics(t *testing.T) {
+	s := newSession(t)
+	run(t, s, `import ("cmp"; "fmt"; "slices")`)
+	run(t, s, `func Less[T cmp.Ordered](a, b T) bool { return a > b }
+func Index[E comparable](s []E, v E) int { return -7 }
+func AppendSeq[E any](s []E, seq func(func(E) bool)) []E { return nil }`)
+	_, rec := run(t, s, `func mine() { fmt.Println(Less(1, 2), Index([]int{1}, 1), AppendSeq([]int{1}, nil) == nil) }
+mine()`)
+	if got, want := rec.stdout(), "false -7 true\n"; got != want {
+		t.Fatalf("the cell's own generics: got %q, want %q", got, want)
+	}
+	_, rec = run(t, s, `func std() {
+	x := []int8{3, 1, 2}; slices.Sort(x)
+	i, ok := slices.BinarySearch([]int{1, 3, 5}, 3)
+	fmt.Println(x, i, ok, slices.Contains([]int{1, 2}, 2), slices.IsSorted([]int{1, 2}), slices.Collect(slices.Values([]int{4})))
+	fmt.Println(cmp.Compare(1, 2), slices.Compare([]int{1, 2}, []int{1, 3}), cmp.Compare(2, 1))
+}
+std()`)
+	x := []int8{3, 1, 2}
+	slices.Sort(x)
+	i, ok := slices.BinarySearch([]int{1, 3, 5}, 3)
+	want := fmt.Sprintln(x, i, ok, slices.Contains([]int{1, 2}, 2), slices.IsSorted([]int{1, 2}), slices.Collect(slices.Values([]int{4}))) +
+		fmt.Sprintln(cmp.Compare(1, 2), slices.Compare([]int{1, 2}, []int{1, 3}), cmp.Compare(2, 1))
+	if got := rec.stdout(); got != want {
+		t.Errorf("standard functions: got\n%s\nwant\n%s", got, want)
 	}
 }

@@ -11,11 +11,18 @@
 // checks them. This package is not the symbol tables (see stdsyms) and not
 // the session (see interp).
 //
-// Known limits, from yaegi v0.16.1: a generic call whose result is
-// assigned at a cell's top level (`x := slices.Max(s)`) does not compile
-// there; inside a function, or used directly as an argument, it works. A
-// named slice or map type passed in comes back as its underlying type from
-// the functions that return one (Clone, Compact, Insert, …).
+// Known limits, from yaegi v0.16.1: a generic call whose result defines a
+// variable at a cell's top level (`x := slices.Max(s)`) does not compile
+// there; inside a function, as a statement or an argument, or assigned to
+// a declared variable, it works. A named slice or map type passed in comes
+// back as its underlying type from the functions that return one (Clone,
+// Compact, Insert, …). cmp.Or and slices.Concat take their first argument
+// apart from the variadic rest, since yaegi cannot infer a type parameter
+// from a variadic parameter alone. yaegi caches generic instances by bare
+// function name and type arguments, so the packages never call their own
+// exported generics (see package slices); a cell's own generic function
+// named like a standard one (Compare, Index, …) can still be confused with
+// it by yaegi when both are instantiated with the same type arguments.
 package stdgeneric
 
 import (

@@ -2,7 +2,8 @@
 // maps, written for yaegi v0.16.1's generics: functions take map[K]V
 // rather than the standard library's `M ~map[K]V`, and iterators are plain
 // function types. It is loaded into every session as source; it is not
-// imported by compiled code.
+// imported by compiled code. Like slices, it calls no exported generic
+// function itself (yaegi caches instances by bare name).
 package maps
 
 // Equal reports whether two maps contain the same key/value pairs, values
@@ -98,6 +99,10 @@ func Values[K comparable, V any](m map[K]V) func(yield func(V) bool) {
 // Insert adds the key/value pairs from seq to m, overwriting existing
 // keys.
 func Insert[K comparable, V any](m map[K]V, seq func(yield func(K, V) bool)) {
+	warrenMapsInsert(m, seq)
+}
+
+func warrenMapsInsert[K comparable, V any](m map[K]V, seq func(yield func(K, V) bool)) {
 	seq(func(k K, v V) bool {
 		m[k] = v
 		return true
@@ -107,6 +112,6 @@ func Insert[K comparable, V any](m map[K]V, seq func(yield func(K, V) bool)) {
 // Collect returns a new map of the key/value pairs from seq.
 func Collect[K comparable, V any](seq func(yield func(K, V) bool)) map[K]V {
 	m := make(map[K]V)
-	Insert(m, seq)
+	warrenMapsInsert(m, seq)
 	return m
 }

@@ -42,6 +42,10 @@ func Values[E any](s []E) func(yield func(E) bool) {
 
 // AppendSeq appends the values from seq to s and returns the result.
 func AppendSeq[E any](s []E, seq func(yield func(E) bool)) []E {
+	return warrenSlicesAppendSeq(s, seq)
+}
+
+func warrenSlicesAppendSeq[E any](s []E, seq func(yield func(E) bool)) []E {
 	seq(func(v E) bool {
 		s = append(s, v)
 		return true
@@ -51,28 +55,28 @@ func AppendSeq[E any](s []E, seq func(yield func(E) bool)) []E {
 
 // Collect returns a new slice of the values from seq (nil if none).
 func Collect[E any](seq func(yield func(E) bool)) []E {
-	return AppendSeq([]E(nil), seq)
+	return warrenSlicesAppendSeq([]E(nil), seq)
 }
 
 // Sorted collects the values from seq into a new slice, sorts it and
 // returns it.
 func Sorted[E cmp.Ordered](seq func(yield func(E) bool)) []E {
-	s := Collect(seq)
-	Sort(s)
+	s := warrenSlicesAppendSeq([]E(nil), seq)
+	warrenSlicesSort(s)
 	return s
 }
 
 // SortedFunc is Sorted with a comparison function.
 func SortedFunc[E any](seq func(yield func(E) bool), cmp func(E, E) int) []E {
-	s := Collect(seq)
-	SortFunc(s, cmp)
+	s := warrenSlicesAppendSeq([]E(nil), seq)
+	warrenSlicesSortFunc(s, cmp)
 	return s
 }
 
 // SortedStableFunc is SortedFunc with a stable sort.
 func SortedStableFunc[E any](seq func(yield func(E) bool), cmp func(E, E) int) []E {
-	s := Collect(seq)
-	SortStableFunc(s, cmp)
+	s := warrenSlicesAppendSeq([]E(nil), seq)
+	warrenSlicesSortStableFunc(s, cmp)
 	return s
 }
 

@@ -4,6 +4,12 @@
 // standard library's `S ~[]E`, so a named slice type passed in comes back
 // as []E. It is loaded into every session as source; it is not imported by
 // compiled code.
+//
+// yaegi caches generic instances by bare function name and type arguments
+// (not by package), so a function here never calls an exported generic
+// function, its own or cmp's: it calls warrenSlices* helpers, whose names
+// no cell or other package uses. That keeps a cell's own generic Index or
+// Less from standing in for them.
 package slices
 
 import (
@@ -41,19 +47,41 @@ func EqualFunc[E any](s1, s2 []E, eq func(E, E) bool) bool {
 	return true
 }
 
-// Compare compares the elements of s1 and s2 in order with cmp.Compare;
-// at the first difference it returns that result, else it compares the
-// lengths.
-func Compare[E cmp.Ordered](s1, s2 []E) int {
-	for i := 0; i < len(s1) && i < len(s2); i++ {
-		if c := cmp.Compare(s1[i], s2[i]); c != 0 {
+// Compare compares the elements of s1 and s2 in order as cmp.Compare
+// does; at the first difference it returns that result, else it compares
+// the lengths. (Its type parameter is the slice type, so that its instances
+// differ from cmp.Compare's in yaegi's cache; elements of an unordered type
+// panic.)
+func Compare[S any](s1, s2 S) int {
+	a, b := reflect.ValueOf(s1), reflect.ValueOf(s2)
+	if a.Kind() != reflect.Slice {
+		panic("slices.Compare: " + a.Type().String() + " is not a slice")
+	}
+	for i := 0; i < a.Len() && i < b.Len(); i++ {
+		// Inline: yaegi v0.16.1 mishandles reflect.Value arguments of
+		// interpreted functions.
+		x, y := a.Index(i), b.Index(i)
+		c := 0
+		switch x.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			c = warrenSlicesCompareOrdered(x.Int(), y.Int())
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+			c = warrenSlicesCompareOrdered(x.Uint(), y.Uint())
+		case reflect.Float32, reflect.Float64:
+			c = warrenSlicesCompareOrdered(x.Float(), y.Float())
+		case reflect.String:
+			c = warrenSlicesCompareOrdered(x.String(), y.String())
+		default:
+			panic("slices.Compare: elements of type " + x.Type().String() + " are not ordered")
+		}
+		if c != 0 {
 			return c
 		}
 	}
 	switch {
-	case len(s1) < len(s2):
+	case a.Len() < b.Len():
 		return -1
-	case len(s1) > len(s2):
+	case a.Len() > b.Len():
 		return +1
 	}
 	return 0
@@ -77,6 +105,10 @@ func CompareFunc[E any](s1, s2 []E, cmp func(E, E) int) int {
 
 // Index returns the index of the first occurrence of v in s, or -1.
 func Index[E comparable](s []E, v E) int {
+	return warrenSlicesIndex(s, v)
+}
+
+func warrenSlicesIndex[E comparable](s []E, v E) int {
 	for i := range s {
 		if s[i] == v {
 			return i
@@ -87,6 +119,10 @@ func Index[E comparable](s []E, v E) int {
 
 // IndexFunc returns the first index i satisfying f(s[i]), or -1.
 func IndexFunc[E any](s []E, f func(E) bool) int {
+	return warrenSlicesIndexFunc(s, f)
+}
+
+func warrenSlicesIndexFunc[E any](s []E, f func(E) bool) int {
 	for i := range s {
 		if f(s[i]) {
 			return i
@@ -97,18 +133,22 @@ func IndexFunc[E any](s []E, f func(E) bool) int {
 
 // Contains reports whether v is present in s.
 func Contains[E comparable](s []E, v E) bool {
-	return Index(s, v) >= 0
+	return warrenSlicesIndex(s, v) >= 0
 }
 
 // ContainsFunc reports whether at least one element e of s satisfies f(e).
 func ContainsFunc[E any](s []E, f func(E) bool) bool {
-	return IndexFunc(s, f) >= 0
+	return warrenSlicesIndexFunc(s, f) >= 0
 }
 
 // Insert inserts the values v... into s at index i and returns the
 // modified slice; it panics if i > len(s). When s has room, it is updated
 // in place.
 func Insert[E any](s []E, i int, v ...E) []E {
+	return warrenSlicesInsert(s, i, v)
+}
+
+func warrenSlicesInsert[E any](s []E, i int, v []E) []E {
 	_ = s[i:]
 	m := len(v)
 	if m == 0 {
@@ -141,14 +181,14 @@ func Delete[E any](s []E, i, j int) []E {
 	}
 	old := len(s)
 	s = append(s[:i], s[j:]...)
-	zero(s[len(s):old])
+	warrenSlicesZero(s[len(s):old])
 	return s
 }
 
 // DeleteFunc removes the elements for which del returns true and returns
 // the modified slice, zeroing the elements past its new length.
 func DeleteFunc[E any](s []E, del func(E) bool) []E {
-	i := IndexFunc(s, del)
+	i := warrenSlicesIndexFunc(s, del)
 	if i == -1 {
 		return s
 	}
@@ -158,21 +198,33 @@ func DeleteFunc[E any](s []E, del func(E) bool) []E {
 			i++
 		}
 	}
-	zero(s[i:])
+	warrenSlicesZero(s[i:])
 	return s[:i]
 }
 
-// Replace replaces s[i:j] by v and returns the modified slice. It panics
-// if j > len(s) or s[i:j] is not a valid slice.
+// Replace replaces s[i:j] by v and returns the modified slice, updating
+// s in place when it has room and zeroing the elements past the new
+// length. It panics if j > len(s) or s[i:j] is not a valid slice.
 func Replace[E any](s []E, i, j int, v ...E) []E {
 	_ = s[i:j]
+	if i == j {
+		return warrenSlicesInsert(s, i, v)
+	}
 	tail := append([]E(nil), s[j:]...)
-	vals := append([]E(nil), v...)
+	vals := append([]E(nil), v...) // v may overlap s
+	tot := i + len(vals) + len(tail)
+	if tot > cap(s) {
+		grown := append(s[:i], make([]E, tot-i)...)
+		copy(grown[i:], vals)
+		copy(grown[i+len(vals):], tail)
+		return grown
+	}
 	old := len(s)
-	r := append(s[:i], vals...)
-	r = append(r, tail...)
-	if len(r) < old {
-		zero(s[len(r):old])
+	r := s[:tot]
+	copy(r[i:], vals)
+	copy(r[i+len(vals):], tail)
+	if tot < old {
+		warrenSlicesZero(s[tot:old])
 	}
 	return r
 }
@@ -200,7 +252,7 @@ func Compact[E comparable](s []E) []E {
 			i++
 		}
 	}
-	zero(s[i:])
+	warrenSlicesZero(s[i:])
 	return s[:i]
 }
 
@@ -219,13 +271,17 @@ func CompactFunc[E any](s []E, eq func(E, E) bool) []E {
 			i++
 		}
 	}
-	zero(s[i:])
+	warrenSlicesZero(s[i:])
 	return s[:i]
 }
 
 // Grow increases the slice's capacity, if necessary, to guarantee space
 // for n more elements. It panics if n is negative.
 func Grow[E any](s []E, n int) []E {
+	return warrenSlicesGrow(s, n)
+}
+
+func warrenSlicesGrow[E any](s []E, n int) []E {
 	if n < 0 {
 		panic("cannot be negative")
 	}
@@ -247,17 +303,21 @@ func Reverse[E any](s []E) {
 	}
 }
 
-// Concat returns a new slice concatenating the passed in slices.
-func Concat[E any](slices ...[]E) []E {
-	size := 0
-	for _, s := range slices {
+// Concat returns a new slice concatenating the passed in slices. (The
+// standard library declares it Concat[S ~[]E, E any](slices ...S); yaegi
+// v0.16.1 cannot infer E from a variadic parameter alone, so the first
+// slice is a parameter of its own: Concat(lists...) does not compile.)
+func Concat[E any](first []E, rest ...[]E) []E {
+	size := len(first)
+	for _, s := range rest {
 		size += len(s)
 		if size < 0 {
 			panic("len out of range")
 		}
 	}
-	r := Grow([]E(nil), size)
-	for _, s := range slices {
+	r := warrenSlicesGrow([]E(nil), size)
+	r = append(r, first...)
+	for _, s := range rest {
 		r = append(r, s...)
 	}
 	return r
@@ -291,7 +351,7 @@ func Max[E cmp.Ordered](x []E) E {
 		if x[k] != x[k] {
 			break
 		}
-		if x[i] != x[i] || x[i] > x[k] || (x[i] == x[k] && negZero(x, k) && !negZero(x, i)) {
+		if x[i] != x[i] || x[i] > x[k] || (x[i] == x[k] && warrenSlicesNegZero(x, k) && !warrenSlicesNegZero(x, i)) {
 			k = i
 		}
 	}
@@ -324,7 +384,7 @@ func Min[E cmp.Ordered](x []E) E {
 		if x[k] != x[k] {
 			break
 		}
-		if x[i] != x[i] || x[i] < x[k] || (x[i] == x[k] && negZero(x, i) && !negZero(x, k)) {
+		if x[i] != x[i] || x[i] < x[k] || (x[i] == x[k] && warrenSlicesNegZero(x, i) && !warrenSlicesNegZero(x, k)) {
 			k = i
 		}
 	}
@@ -346,22 +406,36 @@ func MinFunc[E any](x []E, cmp func(a, b E) int) E {
 	return m
 }
 
-// zero sets the elements of s to their zero value.
-func zero[E any](s []E) {
+// warrenSlicesZero sets the elements of s to their zero value.
+func warrenSlicesZero[E any](s []E) {
 	var z E
 	for i := range s {
 		s[i] = z
 	}
 }
 
-// negZero reports whether x[i] is a floating-point negative zero. (It
+// warrenSlicesNegZero reports whether x[i] is a floating-point negative zero. (It
 // reads the element in place: yaegi v0.16.1 drops the sign of a -0 passed
 // by value to an interpreted function.)
-func negZero[E cmp.Ordered](x []E, i int) bool {
+func warrenSlicesNegZero[E cmp.Ordered](x []E, i int) bool {
 	r := reflect.ValueOf(x).Index(i)
 	switch r.Kind() {
 	case reflect.Float32, reflect.Float64:
 		return r.Float() == 0 && math.Signbit(r.Float())
 	}
 	return false
+}
+
+// warrenSlicesCompareOrdered is cmp.Compare.
+func warrenSlicesCompareOrdered[E cmp.Ordered](x, y E) int {
+	xNaN, yNaN := x != x, y != y
+	switch {
+	case xNaN && yNaN:
+		return 0
+	case xNaN || x < y:
+		return -1
+	case yNaN || x > y:
+		return +1
+	}
+	return 0
 }

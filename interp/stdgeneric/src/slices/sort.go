@@ -12,6 +12,10 @@ import (
 // Sort sorts a slice of any ordered type in ascending order; NaNs come
 // first.
 func Sort[E cmp.Ordered](x []E) {
+	warrenSlicesSort(x)
+}
+
+func warrenSlicesSort[E cmp.Ordered](x []E) {
 	switch v := any(x).(type) {
 	case []int:
 		sort.Ints(v)
@@ -20,7 +24,7 @@ func Sort[E cmp.Ordered](x []E) {
 	case []float64:
 		sort.Float64s(v)
 	default:
-		sort.Slice(x, func(i, j int) bool { return cmp.Less(x[i], x[j]) })
+		sort.Slice(x, func(i, j int) bool { return warrenSlicesLess(x[i], x[j]) })
 	}
 }
 
@@ -28,19 +32,27 @@ func Sort[E cmp.Ordered](x []E) {
 // return a negative number when a < b, a positive number when a > b and
 // zero when a == b. It is not stable.
 func SortFunc[E any](x []E, cmp func(a, b E) int) {
+	warrenSlicesSortFunc(x, cmp)
+}
+
+func warrenSlicesSortFunc[E any](x []E, cmp func(a, b E) int) {
 	sort.Slice(x, func(i, j int) bool { return cmp(x[i], x[j]) < 0 })
 }
 
 // SortStableFunc sorts x as SortFunc does, keeping the original order of
 // equal elements.
 func SortStableFunc[E any](x []E, cmp func(a, b E) int) {
+	warrenSlicesSortStableFunc(x, cmp)
+}
+
+func warrenSlicesSortStableFunc[E any](x []E, cmp func(a, b E) int) {
 	sort.SliceStable(x, func(i, j int) bool { return cmp(x[i], x[j]) < 0 })
 }
 
 // IsSorted reports whether x is sorted in ascending order.
 func IsSorted[E cmp.Ordered](x []E) bool {
 	for i := len(x) - 1; i > 0; i-- {
-		if cmp.Less(x[i], x[i-1]) {
+		if warrenSlicesLess(x[i], x[i-1]) {
 			return false
 		}
 	}
@@ -64,13 +76,13 @@ func BinarySearch[E cmp.Ordered](x []E, target E) (int, bool) {
 	lo, hi := 0, len(x)
 	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
-		if cmp.Less(x[mid], target) {
+		if warrenSlicesLess(x[mid], target) {
 			lo = mid + 1
 		} else {
 			hi = mid
 		}
 	}
-	return lo, lo < len(x) && cmp.Compare(x[lo], target) == 0
+	return lo, lo < len(x) && (x[lo] == target || (x[lo] != x[lo] && target != target))
 }
 
 // BinarySearchFunc is BinarySearch with cmp comparing an element with
@@ -86,4 +98,9 @@ func BinarySearchFunc[E, T any](x []E, target T, cmp func(E, T) int) (int, bool)
 		}
 	}
 	return lo, lo < len(x) && cmp(x[lo], target) == 0
+}
+
+// warrenSlicesLess is cmp.Less: NaNs sort first.
+func warrenSlicesLess[E cmp.Ordered](x, y E) bool {
+	return (x != x && y == y) || x < y
 }
