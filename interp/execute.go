@@ -440,7 +440,7 @@ func (s *Session) compileError(err error, c *cell, code string) *Error {
 			e.Traceback = append(e.Traceback, hint)
 		}
 		if strings.Contains(e.Value, "constant definition loop") || strings.Contains(e.Value, "internal compiler panic") {
-			hint := "(the interpreter cannot compile this at a cell's top level; generic functions, for instance, work only when instantiated inside a function)"
+			hint := "(the interpreter cannot compile this at a cell's top level. A generic call that defines a variable (x := F(…), var x = F(…)) works when the variable is declared with its type first: var x T; x = F(…) — or inside a function)"
 			e.Traceback = append(e.Traceback, hint)
 		}
 		if strings.Contains(e.Value, "nil type") && strings.Contains(code, "range") {

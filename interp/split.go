@@ -381,6 +381,7 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 		}
 		c.text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
 		c.text = printRewrite(prefix, c.text, suffix, names.shadowed)
+		c.text = varInitRewrite(prefix, c.text, suffix, c.kind == kindStmt)
 	}
 	src := prefix + c.text + suffix
 	f, err := parser.ParseFile(fset, "_.go", src, parser.SkipObjectResolution)
