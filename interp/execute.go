@@ -67,7 +67,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		return nil, err
 	}
 	code = rest
-	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, known: s.globalType})
+	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, known: s.globalType, generic: s.generic})
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}
@@ -200,6 +200,14 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 	}
 }
 
+// generic reports whether an earlier cell declared a generic function
+// name.
+func (s *Session) generic(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.generics[name]
+}
+
 // declared reports whether an earlier cell declared name.
 func (s *Session) declared(name string) bool {
 	s.mu.Lock()
@@ -223,6 +231,9 @@ func (s *Session) declare(ch *chunk) {
 	}
 	for _, n := range ch.names {
 		s.names[n] = true
+		if g, ok := strings.CutPrefix(n, genericPrefix); ok {
+			s.generics[g] = true
+		}
 	}
 	for n, src := range ch.types {
 		if _, ok := s.sources[n]; !ok {

@@ -31,6 +31,7 @@ type userNames struct {
 	inits    []string          // names given to the cell's init functions, in order
 	shadowed func(string) bool // names declared by earlier cells; nil: none
 	tmp      int               // temporaries made by builtinRewrite so far
+	generic  func(string) bool // generic functions declared by this cell or earlier ones
 
 	methods map[string]methodSig           // the cell's methods, by "T.M"
 	method  func(string) (methodSig, bool) // earlier cells' methods; nil: none
@@ -160,6 +161,7 @@ func userText(s string) string {
 		return s
 	}
 	s = strings.ReplaceAll(s, mainName, "main")
+	s = strings.ReplaceAll(s, genericPrefix, "")
 	for {
 		i := strings.Index(s, initPrefix)
 		if i < 0 {

@@ -99,6 +99,7 @@ type Session struct {
 	imported   map[string]bool                     // importSpec keys
 	pkgs       map[string]string                   // local package name → import path
 	names      map[string]bool                     // identifiers declared by cells
+	generics   map[string]bool                     // generic functions declared by cells (see genericRename)
 	syms       map[string]map[string]reflect.Value // import path → symbols
 
 	n          atomic.Int64
@@ -135,6 +136,7 @@ func New(opts Options) (*Session, error) {
 		imported:   map[string]bool{},
 		pkgs:       map[string]string{},
 		names:      map[string]bool{},
+		generics:   map[string]bool{},
 		syms:       map[string]map[string]reflect.Value{},
 	}
 	var err error

@@ -109,6 +109,7 @@ type cellEnv struct {
 	shadowed func(string) bool              // names declared by earlier cells
 	method   func(string) (methodSig, bool) // methods declared by earlier cells, by "T.M"
 	known    globalType                     // types of earlier cells' variables
+	generic  func(string) bool              // generic functions declared by earlier cells
 }
 
 // splitCellIn is splitCell in a session; env may be nil.
@@ -208,6 +209,10 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 	if env != nil {
 		names.shadowed, names.method = env.shadowed, env.method
 	}
+	var localGenerics map[string]bool // set once the chunks have their text
+	names.generic = func(name string) bool {
+		return localGenerics[name] || (env != nil && env.generic != nil && env.generic(name))
+	}
 	for i, its := range members {
 		for _, it := range its {
 			if it.recv == "" {
@@ -225,6 +230,7 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 	for i, c := range chunks {
 		c.init(f, code, n, members[i])
 	}
+	localGenerics = cellGenerics(chunks)
 	var known globalType
 	if env != nil {
 		known = env.known
@@ -375,6 +381,7 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 	}
 	if c.kind != kindImport {
 		c.text = names.rename(prefix, c.text, suffix)
+		c.text = genericRename(prefix, c.text, suffix, names.generic)
 		text, err := builtinRewrite(prefix, c.text, suffix, c.kind == kindStmt, names.shadowed, &names.tmp)
 		if err != nil {
 			return err
