@@ -15,8 +15,8 @@ func TestRewriteGo(t *testing.T) {
 	checkRewrites(t, []struct{ code, want string }{
 		{"go f(1, x)", "func() { __gf, _, __ga1 := f, 1, x; " + goTail("__gf(1, __ga1)")},
 		{"go func() { go g() }()", "func() { __gf := func() { func() { __gf := g; " + goTail("__gf()") + " }; " + goTail("__gf()")},
-		{`go println("a")`, `func() { _ = "a"; ` + goTail(`println("a")`)},
-		{"go println(a, nil)", "func() { __ga0, _ := a, nil; " + goTail("println(__ga0, nil)")},
+		{`go close(ch)`, "func() { __ga0 := ch; " + goTail("close(__ga0)")},
+		{"go copy(a, nil)", "func() { __ga0, _ := a, nil; " + goTail("copy(__ga0, nil)")},
 		{"go h(xs...)", "func() { __gf, __ga0 := h, xs; " + goTail("__gf(__ga0...)")},
 		{"go w.Run(&wg, -2)", "func() { __gf, __ga0, _ := w.Run, &wg, -2; " + goTail("__gf(__ga0, -2)")},
 		{"go close(ch)", "func() { __ga0 := ch; " + goTail("close(__ga0)")},
