@@ -29,6 +29,13 @@ const (
 	fdCrash = 5 // the Go runtime's fatal error report (debug.SetCrashOutput)
 )
 
+// sessionFDsEnv, set to sessionFDs by the parent, tells the session process
+// that its fds 3, 4 and 5 are the parent's pipes and crash file.
+const (
+	sessionFDsEnv = "WARREN_SESSION_FDS"
+	sessionFDs    = "3,4,5"
+)
+
 // maxStack bounds a goroutine's stack in the session process. Go's default
 // (1 GB) lets unbounded interpreted recursion run for seconds and take 1 GB
 // of memory before the fatal "stack overflow"; 256 MB fails in a fraction
@@ -70,17 +77,19 @@ type frame struct {
 
 // sessionChildCmd implements the hidden `warren _session` command.
 func sessionChildCmd(stderr io.Writer) int {
-	calls, events, crash := os.NewFile(fdCalls, "calls"), os.NewFile(fdEvent, "events"), os.NewFile(fdCrash, "crash")
-	if calls == nil || events == nil {
+	// Only a parent that passed the pipes says so; without it fds 3-5 may
+	// be anything (the Go runtime's own epoll descriptor, for instance).
+	if os.Getenv(sessionFDsEnv) != sessionFDs {
 		fmt.Fprintln(stderr, "warren _session: internal command of warren; not for direct use")
 		return 2
 	}
-	if crash != nil {
-		if err := debug.SetCrashOutput(crash, debug.CrashOptions{}); err != nil {
-			fmt.Fprintf(stderr, "warren _session: crash output: %v\n", err)
-		}
-		crash.Close()
+	os.Unsetenv(sessionFDsEnv) // not inherited by what cells run
+	closeOnExec(fdCalls, fdEvent, fdCrash)
+	calls, events, crash := os.NewFile(fdCalls, "calls"), os.NewFile(fdEvent, "events"), os.NewFile(fdCrash, "crash")
+	if err := debug.SetCrashOutput(crash, debug.CrashOptions{}); err != nil {
+		fmt.Fprintf(stderr, "warren _session: crash output: %v\n", err)
 	}
+	crash.Close()
 	debug.SetMaxStack(maxStack)
 	// Ctrl-C in a terminal and jupyter_client's signals reach the whole
 	// process group: the parent turns them into interrupt frames.

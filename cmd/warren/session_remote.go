@@ -128,7 +128,11 @@ func (rs *remoteSession) start() (*childProc, error) {
 	}
 	os.Remove(crash.Name()) // kept open by both processes; nothing to clean up
 	cmd := exec.Command(rs.argv[0], rs.argv[1:]...)
-	cmd.Env = rs.env
+	env := rs.env
+	if env == nil {
+		env = os.Environ()
+	}
+	cmd.Env = append(env[:len(env):len(env)], sessionFDsEnv+"="+sessionFDs)
 	// The runtime writes a fatal error's first line ("fatal error: …")
 	// only to stderr, the rest also to the crash file: keep stderr's tail.
 	tail := &tailWriter{w: rs.stderr, max: 64 << 10}

@@ -269,3 +269,11 @@ func TestRemoteSessionDeepRecursion(t *testing.T) {
 		t.Errorf("d(100000) = %v", data)
 	}
 }
+
+func TestSessionCommandNeedsItsPipes(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := sessionChildCmd(&stderr); code != 2 || !strings.Contains(stderr.String(), "not for direct use") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
