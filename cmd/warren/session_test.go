@@ -276,4 +276,3 @@ func TestSessionCommandNeedsItsPipes(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
 }
-
