@@ -17,8 +17,9 @@ const stateLost = "The Go session's state was lost: a fresh session was started,
 // maxShownFrames bounds the Go frames a FatalError lists.
 const maxShownFrames = 12
 
-// fatalReport turns the runtime's crash report (the tail of the process's
-// stderr followed by the crash file's report; possibly empty) and how the
+// fatalReport turns the runtime's crash report (the fatal error's first
+// lines from the process's stderr followed by the crash file's report;
+// possibly empty) and how the
 // process ended (exec's error text, e.g. "exit status 2" or "signal:
 // killed") into the error shown under the cell.
 func fatalReport(report, death string) *interp.Error {

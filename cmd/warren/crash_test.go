@@ -68,3 +68,35 @@ func TestFatalReportFromCrashText(t *testing.T) {
 		t.Errorf("cause lines not before the Go stack:\n%s", strings.Join(got, "\n"))
 	}
 }
+
+// The fatal error's first lines are found however stderr is cut into
+// writes, and however much follows them.
+func TestMarkWriter(t *testing.T) {
+	var sink strings.Builder
+	m := &markWriter{w: &sink}
+	text := "warren: log\nruntime: goroutine stack exceeds 268435456-byte limit\nfatal error: stack overflow\n\n" +
+		strings.Repeat("goroutine 1 [running]:\nmain.f()\n", 20000) + "panic: not at line start: panic: x\n"
+	for i := 0; i < len(text); i += 7 {
+		m.Write([]byte(text[i:min(i+7, len(text))]))
+	}
+	if sink.String() != text {
+		t.Error("the text was not passed on unchanged")
+	}
+	want := "runtime: goroutine stack exceeds 268435456-byte limit\nfatal error: stack overflow\npanic: not at line start: panic: x\n"
+	if got := m.String(); got != want {
+		t.Errorf("marks %q, want %q", got, want)
+	}
+
+	// warren run hides the goroutine dump after the first mark.
+	sink.Reset()
+	m = &markWriter{w: &sink, hideDump: true}
+	for i := 0; i < len(text); i += 7 {
+		m.Write([]byte(text[i:min(i+7, len(text))]))
+	}
+	if got := sink.String(); !strings.HasPrefix(got, "warren: log\nruntime: goroutine stack exceeds") || len(got) > 100 {
+		t.Errorf("passed on %d bytes: %.200q", len(got), got)
+	}
+	if got := m.String(); got != want {
+		t.Errorf("hiding: marks %q, want %q", got, want)
+	}
+}

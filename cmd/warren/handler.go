@@ -37,7 +37,7 @@ func newHandler(stderr io.Writer) (kernel.Handler, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := newRemoteSession(argv, nil, stderr)
+	s, err := newRemoteSession(argv, nil, stderr, false)
 	if err != nil {
 		return nil, nil, fmt.Errorf("start interpreter: %w", err)
 	}

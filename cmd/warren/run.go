@@ -73,7 +73,7 @@ func newChildSession() (cellSession, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := newRemoteSession(argv, nil, os.Stderr)
+	s, err := newRemoteSession(argv, nil, os.Stderr, true)
 	if err != nil {
 		return nil, nil, err
 	}

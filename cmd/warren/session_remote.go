@@ -7,6 +7,7 @@ package main
 // FatalError and starts a fresh session for the next cell.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,6 +32,9 @@ type remoteSession struct {
 	argv   []string  // the child's command line: a warren binary and "_session"
 	env    []string  // its environment (nil: this process's)
 	stderr io.Writer // the child's stdout and stderr go here
+	// hideDump keeps a fatal error's goroutine dump (megabytes with many
+	// goroutines) from stderr once its first lines went out.
+	hideDump bool
 
 	mu     sync.Mutex
 	cur    *childProc // the live child, or nil
@@ -40,9 +45,11 @@ type remoteSession struct {
 }
 
 // newRemoteSession starts a session process running argv (e.g. the running
-// warren binary with "_session") and waits until it is ready.
-func newRemoteSession(argv, env []string, stderr io.Writer) (*remoteSession, error) {
-	rs := &remoteSession{argv: argv, env: env, stderr: stderr, outs: map[string]interp.Output{}}
+// warren binary with "_session") and waits until it is ready. The process's
+// stdout and stderr go to stderr, without a fatal error's goroutine dump if
+// hideDump is set.
+func newRemoteSession(argv, env []string, stderr io.Writer, hideDump bool) (*remoteSession, error) {
+	rs := &remoteSession{argv: argv, env: env, stderr: stderr, hideDump: hideDump, outs: map[string]interp.Output{}}
 	c, err := rs.child()
 	if err != nil {
 		return nil, err
@@ -70,7 +77,7 @@ type childProc struct {
 	cmd    *exec.Cmd
 	calls  *os.File    // write end of the calls pipe
 	crash  *os.File    // the crash report file (read after death)
-	stderr *tailWriter // the end of what it wrote to stderr
+	stderr *markWriter // watches what it writes to stderr
 
 	wmu sync.Mutex
 	enc *json.Encoder
@@ -134,9 +141,9 @@ func (rs *remoteSession) start() (*childProc, error) {
 	}
 	cmd.Env = append(env[:len(env):len(env)], sessionFDsEnv+"="+sessionFDs)
 	// The runtime writes a fatal error's first line ("fatal error: …")
-	// only to stderr, the rest also to the crash file: keep stderr's tail.
-	tail := &tailWriter{w: rs.stderr, max: 64 << 10}
-	cmd.Stdout, cmd.Stderr = rs.stderr, tail
+	// only to stderr, the rest also to the crash file: watch stderr for it.
+	marks := &markWriter{w: rs.stderr, hideDump: rs.hideDump}
+	cmd.Stdout, cmd.Stderr = rs.stderr, marks
 	cmd.WaitDelay = 2 * time.Second                // a grandchild holding stderr open
 	cmd.ExtraFiles = []*os.File{callR, evW, crash} // fds 3, 4, 5
 	err = cmd.Start()
@@ -149,7 +156,7 @@ func (rs *remoteSession) start() (*childProc, error) {
 		return nil, fmt.Errorf("session process: %w", err)
 	}
 	c := &childProc{
-		rs: rs, cmd: cmd, calls: callW, crash: crash, stderr: tail, enc: json.NewEncoder(callW),
+		rs: rs, cmd: cmd, calls: callW, crash: crash, stderr: marks, enc: json.NewEncoder(callW),
 		pending: map[uint64]chan frame{}, ready: make(chan struct{}), dead: make(chan struct{}),
 	}
 	go c.read(evR)
@@ -430,28 +437,60 @@ func joinLines(lines []string) string {
 	return s
 }
 
-// tailWriter copies to w and keeps the last max bytes written.
-type tailWriter struct {
-	w   io.Writer
-	max int
+// markWriter copies to w and keeps the last lines that start like a Go
+// fatal error's first lines, which the runtime writes only to stderr (the
+// goroutine dump that follows, possibly megabytes, is in the crash file).
+type markWriter struct {
+	w        io.Writer
+	hideDump bool // pass nothing on after the first mark
 
-	mu  sync.Mutex
-	buf []byte
+	mu      sync.Mutex
+	partial []byte   // an unfinished line, if it may be a mark
+	marks   []string // the last maxMarks marks, oldest first
 }
 
-func (t *tailWriter) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	t.buf = append(t.buf, p...)
-	if len(t.buf) > t.max {
-		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
+const maxMarks = 8
+
+var markPrefixes = []string{"fatal error: ", "panic: ", "runtime: goroutine stack exceeds "}
+
+func (m *markWriter) Write(p []byte) (int, error) {
+	m.mu.Lock()
+	m.partial = append(m.partial, p...)
+	for {
+		i := bytes.IndexByte(m.partial, '\n')
+		if i < 0 {
+			break
+		}
+		m.mark(string(m.partial[:i]))
+		m.partial = m.partial[i+1:]
 	}
-	t.mu.Unlock()
-	return t.w.Write(p)
+	if len(m.partial) > 4096 {
+		m.partial = m.partial[:0] // a long line is no mark; its end is dropped
+	}
+	m.partial = append([]byte(nil), m.partial...)
+	hide := m.hideDump && len(m.marks) > 0
+	m.mu.Unlock()
+	if hide {
+		return len(p), nil
+	}
+	return m.w.Write(p)
 }
 
-// String returns the kept tail.
-func (t *tailWriter) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return string(t.buf)
+func (m *markWriter) mark(line string) {
+	for _, p := range markPrefixes {
+		if strings.HasPrefix(line, p) {
+			m.marks = append(m.marks, line)
+			if len(m.marks) > maxMarks {
+				m.marks = m.marks[1:]
+			}
+			return
+		}
+	}
+}
+
+// String returns the marks, one a line.
+func (m *markWriter) String() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return strings.Join(append(m.marks, string(m.partial)), "\n")
 }

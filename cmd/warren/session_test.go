@@ -34,7 +34,7 @@ func testSession(t *testing.T, stderr *syncBuffer) *remoteSession {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, err := newRemoteSession([]string{exe, "_session"}, append(os.Environ(), childEnv+"=1"), stderr)
+	rs, err := newRemoteSession([]string{exe, "_session"}, append(os.Environ(), childEnv+"=1"), stderr, false)
 	if err != nil {
 		t.Fatal(err)
 	}
