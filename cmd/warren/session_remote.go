@@ -257,8 +257,16 @@ func (c *childProc) read(r *os.File) {
 		// a task) killed the session. Tell the user under the last cell.
 		last.Stream("stderr", c.fatal.Name+": "+c.fatal.Value+"\n"+joinLines(c.fatal.Traceback[1:]))
 	}
-	if !closed {
+	wasReady := false
+	select {
+	case <-c.ready:
+		wasReady = true
+	default:
+	}
+	if !closed && wasReady {
 		// Start the next session now, so the next cell does not wait for it.
+		// (A process that died before it was ready is not restarted in a
+		// loop: the next call tries again and reports what happened.)
 		if _, err := rs.child(); err != nil {
 			fmt.Fprintf(rs.stderr, "warren: restart session process: %v\n", err)
 		}

@@ -276,3 +276,15 @@ func TestSessionCommandNeedsItsPipes(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
 }
+
+// A session process that cannot start is reported, not restarted in a loop.
+func TestRemoteSessionCannotStart(t *testing.T) {
+	var stderr syncBuffer
+	_, err := newRemoteSession([]string{"/bin/sh", "-c", "echo 'fatal error: cannot start' >&2; exit 3"}, nil, &stderr, false)
+	if err == nil || !strings.Contains(err.Error(), "exit status 3") {
+		t.Fatalf("err %v", err)
+	}
+	if n := strings.Count(stderr.String(), "cannot start"); n != 1 {
+		t.Errorf("started %d times:\n%s", n, stderr.String())
+	}
+}
