@@ -31,7 +31,7 @@ func fatalReport(report, death string) *interp.Error {
 		case strings.HasPrefix(l, "fatal error: "):
 			fatal = strings.TrimPrefix(l, "fatal error: ") // the last one is this death's
 		case strings.HasPrefix(l, "panic: "):
-			fatal = "unrecovered panic in compiled code: " + strings.TrimPrefix(l, "panic: ")
+			fatal = l // a panic no recover caught
 		case strings.HasPrefix(l, "runtime: goroutine stack exceeds "):
 			limit = strings.TrimPrefix(l, "runtime: ")
 		}
@@ -147,6 +147,8 @@ func fatalHint(fatal string) string {
 		return fmt.Sprintf("A function called itself without end, or recursion went too deep: a goroutine may use %d MB of stack here, and interpreted calls need far more stack than compiled ones.", maxStack>>20)
 	case strings.Contains(fatal, "out of memory"):
 		return "The cell asked for more memory than the machine could give (e.g. a make with a huge length)."
+	case strings.HasPrefix(fatal, "panic: "):
+		return "A panic in a function that the Go library runs on a goroutine of its own (time.AfterFunc, a callback) ends a Go program: recover inside that function to keep the session."
 	}
 	return ""
 }

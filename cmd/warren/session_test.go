@@ -124,6 +124,8 @@ func TestRemoteSessionFatalErrors(t *testing.T) {
 			"concurrent map", "ray task", "  4 | m[i] = g"},
 		{"stack overflow", "func f(n int) int { return f(n+1) + 1 }\nf(0)", "stack overflow", "cell's own code", "  1 | func f(n int) int {"},
 		{"out of memory", "b := make([]byte, 1<<40)\nlen(b)", "out of memory", "cell's own code", "  1 | b := make([]byte, 1<<40)"},
+		{"panic in a time.AfterFunc callback", "import \"time\"\ntime.AfterFunc(time.Millisecond, func() { panic(\"boom\") })\ntime.Sleep(time.Minute)",
+			"panic: boom", "recover inside that function", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			execOK(t, rs, tc.name+"-def", "before := 1")
