@@ -17,12 +17,13 @@ const stateLost = "The Go session's state was lost: a fresh session was started,
 // maxShownFrames bounds the Go frames a FatalError lists.
 const maxShownFrames = 12
 
-// fatalReport turns the runtime's crash report (the fatal error's first
-// lines from the process's stderr followed by the crash file's report;
-// possibly empty) and how the
-// process ended (exec's error text, e.g. "exit status 2" or "signal:
-// killed") into the error shown under the cell.
-func fatalReport(report, death string) *interp.Error {
+// fatalReport turns a session process's death into the error shown under
+// the cell: report is the runtime's crash report (the fatal error's first
+// lines from the process's stderr, then the crash file; possibly empty),
+// death how the process ended (exec's error text, e.g. "exit status 2" or
+// "signal: killed"), frames the interpreted functions on the failing
+// goroutine (interp.CrashFrames) and code the cell's code ("" if unknown).
+func fatalReport(report, death string, frames []interp.CrashFrame, code string) *interp.Error {
 	e := &interp.Error{Name: "FatalError"}
 	lines := strings.Split(strings.ReplaceAll(report, "\r\n", "\n"), "\n")
 	fatal, limit := "", ""
@@ -50,17 +51,26 @@ func fatalReport(report, death string) *interp.Error {
 	if limit != "" {
 		e.Traceback = append(e.Traceback, "  ("+limit+")")
 	}
-	id, frames := failingGoroutine(lines)
-	if where := goroutineRole(frames); where != "" {
+	id, goFrames := failingGoroutine(lines)
+	if where := goroutineRole(goFrames); where != "" {
 		e.Traceback = append(e.Traceback, "  "+where+fmt.Sprintf(" (goroutine %s)", id))
 	} else if id != "" {
 		e.Traceback = append(e.Traceback, "  in goroutine "+id)
 	}
-	e.Traceback = append(e.Traceback, "  the failing line is not known: interpreted code has no Go stack frames of its own (the frames below are the interpreter's)")
+	if len(frames) > 0 {
+		e.Traceback = append(e.Traceback, "  interpreted code it was running, innermost first:")
+		e.Traceback = append(e.Traceback, interpretedFrames(frames, code)...)
+		e.Traceback = append(e.Traceback, "  (the failing line itself is not known: Go's report shows only the interpreter's frames)")
+	} else {
+		e.Traceback = append(e.Traceback, "  the failing line is not known: interpreted code has no Go stack frames of its own (the frames below are the interpreter's)")
+	}
 	if hint := fatalHint(fatal); hint != "" {
 		e.Traceback = append(e.Traceback, hint)
 	}
-	if shown := shownFrames(frames); len(shown) > 0 {
+	if code != "" {
+		e.Traceback = append(e.Traceback, causeLines(code, fatal)...)
+	}
+	if shown := shownFrames(goFrames); len(shown) > 0 {
 		e.Traceback = append(e.Traceback, goStackHeading+", innermost first:")
 		e.Traceback = append(e.Traceback, shown...)
 	}
@@ -68,26 +78,34 @@ func fatalReport(report, death string) *interp.Error {
 	return e
 }
 
-// withCauseLines adds to a FatalError the lines of the running cell's code
-// that can cause it (see causeLines), before the Go stack.
-func withCauseLines(err error, code string) error {
-	e, ok := err.(*interp.Error)
-	if !ok || e.Name != "FatalError" {
-		return err
-	}
-	cause := causeLines(code, e.Value)
-	if len(cause) == 0 {
-		return err
-	}
-	at := len(e.Traceback) - 1 // before the state-lost line
-	for i, l := range e.Traceback {
-		if strings.HasPrefix(l, goStackHeading) {
-			at = i
+// maxInterpretedFrames bounds the interpreted frames a FatalError lists.
+const maxInterpretedFrames = 10
+
+// interpretedFrames formats frames, with the source line when it is in code.
+func interpretedFrames(frames []interp.CrashFrame, code string) []string {
+	src := strings.Split(code, "\n")
+	var out []string
+	for i, f := range frames {
+		if i == maxInterpretedFrames {
+			out = append(out, fmt.Sprintf("    … and %d more", len(frames)-i))
 			break
 		}
+		l := "    function body from line "
+		if f.TopLevel {
+			l = "    top-level statements from line "
+		}
+		l += fmt.Sprint(f.Line)
+		if !f.ThisCell {
+			l += " of an earlier cell"
+		} else if code != "" && f.Line >= 1 && f.Line <= len(src) {
+			l += " | " + strings.TrimSpace(src[f.Line-1])
+		}
+		if f.Repeat > 1 {
+			l += fmt.Sprintf("   (%d calls in a row shown)", f.Repeat)
+		}
+		out = append(out, l)
 	}
-	tb := append(append(append([]string{}, e.Traceback[:at]...), cause...), e.Traceback[at:]...)
-	return &interp.Error{Name: e.Name, Value: e.Value, Traceback: tb}
+	return out
 }
 
 // goStackHeading introduces the Go frames of a FatalError.

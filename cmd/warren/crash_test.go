@@ -49,7 +49,7 @@ func TestFatalReportFromCrashText(t *testing.T) {
 		"github.com/warren-go/warren/parallel.(*Runtime).run(0x1)\n\t/x/runtime.go:1 +0x1\n" +
 		"created by github.com/warren-go/warren/parallel.(*Runtime).start in goroutine 13\n\t/x/runtime.go:2 +0x1\n\n" +
 		"goroutine 1 [select]:\nmain.main()\n"
-	e := fatalReport(report, "exit status 2")
+	e := fatalReport(report, "exit status 2", []interp.CrashFrame{{Line: 2, ThisCell: true, Repeat: 1}, {Line: 5, Repeat: 3}, {Line: 1, ThisCell: true, TopLevel: true, Repeat: 1}}, "x := 1\nm[1] = 2")
 	tb := strings.Join(e.Traceback, "\n")
 	for _, want := range []string{"FatalError: concurrent map writes", "in a ray task (goroutine 38)", "sync.Mutex",
 		"  internal/runtime/maps.fatal … (2 frames in the Go runtime and reflect)",
@@ -62,10 +62,11 @@ func TestFatalReportFromCrashText(t *testing.T) {
 	if e.Value != "concurrent map writes" || strings.Contains(tb, "main.main") {
 		t.Errorf("value %q; traceback:\n%s", e.Value, tb)
 	}
-	got := withCauseLines(e, "x := 1\nm[1] = 2").(*interp.Error).Traceback
-	i := slices.Index(got, "  2 | m[1] = 2")
-	if i < 0 || !strings.HasPrefix(got[i+1], goStackHeading) || len(got) != len(e.Traceback)+2 {
-		t.Errorf("cause lines not before the Go stack:\n%s", strings.Join(got, "\n"))
+	for _, want := range []string{"    function body from line 2 | m[1] = 2", "    function body from line 5 of an earlier cell   (3 calls in a row shown)",
+		"    top-level statements from line 1 | x := 1", "  2 | m[1] = 2"} {
+		if !slices.Contains(e.Traceback, want) {
+			t.Errorf("lacks line %q:\n%s", want, tb)
+		}
 	}
 }
 

@@ -36,12 +36,13 @@ type remoteSession struct {
 	// goroutines) from stderr once its first lines went out.
 	hideDump bool
 
-	mu     sync.Mutex
-	cur    *childProc // the live child, or nil
-	outs   map[string]interp.Output
-	order  []string // cell ids of outs, oldest first
-	last   string   // the last cell executed
-	closed bool
+	mu       sync.Mutex
+	cur      *childProc // the live child, or nil
+	outs     map[string]interp.Output
+	order    []string // cell ids of outs, oldest first
+	last     string   // the last cell executed
+	lastCode string   // its code
+	closed   bool
 }
 
 // newRemoteSession starts a session process running argv (e.g. the running
@@ -73,20 +74,22 @@ func selfArgv() ([]string, error) {
 
 // childProc is one session process.
 type childProc struct {
-	rs     *remoteSession
-	cmd    *exec.Cmd
-	calls  *os.File    // write end of the calls pipe
-	crash  *os.File    // the crash report file (read after death)
-	stderr *markWriter // watches what it writes to stderr
+	rs        *remoteSession
+	cmd       *exec.Cmd
+	calls     *os.File    // write end of the calls pipe
+	crash     *os.File    // the crash report file (read after death)
+	positions *os.File    // where interp.TracePositions writes
+	stderr    *markWriter // watches what it writes to stderr
 
 	wmu sync.Mutex
 	enc *json.Encoder
 
-	mu        sync.Mutex
-	nextID    uint64
-	pending   map[uint64]chan frame
-	running   string // the cell whose Execute is in flight, if any
-	runningID uint64 // the ID of its execute call
+	mu          sync.Mutex
+	nextID      uint64
+	pending     map[uint64]chan frame
+	running     string // the cell whose Execute is in flight, if any
+	runningID   uint64 // the ID of its execute call
+	runningCode string // its code
 
 	ready chan struct{} // closed on the child's "ready" frame
 	dead  chan struct{} // closed once the process has exited and death is set
@@ -125,15 +128,20 @@ func (rs *remoteSession) start() (*childProc, error) {
 		callW.Close()
 		return nil, fmt.Errorf("session process: %w", err)
 	}
-	crash, err := os.CreateTemp("", "warren-crash-*.txt")
-	if err != nil {
-		callR.Close()
-		callW.Close()
-		evR.Close()
-		evW.Close()
-		return nil, fmt.Errorf("session process: crash file: %w", err)
+	// Two unlinked files, kept open by both processes: the crash report
+	// and the positions of interpreted code, read after a death.
+	files := make([]*os.File, 2)
+	for i := range files {
+		if files[i], err = os.CreateTemp("", "warren-session-*"); err == nil {
+			os.Remove(files[i].Name())
+			continue
+		}
+		for _, f := range append(files[:i], callR, callW, evR, evW) {
+			f.Close()
+		}
+		return nil, fmt.Errorf("session process: %w", err)
 	}
-	os.Remove(crash.Name()) // kept open by both processes; nothing to clean up
+	crash, positions := files[0], files[1]
 	cmd := exec.Command(rs.argv[0], rs.argv[1:]...)
 	env := rs.env
 	if env == nil {
@@ -144,8 +152,8 @@ func (rs *remoteSession) start() (*childProc, error) {
 	// only to stderr, the rest also to the crash file: watch stderr for it.
 	marks := &markWriter{w: rs.stderr, hideDump: rs.hideDump}
 	cmd.Stdout, cmd.Stderr = rs.stderr, marks
-	cmd.WaitDelay = 2 * time.Second                // a grandchild holding stderr open
-	cmd.ExtraFiles = []*os.File{callR, evW, crash} // fds 3, 4, 5
+	cmd.WaitDelay = 2 * time.Second                           // a grandchild holding stderr open
+	cmd.ExtraFiles = []*os.File{callR, evW, crash, positions} // fds 3 to 6
 	err = cmd.Start()
 	callR.Close()
 	evW.Close()
@@ -153,10 +161,11 @@ func (rs *remoteSession) start() (*childProc, error) {
 		callW.Close()
 		evR.Close()
 		crash.Close()
+		positions.Close()
 		return nil, fmt.Errorf("session process: %w", err)
 	}
 	c := &childProc{
-		rs: rs, cmd: cmd, calls: callW, crash: crash, stderr: marks, enc: json.NewEncoder(callW),
+		rs: rs, cmd: cmd, calls: callW, crash: crash, positions: positions, stderr: marks, enc: json.NewEncoder(callW),
 		pending: map[uint64]chan frame{}, ready: make(chan struct{}), dead: make(chan struct{}),
 	}
 	go c.read(evR)
@@ -180,7 +189,7 @@ func (c *childProc) call(f frame) chan frame {
 	f.ID = c.nextID
 	c.pending[f.ID] = ch
 	if f.Op == "execute" {
-		c.running, c.runningID = f.Cell, f.ID
+		c.running, c.runningID, c.runningCode = f.Cell, f.ID, f.Code
 	}
 	c.mu.Unlock()
 	c.send(f)
@@ -205,7 +214,7 @@ func (c *childProc) read(r *os.File) {
 			ch := c.pending[f.ID]
 			delete(c.pending, f.ID)
 			if f.ID == c.runningID {
-				c.running, c.runningID = "", 0 // the cell is over: a death now is not its
+				c.running, c.runningID, c.runningCode = "", 0, "" // the cell is over: a death now is not its
 			}
 			c.mu.Unlock()
 			if ch != nil {
@@ -228,17 +237,26 @@ func (c *childProc) read(r *os.File) {
 	c.calls.Close()
 	report, _ := io.ReadAll(io.NewSectionReader(c.crash, 0, 1<<20))
 	c.crash.Close()
+	rs := c.rs
+	rs.mu.Lock()
+	lastCell, lastCode := rs.last, rs.lastCode
+	rs.mu.Unlock()
 	c.mu.Lock()
 	c.death = "exited"
 	if err != nil {
 		c.death = err.Error()
 	}
-	gone, running := c.gone, c.running
+	gone, running, code := c.gone, c.running, c.runningCode
 	if !gone {
-		c.fatal = fatalReport(c.stderr.String()+"\n"+string(report), c.death)
+		cell := running
+		if cell == "" {
+			cell, code = lastCell, lastCode // work of a finished cell died
+		}
+		frames := interp.CrashFrames(string(report), io.NewSectionReader(c.positions, 0, 1<<40), cell)
+		c.fatal = fatalReport(c.stderr.String()+"\n"+string(report), c.death, frames, code)
 	}
 	c.mu.Unlock()
-	rs := c.rs
+	c.positions.Close()
 	rs.mu.Lock()
 	if rs.cur == c {
 		rs.cur = nil // before dead closes: a caller woken by it must not get c again
@@ -298,14 +316,14 @@ func (rs *remoteSession) output(cell string) interp.Output {
 	return rs.outs[rs.last]
 }
 
-func (rs *remoteSession) register(cell string, out interp.Output) {
+func (rs *remoteSession) register(cell, code string, out interp.Output) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	if _, ok := rs.outs[cell]; !ok {
 		rs.order = append(rs.order, cell)
 	}
 	rs.outs[cell] = out
-	rs.last = cell
+	rs.last, rs.lastCode = cell, code
 	for len(rs.order) > maxRemoteCells {
 		delete(rs.outs, rs.order[0])
 		rs.order = rs.order[1:]
@@ -328,7 +346,7 @@ func (rs *remoteSession) Execute(ctx context.Context, cellID, code string, out i
 	case <-ctx.Done():
 		return nil, &interp.Error{Name: "KeyboardInterrupt", Value: "interrupted while the Go session was starting"}
 	}
-	rs.register(cellID, out)
+	rs.register(cellID, code, out)
 	ch := c.call(frame{Op: "execute", Cell: cellID, Code: code})
 	done := ctx.Done()
 	for {
@@ -344,7 +362,7 @@ func (rs *remoteSession) Execute(ctx context.Context, cellID, code string, out i
 				return r.result()
 			default:
 			}
-			return nil, withCauseLines(c.fatalError(), code)
+			return nil, c.fatalError()
 		}
 	}
 }

@@ -116,16 +116,16 @@ func TestRemoteSessionFatalErrors(t *testing.T) {
 	var stderr syncBuffer
 	rs := testSession(t, &stderr)
 	for _, tc := range []struct {
-		name, code, value, where, line string
+		name, code, value, where, line, frame string
 	}{
 		{"concurrent map writes (goroutines)", "import \"sync\"\nm := map[int]int{}\nvar wg sync.WaitGroup\nfor g := 0; g < 8; g++ {\n\twg.Add(1)\n\tgo func(g int) {\n\t\tdefer wg.Done()\n\t\tfor i := 0; i < 1000000; i++ {\n\t\t\tm[i] = g\n\t\t}\n\t}(g)\n}\nwg.Wait()",
-			"concurrent map", "go statement", "  9 | m[i] = g"},
+			"concurrent map", "go statement", "  9 | m[i] = g", "    function body from line 7 | defer wg.Done()"},
 		{"concurrent map writes (ray tasks)", "m := map[int]int{}\nw := ray.Remote(func(g int) int {\n\tfor i := 0; i < 1000000; i++ {\n\t\tm[i] = g\n\t}\n\treturn g\n})\nrefs := []ray.ObjectRef{}\nfor g := 0; g < 8; g++ {\n\trefs = append(refs, w.Remote(g))\n}\nray.GetAll(refs...)",
-			"concurrent map", "ray task", "  4 | m[i] = g"},
-		{"stack overflow", "func f(n int) int { return f(n+1) + 1 }\nf(0)", "stack overflow", "cell's own code", "  1 | func f(n int) int {"},
-		{"out of memory", "b := make([]byte, 1<<40)\nlen(b)", "out of memory", "cell's own code", "  1 | b := make([]byte, 1<<40)"},
+			"concurrent map", "ray task", "  4 | m[i] = g", "    function body from line 3 | for i := 0; i < 1000000; i++ {"},
+		{"stack overflow", "func f(n int) int { return f(n+1) + 1 }\nf(0)", "stack overflow", "cell's own code", "  1 | func f(n int) int {", "    top-level statements from line 2 | f(0)"},
+		{"out of memory", "b := make([]byte, 1<<40)\nlen(b)", "out of memory", "cell's own code", "  1 | b := make([]byte, 1<<40)", "    top-level statements from line 1 | b := make([]byte, 1<<40)"},
 		{"panic in a time.AfterFunc callback", "import \"time\"\ntime.AfterFunc(time.Millisecond, func() { panic(\"boom\") })\ntime.Sleep(time.Minute)",
-			"panic: boom", "recover inside that function", ""},
+			"panic: boom", "recover inside that function", "", "    function body from line 2 | time.AfterFunc"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			execOK(t, rs, tc.name+"-def", "before := 1")
@@ -135,7 +135,7 @@ func TestRemoteSessionFatalErrors(t *testing.T) {
 				t.Fatalf("error %#v, want FatalError %q", err, tc.value)
 			}
 			tb := strings.Join(ie.Traceback, "\n")
-			for _, want := range []string{"FatalError: " + ie.Value, tc.where, tc.line, "state was lost"} {
+			for _, want := range []string{"FatalError: " + ie.Value, tc.where, tc.line, tc.frame, "state was lost"} {
 				if !strings.Contains(tb, want) {
 					t.Errorf("traceback lacks %q:\n%s", want, tb)
 				}
@@ -232,7 +232,7 @@ func TestRunFatalError(t *testing.T) {
 }
 
 func TestFatalReportWithoutCrashOutput(t *testing.T) {
-	e := fatalReport("", "signal: killed")
+	e := fatalReport("", "signal: killed", nil, "")
 	if e.Name != "FatalError" || !strings.Contains(e.Value, "signal: killed") || !strings.Contains(strings.Join(e.Traceback, "\n"), "out-of-memory killer") {
 		t.Errorf("%+v", e)
 	}
