@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -288,5 +290,37 @@ func TestRemoteSessionCannotStart(t *testing.T) {
 	}
 	if n := strings.Count(stderr.String(), "cannot start"); n != 1 {
 		t.Errorf("started %d times:\n%s", n, stderr.String())
+	}
+}
+
+// BenchmarkExecute compares a trivial cell in-process and in the session
+// process (go test -bench Execute -run '^$' ./cmd/warren).
+func BenchmarkExecute(b *testing.B) {
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	remote, err := newRemoteSession([]string{exe, "_session"}, append(os.Environ(), childEnv+"=1"), io.Discard, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer remote.Close()
+	local, err := interp.New(interp.Options{NoHost: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer local.Close()
+	for _, bc := range []struct {
+		name string
+		s    session
+	}{{"in-process", local}, {"session-process", remote}} {
+		b.Run(bc.name, func(b *testing.B) {
+			out := &recOutput{}
+			for i := 0; b.Loop(); i++ {
+				if _, err := bc.s.Execute(context.Background(), fmt.Sprint("c", i), "1", out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
