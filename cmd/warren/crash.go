@@ -144,7 +144,8 @@ func failingGoroutine(lines []string) (id string, frames []string) {
 func goroutineRole(frames []string) string {
 	for _, f := range frames {
 		switch {
-		case strings.Contains(f, "interp.(*Session).goStmt"):
+		case strings.Contains(f, "interp.(*Session).goStmt"),
+			strings.HasPrefix(f, "created by github.com/traefik/yaegi/interp.call"): // yaegi's own go statement
 			return "in a goroutine started by a go statement of a cell"
 		case strings.Contains(f, "warren/parallel."):
 			return "in a ray task"

@@ -70,6 +70,23 @@ func TestFatalReportFromCrashText(t *testing.T) {
 	}
 }
 
+func TestGoroutineRole(t *testing.T) {
+	for _, tc := range []struct {
+		frames []string
+		want   string
+	}{
+		{[]string{"reflect.Value.Call", "github.com/warren-go/warren/interp.(*Session).goStmt.func1", "created by github.com/warren-go/warren/interp.(*Session).goStmt"}, "go statement"},
+		{[]string{"github.com/traefik/yaegi/interp.call.func9.2", "created by github.com/traefik/yaegi/interp.call.func9"}, "go statement"},
+		{[]string{"github.com/traefik/yaegi/interp.runCfg", "github.com/warren-go/warren/parallel.(*Runtime).run", "created by github.com/warren-go/warren/parallel.(*Runtime).start"}, "ray task"},
+		{[]string{"github.com/traefik/yaegi/interp.runCfg", "github.com/traefik/yaegi/interp.(*Interpreter).EvalWithContext.func1", "created by github.com/traefik/yaegi/interp.(*Interpreter).EvalWithContext"}, "own code"},
+		{[]string{"time.goFunc", "created by time.goFunc"}, ""},
+	} {
+		if got := goroutineRole(tc.frames); !strings.Contains(got, tc.want) || (tc.want == "") != (got == "") {
+			t.Errorf("%q: %q, want %q", tc.frames, got, tc.want)
+		}
+	}
+}
+
 // The fatal error's first lines are found however stderr is cut into
 // writes, and however much follows them.
 func TestMarkWriter(t *testing.T) {
