@@ -54,6 +54,8 @@ func fatalReport(report, death string, frames []interp.CrashFrame, code string) 
 	id, goFrames := failingGoroutine(lines)
 	if where := goroutineRole(goFrames); where != "" {
 		e.Traceback = append(e.Traceback, "  "+where+fmt.Sprintf(" (goroutine %s)", id))
+	} else if n := len(goFrames); n > 0 && strings.HasPrefix(goFrames[n-1], "created by ") {
+		e.Traceback = append(e.Traceback, fmt.Sprintf("  in goroutine %s, %s (a goroutine of the Go library, not of a go statement)", id, goFrames[n-1]))
 	} else if id != "" {
 		e.Traceback = append(e.Traceback, "  in goroutine "+id)
 	}

@@ -127,7 +127,7 @@ func TestRemoteSessionFatalErrors(t *testing.T) {
 		{"stack overflow", "func f(n int) int { return f(n+1) + 1 }\nf(0)", "stack overflow", "cell's own code", "  1 | func f(n int) int {", "    top-level statements from line 2 | f(0)"},
 		{"out of memory", "b := make([]byte, 1<<40)\nlen(b)", "out of memory", "cell's own code", "  1 | b := make([]byte, 1<<40)", "    top-level statements from line 1 | b := make([]byte, 1<<40)"},
 		{"panic in a time.AfterFunc callback", "import \"time\"\ntime.AfterFunc(time.Millisecond, func() { panic(\"boom\") })\ntime.Sleep(time.Minute)",
-			"panic: boom", "recover inside that function", "", "    function body from line 2 | time.AfterFunc"},
+			"panic: boom", "created by time.goFunc (a goroutine of the Go library", "recover inside that function", "    function body from line 2 | time.AfterFunc"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			execOK(t, rs, tc.name+"-def", "before := 1")
