@@ -108,6 +108,12 @@ func sessionChildCmd(stderr io.Writer) int {
 	c.send(frame{Op: "ready"})
 	c.serve(json.NewDecoder(calls))
 	// The parent closed the pipe: it is shutting down or restarting us.
+	// Interrupt what runs, then close the session (at most 2 s).
+	c.mu.Lock()
+	for _, cancel := range c.running {
+		cancel()
+	}
+	c.mu.Unlock()
 	done := make(chan struct{})
 	go func() { _ = s.Close(); close(done) }()
 	select {

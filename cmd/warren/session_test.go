@@ -324,3 +324,38 @@ func BenchmarkExecute(b *testing.B) {
 		})
 	}
 }
+
+// Closing the session while a cell loops ends the session process, which
+// exits cleanly.
+func TestRemoteSessionCloseWhileRunning(t *testing.T) {
+	var stderr syncBuffer
+	rs := testSession(t, &stderr)
+	c, err := rs.child()
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	out := &startOutput{started: started}
+	go rs.Execute(context.Background(), "loop", "import \"fmt\"\nfmt.Println(\"looping\")\nfor {}", out)
+	<-started
+	if err := rs.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-c.dead:
+	default:
+		t.Fatal("Close returned with the session process alive")
+	}
+	if ps := c.cmd.ProcessState; ps == nil || !ps.Success() {
+		t.Errorf("the session process did not exit cleanly: %v", ps)
+	}
+}
+
+// startOutput closes started on the first output.
+type startOutput struct {
+	once    sync.Once
+	started chan struct{}
+}
+
+func (o *startOutput) Stream(string, string)                  { o.once.Do(func() { close(o.started) }) }
+func (o *startOutput) Display(map[string]any, map[string]any) {}
