@@ -286,6 +286,19 @@ def checks(name):
             time.sleep(0.05)
         check(not any(os.path.exists(f"/proc/{p}") for p in old), "the old session process ended on restart")
 
+        # A forced restart (the kernel process is killed): its session
+        # process sees its pipe close and exits too.
+        old = session_processes(km)
+        km.restart_kernel(now=True)
+        kc.wait_for_ready(timeout=TIMEOUT)
+        content, outs = run(kc, "2+3")
+        check(content["status"] == "ok" and text_of(outs) == "5", "a cell runs after a forced restart")
+        deadline = time.monotonic() + 5
+        while any(os.path.exists(f"/proc/{p}") for p in old) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        check(old and not any(os.path.exists(f"/proc/{p}") for p in old),
+              "the killed kernel's session process ended")
+
         # shutdown_request on control: reply on control, then the process exits.
         children = session_processes(km)
         reply = control_request(kc, "shutdown_request", {"restart": False})
