@@ -17,11 +17,13 @@ const stateLost = "The Go session's state was lost: a fresh session was started,
 // maxShownFrames bounds the Go frames a FatalError lists.
 const maxShownFrames = 12
 
-// fatalReport turns the runtime's crash report (the tail of the process's
-// stderr followed by the crash file's report; possibly empty) and how the
-// process ended (exec's error text, e.g. "exit status 2" or "signal:
-// killed") into the error shown under the cell.
-func fatalReport(report, death string) *interp.Error {
+// fatalReport turns a session process's death into the error shown under
+// the cell: report is the runtime's crash report (the fatal error's first
+// lines from the process's stderr, then the crash file; possibly empty),
+// death how the process ended (exec's error text, e.g. "exit status 2" or
+// "signal: killed"), frames the interpreted functions on the failing
+// goroutine (interp.CrashFrames) and code the cell's code ("" if unknown).
+func fatalReport(report, death string, frames []interp.CrashFrame, code string) *interp.Error {
 	e := &interp.Error{Name: "FatalError"}
 	lines := strings.Split(strings.ReplaceAll(report, "\r\n", "\n"), "\n")
 	fatal, limit := "", ""
@@ -30,7 +32,7 @@ func fatalReport(report, death string) *interp.Error {
 		case strings.HasPrefix(l, "fatal error: "):
 			fatal = strings.TrimPrefix(l, "fatal error: ") // the last one is this death's
 		case strings.HasPrefix(l, "panic: "):
-			fatal = "unrecovered panic in compiled code: " + strings.TrimPrefix(l, "panic: ")
+			fatal = l // a panic no recover caught
 		case strings.HasPrefix(l, "runtime: goroutine stack exceeds "):
 			limit = strings.TrimPrefix(l, "runtime: ")
 		}
@@ -49,17 +51,28 @@ func fatalReport(report, death string) *interp.Error {
 	if limit != "" {
 		e.Traceback = append(e.Traceback, "  ("+limit+")")
 	}
-	id, frames := failingGoroutine(lines)
-	if where := goroutineRole(frames); where != "" {
+	id, goFrames := failingGoroutine(lines)
+	if where := goroutineRole(goFrames); where != "" {
 		e.Traceback = append(e.Traceback, "  "+where+fmt.Sprintf(" (goroutine %s)", id))
+	} else if n := len(goFrames); n > 0 && strings.HasPrefix(goFrames[n-1], "created by ") {
+		e.Traceback = append(e.Traceback, fmt.Sprintf("  in goroutine %s, %s (a goroutine of the Go library, not of a go statement)", id, goFrames[n-1]))
 	} else if id != "" {
 		e.Traceback = append(e.Traceback, "  in goroutine "+id)
 	}
-	e.Traceback = append(e.Traceback, "  the failing line is not known: interpreted code has no Go stack frames of its own (the frames below are the interpreter's)")
+	if len(frames) > 0 {
+		e.Traceback = append(e.Traceback, "  interpreted code it was running, innermost first:")
+		e.Traceback = append(e.Traceback, interpretedFrames(frames, code)...)
+		e.Traceback = append(e.Traceback, "  (the failing line itself is not known: Go's report shows only the interpreter's frames)")
+	} else {
+		e.Traceback = append(e.Traceback, "  the failing line is not known: interpreted code has no Go stack frames of its own (the frames below are the interpreter's)")
+	}
 	if hint := fatalHint(fatal); hint != "" {
 		e.Traceback = append(e.Traceback, hint)
 	}
-	if shown := shownFrames(frames); len(shown) > 0 {
+	if code != "" {
+		e.Traceback = append(e.Traceback, causeLines(code, fatal)...)
+	}
+	if shown := shownFrames(goFrames); len(shown) > 0 {
 		e.Traceback = append(e.Traceback, goStackHeading+", innermost first:")
 		e.Traceback = append(e.Traceback, shown...)
 	}
@@ -67,26 +80,34 @@ func fatalReport(report, death string) *interp.Error {
 	return e
 }
 
-// withCauseLines adds to a FatalError the lines of the running cell's code
-// that can cause it (see causeLines), before the Go stack.
-func withCauseLines(err error, code string) error {
-	e, ok := err.(*interp.Error)
-	if !ok || e.Name != "FatalError" {
-		return err
-	}
-	cause := causeLines(code, e.Value)
-	if len(cause) == 0 {
-		return err
-	}
-	at := len(e.Traceback) - 1 // before the state-lost line
-	for i, l := range e.Traceback {
-		if strings.HasPrefix(l, goStackHeading) {
-			at = i
+// maxInterpretedFrames bounds the interpreted frames a FatalError lists.
+const maxInterpretedFrames = 10
+
+// interpretedFrames formats frames, with the source line when it is in code.
+func interpretedFrames(frames []interp.CrashFrame, code string) []string {
+	src := strings.Split(code, "\n")
+	var out []string
+	for i, f := range frames {
+		if i == maxInterpretedFrames {
+			out = append(out, fmt.Sprintf("    … and %d more", len(frames)-i))
 			break
 		}
+		l := "    function body from line "
+		if f.TopLevel {
+			l = "    top-level statements from line "
+		}
+		l += fmt.Sprint(f.Line)
+		if !f.ThisCell {
+			l += " of an earlier cell"
+		} else if code != "" && f.Line >= 1 && f.Line <= len(src) {
+			l += " | " + strings.TrimSpace(src[f.Line-1])
+		}
+		if f.Repeat > 1 {
+			l += fmt.Sprintf("   (%d calls in a row shown)", f.Repeat)
+		}
+		out = append(out, l)
 	}
-	tb := append(append(append([]string{}, e.Traceback[:at]...), cause...), e.Traceback[at:]...)
-	return &interp.Error{Name: e.Name, Value: e.Value, Traceback: tb}
+	return out
 }
 
 // goStackHeading introduces the Go frames of a FatalError.
@@ -125,7 +146,8 @@ func failingGoroutine(lines []string) (id string, frames []string) {
 func goroutineRole(frames []string) string {
 	for _, f := range frames {
 		switch {
-		case strings.Contains(f, "interp.(*Session).goStmt"):
+		case strings.Contains(f, "interp.(*Session).goStmt"),
+			strings.HasPrefix(f, "created by github.com/traefik/yaegi/interp.call"): // yaegi's own go statement
 			return "in a goroutine started by a go statement of a cell"
 		case strings.Contains(f, "warren/parallel."):
 			return "in a ray task"
@@ -146,6 +168,8 @@ func fatalHint(fatal string) string {
 		return fmt.Sprintf("A function called itself without end, or recursion went too deep: a goroutine may use %d MB of stack here, and interpreted calls need far more stack than compiled ones.", maxStack>>20)
 	case strings.Contains(fatal, "out of memory"):
 		return "The cell asked for more memory than the machine could give (e.g. a make with a huge length)."
+	case strings.HasPrefix(fatal, "panic: "):
+		return "A panic in a function that the Go library runs on a goroutine of its own (time.AfterFunc, a callback) ends a Go program: recover inside that function to keep the session."
 	}
 	return ""
 }

@@ -49,7 +49,7 @@ func TestFatalReportFromCrashText(t *testing.T) {
 		"github.com/warren-go/warren/parallel.(*Runtime).run(0x1)\n\t/x/runtime.go:1 +0x1\n" +
 		"created by github.com/warren-go/warren/parallel.(*Runtime).start in goroutine 13\n\t/x/runtime.go:2 +0x1\n\n" +
 		"goroutine 1 [select]:\nmain.main()\n"
-	e := fatalReport(report, "exit status 2")
+	e := fatalReport(report, "exit status 2", []interp.CrashFrame{{Line: 2, ThisCell: true, Repeat: 1}, {Line: 5, Repeat: 3}, {Line: 1, ThisCell: true, TopLevel: true, Repeat: 1}}, "x := 1\nm[1] = 2")
 	tb := strings.Join(e.Traceback, "\n")
 	for _, want := range []string{"FatalError: concurrent map writes", "in a ray task (goroutine 38)", "sync.Mutex",
 		"  internal/runtime/maps.fatal … (2 frames in the Go runtime and reflect)",
@@ -62,9 +62,59 @@ func TestFatalReportFromCrashText(t *testing.T) {
 	if e.Value != "concurrent map writes" || strings.Contains(tb, "main.main") {
 		t.Errorf("value %q; traceback:\n%s", e.Value, tb)
 	}
-	got := withCauseLines(e, "x := 1\nm[1] = 2").(*interp.Error).Traceback
-	i := slices.Index(got, "  2 | m[1] = 2")
-	if i < 0 || !strings.HasPrefix(got[i+1], goStackHeading) || len(got) != len(e.Traceback)+2 {
-		t.Errorf("cause lines not before the Go stack:\n%s", strings.Join(got, "\n"))
+	for _, want := range []string{"    function body from line 2 | m[1] = 2", "    function body from line 5 of an earlier cell   (3 calls in a row shown)",
+		"    top-level statements from line 1 | x := 1", "  2 | m[1] = 2"} {
+		if !slices.Contains(e.Traceback, want) {
+			t.Errorf("lacks line %q:\n%s", want, tb)
+		}
+	}
+}
+
+func TestGoroutineRole(t *testing.T) {
+	for _, tc := range []struct {
+		frames []string
+		want   string
+	}{
+		{[]string{"reflect.Value.Call", "github.com/warren-go/warren/interp.(*Session).goStmt.func1", "created by github.com/warren-go/warren/interp.(*Session).goStmt"}, "go statement"},
+		{[]string{"github.com/traefik/yaegi/interp.call.func9.2", "created by github.com/traefik/yaegi/interp.call.func9"}, "go statement"},
+		{[]string{"github.com/traefik/yaegi/interp.runCfg", "github.com/warren-go/warren/parallel.(*Runtime).run", "created by github.com/warren-go/warren/parallel.(*Runtime).start"}, "ray task"},
+		{[]string{"github.com/traefik/yaegi/interp.runCfg", "github.com/traefik/yaegi/interp.(*Interpreter).EvalWithContext.func1", "created by github.com/traefik/yaegi/interp.(*Interpreter).EvalWithContext"}, "own code"},
+		{[]string{"time.goFunc", "created by time.goFunc"}, ""},
+	} {
+		if got := goroutineRole(tc.frames); !strings.Contains(got, tc.want) || (tc.want == "") != (got == "") {
+			t.Errorf("%q: %q, want %q", tc.frames, got, tc.want)
+		}
+	}
+}
+
+// The fatal error's first lines are found however stderr is cut into
+// writes, and however much follows them.
+func TestMarkWriter(t *testing.T) {
+	var sink strings.Builder
+	m := &markWriter{w: &sink}
+	text := "warren: log\nruntime: goroutine stack exceeds 268435456-byte limit\nfatal error: stack overflow\n\n" +
+		strings.Repeat("goroutine 1 [running]:\nmain.f()\n", 20000) + "panic: not at line start: panic: x\n"
+	for i := 0; i < len(text); i += 7 {
+		m.Write([]byte(text[i:min(i+7, len(text))]))
+	}
+	if sink.String() != text {
+		t.Error("the text was not passed on unchanged")
+	}
+	want := "runtime: goroutine stack exceeds 268435456-byte limit\nfatal error: stack overflow\npanic: not at line start: panic: x\n"
+	if got := m.String(); got != want {
+		t.Errorf("marks %q, want %q", got, want)
+	}
+
+	// warren run hides the goroutine dump after the first mark.
+	sink.Reset()
+	m = &markWriter{w: &sink, hideDump: true}
+	for i := 0; i < len(text); i += 7 {
+		m.Write([]byte(text[i:min(i+7, len(text))]))
+	}
+	if got := sink.String(); !strings.HasPrefix(got, "warren: log\nruntime: goroutine stack exceeds") || len(got) > 100 {
+		t.Errorf("passed on %d bytes: %.200q", len(got), got)
+	}
+	if got := m.String(); got != want {
+		t.Errorf("hiding: marks %q, want %q", got, want)
 	}
 }

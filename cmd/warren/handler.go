@@ -26,11 +26,18 @@ type interpHandler struct {
 // newHandler starts the session process the kernel serves (see
 // session_remote.go); its stdout and stderr go to stderr.
 func newHandler(stderr io.Writer) (kernel.Handler, func(), error) {
+	if !supervised {
+		s, err := interp.New(interp.Options{})
+		if err != nil {
+			return nil, nil, fmt.Errorf("start interpreter: %w", err)
+		}
+		return &interpHandler{s: s}, func() { _ = s.Close() }, nil
+	}
 	argv, err := selfArgv()
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := newRemoteSession(argv, nil, stderr)
+	s, err := newRemoteSession(argv, nil, stderr, false)
 	if err != nil {
 		return nil, nil, fmt.Errorf("start interpreter: %w", err)
 	}

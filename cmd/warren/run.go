@@ -66,11 +66,14 @@ func runCmd(args []string) int {
 // out of memory) is reported as the failing cell's FatalError instead of
 // ending warren run with the runtime's dump.
 func newChildSession() (cellSession, func(), error) {
+	if !supervised {
+		return newInterpSession()
+	}
 	argv, err := selfArgv()
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := newRemoteSession(argv, nil, os.Stderr)
+	s, err := newRemoteSession(argv, nil, os.Stderr, true)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -27,6 +27,14 @@ const (
 	fdCalls = 3 // parent → child: frames of calls and input replies
 	fdEvent = 4 // child → parent: frames of results, output and input requests
 	fdCrash = 5 // the Go runtime's fatal error report (debug.SetCrashOutput)
+	fdPos   = 6 // positions of interpreted function bodies (interp.TracePositions)
+)
+
+// sessionFDsEnv, set to sessionFDs by the parent, tells the session process
+// that its fds 3 to 6 are the parent's pipes and files.
+const (
+	sessionFDsEnv = "WARREN_SESSION_FDS"
+	sessionFDs    = "3,4,5,6"
 )
 
 // maxStack bounds a goroutine's stack in the session process. Go's default
@@ -70,17 +78,19 @@ type frame struct {
 
 // sessionChildCmd implements the hidden `warren _session` command.
 func sessionChildCmd(stderr io.Writer) int {
-	calls, events, crash := os.NewFile(fdCalls, "calls"), os.NewFile(fdEvent, "events"), os.NewFile(fdCrash, "crash")
-	if calls == nil || events == nil {
+	// Only a parent that passed the pipes says so; without it fds 3-6 may
+	// be anything (the Go runtime's own epoll descriptor, for instance).
+	if os.Getenv(sessionFDsEnv) != sessionFDs {
 		fmt.Fprintln(stderr, "warren _session: internal command of warren; not for direct use")
 		return 2
 	}
-	if crash != nil {
-		if err := debug.SetCrashOutput(crash, debug.CrashOptions{}); err != nil {
-			fmt.Fprintf(stderr, "warren _session: crash output: %v\n", err)
-		}
-		crash.Close()
+	os.Unsetenv(sessionFDsEnv) // not inherited by what cells run
+	closeOnExec(fdCalls, fdEvent, fdCrash, fdPos)
+	calls, events, crash := os.NewFile(fdCalls, "calls"), os.NewFile(fdEvent, "events"), os.NewFile(fdCrash, "crash")
+	if err := debug.SetCrashOutput(crash, debug.CrashOptions{}); err != nil {
+		fmt.Fprintf(stderr, "warren _session: crash output: %v\n", err)
 	}
+	crash.Close()
 	debug.SetMaxStack(maxStack)
 	// Ctrl-C in a terminal and jupyter_client's signals reach the whole
 	// process group: the parent turns them into interrupt frames.
@@ -91,10 +101,19 @@ func sessionChildCmd(stderr io.Writer) int {
 		fmt.Fprintf(stderr, "warren _session: %v\n", err)
 		return 1
 	}
+	if err := s.TracePositions(os.NewFile(fdPos, "positions")); err != nil {
+		fmt.Fprintf(stderr, "warren _session: positions: %v\n", err)
+	}
 	c := &childServer{s: s, enc: json.NewEncoder(events), running: map[string]context.CancelFunc{}, inputs: map[uint64]chan frame{}}
 	c.send(frame{Op: "ready"})
 	c.serve(json.NewDecoder(calls))
 	// The parent closed the pipe: it is shutting down or restarting us.
+	// Interrupt what runs, then close the session (at most 2 s).
+	c.mu.Lock()
+	for _, cancel := range c.running {
+		cancel()
+	}
+	c.mu.Unlock()
 	done := make(chan struct{})
 	go func() { _ = s.Close(); close(done) }()
 	select {

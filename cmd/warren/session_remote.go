@@ -7,6 +7,7 @@ package main
 // FatalError and starts a fresh session for the next cell.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,19 +32,25 @@ type remoteSession struct {
 	argv   []string  // the child's command line: a warren binary and "_session"
 	env    []string  // its environment (nil: this process's)
 	stderr io.Writer // the child's stdout and stderr go here
+	// hideDump keeps a fatal error's goroutine dump (megabytes with many
+	// goroutines) from stderr once its first lines went out.
+	hideDump bool
 
-	mu     sync.Mutex
-	cur    *childProc // the live child, or nil
-	outs   map[string]interp.Output
-	order  []string // cell ids of outs, oldest first
-	last   string   // the last cell executed
-	closed bool
+	mu       sync.Mutex
+	cur      *childProc // the live child, or nil
+	outs     map[string]interp.Output
+	order    []string // cell ids of outs, oldest first
+	last     string   // the last cell executed
+	lastCode string   // its code
+	closed   bool
 }
 
 // newRemoteSession starts a session process running argv (e.g. the running
-// warren binary with "_session") and waits until it is ready.
-func newRemoteSession(argv, env []string, stderr io.Writer) (*remoteSession, error) {
-	rs := &remoteSession{argv: argv, env: env, stderr: stderr, outs: map[string]interp.Output{}}
+// warren binary with "_session") and waits until it is ready. The process's
+// stdout and stderr go to stderr, without a fatal error's goroutine dump if
+// hideDump is set.
+func newRemoteSession(argv, env []string, stderr io.Writer, hideDump bool) (*remoteSession, error) {
+	rs := &remoteSession{argv: argv, env: env, stderr: stderr, hideDump: hideDump, outs: map[string]interp.Output{}}
 	c, err := rs.child()
 	if err != nil {
 		return nil, err
@@ -66,20 +74,22 @@ func selfArgv() ([]string, error) {
 
 // childProc is one session process.
 type childProc struct {
-	rs     *remoteSession
-	cmd    *exec.Cmd
-	calls  *os.File    // write end of the calls pipe
-	crash  *os.File    // the crash report file (read after death)
-	stderr *tailWriter // the end of what it wrote to stderr
+	rs        *remoteSession
+	cmd       *exec.Cmd
+	calls     *os.File    // write end of the calls pipe
+	crash     *os.File    // the crash report file (read after death)
+	positions *os.File    // where interp.TracePositions writes
+	stderr    *markWriter // watches what it writes to stderr
 
 	wmu sync.Mutex
 	enc *json.Encoder
 
-	mu        sync.Mutex
-	nextID    uint64
-	pending   map[uint64]chan frame
-	running   string // the cell whose Execute is in flight, if any
-	runningID uint64 // the ID of its execute call
+	mu          sync.Mutex
+	nextID      uint64
+	pending     map[uint64]chan frame
+	running     string // the cell whose Execute is in flight, if any
+	runningID   uint64 // the ID of its execute call
+	runningCode string // its code
 
 	ready chan struct{} // closed on the child's "ready" frame
 	dead  chan struct{} // closed once the process has exited and death is set
@@ -118,23 +128,32 @@ func (rs *remoteSession) start() (*childProc, error) {
 		callW.Close()
 		return nil, fmt.Errorf("session process: %w", err)
 	}
-	crash, err := os.CreateTemp("", "warren-crash-*.txt")
-	if err != nil {
-		callR.Close()
-		callW.Close()
-		evR.Close()
-		evW.Close()
-		return nil, fmt.Errorf("session process: crash file: %w", err)
+	// Two unlinked files, kept open by both processes: the crash report
+	// and the positions of interpreted code, read after a death.
+	files := make([]*os.File, 2)
+	for i := range files {
+		if files[i], err = os.CreateTemp("", "warren-session-*"); err == nil {
+			os.Remove(files[i].Name())
+			continue
+		}
+		for _, f := range append(files[:i], callR, callW, evR, evW) {
+			f.Close()
+		}
+		return nil, fmt.Errorf("session process: %w", err)
 	}
-	os.Remove(crash.Name()) // kept open by both processes; nothing to clean up
+	crash, positions := files[0], files[1]
 	cmd := exec.Command(rs.argv[0], rs.argv[1:]...)
-	cmd.Env = rs.env
+	env := rs.env
+	if env == nil {
+		env = os.Environ()
+	}
+	cmd.Env = append(env[:len(env):len(env)], sessionFDsEnv+"="+sessionFDs)
 	// The runtime writes a fatal error's first line ("fatal error: …")
-	// only to stderr, the rest also to the crash file: keep stderr's tail.
-	tail := &tailWriter{w: rs.stderr, max: 64 << 10}
-	cmd.Stdout, cmd.Stderr = rs.stderr, tail
-	cmd.WaitDelay = 2 * time.Second                // a grandchild holding stderr open
-	cmd.ExtraFiles = []*os.File{callR, evW, crash} // fds 3, 4, 5
+	// only to stderr, the rest also to the crash file: watch stderr for it.
+	marks := &markWriter{w: rs.stderr, hideDump: rs.hideDump}
+	cmd.Stdout, cmd.Stderr = rs.stderr, marks
+	cmd.WaitDelay = 2 * time.Second                           // a grandchild holding stderr open
+	cmd.ExtraFiles = []*os.File{callR, evW, crash, positions} // fds 3 to 6
 	err = cmd.Start()
 	callR.Close()
 	evW.Close()
@@ -142,10 +161,11 @@ func (rs *remoteSession) start() (*childProc, error) {
 		callW.Close()
 		evR.Close()
 		crash.Close()
+		positions.Close()
 		return nil, fmt.Errorf("session process: %w", err)
 	}
 	c := &childProc{
-		rs: rs, cmd: cmd, calls: callW, crash: crash, stderr: tail, enc: json.NewEncoder(callW),
+		rs: rs, cmd: cmd, calls: callW, crash: crash, positions: positions, stderr: marks, enc: json.NewEncoder(callW),
 		pending: map[uint64]chan frame{}, ready: make(chan struct{}), dead: make(chan struct{}),
 	}
 	go c.read(evR)
@@ -169,7 +189,7 @@ func (c *childProc) call(f frame) chan frame {
 	f.ID = c.nextID
 	c.pending[f.ID] = ch
 	if f.Op == "execute" {
-		c.running, c.runningID = f.Cell, f.ID
+		c.running, c.runningID, c.runningCode = f.Cell, f.ID, f.Code
 	}
 	c.mu.Unlock()
 	c.send(f)
@@ -194,7 +214,7 @@ func (c *childProc) read(r *os.File) {
 			ch := c.pending[f.ID]
 			delete(c.pending, f.ID)
 			if f.ID == c.runningID {
-				c.running, c.runningID = "", 0 // the cell is over: a death now is not its
+				c.running, c.runningID, c.runningCode = "", 0, "" // the cell is over: a death now is not its
 			}
 			c.mu.Unlock()
 			if ch != nil {
@@ -217,17 +237,26 @@ func (c *childProc) read(r *os.File) {
 	c.calls.Close()
 	report, _ := io.ReadAll(io.NewSectionReader(c.crash, 0, 1<<20))
 	c.crash.Close()
+	rs := c.rs
+	rs.mu.Lock()
+	lastCell, lastCode := rs.last, rs.lastCode
+	rs.mu.Unlock()
 	c.mu.Lock()
 	c.death = "exited"
 	if err != nil {
 		c.death = err.Error()
 	}
-	gone, running := c.gone, c.running
+	gone, running, code := c.gone, c.running, c.runningCode
 	if !gone {
-		c.fatal = fatalReport(c.stderr.String()+"\n"+string(report), c.death)
+		cell := running
+		if cell == "" {
+			cell, code = lastCell, lastCode // work of a finished cell died
+		}
+		frames := interp.CrashFrames(string(report), io.NewSectionReader(c.positions, 0, 1<<40), cell)
+		c.fatal = fatalReport(c.stderr.String()+"\n"+string(report), c.death, frames, code)
 	}
 	c.mu.Unlock()
-	rs := c.rs
+	c.positions.Close()
 	rs.mu.Lock()
 	if rs.cur == c {
 		rs.cur = nil // before dead closes: a caller woken by it must not get c again
@@ -246,8 +275,16 @@ func (c *childProc) read(r *os.File) {
 		// a task) killed the session. Tell the user under the last cell.
 		last.Stream("stderr", c.fatal.Name+": "+c.fatal.Value+"\n"+joinLines(c.fatal.Traceback[1:]))
 	}
-	if !closed {
+	wasReady := false
+	select {
+	case <-c.ready:
+		wasReady = true
+	default:
+	}
+	if !closed && wasReady {
 		// Start the next session now, so the next cell does not wait for it.
+		// (A process that died before it was ready is not restarted in a
+		// loop: the next call tries again and reports what happened.)
 		if _, err := rs.child(); err != nil {
 			fmt.Fprintf(rs.stderr, "warren: restart session process: %v\n", err)
 		}
@@ -279,14 +316,14 @@ func (rs *remoteSession) output(cell string) interp.Output {
 	return rs.outs[rs.last]
 }
 
-func (rs *remoteSession) register(cell string, out interp.Output) {
+func (rs *remoteSession) register(cell, code string, out interp.Output) {
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
 	if _, ok := rs.outs[cell]; !ok {
 		rs.order = append(rs.order, cell)
 	}
 	rs.outs[cell] = out
-	rs.last = cell
+	rs.last, rs.lastCode = cell, code
 	for len(rs.order) > maxRemoteCells {
 		delete(rs.outs, rs.order[0])
 		rs.order = rs.order[1:]
@@ -309,7 +346,7 @@ func (rs *remoteSession) Execute(ctx context.Context, cellID, code string, out i
 	case <-ctx.Done():
 		return nil, &interp.Error{Name: "KeyboardInterrupt", Value: "interrupted while the Go session was starting"}
 	}
-	rs.register(cellID, out)
+	rs.register(cellID, code, out)
 	ch := c.call(frame{Op: "execute", Cell: cellID, Code: code})
 	done := ctx.Done()
 	for {
@@ -325,7 +362,7 @@ func (rs *remoteSession) Execute(ctx context.Context, cellID, code string, out i
 				return r.result()
 			default:
 			}
-			return nil, withCauseLines(c.fatalError(), code)
+			return nil, c.fatalError()
 		}
 	}
 }
@@ -426,28 +463,60 @@ func joinLines(lines []string) string {
 	return s
 }
 
-// tailWriter copies to w and keeps the last max bytes written.
-type tailWriter struct {
-	w   io.Writer
-	max int
+// markWriter copies to w and keeps the last lines that start like a Go
+// fatal error's first lines, which the runtime writes only to stderr (the
+// goroutine dump that follows, possibly megabytes, is in the crash file).
+type markWriter struct {
+	w        io.Writer
+	hideDump bool // pass nothing on after the first mark
 
-	mu  sync.Mutex
-	buf []byte
+	mu      sync.Mutex
+	partial []byte   // an unfinished line, if it may be a mark
+	marks   []string // the last maxMarks marks, oldest first
 }
 
-func (t *tailWriter) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	t.buf = append(t.buf, p...)
-	if len(t.buf) > t.max {
-		t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.max:]...)
+const maxMarks = 8
+
+var markPrefixes = []string{"fatal error: ", "panic: ", "runtime: goroutine stack exceeds "}
+
+func (m *markWriter) Write(p []byte) (int, error) {
+	m.mu.Lock()
+	m.partial = append(m.partial, p...)
+	for {
+		i := bytes.IndexByte(m.partial, '\n')
+		if i < 0 {
+			break
+		}
+		m.mark(string(m.partial[:i]))
+		m.partial = m.partial[i+1:]
 	}
-	t.mu.Unlock()
-	return t.w.Write(p)
+	if len(m.partial) > 4096 {
+		m.partial = m.partial[:0] // a long line is no mark; its end is dropped
+	}
+	m.partial = append([]byte(nil), m.partial...)
+	hide := m.hideDump && len(m.marks) > 0
+	m.mu.Unlock()
+	if hide {
+		return len(p), nil
+	}
+	return m.w.Write(p)
 }
 
-// String returns the kept tail.
-func (t *tailWriter) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return string(t.buf)
+func (m *markWriter) mark(line string) {
+	for _, p := range markPrefixes {
+		if strings.HasPrefix(line, p) {
+			m.marks = append(m.marks, line)
+			if len(m.marks) > maxMarks {
+				m.marks = m.marks[1:]
+			}
+			return
+		}
+	}
+}
+
+// String returns the marks, one a line.
+func (m *markWriter) String() string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return strings.Join(append(m.marks, string(m.partial)), "\n")
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,7 +36,7 @@ func testSession(t *testing.T, stderr *syncBuffer) *remoteSession {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rs, err := newRemoteSession([]string{exe, "_session"}, append(os.Environ(), childEnv+"=1"), stderr)
+	rs, err := newRemoteSession([]string{exe, "_session"}, append(os.Environ(), childEnv+"=1"), stderr, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,14 +118,16 @@ func TestRemoteSessionFatalErrors(t *testing.T) {
 	var stderr syncBuffer
 	rs := testSession(t, &stderr)
 	for _, tc := range []struct {
-		name, code, value, where, line string
+		name, code, value, where, line, frame string
 	}{
 		{"concurrent map writes (goroutines)", "import \"sync\"\nm := map[int]int{}\nvar wg sync.WaitGroup\nfor g := 0; g < 8; g++ {\n\twg.Add(1)\n\tgo func(g int) {\n\t\tdefer wg.Done()\n\t\tfor i := 0; i < 1000000; i++ {\n\t\t\tm[i] = g\n\t\t}\n\t}(g)\n}\nwg.Wait()",
-			"concurrent map", "go statement", "  9 | m[i] = g"},
+			"concurrent map", "go statement", "  9 | m[i] = g", "    function body from line 7 | defer wg.Done()"},
 		{"concurrent map writes (ray tasks)", "m := map[int]int{}\nw := ray.Remote(func(g int) int {\n\tfor i := 0; i < 1000000; i++ {\n\t\tm[i] = g\n\t}\n\treturn g\n})\nrefs := []ray.ObjectRef{}\nfor g := 0; g < 8; g++ {\n\trefs = append(refs, w.Remote(g))\n}\nray.GetAll(refs...)",
-			"concurrent map", "ray task", "  4 | m[i] = g"},
-		{"stack overflow", "func f(n int) int { return f(n+1) + 1 }\nf(0)", "stack overflow", "cell's own code", "  1 | func f(n int) int {"},
-		{"out of memory", "b := make([]byte, 1<<40)\nlen(b)", "out of memory", "cell's own code", "  1 | b := make([]byte, 1<<40)"},
+			"concurrent map", "ray task", "  4 | m[i] = g", "    function body from line 3 | for i := 0; i < 1000000; i++ {"},
+		{"stack overflow", "func f(n int) int { return f(n+1) + 1 }\nf(0)", "stack overflow", "cell's own code", "  1 | func f(n int) int {", "    top-level statements from line 2 | f(0)"},
+		{"out of memory", "b := make([]byte, 1<<40)\nlen(b)", "out of memory", "cell's own code", "  1 | b := make([]byte, 1<<40)", "    top-level statements from line 1 | b := make([]byte, 1<<40)"},
+		{"panic in a time.AfterFunc callback", "import \"time\"\ntime.AfterFunc(time.Millisecond, func() { panic(\"boom\") })\ntime.Sleep(time.Minute)",
+			"panic: boom", "created by time.goFunc (a goroutine of the Go library", "recover inside that function", "    function body from line 2 | time.AfterFunc"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			execOK(t, rs, tc.name+"-def", "before := 1")
@@ -133,7 +137,7 @@ func TestRemoteSessionFatalErrors(t *testing.T) {
 				t.Fatalf("error %#v, want FatalError %q", err, tc.value)
 			}
 			tb := strings.Join(ie.Traceback, "\n")
-			for _, want := range []string{"FatalError: " + ie.Value, tc.where, tc.line, "state was lost"} {
+			for _, want := range []string{"FatalError: " + ie.Value, tc.where, tc.line, tc.frame, "state was lost"} {
 				if !strings.Contains(tb, want) {
 					t.Errorf("traceback lacks %q:\n%s", want, tb)
 				}
@@ -230,7 +234,7 @@ func TestRunFatalError(t *testing.T) {
 }
 
 func TestFatalReportWithoutCrashOutput(t *testing.T) {
-	e := fatalReport("", "signal: killed")
+	e := fatalReport("", "signal: killed", nil, "")
 	if e.Name != "FatalError" || !strings.Contains(e.Value, "signal: killed") || !strings.Contains(strings.Join(e.Traceback, "\n"), "out-of-memory killer") {
 		t.Errorf("%+v", e)
 	}
@@ -269,3 +273,89 @@ func TestRemoteSessionDeepRecursion(t *testing.T) {
 		t.Errorf("d(100000) = %v", data)
 	}
 }
+
+func TestSessionCommandNeedsItsPipes(t *testing.T) {
+	var stderr bytes.Buffer
+	if code := sessionChildCmd(&stderr); code != 2 || !strings.Contains(stderr.String(), "not for direct use") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+// A session process that cannot start is reported, not restarted in a loop.
+func TestRemoteSessionCannotStart(t *testing.T) {
+	var stderr syncBuffer
+	_, err := newRemoteSession([]string{"/bin/sh", "-c", "echo 'fatal error: cannot start' >&2; exit 3"}, nil, &stderr, false)
+	if err == nil || !strings.Contains(err.Error(), "exit status 3") {
+		t.Fatalf("err %v", err)
+	}
+	if n := strings.Count(stderr.String(), "cannot start"); n != 1 {
+		t.Errorf("started %d times:\n%s", n, stderr.String())
+	}
+}
+
+// BenchmarkExecute compares a trivial cell in-process and in the session
+// process (go test -bench Execute -run '^$' ./cmd/warren).
+func BenchmarkExecute(b *testing.B) {
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	remote, err := newRemoteSession([]string{exe, "_session"}, append(os.Environ(), childEnv+"=1"), io.Discard, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer remote.Close()
+	local, err := interp.New(interp.Options{NoHost: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer local.Close()
+	for _, bc := range []struct {
+		name string
+		s    session
+	}{{"in-process", local}, {"session-process", remote}} {
+		b.Run(bc.name, func(b *testing.B) {
+			out := &recOutput{}
+			for i := 0; b.Loop(); i++ {
+				if _, err := bc.s.Execute(context.Background(), fmt.Sprint("c", i), "1", out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// Closing the session while a cell loops ends the session process, which
+// exits cleanly.
+func TestRemoteSessionCloseWhileRunning(t *testing.T) {
+	var stderr syncBuffer
+	rs := testSession(t, &stderr)
+	c, err := rs.child()
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := make(chan struct{})
+	out := &startOutput{started: started}
+	go rs.Execute(context.Background(), "loop", "import \"fmt\"\nfmt.Println(\"looping\")\nfor {}", out)
+	<-started
+	if err := rs.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-c.dead:
+	default:
+		t.Fatal("Close returned with the session process alive")
+	}
+	if ps := c.cmd.ProcessState; ps == nil || !ps.Success() {
+		t.Errorf("the session process did not exit cleanly: %v", ps)
+	}
+}
+
+// startOutput closes started on the first output.
+type startOutput struct {
+	once    sync.Once
+	started chan struct{}
+}
+
+func (o *startOutput) Stream(string, string)                  { o.once.Do(func() { close(o.started) }) }
+func (o *startOutput) Display(map[string]any, map[string]any) {}
