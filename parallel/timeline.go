@@ -16,10 +16,10 @@ import (
 type eventKind uint8
 
 const (
-	evTask eventKind = iota // one execution of a task
-	evGet                   // a task blocked in Get or GetAll
-	evWait                  // a task blocked in Wait
-	evNotRun                // a task that ended without running: cancelled while queued, or an input failed
+	evTask   eventKind = iota // one execution of a task
+	evGet                     // a task blocked in Get or GetAll
+	evWait                    // a task blocked in Wait
+	evNotRun                  // a task that ended without running: cancelled while queued, or an input failed
 )
 
 func (k eventKind) String() string {
