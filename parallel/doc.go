@@ -58,5 +58,7 @@
 //
 // A Host (see SetHost) lets an interpreter gate task code (Enter/Exit),
 // label tasks with the notebook cell that submitted them (Group,
-// CurrentGroup) and cancel them (CancelGroup, AbortStarted).
+// CurrentGroup) and cancel them (CancelGroup, AbortStarted). A Host that
+// implements ProgressReporter is told the progress of long GetAll and Wait
+// calls of the driver (see ProgressAfter).
 package parallel

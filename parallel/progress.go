@@ -39,6 +39,7 @@ type ProgressReporter interface {
 // Progress is one report on a long GetAll or Wait.
 type Progress struct {
 	ID      uint64        // identifies the wait: the same in all its reports
+	Seq     int           // 1 for the wait's first report, then 2, 3, ...
 	Call    string        // "GetAll" or "Wait"
 	Group   string        // Host.Group() when the wait began (the cell)
 	Total   int           // refs the call waits for (for Wait, numReturns)
@@ -120,9 +121,11 @@ func waitReporting(ctx context.Context, ready <-chan struct{}, rt *Runtime, rep 
 		group = h.Group()
 	}
 	var id uint64
+	seq := 0
 	report := func(final bool) {
 		done, failed, pending := pr.snapshot()
-		rep.Progress(Progress{ID: id, Call: pr.call, Group: group, Total: pr.total, Done: done, Failed: failed,
+		seq++
+		rep.Progress(Progress{ID: id, Seq: seq, Call: pr.call, Group: group, Total: pr.total, Done: done, Failed: failed,
 			Elapsed: time.Since(begin), Pending: pending, Final: final})
 	}
 	defer func() {

@@ -39,7 +39,7 @@ func TestProgressReports(t *testing.T) {
 	go func() { got <- GetAll(refs...) }()
 	first := <-h.reports
 	if first.Call != "GetAll" || first.Total != 5 || first.Done != 2 || first.Final || first.Group != "cell-3" ||
-		!slices.Equal(first.Pending, []string{"slow ×3"}) || first.ID == 0 {
+		!slices.Equal(first.Pending, []string{"slow ×3"}) || first.ID == 0 || first.Seq != 1 {
 		t.Fatalf("first report %+v", first)
 	}
 	wantContains(t, first.String(), "ray.GetAll: 2/5 done", "waiting for slow ×3")
@@ -51,7 +51,7 @@ func TestProgressReports(t *testing.T) {
 			break
 		}
 	}
-	if last.ID != first.ID || last.Done != 5 || last.Failed != 0 {
+	if last.ID != first.ID || last.Done != 5 || last.Failed != 0 || last.Seq < 2 {
 		t.Fatalf("final report %+v", last)
 	}
 
