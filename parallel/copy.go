@@ -40,6 +40,9 @@ var copyPlan sync.Map // reflect.Type -> bool
 
 // mustCopy reports whether values of t must be copied (see above).
 func mustCopy(t reflect.Type) bool {
+	if k := t.Kind(); k <= reflect.Complex128 || k == reflect.String {
+		return false // booleans and numbers, without a map lookup
+	}
 	if b, ok := copyPlan.Load(t); ok {
 		return b.(bool)
 	}
