@@ -18,7 +18,10 @@ type point struct {
 type grid struct {
 	cells map[string][]int
 	pts   []*point
-}`)
+}
+type shape interface{ area() float64 }
+type sq struct{ s float64 }
+func (q sq) area() float64 { return q.s * q.s }`)
 	cases := []struct{ code, want string }{
 		// A task changing its argument leaves the caller's value alone.
 		{`data := []int{1, 2, 3}
@@ -44,6 +47,17 @@ g.cells["k"][0] = 2
 g.pts[0].x = 2
 got := ray.Get(ref).(grid)
 fmt.Sprint(got.cells["k"][0], got.pts[0].x)`, `"1 1"`},
+		// Values of cell-defined interface types keep working after the copy.
+		{`shapes := []shape{sq{2}, sq{3}}
+total := ray.Remote(func(s []shape) float64 {
+	t := 0.0
+	for _, x := range s {
+		t += x.area()
+	}
+	return t
+})
+back := ray.Get(ray.Put(shapes)).([]shape)
+fmt.Sprint(ray.Get(total.Remote(shapes)), back[1].area())`, `"13 9"`},
 		// Two tasks given one map each write their own copy.
 		{`m := map[int]int{}
 w := ray.Remote(func(m map[int]int, base int) int {

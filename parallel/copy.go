@@ -13,8 +13,13 @@ import (
 // share mutable memory through the runtime.
 //
 // The copy is deep for the value's own data: slices, maps, pointers, arrays,
-// structs (including unexported fields of compiled types, written through
-// unsafe because reflect cannot set them) and interfaces, recursively.
+// structs and interfaces, recursively. Unexported fields of compiled types
+// (which reflect cannot set; they are written through unsafe) are copied the
+// same way, except pointers in them (directly or in an interface), which are
+// shared: in library types they tend to point to shared state, identities or
+// an interpreter's internals (yaegi keeps values of cell-defined interface
+// types in a struct with an unexported pointer to its syntax tree). So a
+// *mat.Dense's data is copied, but a library type's unexported pointer is not.
 // Pointers and maps reached twice are copied once, so sharing inside a value
 // and cycles are kept. These are not copied but shared as they are, because
 // they are immutable, are handles, or say the value is meant to be shared:
@@ -40,6 +45,9 @@ var copyPlan sync.Map // reflect.Type -> bool
 
 // mustCopy reports whether values of t must be copied (see above).
 func mustCopy(t reflect.Type) bool {
+	if k := t.Kind(); k <= reflect.Complex128 || k == reflect.String {
+		return false // booleans and numbers, without a map lookup
+	}
 	if b, ok := copyPlan.Load(t); ok {
 		return b.(bool)
 	}
@@ -122,6 +130,18 @@ func holdsLock(t reflect.Type, depth int) bool {
 		if ft.Kind() == reflect.Struct && holdsLock(ft, depth+1) {
 			return true
 		}
+	}
+	return false
+}
+
+// sharedUnexported reports whether the value of an unexported field is a
+// pointer (directly or in an interface), which the copy shares.
+func sharedUnexported(f reflect.Value) bool {
+	switch f.Kind() {
+	case reflect.Pointer:
+		return true
+	case reflect.Interface:
+		return !f.IsNil() && f.Elem().Kind() == reflect.Pointer
 	}
 	return false
 }
@@ -274,6 +294,9 @@ func (c *copier) copyInto(dst, src reflect.Value) {
 			f := dst.Field(i)
 			if !f.CanSet() { // unexported: reflect may not set it
 				f = reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem()
+				if sharedUnexported(f) {
+					continue
+				}
 			}
 			f.Set(c.copy(f)) // f holds src's field, copied by dst.Set
 		}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"gonum.org/v1/gonum/mat"
 )
 
 // TestObjectsImmutable: the runtime's objects are immutable, as in Ray: a
@@ -111,6 +113,8 @@ type hidden struct {
 	m    map[string]*node
 	err  error
 	When time.Time
+	ptr  *node // unexported pointers are shared
+	iptr any
 }
 
 // TestCopyRules pins the copy rules of copy.go.
@@ -146,8 +150,13 @@ func TestCopyRules(t *testing.T) {
 	}
 	// Unexported fields of a (non-standard-library) type are copied too;
 	// errors and standard-library structs are shared.
-	h := &hidden{data: []float64{1}, m: map[string]*node{"n": {Val: []int{1}}}, err: io.EOF, When: time.Now()}
+	shared := &node{}
+	h := &hidden{data: []float64{1}, m: map[string]*node{"n": {Val: []int{1}}}, err: io.EOF, When: time.Now(),
+		ptr: shared, iptr: shared}
 	ch := copyAny(h).(*hidden)
+	if ch.ptr != shared || ch.iptr.(*node) != shared {
+		t.Fatal("unexported pointers copied")
+	}
 	ch.data[0] = 2
 	ch.m["n"].Val[0] = 2
 	if h.data[0] != 1 || h.m["n"].Val[0] != 1 {
@@ -155,6 +164,13 @@ func TestCopyRules(t *testing.T) {
 	}
 	if ch.err != io.EOF || !errors.Is(ch.err, io.EOF) || !ch.When.Equal(h.When) || ch.When.Location() != h.When.Location() {
 		t.Fatal("error or time.Time not kept as is")
+	}
+	// A gonum matrix (unexported fields of a third-party type) is copied.
+	md := mat.NewDense(2, 2, []float64{1, 2, 3, 4})
+	mc := copyAny(md).(*mat.Dense)
+	mc.Set(0, 0, 9)
+	if md.At(0, 0) != 1 || mc.At(1, 1) != 4 {
+		t.Fatalf("*mat.Dense not copied: %v %v", md.RawMatrix().Data, mc.RawMatrix().Data)
 	}
 	// Shared as they are: funcs, channels, ObjectRefs, *os.File, pointers to
 	// structs holding a lock, errors.

@@ -22,11 +22,12 @@
 // argument never changes the caller's data, changing a value after Put
 // never changes the object, and two tasks given one map each write their
 // own copy. The copy is deep through slices, maps, pointers, arrays, structs
-// (unexported fields included) and interfaces, keeping cycles and sharing
-// within the value. Shared as they are: numbers, strings and bools (nothing
-// to copy), funcs, channels, errors, ObjectRefs, structs of the standard
-// library and pointers to them (time.Time, *os.File, *big.Int), and pointers
-// to structs holding a sync.Mutex or other lock. Copying costs a memmove
+// and interfaces, keeping cycles and sharing within the value; unexported
+// fields are copied too, except pointers in them. Shared as they are:
+// numbers, strings and bools (nothing to copy), funcs, channels, errors,
+// ObjectRefs, structs of the standard library and pointers to them
+// (time.Time, *os.File, *big.Int), pointers to structs holding a sync.Mutex
+// or other lock, and pointers in unexported fields (see copy.go). Copying costs a memmove
 // for flat slices (about 1 ms per 8 MB) and more per element for maps and
 // pointer graphs; values with nothing to copy cost nothing.
 //
@@ -58,5 +59,7 @@
 //
 // A Host (see SetHost) lets an interpreter gate task code (Enter/Exit),
 // label tasks with the notebook cell that submitted them (Group,
-// CurrentGroup) and cancel them (CancelGroup, AbortStarted).
+// CurrentGroup) and cancel them (CancelGroup, AbortStarted). A Host that
+// implements ProgressReporter is told the progress of long GetAll and Wait
+// calls of the driver (see ProgressAfter).
 package parallel

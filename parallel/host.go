@@ -87,7 +87,8 @@ func CurrentTask() (TaskInfo, bool) {
 
 // CancelGroup cancels every unfinished task of the given group in the default
 // runtime: queued tasks never run, running tasks have their context cancelled
-// and end as cancelled. It returns the number of tasks cancelled.
+// and end as cancelled (keeping their resources until their code returns, as
+// with Cancel). It returns the number of tasks cancelled.
 func CancelGroup(group string) int {
 	if rt := defaultRT.Load(); rt != nil {
 		return rt.CancelGroup(group)

@@ -155,7 +155,10 @@ func putValue(value any) ObjectRef {
 // Outside any task (the driver: a notebook cell or a program's main code), the
 // time blocked is recorded on the driver row of the timeline of on's
 // runtime: on is an object being waited for.
-func wait(ctx context.Context, ready <-chan struct{}, kind eventKind, on *object, what string) error {
+//
+// pr, if not nil, describes a GetAll or Wait whose progress the driver's
+// wait reports to a host implementing ProgressReporter.
+func wait(ctx context.Context, ready <-chan struct{}, kind eventKind, on *object, what string, pr *progress) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -176,9 +179,15 @@ func wait(ctx context.Context, ready <-chan struct{}, kind eventKind, on *object
 			return fmt.Errorf("calling task %s (#%d) ended: %w", t.f.name, t.id, self.err)
 		}
 	}
-	if rt := on.runtime(); rt != nil && rt.trace.on() {
+	rt := on.runtime()
+	if rt != nil && rt.trace.on() {
 		begin := rt.since()
 		defer func() { rt.traceDriver(kind, what, begin) }()
+	}
+	if pr != nil && rt != nil {
+		if rep, after := rt.reporter(); rep != nil {
+			return waitReporting(ctx, ready, rt, rep, pr, after)
+		}
 	}
 	done := ctx.Done()
 	if done == nil { // context.Background and the like: a plain receive is cheaper
@@ -228,7 +237,7 @@ func GetContext(ctx context.Context, ref ObjectRef) (any, error) {
 		return nil, err
 	}
 	if !ref.o.ready.Load() {
-		if err := wait(ctx, ref.o.doneChan(), evGet, ref.o, "Get"); err != nil {
+		if err := wait(ctx, ref.o.doneChan(), evGet, ref.o, "Get", nil); err != nil {
 			return nil, fmt.Errorf("ray: Get %v: %w", ref, err)
 		}
 	}
@@ -270,7 +279,8 @@ func GetAllContext(ctx context.Context, refs ...ObjectRef) ([]any, error) {
 		for _, o := range pending {
 			o.addWaiter(g) // notifies at once if o resolved since the check
 		}
-		err := wait(ctx, g.ch, evGet, pending[0], fmt.Sprintf("GetAll of %d refs", len(refs)))
+		pr := &progress{call: "GetAll", refs: refs, total: len(refs)}
+		err := wait(ctx, g.ch, evGet, pending[0], fmt.Sprintf("GetAll of %d refs", len(refs)), pr)
 		unregister(g, pending)
 		if err != nil {
 			return nil, fmt.Errorf("ray: GetAll of %d refs: %w", len(refs), err)
@@ -368,7 +378,8 @@ func WaitContext(ctx context.Context, refs []ObjectRef, numReturns int, timeout 
 			wctx, cancel = context.WithTimeout(wctx, timeout)
 			defer cancel()
 		}
-		_ = wait(wctx, g.ch, evWait, pending[0], fmt.Sprintf("Wait for %d of %d refs", numReturns, len(refs)))
+		pr := &progress{call: "Wait", refs: refs, total: numReturns}
+		_ = wait(wctx, g.ch, evWait, pending[0], fmt.Sprintf("Wait for %d of %d refs", numReturns, len(refs)), pr)
 		unregister(g, pending)
 	}
 	ready = make([]ObjectRef, 0, numReturns)

@@ -31,6 +31,9 @@ type config struct {
 	resSet    bool
 	traceCap  int
 	traceSet  bool
+
+	progress    time.Duration
+	progressSet bool
 }
 
 // NumCPUs sets the number of CPUs the runtime schedules: at most n CPUs' worth
@@ -85,8 +88,11 @@ func invalidf(format string, args ...any) error {
 // have the same contracts. A Runtime is safe for concurrent use.
 type Runtime struct {
 	start time.Time
-	host  atomic.Pointer[hostBox]
-	trace *tracer
+	// progressAfter is the delay before a long wait reports progress
+	// (a time.Duration; <= 0: off).
+	progressAfter atomic.Int64
+	host          atomic.Pointer[hostBox]
+	trace         *tracer
 
 	mu       sync.Mutex
 	closed   bool
@@ -107,7 +113,7 @@ type hostBox struct{ h Host }
 // New returns a new Runtime configured by opts. It panics with an error
 // wrapping ErrInvalidCall if an option is invalid (for example NumCPUs(0)).
 func New(opts ...Option) *Runtime {
-	c := config{cpus: float64(runtime.NumCPU()), traceCap: defaultTraceCapacity}
+	c := config{cpus: float64(runtime.NumCPU()), traceCap: defaultTraceCapacity, progress: defaultProgressAfter}
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
@@ -122,6 +128,7 @@ func New(opts ...Option) *Runtime {
 		resTotal: map[string]int64{},
 		resAvail: map[string]int64{},
 	}
+	rt.progressAfter.Store(int64(c.progress))
 	rt.cpuTotal = units(c.cpus)
 	rt.cpuAvail = rt.cpuTotal
 	for k, v := range c.resources {
@@ -166,7 +173,8 @@ var (
 // notebook cell calling Init can be re-run (like Ray's
 // ignore_reinit_error=True); the options it names change the running runtime:
 // NumCPUs and Resources replace those totals (a later cell can resize the
-// runtime), TraceCapacity the timeline's capacity. A resize that would leave
+// runtime), TraceCapacity the timeline's capacity, ProgressAfter the
+// progress reports. A resize that would leave
 // an unfinished task needing more than the new totals (queued, running or
 // blocked in Get) is refused and changes nothing: such a task could never
 // start or resume. After Shutdown, Init starts a fresh runtime. Remote, Put
@@ -224,7 +232,7 @@ func (rt *Runtime) Shutdown() {
 }
 
 // Reconfigure changes the running rt as Init does the default runtime: the
-// totals named by NumCPUs and Resources, and the TraceCapacity. It returns
+// totals named by NumCPUs and Resources, the TraceCapacity and ProgressAfter. It returns
 // an error wrapping ErrInvalidCall, and changes nothing, if an option is
 // invalid or an unfinished task needs more of a resource than its new total.
 func (rt *Runtime) Reconfigure(opts ...Option) error {
@@ -248,6 +256,9 @@ func (rt *Runtime) Reconfigure(opts ...Option) error {
 	}
 	if c.traceSet {
 		rt.trace.setCapacity(c.traceCap)
+	}
+	if c.progressSet {
+		rt.progressAfter.Store(int64(c.progress))
 	}
 	return nil
 }

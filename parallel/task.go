@@ -262,8 +262,12 @@ func (t *task) complete(self *worker, bodyOver bool, vals []any, err error) {
 	}
 	rt.mu.Unlock()
 
-	if retired && started && begin > 0 && rt.trace.on() {
-		rt.trace.add(event{kind: evTask, lane: lane, start: begin, end: now,
+	if retired && rt.trace.on() {
+		kind := evTask
+		if !started || begin == 0 {
+			kind, begin = evNotRun, now
+		}
+		rt.trace.add(event{kind: kind, lane: lane, start: begin, end: now,
 			task: t.id, name: t.f.name, fn: t.f.fname, group: t.group, attempt: attempt, failed: err != nil,
 			cancelled: errors.Is(err, ErrCancelled)})
 	}
@@ -321,8 +325,12 @@ func (rt *Runtime) bodyEnd(t *task, self *worker) {
 	retired := rt.retireLocked(t)
 	rt.dispatchLocked(self)
 	rt.mu.Unlock()
-	if retired && begin > 0 && rt.trace.on() {
-		rt.trace.add(event{kind: evTask, lane: lane, start: begin, end: now,
+	if retired && rt.trace.on() {
+		kind := evTask
+		if begin == 0 { // cancelled between its dispatch and its start
+			kind, begin = evNotRun, now
+		}
+		rt.trace.add(event{kind: kind, lane: lane, start: begin, end: now,
 			task: t.id, name: t.f.name, fn: t.f.fname, group: t.group, attempt: attempt, failed: true, cancelled: true})
 	}
 }

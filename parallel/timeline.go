@@ -16,9 +16,10 @@ import (
 type eventKind uint8
 
 const (
-	evTask eventKind = iota // one execution of a task
-	evGet                   // a task blocked in Get or GetAll
-	evWait                  // a task blocked in Wait
+	evTask   eventKind = iota // one execution of a task
+	evGet                     // a task blocked in Get or GetAll
+	evWait                    // a task blocked in Wait
+	evNotRun                  // a task that ended without running: cancelled while queued, or an input failed
 )
 
 func (k eventKind) String() string {
@@ -27,9 +28,14 @@ func (k eventKind) String() string {
 		return "get"
 	case evWait:
 		return "wait"
+	case evNotRun:
+		return "not run"
 	}
 	return "task"
 }
+
+// onWorkerRow reports whether e is drawn on a worker row (its lane).
+func (e *event) onWorkerRow() bool { return !e.driver && e.kind != evNotRun }
 
 type event struct {
 	kind       eventKind
@@ -130,6 +136,7 @@ func (tr *tracer) snapshotLocked() []event {
 type TimelineView struct {
 	Filename string // the file written, "" if none
 	Tasks    int    // number of task executions in the timeline
+	NotRun   int    // number of tasks that ended without running (cancelled while queued, or an input failed)
 	Rows     int    // number of rows (the most tasks started and unfinished at once)
 	events   []event
 }
@@ -142,6 +149,9 @@ func (v *TimelineView) MIMEBundle() map[string]any {
 // String summarises the timeline.
 func (v *TimelineView) String() string {
 	s := fmt.Sprintf("Timeline: %d task executions on %d rows", v.Tasks, v.Rows)
+	if v.NotRun > 0 {
+		s += fmt.Sprintf(", %d tasks not run", v.NotRun)
+	}
 	if v.Filename != "" {
 		s += "; Chrome trace written to " + v.Filename + " (open in chrome://tracing or ui.perfetto.dev)"
 	}
@@ -165,10 +175,13 @@ func (rt *Runtime) Timeline(filename string) (*TimelineView, error) {
 	evs := rt.trace.snapshot()
 	v := &TimelineView{Filename: filename, events: evs}
 	for _, e := range evs {
-		if e.kind == evTask {
+		switch {
+		case e.kind == evTask:
 			v.Tasks++
+		case e.kind == evNotRun:
+			v.NotRun++
 		}
-		if !e.driver {
+		if e.onWorkerRow() {
 			v.Rows = max(v.Rows, e.lane+1)
 		}
 	}
@@ -202,6 +215,7 @@ type traceEvent struct {
 	Tid  int            `json:"tid"`
 	Ts   float64        `json:"ts"`
 	Dur  *float64       `json:"dur,omitempty"`
+	S    string         `json:"s,omitempty"`
 	Cn   string         `json:"cname,omitempty"`
 	Args map[string]any `json:"args,omitempty"`
 }
@@ -211,6 +225,7 @@ type traceEvent struct {
 const (
 	tracePid  = 1
 	driverPid = 2
+	notRunTid = 1 << 20 // the row of tasks not run, after the workers
 )
 
 // traceDriver records that code outside any task was blocked in Get, GetAll
@@ -225,13 +240,21 @@ func (rt *Runtime) traceDriver(kind eventKind, what string, begin time.Duration)
 
 func writeTrace(w io.Writer, evs []event) error {
 	out := []traceEvent{{Name: "process_name", Ph: "M", Pid: tracePid, Args: map[string]any{"name": "ray runtime"}}}
-	rows, driver := 0, false
+	rows, driver, notRun := 0, false, false
 	for _, e := range evs {
-		if e.driver {
+		switch {
+		case e.driver:
 			driver = true
-		} else {
+		case e.kind == evNotRun:
+			notRun = true
+		default:
 			rows = max(rows, e.lane+1)
 		}
+	}
+	if notRun {
+		out = append(out,
+			traceEvent{Name: "thread_name", Ph: "M", Pid: tracePid, Tid: notRunTid, Args: map[string]any{"name": "tasks not run"}},
+			traceEvent{Name: "thread_sort_index", Ph: "M", Pid: tracePid, Tid: notRunTid, Args: map[string]any{"sort_index": notRunTid}})
 	}
 	for i := range rows {
 		out = append(out,
@@ -252,6 +275,17 @@ func writeTrace(w io.Writer, evs []event) error {
 		}
 		te := traceEvent{Name: e.name, Cat: e.kind.String(), Ph: "X", Pid: tracePid, Tid: e.lane, Ts: us(e.start), Dur: &dur,
 			Args: map[string]any{"task_id": e.task, "function": e.fn, "attempt": e.attempt, "cell": e.group}}
+		if e.kind == evNotRun { // an instant mark on its own row
+			te.Ph, te.S, te.Dur, te.Tid = "i", "t", nil, notRunTid
+			te.Args["reason"] = "input failed"
+			te.Cn = "terrible"
+			if e.cancelled {
+				te.Args["reason"] = "cancelled"
+				te.Cn = "yellow"
+			}
+			out = append(out, te)
+			continue
+		}
 		switch {
 		case e.kind != evTask:
 			te.Name = e.kind.String() + " (" + e.name + ")"
@@ -290,12 +324,15 @@ func (v *TimelineView) SVG() string {
 	if len(evs) > maxBar {
 		evs = evs[len(evs)-maxBar:]
 	}
-	rows, driver := 0, false
+	rows, driver, notRun := 0, false, false
 	var t0, t1 time.Duration
 	for i, e := range evs {
-		if e.driver {
+		switch {
+		case e.driver:
 			driver = true
-		} else {
+		case e.kind == evNotRun:
+			notRun = true
+		default:
 			rows = max(rows, e.lane+1)
 		}
 		if i == 0 || e.start < t0 {
@@ -303,9 +340,13 @@ func (v *TimelineView) SVG() string {
 		}
 		t1 = max(t1, e.end)
 	}
-	drawn := max(rows, 1) // worker rows, then the driver's row if any
+	drawn := max(rows, 1) // worker rows, then the driver's row and the not-run row if any
 	if driver {
 		drawn = rows + 1
+	}
+	notRunRow := drawn
+	if notRun {
+		drawn++
 	}
 	span := max(t1-t0, time.Microsecond)
 	plotW := width - left - 10
@@ -317,7 +358,10 @@ func (v *TimelineView) SVG() string {
 	for i := range drawn {
 		y := top + rowH*float64(i)
 		label := fmt.Sprintf("worker %d", i)
-		if driver && i == rows {
+		switch {
+		case notRun && i == notRunRow:
+			label = "not run"
+		case driver && i == rows:
 			label = "driver"
 		}
 		fmt.Fprintf(&b, `<text x="4" y="%.1f">%s</text><line x1="%.0f" x2="%.0f" y1="%.1f" y2="%.1f" stroke="#eee"/>`,
@@ -328,6 +372,18 @@ func (v *TimelineView) SVG() string {
 		y := top + rowH*float64(e.lane)
 		x0, x1 := x(e.start), x(e.end)
 		w := max(x1-x0, 0.5)
+		if e.kind == evNotRun {
+			// A task that ended without running: a tick on its own row.
+			y = top + rowH*float64(notRunRow)
+			fill, why := "#d62728", "an input failed"
+			if e.cancelled {
+				fill, why = "#e8b530", "cancelled"
+			}
+			title := fmt.Sprintf("%s #%d (%s), cell %q: not run, %s", e.name, e.task, e.fn, e.group, why)
+			fmt.Fprintf(&b, `<rect x="%.2f" y="%.1f" width="2" height="%.1f" fill="%s"><title>%s</title></rect>`,
+				x0-1, y+3, rowH-6, fill, html.EscapeString(title))
+			continue
+		}
 		if e.driver {
 			// The driver waiting: a grey bar labelled with the call.
 			y = top + rowH*float64(rows)

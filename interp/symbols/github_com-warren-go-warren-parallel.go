@@ -29,6 +29,7 @@ func init() {
 		"New":                reflect.ValueOf(parallel.New),
 		"NumCPUs":            reflect.ValueOf(parallel.NumCPUs),
 		"NumReturns":         reflect.ValueOf(parallel.NumReturns),
+		"ProgressAfter":      reflect.ValueOf(parallel.ProgressAfter),
 		"Put":                reflect.ValueOf(parallel.Put),
 		"Remote":             reflect.ValueOf(parallel.Remote),
 		"Resources":          reflect.ValueOf(parallel.Resources),
@@ -43,14 +44,29 @@ func init() {
 		"WaitContext":        reflect.ValueOf(parallel.WaitContext),
 
 		// type definitions
-		"ObjectRef":      reflect.ValueOf((*parallel.ObjectRef)(nil)),
-		"Option":         reflect.ValueOf((*parallel.Option)(nil)),
-		"PanicError":     reflect.ValueOf((*parallel.PanicError)(nil)),
-		"RemoteFunction": reflect.ValueOf((*parallel.RemoteFunction)(nil)),
-		"Runtime":        reflect.ValueOf((*parallel.Runtime)(nil)),
-		"TaskError":      reflect.ValueOf((*parallel.TaskError)(nil)),
-		"TaskInfo":       reflect.ValueOf((*parallel.TaskInfo)(nil)),
-		"TaskOption":     reflect.ValueOf((*parallel.TaskOption)(nil)),
-		"TimelineView":   reflect.ValueOf((*parallel.TimelineView)(nil)),
+		"ObjectRef":        reflect.ValueOf((*parallel.ObjectRef)(nil)),
+		"Option":           reflect.ValueOf((*parallel.Option)(nil)),
+		"PanicError":       reflect.ValueOf((*parallel.PanicError)(nil)),
+		"Progress":         reflect.ValueOf((*parallel.Progress)(nil)),
+		"ProgressReporter": reflect.ValueOf((*parallel.ProgressReporter)(nil)),
+		"RemoteFunction":   reflect.ValueOf((*parallel.RemoteFunction)(nil)),
+		"Runtime":          reflect.ValueOf((*parallel.Runtime)(nil)),
+		"TaskError":        reflect.ValueOf((*parallel.TaskError)(nil)),
+		"TaskInfo":         reflect.ValueOf((*parallel.TaskInfo)(nil)),
+		"TaskOption":       reflect.ValueOf((*parallel.TaskOption)(nil)),
+		"TimelineView":     reflect.ValueOf((*parallel.TimelineView)(nil)),
+
+		// interface wrapper definitions
+		"_ProgressReporter": reflect.ValueOf((*_github_com_warren_go_warren_parallel_ProgressReporter)(nil)),
 	}
+}
+
+// _github_com_warren_go_warren_parallel_ProgressReporter is an interface wrapper for ProgressReporter type
+type _github_com_warren_go_warren_parallel_ProgressReporter struct {
+	IValue    interface{}
+	WProgress func(p parallel.Progress)
+}
+
+func (W _github_com_warren_go_warren_parallel_ProgressReporter) Progress(p parallel.Progress) {
+	W.WProgress(p)
 }
