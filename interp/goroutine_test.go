@@ -86,3 +86,14 @@ func TestGoroutineOutputRouting(t *testing.T) {
 		t.Errorf("first cell %q, second cell %q", rec.stdout(), rec2.stdout())
 	}
 }
+
+// Untyped constants passed by a go statement convert to the parameter's
+// type, whether the cell or an earlier one declared them.
+func TestGoStatementConstants(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import (\"fmt\"; \"sync\")\nconst N = 5\nfunc f(x float64, y float32, wg *sync.WaitGroup) { fmt.Println(x, y); wg.Done() }")
+	_, rec := run(t, s, "const M = 2\nvar wg sync.WaitGroup\nwg.Add(2)\ngo f(N, M, &wg)\nv := 1.5\ngo f(v, 2.5, &wg)\nwg.Wait()")
+	if got := rec.stdout(); got != "5 2\n1.5 2.5\n" && got != "1.5 2.5\n5 2\n" {
+		t.Errorf("stdout %q", got)
+	}
+}

@@ -401,7 +401,8 @@ func (r *loopRewriter) finish(fn *loopFunc, loops map[ast.Stmt]*loopWrap) {
 		fmt.Fprintf(&top, "var __wd%d []func(); defer %s.RunDefers(&__wd%d); ", fn.n, goHook, fn.n)
 	}
 	if top.Len() > 0 {
-		p := r.off(fn.body.Lbrace) + 1
+		// (A statement chunk's wrapper function starts before its text.)
+		p := max(r.off(fn.body.Lbrace)+1, 0)
 		r.edits = append(r.edits, edit{p, p, top.String()})
 	}
 	for _, w := range loops {

@@ -285,6 +285,34 @@ func receivers() {
 	t.n = 5
 	i = T{8}
 }`, `receivers()`, "builder 0\nshow iface 3\nshow viaptr 10\nmany [1 2] 1\nptr p 5\nzero 1\nshow a 1\n"},
+	{"defers in a loop at the top level", `"fmt"`, ``, `defer fmt.Println("first deferred, last run")
+for i := 0; i < 3; i++ {
+	defer func() { fmt.Println("deferred", i) }()
+}
+x := 10
+defer fmt.Println("x", x)
+x = 20
+fmt.Println("body done", x)`, "body done 20\nx 10\ndeferred 2\ndeferred 1\ndeferred 0\nfirst deferred, last run\n"},
+	{"goto and select in a loop", `"fmt"`, `func g() (out []func() int) {
+	ch := make(chan int, 1)
+	for i := 0; ; i++ {
+		select {
+		case ch <- i:
+			out = append(out, func() int { return i })
+		default:
+			<-ch
+			if i > 4 {
+				goto done
+			}
+			break
+		}
+	}
+done:
+	return out
+}`, `for _, f := range g() {
+	fmt.Print(f(), " ")
+}
+fmt.Println()`, "0 2 4 \n"},
 }
 
 // TestLoopVarsEndToEnd runs each case as top-level statements of a cell,

@@ -36,9 +36,10 @@ type rangeInfo struct {
 	params []string // the yield function's parameter types (range over a function)
 }
 
-// globalType returns the type of a variable or constant an earlier cell
-// declared, or nil.
-type globalType func(name string) reflect.Type
+// globalType returns the value of a variable or constant an earlier cell
+// declared (the invalid Value if there is none). A constant's value is not
+// addressable.
+type globalType func(name string) reflect.Value
 
 // emptyImporter gives every import an empty, complete package.
 type emptyImporter struct{}
@@ -54,6 +55,7 @@ func (emptyImporter) Import(p string) (*types.Package, error) {
 type cellTypes struct {
 	ranges map[int]*rangeInfo // by the offset of the range's expression
 	defers map[int]*deferInfo // by the offset of the deferred call
+	consts map[int]bool       // identifiers of go statements' arguments naming constants, by offset
 }
 
 // typedAt is a cell's cellTypes seen from a chunk starting at offset base.
@@ -69,6 +71,10 @@ func (t typedAt) rangeAt(off int) *rangeInfo {
 	return t.ct.ranges[t.base+off]
 }
 
+func (t typedAt) constAt(off int) bool {
+	return t.ct != nil && t.ct.consts[t.base+off]
+}
+
 func (t typedAt) deferAt(off int) *deferInfo {
 	if t.ct == nil {
 		return nil
@@ -81,7 +87,7 @@ func (t typedAt) deferAt(off int) *deferInfo {
 // Imported packages are empty and names of earlier cells unknown, except
 // the types of earlier cells' variables (known).
 func checkCell(code string, chunks []*chunk, known globalType) *cellTypes {
-	if !strings.Contains(code, "range") && !strings.Contains(code, "defer") {
+	if !strings.Contains(code, "range") && !strings.Contains(code, "defer") && !strings.Contains(code, "go") {
 		return nil
 	}
 	type seg struct{ at, start int } // offset in src, offset in code
@@ -121,7 +127,7 @@ func checkCell(code string, chunks []*chunk, known globalType) *cellTypes {
 		}
 		return -1
 	}
-	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
+	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Selections: map[*ast.SelectorExpr]*types.Selection{}, Uses: map[*ast.Ident]types.Object{}}
 	conf := types.Config{Importer: emptyImporter{}, Error: func(error) {}}
 	conf.Check(f.Name.Name, fset, []*ast.File{f}, info) // errors expected: names of other cells
 	ct := &cellTypes{ranges: map[int]*rangeInfo{}, defers: map[int]*deferInfo{}}
@@ -131,6 +137,27 @@ func checkCell(code string, chunks []*chunk, known globalType) *cellTypes {
 	for d, di := range deferTypes(f, info) {
 		ct.defers[cellOff(d.Call.Pos())] = di
 	}
+	ct.consts = map[int]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		g, ok := n.(*ast.GoStmt)
+		if !ok {
+			return true
+		}
+		for _, a := range g.Call.Args {
+			id, ok := a.(*ast.Ident)
+			if !ok {
+				continue
+			}
+			if obj, ok := info.Uses[id]; ok {
+				_, c := obj.(*types.Const)
+				ct.consts[cellOff(id.Pos())] = c
+			} else if known != nil {
+				v := known(id.Name)
+				ct.consts[cellOff(id.Pos())] = v.IsValid() && !v.CanAddr()
+			}
+		}
+		return true
+	})
 	return ct
 }
 
@@ -232,10 +259,11 @@ func fromGlobal(x ast.Expr, known globalType) *rangeInfo {
 	if !ok || known == nil {
 		return nil
 	}
-	t := known(id.Name)
-	if t == nil {
+	v := known(id.Name)
+	if !v.IsValid() {
 		return nil
 	}
+	t := v.Type()
 	switch t.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
@@ -276,12 +304,7 @@ func unnamed(t reflect.Type) bool {
 	return false
 }
 
-// globalType implements globalType for the session: the type of a
-// variable or constant of earlier cells.
-func (s *Session) globalType(name string) reflect.Type {
-	v, ok := s.i.Globals()[name]
-	if !ok || !v.IsValid() {
-		return nil
-	}
-	return v.Type()
+// globalType implements globalType for the session.
+func (s *Session) globalType(name string) reflect.Value {
+	return s.i.Globals()[name]
 }

@@ -18,7 +18,7 @@ import (
 // parse of prefix+text with len(prefix) == base. Lines do not move.
 func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool, extra []edit, typed typedAt) (string, error) {
 	off := func(p token.Pos) int { return fset.File(p).Offset(p) - base }
-	edits := append(goEdits(f, off, text), remoteNameEdits(f, off)...)
+	edits := append(goEdits(f, off, text, typed), remoteNameEdits(f, off)...)
 	edits = append(edits, extra...)
 	loops, wrapped, err := loopEdits(fset, f, off, typed)
 	if err != nil {
@@ -186,10 +186,11 @@ var builtins = map[string]bool{
 // iterations, so a closure over a block's variable would read it late); the
 // goroutine's output goes to the cell that started it (Enter), and a panic
 // is recovered and reported under that cell (Done). Literal constant
-// arguments are repeated in the call, keeping their untyped conversion to
-// the parameter's type; a builtin is called in the goroutine with its
-// arguments evaluated first. The text of f, a and b stays in place.
-func goEdits(f *ast.File, off func(token.Pos) int, text string) []edit {
+// arguments and constants named by identifiers are repeated in the call,
+// keeping their untyped conversion to the parameter's type; a builtin is
+// called in the goroutine with its arguments evaluated first. The text of
+// f, a and b stays in place.
+func goEdits(f *ast.File, off func(token.Pos) int, text string, typed typedAt) []edit {
 	var edits []edit
 	ast.Inspect(f, func(n ast.Node) bool {
 		g, ok := n.(*ast.GoStmt)
@@ -204,7 +205,7 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string) []edit {
 			lhs = append(lhs, "__gf")
 		}
 		for k, a := range call.Args {
-			if lit, ok := constLit(a, off, text); ok {
+			if lit, ok := constLit(a, off, text, typed); ok {
 				lhs = append(lhs, "_")
 				args = append(args, lit)
 				continue
@@ -257,8 +258,12 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string) []edit {
 }
 
 // constLit returns the text of a literal constant expression (a basic
-// literal, possibly signed or parenthesized, or an operation on such).
-func constLit(e ast.Expr, off func(token.Pos) int, text string) (string, bool) {
+// literal, possibly signed or parenthesized, or an operation on such), or
+// of an identifier naming a constant (of the cell or an earlier one).
+func constLit(e ast.Expr, off func(token.Pos) int, text string, typed typedAt) (string, bool) {
+	if id, ok := e.(*ast.Ident); ok && typed.constAt(off(id.Pos())) {
+		return id.Name, true
+	}
 	ok := true
 	ast.Inspect(e, func(n ast.Node) bool {
 		switch n := n.(type) {

@@ -14,15 +14,30 @@
 // Statement chunks start with a hook call that ends the compile phase: the
 // session holds a gate exclusively while yaegi compiles, and interpreted ray
 // tasks hold it shared (parallel.Host Enter/Exit), since yaegi v0.16.1 races
-// when it compiles while interpreted code runs. `go` statements are
-// rewritten to a hook that recovers panics and routes output to the cell.
+// when it compiles while interpreted code runs; they end with a hook that
+// tells a finished chunk from one cut short by runtime.Goexit.
 //
-// Known limits (yaegi v0.16.1): closures created in a loop capture the last
-// value of the loop variable; a type cannot be redefined (a warning says
+// Source rewrites (go/ast, keeping every line in place) give cells Go 1.22+
+// semantics that yaegi v0.16.1 lacks: a loop body that can capture a
+// variable (func literal, go statement, &) runs as a function of its own
+// per iteration, with its jumps and returns translated (loopvar.go);
+// deferred calls evaluate their function, arguments and, when go/types
+// knows the receiver's type, receiver at the defer statement
+// (deferargs.go); ranges over integers and functions are rewritten when
+// go/types (over the whole cell) or an earlier cell's variable tells the
+// type (rangetypes.go); go statements stay yaegi's, with the function and
+// arguments evaluated first and hooks inside the goroutine that route its
+// output to the cell and recover its panic, which fails the cell if it is
+// still running (rewrite.go, goroutine.go).
+//
+// Known limits (yaegi v0.16.1): a type cannot be redefined (a warning says
 // so); generic functions cannot be instantiated at a cell's top level;
 // `return <-ch` fails at run time (assign to a variable first);
 // print/println write to stdout; output written to os.Stdout/os.Stderr goes
-// to the current cell rather than the cell that started the goroutine.
+// to the current cell rather than the cell that started the goroutine; a
+// range over a value whose type warren cannot tell compiles only for
+// slices, arrays, maps, strings and channels; recover() in a function
+// deferred inside a loop body that runs as a function is rejected.
 package interp
 
 import (
