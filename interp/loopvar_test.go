@@ -1,6 +1,10 @@
 package interp
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -335,16 +339,47 @@ func TestLoopVarsEndToEnd(t *testing.T) {
 	}
 }
 
-// TestLoopCasesAsPrograms writes the cases as Go programs (go test -run
-// TestLoopCasesAsPrograms -args -print DIR) to check want against go run.
-func TestLoopCasesAsPrograms(t *testing.T) {
-	dir := *printCases
-	if dir == "" {
-		t.Skip("no -print directory")
+// TestLoopCasesMatchCompiledGo checks each case's want against the
+// program compiled by the go command (statements in main): all are built
+// at once as packages of one module, then run.
+func TestLoopCasesMatchCompiledGo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds Go programs")
+	}
+	gocmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module cases\n\ngo 1.23\n"), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	for i, tt := range loopCases {
-		src := "package main\nimport (" + tt.imports + ")\n" + tt.decls + "\nfunc main() {\n" + tt.body + "\n}\n"
-		writeCase(t, dir, i, src, tt.want)
+		src := "package main\n\nimport (" + tt.imports + ")\n\n" + tt.decls + "\n\nfunc main() {\n" + tt.body + "\n}\n"
+		d := filepath.Join(dir, fmt.Sprint("c", i))
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "main.go"), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(dir, "bin")
+	build := exec.Command(gocmd, "build", "-o", bin+string(filepath.Separator), "./...")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for i, tt := range loopCases {
+		out, err := exec.Command(filepath.Join(bin, fmt.Sprint("c", i))).Output()
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if string(out) != tt.want {
+			t.Errorf("%s: compiled Go prints\n%s\nthe case wants\n%s", tt.name, out, tt.want)
+		}
 	}
 }
 
@@ -365,5 +400,15 @@ func TestRangeAcrossCells(t *testing.T) {
 	_, rec = run(t, s, "func three() int { return 3 }\nfor i := range three() {\n\tfmt.Print(i)\n}")
 	if rec.stdout() != "012" {
 		t.Errorf("stdout %q", rec.stdout())
+	}
+}
+
+// recover() deferred in a loop body that runs as a function: a clear
+// compile error at the defer's line.
+func TestRecoverInWrappedLoopIsAnError(t *testing.T) {
+	s := newSession(t)
+	_, _, e := try(t, s, "import \"fmt\"\nfunc f() {\n\tfor i := 0; i < 2; i++ {\n\t\tdefer func() { recover(); fmt.Println(i) }()\n\t}\n}")
+	if e == nil || e.Name != "CompileError" || !strings.Contains(e.Value, "line 4:3") || !strings.Contains(e.Value, "move the loop into a function") {
+		t.Errorf("error = %#v", e)
 	}
 }
