@@ -317,6 +317,73 @@ done:
 	fmt.Print(f(), " ")
 }
 fmt.Println()`, "0 2 4 \n"},
+	{"worker pool and mutex", `"fmt"; "sync"`, `func worker(id int, jobs <-chan int, results chan<- int) {
+	for j := range jobs {
+		results <- j * 2
+	}
+}
+
+type counter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *counter) inc(k string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n[k]++
+}`, `jobs := make(chan int, 10)
+results := make(chan int, 10)
+for w := 1; w <= 3; w++ {
+	go worker(w, jobs, results)
+}
+for j := 1; j <= 5; j++ {
+	jobs <- j
+}
+close(jobs)
+sum := 0
+for a := 1; a <= 5; a++ {
+	sum += <-results
+}
+c := counter{n: map[string]int{}}
+var wg sync.WaitGroup
+for _, k := range []string{"a", "b", "a"} {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		c.inc(k)
+	}()
+}
+wg.Wait()
+fmt.Println(sum, c.n["a"], c.n["b"])`, "30 2 1\n"},
+	{"generic helpers and strings", `"fmt"; "strings"`, `func apply[T any](xs []T, f func(T) T) []T {
+	var out []T
+	for _, x := range xs {
+		g := func() T { return f(x) }
+		out = append(out, g())
+	}
+	return out
+}
+
+func firstUpper(s string) (int, rune) {
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			return i, r
+		}
+		_ = &r
+	}
+	return -1, 0
+}`, `fmt.Println(apply([]int{1, 2, 3}, func(x int) int { return x * x }))
+var fs []func() string
+for i, r := range "héllo" {
+	fs = append(fs, func() string { return fmt.Sprintf("%d:%c", i, r) })
+}
+parts := []string{}
+for _, f := range fs {
+	parts = append(parts, f())
+}
+fmt.Println(strings.Join(parts, " "))
+fmt.Println(firstUpper("abCd"))`, "[1 4 9]\n0:h 1:é 3:l 4:l 5:o\n2 67\n"},
 }
 
 // TestLoopVarsEndToEnd runs each case as top-level statements of a cell,
