@@ -97,3 +97,13 @@ func TestGoStatementConstants(t *testing.T) {
 		t.Errorf("stdout %q", got)
 	}
 }
+
+// A go statement calling a method of a compiled type (a method value of
+// which yaegi v0.16.1 types wrongly), as `go server.Serve(listener)` does.
+func TestGoStatementCompiledMethod(t *testing.T) {
+	s := newSession(t)
+	res, _ := run(t, s, "import \"sync\"\nonce := &sync.Once{}\nch := make(chan int, 1)\ngo once.Do(func() { ch <- 42 })\n<-ch")
+	if plain(res) != "42" {
+		t.Errorf("result %v", res)
+	}
+}

@@ -187,9 +187,11 @@ var builtins = map[string]bool{
 // goroutine's output goes to the cell that started it (Enter), and a panic
 // is recovered and reported under that cell (Done). Literal constant
 // arguments and constants named by identifiers are repeated in the call,
-// keeping their untyped conversion to the parameter's type; a builtin is
-// called in the goroutine with its arguments evaluated first. The text of
-// f, a and b stays in place.
+// keeping their untyped conversion to the parameter's type. A builtin (not
+// a value), and a method or package function x.f (a method value of a
+// compiled type gets the wrong type in yaegi v0.16.1), is called by name in
+// the goroutine with its arguments evaluated first, so a method's receiver
+// is read when the goroutine starts. The text of f, a and b stays in place.
 func goEdits(f *ast.File, off func(token.Pos) int, text string, typed typedAt) []edit {
 	var edits []edit
 	ast.Inspect(f, func(n ast.Node) bool {
@@ -199,7 +201,16 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string, typed typedAt) [
 		}
 		call := g.Call
 		id, isIdent := call.Fun.(*ast.Ident)
-		builtin := isIdent && builtins[id.Name]
+		// fn is called by name in the goroutine: a builtin (not a value),
+		// or a selector (a method value of a compiled type has the wrong
+		// type in yaegi v0.16.1, so the receiver is read in the goroutine).
+		fn := "__gf"
+		if isIdent && builtins[id.Name] {
+			fn = id.Name
+		} else if sel, ok := call.Fun.(*ast.SelectorExpr); ok && !hasFuncLit(sel) && off(sel.End()) <= len(text) {
+			fn = text[off(sel.Pos()):off(sel.End())]
+		}
+		builtin := fn != "__gf"
 		var lhs, args []string
 		if !builtin {
 			lhs = append(lhs, "__gf")
@@ -217,10 +228,6 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string, typed typedAt) [
 				edits = append(edits, edit{off(call.Ellipsis), off(call.Ellipsis) + 3, ""})
 			}
 			args = append(args, name)
-		}
-		fn := "__gf"
-		if builtin {
-			fn = id.Name
 		}
 		tail := fmt.Sprintf("__gt := %s.GoStart(); go func() { defer func() { __gt.Done(recover()) }(); __gt.Enter(); %s(%s); __gt.Returned() }() }()",
 			goHook, fn, strings.Join(args, ", "))
@@ -255,6 +262,17 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string, typed typedAt) [
 		return true
 	})
 	return edits
+}
+
+// hasFuncLit reports whether n contains a func literal.
+func hasFuncLit(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		_, lit := n.(*ast.FuncLit)
+		found = found || lit
+		return !found
+	})
+	return found
 }
 
 // constLit returns the text of a literal constant expression (a basic

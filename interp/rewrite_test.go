@@ -18,7 +18,9 @@ func TestRewriteGo(t *testing.T) {
 		{`go println("a")`, `func() { _ = "a"; ` + goTail(`println("a")`)},
 		{"go println(a, nil)", "func() { __ga0, _ := a, nil; " + goTail("println(__ga0, nil)")},
 		{"go h(xs...)", "func() { __gf, __ga0 := h, xs; " + goTail("__gf(__ga0...)")},
-		{"go w.Run(&wg, -2)", "func() { __gf, __ga0, _ := w.Run, &wg, -2; " + goTail("__gf(__ga0, -2)")},
+		{"go w.Run(&wg, -2)", "func() { __ga0, _ := &wg, -2; " + goTail("w.Run(__ga0, -2)")},
+		{"go wg.Done()", "func() { " + goTail("wg.Done()")},
+		{"go fns[i](x)", "func() { __gf, __ga0 := fns[i], x; " + goTail("__gf(__ga0)")},
 		{"go close(ch)", "func() { __ga0 := ch; " + goTail("close(__ga0)")},
 	})
 }
