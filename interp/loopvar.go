@@ -122,14 +122,14 @@ func (r *loopRewriter) function(typ *ast.FuncType, body *ast.BlockStmt) {
 			lits = append(lits, n)
 			return false
 		case *ast.ForStmt:
-			if captures(n.Body) {
+			if r.captures(n.Body) {
 				w := r.newLoop(n, n.Body)
 				w.wrap = true
 				loops[n] = w
 			}
 		case *ast.RangeStmt:
 			ri := r.typed.rangeAt(r.off(n.X.Pos()))
-			if wrap := captures(n.Body) || (ri != nil && ri.fn); wrap || ri != nil {
+			if wrap := r.captures(n.Body) || (ri != nil && ri.fn); wrap || ri != nil {
 				w := r.newLoop(n, n.Body)
 				w.rng, w.wrap = ri, wrap
 				if wrap {
@@ -213,8 +213,9 @@ func (r *loopRewriter) newLoop(st ast.Stmt, body *ast.BlockStmt) *loopWrap {
 }
 
 // captures reports whether a loop body can capture a variable: it holds a
-// func literal, a go statement or takes an address.
-func captures(body *ast.BlockStmt) bool {
+// func literal, a go statement, takes an address, or makes a method value
+// (x.M not called, which binds x or &x) that go/types knows of.
+func (r *loopRewriter) captures(body *ast.BlockStmt) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -222,6 +223,8 @@ func captures(body *ast.BlockStmt) bool {
 			found = true
 		case *ast.UnaryExpr:
 			found = found || n.Op == token.AND
+		case *ast.SelectorExpr:
+			found = found || r.typed.methodValueAt(r.off(n.Pos()))
 		}
 		return !found
 	})

@@ -384,6 +384,21 @@ for _, f := range fs {
 }
 fmt.Println(strings.Join(parts, " "))
 fmt.Println(firstUpper("abCd"))`, "[1 4 9]\n0:h 1:é 3:l 4:l 5:o\n2 67\n"},
+	{"method values in a loop", `"fmt"`, `type item struct{ n int }
+
+func (it item) show() string   { return fmt.Sprint("v", it.n) }
+func (it *item) ptr() string   { return fmt.Sprint("p", it.n) }`, `var fs []func() string
+for i := 0; i < 3; i++ {
+	it := item{i}
+	fs = append(fs, it.show, it.ptr)
+}
+for _, it := range []item{{7}, {8}} {
+	fs = append(fs, it.show)
+}
+for _, f := range fs {
+	fmt.Print(f(), " ")
+}
+fmt.Println()`, "v0 p0 v1 p1 v2 p2 v7 v8 \n"},
 }
 
 // TestLoopVarsEndToEnd runs each case as top-level statements of a cell,

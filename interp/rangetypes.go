@@ -56,6 +56,7 @@ type cellTypes struct {
 	ranges map[int]*rangeInfo // by the offset of the range's expression
 	defers map[int]*deferInfo // by the offset of the deferred call
 	consts map[int]bool       // identifiers of go statements' arguments naming constants, by offset
+	mvals  map[int]bool       // method values (x.M not called), by offset
 }
 
 // typedAt is a cell's cellTypes seen from a chunk starting at offset base.
@@ -69,6 +70,10 @@ func (t typedAt) rangeAt(off int) *rangeInfo {
 		return nil
 	}
 	return t.ct.ranges[t.base+off]
+}
+
+func (t typedAt) methodValueAt(off int) bool {
+	return t.ct != nil && t.ct.mvals[t.base+off]
 }
 
 func (t typedAt) constAt(off int) bool {
@@ -87,7 +92,7 @@ func (t typedAt) deferAt(off int) *deferInfo {
 // Imported packages are empty and names of earlier cells unknown, except
 // the types of earlier cells' variables (known).
 func checkCell(code string, chunks []*chunk, known globalType) *cellTypes {
-	if !strings.Contains(code, "range") && !strings.Contains(code, "defer") && !strings.Contains(code, "go") {
+	if !strings.Contains(code, "for") && !strings.Contains(code, "defer") && !strings.Contains(code, "go") {
 		return nil
 	}
 	type seg struct{ at, start int } // offset in src, offset in code
@@ -137,6 +142,19 @@ func checkCell(code string, chunks []*chunk, known globalType) *cellTypes {
 	for d, di := range deferTypes(f, info) {
 		ct.defers[cellOff(d.Call.Pos())] = di
 	}
+	ct.mvals = map[int]bool{}
+	called := map[ast.Expr]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			called[ast.Unparen(n.Fun)] = true
+		case *ast.SelectorExpr:
+			if s := info.Selections[n]; s != nil && s.Kind() == types.MethodVal && !called[n] {
+				ct.mvals[cellOff(n.Pos())] = true
+			}
+		}
+		return true
+	})
 	ct.consts = map[int]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
 		g, ok := n.(*ast.GoStmt)

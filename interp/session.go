@@ -19,7 +19,8 @@
 //
 // Source rewrites (go/ast, keeping every line in place) give cells Go 1.22+
 // semantics that yaegi v0.16.1 lacks: a loop body that can capture a
-// variable (func literal, go statement, &) runs as a function of its own
+// variable (func literal, go statement, &, a method value go/types knows)
+// runs as a function of its own
 // per iteration, with its jumps and returns translated (loopvar.go);
 // deferred calls evaluate their function, arguments and, when go/types
 // knows the receiver's type, receiver at the defer statement
