@@ -3,6 +3,7 @@ package interp
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"reflect"
 	"strings"
@@ -211,4 +212,60 @@ func runDefers(list *[]func()) {
 	if panicking {
 		panic(last)
 	}
+}
+
+// methodBind returns how to bind a method value x.M of a value receiver
+// now: yaegi v0.16.1 reads x when the method value is called, Go copies it
+// when the method value is made. The receiver is passed to a func literal
+// called at once, which returns the method value of its copy:
+// func(__r T) func(P) R { return __r.M }(x). Nil when the receiver is a
+// pointer (Go binds the pointer, and reads through it later too) or a type
+// cannot be written.
+func methodBind(sel *ast.SelectorExpr, s *types.Selection, info *types.Info) *deferInfo {
+	xt, ok := info.Types[sel.X]
+	sig, sok := s.Obj().Type().(*types.Signature)
+	if !ok || xt.Type == nil || !sok || sig.Recv() == nil || len(s.Index()) != 1 {
+		return nil
+	}
+	rt := sig.Recv().Type()
+	if _, ptr := rt.(*types.Pointer); ptr || types.IsInterface(rt) {
+		return nil
+	}
+	mt := s.Type() // the method value's type, without the receiver
+	if containsInvalid(rt) || hasInvalid(rt) || hasInvalid(mt) {
+		return nil
+	}
+	for _, t := range []*types.Tuple{sig.Params(), sig.Results()} {
+		for i := range t.Len() {
+			if containsInvalid(t.At(i).Type()) || hasInvalid(t.At(i).Type()) {
+				return nil
+			}
+		}
+	}
+	recv := ""
+	if _, ptrX := xt.Type.Underlying().(*types.Pointer); ptrX {
+		recv = "*"
+	}
+	return &deferInfo{
+		fn:   fmt.Sprintf("func(__r %s) %s { return __r.%s }", types.TypeString(rt, qualifier), types.TypeString(mt, qualifier), sel.Sel.Name),
+		recv: recv,
+	}
+}
+
+// methodValueEdits binds the receivers of method values (see methodBind).
+func methodValueEdits(f *ast.File, off func(token.Pos) int, typed typedAt) []edit {
+	var edits []edit
+	ast.Inspect(f, func(n ast.Node) bool {
+		sel, ok := n.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if b := typed.methodBindAt(off(sel.Pos())); b != nil {
+			edits = append(edits,
+				edit{off(sel.X.Pos()), off(sel.X.Pos()), b.fn + "(" + b.recv + "("},
+				edit{off(sel.X.End()), off(sel.End()), "))"})
+		}
+		return true
+	})
+	return edits
 }

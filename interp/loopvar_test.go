@@ -398,7 +398,11 @@ for _, it := range []item{{7}, {8}} {
 for _, f := range fs {
 	fmt.Print(f(), " ")
 }
-fmt.Println()`, "v0 p0 v1 p1 v2 p2 v7 v8 \n"},
+x := item{1}
+px := &item{2}
+show, pshow, ptr := x.show, px.show, x.ptr
+x.n, px.n = 100, 200
+fmt.Println(show(), pshow(), ptr())`, "v0 p0 v1 p1 v2 p2 v7 v8 v1 v2 p100\n"},
 }
 
 // TestLoopVarsEndToEnd runs each case as top-level statements of a cell,

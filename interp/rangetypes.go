@@ -57,6 +57,7 @@ type cellTypes struct {
 	defers map[int]*deferInfo // by the offset of the deferred call
 	consts map[int]bool       // identifiers of go statements' arguments naming constants, by offset
 	mvals  map[int]bool       // method values (x.M not called), by offset
+	mbind  map[int]*deferInfo // method values with a value receiver to bind now, by offset
 }
 
 // typedAt is a cell's cellTypes seen from a chunk starting at offset base.
@@ -76,6 +77,13 @@ func (t typedAt) methodValueAt(off int) bool {
 	return t.ct != nil && t.ct.mvals[t.base+off]
 }
 
+func (t typedAt) methodBindAt(off int) *deferInfo {
+	if t.ct == nil {
+		return nil
+	}
+	return t.ct.mbind[t.base+off]
+}
+
 func (t typedAt) constAt(off int) bool {
 	return t.ct != nil && t.ct.consts[t.base+off]
 }
@@ -92,9 +100,6 @@ func (t typedAt) deferAt(off int) *deferInfo {
 // Imported packages are empty and names of earlier cells unknown, except
 // the types of earlier cells' variables (known).
 func checkCell(code string, chunks []*chunk, known globalType) *cellTypes {
-	if !strings.Contains(code, "for") && !strings.Contains(code, "defer") && !strings.Contains(code, "go") {
-		return nil
-	}
 	type seg struct{ at, start int } // offset in src, offset in code
 	var segs []seg
 	var b strings.Builder
@@ -142,7 +147,7 @@ func checkCell(code string, chunks []*chunk, known globalType) *cellTypes {
 	for d, di := range deferTypes(f, info) {
 		ct.defers[cellOff(d.Call.Pos())] = di
 	}
-	ct.mvals = map[int]bool{}
+	ct.mvals, ct.mbind = map[int]bool{}, map[int]*deferInfo{}
 	called := map[ast.Expr]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -151,6 +156,9 @@ func checkCell(code string, chunks []*chunk, known globalType) *cellTypes {
 		case *ast.SelectorExpr:
 			if s := info.Selections[n]; s != nil && s.Kind() == types.MethodVal && !called[n] {
 				ct.mvals[cellOff(n.Pos())] = true
+				if b := methodBind(n, s, info); b != nil {
+					ct.mbind[cellOff(n.Pos())] = b
+				}
 			}
 		}
 		return true

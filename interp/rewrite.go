@@ -20,6 +20,7 @@ func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool
 	off := func(p token.Pos) int { return fset.File(p).Offset(p) - base }
 	edits := append(goEdits(f, off, text, typed), remoteNameEdits(f, off)...)
 	edits = append(edits, extra...)
+	edits = append(edits, methodValueEdits(f, off, typed)...)
 	loops, wrapped, err := loopEdits(fset, f, off, typed)
 	if err != nil {
 		return text, err

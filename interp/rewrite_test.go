@@ -95,3 +95,15 @@ func TestRewriteLoops(t *testing.T) {
 }
 
 func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+n))) }
+
+// A method value of a value receiver copies the receiver when it is made.
+func TestRewriteMethodValue(t *testing.T) {
+	chunks, err := splitCell("type T struct{ n int }\nfunc (t T) Get(k int) (int, error) { return t.n + k, nil }\nfunc (t *T) Ptr() {}\nfunc f(p *T) {\n\tvar x T\n\tg, h, q := x.Get, p.Get, x.Ptr\n\t_, _, _ = g, h, q\n}", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "g, h, q := func(__r T) func(k int) (int, error) { return __r.Get }((x)), func(__r T) func(k int) (int, error) { return __r.Get }(*(p)), x.Ptr"
+	if got := chunks[0].text; !strings.Contains(got, want) {
+		t.Errorf("got\n%q\nwant it to contain\n%q", got, want)
+	}
+}

@@ -24,7 +24,8 @@
 // per iteration, with its jumps and returns translated (loopvar.go);
 // deferred calls evaluate their function, arguments and, when go/types
 // knows the receiver's type, receiver at the defer statement
-// (deferargs.go); ranges over integers and functions are rewritten when
+// (deferargs.go), as a method value of a value receiver copies its
+// receiver; ranges over integers and functions are rewritten when
 // go/types (over the whole cell) or an earlier cell's variable tells the
 // type (rangetypes.go); go statements stay yaegi's, with the function and
 // arguments evaluated first and hooks inside the goroutine that route its
