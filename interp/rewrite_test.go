@@ -107,3 +107,14 @@ func TestRewriteMethodValue(t *testing.T) {
 		t.Errorf("got\n%q\nwant it to contain\n%q", got, want)
 	}
 }
+
+// BenchmarkRewriteCell measures splitting and rewriting a cell with loops,
+// closures, goroutines and defers (go/types runs over the whole cell).
+func BenchmarkRewriteCell(b *testing.B) {
+	code := loopCases[0].body + "\n" + loopCases[7].decls + "\n" + loopCases[8].decls
+	for b.Loop() {
+		if _, err := splitCell(code, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
