@@ -107,3 +107,12 @@ func TestGoStatementCompiledMethod(t *testing.T) {
 		t.Errorf("result %v", res)
 	}
 }
+
+// go f(g()) with g returning several values (declared in the cell).
+func TestGoStatementMultiValueArgument(t *testing.T) {
+	s := newSession(t)
+	res, _ := run(t, s, "import \"fmt\"\nfunc pair() (int, string) { return 4, \"x\" }\nch := make(chan string, 1)\nsend := func(n int, s string) { ch <- fmt.Sprint(n, s) }\ngo send(pair())\n<-ch")
+	if plain(res) != `"4x"` {
+		t.Errorf("result %v", res)
+	}
+}

@@ -58,6 +58,7 @@ type cellTypes struct {
 	consts map[int]bool       // identifiers of go statements' arguments naming constants, by offset
 	mvals  map[int]bool       // method values (x.M not called), by offset
 	mbind  map[int]*deferInfo // method values with a value receiver to bind now, by offset
+	multi  map[int]bool       // calls with several results passed as a go statement's only argument
 }
 
 // typedAt is a cell's cellTypes seen from a chunk starting at offset base.
@@ -82,6 +83,10 @@ func (t typedAt) methodBindAt(off int) *deferInfo {
 		return nil
 	}
 	return t.ct.mbind[t.base+off]
+}
+
+func (t typedAt) multiAt(off int) bool {
+	return t.ct != nil && t.ct.multi[t.base+off]
 }
 
 func (t typedAt) constAt(off int) bool {
@@ -163,11 +168,18 @@ func checkCell(code string, chunks []*chunk, known globalType) *cellTypes {
 		}
 		return true
 	})
-	ct.consts = map[int]bool{}
+	ct.consts, ct.multi = map[int]bool{}, map[int]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
 		g, ok := n.(*ast.GoStmt)
 		if !ok {
 			return true
+		}
+		if len(g.Call.Args) == 1 {
+			if tv, ok := info.Types[g.Call.Args[0]]; ok {
+				if tup, ok := tv.Type.(*types.Tuple); ok && tup.Len() > 1 {
+					ct.multi[cellOff(g.Call.Args[0].Pos())] = true
+				}
+			}
 		}
 		for _, a := range g.Call.Args {
 			id, ok := a.(*ast.Ident)

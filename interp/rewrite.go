@@ -217,6 +217,14 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string, typed typedAt) [
 			lhs = append(lhs, "__gf")
 		}
 		for k, a := range call.Args {
+			if typed.multiAt(off(a.Pos())) && !hasFuncLit(a) {
+				// f(g()) with g returning several values: g is called
+				// in the goroutine.
+				lhs = append(lhs, "_")
+				args = append(args, text[off(a.Pos()):off(a.End())])
+				edits = append(edits, edit{off(a.Pos()), off(a.End()), "0"})
+				continue
+			}
 			if lit, ok := constLit(a, off, text, typed); ok {
 				lhs = append(lhs, "_")
 				args = append(args, lit)
