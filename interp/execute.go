@@ -62,7 +62,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		}
 	}()
 
-	chunks, err := splitCellKnown(code, c.n, s.globalType)
+	chunks, err := splitCellKnown(code, c.n, s)
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}
@@ -178,6 +178,7 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 }
 
 func (s *Session) declare(ch *chunk) {
+	s.noteStubs(ch)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, n := range ch.names {

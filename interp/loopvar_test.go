@@ -472,13 +472,18 @@ func TestLoopCasesMatchCompiledGo(t *testing.T) {
 // A range over an integer or a function declared by an earlier cell.
 func TestRangeAcrossCells(t *testing.T) {
 	s := newSession(t)
-	run(t, s, "import \"fmt\"\nfunc two() int { return 2 }\nn := 3\nvar k int64 = 2\nseq := func(yield func(string, int) bool) {\n\t_ = yield(\"a\", 1) && yield(\"b\", 2)\n}")
+	run(t, s, "import \"fmt\"\nfunc two() int { return 2 }\nfunc countTo(n int) func(func(int) bool) {\n\treturn func(yield func(int) bool) {\n\t\tfor i := 1; i <= n && yield(i); i++ {\n\t\t}\n\t}\n}\nn := 3\nvar k int64 = 2\nseq := func(yield func(string, int) bool) {\n\t_ = yield(\"a\", 1) && yield(\"b\", 2)\n}")
 	_, rec := run(t, s, "for i := range n {\n\tfmt.Print(i)\n}\nfor i := range k {\n\tfmt.Printf(\" %T\", i)\n}\nfor s, v := range seq {\n\tfmt.Print(\" \", s, v)\n}\nxs := []int{7, 8}\nfor i := range len(xs) {\n\tfmt.Print(\" \", i)\n}\nfmt.Println()")
 	if got, want := rec.stdout(), "012 int64 int64 a1 b2 0 1\n"; got != want {
 		t.Errorf("stdout %q, want %q", got, want)
 	}
+	// A function of an earlier cell.
+	_, rec = run(t, s, "for i := range two() {\n\tfmt.Print(i)\n}\nfunc use() {\n\tfor x := range countTo(2) {\n\t\tfmt.Print(\" \", x)\n\t}\n}\nuse()")
+	if rec.stdout() != "01 1 2" {
+		t.Errorf("stdout %q", rec.stdout())
+	}
 	// A range yaegi cannot compile and warren cannot type: a clear error.
-	_, rec, e := try(t, s, "for i := range two() {\n\tfmt.Print(i)\n}")
+	_, rec, e := try(t, s, "import \"strings\"\nfor i := range strings.Count(\"aa\", \"a\") {\n\tfmt.Print(i)\n}")
 	if e == nil || !strings.Contains(strings.Join(e.Traceback, "\n"), "range over an integer or a function") {
 		t.Errorf("error = %#v, stdout %q", e, rec.stdout())
 	}
@@ -496,5 +501,22 @@ func TestRecoverInWrappedLoopIsAnError(t *testing.T) {
 	_, _, e := try(t, s, "import \"fmt\"\nfunc f() {\n\tfor i := 0; i < 2; i++ {\n\t\tdefer func() { recover(); fmt.Println(i) }()\n\t}\n}")
 	if e == nil || e.Name != "CompileError" || !strings.Contains(e.Value, "line 4:3") || !strings.Contains(e.Value, "move the loop into a function") {
 		t.Errorf("error = %#v", e)
+	}
+}
+
+// Types and methods of earlier cells: deferred receivers and method values
+// bind when Go binds them.
+func TestReceiversOfEarlierCells(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import \"fmt\"\ntype item struct{ n int }\nfunc (it item) show(p string) { fmt.Println(p, it.n) }")
+	_, rec := run(t, s, "func use(it item) {\n\tdefer it.show(\"deferred\")\n\tf := it.show\n\tit.n = 9\n\tf(\"value\")\n}\nuse(item{1})")
+	if got, want := rec.stdout(), "value 1\ndeferred 1\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
+	}
+	// A variable an earlier cell declared with :=.
+	run(t, s, "x := item{2}\nseqs := []int{1}")
+	_, rec = run(t, s, "func later() {\n\tdefer x.show(\"global\")\n\tx.n = 7\n}\nlater()")
+	if got, want := rec.stdout(), "global 2\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
 	}
 }

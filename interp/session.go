@@ -111,6 +111,7 @@ type Session struct {
 	pkgs       map[string]string                   // local package name → import path
 	names      map[string]bool                     // identifiers declared by cells
 	syms       map[string]map[string]reflect.Value // import path → symbols
+	stubSrc    map[string]string                   // declarations of cells without bodies, for go/types (see noteStubs)
 
 	n          atomic.Int64
 	taskPanics atomic.Bool // panicLines may hold lines of task goroutines
@@ -145,6 +146,7 @@ func New(opts Options) (*Session, error) {
 		pkgs:       map[string]string{},
 		names:      map[string]bool{},
 		syms:       map[string]map[string]reflect.Value{},
+		stubSrc:    map[string]string{},
 	}
 	var err error
 	if s.stdout, err = newPipe(s, "stdout"); err != nil {

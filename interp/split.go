@@ -103,7 +103,7 @@ const (
 func splitCell(code string, n int) ([]*chunk, error) { return splitCellKnown(code, n, nil) }
 
 // splitCellKnown is splitCell with the types of earlier cells' variables.
-func splitCellKnown(code string, n int, known globalType) ([]*chunk, error) {
+func splitCellKnown(code string, n int, known earlier) ([]*chunk, error) {
 	file := "_.go"
 	fset := token.NewFileSet()
 	f := fset.AddFile(file, -1, len(code))
