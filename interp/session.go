@@ -19,18 +19,19 @@
 //
 // Source rewrites (go/ast, keeping every line in place) give cells Go 1.22+
 // semantics that yaegi v0.16.1 lacks: a loop body that can capture a
-// variable (func literal, go statement, &, a method value go/types knows)
-// runs as a function of its own
-// per iteration, with its jumps and returns translated (loopvar.go);
-// deferred calls evaluate their function, arguments and, when go/types
-// knows the receiver's type, receiver at the defer statement
-// (deferargs.go), as a method value of a value receiver copies its
-// receiver; ranges over integers and functions are rewritten when
-// go/types (over the whole cell) or an earlier cell's variable tells the
-// type (rangetypes.go); go statements stay yaegi's, with the function and
-// arguments evaluated first and hooks inside the goroutine that route its
-// output to the cell and recover its panic, which fails the cell if it is
-// still running (rewrite.go, goroutine.go).
+// variable (func literal, go statement, &, a method value) runs as a
+// function of its own per iteration, with its jumps and returns translated
+// (loopvar.go); deferred calls evaluate their function, arguments and
+// receiver at the defer statement, and a method value of a value receiver
+// copies its receiver (deferargs.go); ranges over integers and functions
+// are rewritten (rangetypes.go); go statements stay yaegi's, with the
+// function and arguments evaluated first and hooks inside the goroutine
+// that route its output to the cell and recover its panic, which fails the
+// cell if it is still running (rewrite.go, goroutine.go). Where a rewrite
+// needs types, they come from go/types over the whole cell plus the
+// declarations of earlier cells kept without bodies (typecheck.go); what
+// go/types cannot tell (values of imported packages' types) is left as
+// yaegi has it.
 //
 // Known limits (yaegi v0.16.1): a type cannot be redefined (a warning says
 // so); generic functions cannot be instantiated at a cell's top level;
