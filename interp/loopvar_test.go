@@ -403,6 +403,78 @@ px := &item{2}
 show, pshow, ptr := x.show, px.show, x.ptr
 x.n, px.n = 100, 200
 fmt.Println(show(), pshow(), ptr())`, "v0 p0 v1 p1 v2 p2 v7 v8 v1 v2 p100\n"},
+	{"pipeline, grid and closure writes", `"fmt"; "sync"`, `func gen(n int) <-chan int {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for i := range n {
+			ch <- i
+		}
+	}()
+	return ch
+}
+
+func deferredRange() {
+	for i := range 3 {
+		defer func() { fmt.Print("d", i, " ") }()
+	}
+}`, `sum := 0
+for v := range gen(5) {
+	sum += v
+}
+grid := make([][]int, 3)
+var wg sync.WaitGroup
+for i := range grid {
+	grid[i] = make([]int, 3)
+	for j := range grid[i] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			grid[i][j] = i*10 + j
+		}()
+	}
+}
+wg.Wait()
+var fs []func() int
+for i := 0; i < 5; i++ {
+	inc := func() { i++ }
+	inc()
+	fs = append(fs, func() int { return i })
+}
+for i, j := 0, 10; i < j; i, j = i+1, j-3 {
+	fs = append(fs, func() int { return i * j })
+}
+deferredRange()
+fmt.Println()
+for _, f := range fs {
+	fmt.Print(f(), " ")
+}
+fmt.Println(sum, grid)`, "d2 d1 d0 \n1 3 5 0 7 8 10 [[0 1 2] [10 11 12] [20 21 22]]\n"},
+	{"range over func with defer and labels", `"fmt"`, `func nums(yield func(int) bool) {
+	for i := 0; i < 5; i++ {
+		if !yield(i) {
+			return
+		}
+	}
+}
+
+func walk() (out []string) {
+	defer func() { out = append(out, "end") }()
+outer:
+	for x := range nums {
+		defer func() { out = append(out, fmt.Sprint("d", x)) }()
+		for y := range nums {
+			if y > x {
+				continue outer
+			}
+			if x == 3 {
+				break outer
+			}
+			out = append(out, fmt.Sprint(x, y))
+		}
+	}
+	return out
+}`, `fmt.Println(walk())`, "[0 0 1 0 1 1 2 0 2 1 2 2 d3 d2 d1 d0 end]\n"},
 }
 
 // TestLoopVarsEndToEnd runs each case as top-level statements of a cell,
