@@ -382,13 +382,33 @@ func (r *loopRewriter) ret(fn *loopFunc, loops map[ast.Stmt]*loopWrap, stack []a
 		return
 	}
 	fn.temps = true
-	var ts []string
-	for k := range fn.results {
-		ts = append(ts, fmt.Sprintf("__wr%d_%d", fn.n, k))
+	temp := func(k int) string { return fmt.Sprintf("__wr%d_%d", fn.n, k) }
+	if len(ret.Results) != len(fn.results) {
+		// return f(): one assignment of all results.
+		var ts []string
+		for k := range fn.results {
+			ts = append(ts, temp(k))
+		}
+		r.edits = append(r.edits,
+			edit{r.off(ret.Pos()), r.off(ret.Pos()) + len("return"), "{ " + strings.Join(ts, ", ") + " ="},
+			edit{r.off(ret.End()), r.off(ret.End()), "; " + repl + " }"})
+		return
 	}
-	r.edits = append(r.edits,
-		edit{r.off(ret.Pos()), r.off(ret.Pos()) + len("return"), "{ " + strings.Join(ts, ", ") + " ="},
-		edit{r.off(ret.End()), r.off(ret.End()), "; " + repl + " }"})
+	// One assignment per result: a struct literal goes through a pointer
+	// (see compositeAssignEdits), which yaegi gets wrong in a multiple
+	// assignment.
+	structs := r.typed.structResultsAt(r.off(fn.typ.Pos()))
+	lhs := func(k int) string {
+		if _, lit := ast.Unparen(ret.Results[k]).(*ast.CompositeLit); lit && k < len(structs) && structs[k] {
+			return "*(&" + temp(k) + ") = "
+		}
+		return temp(k) + " = "
+	}
+	r.edits = append(r.edits, edit{r.off(ret.Pos()), r.off(ret.Results[0].Pos()), "{ " + lhs(0)})
+	for k := 1; k < len(ret.Results); k++ {
+		r.edits = append(r.edits, edit{r.off(ret.Results[k-1].End()), r.off(ret.Results[k].Pos()), "; " + lhs(k)})
+	}
+	r.edits = append(r.edits, edit{r.off(ret.End()), r.off(ret.End()), "; " + repl + " }"})
 }
 
 // finish adds the edits wrapping each loop body and the declarations at

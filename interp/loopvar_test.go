@@ -475,6 +475,52 @@ outer:
 	}
 	return out
 }`, `fmt.Println(walk())`, "[0 0 1 0 1 1 2 0 2 1 2 2 d3 d2 d1 d0 end]\n"},
+	{"returns of generic and struct results", `"fmt"`, `func find[T comparable](xs []T, v T) (int, bool) {
+	for i, x := range xs {
+		eq := func() bool { return x == v }
+		if eq() {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+func pick(xs []int) (struct {
+	At  int
+	Val int
+}, error) {
+	for i, x := range xs {
+		p := &x
+		if *p > 10 {
+			return struct {
+				At  int
+				Val int
+			}{i, *p}, nil
+		}
+	}
+	return struct {
+		At  int
+		Val int
+	}{}, fmt.Errorf("none")
+}`, `fmt.Println(find([]string{"a", "b"}, "b"))
+fmt.Println(find([]int{1}, 5))
+fmt.Println(pick([]int{3, 12, 40}))
+fmt.Println(pick(nil))`, "1 true\n-1 false\n{1 12} <nil>\n{0 0} none\n"},
+	{"struct literals assigned in closures and loop bodies", `"fmt"`, `type pt struct{ X, Y int }
+
+func lastOf(n int) (last pt) {
+	for i := 0; i < n; i++ {
+		f := func() int { return i * i }
+		last = pt{i, f()}
+	}
+	return last
+}`, `var r pt
+set := func() { r = pt{7, 8} }
+set()
+var s any
+setAny := func() { s = pt{1, 1} }
+setAny()
+fmt.Println(lastOf(3), r, s)`, "{2 4} {7 8} {1 1}\n"},
 }
 
 // TestLoopVarsEndToEnd runs each case as top-level statements of a cell,

@@ -21,6 +21,7 @@ func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool
 	edits := append(goEdits(f, off, text, typed), remoteNameEdits(f, off)...)
 	edits = append(edits, extra...)
 	edits = append(edits, methodValueEdits(f, off, typed)...)
+	edits = append(edits, compositeAssignEdits(f, off, typed)...)
 	loops, wrapped, err := loopEdits(fset, f, off, typed)
 	if err != nil {
 		return text, err
@@ -267,6 +268,32 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string, typed typedAt) [
 				edit{off(g.Go), off(call.Fun.Pos()), head},
 				edit{off(call.Lparen), off(call.Lparen) + 1, ", "},
 				edit{off(call.Rparen), off(call.End()), "; " + tail})
+		}
+		return true
+	})
+	return edits
+}
+
+// compositeAssignEdits turns `x = T{…}` into `*(&x) = T{…}` when x is a
+// struct variable (go/types): yaegi v0.16.1 loses the assignment of a
+// struct literal to a variable a closure captured (the variable keeps its
+// old value), which loop bodies run as functions (loopvar.go) would
+// otherwise make common. Through a pointer it is right. (Not for an
+// interface variable, which yaegi cannot set through a pointer.)
+func compositeAssignEdits(f *ast.File, off func(token.Pos) int, typed typedAt) []edit {
+	var edits []edit
+	ast.Inspect(f, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			return true // (yaegi fails on *(&x), y = T{…}, nil: "reflect: New(nil)")
+		}
+		for i, l := range as.Lhs {
+			id, ok := l.(*ast.Ident)
+			if _, lit := ast.Unparen(as.Rhs[i]).(*ast.CompositeLit); ok && lit && typed.structAssignAt(off(id.Pos())) {
+				edits = append(edits,
+					edit{off(id.Pos()), off(id.Pos()), "*(&"},
+					edit{off(id.End()), off(id.End()), ")"})
+			}
 		}
 		return true
 	})

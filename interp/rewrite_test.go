@@ -88,7 +88,7 @@ func TestRewriteLoops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "func f(xs []int) (int, error) {var __wr1_0 int; var __wr1_1 error; \n\tfor _, x := range xs {" + pre(2, "x") + "{ \n\t\tfunc() { __gf, __ga0 := g, x; " + goTail("__gf(__ga0)") + "\n\t\t{ __wr1_0, __wr1_1 = x, nil; return 2 }\n\t}; return 0 }(); if __wc2 == 1 { break }; if __wc2 == 2 { return __wr1_0, __wr1_1 }; }\n\treturn 0, nil\n}"
+	want := "func f(xs []int) (int, error) {var __wr1_0 int; var __wr1_1 error; \n\tfor _, x := range xs {" + pre(2, "x") + "{ \n\t\tfunc() { __gf, __ga0 := g, x; " + goTail("__gf(__ga0)") + "\n\t\t{ __wr1_0 = x; __wr1_1 = nil; return 2 }\n\t}; return 0 }(); if __wc2 == 1 { break }; if __wc2 == 2 { return __wr1_0, __wr1_1 }; }\n\treturn 0, nil\n}"
 	if chunks[0].text != want {
 		t.Errorf("got\n%q\nwant\n%q", chunks[0].text, want)
 	}

@@ -47,6 +47,8 @@ type cellTypes struct {
 	mvals  map[int]bool       // method values (x.M not called), by offset
 	mbind  map[int]*deferInfo // method values with a value receiver to bind now, by offset
 	vars   map[string]string  // types of the variables the statements declare at top level
+	sassgn map[int]bool       // x in x = T{…} where x is a struct variable, by offset
+	sres   map[int][]bool     // which results of a function are structs, by the offset of its type
 	multi  map[int]bool       // calls with several results passed as a go statement's only argument
 }
 
@@ -76,6 +78,17 @@ func (t typedAt) methodBindAt(off int) *deferInfo {
 
 func (t typedAt) multiAt(off int) bool {
 	return t.ct != nil && t.ct.multi[t.base+off]
+}
+
+func (t typedAt) structAssignAt(off int) bool {
+	return t.ct != nil && t.ct.sassgn[t.base+off]
+}
+
+func (t typedAt) structResultsAt(off int) []bool {
+	if t.ct == nil {
+		return nil
+	}
+	return t.ct.sres[t.base+off]
 }
 
 func (t typedAt) constAt(off int) bool {
@@ -193,6 +206,43 @@ func checkCell(code string, chunks []*chunk, known earlier) *cellTypes {
 					ct.mbind[cellOff(n.Pos())] = b
 				}
 			}
+		}
+		return true
+	})
+	ct.sassgn, ct.sres = map[int]bool{}, map[int][]bool{}
+	isStruct := func(t types.Type) bool {
+		_, ok := t.Underlying().(*types.Struct)
+		return ok
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		var sig *types.Signature
+		var ft *ast.FuncType
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			for _, l := range n.Lhs {
+				if id, ok := l.(*ast.Ident); ok {
+					if v, ok := info.Uses[id].(*types.Var); ok && isStruct(v.Type()) {
+						ct.sassgn[cellOff(id.Pos())] = true
+					}
+				}
+			}
+		case *ast.FuncDecl:
+			if fn, ok := info.Defs[n.Name].(*types.Func); ok {
+				sig, _ = fn.Type().(*types.Signature)
+			}
+			ft = n.Type
+		case *ast.FuncLit:
+			if tv, ok := info.Types[n]; ok {
+				sig, _ = tv.Type.(*types.Signature)
+			}
+			ft = n.Type
+		}
+		if sig != nil {
+			var rs []bool
+			for i := range sig.Results().Len() {
+				rs = append(rs, isStruct(sig.Results().At(i).Type()))
+			}
+			ct.sres[cellOff(ft.Pos())] = rs
 		}
 		return true
 	})
