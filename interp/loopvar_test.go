@@ -521,6 +521,52 @@ var s any
 setAny := func() { s = pt{1, 1} }
 setAny()
 fmt.Println(lastOf(3), r, s)`, "{2 4} {7 8} {1 1}\n"},
+	{"switch, type switch, goto and returns in goroutines", `"fmt"; "sync"`, `func classify(xs []any) (out []func() string) {
+	for i, x := range xs {
+		switch v := x.(type) {
+		case int:
+			if v < 0 {
+				continue
+			}
+			out = append(out, func() string { return fmt.Sprint(i, "int", v) })
+		case string:
+			if v == "stop" {
+				break
+			}
+			out = append(out, func() string { return fmt.Sprint(i, "str", v) })
+		default:
+			goto skip
+		}
+		switch {
+		case i == 0:
+			fallthrough
+		case i == 1:
+			out = append(out, func() string { return fmt.Sprint("low", i) })
+		}
+	skip:
+	}
+	return out
+}`, `for _, f := range classify([]any{1, "a", -2, 2.5, "stop", 3}) {
+	fmt.Print(f(), " ")
+}
+fmt.Println()
+var wg sync.WaitGroup
+found := make([]int, 3)
+for g := range 3 {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := g * 10; ; i++ {
+			check := func() bool { return i%7 == 0 }
+			if check() {
+				found[g] = i
+				return
+			}
+		}
+	}()
+}
+wg.Wait()
+fmt.Println(found)`, "0int1 low0 1stra low1 5int3 \n[0 14 21]\n"},
 }
 
 // TestLoopVarsEndToEnd runs each case as top-level statements of a cell,
