@@ -116,3 +116,12 @@ func TestGoStatementMultiValueArgument(t *testing.T) {
 		t.Errorf("result %v", res)
 	}
 }
+
+// The function value of a go statement is evaluated at the statement.
+func TestGoStatementFunctionValue(t *testing.T) {
+	s := newSession(t)
+	res, _ := run(t, s, "ch := make(chan int, 1)\nrelease := make(chan bool)\nfn := func() { <-release; ch <- 1 }\ngo fn()\nfn = func() { <-release; ch <- 2 }\nclose(release)\n<-ch")
+	if plain(res) != "1" {
+		t.Errorf("result %v", res)
+	}
+}
