@@ -125,3 +125,14 @@ func TestGoStatementFunctionValue(t *testing.T) {
 		t.Errorf("result %v", res)
 	}
 }
+
+// go x.M(a) with x's type declared in a cell: x is evaluated at the go
+// statement (copied for a value receiver), as Go does.
+func TestGoStatementReceiver(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import \"sync\"\ntype acc struct{ n int }\nfunc (a acc) report(ch chan int, wg *sync.WaitGroup) { ch <- a.n; wg.Done() }\nfunc (a *acc) add(k float64, wg *sync.WaitGroup) { a.n += int(k); wg.Done() }")
+	res, _ := run(t, s, "var wg sync.WaitGroup\nch := make(chan int, 1)\na := acc{1}\nwg.Add(1)\ngo a.report(ch, &wg)\na = acc{5}\nwg.Wait()\nwg.Add(1)\ngo a.add(2, &wg)\nwg.Wait()\n[]int{<-ch, a.n}")
+	if plain(res) != "[1 7]" {
+		t.Errorf("result %v", res)
+	}
+}

@@ -683,4 +683,10 @@ func TestReceiversOfEarlierCells(t *testing.T) {
 	if got, want := rec.stdout(), "global 2\n"; got != want {
 		t.Errorf("stdout %q, want %q", got, want)
 	}
+	// A parameter of a package's type (go/types cannot write it): the
+	// receiver is still copied at the defer.
+	_, rec = run(t, s, "import \"strings\"\nfunc (it item) into(b *strings.Builder) { b.WriteString(fmt.Sprint(it.n)) }\nfunc viaPackageType() string {\n\tvar b strings.Builder\n\tit := item{3}\n\tfunc() {\n\t\tdefer it.into(&b)\n\t\tit = item{4}\n\t}()\n\treturn b.String()\n}\nfmt.Println(viaPackageType())")
+	if got, want := rec.stdout(), "3\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
+	}
 }

@@ -193,7 +193,9 @@ var builtins = map[string]bool{
 // a value), and a method or package function x.f (a method value of a
 // compiled type gets the wrong type in yaegi v0.16.1), is called by name in
 // the goroutine with its arguments evaluated first, so a method's receiver
-// is read when the goroutine starts. The text of f, a and b stays in place.
+// is read when the goroutine starts — unless go/types knows the receiver's
+// type: then `go x.M(a)` binds x (or &x, *x) and a at once, as a deferred
+// call does (see deferTypes). The text of f, a and b stays in place.
 func goEdits(f *ast.File, off func(token.Pos) int, text string, typed typedAt) []edit {
 	var edits []edit
 	ast.Inspect(f, func(n ast.Node) bool {
@@ -202,6 +204,21 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string, typed typedAt) [
 			return true
 		}
 		call := g.Call
+		m := typed.deferAt(off(call.Pos()))
+		if m != nil && m.fn != "" && !call.Ellipsis.IsValid() {
+			// A method of a type go/types knows: receiver and arguments
+			// bound now, as for a deferred call (see deferTypes).
+			sel := call.Fun.(*ast.SelectorExpr)
+			sep := ""
+			if len(call.Args) > 0 {
+				sep = ", "
+			}
+			edits = append(edits,
+				edit{off(g.Go), off(sel.X.Pos()), "func() { __gf := " + m.fn + "(" + m.recv + "("},
+				edit{off(sel.X.End()), off(call.Lparen) + 1, ")" + sep},
+				edit{off(call.Rparen), off(call.End()), "); " + fmt.Sprintf("__gt := %s.GoStart(); go func() { defer func() { __gt.Done(recover()) }(); __gt.Enter(); __gf(); __gt.Returned() }() }()", goHook)})
+			return true
+		}
 		id, isIdent := call.Fun.(*ast.Ident)
 		// fn is called by name in the goroutine: a builtin (not a value),
 		// or a selector (a method value of a compiled type has the wrong
@@ -216,6 +233,14 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string, typed typedAt) [
 		var lhs, args []string
 		if !builtin {
 			lhs = append(lhs, "__gf")
+		}
+		var sel *ast.SelectorExpr
+		if m != nil && m.fn == "" {
+			// A value receiver whose type go/types knows: copied now
+			// into __gr, the method called on it in the goroutine.
+			sel = call.Fun.(*ast.SelectorExpr)
+			fn = "__gr." + m.name
+			lhs = []string{"__gr"}
 		}
 		for k, a := range call.Args {
 			if typed.multiAt(off(a.Pos())) && !hasFuncLit(a) {
@@ -253,6 +278,15 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string, typed typedAt) [
 			head += strings.Join(lhs, ", ") + " = "
 		}
 		switch {
+		case sel != nil && len(call.Args) == 0:
+			edits = append(edits,
+				edit{off(g.Go), off(sel.X.Pos()), head + m.recv + "("},
+				edit{off(sel.X.End()), off(call.End()), "); " + tail})
+		case sel != nil:
+			edits = append(edits,
+				edit{off(g.Go), off(sel.X.Pos()), head + m.recv + "("},
+				edit{off(sel.X.End()), off(call.Lparen) + 1, "), "},
+				edit{off(call.Rparen), off(call.End()), "; " + tail})
 		case len(lhs) == 0: // a builtin without arguments
 			edits = append(edits, edit{off(g.Go), off(call.End()), head + tail})
 		case builtin:

@@ -42,7 +42,7 @@ func (emptyImporter) Import(p string) (*types.Package, error) {
 // method calls, keyed by offsets in the cell.
 type cellTypes struct {
 	ranges map[int]*rangeInfo // by the offset of the range's expression
-	defers map[int]*deferInfo // by the offset of the deferred call
+	defers map[int]*deferInfo // deferred (and go statements') method calls, by the offset of the call
 	consts map[int]bool       // identifiers of go statements' arguments naming constants, by offset
 	mvals  map[int]bool       // method values (x.M not called), by offset
 	mbind  map[int]*deferInfo // method values with a value receiver to bind now, by offset
@@ -190,8 +190,8 @@ func checkCell(code string, chunks []*chunk, known earlier) *cellTypes {
 	for r, ri := range rangeTypes(f, info, known) {
 		ct.ranges[cellOff(r.X.Pos())] = ri
 	}
-	for d, di := range deferTypes(f, info) {
-		ct.defers[cellOff(d.Call.Pos())] = di
+	for c, di := range deferTypes(f, info) {
+		ct.defers[cellOff(c.Pos())] = di
 	}
 	ct.mvals, ct.mbind = map[int]bool{}, map[int]*deferInfo{}
 	called := map[ast.Expr]bool{}
