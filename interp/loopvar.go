@@ -15,9 +15,10 @@ import (
 // defers and pointers made in a loop see the last value.
 //
 // A fresh frame is a function call, so the body of a loop that can capture
-// a variable (it contains a func literal, a go statement or a `&`) runs as
+// a variable (it contains a func literal, a go statement, a `&` or a method
+// value) runs as
 //
-//	for i := 0; i < n; i++ { __wv1_i := i; __wc1 := func() int { i := __wv1_i; _ = i; BODY; return 0 }(); i = __wv1_i; if __wc1 == 1 { break }; … }
+//	for i := 0; i < n; i++ { __wv1_i := i; __wc1 := func() int { i := __wv1_i; _ = i; { BODY }; return 0 }(); if __wc1 == 1 { break }; … }
 //
 // with the body's jumps that leave it translated into result codes: an
 // unlabelled break (or one naming the loop) becomes `return 1`, a continue
@@ -26,10 +27,13 @@ import (
 // jump itself done after the call (return values go through temporaries
 // declared at the top of the enclosing function, typed from its result
 // list). When the body assigns the loop variable of a three-clause loop (or
-// takes its address), a deferred write-back carries the value to the next
-// iteration, as in Go. Defers in such a body must run when the function
-// returns, not when the iteration does: every defer of that function then
-// goes to a list run by one deferred __warren.RunDefers (see deferargs.go).
+// takes its address), a deferred write-back (`defer func() { __wv1_i = i }()`
+// in the body's function, `i = __wv1_i` after the call) carries the value
+// to the next iteration, as in Go. Defers in such a body must run when the
+// function returns, not when the iteration does: every defer of that
+// function then goes to a list run by one deferred __warren.RunDefers (see
+// deferargs.go); recover() in a function deferred that way inside the body
+// would look at the body's frame, so it is rejected with an error.
 
 // loopWrap is what the rewrite needs to know about one wrapped loop.
 type loopWrap struct {
@@ -78,7 +82,7 @@ type loopRewriter struct {
 	// wrapped marks loops whose bodies are wrapped (scopeEdits must then
 	// also wrap a top-level one: it declares variables in its body).
 	wrapped map[ast.Stmt]bool
-	typed   typedAt // kinds of ranges and receivers of deferred method calls
+	typed   typedAt // what go/types tells of the cell (see typecheck.go)
 }
 
 // loopEdits returns the edits giving the loops of f per-iteration
