@@ -3,6 +3,7 @@ package interp
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"reflect"
 	"strings"
@@ -42,12 +43,16 @@ func (r *loopRewriter) deferEdits(fn *loopFunc, defers []*ast.DeferStmt) {
 		if call.Ellipsis.IsValid() {
 			method = nil
 		}
+		var copyRecv *deferInfo // a value receiver to copy, the call bound as any other
+		if method != nil && method.fn == "" {
+			copyRecv, method = method, nil
+		}
 		list := fmt.Sprintf("__wd%d", fn.n)
 		// head replaces `defer `, tail goes after the call.
 		head, tail := "", "()"
 		if fn.defers {
 			head, tail = list+" = append("+list+", ", ")"
-		} else if method == nil && (!bindable || len(call.Args) == 0) {
+		} else if method == nil && copyRecv == nil && (!bindable || len(call.Args) == 0) {
 			continue // nothing evaluated at the defer statement
 		}
 		if head != "" {
@@ -75,6 +80,15 @@ func (r *loopRewriter) deferEdits(fn *loopFunc, defers []*ast.DeferStmt) {
 				edit{r.off(call.Fun.Pos()), r.off(call.Fun.Pos()), goHook + ".Bind("},
 				edit{r.off(call.Lparen), r.off(call.Lparen) + 1, sep},
 				edit{r.off(call.End()), r.off(call.End()), tail})
+			if copyRecv != nil {
+				// Bind((*func(__r T) *T { return &__r }(x)).M, a): the
+				// method value of a copy made now. (Through the pointer:
+				// yaegi does not find a method of the same chunk on *T.)
+				sel := call.Fun.(*ast.SelectorExpr)
+				r.edits = append(r.edits,
+					edit{r.off(sel.X.Pos()), r.off(sel.X.Pos()), fmt.Sprintf("(*func(__r %s) *%s { return &__r }(%s(", copyRecv.rtype, copyRecv.rtype, copyRecv.recv)},
+					edit{r.off(sel.X.End()), r.off(sel.X.End()), ")))"})
+			}
 		default: // in a list: a builtin, or a call with `...`
 			r.edits = append(r.edits,
 				edit{r.off(call.Pos()), r.off(call.Pos()), "func() { "},
@@ -88,20 +102,30 @@ func (r *loopRewriter) deferEdits(fn *loopFunc, defers []*ast.DeferStmt) {
 // it when called) by passing it to a func literal called at once, which
 // returns the call to defer.
 type deferInfo struct {
-	fn   string // func(__r T, __p0 P) func() { return func() { __r.M(__p0) } }
+	fn   string // func(__r T, __p0 P) func() { return func() { __r.M(__p0) } }; "" if a parameter's type cannot be written
 	recv string // "&", "*" or "": how the receiver expression becomes __r
+	// For fn == "": a value receiver is copied on its own (T), the
+	// arguments as for any call.
+	name  string // M
+	rtype string // T, for a value receiver; "" otherwise
 }
 
 // deferTypes finds the deferred method calls of f whose receiver and
 // parameter types can be written in the cell.
-func deferTypes(f *ast.File, info *types.Info) map[*ast.DeferStmt]*deferInfo {
-	out := map[*ast.DeferStmt]*deferInfo{}
+// The same holds for a go statement's method call.
+func deferTypes(f *ast.File, info *types.Info) map[*ast.CallExpr]*deferInfo {
+	out := map[*ast.CallExpr]*deferInfo{}
 	ast.Inspect(f, func(n ast.Node) bool {
-		d, ok := n.(*ast.DeferStmt)
-		if !ok {
+		var call *ast.CallExpr
+		switch n := n.(type) {
+		case *ast.DeferStmt:
+			call = n.Call
+		case *ast.GoStmt:
+			call = n.Call
+		default:
 			return true
 		}
-		sel, ok := d.Call.Fun.(*ast.SelectorExpr)
+		sel, ok := call.Fun.(*ast.SelectorExpr)
 		if !ok {
 			return true
 		}
@@ -140,12 +164,19 @@ func deferTypes(f *ast.File, info *types.Info) map[*ast.DeferStmt]*deferInfo {
 			params = append(params, fmt.Sprintf("__p%d %s", i, ts))
 			args = append(args, arg)
 		}
+		if containsInvalid(param) || hasInvalid(param) {
+			return true
+		}
+		valueRecv := !ptrRecv && !types.IsInterface(rt)
 		for _, t := range all {
 			if containsInvalid(t) || hasInvalid(t) {
+				if valueRecv {
+					out[call] = &deferInfo{recv: recv, name: sel.Sel.Name, rtype: types.TypeString(rt, qualifier)}
+				}
 				return true
 			}
 		}
-		out[d] = &deferInfo{
+		out[call] = &deferInfo{
 			fn:   fmt.Sprintf("func(__r %s) func() { return func() { __r.%s(%s) } }", strings.Join(append([]string{types.TypeString(param, qualifier)}, params...), ", "), sel.Sel.Name, strings.Join(args, ", ")),
 			recv: recv,
 		}
@@ -211,4 +242,60 @@ func runDefers(list *[]func()) {
 	if panicking {
 		panic(last)
 	}
+}
+
+// methodBind returns how to bind a method value x.M of a value receiver
+// now: yaegi v0.16.1 reads x when the method value is called, Go copies it
+// when the method value is made. The receiver is passed to a func literal
+// called at once, which returns the method value of its copy:
+// func(__r T) func(P) R { return __r.M }(x). Nil when the receiver is a
+// pointer (Go binds the pointer, and reads through it later too) or a type
+// cannot be written.
+func methodBind(sel *ast.SelectorExpr, s *types.Selection, info *types.Info) *deferInfo {
+	xt, ok := info.Types[sel.X]
+	sig, sok := s.Obj().Type().(*types.Signature)
+	if !ok || xt.Type == nil || !sok || sig.Recv() == nil || len(s.Index()) != 1 {
+		return nil
+	}
+	rt := sig.Recv().Type()
+	if _, ptr := rt.(*types.Pointer); ptr || types.IsInterface(rt) {
+		return nil
+	}
+	mt := s.Type() // the method value's type, without the receiver
+	if containsInvalid(rt) || hasInvalid(rt) || hasInvalid(mt) {
+		return nil
+	}
+	for _, t := range []*types.Tuple{sig.Params(), sig.Results()} {
+		for i := range t.Len() {
+			if containsInvalid(t.At(i).Type()) || hasInvalid(t.At(i).Type()) {
+				return nil
+			}
+		}
+	}
+	recv := ""
+	if _, ptrX := xt.Type.Underlying().(*types.Pointer); ptrX {
+		recv = "*"
+	}
+	return &deferInfo{
+		fn:   fmt.Sprintf("func(__r %s) %s { return __r.%s }", types.TypeString(rt, qualifier), types.TypeString(mt, qualifier), sel.Sel.Name),
+		recv: recv,
+	}
+}
+
+// methodValueEdits binds the receivers of method values (see methodBind).
+func methodValueEdits(f *ast.File, off func(token.Pos) int, typed typedAt) []edit {
+	var edits []edit
+	ast.Inspect(f, func(n ast.Node) bool {
+		sel, ok := n.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if b := typed.methodBindAt(off(sel.Pos())); b != nil {
+			edits = append(edits,
+				edit{off(sel.X.Pos()), off(sel.X.Pos()), b.fn + "(" + b.recv + "("},
+				edit{off(sel.X.End()), off(sel.End()), "))"})
+		}
+		return true
+	})
+	return edits
 }

@@ -67,7 +67,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		return nil, err
 	}
 	code = rest
-	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, known: s.globalType, generic: s.generic})
+	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, known: s, generic: s.generic})
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}
@@ -224,6 +224,7 @@ func (s *Session) method(key string) (methodSig, bool) {
 }
 
 func (s *Session) declare(ch *chunk) {
+	s.noteStubs(ch)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for k, sig := range ch.methods {

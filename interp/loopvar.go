@@ -15,9 +15,10 @@ import (
 // defers and pointers made in a loop see the last value.
 //
 // A fresh frame is a function call, so the body of a loop that can capture
-// a variable (it contains a func literal, a go statement or a `&`) runs as
+// a variable (it contains a func literal, a go statement, a `&` or a method
+// value) runs as
 //
-//	for i := 0; i < n; i++ { __wv1_i := i; __wc1 := func() int { i := __wv1_i; _ = i; BODY; return 0 }(); i = __wv1_i; if __wc1 == 1 { break }; … }
+//	for i := 0; i < n; i++ { __wv1_i := i; __wc1 := func() int { i := __wv1_i; _ = i; { BODY }; return 0 }(); if __wc1 == 1 { break }; … }
 //
 // with the body's jumps that leave it translated into result codes: an
 // unlabelled break (or one naming the loop) becomes `return 1`, a continue
@@ -26,10 +27,13 @@ import (
 // jump itself done after the call (return values go through temporaries
 // declared at the top of the enclosing function, typed from its result
 // list). When the body assigns the loop variable of a three-clause loop (or
-// takes its address), a deferred write-back carries the value to the next
-// iteration, as in Go. Defers in such a body must run when the function
-// returns, not when the iteration does: every defer of that function then
-// goes to a list run by one deferred __warren.RunDefers (see deferargs.go).
+// takes its address), a deferred write-back (`defer func() { __wv1_i = i }()`
+// in the body's function, `i = __wv1_i` after the call) carries the value
+// to the next iteration, as in Go. Defers in such a body must run when the
+// function returns, not when the iteration does: every defer of that
+// function then goes to a list run by one deferred __warren.RunDefers (see
+// deferargs.go); recover() in a function deferred that way inside the body
+// would look at the body's frame, so it is rejected with an error.
 
 // loopWrap is what the rewrite needs to know about one wrapped loop.
 type loopWrap struct {
@@ -78,7 +82,7 @@ type loopRewriter struct {
 	// wrapped marks loops whose bodies are wrapped (scopeEdits must then
 	// also wrap a top-level one: it declares variables in its body).
 	wrapped map[ast.Stmt]bool
-	typed   typedAt // kinds of ranges and receivers of deferred method calls
+	typed   typedAt // what go/types tells of the cell (see typecheck.go)
 }
 
 // loopEdits returns the edits giving the loops of f per-iteration
@@ -122,14 +126,14 @@ func (r *loopRewriter) function(typ *ast.FuncType, body *ast.BlockStmt) {
 			lits = append(lits, n)
 			return false
 		case *ast.ForStmt:
-			if captures(n.Body) {
+			if r.captures(n.Body) {
 				w := r.newLoop(n, n.Body)
 				w.wrap = true
 				loops[n] = w
 			}
 		case *ast.RangeStmt:
 			ri := r.typed.rangeAt(r.off(n.X.Pos()))
-			if wrap := captures(n.Body) || (ri != nil && ri.fn); wrap || ri != nil {
+			if wrap := r.captures(n.Body) || (ri != nil && ri.fn); wrap || ri != nil {
 				w := r.newLoop(n, n.Body)
 				w.rng, w.wrap = ri, wrap
 				if wrap {
@@ -213,8 +217,9 @@ func (r *loopRewriter) newLoop(st ast.Stmt, body *ast.BlockStmt) *loopWrap {
 }
 
 // captures reports whether a loop body can capture a variable: it holds a
-// func literal, a go statement or takes an address.
-func captures(body *ast.BlockStmt) bool {
+// func literal, a go statement, takes an address, or makes a method value
+// (x.M not called, which binds x or &x) that go/types knows of.
+func (r *loopRewriter) captures(body *ast.BlockStmt) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -222,6 +227,8 @@ func captures(body *ast.BlockStmt) bool {
 			found = true
 		case *ast.UnaryExpr:
 			found = found || n.Op == token.AND
+		case *ast.SelectorExpr:
+			found = found || r.typed.methodValueAt(r.off(n.Pos()))
 		}
 		return !found
 	})
@@ -379,13 +386,33 @@ func (r *loopRewriter) ret(fn *loopFunc, loops map[ast.Stmt]*loopWrap, stack []a
 		return
 	}
 	fn.temps = true
-	var ts []string
-	for k := range fn.results {
-		ts = append(ts, fmt.Sprintf("__wr%d_%d", fn.n, k))
+	temp := func(k int) string { return fmt.Sprintf("__wr%d_%d", fn.n, k) }
+	if len(ret.Results) != len(fn.results) {
+		// return f(): one assignment of all results.
+		var ts []string
+		for k := range fn.results {
+			ts = append(ts, temp(k))
+		}
+		r.edits = append(r.edits,
+			edit{r.off(ret.Pos()), r.off(ret.Pos()) + len("return"), "{ " + strings.Join(ts, ", ") + " ="},
+			edit{r.off(ret.End()), r.off(ret.End()), "; " + repl + " }"})
+		return
 	}
-	r.edits = append(r.edits,
-		edit{r.off(ret.Pos()), r.off(ret.Pos()) + len("return"), "{ " + strings.Join(ts, ", ") + " ="},
-		edit{r.off(ret.End()), r.off(ret.End()), "; " + repl + " }"})
+	// One assignment per result: a struct literal goes through a pointer
+	// (see compositeAssignEdits), which yaegi gets wrong in a multiple
+	// assignment.
+	structs := r.typed.structResultsAt(r.off(fn.typ.Pos()))
+	lhs := func(k int) string {
+		if _, lit := ast.Unparen(ret.Results[k]).(*ast.CompositeLit); lit && k < len(structs) && structs[k] {
+			return "*(&" + temp(k) + ") = "
+		}
+		return temp(k) + " = "
+	}
+	r.edits = append(r.edits, edit{r.off(ret.Pos()), r.off(ret.Results[0].Pos()), "{ " + lhs(0)})
+	for k := 1; k < len(ret.Results); k++ {
+		r.edits = append(r.edits, edit{r.off(ret.Results[k-1].End()), r.off(ret.Results[k].Pos()), "; " + lhs(k)})
+	}
+	r.edits = append(r.edits, edit{r.off(ret.End()), r.off(ret.End()), "; " + repl + " }"})
 }
 
 // finish adds the edits wrapping each loop body and the declarations at
@@ -401,7 +428,8 @@ func (r *loopRewriter) finish(fn *loopFunc, loops map[ast.Stmt]*loopWrap) {
 		fmt.Fprintf(&top, "var __wd%d []func(); defer %s.RunDefers(&__wd%d); ", fn.n, goHook, fn.n)
 	}
 	if top.Len() > 0 {
-		p := r.off(fn.body.Lbrace) + 1
+		// (A statement chunk's wrapper function starts before its text.)
+		p := max(r.off(fn.body.Lbrace)+1, 0)
 		r.edits = append(r.edits, edit{p, p, top.String()})
 	}
 	for _, w := range loops {

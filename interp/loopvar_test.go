@@ -1,6 +1,10 @@
 package interp
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -285,6 +289,284 @@ func receivers() {
 	t.n = 5
 	i = T{8}
 }`, `receivers()`, "builder 0\nshow iface 3\nshow viaptr 10\nmany [1 2] 1\nptr p 5\nzero 1\nshow a 1\n"},
+	{"defers in a loop at the top level", `"fmt"`, ``, `defer fmt.Println("first deferred, last run")
+for i := 0; i < 3; i++ {
+	defer func() { fmt.Println("deferred", i) }()
+}
+x := 10
+defer fmt.Println("x", x)
+x = 20
+fmt.Println("body done", x)`, "body done 20\nx 10\ndeferred 2\ndeferred 1\ndeferred 0\nfirst deferred, last run\n"},
+	{"goto and select in a loop", `"fmt"`, `func g() (out []func() int) {
+	ch := make(chan int, 1)
+	for i := 0; ; i++ {
+		select {
+		case ch <- i:
+			out = append(out, func() int { return i })
+		default:
+			<-ch
+			if i > 4 {
+				goto done
+			}
+			break
+		}
+	}
+done:
+	return out
+}`, `for _, f := range g() {
+	fmt.Print(f(), " ")
+}
+fmt.Println()`, "0 2 4 \n"},
+	{"worker pool and mutex", `"fmt"; "sync"`, `func worker(id int, jobs <-chan int, results chan<- int) {
+	for j := range jobs {
+		results <- j * 2
+	}
+}
+
+type counter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *counter) inc(k string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n[k]++
+}`, `jobs := make(chan int, 10)
+results := make(chan int, 10)
+for w := 1; w <= 3; w++ {
+	go worker(w, jobs, results)
+}
+for j := 1; j <= 5; j++ {
+	jobs <- j
+}
+close(jobs)
+sum := 0
+for a := 1; a <= 5; a++ {
+	sum += <-results
+}
+c := counter{n: map[string]int{}}
+var wg sync.WaitGroup
+for _, k := range []string{"a", "b", "a"} {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		c.inc(k)
+	}()
+}
+wg.Wait()
+fmt.Println(sum, c.n["a"], c.n["b"])`, "30 2 1\n"},
+	{"generic helpers and strings", `"fmt"; "strings"`, `func apply[T any](xs []T, f func(T) T) []T {
+	var out []T
+	for _, x := range xs {
+		g := func() T { return f(x) }
+		out = append(out, g())
+	}
+	return out
+}
+
+func firstUpper(s string) (int, rune) {
+	for i, r := range s {
+		if r >= 'A' && r <= 'Z' {
+			return i, r
+		}
+		_ = &r
+	}
+	return -1, 0
+}`, `fmt.Println(apply([]int{1, 2, 3}, func(x int) int { return x * x }))
+var fs []func() string
+for i, r := range "héllo" {
+	fs = append(fs, func() string { return fmt.Sprintf("%d:%c", i, r) })
+}
+parts := []string{}
+for _, f := range fs {
+	parts = append(parts, f())
+}
+fmt.Println(strings.Join(parts, " "))
+fmt.Println(firstUpper("abCd"))`, "[1 4 9]\n0:h 1:é 3:l 4:l 5:o\n2 67\n"},
+	{"method values in a loop", `"fmt"`, `type item struct{ n int }
+
+func (it item) show() string   { return fmt.Sprint("v", it.n) }
+func (it *item) ptr() string   { return fmt.Sprint("p", it.n) }`, `var fs []func() string
+for i := 0; i < 3; i++ {
+	it := item{i}
+	fs = append(fs, it.show, it.ptr)
+}
+for _, it := range []item{{7}, {8}} {
+	fs = append(fs, it.show)
+}
+for _, f := range fs {
+	fmt.Print(f(), " ")
+}
+x := item{1}
+px := &item{2}
+show, pshow, ptr := x.show, px.show, x.ptr
+x.n, px.n = 100, 200
+fmt.Println(show(), pshow(), ptr())`, "v0 p0 v1 p1 v2 p2 v7 v8 v1 v2 p100\n"},
+	{"pipeline, grid and closure writes", `"fmt"; "sync"`, `func gen(n int) <-chan int {
+	ch := make(chan int)
+	go func() {
+		defer close(ch)
+		for i := range n {
+			ch <- i
+		}
+	}()
+	return ch
+}
+
+func deferredRange() {
+	for i := range 3 {
+		defer func() { fmt.Print("d", i, " ") }()
+	}
+}`, `sum := 0
+for v := range gen(5) {
+	sum += v
+}
+grid := make([][]int, 3)
+var wg sync.WaitGroup
+for i := range grid {
+	grid[i] = make([]int, 3)
+	for j := range grid[i] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			grid[i][j] = i*10 + j
+		}()
+	}
+}
+wg.Wait()
+var fs []func() int
+for i := 0; i < 5; i++ {
+	inc := func() { i++ }
+	inc()
+	fs = append(fs, func() int { return i })
+}
+for i, j := 0, 10; i < j; i, j = i+1, j-3 {
+	fs = append(fs, func() int { return i * j })
+}
+deferredRange()
+fmt.Println()
+for _, f := range fs {
+	fmt.Print(f(), " ")
+}
+fmt.Println(sum, grid)`, "d2 d1 d0 \n1 3 5 0 7 8 10 [[0 1 2] [10 11 12] [20 21 22]]\n"},
+	{"range over func with defer and labels", `"fmt"`, `func nums(yield func(int) bool) {
+	for i := 0; i < 5; i++ {
+		if !yield(i) {
+			return
+		}
+	}
+}
+
+func walk() (out []string) {
+	defer func() { out = append(out, "end") }()
+outer:
+	for x := range nums {
+		defer func() { out = append(out, fmt.Sprint("d", x)) }()
+		for y := range nums {
+			if y > x {
+				continue outer
+			}
+			if x == 3 {
+				break outer
+			}
+			out = append(out, fmt.Sprint(x, y))
+		}
+	}
+	return out
+}`, `fmt.Println(walk())`, "[0 0 1 0 1 1 2 0 2 1 2 2 d3 d2 d1 d0 end]\n"},
+	{"returns of generic and struct results", `"fmt"`, `func find[T comparable](xs []T, v T) (int, bool) {
+	for i, x := range xs {
+		eq := func() bool { return x == v }
+		if eq() {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+func pick(xs []int) (struct {
+	At  int
+	Val int
+}, error) {
+	for i, x := range xs {
+		p := &x
+		if *p > 10 {
+			return struct {
+				At  int
+				Val int
+			}{i, *p}, nil
+		}
+	}
+	return struct {
+		At  int
+		Val int
+	}{}, fmt.Errorf("none")
+}`, `fmt.Println(find([]string{"a", "b"}, "b"))
+fmt.Println(find([]int{1}, 5))
+fmt.Println(pick([]int{3, 12, 40}))
+fmt.Println(pick(nil))`, "1 true\n-1 false\n{1 12} <nil>\n{0 0} none\n"},
+	{"struct literals assigned in closures and loop bodies", `"fmt"`, `type pt struct{ X, Y int }
+
+func lastOf(n int) (last pt) {
+	for i := 0; i < n; i++ {
+		f := func() int { return i * i }
+		last = pt{i, f()}
+	}
+	return last
+}`, `var r pt
+set := func() { r = pt{7, 8} }
+set()
+var s any
+setAny := func() { s = pt{1, 1} }
+setAny()
+fmt.Println(lastOf(3), r, s)`, "{2 4} {7 8} {1 1}\n"},
+	{"switch, type switch, goto and returns in goroutines", `"fmt"; "sync"`, `func classify(xs []any) (out []func() string) {
+	for i, x := range xs {
+		switch v := x.(type) {
+		case int:
+			if v < 0 {
+				continue
+			}
+			out = append(out, func() string { return fmt.Sprint(i, "int", v) })
+		case string:
+			if v == "stop" {
+				break
+			}
+			out = append(out, func() string { return fmt.Sprint(i, "str", v) })
+		default:
+			goto skip
+		}
+		switch {
+		case i == 0:
+			fallthrough
+		case i == 1:
+			out = append(out, func() string { return fmt.Sprint("low", i) })
+		}
+	skip:
+	}
+	return out
+}`, `for _, f := range classify([]any{1, "a", -2, 2.5, "stop", 3}) {
+	fmt.Print(f(), " ")
+}
+fmt.Println()
+var wg sync.WaitGroup
+found := make([]int, 3)
+for g := range 3 {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := g * 10; ; i++ {
+			check := func() bool { return i%7 == 0 }
+			if check() {
+				found[g] = i
+				return
+			}
+		}
+	}()
+}
+wg.Wait()
+fmt.Println(found)`, "0int1 low0 1stra low1 5int3 \n[0 14 21]\n"},
 }
 
 // TestLoopVarsEndToEnd runs each case as top-level statements of a cell,
@@ -307,29 +589,65 @@ func TestLoopVarsEndToEnd(t *testing.T) {
 	}
 }
 
-// TestLoopCasesAsPrograms writes the cases as Go programs (go test -run
-// TestLoopCasesAsPrograms -args -print DIR) to check want against go run.
-func TestLoopCasesAsPrograms(t *testing.T) {
-	dir := *printCases
-	if dir == "" {
-		t.Skip("no -print directory")
+// TestLoopCasesMatchCompiledGo checks each case's want against the
+// program compiled by the go command (statements in main): all are built
+// at once as packages of one module, then run.
+func TestLoopCasesMatchCompiledGo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds Go programs")
+	}
+	gocmd, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module cases\n\ngo 1.23\n"), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	for i, tt := range loopCases {
-		src := "package main\nimport (" + tt.imports + ")\n" + tt.decls + "\nfunc main() {\n" + tt.body + "\n}\n"
-		writeCase(t, dir, i, src, tt.want)
+		src := "package main\n\nimport (" + tt.imports + ")\n\n" + tt.decls + "\n\nfunc main() {\n" + tt.body + "\n}\n"
+		d := filepath.Join(dir, fmt.Sprint("c", i))
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "main.go"), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(dir, "bin")
+	build := exec.Command(gocmd, "build", "-o", bin+string(filepath.Separator), "./...")
+	build.Dir = dir
+	build.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for i, tt := range loopCases {
+		out, err := exec.Command(filepath.Join(bin, fmt.Sprint("c", i))).Output()
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if string(out) != tt.want {
+			t.Errorf("%s: compiled Go prints\n%s\nthe case wants\n%s", tt.name, out, tt.want)
+		}
 	}
 }
 
 // A range over an integer or a function declared by an earlier cell.
 func TestRangeAcrossCells(t *testing.T) {
 	s := newSession(t)
-	run(t, s, "import \"fmt\"\nfunc two() int { return 2 }\nn := 3\nvar k int64 = 2\nseq := func(yield func(string, int) bool) {\n\t_ = yield(\"a\", 1) && yield(\"b\", 2)\n}")
+	run(t, s, "import \"fmt\"\nfunc two() int { return 2 }\nfunc countTo(n int) func(func(int) bool) {\n\treturn func(yield func(int) bool) {\n\t\tfor i := 1; i <= n && yield(i); i++ {\n\t\t}\n\t}\n}\nn := 3\nvar k int64 = 2\nseq := func(yield func(string, int) bool) {\n\t_ = yield(\"a\", 1) && yield(\"b\", 2)\n}")
 	_, rec := run(t, s, "for i := range n {\n\tfmt.Print(i)\n}\nfor i := range k {\n\tfmt.Printf(\" %T\", i)\n}\nfor s, v := range seq {\n\tfmt.Print(\" \", s, v)\n}\nxs := []int{7, 8}\nfor i := range len(xs) {\n\tfmt.Print(\" \", i)\n}\nfmt.Println()")
 	if got, want := rec.stdout(), "012 int64 int64 a1 b2 0 1\n"; got != want {
 		t.Errorf("stdout %q, want %q", got, want)
 	}
+	// A function of an earlier cell.
+	_, rec = run(t, s, "for i := range two() {\n\tfmt.Print(i)\n}\nfunc use() {\n\tfor x := range countTo(2) {\n\t\tfmt.Print(\" \", x)\n\t}\n}\nuse()")
+	if rec.stdout() != "01 1 2" {
+		t.Errorf("stdout %q", rec.stdout())
+	}
 	// A range yaegi cannot compile and warren cannot type: a clear error.
-	_, rec, e := try(t, s, "for i := range two() {\n\tfmt.Print(i)\n}")
+	_, rec, e := try(t, s, "import \"strings\"\nfor i := range strings.Count(\"aa\", \"a\") {\n\tfmt.Print(i)\n}")
 	if e == nil || !strings.Contains(strings.Join(e.Traceback, "\n"), "range over an integer or a function") {
 		t.Errorf("error = %#v, stdout %q", e, rec.stdout())
 	}
@@ -337,5 +655,38 @@ func TestRangeAcrossCells(t *testing.T) {
 	_, rec = run(t, s, "func three() int { return 3 }\nfor i := range three() {\n\tfmt.Print(i)\n}")
 	if rec.stdout() != "012" {
 		t.Errorf("stdout %q", rec.stdout())
+	}
+}
+
+// recover() deferred in a loop body that runs as a function: a clear
+// compile error at the defer's line.
+func TestRecoverInWrappedLoopIsAnError(t *testing.T) {
+	s := newSession(t)
+	_, _, e := try(t, s, "import \"fmt\"\nfunc f() {\n\tfor i := 0; i < 2; i++ {\n\t\tdefer func() { recover(); fmt.Println(i) }()\n\t}\n}")
+	if e == nil || e.Name != "CompileError" || !strings.Contains(e.Value, "line 4:3") || !strings.Contains(e.Value, "move the loop into a function") {
+		t.Errorf("error = %#v", e)
+	}
+}
+
+// Types and methods of earlier cells: deferred receivers and method values
+// bind when Go binds them.
+func TestReceiversOfEarlierCells(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import \"fmt\"\ntype item struct{ n int }\nfunc (it item) show(p string) { fmt.Println(p, it.n) }")
+	_, rec := run(t, s, "func use(it item) {\n\tdefer it.show(\"deferred\")\n\tf := it.show\n\tit.n = 9\n\tf(\"value\")\n}\nuse(item{1})")
+	if got, want := rec.stdout(), "value 1\ndeferred 1\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
+	}
+	// A variable an earlier cell declared with :=.
+	run(t, s, "x := item{2}\nseqs := []int{1}")
+	_, rec = run(t, s, "func later() {\n\tdefer x.show(\"global\")\n\tx.n = 7\n}\nlater()")
+	if got, want := rec.stdout(), "global 2\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
+	}
+	// A parameter of a package's type (go/types cannot write it): the
+	// receiver is still copied at the defer.
+	_, rec = run(t, s, "import \"strings\"\nfunc (it item) into(b *strings.Builder) { b.WriteString(fmt.Sprint(it.n)) }\nfunc viaPackageType() string {\n\tvar b strings.Builder\n\tit := item{3}\n\tfunc() {\n\t\tdefer it.into(&b)\n\t\tit = item{4}\n\t}()\n\treturn b.String()\n}\nfmt.Println(viaPackageType())")
+	if got, want := rec.stdout(), "3\n"; got != want {
+		t.Errorf("stdout %q, want %q", got, want)
 	}
 }

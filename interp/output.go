@@ -33,6 +33,7 @@ type cell struct {
 
 	cancel context.CancelFunc // stops the cell (a goroutine of it panicked)
 	goErr  *Error             // the first panic of a goroutine of the cell while it ran; under Session.mu
+	live   int                // goroutines of the cell's go statements still running; under Session.mu
 }
 
 // maxCells bounds how many finished cells keep receiving late output; the

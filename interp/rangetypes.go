@@ -1,22 +1,17 @@
 package interp
 
 import (
-	"reflect"
-
 	"go/ast"
-	"go/parser"
-	"go/token"
 	"go/types"
-	"path"
-	"strings"
+	"reflect"
 )
 
 // Range over an integer and over a function (Go 1.22, 1.23), which yaegi
 // v0.16.1 does not compile. Which of the two a `range x` is depends on x's
-// type, so the chunk is type-checked on its own with go/types: imported
-// packages are empty and names from earlier cells unknown, so a type is
-// known when x is a constant, or is declared in the cell (a variable, a
-// function parameter). Such loops are rewritten (see loopvar.go):
+// type, which go/types tells when x is a constant, or is declared in the
+// cell or an earlier one (see typecheck.go), or x is a variable of an
+// earlier cell (its run-time type). Such loops are rewritten (see
+// loopvar.go):
 //
 //	for i := range n { BODY }   →  for __wnN, __wiN := n, T(0); __wiN < __wnN; __wiN++ { i := __wiN; { BODY } }
 //	for k, v := range seq { BODY }  →  for __woN := true; __woN; __woN = false { var __wcN int; seq(func(k K, v V) bool { __wcN = func() int { { BODY }; return 0 }(); return __wcN == 0 }); if __wcN == 1 { break }; … }
@@ -27,7 +22,7 @@ import (
 
 // rangeHint is added to a compile error that may come from a range over
 // an integer or a function of a type warren could not tell.
-const rangeHint = "(if this is a range over an integer or a function: warren rewrites those when it can tell the type of the ranged value — a constant, len(…), a variable or parameter declared in this cell, or a variable of an earlier cell; otherwise write `for i := 0; i < n; i++`, or call the function with a yield func: `seq(func(x T) bool { …; return true })`)"
+const rangeHint = "(if this is a range over an integer or a function: warren rewrites those when it can tell the type of the ranged value — a constant, len(…), a variable, parameter or function declared in a cell; not a value of a type from a package, such as iter.Seq; otherwise write `for i := 0; i < n; i++`, or call the function with a yield func: `seq(func(x T) bool { …; return true })`)"
 
 // rangeInfo is what a range over an integer or a function needs.
 type rangeInfo struct {
@@ -36,128 +31,10 @@ type rangeInfo struct {
 	params []string // the yield function's parameter types (range over a function)
 }
 
-// globalType returns the type of a variable or constant an earlier cell
-// declared, or nil.
-type globalType func(name string) reflect.Type
-
-// emptyImporter gives every import an empty, complete package.
-type emptyImporter struct{}
-
-func (emptyImporter) Import(p string) (*types.Package, error) {
-	pkg := types.NewPackage(p, path.Base(p))
-	pkg.MarkComplete()
-	return pkg, nil
-}
-
-// cellTypes is what go/types tells of a cell's ranges and deferred
-// method calls, keyed by offsets in the cell.
-type cellTypes struct {
-	ranges map[int]*rangeInfo // by the offset of the range's expression
-	defers map[int]*deferInfo // by the offset of the deferred call
-}
-
-// typedAt is a cell's cellTypes seen from a chunk made of segs.
-type typedAt struct {
-	ct   *cellTypes
-	segs []textSeg
-}
-
-// cellOff maps an offset in the chunk's text to one in the cell.
-func (t typedAt) cellOff(off int) int {
-	for i := len(t.segs) - 1; i >= 0; i-- {
-		if t.segs[i].at <= off {
-			return t.segs[i].start + off - t.segs[i].at
-		}
-	}
-	return -1
-}
-
-func (t typedAt) rangeAt(off int) *rangeInfo {
-	if t.ct == nil {
-		return nil
-	}
-	return t.ct.ranges[t.cellOff(off)]
-}
-
-func (t typedAt) deferAt(off int) *deferInfo {
-	if t.ct == nil {
-		return nil
-	}
-	return t.ct.defers[t.cellOff(off)]
-}
-
-// checkCell type-checks a cell's chunks together: imports, then
-// declarations, then the statements in order as one function body.
-// Imported packages are empty and names of earlier cells unknown, except
-// the types of earlier cells' variables (known).
-func checkCell(code string, chunks []*chunk, known globalType) *cellTypes {
-	if !strings.Contains(code, "range") && !strings.Contains(code, "defer") {
-		return nil
-	}
-	type seg struct{ at, start int } // offset in src, offset in code
-	var segs []seg
-	var b strings.Builder
-	b.WriteString("package p\n")
-	add := func(c *chunk) {
-		for _, sg := range c.segs {
-			segs = append(segs, seg{b.Len(), sg.start})
-			b.WriteString(code[sg.start:sg.end])
-			b.WriteString("\n")
-		}
-	}
-	for _, k := range []chunkKind{kindImport, kindDecl} {
-		for _, c := range chunks {
-			if c.kind == k {
-				add(c)
-			}
-		}
-	}
-	b.WriteString("func _() {\n")
-	for _, c := range chunks {
-		if c.kind == kindStmt {
-			add(c)
-		}
-	}
-	b.WriteString("}\n")
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", b.String(), parser.SkipObjectResolution)
-	if err != nil {
-		return nil
-	}
-	cellOff := func(p token.Pos) int {
-		o := fset.Position(p).Offset
-		for i := len(segs) - 1; i >= 0; i-- {
-			if segs[i].at <= o {
-				return segs[i].start + o - segs[i].at
-			}
-		}
-		return -1
-	}
-	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Selections: map[*ast.SelectorExpr]*types.Selection{}}
-	conf := types.Config{Importer: emptyImporter{}, Error: func(error) {}}
-	conf.Check(f.Name.Name, fset, []*ast.File{f}, info) // errors expected: names of other cells
-	ct := &cellTypes{ranges: map[int]*rangeInfo{}, defers: map[int]*deferInfo{}}
-	for r, ri := range rangeTypes(f, info, known) {
-		ct.ranges[cellOff(r.X.Pos())] = ri
-	}
-	for d, di := range deferTypes(f, info) {
-		ct.defers[cellOff(d.Call.Pos())] = di
-	}
-	return ct
-}
-
-// qualifier names the cell's own types without a package.
-func qualifier(p *types.Package) string {
-	if p.Path() == "p" {
-		return ""
-	}
-	return p.Name()
-}
-
 // rangeTypes finds the ranges over integers and functions in f.
 // Where go/types cannot tell, a range over an identifier an earlier cell
 // declared uses that variable's type (known).
-func rangeTypes(f *ast.File, info *types.Info, known globalType) map[*ast.RangeStmt]*rangeInfo {
+func rangeTypes(f *ast.File, info *types.Info, known earlier) map[*ast.RangeStmt]*rangeInfo {
 	var ranges []*ast.RangeStmt
 	ast.Inspect(f, func(n ast.Node) bool {
 		if r, ok := n.(*ast.RangeStmt); ok {
@@ -239,15 +116,16 @@ func containsInvalid(t types.Type) bool {
 
 // fromGlobal tells a range over an earlier cell's variable x of integer or
 // function type from its run-time type.
-func fromGlobal(x ast.Expr, known globalType) *rangeInfo {
+func fromGlobal(x ast.Expr, known earlier) *rangeInfo {
 	id, ok := x.(*ast.Ident)
 	if !ok || known == nil {
 		return nil
 	}
-	t := known(id.Name)
-	if t == nil {
+	v := known.global(id.Name)
+	if !v.IsValid() {
 		return nil
 	}
+	t := v.Type()
 	switch t.Kind() {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
@@ -286,14 +164,4 @@ func unnamed(t reflect.Type) bool {
 		return unnamed(t.Key()) && unnamed(t.Elem())
 	}
 	return false
-}
-
-// globalType implements globalType for the session: the type of a
-// variable or constant of earlier cells.
-func (s *Session) globalType(name string) reflect.Type {
-	v, ok := s.i.Globals()[name]
-	if !ok || !v.IsValid() {
-		return nil
-	}
-	return v.Type()
 }

@@ -18,8 +18,10 @@ import (
 // parse of prefix+text with len(prefix) == base. Lines do not move.
 func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool, extra []edit, typed typedAt) (string, error) {
 	off := func(p token.Pos) int { return fset.File(p).Offset(p) - base }
-	edits := append(goEdits(f, off, text), remoteNameEdits(f, off)...)
+	edits := append(goEdits(f, off, text, typed), remoteNameEdits(f, off)...)
 	edits = append(edits, extra...)
+	edits = append(edits, methodValueEdits(f, off, typed)...)
+	edits = append(edits, compositeAssignEdits(f, off, typed)...)
 	loops, wrapped, err := loopEdits(fset, f, off, typed)
 	if err != nil {
 		return text, err
@@ -186,10 +188,15 @@ var builtins = map[string]bool{
 // iterations, so a closure over a block's variable would read it late); the
 // goroutine's output goes to the cell that started it (Enter), and a panic
 // is recovered and reported under that cell (Done). Literal constant
-// arguments are repeated in the call, keeping their untyped conversion to
-// the parameter's type; a builtin is called in the goroutine with its
-// arguments evaluated first. The text of f, a and b stays in place.
-func goEdits(f *ast.File, off func(token.Pos) int, text string) []edit {
+// arguments and constants named by identifiers are repeated in the call,
+// keeping their untyped conversion to the parameter's type. A builtin (not
+// a value), and a method or package function x.f (a method value of a
+// compiled type gets the wrong type in yaegi v0.16.1), is called by name in
+// the goroutine with its arguments evaluated first, so a method's receiver
+// is read when the goroutine starts — unless go/types knows the receiver's
+// type: then `go x.M(a)` binds x (or &x, *x) and a at once, as a deferred
+// call does (see deferTypes). The text of f, a and b stays in place.
+func goEdits(f *ast.File, off func(token.Pos) int, text string, typed typedAt) []edit {
 	var edits []edit
 	ast.Inspect(f, func(n ast.Node) bool {
 		g, ok := n.(*ast.GoStmt)
@@ -197,14 +204,54 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string) []edit {
 			return true
 		}
 		call := g.Call
+		m := typed.deferAt(off(call.Pos()))
+		if m != nil && m.fn != "" && !call.Ellipsis.IsValid() {
+			// A method of a type go/types knows: receiver and arguments
+			// bound now, as for a deferred call (see deferTypes).
+			sel := call.Fun.(*ast.SelectorExpr)
+			sep := ""
+			if len(call.Args) > 0 {
+				sep = ", "
+			}
+			edits = append(edits,
+				edit{off(g.Go), off(sel.X.Pos()), "func() { __gf := " + m.fn + "(" + m.recv + "("},
+				edit{off(sel.X.End()), off(call.Lparen) + 1, ")" + sep},
+				edit{off(call.Rparen), off(call.End()), "); " + fmt.Sprintf("__gt := %s.GoStart(); go func() { defer func() { __gt.Done(recover()) }(); __gt.Enter(); __gf(); __gt.Returned() }() }()", goHook)})
+			return true
+		}
 		id, isIdent := call.Fun.(*ast.Ident)
-		builtin := isIdent && builtins[id.Name]
+		// fn is called by name in the goroutine: a builtin (not a value),
+		// or a selector (a method value of a compiled type has the wrong
+		// type in yaegi v0.16.1, so the receiver is read in the goroutine).
+		fn := "__gf"
+		if isIdent && builtins[id.Name] {
+			fn = id.Name
+		} else if sel, ok := call.Fun.(*ast.SelectorExpr); ok && !hasFuncLit(sel) && off(sel.End()) <= len(text) {
+			fn = text[off(sel.Pos()):off(sel.End())]
+		}
+		builtin := fn != "__gf"
 		var lhs, args []string
 		if !builtin {
 			lhs = append(lhs, "__gf")
 		}
+		var sel *ast.SelectorExpr
+		if m != nil && m.fn == "" {
+			// A value receiver whose type go/types knows: copied now
+			// into __gr, the method called on it in the goroutine.
+			sel = call.Fun.(*ast.SelectorExpr)
+			fn = "__gr." + m.name
+			lhs = []string{"__gr"}
+		}
 		for k, a := range call.Args {
-			if lit, ok := constLit(a, off, text); ok {
+			if typed.multiAt(off(a.Pos())) && !hasFuncLit(a) {
+				// f(g()) with g returning several values: g is called
+				// in the goroutine.
+				lhs = append(lhs, "_")
+				args = append(args, text[off(a.Pos()):off(a.End())])
+				edits = append(edits, edit{off(a.Pos()), off(a.End()), "0"})
+				continue
+			}
+			if lit, ok := constLit(a, off, text, typed); ok {
 				lhs = append(lhs, "_")
 				args = append(args, lit)
 				continue
@@ -216,10 +263,6 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string) []edit {
 				edits = append(edits, edit{off(call.Ellipsis), off(call.Ellipsis) + 3, ""})
 			}
 			args = append(args, name)
-		}
-		fn := "__gf"
-		if builtin {
-			fn = id.Name
 		}
 		tail := fmt.Sprintf("__gt := %s.GoStart(); go func() { defer func() { __gt.Done(recover()) }(); __gt.Enter(); %s(%s); __gt.Returned() }() }()",
 			goHook, fn, strings.Join(args, ", "))
@@ -235,6 +278,15 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string) []edit {
 			head += strings.Join(lhs, ", ") + " = "
 		}
 		switch {
+		case sel != nil && len(call.Args) == 0:
+			edits = append(edits,
+				edit{off(g.Go), off(sel.X.Pos()), head + m.recv + "("},
+				edit{off(sel.X.End()), off(call.End()), "); " + tail})
+		case sel != nil:
+			edits = append(edits,
+				edit{off(g.Go), off(sel.X.Pos()), head + m.recv + "("},
+				edit{off(sel.X.End()), off(call.Lparen) + 1, "), "},
+				edit{off(call.Rparen), off(call.End()), "; " + tail})
 		case len(lhs) == 0: // a builtin without arguments
 			edits = append(edits, edit{off(g.Go), off(call.End()), head + tail})
 		case builtin:
@@ -256,9 +308,50 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string) []edit {
 	return edits
 }
 
+// compositeAssignEdits turns `x = T{…}` into `*(&x) = T{…}` when x is a
+// struct variable (go/types): yaegi v0.16.1 loses the assignment of a
+// struct literal to a variable a closure captured (the variable keeps its
+// old value), which loop bodies run as functions (loopvar.go) would
+// otherwise make common. Through a pointer it is right. (Not for an
+// interface variable, which yaegi cannot set through a pointer.)
+func compositeAssignEdits(f *ast.File, off func(token.Pos) int, typed typedAt) []edit {
+	var edits []edit
+	ast.Inspect(f, func(n ast.Node) bool {
+		as, ok := n.(*ast.AssignStmt)
+		if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+			return true // (yaegi fails on *(&x), y = T{…}, nil: "reflect: New(nil)")
+		}
+		for i, l := range as.Lhs {
+			id, ok := l.(*ast.Ident)
+			if _, lit := ast.Unparen(as.Rhs[i]).(*ast.CompositeLit); ok && lit && typed.structAssignAt(off(id.Pos())) {
+				edits = append(edits,
+					edit{off(id.Pos()), off(id.Pos()), "*(&"},
+					edit{off(id.End()), off(id.End()), ")"})
+			}
+		}
+		return true
+	})
+	return edits
+}
+
+// hasFuncLit reports whether n contains a func literal.
+func hasFuncLit(n ast.Node) bool {
+	found := false
+	ast.Inspect(n, func(n ast.Node) bool {
+		_, lit := n.(*ast.FuncLit)
+		found = found || lit
+		return !found
+	})
+	return found
+}
+
 // constLit returns the text of a literal constant expression (a basic
-// literal, possibly signed or parenthesized, or an operation on such).
-func constLit(e ast.Expr, off func(token.Pos) int, text string) (string, bool) {
+// literal, possibly signed or parenthesized, or an operation on such), or
+// of an identifier naming a constant (of the cell or an earlier one).
+func constLit(e ast.Expr, off func(token.Pos) int, text string, typed typedAt) (string, bool) {
+	if id, ok := e.(*ast.Ident); ok && typed.constAt(off(id.Pos())) {
+		return id.Name, true
+	}
 	ok := true
 	ast.Inspect(e, func(n ast.Node) bool {
 		switch n := n.(type) {

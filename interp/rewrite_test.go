@@ -18,7 +18,9 @@ func TestRewriteGo(t *testing.T) {
 		{`go close(ch)`, "func() { __ga0 := ch; " + goTail("close(__ga0)")},
 		{"go copy(a, nil)", "func() { __ga0, _ := a, nil; " + goTail("copy(__ga0, nil)")},
 		{"go h(xs...)", "func() { __gf, __ga0 := h, xs; " + goTail("__gf(__ga0...)")},
-		{"go w.Run(&wg, -2)", "func() { __gf, __ga0, _ := w.Run, &wg, -2; " + goTail("__gf(__ga0, -2)")},
+		{"go w.Run(&wg, -2)", "func() { __ga0, _ := &wg, -2; " + goTail("w.Run(__ga0, -2)")},
+		{"go wg.Done()", "func() { " + goTail("wg.Done()")},
+		{"go fns[i](x)", "func() { __gf, __ga0 := fns[i], x; " + goTail("__gf(__ga0)")},
 		{"go close(ch)", "func() { __ga0 := ch; " + goTail("close(__ga0)")},
 	})
 }
@@ -86,10 +88,33 @@ func TestRewriteLoops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "func f(xs []int) (int, error) {var __wr1_0 int; var __wr1_1 error; \n\tfor _, x := range xs {" + pre(2, "x") + "{ \n\t\tfunc() { __gf, __ga0 := g, x; " + goTail("__gf(__ga0)") + "\n\t\t{ __wr1_0, __wr1_1 = x, nil; return 2 }\n\t}; return 0 }(); if __wc2 == 1 { break }; if __wc2 == 2 { return __wr1_0, __wr1_1 }; }\n\treturn 0, nil\n}"
+	want := "func f(xs []int) (int, error) {var __wr1_0 int; var __wr1_1 error; \n\tfor _, x := range xs {" + pre(2, "x") + "{ \n\t\tfunc() { __gf, __ga0 := g, x; " + goTail("__gf(__ga0)") + "\n\t\t{ __wr1_0 = x; __wr1_1 = nil; return 2 }\n\t}; return 0 }(); if __wc2 == 1 { break }; if __wc2 == 2 { return __wr1_0, __wr1_1 }; }\n\treturn 0, nil\n}"
 	if chunks[0].text != want {
 		t.Errorf("got\n%q\nwant\n%q", chunks[0].text, want)
 	}
 }
 
 func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+n))) }
+
+// A method value of a value receiver copies the receiver when it is made.
+func TestRewriteMethodValue(t *testing.T) {
+	chunks, err := splitCell("type T struct{ n int }\nfunc (t T) Get(k int) (int, error) { return t.n + k, nil }\nfunc (t *T) Ptr() {}\nfunc f(p *T) {\n\tvar x T\n\tg, h, q := x.Get, p.Get, x.Ptr\n\t_, _, _ = g, h, q\n}", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "g, h, q := func(__r T) func(k int) (int, error) { return __r.Get }((x)), func(__r T) func(k int) (int, error) { return __r.Get }(*(p)), x.Ptr"
+	if got := chunks[0].text; !strings.Contains(got, want) {
+		t.Errorf("got\n%q\nwant it to contain\n%q", got, want)
+	}
+}
+
+// BenchmarkRewriteCell measures splitting and rewriting a cell with loops,
+// closures, goroutines and defers (go/types runs over the whole cell).
+func BenchmarkRewriteCell(b *testing.B) {
+	code := loopCases[0].body + "\n" + loopCases[7].decls + "\n" + loopCases[8].decls
+	for b.Loop() {
+		if _, err := splitCell(code, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -14,15 +14,33 @@
 // Statement chunks start with a hook call that ends the compile phase: the
 // session holds a gate exclusively while yaegi compiles, and interpreted ray
 // tasks hold it shared (parallel.Host Enter/Exit), since yaegi v0.16.1 races
-// when it compiles while interpreted code runs. `go` statements are
-// rewritten to a hook that recovers panics and routes output to the cell.
+// when it compiles while interpreted code runs; they end with a hook that
+// tells a finished chunk from one cut short by runtime.Goexit.
 //
-// Known limits (yaegi v0.16.1): closures created in a loop capture the last
-// value of the loop variable; a type cannot be redefined (a warning says
+// Source rewrites (go/ast, keeping every line in place) give cells Go 1.22+
+// semantics that yaegi v0.16.1 lacks: a loop body that can capture a
+// variable (func literal, go statement, &, a method value) runs as a
+// function of its own per iteration, with its jumps and returns translated
+// (loopvar.go); deferred calls evaluate their function, arguments and
+// receiver at the defer statement, and a method value of a value receiver
+// copies its receiver (deferargs.go); ranges over integers and functions
+// are rewritten (rangetypes.go); go statements stay yaegi's, with the
+// function and arguments evaluated first and hooks inside the goroutine
+// that route its output to the cell and recover its panic, which fails the
+// cell if it is still running (rewrite.go, goroutine.go). Where a rewrite
+// needs types, they come from go/types over the whole cell plus the
+// declarations of earlier cells kept without bodies (typecheck.go); what
+// go/types cannot tell (values of imported packages' types) is left as
+// yaegi has it.
+//
+// Known limits (yaegi v0.16.1): a type cannot be redefined (a warning says
 // so); generic functions cannot be instantiated at a cell's top level;
 // `return <-ch` fails at run time (assign to a variable first);
 // print/println write to stdout; output written to os.Stdout/os.Stderr goes
-// to the current cell rather than the cell that started the goroutine.
+// to the current cell rather than the cell that started the goroutine; a
+// range over a value whose type warren cannot tell compiles only for
+// slices, arrays, maps, strings and channels; recover() in a function
+// deferred inside a loop body that runs as a function is rejected.
 package interp
 
 import (
@@ -101,6 +119,7 @@ type Session struct {
 	names      map[string]bool                     // identifiers declared by cells
 	generics   map[string]bool                     // generic functions declared by cells (see genericRename)
 	syms       map[string]map[string]reflect.Value // import path → symbols
+	stubSrc    map[string]string                   // declarations of cells without bodies, for go/types (see noteStubs)
 
 	n          atomic.Int64
 	taskPanics atomic.Bool // panicLines may hold lines of task goroutines
@@ -138,6 +157,7 @@ func New(opts Options) (*Session, error) {
 		names:      map[string]bool{},
 		generics:   map[string]bool{},
 		syms:       map[string]map[string]reflect.Value{},
+		stubSrc:    map[string]string{},
 	}
 	var err error
 	if s.stdout, err = newPipe(s, "stdout"); err != nil {

@@ -38,7 +38,7 @@ type chunk struct {
 	types   map[string]string    // type name → its source (kindDecl and kindStmt)
 	methods map[string]methodSig // "T.M" → the chunk's method declarations
 
-	segs  []textSeg // where the text comes from in the cell
+	segs  []textSeg // where the text is in what go/types checked
 	typed typedAt   // what go/types tells of the chunk's ranges and defers
 
 	trailing  bool // the cell ends with this chunk's expression statement
@@ -108,7 +108,7 @@ func splitCell(code string, n int) ([]*chunk, error) { return splitCellIn(code, 
 type cellEnv struct {
 	shadowed func(string) bool              // names declared by earlier cells
 	method   func(string) (methodSig, bool) // methods declared by earlier cells, by "T.M"
-	known    globalType                     // types of earlier cells' variables
+	known    earlier                        // what earlier cells declared, for go/types
 	generic  func(string) bool              // generic functions declared by earlier cells
 }
 
@@ -231,11 +231,25 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 		c.init(f, code, n, members[i])
 	}
 	localGenerics = cellGenerics(chunks)
-	var known globalType
+	var known earlier
 	if env != nil {
 		known = env.known
 	}
-	ct := checkCell(code, chunks, known)
+	for _, c := range chunks {
+		if err := c.prepare(n, names); err != nil {
+			return nil, err
+		}
+	}
+	// go/types sees the prepared texts, one after the other, so that
+	// offsets in them are what the rewrites of analyze look up.
+	var prepared strings.Builder
+	for _, c := range chunks {
+		start := prepared.Len()
+		prepared.WriteString(c.text)
+		c.segs = []textSeg{{0, start, prepared.Len()}}
+		prepared.WriteString("\n")
+	}
+	ct := checkCell(prepared.String(), chunks, known)
 	for i, c := range chunks {
 		c.typed = typedAt{ct, c.segs}
 		if err := c.analyze(n, names, i == len(chunks)-1); err != nil {
@@ -257,10 +271,38 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 	return chunks, nil
 }
 
+// wrap returns what goes around the chunk's text to parse it as a file.
+func (c *chunk) wrap(n int) (prefix, suffix string) {
+	switch c.kind {
+	case kindImport, kindDecl:
+		return "package p;" + c.directive(n), ""
+	}
+	return "package p;func _(){" + c.directive(n), "\n}"
+}
+
+// prepare applies the rewrites that need no types to the chunk's text:
+// names of main, init and generic functions, builtins yaegi lacks, method
+// expressions, print/println, and variable initializers (see each).
+func (c *chunk) prepare(n int, names *userNames) error {
+	if c.kind == kindImport {
+		return nil
+	}
+	prefix, suffix := c.wrap(n)
+	c.text = names.rename(prefix, c.text, suffix)
+	c.text = genericRename(prefix, c.text, suffix, names.generic)
+	text, err := builtinRewrite(prefix, c.text, suffix, c.kind == kindStmt, names.shadowed, &names.tmp)
+	if err != nil {
+		return err
+	}
+	c.text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
+	c.text = printRewrite(prefix, c.text, suffix, names.shadowed)
+	c.text = varInitRewrite(prefix, c.text, suffix, c.kind == kindStmt)
+	return nil
+}
+
 // init sets the chunk's position and text from code. its are the chunk's
 // items; when they are not consecutive in the cell (the cell was
-// reordered), each starts with a line directive of its own. segs records
-// where each item's text is in the chunk's text.
+// reordered), each starts with a line directive of its own.
 func (c *chunk) init(f *token.File, code string, n int, its []*item) {
 	p := f.Position(f.Pos(c.start))
 	c.line, c.col = p.Line, p.Column
@@ -275,7 +317,6 @@ func (c *chunk) init(f *token.File, code string, n int, its []*item) {
 			if j > 0 {
 				fmt.Fprintf(&b, ";\n/*line _.go:%d:%d*/", (n%maxCellNum)*lineBase+p.Line, p.Column)
 			}
-			c.segs = append(c.segs, textSeg{b.Len(), it.start, it.end})
 			b.WriteString(code[it.start:it.end])
 			c.line = min(c.line, p.Line)
 			c.endLine = max(c.endLine, f.Position(f.Pos(it.end)).Line)
@@ -285,12 +326,11 @@ func (c *chunk) init(f *token.File, code string, n int, its []*item) {
 	}
 	if c.text == "" {
 		c.text = code[c.start:c.end]
-		c.segs = []textSeg{{0, c.start, c.end}}
 	}
 }
 
-// A textSeg is a piece of a chunk's text taken from the cell:
-// text[at:at+end-start] is code[start:end].
+// A textSeg places a chunk's text in the text go/types checks (see
+// splitCellIn): text[at:at+end-start] is checked[start:end].
 type textSeg struct{ at, start, end int }
 
 // classify reports the kind of the top-level item starting at toks[i].
@@ -370,26 +410,8 @@ func (c *chunk) stmtSrc(n int, text string) string {
 // statements.
 func (c *chunk) analyze(n int, names *userNames, last bool) error {
 	fset := token.NewFileSet()
-	var prefix, suffix string
 	var trail *ast.ExprStmt // the trailing expression whose value is shown
-	switch c.kind {
-	case kindImport, kindDecl:
-		prefix = "package p;" + c.directive(n)
-	case kindStmt:
-		prefix = "package p;func _(){" + c.directive(n)
-		suffix = "\n}"
-	}
-	if c.kind != kindImport {
-		c.text = names.rename(prefix, c.text, suffix)
-		c.text = genericRename(prefix, c.text, suffix, names.generic)
-		text, err := builtinRewrite(prefix, c.text, suffix, c.kind == kindStmt, names.shadowed, &names.tmp)
-		if err != nil {
-			return err
-		}
-		c.text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
-		c.text = printRewrite(prefix, c.text, suffix, names.shadowed)
-		c.text = varInitRewrite(prefix, c.text, suffix, c.kind == kindStmt)
-	}
+	prefix, suffix := c.wrap(n)
 	src := prefix + c.text + suffix
 	f, err := parser.ParseFile(fset, "_.go", src, parser.SkipObjectResolution)
 	if err != nil {
