@@ -19,8 +19,9 @@ type kernelRun struct {
 	took    time.Duration
 }
 
-// runKernelSample runs both forms of an evenly spaced sample of the
-// programs through the real kernel: warren installed into a temporary
+// runKernelSample runs both forms of the programs tagged conform:kernel
+// (at most c.kernelSample; evenly spaced ones if none is tagged) through
+// the real kernel: warren installed into a temporary
 // Jupyter path, each notebook executed by `jupyter nbconvert --execute`.
 // It only reads the outcomes (their programs and expected outputs), so it
 // may run while `warren run` results are being filled in.
@@ -44,13 +45,20 @@ func runKernelSample(ctx context.Context, c config, warren, dir string, outs []*
 	if out, err := install.CombinedOutput(); err != nil {
 		return kernelRun{}, fmt.Errorf("warren install --prefix: %w: %s", err, out)
 	}
-	sample := make([]*outcome, k)
-	for i := range sample {
-		sample[i] = outs[i*len(outs)/k]
+	var sample []*outcome
+	for _, o := range outs {
+		if o.p.Kernel && len(sample) < k {
+			sample = append(sample, o)
+		}
+	}
+	if len(sample) == 0 { // none tagged (e.g. with -run): evenly spaced
+		for i := 0; i < k; i++ {
+			sample = append(sample, outs[i*len(outs)/k])
+		}
 	}
 	outDir := filepath.Join(dir, "kernel-out")
 	forms := []string{formPaste, formCells}
-	results := make([]result, k*len(forms))
+	results := make([]result, len(sample)*len(forms))
 	parallel(len(results), 4, func(i int) {
 		o, form := sample[i/len(forms)], forms[i%len(forms)]
 		nb := filepath.Join(dir, "nb", o.p.Name+"."+form+".ipynb")
