@@ -1,17 +1,19 @@
 // Command conform runs warren's conformance corpus: small Go programs, each
 // compiled and run for its expected output, then run in warren in two forms
-// — the whole program pasted as one cell, and idiomatic notebook cells
-// (imports, each declaration, then main's body as top-level statements) —
-// with `warren run`, and a sample of them through the real kernel with
-// `jupyter nbconvert --execute`. Each program and form is classified as
-// correct, error (a cell failed with an error), wrong (ran, output differs)
-// or hang, and a table by category is printed.
+// — the whole program pasted as one cell (then a silent cell, which must
+// not run main again), and idiomatic notebook cells (imports, each
+// declaration, then main's body as top-level statements) — with
+// `warren run`, and the programs tagged conform:kernel through the real
+// kernel with `jupyter nbconvert --execute`. Each program and form is
+// classified as correct, error (a cell failed with an error), wrong (ran,
+// output differs, or warren crashed) or hang, and a table by category is
+// printed. tests/conformance/README.md describes the corpus format.
 //
 // By default (and with -report) conform only measures and exits 0 unless
-// the corpus itself cannot be built or run. With -strict it is a gate: it
-// fails on any wrong output, any hang, any program whose declared
-// want-error is not met, or when fewer than 90% of the programs are correct
-// in both forms.
+// the corpus itself cannot be built or run (status 2). With -strict it is a
+// gate (status 1): it fails on any wrong output, any hang, main running
+// again, any program whose declared want-error is not met, a harness
+// failure, or when fewer than 90% of the programs are correct in both forms.
 //
 // It does not test the kernel protocol or the ray scheduler; those have
 // their own tests.
