@@ -77,13 +77,12 @@ func (p *program) parseHeader() error {
 			p.Kernel = true
 		case "want-error":
 			forms := []string{formPaste, formCells}
-			if f, r, ok := strings.Cut(rest, " "); ok {
-				switch f {
-				case formPaste, formCells:
-					forms, rest = []string{f}, strings.TrimSpace(r)
-				case "both":
-					rest = strings.TrimSpace(r)
-				}
+			f, r, _ := strings.Cut(rest, " ")
+			switch f {
+			case formPaste, formCells:
+				forms, rest = []string{f}, strings.TrimSpace(r)
+			case "both":
+				rest = strings.TrimSpace(r)
 			}
 			if rest == "" {
 				return fmt.Errorf("want-error needs a substring")
