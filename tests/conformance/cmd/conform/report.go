@@ -120,7 +120,7 @@ func report(w io.Writer, c config, outs []*outcome, pkgNote, kernelNote string) 
 	if !ok {
 		gate = "FAIL"
 	}
-	mode := "report only"
+	mode := "report only, not enforced"
 	if c.strict && !c.report {
 		mode = "strict"
 	}
