@@ -1,9 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -144,5 +146,62 @@ func TestReadOutputs(t *testing.T) {
 	}
 	if got, _ = readOutputs(path, true); !reflect.DeepEqual(got, nbOutput{Stdout: "a\nb\n", Stderr: "e\n", Later: "again\npanic: x\n"}) {
 		t.Errorf("later apart: got %+v", got)
+	}
+}
+
+func TestReportGate(t *testing.T) {
+	mk := func(name string, paste, cells result) *outcome {
+		return &outcome{p: &program{Name: name, Category: "c"}, res: map[string]result{formPaste: paste, formCells: cells}}
+	}
+	ok := result{Status: correct}
+	var outs []*outcome
+	for i := 0; i < 9; i++ {
+		outs = append(outs, mk(fmt.Sprint("p", i), ok, ok))
+	}
+	for _, tc := range []struct {
+		name  string
+		tenth *outcome
+		pass  bool
+	}{
+		{"all correct", mk("p9", ok, ok), true},
+		{"one clear error (90% left)", mk("p9", ok, result{Status: failed, Detail: "CompileError: x"}), true},
+		{"one wrong", mk("p9", ok, result{Status: wrong}), false},
+		{"one hang", mk("p9", result{Status: hang}, ok), false},
+		{"main ran again", mk("p9", result{Status: correct, Rerun: "x\n"}, ok), false},
+		{"declared error not met", mk("p9", ok, result{Status: correct, Deviates: "declared"}), false},
+		{"harness failure", mk("p9", ok, result{Status: failed, Broken: true}), false},
+	} {
+		var b strings.Builder
+		if got := report(&b, config{strict: true}, append(outs[:9:9], tc.tenth), "", ""); got != tc.pass {
+			t.Errorf("%s: gate passes = %v, want %v\n%s", tc.name, got, tc.pass, b.String())
+		}
+	}
+	var b strings.Builder
+	two := append(outs[:8:8], mk("p8", ok, result{Status: failed}), mk("p9", ok, result{Status: failed}))
+	if report(&b, config{strict: true}, two, "", "") {
+		t.Errorf("80%% correct passes the gate")
+	}
+}
+
+func TestParseHeader(t *testing.T) {
+	p := &program{Source: "// What it checks.\n//\n// conform:category loops\n// conform:kernel\n// conform:want-error cells loop variable\n\npackage main\n// conform:category ignored\n", WantError: map[string]string{}}
+	if err := p.parseHeader(); err != nil {
+		t.Fatal(err)
+	}
+	if p.Category != "loops" || !p.Kernel || !reflect.DeepEqual(p.WantError, map[string]string{formCells: "loop variable"}) {
+		t.Errorf("got %+v", p)
+	}
+	p = &program{Source: "// conform:category x\n// conform:want-error Exit: status 3\npackage main\n", WantError: map[string]string{}}
+	if err := p.parseHeader(); err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]string{formPaste: "Exit: status 3", formCells: "Exit: status 3"}; !reflect.DeepEqual(p.WantError, want) {
+		t.Errorf("want-error without a form: got %v", p.WantError)
+	}
+	for _, src := range []string{"package main\n", "// conform:category x\n// conform:bogus\npackage main\n", "// conform:category x\n// conform:want-error both\npackage main\n"} {
+		p := &program{Source: src, WantError: map[string]string{}}
+		if err := p.parseHeader(); err == nil {
+			t.Errorf("%q: no error", src)
+		}
 	}
 }

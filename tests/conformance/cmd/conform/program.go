@@ -15,6 +15,7 @@ type program struct {
 	Dir      string
 	Source   string
 	Category string
+	Kernel   bool // header "conform:kernel": in the sample run through the real kernel
 	// WantError maps a form ("paste" or "cells") to the substring the
 	// cell error of that form must contain, for constructs warren cannot
 	// run right and must refuse with a clear error.
@@ -25,8 +26,10 @@ type program struct {
 //
 //	// conform:category loops
 //	// conform:want-error [paste|cells|both] SUBSTRING
+//	// conform:kernel
 //
-// want-error without a form means both forms.
+// want-error without a form means both forms; kernel puts the program in
+// the sample run through the real kernel.
 const headerPrefix = "// conform:"
 
 // loadPrograms reads every program under dir, sorted by name.
@@ -70,15 +73,16 @@ func (p *program) parseHeader() error {
 		switch key {
 		case "category":
 			p.Category = rest
+		case "kernel":
+			p.Kernel = true
 		case "want-error":
 			forms := []string{formPaste, formCells}
-			if f, r, ok := strings.Cut(rest, " "); ok {
-				switch f {
-				case formPaste, formCells:
-					forms, rest = []string{f}, strings.TrimSpace(r)
-				case "both":
-					rest = strings.TrimSpace(r)
-				}
+			f, r, _ := strings.Cut(rest, " ")
+			switch f {
+			case formPaste, formCells:
+				forms, rest = []string{f}, strings.TrimSpace(r)
+			case "both":
+				rest = strings.TrimSpace(r)
 			}
 			if rest == "" {
 				return fmt.Errorf("want-error needs a substring")

@@ -76,7 +76,7 @@ func report(w io.Writer, c config, outs []*outcome, pkgNote, kernelNote string) 
 	list := func(title string, keep func(r result) bool, detail func(o *outcome, form string, r result) string) int {
 		var lines []string
 		for _, o := range outs {
-			for _, f := range []string{formPaste, formCells, "kernel"} {
+			for _, f := range []string{formPaste, formCells, kernelForm(formPaste), kernelForm(formCells)} {
 				if r, ok := o.res[f]; ok && keep(r) {
 					lines = append(lines, fmt.Sprintf("- `%s` [%s, %s] %s", o.p.Name, f, o.p.Category, detail(o, f, r)))
 				}
@@ -92,8 +92,10 @@ func report(w io.Writer, c config, outs []*outcome, pkgNote, kernelNote string) 
 		func(_ *outcome, _ string, r result) string { return "**" + r.Status + "**: " + oneLine(r.Detail) })
 	var reran []string
 	for _, o := range outs {
-		if r := o.res[formPaste]; r.Rerun != "" {
-			reran = append(reran, fmt.Sprintf("`%s` (%s)", o.p.Name, abbrev(r.Rerun, 40)))
+		for _, f := range []string{formPaste, kernelForm(formPaste)} {
+			if r, ok := o.res[f]; ok && r.Rerun != "" {
+				reran = append(reran, fmt.Sprintf("`%s` [%s] (%s)", o.p.Name, f, abbrev(r.Rerun, 40)))
+			}
 		}
 	}
 	fmt.Fprintf(w, "\n### Paste form: main ran again in the later cell (%d)\n\n%s\n", len(reran), strings.Join(reran, ", "))
@@ -118,7 +120,7 @@ func report(w io.Writer, c config, outs []*outcome, pkgNote, kernelNote string) 
 	if !ok {
 		gate = "FAIL"
 	}
-	mode := "report only"
+	mode := "report only, not enforced"
 	if c.strict && !c.report {
 		mode = "strict"
 	}

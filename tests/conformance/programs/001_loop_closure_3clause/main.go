@@ -1,6 +1,7 @@
 // Closures created in a 3-clause loop see their own iteration's i (Go 1.22).
 //
 // conform:category loops
+// conform:kernel
 
 package main
 

@@ -1,6 +1,7 @@
 // Goroutines started in a loop write their own index into a slice.
 //
 // conform:category goroutines
+// conform:kernel
 
 package main
 

@@ -1,6 +1,7 @@
 // Goroutines printing in a fixed order handed over by channels.
 //
 // conform:category goroutines
+// conform:kernel
 
 package main
 

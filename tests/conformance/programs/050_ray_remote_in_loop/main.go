@@ -1,6 +1,7 @@
 // ray.Remote(func...) created in a loop captures the loop variable per iteration.
 //
 // conform:category ray
+// conform:kernel
 
 package main
 

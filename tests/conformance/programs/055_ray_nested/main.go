@@ -1,6 +1,7 @@
 // A task that submits tasks and waits for them (nested tasks).
 //
 // conform:category ray
+// conform:kernel
 
 package main
 

@@ -1,6 +1,7 @@
 // Generic Map and Filter over slices.
 //
 // conform:category generics
+// conform:kernel
 
 package main
 

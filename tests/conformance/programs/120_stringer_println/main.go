@@ -1,6 +1,7 @@
 // A Stringer's String method is used by fmt.Println and %v.
 //
 // conform:category types
+// conform:kernel
 
 package main
 

@@ -1,6 +1,7 @@
 // os.Exit with a non-zero status after some output; deferred calls do not run.
 //
 // conform:category main
+// conform:kernel
 
 package main
 

@@ -1,6 +1,7 @@
 // A package-level var uses a var and a func declared further down.
 //
 // conform:category pkg-order
+// conform:kernel
 
 package main
 

@@ -1,6 +1,7 @@
 // Range over an integer, with and without a loop variable.
 //
 // conform:category modern-stdlib
+// conform:kernel
 
 package main
 
