@@ -100,3 +100,74 @@ func F() int {
 		t.Errorf("session after the error: %s", plain(res))
 	}
 }
+
+// A native function runs as a ray task without the interpreter's gate: a
+// cell compiles while the task runs, and the task waits for that cell.
+func TestNativeRayTask(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command on PATH")
+	}
+	s := newRaySession(t)
+	s.opts.NativeDir = t.TempDir()
+	run(t, s, `%%native
+import "sync"
+
+var Release = make(chan int)
+
+func Wait() int { return <-Release * 2 }
+
+func Give(x int) { Release <- x }
+
+// Pool runs f on each job with n workers.
+func Pool(n int, jobs []int, f func(int) int) []int {
+	out := make([]int, len(jobs))
+	var wg sync.WaitGroup
+	ch := make(chan int)
+	for w := 0; w < n; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range ch {
+				out[i] = f(jobs[i])
+			}
+		}()
+	}
+	for i := range jobs {
+		ch <- i
+	}
+	close(ch)
+	wg.Wait()
+	return out
+}
+
+func Square(x int) int { return x * x }
+
+func SumSquares(n int) int {
+	refs := make([]ray.ObjectRef, n)
+	for i := range refs {
+		refs[i] = ray.Remote(Square).Remote(i)
+	}
+	total := 0
+	for _, v := range ray.GetAll(refs...) {
+		total += v.(int)
+	}
+	return total
+}
+`)
+	run(t, s, `ray.Init(ray.NumCPUs(2))
+ref := ray.Remote(Wait).Remote()`)
+	run(t, s, `x := 21
+Give(x)`)
+	res, _ := run(t, s, `ray.Get(ref)`)
+	if plain(res) != "42" {
+		t.Errorf("native task = %s", plain(res))
+	}
+	res, _ = run(t, s, `Pool(3, []int{1, 2, 3, 4}, func(x int) int { return x + 1 })`)
+	if plain(res) != "[2 3 4 5]" {
+		t.Errorf("Pool with an interpreted func = %s", plain(res))
+	}
+	res, _ = run(t, s, `ray.Get(ray.Remote(SumSquares).Remote(10))`)
+	if plain(res) != "285" {
+		t.Errorf("nested native tasks = %s", plain(res))
+	}
+}
