@@ -171,3 +171,73 @@ Give(x)`)
 		t.Errorf("nested native tasks = %s", plain(res))
 	}
 }
+
+// %go get, then an import of the fetched module from interpreted and native
+// cells; and an import the session does not know, fetched automatically.
+func TestNativeGoGetAndImport(t *testing.T) {
+	s := nativeSession(t, t.TempDir())
+	_, rec := run(t, s, `%go get github.com/google/btree@v1.1.3`)
+	if !strings.Contains(rec.stderr(), "go get github.com/google/btree@v1.1.3") {
+		t.Errorf("no progress: %q", rec.stderr())
+	}
+	res, _ := run(t, s, `import "github.com/google/btree"
+t2 := btree.New(2)
+for _, v := range []int{5, 1, 3} {
+	t2.ReplaceOrInsert(btree.Int(v))
+}
+t2.Min()`)
+	if plain(res) != "1" {
+		t.Errorf("btree Min = %s", plain(res))
+	}
+	_, rec = run(t, s, `%%native
+import (
+	"fmt"
+	"github.com/google/btree"
+)
+tr := btree.NewOrderedG[string](2)
+tr.ReplaceOrInsert("b")
+tr.ReplaceOrInsert("a")
+m, _ := tr.Min()
+fmt.Println(m, tr.Len())
+`)
+	if rec.stdout() != "a 2\n" {
+		t.Errorf("native btree printed %q", rec.stdout())
+	}
+	res, rec = run(t, s, `import "github.com/dustin/go-humanize"
+humanize.Bytes(82854982)`)
+	if plain(res) != `"83 MB"` {
+		t.Errorf("humanize.Bytes = %s", plain(res))
+	}
+	if !strings.Contains(rec.stderr(), "building github.com/dustin/go-humanize") {
+		t.Errorf("no progress for the automatic import: %q", rec.stderr())
+	}
+}
+
+func TestNativeFailures(t *testing.T) {
+	s := nativeSession(t, t.TempDir())
+	for _, tc := range []struct {
+		name, code, ename, want string
+	}{
+		{"no such module", `%go get github.com/warren-go/no-such-module-here@v1.0.0`, "ImportError", "cannot get github.com/warren-go/no-such-module-here@v1.0.0"},
+		{"no such import", `import "github.com/warren-go/no-such-module-here/pkg"`, "ImportError", "no-such-module-here"},
+		{"does not build", "%%native\nfunc F() int { return \"x\" }", "CompileError", "line 2:"},
+		{"native panic", "%%native\nfunc boom(xs []int) int { return xs[3] }\nboom(nil)", "runtime.Error", "index out of range"},
+		{"unknown magic", "%pip install x", "CompileError", "unknown magic"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, e := try(t, s, tc.code)
+			if e == nil || e.Name != tc.ename || !strings.Contains(e.Value, tc.want) {
+				t.Fatalf("error = %+v, want %s containing %q", e, tc.ename, tc.want)
+			}
+			if tc.name == "native panic" {
+				if tb := strings.Join(e.Traceback, "\n"); !strings.Contains(tb, "at boom (line 2)") || !strings.Contains(tb, "at cell (line 3)") {
+					t.Errorf("traceback:\n%s", tb)
+				}
+			}
+			res, _ := run(t, s, "1 + 1")
+			if plain(res) != "2" {
+				t.Errorf("session after the error: %s", plain(res))
+			}
+		})
+	}
+}
