@@ -3,12 +3,15 @@ PY ?= /usr/bin/python3
 GO ?= go
 BIN := $(CURDIR)/bin/warren
 
-.PHONY: all build test check gotest clienttest nbtest browsertest demo install bench
+.PHONY: all build test check gotest clienttest nbtest nativetest browsertest demo install bench
 
 all: build
 
+# warren is built with cgo: native cells and %go get load Go plugins, which
+# need it. The source directory is recorded so that plugins can be built
+# against this checkout (see native/identity.go).
 build:
-	$(GO) build -o $(BIN) ./cmd/warren
+	CGO_ENABLED=1 $(GO) build -ldflags "-X github.com/warren-go/warren/native.sourceDir=$(CURDIR)" -o $(BIN) ./cmd/warren
 
 check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
@@ -25,10 +28,13 @@ clienttest: build
 nbtest: build
 	PY=$(PY) WARREN=$(BIN) bash tests/notebooks/run.sh
 
+nativetest: build
+	PY=$(PY) WARREN=$(BIN) bash tests/native/run.sh
+
 browsertest: build
 	PY=$(PY) WARREN=$(BIN) bash tests/browser/run.sh
 
-test: check gotest clienttest nbtest browsertest
+test: check gotest clienttest nbtest nativetest browsertest
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./parallel/

@@ -424,7 +424,10 @@ func importError(err error, path string) *Error {
 	var ge *native.GetError
 	if errors.As(err, &ge) || errors.As(err, new(*native.CommandError)) {
 		msg := strings.TrimPrefix(err.Error(), "native: ")
-		e := &Error{Name: "ImportError", Value: fmt.Sprintf("cannot import %q: %s", path, firstLine(msg))}
+		e := &Error{Name: "ImportError", Value: firstLine(msg)}
+		if ge == nil {
+			e.Value = fmt.Sprintf("cannot import %q: %s", path, e.Value)
+		}
 		e.Traceback = append(e.Traceback, "ImportError: "+e.Value)
 		for _, l := range strings.Split(msg, "\n")[1:] {
 			e.Traceback = append(e.Traceback, "  "+l)

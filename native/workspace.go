@@ -100,7 +100,8 @@ func (w *Workspace) Identity() *Identity { return w.id }
 
 // env is the environment of go commands in the workspace.
 func (w *Workspace) env() []string {
-	env := append(os.Environ(), "GOTOOLCHAIN=local", "GOWORK=off", "GOFLAGS=-mod=mod -buildvcs=false")
+	flags := strings.TrimSpace(os.Getenv("GOFLAGS") + " -mod=mod -buildvcs=false")
+	env := append(os.Environ(), "GOTOOLCHAIN=local", "GOWORK=off", "GOFLAGS="+flags)
 	return append(env, w.id.Env...)
 }
 
@@ -120,7 +121,7 @@ func (w *Workspace) run(ctx context.Context, progress io.Writer, args ...string)
 	if err != nil {
 		var ee *exec.Error
 		if errors.As(err, &ee) {
-			return nil, fmt.Errorf("%w: cannot run %q (%v); install Go %s and put its bin directory on PATH", ErrNoGo, w.goc, ee.Err, w.id.GoVersion)
+			return nil, fmt.Errorf("%w: cannot run %q (%v); install Go %s and put its bin directory on PATH", ErrNoGo, w.goc, ee.Err, strings.TrimPrefix(w.id.GoVersion, "go"))
 		}
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
