@@ -2,8 +2,13 @@
 PY ?= /usr/bin/python3
 GO ?= go
 BIN := $(CURDIR)/bin/warren
+# cgo is on by default (plugins need it); CGO_ENABLED=0 make build gives a
+# static binary without the native tier.
+CGO_ENABLED ?= 1
+# Where plugins find warren's source (see native/identity.go).
+WARREN_SRC ?= $(CURDIR)
 
-.PHONY: all build test check gotest clienttest nbtest nativetest browsertest demo install bench
+.PHONY: docker-native-context all build test check gotest clienttest nbtest nativetest browsertest demo install bench
 
 all: build
 
@@ -11,7 +16,7 @@ all: build
 # need it. The source directory is recorded so that plugins can be built
 # against this checkout (see native/identity.go).
 build:
-	CGO_ENABLED=1 $(GO) build -ldflags "-X github.com/warren-go/warren/native.sourceDir=$(CURDIR)" -o $(BIN) ./cmd/warren
+	CGO_ENABLED=$(CGO_ENABLED) $(GO) build $(BUILDFLAGS) -ldflags "-X github.com/warren-go/warren/native.sourceDir=$(WARREN_SRC)" -o $(BIN) ./cmd/warren
 
 check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
@@ -38,6 +43,17 @@ test: check gotest clienttest nbtest nativetest browsertest
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./parallel/
+
+# Stages what `podman build --build-arg NATIVE=1 .` copies (see Dockerfile):
+# the Go toolchain, warren's source and module cache, and bin/warren built
+# with cgo and -trimpath against /opt/warren/src.
+docker-native-context:
+	rm -rf .docker/*.tar.gz .docker/gomod && mkdir -p .docker/gomod
+	tar -C $$($(GO) env GOROOT)/.. -czf .docker/go.tar.gz $$(basename $$($(GO) env GOROOT))
+	git ls-files -z | tar --null -T - -czf .docker/src.tar.gz --transform 's,^,src/,'
+	GOMODCACHE=$(CURDIR)/.docker/gomod/mod GOFLAGS=-modcacherw $(GO) mod download
+	tar -C .docker/gomod -czf .docker/mod.tar.gz mod && rm -rf .docker/gomod
+	$(MAKE) build BUILDFLAGS=-trimpath WARREN_SRC=/opt/warren/src
 
 demo: build
 	$(BIN) run notebooks/solutions/*.ipynb

@@ -96,8 +96,7 @@ func BenchmarkNativeTier(b *testing.B) {
 	cell("func piI" + body)
 	cell("%%native\nfunc PiN" + body)
 	cell(`ray.Init(ray.NumCPUs(2))
-func piTasks(f any, tasks, samples int) {
-	rf := ray.Remote(f)
+func piTasks(rf *ray.RemoteFunction, tasks, samples int) {
 	var refs []ray.ObjectRef
 	for t := 0; t < tasks; t++ {
 		refs = append(refs, rf.Remote(samples/tasks, uint64(t+1)))
@@ -108,8 +107,8 @@ func piTasks(f any, tasks, samples int) {
 		name, f string
 		samples int
 	}{{"interpreted-2M", "piI", 2_000_000}, {"native-2M", "PiN", 2_000_000}, {"native-200M", "PiN", 200_000_000}} {
-		t1 := best(3, func() { cell(fmt.Sprintf("piTasks(%s, 1, %d)", c.f, c.samples)) })
-		t2 := best(3, func() { cell(fmt.Sprintf("piTasks(%s, 2, %d)", c.f, c.samples)) })
+		t1 := best(3, func() { cell(fmt.Sprintf("piTasks(ray.Remote(%s), 1, %d)", c.f, c.samples)) })
+		t2 := best(3, func() { cell(fmt.Sprintf("piTasks(ray.Remote(%s), 2, %d)", c.f, c.samples)) })
 		report("pi-"+c.name+"-1task", t1)
 		report("pi-"+c.name+"-2tasks", t2)
 		b.ReportMetric(float64(t1)/float64(t2), "pi-"+c.name+"-scaling")
