@@ -241,3 +241,48 @@ func TestNativeFailures(t *testing.T) {
 		})
 	}
 }
+
+// Native types are real Go types: errors.As finds a native error type, a
+// MIMEBundle method renders, and re-running a native cell rebinds its names.
+func TestNativeRealTypes(t *testing.T) {
+	s := nativeSession(t, t.TempDir())
+	run(t, s, `%%native
+import "fmt"
+
+type NotFound struct{ Key string }
+
+func (e *NotFound) Error() string { return "not found: " + e.Key }
+
+func Lookup(k string) error { return fmt.Errorf("lookup: %w", &NotFound{k}) }
+
+type Chart struct{ Title string }
+
+func (c Chart) MIMEBundle() map[string]any {
+	return map[string]any{"text/html": "<h1>" + c.Title + "</h1>", "text/plain": c.Title}
+}
+
+func Version() int { return 1 }
+
+var secret = 42
+`)
+	res, _ := run(t, s, `import "errors"
+var nf *NotFound
+err := Lookup("k")
+errors.As(err, &nf) && nf.Key == "k"`)
+	if plain(res) != "true" {
+		t.Errorf("errors.As with a native error type = %s", plain(res))
+	}
+	res, _ = run(t, s, `Chart{"sales"}`)
+	if res["text/html"] != "<h1>sales</h1>" {
+		t.Errorf("MIMEBundle of a native type: %v", res)
+	}
+	run(t, s, "%%native\nfunc Version() int { return 2 }")
+	res, _ = run(t, s, `Version()`)
+	if plain(res) != "2" {
+		t.Errorf("after re-running, Version() = %s", plain(res))
+	}
+	_, _, e := try(t, s, "%%native\nfunc Peek() int { return secret }")
+	if e == nil || !strings.Contains(strings.Join(e.Traceback, "\n"), "secret is declared in native cell") {
+		t.Errorf("unexported name of another native cell: %+v", e)
+	}
+}

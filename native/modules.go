@@ -180,7 +180,7 @@ func (w *Workspace) ImportPackage(ctx context.Context, importPath string, progre
 		if _, err := w.WriteFiles(rel, map[string][]byte{"symbols.go": table, "main.go": []byte(symbolsVar)}); err != nil {
 			return nil, err
 		}
-		args := append([]string{"build", "-buildmode=plugin", "-o", so}, w.id.BuildFlags...)
+		args := append(w.pluginFlags(), "-o", so)
 		if _, err := w.run(ctx, nil, append(args, "./"+rel)...); err != nil {
 			return nil, fmt.Errorf("native: building %s: %w", importPath, err)
 		}
