@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"plugin"
 	"reflect"
 	"regexp"
 	"runtime/debug"
@@ -71,7 +72,6 @@ func (s *Session) workspace() (*native.Workspace, error) {
 		_, _ = rand.Read(b[:])
 		t.sid = hex.EncodeToString(b[:])
 		t.defs = map[string]nativeDef{}
-		t.pkgs = map[string]bool{}
 		t.fetched = map[string]bool{}
 		id, err := native.CurrentIdentity()
 		if err != nil {
@@ -85,6 +85,9 @@ func (s *Session) workspace() (*native.Workspace, error) {
 
 // nativeError reports a native tier failure as a cell error.
 func nativeError(err error) *Error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return interruptError("interrupted while building native code")
+	}
 	msg := strings.TrimPrefix(err.Error(), "native: ")
 	e := &Error{Name: "NativeError", Value: firstLine(msg)}
 	lines := strings.Split(msg, "\n")
@@ -226,7 +229,28 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 		}
 		return nil, nativeError(err)
 	}
-	p, err := ws.Load(so)
+	// Registered before loading: package initializers may start tasks,
+	// and Enter and Exit must agree on every task of the package.
+	t.mu.Lock()
+	if t.pkgs == nil {
+		t.pkgs = map[string]bool{}
+	}
+	t.pkgs[pkgName] = true
+	t.mu.Unlock()
+	s.routeNative() // package initializers run in Load and may print
+	var p *plugin.Plugin
+	var perr *Error
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				perr = s.nativePanic(r, debug.Stack(), c, code)
+			}
+		}()
+		p, err = ws.Load(so)
+	}()
+	if perr != nil {
+		return nil, perr
+	}
 	if err != nil {
 		return nil, nativeError(err)
 	}
@@ -240,9 +264,6 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 	if err := s.use(ctx, *syms); err != nil {
 		return nil, err
 	}
-	t.mu.Lock()
-	t.pkgs[pkgName] = true
-	t.mu.Unlock()
 	c.chunkLine, c.chunkEnd = 1, c.lines
 	if _, err := s.evalLocked(ctx, c, code, fmt.Sprintf("import . %q", path), false); err != nil {
 		return nil, err
@@ -253,7 +274,6 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 		s.names[n] = true
 	}
 	s.mu.Unlock()
-	s.routeNative()
 	return nil, s.runNativeStmts(ctx, c, code, run)
 }
 
@@ -421,6 +441,9 @@ func needsModule(path string, ws *native.Workspace) bool {
 
 // importError reports a module that could not be fetched, built or loaded.
 func importError(err error, path string) *Error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return interruptError("interrupted while fetching or building " + path)
+	}
 	var ge *native.GetError
 	if errors.As(err, &ge) || errors.As(err, new(*native.CommandError)) {
 		msg := strings.TrimPrefix(err.Error(), "native: ")

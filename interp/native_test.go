@@ -222,6 +222,7 @@ func TestNativeFailures(t *testing.T) {
 		{"no such import", `import "github.com/warren-go/no-such-module-here/pkg"`, "ImportError", "no-such-module-here"},
 		{"does not build", "%%native\nfunc F() int { return \"x\" }", "CompileError", "line 2:"},
 		{"native panic", "%%native\nfunc boom(xs []int) int { return xs[3] }\nboom(nil)", "runtime.Error", "index out of range"},
+		{"initializer panic", "%%native\nfunc boom() int { panic(\"init failed\") }\nvar X = boom()", "panic", "init failed"},
 		{"unknown magic", "%pip install x", "CompileError", "unknown magic"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
