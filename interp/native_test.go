@@ -287,3 +287,33 @@ errors.As(err, &nf) && nf.Key == "k"`)
 		t.Errorf("unexported name of another native cell: %+v", e)
 	}
 }
+
+// Output of native code reaches the cell: stdout, stderr and display.Show,
+// also from a goroutine the cell waits for.
+func TestNativeOutput(t *testing.T) {
+	s := nativeSession(t, t.TempDir())
+	_, rec := run(t, s, `%%native
+import (
+	"display"
+	"fmt"
+	"os"
+	"sync"
+)
+
+var wg sync.WaitGroup
+wg.Add(1)
+go func() {
+	defer wg.Done()
+	fmt.Println("from a goroutine")
+}()
+wg.Wait()
+fmt.Fprintln(os.Stderr, "to stderr")
+display.Show(display.HTML("<b>shown</b>"))
+`)
+	if rec.stdout() != "from a goroutine\n" || rec.stderr() != "to stderr\n" {
+		t.Errorf("stdout %q, stderr %q", rec.stdout(), rec.stderr())
+	}
+	if len(rec.displays) != 1 || rec.displays[0]["text/html"] != "<b>shown</b>" {
+		t.Errorf("displays = %v", rec.displays)
+	}
+}
