@@ -16,6 +16,8 @@ import (
 //
 //	go test -run '^$' -bench NativeTier -benchtime 1x ./interp/
 //
+// (-bench NativeTier/pi, …/fib, …/cell or …/goget runs one part.)
+//
 // Cold figures use an empty Go build cache (and, for %go get, an empty
 // module cache), so they include compiling the standard library for the
 // plugin build mode and downloading modules.
@@ -49,20 +51,33 @@ func BenchmarkNativeTier(b *testing.B) {
 		}
 		return min
 	}
-	report := func(name string, d time.Duration) {
-		b.ReportMetric(float64(d.Microseconds())/1000, name+"-ms")
-	}
+	var b0 = b
+	report := func(name string, v float64) { b0.ReportMetric(v, name) }
+	b.Run("cell", func(b *testing.B) { b0 = b; benchCells(b, cell, best, report) })
+	b.Run("fib", func(b *testing.B) { b0 = b; benchFibs(cell, best, report) })
+	b.Run("pi", func(b *testing.B) { b0 = b; benchPi(cell, best, report) })
+	b.Run("goget", func(b *testing.B) { b0 = b; benchGoGet(b, best, report) })
+}
 
-	// Native cell compile latency: cold (empty build cache), then warm.
+type (
+	cellFunc   func(code string) map[string]any
+	bestFunc   func(n int, f func()) time.Duration
+	reportFunc func(name string, v float64)
+)
+
+// benchCells: native cell compile latency, cold (empty build cache), then warm.
+func benchCells(b *testing.B, cell cellFunc, best bestFunc, report reportFunc) {
 	b.Setenv("GOCACHE", b.TempDir())
-	report("cell-cold", best(1, func() { cell("%%native\nfunc Nop() {}") }))
+	report("cell-cold-ms", ms(best(1, func() { cell("%%native\nfunc Nop() {}") })))
 	b.Setenv("GOCACHE", "")
 	cell("%%native\nfunc Warmup() int { return 1 }")
-	report("cell-warm", best(3, func() {
+	report("cell-warm-ms", ms(best(3, func() {
 		cell("%%native\nimport \"strings\"\nfunc A(s string) string { return strings.ToUpper(s) }\nfunc B(x, y int) int { return x*y + 1 }\ntype T struct{ N int }\nfunc (t T) Twice() int { return 2 * t.N }")
-	}))
+	})))
+}
 
-	// fib(27): interpreted, native, compiled.
+// benchFibs: fib(27) interpreted, native, compiled.
+func benchFibs(cell cellFunc, best bestFunc, report reportFunc) {
 	cell(`func fibI(n int) int {
 	if n < 2 {
 		return n
@@ -70,11 +85,13 @@ func BenchmarkNativeTier(b *testing.B) {
 	return fibI(n-1) + fibI(n-2)
 }`)
 	cell("%%native\nfunc FibN(n int) int {\n\tif n < 2 {\n\t\treturn n\n\t}\n\treturn FibN(n-1) + FibN(n-2)\n}")
-	report("fib27-interpreted", best(2, func() { cell("fibI(27)") }))
-	report("fib27-native", best(5, func() { cell("FibN(27)") }))
-	report("fib27-compiled", best(5, func() { fibSink = benchFib(27) }))
+	report("fib27-interpreted-ms", ms(best(2, func() { cell("fibI(27)") })))
+	report("fib27-native-ms", ms(best(5, func() { cell("FibN(27)") })))
+	report("fib27-compiled-ms", ms(best(5, func() { fibSink = benchFib(27) })))
+}
 
-	// Monte-Carlo π as 1 and 2 ray tasks, interpreted and native bodies.
+// benchPi: Monte-Carlo π as 1 and 2 ray tasks, interpreted and native bodies.
+func benchPi(cell cellFunc, best bestFunc, report reportFunc) {
 	body := `(samples int, seed uint64) float64 {
 	x := seed | 1
 	inside := 0
@@ -109,13 +126,15 @@ func piTasks(rf *ray.RemoteFunction, tasks, samples int) {
 	}{{"interpreted-2M", "piI", 2_000_000}, {"native-2M", "PiN", 2_000_000}, {"native-200M", "PiN", 200_000_000}} {
 		t1 := best(3, func() { cell(fmt.Sprintf("piTasks(ray.Remote(%s), 1, %d)", c.f, c.samples)) })
 		t2 := best(3, func() { cell(fmt.Sprintf("piTasks(ray.Remote(%s), 2, %d)", c.f, c.samples)) })
-		report("pi-"+c.name+"-1task", t1)
-		report("pi-"+c.name+"-2tasks", t2)
-		b.ReportMetric(float64(t1)/float64(t2), "pi-"+c.name+"-scaling")
+		report("pi-"+c.name+"-1task-ms", ms(t1))
+		report("pi-"+c.name+"-2tasks-ms", ms(t2))
+		report("pi-"+c.name+"-scaling", float64(t1)/float64(t2))
 	}
+}
 
-	// %go get of a small module and its import: cold (empty module and
-	// build caches), then cached (a new session on the same workspace).
+// benchGoGet: %go get of a small module and its import, cold (empty module
+// and build caches), then cached (a new session on the same workspace).
+func benchGoGet(b *testing.B, best bestFunc, report reportFunc) {
 	dir := b.TempDir()
 	b.Setenv("GOCACHE", b.TempDir())
 	b.Setenv("GOMODCACHE", b.TempDir())
@@ -131,17 +150,20 @@ func piTasks(rf *ray.RemoteFunction, tasks, samples int) {
 			b.Fatalf("%%go get: %v %v", plain(res), err)
 		}
 	}
-	report("goget-cold", best(1, func() { run(s2) }))
+	report("goget-cold-ms", ms(best(1, func() { run(s2) })))
 	s2.Close()
-	report("goget-cached", best(1, func() {
+	report("goget-cached-ms", ms(best(1, func() {
 		s3, err := New(Options{NoHost: true, NativeDir: dir})
 		if err != nil {
 			b.Fatal(err)
 		}
 		defer s3.Close()
 		run(s3)
-	}))
+	})))
 }
+
+// ms is d in milliseconds.
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 var fibSink int
 
