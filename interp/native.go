@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	"github.com/warren-go/warren/interp/display"
@@ -221,7 +222,16 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 	if _, err := ws.WriteFiles(mainRel, map[string][]byte{"main.go": native.PluginMain(path)}); err != nil {
 		return nil, nativeError(err)
 	}
+	built := make(chan struct{})
+	go func() {
+		select {
+		case <-built:
+		case <-time.After(2 * time.Second):
+			fmt.Fprintln(progress, "compiling… (the first native build of a kernel compiles its dependencies for plugins and can take a minute; later cells take well under a second)")
+		}
+	}()
 	so, err := ws.BuildPlugin(ctx, mainRel)
+	close(built)
 	if err != nil {
 		var ce *native.CommandError
 		if errors.As(err, &ce) {
@@ -384,9 +394,15 @@ func (s *Session) nativeCompileError(out string, c *cell, code string) *Error {
 		}
 	}
 	if e.Value == "" {
-		out = strings.TrimSpace(out)
-		e.Value = firstLine(out)
-		for _, l := range strings.Split(out, "\n") {
+		// Messages about generated code (such as a constant too large
+		// for an int in the symbol table).
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			if strings.HasPrefix(l, "# ") {
+				continue
+			}
+			if e.Value == "" {
+				e.Value = l
+			}
 			e.Traceback = append(e.Traceback, "CompileError: "+l)
 		}
 	}
