@@ -65,18 +65,19 @@ RUN apt-get update \
 # docker-native-context` stages them; with NATIVE unset .docker/ may be empty
 # and nothing is installed.
 ARG NATIVE=
-COPY .docker/ /tmp/native/
-RUN if [ -n "$NATIVE" ]; then \
+# A bind mount, not COPY: the tarballs do not stay in a layer.
+RUN --mount=type=bind,source=.docker,target=/tmp/native \
+    if [ -n "$NATIVE" ]; then \
       apt-get update \
       && apt-get install -y --no-install-recommends gcc libc6-dev \
       && apt-get clean && rm -rf /var/lib/apt/lists/* \
       && tar -C /usr/local -xzf /tmp/native/go.tar.gz \
-      && mkdir -p /opt/warren /home/ray/go/pkg \
+      && mkdir -p /opt/warren/gomod \
       && tar -C /opt/warren -xzf /tmp/native/src.tar.gz \
-      && tar -C /home/ray/go/pkg -xzf /tmp/native/mod.tar.gz; \
-    fi \
- && rm -rf /tmp/native
-ENV PATH=/usr/local/go/bin:$PATH
+      && tar -C /opt/warren/gomod -xzf /tmp/native/mod.tar.gz; \
+    fi
+ENV PATH=/usr/local/go/bin:$PATH \
+    GOMODCACHE=/opt/warren/gomod/mod
 
 ARG WARREN_BIN=bin/warren
 COPY ${WARREN_BIN} /usr/local/bin/warren
@@ -89,7 +90,7 @@ RUN chmod 0755 /usr/local/bin/warren \
 print(M().get_kernel_spec("warren").argv)'
 
 RUN useradd --create-home --uid 1000 --shell /bin/bash ray \
- && mkdir -p /home/ray/go && chown -R ray:ray /home/ray/go
+ && if [ -d /opt/warren/gomod ]; then chown -R ray:ray /opt/warren/gomod; fi
 COPY --chown=ray:ray notebooks/exercises /home/ray/notebooks/exercises
 COPY --chown=ray:ray notebooks/solutions /home/ray/notebooks/solutions
 # Exercise 2 (scraping) reads ../data/commits relative to its notebook.
