@@ -1,9 +1,12 @@
 package interp
 
 import (
+	"context"
+	"errors"
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 // nativeSession is a session with its own native workspace; it skips the
@@ -316,5 +319,36 @@ display.Show(display.HTML("<b>shown</b>"))
 	}
 	if len(rec.displays) != 1 || rec.displays[0]["text/html"] != "<b>shown</b>" {
 		t.Errorf("displays = %v", rec.displays)
+	}
+}
+
+// Interrupting a native cell returns at once with a KeyboardInterrupt that
+// says the compiled code keeps running; the session lives on.
+func TestNativeInterrupt(t *testing.T) {
+	s := nativeSession(t, t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rec := newRecorder()
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Execute(ctx, "interrupted-native", "%%native\nimport (\n\t\"fmt\"\n\t\"time\"\n)\nfmt.Println(\"started\")\ntime.Sleep(2 * time.Second)", rec)
+		done <- err
+	}()
+	for !strings.Contains(rec.stdout(), "started") {
+		select {
+		case err := <-done:
+			t.Fatalf("the cell ended before it was interrupted: %v", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	err := <-done
+	var e *Error
+	if !errors.As(err, &e) || e.Name != "KeyboardInterrupt" || !strings.Contains(e.Value, "keep running in the background") {
+		t.Fatalf("error = %v", err)
+	}
+	res, _ := run(t, s, "1 + 1")
+	if plain(res) != "2" {
+		t.Errorf("session after the interrupt: %s", plain(res))
 	}
 }
