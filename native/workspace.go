@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 )
 
 // ModulePath is the module path of every workspace: packages built in it
@@ -68,6 +69,7 @@ func Open(id *Identity, opts Options) (*Workspace, error) {
 	if w.goc == "" {
 		w.goc = "go"
 	}
+	removeStale(filepath.Join(dir, "s"), 24*time.Hour)
 	gomod := filepath.Join(dir, "go.mod")
 	if _, err := os.Stat(gomod); errors.Is(err, os.ErrNotExist) {
 		if err := os.WriteFile(gomod, []byte(id.goMod(ModulePath)), 0o644); err != nil {
@@ -75,6 +77,20 @@ func Open(id *Identity, opts Options) (*Workspace, error) {
 		}
 	}
 	return w, nil
+}
+
+// removeStale removes the subdirectories of dir not modified for age:
+// sources of sessions whose kernel ended without cleaning up.
+func removeStale(dir string, age time.Duration) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if fi, err := e.Info(); err == nil && e.IsDir() && time.Since(fi.ModTime()) > age {
+			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // supported reports whether plugins built for id can load here.
