@@ -69,7 +69,7 @@ func Open(id *Identity, opts Options) (*Workspace, error) {
 	if w.goc == "" {
 		w.goc = "go"
 	}
-	removeStale(filepath.Join(dir, "s"), 24*time.Hour)
+	removeStale(filepath.Join(dir, "s"), 7*24*time.Hour)
 	gomod := filepath.Join(dir, "go.mod")
 	if _, err := os.Stat(gomod); errors.Is(err, os.ErrNotExist) {
 		if err := os.WriteFile(gomod, []byte(id.goMod(ModulePath)), 0o644); err != nil {
