@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -55,7 +56,7 @@ func BenchmarkNativeTier(b *testing.B) {
 	report := func(name string, v float64) { b0.ReportMetric(v, name) }
 	b.Run("cell", func(b *testing.B) { b0 = b; benchCells(b, cell, best, report) })
 	b.Run("fib", func(b *testing.B) { b0 = b; benchFibs(cell, best, report) })
-	b.Run("pi", func(b *testing.B) { b0 = b; benchPi(cell, best, report) })
+	b.Run("pi", func(b *testing.B) { b0 = b; benchPiTasks(cell, best, report) })
 	b.Run("goget", func(b *testing.B) { b0 = b; benchGoGet(b, best, report) })
 }
 
@@ -90,8 +91,8 @@ func benchFibs(cell cellFunc, best bestFunc, report reportFunc) {
 	report("fib27-compiled-ms", ms(best(5, func() { fibSink = benchFib(27) })))
 }
 
-// benchPi: Monte-Carlo π as 1 and 2 ray tasks, interpreted and native bodies.
-func benchPi(cell cellFunc, best bestFunc, report reportFunc) {
+// benchPiTasks: Monte-Carlo π as 1 and 2 ray tasks, interpreted and native bodies.
+func benchPiTasks(cell cellFunc, best bestFunc, report reportFunc) {
 	body := `(samples int, seed uint64) float64 {
 	x := seed | 1
 	inside := 0
@@ -130,6 +131,24 @@ func piTasks(rf *ray.RemoteFunction, tasks, samples int) {
 		report("pi-"+c.name+"-2tasks-ms", ms(t2))
 		report("pi-"+c.name+"-scaling", float64(t1)/float64(t2))
 	}
+	// How many CPUs two native tasks kept busy (process CPU time / wall
+	// time), paired with two plain goroutines doing the same work: on an
+	// idle machine both are close to 2; on a loaded one the wall-clock
+	// scaling above says more about the load than about warren.
+	c0, w0 := cpuTime(), time.Now()
+	cell("piTasks(ray.Remote(PiN), 2, 200000000)")
+	report("pi-native-200M-2tasks-cpus", float64(cpuTime()-c0)/float64(time.Since(w0)))
+	c0, w0 = cpuTime(), time.Now()
+	done := make(chan struct{})
+	for i := 0; i < 2; i++ {
+		go func(seed uint64) {
+			piSink.Add(uint64(benchPi(100_000_000, seed) * 1e6))
+			done <- struct{}{}
+		}(uint64(i + 1))
+	}
+	<-done
+	<-done
+	report("pi-goroutines-200M-2-cpus", float64(cpuTime()-c0)/float64(time.Since(w0)))
 }
 
 // benchGoGet: %go get of a small module and its import, cold (empty module
@@ -160,6 +179,28 @@ func benchGoGet(b *testing.B, best bestFunc, report reportFunc) {
 		defer s3.Close()
 		run(s3)
 	})))
+}
+
+var piSink atomic.Uint64
+
+// benchPi is the π body as compiled Go.
+func benchPi(samples int, seed uint64) float64 {
+	x := seed | 1
+	inside := 0
+	for i := 0; i < samples; i++ {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		a := float64(x>>11) / (1 << 53)
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		b := float64(x>>11) / (1 << 53)
+		if a*a+b*b <= 1 {
+			inside++
+		}
+	}
+	return 4 * float64(inside) / float64(samples)
 }
 
 // ms is d in milliseconds.
