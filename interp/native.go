@@ -56,6 +56,7 @@ type nativeTier struct {
 	routed            bool
 	oldStdout, oldErr *os.File
 	fetched           map[string]bool // import paths loaded from plugins
+	shadowed          map[string]bool // native names redeclared by interpreted cells
 }
 
 // nativeDef is a top-level name declared by a native cell.
@@ -281,6 +282,7 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 	s.mu.Lock()
 	for n, kind := range cl.Names {
 		t.defs[n] = nativeDef{pkg: path, kind: kind, cell: c.n}
+		delete(t.shadowed, n)
 		s.names[n] = true
 	}
 	s.mu.Unlock()

@@ -352,3 +352,21 @@ func TestNativeInterrupt(t *testing.T) {
 		t.Errorf("session after the interrupt: %s", plain(res))
 	}
 }
+
+// Assigning a native variable from an interpreted cell is refused with a
+// clear error (yaegi would refuse or write to the wrong place); ++, field
+// assignments and a local variable of the same name are fine.
+func TestNativeVarAssign(t *testing.T) {
+	s := nativeSession(t, t.TempDir())
+	run(t, s, "%%native\nvar Count int\nvar Xs []int\ntype P struct{ A int }\nvar Pt P\nfunc Get() (int, []int, P) { return Count, Xs, Pt }\nfunc SetXs(v []int) { Xs = v }")
+	for _, code := range []string{"Count = 3", "x := 1\nXs = append(Xs, x)", "func f() { Pt = P{4} }"} {
+		_, _, e := try(t, s, code)
+		if e == nil || e.Name != "CompileError" || !strings.Contains(e.Value, "cannot assign to") {
+			t.Errorf("%q: error %+v", code, e)
+		}
+	}
+	res, _ := run(t, s, "Count++\nPt.A = 7\nSetXs([]int{1, 2})\nfunc g() { Count := 5; Count = 6; _ = Count }\ng()\nGet()")
+	if plain(res) != "1 [1 2] {7}" {
+		t.Errorf("Get() = %s", plain(res))
+	}
+}
