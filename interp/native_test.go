@@ -369,4 +369,9 @@ func TestNativeVarAssign(t *testing.T) {
 	if plain(res) != "1 [1 2] {7}" {
 		t.Errorf("Get() = %s", plain(res))
 	}
+	run(t, s, "%%native\nfunc Bump() { Count += 10; Xs = append(Xs, 3) }")
+	res, _ = run(t, s, "import \"fmt\"\nBump()\nfmt.Sprint(Count, Xs, Pt.A)")
+	if plain(res) != `"11 [1 2 3] 7"` {
+		t.Errorf("interpreted reads of native variables = %s", plain(res))
+	}
 }
