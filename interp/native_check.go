@@ -85,6 +85,31 @@ func (s *Session) checkNativeAssign(c *cell, code string, ch *chunk) *Error {
 		}
 		return true
 	})
+	var generic *ast.Ident
+	var visit func(n ast.Node) bool
+	visit = func(n ast.Node) bool {
+		if se, ok := n.(*ast.SelectorExpr); ok {
+			ast.Inspect(se.X, visit) // not the selected name
+			return false
+		}
+		if id, ok := n.(*ast.Ident); ok && generic == nil && !local[id.Name] && !t.shadowed[id.Name] {
+			if d, ok := t.defs[id.Name]; ok && d.kind == "generic" {
+				generic = id
+			}
+		}
+		return generic == nil
+	}
+	ast.Inspect(f, visit)
+	if generic != nil {
+		p := fset.Position(generic.Pos())
+		msg := fmt.Sprintf("line %d:%d: %s is generic (native cell [%d]); the interpreter cannot instantiate compiled generics: declare an instantiation in a %%%%native cell, e.g. var %sInt = %s[int], or use %s from native code",
+			p.Line, p.Column, generic.Name, t.defs[generic.Name].cell, exportName(generic.Name), generic.Name, generic.Name)
+		e := &Error{Name: "CompileError", Value: msg, Traceback: []string{"CompileError: " + msg}}
+		if l := sourceLine(code, p.Line); l != "" {
+			e.Traceback = append(e.Traceback, l)
+		}
+		return e
+	}
 	var bad *ast.Ident
 	ast.Inspect(f, func(n ast.Node) bool {
 		as, ok := n.(*ast.AssignStmt)

@@ -63,6 +63,10 @@ fmt.Sprintf("%v %T", p, p)`)
 	if got := plain(res); got != `"(3, 4) native.Point"` {
 		t.Errorf("Point from an interpreted cell: %s", got)
 	}
+	_, _, e := try(t, s, "xs := Map([]int{1}, fib)")
+	if e == nil || !strings.Contains(e.Value, "Map is generic (native cell") {
+		t.Errorf("generic native function from an interpreted cell: %+v", e)
+	}
 	res, _ = run(t, s, `Fibs([]int{10, 20})`)
 	if got := plain(res); got != "[55 6765]" {
 		t.Errorf("Fibs = %s", got)
@@ -71,7 +75,7 @@ fmt.Sprintf("%v %T", p, p)`)
 	if got := plain(res); got != "610" {
 		t.Errorf("fib = %s", got)
 	}
-	_, rec, e := try(t, s, `%%native
+	_, rec, e = try(t, s, `%%native
 import "fmt"
 fmt.Println(Fibs([]int{7}), Calls)
 `)
