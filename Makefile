@@ -2,13 +2,21 @@
 PY ?= /usr/bin/python3
 GO ?= go
 BIN := $(CURDIR)/bin/warren
+# cgo is on by default (plugins need it); CGO_ENABLED=0 make build gives a
+# static binary without the native tier.
+CGO_ENABLED ?= 1
+# Where plugins find warren's source (see native/identity.go).
+WARREN_SRC ?= $(CURDIR)
 
-.PHONY: all build test check gotest clienttest nbtest browsertest conformance demo install bench
+.PHONY: docker-native-context all build test check gotest clienttest nbtest nativetest browsertest conformance demo install bench
 
 all: build
 
+# warren is built with cgo: native cells and %go get load Go plugins, which
+# need it. The source directory is recorded so that plugins can be built
+# against this checkout (see native/identity.go).
 build:
-	$(GO) build -o $(BIN) ./cmd/warren
+	CGO_ENABLED=$(CGO_ENABLED) $(GO) build $(BUILDFLAGS) -ldflags "-X github.com/warren-go/warren/native.sourceDir=$(WARREN_SRC)" -o $(BIN) ./cmd/warren
 
 check:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
@@ -25,6 +33,9 @@ clienttest: build
 nbtest: build
 	PY=$(PY) WARREN=$(BIN) bash tests/notebooks/run.sh
 
+nativetest: build
+	PY=$(PY) WARREN=$(BIN) bash tests/native/run.sh
+
 browsertest: build
 	PY=$(PY) WARREN=$(BIN) bash tests/browser/run.sh
 
@@ -36,10 +47,21 @@ CONFORMANCE_FLAGS ?= -report
 conformance: build
 	$(GO) run ./tests/conformance/cmd/conform -warren $(BIN) -python $(PY) $(CONFORMANCE_FLAGS)
 
-test: check gotest clienttest nbtest browsertest conformance
+test: check gotest clienttest nbtest nativetest browsertest conformance
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./parallel/
+
+# Stages what `podman build --build-arg NATIVE=1 .` copies (see Dockerfile):
+# the Go toolchain, warren's source and module cache, and bin/warren built
+# with cgo and -trimpath against /opt/warren/src.
+docker-native-context:
+	rm -rf .docker/*.tar.gz .docker/gomod && mkdir -p .docker/gomod
+	tar -C $$($(GO) env GOROOT)/.. -czf .docker/go.tar.gz $$(basename $$($(GO) env GOROOT))
+	git ls-files -z | tar --null -T - -czf .docker/src.tar.gz --transform 's,^,src/,'
+	GOMODCACHE=$(CURDIR)/.docker/gomod/mod GOFLAGS=-modcacherw $(GO) mod download
+	tar -C .docker/gomod -czf .docker/mod.tar.gz mod && rm -rf .docker/gomod
+	$(MAKE) build BUILDFLAGS=-trimpath WARREN_SRC=/opt/warren/src
 
 demo: build
 	$(BIN) run notebooks/solutions/*.ipynb

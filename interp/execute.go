@@ -71,7 +71,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}
-	if err := s.importModules(ctx, c, chunks); err != nil { // native.go
+	if err := s.nativeChecks(ctx, c, code, chunks); err != nil { // native_check.go
 		return nil, err
 	}
 	for _, ch := range chunks {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"plugin"
 	"reflect"
 	"regexp"
 	"runtime/debug"
@@ -14,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 	"unicode"
 
 	"github.com/warren-go/warren/interp/display"
@@ -54,6 +56,7 @@ type nativeTier struct {
 	routed            bool
 	oldStdout, oldErr *os.File
 	fetched           map[string]bool // import paths loaded from plugins
+	shadowed          map[string]bool // native names redeclared by interpreted cells
 }
 
 // nativeDef is a top-level name declared by a native cell.
@@ -71,7 +74,6 @@ func (s *Session) workspace() (*native.Workspace, error) {
 		_, _ = rand.Read(b[:])
 		t.sid = hex.EncodeToString(b[:])
 		t.defs = map[string]nativeDef{}
-		t.pkgs = map[string]bool{}
 		t.fetched = map[string]bool{}
 		id, err := native.CurrentIdentity()
 		if err != nil {
@@ -85,6 +87,9 @@ func (s *Session) workspace() (*native.Workspace, error) {
 
 // nativeError reports a native tier failure as a cell error.
 func nativeError(err error) *Error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return interruptError("interrupted while building native code")
+	}
 	msg := strings.TrimPrefix(err.Error(), "native: ")
 	e := &Error{Name: "NativeError", Value: firstLine(msg)}
 	lines := strings.Split(msg, "\n")
@@ -218,7 +223,16 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 	if _, err := ws.WriteFiles(mainRel, map[string][]byte{"main.go": native.PluginMain(path)}); err != nil {
 		return nil, nativeError(err)
 	}
+	built := make(chan struct{})
+	go func() {
+		select {
+		case <-built:
+		case <-time.After(2 * time.Second):
+			fmt.Fprintln(progress, "compiling… (the first native build of a kernel compiles its dependencies for plugins and can take a minute; later cells take well under a second)")
+		}
+	}()
 	so, err := ws.BuildPlugin(ctx, mainRel)
+	close(built)
 	if err != nil {
 		var ce *native.CommandError
 		if errors.As(err, &ce) {
@@ -226,7 +240,28 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 		}
 		return nil, nativeError(err)
 	}
-	p, err := ws.Load(so)
+	// Registered before loading: package initializers may start tasks,
+	// and Enter and Exit must agree on every task of the package.
+	t.mu.Lock()
+	if t.pkgs == nil {
+		t.pkgs = map[string]bool{}
+	}
+	t.pkgs[pkgName] = true
+	t.mu.Unlock()
+	s.routeNative() // package initializers run in Load and may print
+	var p *plugin.Plugin
+	var perr *Error
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				perr = s.nativePanic(r, debug.Stack(), c, code)
+			}
+		}()
+		p, err = ws.Load(so)
+	}()
+	if perr != nil {
+		return nil, perr
+	}
 	if err != nil {
 		return nil, nativeError(err)
 	}
@@ -240,9 +275,6 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 	if err := s.use(ctx, *syms); err != nil {
 		return nil, err
 	}
-	t.mu.Lock()
-	t.pkgs[pkgName] = true
-	t.mu.Unlock()
 	c.chunkLine, c.chunkEnd = 1, c.lines
 	if _, err := s.evalLocked(ctx, c, code, fmt.Sprintf("import . %q", path), false); err != nil {
 		return nil, err
@@ -250,10 +282,10 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 	s.mu.Lock()
 	for n, kind := range cl.Names {
 		t.defs[n] = nativeDef{pkg: path, kind: kind, cell: c.n}
+		delete(t.shadowed, n)
 		s.names[n] = true
 	}
 	s.mu.Unlock()
-	s.routeNative()
 	return nil, s.runNativeStmts(ctx, c, code, run)
 }
 
@@ -364,9 +396,15 @@ func (s *Session) nativeCompileError(out string, c *cell, code string) *Error {
 		}
 	}
 	if e.Value == "" {
-		out = strings.TrimSpace(out)
-		e.Value = firstLine(out)
-		for _, l := range strings.Split(out, "\n") {
+		// Messages about generated code (such as a constant too large
+		// for an int in the symbol table).
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			if strings.HasPrefix(l, "# ") {
+				continue
+			}
+			if e.Value == "" {
+				e.Value = l
+			}
 			e.Traceback = append(e.Traceback, "CompileError: "+l)
 		}
 	}
@@ -421,10 +459,16 @@ func needsModule(path string, ws *native.Workspace) bool {
 
 // importError reports a module that could not be fetched, built or loaded.
 func importError(err error, path string) *Error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return interruptError("interrupted while fetching or building " + path)
+	}
 	var ge *native.GetError
 	if errors.As(err, &ge) || errors.As(err, new(*native.CommandError)) {
 		msg := strings.TrimPrefix(err.Error(), "native: ")
-		e := &Error{Name: "ImportError", Value: fmt.Sprintf("cannot import %q: %s", path, firstLine(msg))}
+		e := &Error{Name: "ImportError", Value: firstLine(msg)}
+		if ge == nil {
+			e.Value = fmt.Sprintf("cannot import %q: %s", path, e.Value)
+		}
 		e.Traceback = append(e.Traceback, "ImportError: "+e.Value)
 		for _, l := range strings.Split(msg, "\n")[1:] {
 			e.Traceback = append(e.Traceback, "  "+l)

@@ -80,12 +80,17 @@ func CurrentIdentity() (*Identity, error) {
 		}
 	}
 	id.Env = append(id.Env, "CGO_ENABLED="+cgo)
-	if id.MainVersion == "" || id.MainVersion == "(devel)" {
-		dir, err := checkoutDir(id.MainPath)
-		if err != nil {
-			return nil, err
-		}
+	// The source the program was built from, when it can be found, is
+	// used as it is (a checkout, or the module cache of go install without
+	// -trimpath); otherwise a released version is required from the proxy.
+	// Go stamps checkout builds with VCS pseudo-versions too, so a version
+	// alone does not mean a release.
+	dir, err := checkoutDir(id.MainPath)
+	switch {
+	case err == nil:
 		id.SourceDir = dir
+	case id.MainVersion == "" || id.MainVersion == "(devel)" || strings.HasSuffix(id.MainVersion, "+dirty"):
+		return nil, err
 	}
 	if exe, err := os.Executable(); err == nil {
 		if fi, err := os.Stat(exe); err == nil {

@@ -40,10 +40,14 @@ func (w *Workspace) get(ctx context.Context, spec string, progress io.Writer) er
 	if _, err := w.run(ctx, progress, "get", spec); err != nil {
 		restore()
 		var ce *CommandError
-		if errors.As(err, &ce) {
-			return &GetError{Spec: spec, Output: ce.Output, Err: err}
+		if !errors.As(err, &ce) {
+			return err
 		}
-		return err
+		if strings.Contains(ce.Output, w.id.MainPath) {
+			// go get tried to change what warren itself requires.
+			return &GetError{Spec: spec, Err: fmt.Errorf("it needs versions of modules that differ from those this kernel was built with, and %s; %s", pinned, mismatchAdvice(spec))}
+		}
+		return &GetError{Spec: spec, Output: ce.Output, Err: err}
 	}
 	out, err := w.run(ctx, nil, "list", "-m", "-f", "{{.Path}} {{.Version}}", "all")
 	if err != nil {
@@ -67,9 +71,15 @@ func (w *Workspace) get(ctx context.Context, spec string, progress io.Writer) er
 	}
 	if len(changed) > 0 {
 		restore()
-		return &GetError{Spec: spec, Err: fmt.Errorf("it needs %s; a plugin must share the kernel's version of every module, so pick a version of %s that works with the kernel's, or add it to warren's go.mod and rebuild warren", strings.Join(changed, ", "), spec)}
+		return &GetError{Spec: spec, Err: fmt.Errorf("it needs %s, and %s; %s", strings.Join(changed, ", "), pinned, mismatchAdvice(spec))}
 	}
 	return nil
+}
+
+const pinned = "a plugin must share the kernel's version of every module"
+
+func mismatchAdvice(spec string) string {
+	return fmt.Sprintf("use a version of %s that works with the kernel's modules, or add it to warren's go.mod, rebuild warren (make build) and restart the kernel", spec)
 }
 
 // A GetError is a module that could not be fetched into the workspace.
@@ -81,7 +91,13 @@ type GetError struct {
 
 // Error explains the failure.
 func (e *GetError) Error() string {
-	msg := strings.TrimSpace(e.Output)
+	var lines []string
+	for _, l := range strings.Split(e.Output, "\n") {
+		if !strings.HasPrefix(l, "go: downloading ") && !strings.HasPrefix(l, "go: finding ") && strings.TrimSpace(l) != "" {
+			lines = append(lines, l)
+		}
+	}
+	msg := strings.Join(lines, "\n")
 	if msg == "" {
 		msg = e.Err.Error()
 	}
@@ -164,7 +180,7 @@ func (w *Workspace) ImportPackage(ctx context.Context, importPath string, progre
 		if _, err := w.WriteFiles(rel, map[string][]byte{"symbols.go": table, "main.go": []byte(symbolsVar)}); err != nil {
 			return nil, err
 		}
-		args := append([]string{"build", "-buildmode=plugin", "-o", so}, w.id.BuildFlags...)
+		args := append(w.pluginFlags(), "-o", so)
 		if _, err := w.run(ctx, nil, append(args, "./"+rel)...); err != nil {
 			return nil, fmt.Errorf("native: building %s: %w", importPath, err)
 		}
