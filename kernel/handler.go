@@ -41,6 +41,11 @@ type Output interface {
 	Stream(name, text string)
 	// Display publishes display_data with the given MIME bundle.
 	Display(data, metadata map[string]any)
+	// DisplayID publishes display_data with a transient display id, which
+	// UpdateDisplay then replaces in place (update_display_data).
+	DisplayID(id string, data, metadata map[string]any)
+	// UpdateDisplay publishes update_display_data for a display id.
+	UpdateDisplay(id string, data, metadata map[string]any)
 }
 
 // Result is the value of a cell's trailing expression as a MIME bundle

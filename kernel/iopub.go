@@ -147,6 +147,25 @@ func (o *output) Display(data, metadata map[string]any) {
 	})
 }
 
+// DisplayID publishes display_data that later UpdateDisplay calls with the
+// same id replace in place (transient display_id).
+func (o *output) DisplayID(id string, data, metadata map[string]any) {
+	o.publishAfterStreams("display_data", map[string]any{
+		"data":      nonNilMap(data),
+		"metadata":  nonNilMap(metadata),
+		"transient": map[string]any{"display_id": id},
+	})
+}
+
+// UpdateDisplay publishes update_display_data for the display id.
+func (o *output) UpdateDisplay(id string, data, metadata map[string]any) {
+	o.publishAfterStreams("update_display_data", map[string]any{
+		"data":      nonNilMap(data),
+		"metadata":  nonNilMap(metadata),
+		"transient": map[string]any{"display_id": id},
+	})
+}
+
 // flush publishes pending stream text now.
 func (o *output) flush() {
 	o.pubMu.Lock()

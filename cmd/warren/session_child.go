@@ -47,11 +47,12 @@ const maxStack = 256 << 20
 // frame is one message between parent and session process. Op says which
 // fields matter:
 //
-//	parent → child: "execute" (ID, Cell, Code), "interrupt" (Cell),
+//	parent → child: "execute" (ID, Cell, Code, Updates), "interrupt" (Cell),
 //	  "complete" (ID, Code, Cursor), "inspect" (ID, Code, Cursor, Detail),
 //	  "input" (ID, Value, Err: the answer to an input request)
 //	child → parent: "ready", "result" (ID, Data, Error; Matches/Start/End;
-//	  Found), "stream" (Cell, Name, Text), "display" (Cell, Data, Metadata),
+//	  Found), "stream" (Cell, Name, Text), "display" (Cell, Data, Metadata,
+//	  Display), "update" (Cell, Display, Data, Metadata),
 //	  "input" (ID, Cell, Prompt, Password)
 type frame struct {
 	Op       string         `json:"op"`
@@ -73,6 +74,8 @@ type frame struct {
 	Prompt   string         `json:"prompt,omitempty"`
 	Password bool           `json:"password,omitempty"`
 	Value    string         `json:"value,omitempty"`
+	Updates  bool           `json:"updates,omitempty"`    // execute: the cell's Output updates displays in place
+	Display  string         `json:"display_id,omitempty"` // display (with an id), update
 	EOF      bool           `json:"eof,omitempty"`
 }
 
@@ -195,7 +198,11 @@ func (c *childServer) execute(ctx context.Context, cancel context.CancelFunc, f 
 		c.mu.Unlock()
 		cancel()
 	}()
-	data, err := c.s.Execute(ctx, f.Cell, f.Code, childOutput{c, f.Cell})
+	var out interp.Output = childOutput{c, f.Cell}
+	if f.Updates {
+		out = updatingOutput{childOutput{c, f.Cell}}
+	}
+	data, err := c.s.Execute(ctx, f.Cell, f.Code, out)
 	r := frame{Op: "result", ID: f.ID, Data: data}
 	if err != nil {
 		var ie *interp.Error
@@ -220,6 +227,18 @@ func (o childOutput) Stream(name, text string) {
 
 func (o childOutput) Display(data, metadata map[string]any) {
 	o.c.send(frame{Op: "display", Cell: o.cell, Data: data, Metadata: metadata})
+}
+
+// updatingOutput is the childOutput of a cell whose Output in the parent
+// updates displays in place (interp.DisplayUpdater).
+type updatingOutput struct{ childOutput }
+
+func (o updatingOutput) DisplayID(id string, data, metadata map[string]any) {
+	o.c.send(frame{Op: "display", Cell: o.cell, Display: id, Data: data, Metadata: metadata})
+}
+
+func (o updatingOutput) UpdateDisplay(id string, data, metadata map[string]any) {
+	o.c.send(frame{Op: "update", Cell: o.cell, Display: id, Data: data, Metadata: metadata})
 }
 
 // Input asks the parent's Output of the cell for a line (interp.Inputter).

@@ -225,8 +225,15 @@ func (c *childProc) read(r *os.File) {
 				out.Stream(f.Name, f.Text)
 			}
 		case "display":
-			if out := c.rs.output(f.Cell); out != nil {
+			out := c.rs.output(f.Cell)
+			if u, ok := out.(interp.DisplayUpdater); ok && f.Display != "" {
+				u.DisplayID(f.Display, f.Data, f.Metadata)
+			} else if out != nil {
 				out.Display(f.Data, f.Metadata)
+			}
+		case "update":
+			if u, ok := c.rs.output(f.Cell).(interp.DisplayUpdater); ok {
+				u.UpdateDisplay(f.Display, f.Data, f.Metadata)
 			}
 		case "input":
 			go c.input(f)
@@ -347,7 +354,8 @@ func (rs *remoteSession) Execute(ctx context.Context, cellID, code string, out i
 		return nil, &interp.Error{Name: "KeyboardInterrupt", Value: "interrupted while the Go session was starting"}
 	}
 	rs.register(cellID, code, out)
-	ch := c.call(frame{Op: "execute", Cell: cellID, Code: code})
+	_, updates := out.(interp.DisplayUpdater)
+	ch := c.call(frame{Op: "execute", Cell: cellID, Code: code, Updates: updates})
 	done := ctx.Done()
 	for {
 		select {

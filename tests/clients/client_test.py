@@ -119,6 +119,23 @@ def checks(name):
         content, _ = run(kc, "x := 41")
         check(content["status"] == "ok", "define x")
 
+        # A GetAll still waiting after a second shows progress that updates
+        # in place: display_data with a display_id, then update_display_data.
+        content, outs = run(kc, "import (\"fmt\"; \"time\")\n"
+                            "slowP := ray.Remote(func(i int) int { time.Sleep(1500 * time.Millisecond); return i })\n"
+                            "refsP := []ray.ObjectRef{}\n"
+                            "for i := 0; i < 4; i++ { refsP = append(refsP, slowP.Remote(i)) }\n"
+                            "fmt.Println(ray.GetAll(refsP...))")
+        shown = [m for m in outs if m["msg_type"] == "display_data"
+                 and m["content"]["transient"].get("display_id", "").startswith("ray-progress-")]
+        updates = [m for m in outs if m["msg_type"] == "update_display_data"]
+        check(content["status"] == "ok" and "[0 1 2 3]" in text_of(outs), "a long GetAll returns its values")
+        check(len(shown) == 1, "a long GetAll opens one progress display")
+        check(shown and updates and all(u["content"]["transient"]["display_id"] ==
+                                        shown[0]["content"]["transient"]["display_id"] for u in updates)
+              and "4/4 done" in updates[-1]["content"]["data"]["text/plain"],
+              "the progress display is updated in place and ends at 4/4 done")
+
         # for {} interrupted through interrupt_request on control.
         msg_id = kc.execute("for {}")
         time.sleep(0.5)
