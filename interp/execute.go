@@ -102,6 +102,14 @@ func (s *Session) runTrailing(ctx context.Context, c *cell, code string, ch *chu
 		return nil, nil
 	}
 	vs, _ := v.Interface().([]any)
+	for _, x := range vs {
+		if _, wrapped := unwrapCell(x); !wrapped {
+			if name := s.hiddenMethods(reflect.ValueOf(x)); name != "" {
+				msg := "the cell's value holds " + name + " whose String or Error method compiled code cannot call: print it yourself (fmt.Println(x.String())), or run the code in a %%native cell"
+				return nil, &Error{Name: "InterpreterLimit", Value: msg, Traceback: []string{"InterpreterLimit: " + msg}}
+			}
+		}
+	}
 	switch len(vs) {
 	case 0:
 		return nil, nil
@@ -207,6 +215,9 @@ func (s *Session) declare(ch *chunk) {
 		if _, ok := s.sources[n]; !ok {
 			s.sources[n] = src
 		}
+	}
+	if len(ch.types) > 0 || len(ch.methods) > 0 {
+		s.updateShapes()
 	}
 }
 

@@ -29,16 +29,16 @@ import (
 func (s *Session) fmtExports() (syms map[string]reflect.Value, mapTypes map[reflect.Value][]reflect.Type) {
 	out := writer{s, "stdout"}
 	syms = map[string]reflect.Value{
-		"Print":    reflect.ValueOf(func(a ...any) (int, error) { return fmt.Fprint(out, cellArgs("", a)...) }),
-		"Println":  reflect.ValueOf(func(a ...any) (int, error) { return fmt.Fprintln(out, cellArgs("", a)...) }),
-		"Printf":   reflect.ValueOf(func(f string, a ...any) (int, error) { return fmt.Fprintf(out, f, cellArgs(f, a)...) }),
-		"Sprint":   reflect.ValueOf(func(a ...any) string { return fmt.Sprint(cellArgs("", a)...) }),
-		"Sprintln": reflect.ValueOf(func(a ...any) string { return fmt.Sprintln(cellArgs("", a)...) }),
-		"Sprintf":  reflect.ValueOf(func(f string, a ...any) string { return fmt.Sprintf(f, cellArgs(f, a)...) }),
-		"Fprint":   reflect.ValueOf(func(w io.Writer, a ...any) (int, error) { return fmt.Fprint(w, cellArgs("", a)...) }),
-		"Fprintln": reflect.ValueOf(func(w io.Writer, a ...any) (int, error) { return fmt.Fprintln(w, cellArgs("", a)...) }),
-		"Fprintf":  reflect.ValueOf(func(w io.Writer, f string, a ...any) (int, error) { return fmt.Fprintf(w, f, cellArgs(f, a)...) }),
-		"Errorf":   reflect.ValueOf(func(f string, a ...any) error { return fmt.Errorf(f, cellArgs(f, a)...) }),
+		"Print":    reflect.ValueOf(func(a ...any) (int, error) { return fmt.Fprint(out, s.cellArgs("", a)...) }),
+		"Println":  reflect.ValueOf(func(a ...any) (int, error) { return fmt.Fprintln(out, s.cellArgs("", a)...) }),
+		"Printf":   reflect.ValueOf(func(f string, a ...any) (int, error) { return fmt.Fprintf(out, f, s.cellArgs(f, a)...) }),
+		"Sprint":   reflect.ValueOf(func(a ...any) string { return fmt.Sprint(s.cellArgs("", a)...) }),
+		"Sprintln": reflect.ValueOf(func(a ...any) string { return fmt.Sprintln(s.cellArgs("", a)...) }),
+		"Sprintf":  reflect.ValueOf(func(f string, a ...any) string { return fmt.Sprintf(f, s.cellArgs(f, a)...) }),
+		"Fprint":   reflect.ValueOf(func(w io.Writer, a ...any) (int, error) { return fmt.Fprint(w, s.cellArgs("", a)...) }),
+		"Fprintln": reflect.ValueOf(func(w io.Writer, a ...any) (int, error) { return fmt.Fprintln(w, s.cellArgs("", a)...) }),
+		"Fprintf":  reflect.ValueOf(func(w io.Writer, f string, a ...any) (int, error) { return fmt.Fprintf(w, f, s.cellArgs(f, a)...) }),
+		"Errorf":   reflect.ValueOf(func(f string, a ...any) error { return fmt.Errorf(f, s.cellArgs(f, a)...) }),
 	}
 	ifaces := []reflect.Type{
 		reflect.TypeOf((*fmt.Formatter)(nil)).Elem(),
@@ -148,7 +148,7 @@ func formatUses(format string, n int) []verbUse {
 // cellArgs returns the arguments of a fmt call of format ("" for Print and
 // Println, which use %v) as Go would see them, or panics with a clear error
 // where fmt would print something else than compiled Go.
-func cellArgs(format string, args []any) []any {
+func (s *Session) cellArgs(format string, args []any) []any {
 	var uses []verbUse
 	if format != "" {
 		uses = formatUses(format, len(args))
@@ -165,6 +165,13 @@ func cellArgs(format string, args []any) []any {
 			panic(&userTypeError{"%T of a value whose type is declared in a cell prints the interpreter's type, not the cell's: print the type name yourself (a type switch), or run the code in a %%native cell"})
 		case u.plusV && hasCellStruct(reflect.TypeOf(w), true):
 			panic(&userTypeError{"%+v and %#v print the fields of a struct declared in a cell under names the interpreter changed: use %v, or print the fields yourself, or run the code in a %%native cell"})
+		case !wrapped && (uses == nil || u.methods):
+			if name := s.hiddenMethods(reflect.ValueOf(a)); name != "" {
+				if strings.HasPrefix(name, "an interface") {
+					panic(&userTypeError{"fmt cannot print a slice, map or struct holding values of " + name + ": the interpreter hands compiled code its internal form: print the elements one by one, or run the code in a %%native cell"})
+				}
+				panic(&userTypeError{"fmt cannot call the String or Error method of " + name + ", a type declared in a cell, inside this value: the interpreter hands compiled code a plain value: call the method yourself (x.String()), or run the code in a %%native cell"})
+			}
 		case wrapped && u.other && u.methods:
 			panic(&userTypeError{"one argument formatted both with %v/%s and with a verb like %d: the interpreter can give fmt only one of the two for a value whose type is declared in a cell: pass the value twice, or run the code in a %%native cell"})
 		case wrapped && u.other:

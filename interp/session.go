@@ -90,6 +90,7 @@ type Session struct {
 	evals      int           // EvalWithContext calls so far
 	sources    map[string]string
 	methods    map[string]methodSig                // "T.M" → declared method, for method expressions
+	shapes     atomic.Pointer[map[string]string]   // struct shapes of types with String or Error: see updateShapes
 	imported   map[string]bool                     // importSpec keys
 	pkgs       map[string]string                   // local package name → import path
 	names      map[string]bool                     // identifiers declared by cells
@@ -236,6 +237,7 @@ func (s *Session) exports() yaegi.Exports {
 	ex["errors/errors"] = s.errorsSymbols()
 	fmtSyms, mapTypes := s.fmtExports()
 	ex[fmtKey] = fmtSyms
+	mapTypes[ex["warrenhook/warrenhook"]["Value"]] = mapTypes[fmtSyms["Println"]] // a cell's value prints as Println would
 	ex["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(mapTypes)}
 	return ex
 }

@@ -3,6 +3,8 @@ package interp
 import (
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
 	"reflect"
 	"strings"
 )
@@ -123,4 +125,162 @@ func (s *Session) errorsSymbols() map[string]reflect.Value {
 		"Is": reflect.ValueOf(s.errorsIs),
 		"As": reflect.ValueOf(s.errorsAs),
 	}
+}
+
+// updateShapes records the field names of the session's struct types, as
+// yaegi's reflect types spell them (an unexported name gets an X prefix),
+// for the ones whose every same-shaped type has a String or Error method:
+// a value of that shape reaching fmt without its methods is one of them.
+// s.mu must be held.
+func (s *Session) updateShapes() {
+	withMethods := map[string]bool{}
+	for k := range s.methods {
+		if i := strings.LastIndex(k, "."); i > 0 && (k[i+1:] == "String" || k[i+1:] == "Error") {
+			withMethods[k[:i]] = true
+		}
+	}
+	byShape := map[string][]string{}
+	for name, src := range s.sources {
+		if sh, ok := structShape(src); ok {
+			byShape[sh] = append(byShape[sh], name)
+		}
+	}
+	shapes := map[string]string{}
+	for sh, names := range byShape {
+		all := true
+		for _, n := range names {
+			all = all && withMethods[n]
+		}
+		if all {
+			shapes[sh] = names[0]
+		}
+	}
+	s.shapes.Store(&shapes)
+}
+
+// structShape returns the field names of a struct type's source as yaegi's
+// reflect type spells them, joined by ","; false for other types and for
+// structs with embedded fields.
+func structShape(src string) (string, bool) {
+	x, err := parser.ParseExpr(src)
+	if err != nil {
+		return "", false
+	}
+	st, ok := x.(*ast.StructType)
+	if !ok {
+		return "", false
+	}
+	var names []string
+	for _, f := range st.Fields.List {
+		if len(f.Names) == 0 {
+			return "", false
+		}
+		for _, n := range f.Names {
+			name := n.Name
+			if !ast.IsExported(name) {
+				name = "X" + name
+			}
+			names = append(names, name)
+		}
+	}
+	return strings.Join(names, ","), true
+}
+
+// hiddenMethods returns the name of a cell type with a String or Error
+// method that v holds in a form fmt cannot call them on (a plain struct,
+// or one of yaegi's interface values), or "". It looks at no more than
+// budget values.
+func (s *Session) hiddenMethods(v reflect.Value) string {
+	p := s.shapes.Load()
+	if !v.IsValid() || !mayHide(v.Type()) {
+		return ""
+	}
+	budget := 10000
+	var walk func(v reflect.Value, top bool) string
+	walk = func(v reflect.Value, top bool) string {
+		budget--
+		if budget < 0 || !v.IsValid() {
+			return ""
+		}
+		t := v.Type()
+		switch v.Kind() {
+		case reflect.Interface, reflect.Pointer:
+			if v.IsNil() {
+				return ""
+			}
+			return walk(v.Elem(), false)
+		case reflect.Slice, reflect.Array:
+			for i := 0; i < v.Len() && budget > 0; i++ {
+				if n := walk(v.Index(i), false); n != "" {
+					return n
+				}
+			}
+		case reflect.Map:
+			it := v.MapRange()
+			for it.Next() && budget > 0 {
+				if n := walk(it.Key(), false); n != "" {
+					return n
+				}
+				if n := walk(it.Value(), false); n != "" {
+					return n
+				}
+			}
+		case reflect.Struct:
+			if strings.HasPrefix(t.PkgPath(), yaegiPkg) {
+				if _, wrapper := t.FieldByName("IValue"); wrapper {
+					return "" // calls the methods
+				}
+				return "an interface type declared in a cell"
+			}
+			if t.Name() == "" && p != nil {
+				names := make([]string, t.NumField())
+				for i := range names {
+					names[i] = t.Field(i).Name
+				}
+				if n, ok := (*p)[strings.Join(names, ",")]; ok {
+					return n
+				}
+			}
+			for i := 0; i < t.NumField() && budget > 0; i++ {
+				if n := walk(v.Field(i), false); n != "" {
+					return n
+				}
+			}
+		}
+		return ""
+	}
+	return walk(v, true)
+}
+
+// mayHide reports whether a value of type t can hold a cell value fmt
+// cannot call methods on: t is or contains an interface, an unnamed struct
+// or one of yaegi's types.
+func mayHide(t reflect.Type) bool {
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type) bool
+	walk = func(t reflect.Type) bool {
+		if seen[t] {
+			return false
+		}
+		seen[t] = true
+		switch t.Kind() {
+		case reflect.Interface:
+			return true
+		case reflect.Pointer, reflect.Slice, reflect.Array:
+			return walk(t.Elem())
+		case reflect.Map:
+			return walk(t.Key()) || walk(t.Elem())
+		case reflect.Struct:
+			if t.Name() == "" || strings.HasPrefix(t.PkgPath(), yaegiPkg) {
+				return true
+			}
+			for i := range t.NumField() {
+				if walk(t.Field(i).Type) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(t)
 }

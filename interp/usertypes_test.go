@@ -16,6 +16,10 @@ type Level int
 func (l Level) String() string { return "L" + fmt.Sprint(int(l)) }
 type S struct{ S string }
 type app struct{ name string }
+type Shape interface{ Area() float64 }
+type Sq struct{ Side float64 }
+func (s Sq) Area() float64 { return s.Side * s.Side }
+func (s Sq) String() string { return fmt.Sprintf("Sq(%v)", s.Side) }
 var ErrNotFound = errors.New("not found")`
 
 // What compiled Go prints, for cells whose types have methods.
@@ -30,6 +34,8 @@ func TestUserTypesFmt(t *testing.T) {
 		{"fmt.Println(fmt.Sprintf(\"%03d\", Level(5)))", "005\n"},
 		{"fmt.Println(fmt.Errorf(\"w: %w\", &MyErr{1}))", "w: code 1\n"},
 		{"fmt.Printf(\"%T %T %v\\n\", 1, \"s\", app{\"y\"})", "int string {y}\n"},
+		{"fmt.Println(Sq{2}, &Sq{3}, []fmt.Stringer{Sq{1}, Level(2)})", "Sq(2) Sq(3) [Sq(1) L2]\n"},
+		{"fmt.Printf(\"%d %v\\n\", []Level{1, 2}, map[string]int{\"a\": 1})", "[1 2] map[a:1]\n"},
 	}
 	for _, tt := range tests {
 		_, rec := run(t, s, tt.code)
@@ -38,11 +44,15 @@ func TestUserTypesFmt(t *testing.T) {
 		}
 	}
 	for code, want := range map[string]string{
-		`fmt.Printf("%T\n", S{"a"})`:            "%T of a value whose type is declared in a cell",
-		`fmt.Printf("%T\n", Level(1))`:          "%T of a value whose type is declared in a cell",
-		`fmt.Printf("%+v\n", app{"x"})`:         "%+v and %#v print the fields of a struct declared in a cell",
-		`fmt.Printf("%#v\n", []app{{"x"}})`:     "%+v and %#v print the fields of a struct declared in a cell",
-		`fmt.Printf("%[1]d %[1]v\n", Level(3))`: "formatted both with %v/%s and with a verb like %d",
+		`fmt.Printf("%T\n", S{"a"})`:             "%T of a value whose type is declared in a cell",
+		`fmt.Printf("%T\n", Level(1))`:           "%T of a value whose type is declared in a cell",
+		`fmt.Printf("%+v\n", app{"x"})`:          "%+v and %#v print the fields of a struct declared in a cell",
+		`fmt.Printf("%#v\n", []app{{"x"}})`:      "%+v and %#v print the fields of a struct declared in a cell",
+		`fmt.Printf("%[1]d %[1]v\n", Level(3))`:  "formatted both with %v/%s and with a verb like %d",
+		"fmt.Println([]Sq{{1}})":                 "fmt cannot call the String or Error method of Sq",
+		"var sh Shape = Sq{1}\nfmt.Println(sh)":  "fmt cannot call the String or Error method of Sq",
+		"fmt.Println([]Shape{Sq{1}})":            "fmt cannot print a slice, map or struct holding values of an interface type declared in a cell",
+		"fmt.Println(map[string]Sq{\"a\": {1}})": "fmt cannot call the String or Error method of Sq",
 	} {
 		_, _, e := try(t, s, code)
 		if e == nil || e.Name != "InterpreterLimit" || !strings.Contains(e.Value, want) || !strings.Contains(e.Value, "%%native") {
@@ -100,5 +110,21 @@ func TestFormatUses(t *testing.T) {
 		if got := formatUses(tt.format, tt.n); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("formatUses(%q) = %+v, want %+v", tt.format, got, tt.want)
 		}
+	}
+}
+
+// A cell's value shows as Println would print it.
+func TestUserTypesCellValue(t *testing.T) {
+	s := newSession(t)
+	run(t, s, userTypesPrelude)
+	for code, want := range map[string]string{"Level(3)": "L3", "Sq{1}": "Sq(1)", "&MyErr{2}": "code 2", "app{\"a\"}": "{a}"} {
+		res, _ := run(t, s, code)
+		if got := plain(res); got != want {
+			t.Errorf("%s shows %q, want %q", code, got, want)
+		}
+	}
+	_, _, e := try(t, s, "[]Sq{{1}}")
+	if e == nil || e.Name != "InterpreterLimit" || !strings.Contains(e.Value, "Sq") {
+		t.Errorf("error %v", e)
 	}
 }
