@@ -235,6 +235,7 @@ func (s *Session) exports() yaegi.Exports {
 	}
 	ex["time/time"] = map[string]reflect.Value{"Sleep": reflect.ValueOf(s.sleep)}
 	ex["errors/errors"] = s.errorsSymbols()
+	ex["context/context"] = map[string]reflect.Value{"WithValue": reflect.ValueOf(contextWithValue)}
 	fmtSyms, mapTypes := s.fmtExports()
 	ex[fmtKey] = fmtSyms
 	mapTypes[ex["warrenhook/warrenhook"]["Value"]] = mapTypes[fmtSyms["Println"]] // a cell's value prints as Println would

@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -283,4 +284,15 @@ func mayHide(t reflect.Type) bool {
 		return false
 	}
 	return walk(t)
+}
+
+// contextWithValue is context.WithValue for cells. A key of a struct type
+// declared in a cell reaches compiled code as a plain unnamed struct, so
+// two key types with the same fields (the usual `type ctxKey struct{}`)
+// would be one key: it fails instead.
+func contextWithValue(parent context.Context, key, val any) context.Context {
+	if t := reflect.TypeOf(key); t != nil && t.Kind() == reflect.Struct && t.Name() == "" {
+		panic(&userTypeError{"context.WithValue with a key of a struct type declared in a cell: the interpreter hands compiled code a plain struct, so keys of different types with the same fields collide: use a pointer to a package-level variable as the key (var userKey = new(int)), or run the code in a %%native cell"})
+	}
+	return context.WithValue(parent, key, val)
 }

@@ -128,3 +128,38 @@ func TestUserTypesCellValue(t *testing.T) {
 		t.Errorf("error %v", e)
 	}
 }
+
+func TestUserTypesContextKeys(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import (\"context\"; \"fmt\")\ntype k1 struct{}\nvar userKey = new(int)")
+	_, _, e := try(t, s, "ctx := context.WithValue(context.Background(), k1{}, \"one\")")
+	if e == nil || e.Name != "InterpreterLimit" || !strings.Contains(e.Value, "context.WithValue") {
+		t.Errorf("error %v", e)
+	}
+	_, rec := run(t, s, "ctx := context.WithValue(context.Background(), userKey, \"one\")\nctx = context.WithValue(ctx, new(int), \"two\")\nfmt.Println(ctx.Value(userKey))")
+	if got := rec.stdout(); got != "one\n" {
+		t.Errorf("printed %q", got)
+	}
+}
+
+// Closures declared inside variadic functions see the variadic parameter
+// as compiled Go does (outputs from go run).
+func TestVariadicClosures(t *testing.T) {
+	s := newSession(t)
+	run(t, s, `import ("fmt"; "sort"; "strings")`)
+	tests := []struct{ code, want string }{
+		{"func va(xs ...int) int { f := func() int { return len(xs) }; s := 0; for _, x := range xs { s += x }; return s*100 + f() }\nfmt.Println(va(1, 2, 3))", "603\n"},
+		{"func va2(prefix string, xs ...int) { g := func(y int) int { return y + len(xs) }; fmt.Println(prefix, xs, g(1)) }\nva2(\"p\", 4, 5)", "p [4 5] 3\n"},
+		{"func va3(xs ...int) []int { add := func(v int) { xs = append(xs, v) }; add(4); return xs }\nfmt.Println(va3(1, 2))", "[1 2 4]\n"},
+		{"func va4(xs ...string) func() string { return func() string { return fmt.Sprint(len(xs), xs) } }\nh1, h2 := va4(\"a\", \"b\"), va4(\"c\")\nfmt.Println(h1(), h2())", "2 [a b] 1 [c]\n"},
+		{"func va5(xs ...int) []int { sort.Slice(xs, func(i, j int) bool { return xs[i] < xs[j] }); return xs }\nfmt.Println(va5(3, 1, 2))", "[1 2 3]\n"},
+		{"func va6(xs ...int) int { inner := func(ys ...int) int { return len(ys) }; return inner(xs...)*10 + inner() }\nfmt.Println(va6(1, 2, 3))", "30\n"},
+		{"func va7(sep string, parts ...string) string { up := func(s string) string { return strings.ToUpper(s) }; var out []string; for _, p := range parts { out = append(out, up(p)) }; return strings.Join(out, sep) }\nfmt.Println(va7(\"-\", \"a\", \"b\"))", "A-B\n"},
+	}
+	for _, tt := range tests {
+		_, rec := run(t, s, tt.code)
+		if got := rec.stdout(); got != tt.want {
+			t.Errorf("%s\n printed %q, want %q", tt.code, got, tt.want)
+		}
+	}
+}
