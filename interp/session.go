@@ -89,12 +89,12 @@ type Session struct {
 	stopped    bool          // yaegiStop was called since the last EvalWithContext
 	evals      int           // EvalWithContext calls so far
 	sources    map[string]string
-	methods    map[string]methodSig                // "T.M" → declared method, for method expressions
-	shapes     atomic.Pointer[map[string]string]   // struct shapes of types with String or Error: see updateShapes
-	imported   map[string]bool                     // importSpec keys
-	pkgs       map[string]string                   // local package name → import path
-	names      map[string]bool                     // identifiers declared by cells
-	syms       map[string]map[string]reflect.Value // import path → symbols
+	methods    map[string]methodSig                 // "T.M" → declared method, for method expressions
+	shapes     atomic.Pointer[map[string]shapeInfo] // struct shapes of types with String or Error: see updateShapes
+	imported   map[string]bool                      // importSpec keys
+	pkgs       map[string]string                    // local package name → import path
+	names      map[string]bool                      // identifiers declared by cells
+	syms       map[string]map[string]reflect.Value  // import path → symbols
 
 	n          atomic.Int64
 	taskPanics atomic.Bool // panicLines may hold lines of task goroutines

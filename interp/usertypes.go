@@ -130,51 +130,93 @@ func (s *Session) errorsSymbols() map[string]reflect.Value {
 
 // updateShapes records the field names of the session's struct types, as
 // yaegi's reflect types spell them (an unexported name gets an X prefix),
-// for the ones whose every same-shaped type has a String or Error method:
-// a value of that shape reaching fmt without its methods is one of them.
-// s.mu must be held.
+// for the ones that have a String or Error method or hold a field of such
+// a type, when every same-shaped type does: a value of that shape reaching
+// fmt is one of them, printed without its methods. s.mu must be held.
 func (s *Session) updateShapes() {
-	withMethods := map[string]bool{}
-	for k := range s.methods {
+	withMethods := map[string]bool{} // String or Error on the type
+	ptrOnly := map[string]bool{}     // only on its pointer
+	for k, sig := range s.methods {
 		if i := strings.LastIndex(k, "."); i > 0 && (k[i+1:] == "String" || k[i+1:] == "Error") {
+			if sig.ptrRecv && !withMethods[k[:i]] {
+				ptrOnly[k[:i]] = true
+				continue
+			}
 			withMethods[k[:i]] = true
+			delete(ptrOnly, k[:i])
 		}
+	}
+	type info struct {
+		shape string
+		uses  []string
+	}
+	structs := map[string]info{}
+	for name, src := range s.sources {
+		if sh, uses, ok := structShape(src); ok {
+			structs[name] = info{sh, uses}
+		}
+	}
+	// hides: the type's plain value loses a String or Error method.
+	memo := map[string]bool{}
+	var hides func(name string, depth int) bool
+	hides = func(name string, depth int) bool {
+		if withMethods[name] {
+			return true
+		}
+		if r, ok := memo[name]; ok || depth > 20 {
+			return r
+		}
+		memo[name] = false
+		for _, u := range structs[name].uses {
+			if hides(u, depth+1) {
+				memo[name] = true
+				return true
+			}
+		}
+		return false
 	}
 	byShape := map[string][]string{}
-	for name, src := range s.sources {
-		if sh, ok := structShape(src); ok {
-			byShape[sh] = append(byShape[sh], name)
-		}
+	for name, in := range structs {
+		byShape[in.shape] = append(byShape[in.shape], name)
 	}
-	shapes := map[string]string{}
+	shapes := map[string]shapeInfo{}
 	for sh, names := range byShape {
-		all := true
+		all, ptr := true, true
 		for _, n := range names {
-			all = all && withMethods[n]
+			h := hides(n, 0)
+			all = all && (h || ptrOnly[n])
+			ptr = ptr && !h
 		}
 		if all {
-			shapes[sh] = names[0]
+			shapes[sh] = shapeInfo{names[0], ptr}
 		}
 	}
 	s.shapes.Store(&shapes)
 }
 
+// shapeInfo is a struct type whose plain values lose a String or Error
+// method, for hiddenMethods.
+type shapeInfo struct {
+	name    string
+	ptrOnly bool // the method has a pointer receiver: only a pointer loses it
+}
+
 // structShape returns the field names of a struct type's source as yaegi's
-// reflect type spells them, joined by ","; false for other types and for
-// structs with embedded fields.
-func structShape(src string) (string, bool) {
+// reflect type spells them, joined by ",", and the names its field types
+// use; false for other types and for structs with embedded fields.
+func structShape(src string) (string, []string, bool) {
 	x, err := parser.ParseExpr(src)
 	if err != nil {
-		return "", false
+		return "", nil, false
 	}
 	st, ok := x.(*ast.StructType)
 	if !ok {
-		return "", false
+		return "", nil, false
 	}
-	var names []string
+	var names, uses []string
 	for _, f := range st.Fields.List {
 		if len(f.Names) == 0 {
-			return "", false
+			return "", nil, false
 		}
 		for _, n := range f.Names {
 			name := n.Name
@@ -183,8 +225,17 @@ func structShape(src string) (string, bool) {
 			}
 			names = append(names, name)
 		}
+		ast.Inspect(f.Type, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				return false // a package's type
+			case *ast.Ident:
+				uses = append(uses, n.Name)
+			}
+			return true
+		})
 	}
-	return strings.Join(names, ","), true
+	return strings.Join(names, ","), uses, true
 }
 
 // hiddenMethods returns the name of a cell type with a String or Error
@@ -197,19 +248,24 @@ func (s *Session) hiddenMethods(v reflect.Value) string {
 		return ""
 	}
 	budget := 10000
-	var walk func(v reflect.Value, top bool) string
-	walk = func(v reflect.Value, top bool) string {
+	var walk func(v reflect.Value, viaPtr bool) string
+	walk = func(v reflect.Value, viaPtr bool) string {
 		budget--
 		if budget < 0 || !v.IsValid() {
 			return ""
 		}
 		t := v.Type()
 		switch v.Kind() {
-		case reflect.Interface, reflect.Pointer:
+		case reflect.Interface:
 			if v.IsNil() {
 				return ""
 			}
 			return walk(v.Elem(), false)
+		case reflect.Pointer:
+			if v.IsNil() {
+				return ""
+			}
+			return walk(v.Elem(), true)
 		case reflect.Slice, reflect.Array:
 			for i := 0; i < v.Len() && budget > 0; i++ {
 				if n := walk(v.Index(i), false); n != "" {
@@ -238,8 +294,8 @@ func (s *Session) hiddenMethods(v reflect.Value) string {
 				for i := range names {
 					names[i] = t.Field(i).Name
 				}
-				if n, ok := (*p)[strings.Join(names, ",")]; ok {
-					return n
+				if in, ok := (*p)[strings.Join(names, ",")]; ok && (viaPtr || !in.ptrOnly) {
+					return in.name
 				}
 			}
 			for i := 0; i < t.NumField() && budget > 0; i++ {
@@ -250,7 +306,7 @@ func (s *Session) hiddenMethods(v reflect.Value) string {
 		}
 		return ""
 	}
-	return walk(v, true)
+	return walk(v, false)
 }
 
 // mayHide reports whether a value of type t can hold a cell value fmt

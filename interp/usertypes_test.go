@@ -44,15 +44,16 @@ func TestUserTypesFmt(t *testing.T) {
 		}
 	}
 	for code, want := range map[string]string{
-		`fmt.Printf("%T\n", S{"a"})`:             "%T of a value whose type is declared in a cell",
-		`fmt.Printf("%T\n", Level(1))`:           "%T of a value whose type is declared in a cell",
-		`fmt.Printf("%+v\n", app{"x"})`:          "%+v and %#v print the fields of a struct declared in a cell",
-		`fmt.Printf("%#v\n", []app{{"x"}})`:      "%+v and %#v print the fields of a struct declared in a cell",
-		`fmt.Printf("%[1]d %[1]v\n", Level(3))`:  "formatted both with %v/%s and with a verb like %d",
-		"fmt.Println([]Sq{{1}})":                 "fmt cannot call the String or Error method of Sq",
-		"var sh Shape = Sq{1}\nfmt.Println(sh)":  "fmt cannot call the String or Error method of Sq",
-		"fmt.Println([]Shape{Sq{1}})":            "fmt cannot print a slice, map or struct holding values of an interface type declared in a cell",
-		"fmt.Println(map[string]Sq{\"a\": {1}})": "fmt cannot call the String or Error method of Sq",
+		`fmt.Printf("%T\n", S{"a"})`:                    "%T of a value whose type is declared in a cell",
+		`fmt.Printf("%T\n", Level(1))`:                  "%T of a value whose type is declared in a cell",
+		`fmt.Printf("%+v\n", app{"x"})`:                 "%+v and %#v print the fields of a struct declared in a cell",
+		`fmt.Printf("%#v\n", []app{{"x"}})`:             "%+v and %#v print the fields of a struct declared in a cell",
+		`fmt.Printf("%[1]d %[1]v\n", Level(3))`:         "formatted both with %v/%s and with a verb like %d",
+		"fmt.Println([]Sq{{1}})":                        "fmt cannot call the String or Error method of Sq",
+		"var sh Shape = Sq{1}\nfmt.Println(sh)":         "fmt cannot call the String or Error method of Sq",
+		"fmt.Println([]Shape{Sq{1}})":                   "fmt cannot print a slice, map or struct holding values of an interface type declared in a cell",
+		"fmt.Println(map[string]Sq{\"a\": {1}})":        "fmt cannot call the String or Error method of Sq",
+		"type Pt struct{ L Level }\nfmt.Println(Pt{3})": "fmt cannot call the String or Error method of Pt",
 	} {
 		_, _, e := try(t, s, code)
 		if e == nil || e.Name != "InterpreterLimit" || !strings.Contains(e.Value, want) || !strings.Contains(e.Value, "%%native") {
