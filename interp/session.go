@@ -17,6 +17,14 @@
 // when it compiles while interpreted code runs. `go` statements are
 // rewritten to a hook that recovers panics and routes output to the cell.
 //
+// Before chunking, a cell's top-level items are ordered by dependency
+// (order.go), `main` and `init` are renamed and called as statements
+// (mainfunc.go), and forms yaegi lacks are rewritten (builtins.go,
+// methodexpr.go). Values of cell types reach compiled fmt, errors and
+// context through the session's versions of them (fmtverbs.go,
+// usertypes.go), which answer as Go does or fail with an InterpreterLimit
+// error.
+//
 // Known limits (yaegi v0.16.1): closures created in a loop capture the last
 // value of the loop variable; a type cannot be redefined (a warning says
 // so); generic functions cannot be instantiated at a cell's top level;
