@@ -162,6 +162,9 @@ func clearValue(x any) {
 // builtinHint explains a compile error about a Go builtin the interpreter
 // lacks or a generic call it cannot infer; "" for other messages.
 func builtinHint(msg string) string {
+	if strings.Contains(msg, "not a generic type: func(") {
+		return "(the interpreter cannot assign the result of a generic function call at a cell's top level: do it inside a function, or run the code in a %%native cell)"
+	}
 	if strings.Contains(msg, "undefined type for ") {
 		return "(the interpreter could not infer the type arguments of a generic function call, as with a variadic ...T parameter: write them explicitly, e.g. Sum[int](1, 2, 3), inside a function, or run the code in a %%native cell)"
 	}

@@ -60,7 +60,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		s.mu.Unlock()
 	}()
 
-	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method})
+	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, generic: s.generic})
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}
@@ -202,9 +202,20 @@ func (s *Session) method(key string) (methodSig, bool) {
 	return sig, ok
 }
 
+// generic returns the generic function name declared by an earlier cell.
+func (s *Session) generic(name string) (genericSig, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sig, ok := s.generics[name]
+	return sig, ok
+}
+
 func (s *Session) declare(ch *chunk) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for k, sig := range ch.generics {
+		s.generics[k] = sig
+	}
 	for k, sig := range ch.methods {
 		s.methods[k] = sig
 	}

@@ -34,6 +34,21 @@ type userNames struct {
 
 	methods map[string]methodSig           // the cell's methods, by "T.M"
 	method  func(string) (methodSig, bool) // earlier cells' methods; nil: none
+
+	generics map[string]genericSig           // the cell's generic functions
+	generic  func(string) (genericSig, bool) // earlier cells' ones; nil: none
+}
+
+// lookupGeneric returns the generic function name declared in the cell or
+// earlier.
+func (u *userNames) lookupGeneric(name string) (genericSig, bool) {
+	if sig, ok := u.generics[name]; ok {
+		return sig, true
+	}
+	if u.generic != nil {
+		return u.generic(name)
+	}
+	return genericSig{}, false
 }
 
 // lookupMethod returns the signature of method "T.M", declared in the cell

@@ -98,6 +98,7 @@ type Session struct {
 	evals      int           // EvalWithContext calls so far
 	sources    map[string]string
 	methods    map[string]methodSig                 // "T.M" → declared method, for method expressions
+	generics   map[string]genericSig                // generic functions, for explicit type arguments
 	shapes     atomic.Pointer[map[string]shapeInfo] // struct shapes of types with String or Error: see updateShapes
 	imported   map[string]bool                      // importSpec keys
 	pkgs       map[string]string                    // local package name → import path
@@ -134,6 +135,7 @@ func New(opts Options) (*Session, error) {
 		abort:      make(chan struct{}),
 		sources:    map[string]string{},
 		methods:    map[string]methodSig{},
+		generics:   map[string]genericSig{},
 		imported:   map[string]bool{},
 		pkgs:       map[string]string{},
 		names:      map[string]bool{},

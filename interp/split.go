@@ -33,10 +33,11 @@ type chunk struct {
 	endLine    int
 	text       string // the cell's text of the chunk, go statements rewritten
 
-	imports []importSpec         // kindImport
-	names   []string             // identifiers declared at top level
-	types   map[string]string    // type name → its source (kindDecl and kindStmt)
-	methods map[string]methodSig // "T.M" → the chunk's method declarations
+	imports  []importSpec          // kindImport
+	names    []string              // identifiers declared at top level
+	types    map[string]string     // type name → its source (kindDecl and kindStmt)
+	methods  map[string]methodSig  // "T.M" → the chunk's method declarations
+	generics map[string]genericSig // the chunk's generic functions
 
 	trailing  bool // the cell ends with this chunk's expression statement
 	hideValue bool // the trailing expression is a print-like call
@@ -103,8 +104,9 @@ func splitCell(code string, n int) ([]*chunk, error) { return splitCellIn(code, 
 
 // A cellEnv is what splitting a cell needs to know of the session.
 type cellEnv struct {
-	shadowed func(string) bool              // names declared by earlier cells
-	method   func(string) (methodSig, bool) // methods declared by earlier cells, by "T.M"
+	shadowed func(string) bool               // names declared by earlier cells
+	method   func(string) (methodSig, bool)  // methods declared by earlier cells, by "T.M"
+	generic  func(string) (genericSig, bool) // generic functions declared by earlier cells
 }
 
 // splitCellIn is splitCell in a session; env may be nil.
@@ -200,12 +202,21 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 		chunks = append(chunks, &chunk{kind: it.kind, start: it.start, end: it.end})
 		members = append(members, []*item{it})
 	}
-	names := &userNames{cell: n, methods: map[string]methodSig{}}
+	names := &userNames{cell: n, methods: map[string]methodSig{}, generics: map[string]genericSig{}}
 	if env != nil {
-		names.shadowed, names.method = env.shadowed, env.method
+		names.shadowed, names.method, names.generic = env.shadowed, env.method, env.generic
 	}
 	for i, its := range members {
 		for _, it := range its {
+			if it.kind == kindDecl && strings.Contains(code[it.start:it.end], "[") {
+				for k, sig := range genericSigs(code[it.start:it.end]) {
+					names.generics[k] = sig
+					if chunks[i].generics == nil {
+						chunks[i].generics = map[string]genericSig{}
+					}
+					chunks[i].generics[k] = sig
+				}
+			}
 			if it.recv == "" {
 				continue
 			}
@@ -360,7 +371,8 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 		if err != nil {
 			return err
 		}
-		c.text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
+		text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
+		c.text = typeArgsRewrite(prefix, text, suffix, names.lookupGeneric)
 	}
 	src := prefix + c.text + suffix
 	f, err := parser.ParseFile(fset, "_.go", src, parser.SkipObjectResolution)
