@@ -216,7 +216,10 @@ func genDeclNames(d *ast.GenDecl) []string {
 // orderItems returns items in an order where each comes after the items it
 // depends on (see the top of this file), moving as little as possible. code
 // is the cell, for error messages.
-func orderItems(items []*item, code string, cellN int) ([]*item, error) {
+// shadowed reports the names earlier cells declared (nil: none): a use of
+// such a name that a later statement of the cell redeclares (`count := 0`)
+// means the existing variable, as when a cell is run again.
+func orderItems(items []*item, code string, cellN int, shadowed func(string) bool) ([]*item, error) {
 	n := len(items)
 	byName := map[string][]int{} // name → items declaring it, in order
 	methods := map[string][]int{}
@@ -263,7 +266,7 @@ func orderItems(items []*item, code string, cellN int) ([]*item, error) {
 					j = d
 				}
 			}
-			if j > i && it.exec && items[j].exec {
+			if j > i && items[j].exec && (it.exec || (shadowed != nil && shadowed(r))) {
 				// A statement using a name a later statement declares
 				// means the session's earlier variable.
 				continue

@@ -85,6 +85,21 @@ func TestOrderCycles(t *testing.T) {
 	}
 }
 
+// Running a cell again: a function using a variable the cell declares
+// with := further down uses the existing one, as before the cell ran.
+func TestOrderRerun(t *testing.T) {
+	s := newSession(t)
+	cell := "import \"fmt\"\nfunc show() { fmt.Println(count) }\nshow()\ncount := 5"
+	if _, _, e := try(t, s, cell); e == nil {
+		t.Fatal("first run: want an error (count is not declared yet)")
+	}
+	run(t, s, "count := 1")
+	_, rec := run(t, s, cell)
+	if got := rec.stdout(); got != "1\n" {
+		t.Errorf("printed %q, want %q", got, "1\n")
+	}
+}
+
 // End to end: what compiled Go prints for the same package-level code.
 func TestOrderInSession(t *testing.T) {
 	s := newSession(t)

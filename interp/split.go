@@ -180,7 +180,11 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 	}
 	mainDecl, callMain := false, false
 	if parsed {
-		ordered, err := orderItems(items, code, n)
+		var shadowed func(string) bool
+		if env != nil {
+			shadowed = env.shadowed
+		}
+		ordered, err := orderItems(items, code, n, shadowed)
 		if err != nil {
 			return nil, err
 		}
