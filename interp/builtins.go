@@ -13,7 +13,8 @@ import (
 // text before the session's other rewrites:
 //
 //   - the builtin clear (Go 1.21), which yaegi does not know, becomes a call
-//     of the session's compiled Clear (reflect.Value.Clear);
+//     of the session's compiled Clear (reflect.Value.Clear); min and max, see
+//     minmax.go;
 //   - a comma-ok definition at a cell's top level (`v, ok := m[k]`,
 //     `n, ok := x.(T)`, and their `var` forms), which yaegi compiles only
 //     inside a function, becomes declarations and a plain assignment:
@@ -22,22 +23,33 @@ import (
 //     unless they are plain names or constants).
 //
 // A comma-ok receive (`v, ok := <-ch`) at the top level cannot be rewritten
-// without knowing the channel's element type, and min and max cannot be
-// written in interpreted Go without knowing their operands' types: those are
-// errors that say what to write instead.
+// without knowing the channel's element type: that is an error that says
+// what to write instead.
 
 // builtinRewrite returns text with clear and top-level comma-ok forms
 // rewritten; prefix+text+suffix is the chunk's source for the parser and
 // stmts says whether it is a statement chunk. shadowed reports names the
 // session declares (a user's own clear is left alone).
-func builtinRewrite(prefix, text, suffix string, stmts bool, shadowed func(string) bool, tmp *int) (string, error) {
-	if !strings.Contains(text, "clear") && !(stmts && strings.Contains(text, ",")) {
-		return text, nil
-	}
+//
+// It returns, and records in u for later chunks, the types of the
+// variables the chunk declares, for min and max.
+func builtinRewrite(prefix, text, suffix string, stmts bool, u *userNames) (string, map[string]string, error) {
+	shadowed, tmp := u.shadowed, &u.tmp
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "_.go", prefix+text+suffix, 0)
 	if err != nil {
-		return text, nil // analyze reports the error
+		return text, nil, nil // analyze reports the error
+	}
+	var body []ast.Stmt
+	if stmts {
+		body = f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List
+	}
+	vars := topVarTypes(f, body, u.lookupVarType)
+	for n, t := range vars {
+		u.varTypes[n] = t
+	}
+	if !strings.Contains(text, "clear") && !strings.Contains(text, "min") && !strings.Contains(text, "max") && !(stmts && strings.Contains(text, ",")) {
+		return text, vars, nil
 	}
 	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 	restore := func(p token.Pos) string {
@@ -58,6 +70,7 @@ func builtinRewrite(prefix, text, suffix string, stmts bool, shadowed func(strin
 			return true
 		})
 	}
+	edits = append(edits, minmaxEdits(f, off, shadowed, u.lookupVarType)...)
 	if stmts {
 		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List
 		for _, st := range body {
@@ -122,14 +135,14 @@ func builtinRewrite(prefix, text, suffix string, stmts bool, shadowed func(strin
 					continue
 				}
 				p := fset.Position(st.Pos())
-				return "", fmt.Errorf("%s:%d:%d: the interpreter cannot compile `v, ok := <-ch` at a cell's top level: declare the variables first (var v T; var ok bool; v, ok = <-ch), or receive inside a function or block", p.Filename, p.Line, p.Column)
+				return "", nil, fmt.Errorf("%s:%d:%d: the interpreter cannot compile `v, ok := <-ch` at a cell's top level: declare the variables first (var v T; var ok bool; v, ok = <-ch), or receive inside a function or block", p.Filename, p.Line, p.Column)
 			default:
 				continue
 			}
 			edits = append(edits, edit{off(st.Pos()), off(st.End()), b.String() + restore(st.End())})
 		}
 	}
-	return applyEdits(text, edits), nil
+	return applyEdits(text, edits), vars, nil
 }
 
 // simpleExpr reports whether evaluating e twice is the same as once: a
@@ -176,8 +189,8 @@ func builtinHint(msg string) string {
 		if rest := msg[i+len("undefined: "+name):]; rest != "" && (rest[0] == '_' || rest[0] >= '0' && rest[0] <= '9' || rest[0] >= 'A' && rest[0] <= 'Z' || rest[0] >= 'a' && rest[0] <= 'z') {
 			continue
 		}
-		return fmt.Sprintf("(the builtin %s, new in Go 1.21, is not available in the interpreter: compare with if, use math.%s for float64, or run the code in a %%%%native cell)",
-			name, strings.ToUpper(name[:1])+name[1:])
+		return fmt.Sprintf("(the interpreter has no builtin %s; warren supplies it where the type of an operand is spelled in the cell — a parameter, a var with a type, a conversion like %s(int64(a), b), a literal — but not here: convert an operand, compare with if, or run the code in a %%%%native cell)",
+			name, name)
 	}
 	return ""
 }

@@ -20,8 +20,7 @@ func TestBuiltinRewrite(t *testing.T) {
 		{`func() { clear := func(int) {}; clear(1) }()`, `func() { clear := func(int) {}; clear(1) }()`},
 	}
 	for _, tt := range tests {
-		tmp := 0
-		got, err := builtinRewrite(prefix, tt.in, suffix, true, nil, &tmp)
+		got, _, err := builtinRewrite(prefix, tt.in, suffix, true, &userNames{varTypes: map[string]string{}})
 		if err != nil {
 			t.Errorf("%s: %v", tt.in, err)
 			continue
@@ -39,11 +38,10 @@ func TestBuiltinRewrite(t *testing.T) {
 			t.Errorf("%s\n got %s\nwant %s", tt.in, got, tt.want)
 		}
 	}
-	tmp := 0
-	if got, _ := builtinRewrite(prefix, "clear(m)", suffix, true, func(n string) bool { return n == "clear" }, &tmp); got != "clear(m)" {
+	if got, _, _ := builtinRewrite(prefix, "clear(m)", suffix, true, &userNames{varTypes: map[string]string{}, shadowed: func(n string) bool { return n == "clear" }}); got != "clear(m)" {
 		t.Errorf("a session's own clear was rewritten: %s", got)
 	}
-	if _, err := builtinRewrite(prefix, "v, ok := <-ch", suffix, true, nil, &tmp); err == nil || !strings.Contains(err.Error(), "declare the variables first") {
+	if _, _, err := builtinRewrite(prefix, "v, ok := <-ch", suffix, true, &userNames{varTypes: map[string]string{}}); err == nil || !strings.Contains(err.Error(), "declare the variables first") {
 		t.Errorf("receive: %v", err)
 	}
 }
@@ -55,6 +53,8 @@ func TestBuiltinsInSession(t *testing.T) {
 m := map[string]int{"a": 1, "b": 2}
 var x any = 3
 calls := 0
+func twoF() int { return 2 }
+two := twoF()
 func key() string { calls++; return "a" }
 func Sum[T int | float64](xs ...T) T { var s T; for _, x := range xs { s += x }; return s }`)
 	tests := []struct{ code, want string }{
@@ -75,8 +75,8 @@ func Sum[T int | float64](xs ...T) T { var s T; for _, x := range xs { s += x };
 	}
 	for code, want := range map[string]string{
 		"ch := make(chan int, 1)\nch <- 1\nr, ok := <-ch": "line 3:1: the interpreter cannot compile `v, ok := <-ch` at a cell's top level",
-		"fmt.Println(min(1, 2))":                          "the builtin min, new in Go 1.21, is not available",
-		"fmt.Println(max(1, 2))":                          "the builtin max, new in Go 1.21, is not available",
+		"ns := []int{1}\nfmt.Println(min(ns[0], two))":    "warren supplies it where the type of an operand is spelled",
+		"fmt.Println(max(two, 1))":                        "warren supplies it where the type of an operand is spelled",
 		"func useSum() int { return Sum(1, 2, 3) }":       "write them explicitly, e.g. Sum[int](1, 2, 3)",
 	} {
 		_, _, e := try(t, s, code)

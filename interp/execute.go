@@ -60,7 +60,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		s.mu.Unlock()
 	}()
 
-	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, generic: s.generic})
+	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, generic: s.generic, varType: s.varType})
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}
@@ -210,9 +210,25 @@ func (s *Session) generic(name string) (genericSig, bool) {
 	return sig, ok
 }
 
+// varType returns the type of a variable declared by an earlier cell, when
+// the source spelled it (see minmax.go).
+func (s *Session) varType(name string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.varTypes[name]
+	return t, ok
+}
+
 func (s *Session) declare(ch *chunk) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for n, t := range ch.varTypes {
+		if t == "" {
+			delete(s.varTypes, n)
+		} else {
+			s.varTypes[n] = t
+		}
+	}
 	for k, sig := range ch.generics {
 		s.generics[k] = sig
 	}

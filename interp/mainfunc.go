@@ -37,6 +37,21 @@ type userNames struct {
 
 	generics map[string]genericSig           // the cell's generic functions
 	generic  func(string) (genericSig, bool) // earlier cells' ones; nil: none
+
+	varTypes map[string]string           // types of the cell's top-level variables, for min and max
+	varType  func(string) (string, bool) // earlier cells' ones; nil: none
+}
+
+// lookupVarType returns the type of a top-level variable declared in the
+// cell or earlier, when known.
+func (u *userNames) lookupVarType(name string) (string, bool) {
+	if t, ok := u.varTypes[name]; ok {
+		return t, t != ""
+	}
+	if u.varType != nil {
+		return u.varType(name)
+	}
+	return "", false
 }
 
 // lookupGeneric returns the generic function name declared in the cell or

@@ -99,6 +99,7 @@ type Session struct {
 	sources    map[string]string
 	methods    map[string]methodSig                 // "T.M" → declared method, for method expressions
 	generics   map[string]genericSig                // generic functions, for explicit type arguments
+	varTypes   map[string]string                    // top-level variable → its type, when the source spells it (min, max)
 	shapes     atomic.Pointer[map[string]shapeInfo] // struct shapes of types with String or Error: see updateShapes
 	imported   map[string]bool                      // importSpec keys
 	pkgs       map[string]string                    // local package name → import path
@@ -136,6 +137,7 @@ func New(opts Options) (*Session, error) {
 		sources:    map[string]string{},
 		methods:    map[string]methodSig{},
 		generics:   map[string]genericSig{},
+		varTypes:   map[string]string{},
 		imported:   map[string]bool{},
 		pkgs:       map[string]string{},
 		names:      map[string]bool{},
@@ -245,6 +247,9 @@ func (s *Session) exports() yaegi.Exports {
 	}
 	ex["time/time"] = map[string]reflect.Value{"Sleep": reflect.ValueOf(s.sleep)}
 	ex["errors/errors"] = s.errorsSymbols()
+	for k, v := range minmaxSymbols() {
+		ex["warrenhook/warrenhook"][k] = v
+	}
 	ex["context/context"] = map[string]reflect.Value{"WithValue": reflect.ValueOf(contextWithValue)}
 	fmtSyms, mapTypes := s.fmtExports()
 	ex[fmtKey] = fmtSyms

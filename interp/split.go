@@ -38,6 +38,7 @@ type chunk struct {
 	types    map[string]string     // type name → its source (kindDecl and kindStmt)
 	methods  map[string]methodSig  // "T.M" → the chunk's method declarations
 	generics map[string]genericSig // the chunk's generic functions
+	varTypes map[string]string     // types of the chunk's top-level variables ("" unknown)
 
 	trailing  bool // the cell ends with this chunk's expression statement
 	hideValue bool // the trailing expression is a print-like call
@@ -107,6 +108,7 @@ type cellEnv struct {
 	shadowed func(string) bool               // names declared by earlier cells
 	method   func(string) (methodSig, bool)  // methods declared by earlier cells, by "T.M"
 	generic  func(string) (genericSig, bool) // generic functions declared by earlier cells
+	varType  func(string) (string, bool)     // known types of earlier cells' variables
 }
 
 // splitCellIn is splitCell in a session; env may be nil.
@@ -206,9 +208,9 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 		chunks = append(chunks, &chunk{kind: it.kind, start: it.start, end: it.end})
 		members = append(members, []*item{it})
 	}
-	names := &userNames{cell: n, methods: map[string]methodSig{}, generics: map[string]genericSig{}}
+	names := &userNames{cell: n, methods: map[string]methodSig{}, generics: map[string]genericSig{}, varTypes: map[string]string{}}
 	if env != nil {
-		names.shadowed, names.method, names.generic = env.shadowed, env.method, env.generic
+		names.shadowed, names.method, names.generic, names.varType = env.shadowed, env.method, env.generic, env.varType
 	}
 	for i, its := range members {
 		for _, it := range its {
@@ -371,10 +373,11 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 	}
 	if c.kind != kindImport {
 		c.text = names.rename(prefix, c.text, suffix)
-		text, err := builtinRewrite(prefix, c.text, suffix, c.kind == kindStmt, names.shadowed, &names.tmp)
+		text, vars, err := builtinRewrite(prefix, c.text, suffix, c.kind == kindStmt, names)
 		if err != nil {
 			return err
 		}
+		c.varTypes = vars
 		text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
 		c.text = typeArgsRewrite(prefix, text, suffix, names.lookupGeneric)
 	}
