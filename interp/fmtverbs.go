@@ -25,8 +25,9 @@ import (
 // fmtExports returns the session's fmt printing functions (under a key
 // that makes yaegi merge them into package fmt without re-running its own
 // fmt setup, which would replace Print, Printf and Println again) and their
-// map types.
-func (s *Session) fmtExports() (syms map[string]reflect.Value, mapTypes map[reflect.Value][]reflect.Type) {
+// map types; it makes the printing functions of logSyms, the session's
+// package log, format as they do.
+func (s *Session) fmtExports(logSyms map[string]reflect.Value) (syms map[string]reflect.Value, mapTypes map[reflect.Value][]reflect.Type) {
 	out := writer{s, "stdout"}
 	syms = map[string]reflect.Value{
 		"Print":    reflect.ValueOf(func(a ...any) (int, error) { return fmt.Fprint(out, s.cellArgs("", a)...) }),
@@ -49,7 +50,30 @@ func (s *Session) fmtExports() (syms map[string]reflect.Value, mapTypes map[refl
 	for _, v := range syms {
 		mapTypes[v] = ifaces
 	}
+	s.logExports(logSyms, mapTypes, ifaces)
 	return syms, mapTypes
+}
+
+// logExports returns logSyms (the session's package log) with its printing
+// functions formatting their arguments as the session's fmt does, and adds
+// them to mapTypes.
+func (s *Session) logExports(logSyms map[string]reflect.Value, mapTypes map[reflect.Value][]reflect.Type, ifaces []reflect.Type) {
+	for _, name := range []string{"Print", "Println", "Panic", "Panicln", "Fatal", "Fatalln"} {
+		f, ok := logSyms[name].Interface().(func(...any))
+		if !ok {
+			continue
+		}
+		v := reflect.ValueOf(func(a ...any) { f(s.cellArgs("", a)...) })
+		logSyms[name], mapTypes[v] = v, ifaces
+	}
+	for _, name := range []string{"Printf", "Panicf", "Fatalf"} {
+		f, ok := logSyms[name].Interface().(func(string, ...any))
+		if !ok {
+			continue
+		}
+		v := reflect.ValueOf(func(format string, a ...any) { f(format, s.cellArgs(format, a)...) })
+		logSyms[name], mapTypes[v] = v, ifaces
+	}
 }
 
 // fmtKey is the Exports key of the session's fmt functions: package fmt,

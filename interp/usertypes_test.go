@@ -164,3 +164,12 @@ func TestVariadicClosures(t *testing.T) {
 		}
 	}
 }
+
+func TestUserTypesLog(t *testing.T) {
+	s := newSession(t)
+	run(t, s, userTypesPrelude)
+	_, rec := run(t, s, "import \"log\"\nlog.SetFlags(0)\nlog.Println(Level(3), &MyErr{1})\nlog.Printf(\"%v %d\", Level(4), Level(4))")
+	if got, want := rec.stderr(), "L3 code 1\nL4 4\n"; got != want {
+		t.Errorf("logged %q, want %q", got, want)
+	}
+}
