@@ -60,7 +60,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		s.mu.Unlock()
 	}()
 
-	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, generic: s.generic, varType: s.varType})
+	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, generic: s.generic, varType: s.varType, cellType: s.cellType})
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}
@@ -208,6 +208,15 @@ func (s *Session) generic(name string) (genericSig, bool) {
 	defer s.mu.Unlock()
 	sig, ok := s.generics[name]
 	return sig, ok
+}
+
+// cellType reports whether an earlier cell declared name as a concrete,
+// non-generic type.
+func (s *Session) cellType(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	src, ok := s.sources[name]
+	return ok && !strings.HasPrefix(src, "interface") && !strings.HasPrefix(src, "[") && !strings.HasPrefix(src, "=")
 }
 
 // varType returns the type of a variable declared by an earlier cell, when

@@ -92,6 +92,40 @@ type verbUse struct {
 // numbers them (explicit [i] indexes and * widths included).
 func formatUses(format string, n int) []verbUse {
 	uses := make([]verbUse, n)
+	for _, v := range formatVerbs(format) {
+		if v.arg < 0 || v.arg >= n {
+			continue
+		}
+		u := &uses[v.arg]
+		switch v.verb {
+		case 'v':
+			u.methods = true
+			u.plusV = u.plusV || v.plusV
+		case 's', 'q', 'x', 'X', 'w':
+			u.methods = true
+		case 'T':
+			u.typ = true
+		default:
+			u.other = true
+		}
+	}
+	return uses
+}
+
+// A verbAt is one verb of a format: the argument it formats and where the
+// verb letter is.
+type verbAt struct {
+	arg   int
+	verb  rune
+	pos   int  // byte offset of the verb letter in the format
+	plusV bool // %+v or %#v
+	star  bool // a * width or precision precedes it
+}
+
+// formatVerbs returns the verbs of format in order, numbering arguments as
+// fmt.Printf does.
+func formatVerbs(format string) []verbAt {
+	var verbs []verbAt
 	arg := 0
 	index := func(i int) (int, int) { // parses "[k]" at format[i:]
 		if i < len(format) && format[i] == '[' {
@@ -122,10 +156,12 @@ func formatUses(format string, n int) []verbUse {
 			sharp = sharp || format[i] == '#'
 			i++
 		}
+		star := false
 		arg, i = index(i)
 		if i < len(format) && format[i] == '*' {
 			arg++
 			i++
+			star = true
 		}
 		for i < len(format) && format[i] >= '0' && format[i] <= '9' {
 			i++
@@ -136,6 +172,7 @@ func formatUses(format string, n int) []verbUse {
 			if i < len(format) && format[i] == '*' {
 				arg++
 				i++
+				star = true
 			}
 			for i < len(format) && format[i] >= '0' && format[i] <= '9' {
 				i++
@@ -146,27 +183,15 @@ func formatUses(format string, n int) []verbUse {
 			break
 		}
 		verb, size := utf8.DecodeRuneInString(format[i:])
-		i += size
 		if verb == '%' {
+			i += size
 			continue
 		}
-		if arg >= 0 && arg < n {
-			u := &uses[arg]
-			switch verb {
-			case 'v':
-				u.methods = true
-				u.plusV = u.plusV || plus || sharp
-			case 's', 'q', 'x', 'X', 'w':
-				u.methods = true
-			case 'T':
-				u.typ = true
-			default:
-				u.other = true
-			}
-		}
+		verbs = append(verbs, verbAt{arg: arg, verb: verb, pos: i, plusV: verb == 'v' && (plus || sharp), star: star})
+		i += size
 		arg++
 	}
-	return uses
+	return verbs
 }
 
 // cellArgs returns the arguments of a fmt call of format ("" for Print and

@@ -40,6 +40,15 @@ type userNames struct {
 
 	varTypes map[string]string           // types of the cell's top-level variables, for min and max
 	varType  func(string) (string, bool) // earlier cells' ones; nil: none
+
+	types    map[string]bool   // the cell's concrete types, for %T
+	cellType func(string) bool // earlier cells' ones; nil: none
+}
+
+// isCellType reports whether name is a concrete, non-generic type declared
+// in the cell or earlier.
+func (u *userNames) isCellType(name string) bool {
+	return u.types[name] || (u.cellType != nil && u.cellType(name))
 }
 
 // lookupVarType returns the type of a top-level variable declared in the

@@ -31,8 +31,9 @@ type item struct {
 	recv  string          // a method's receiver type name
 	exec  bool            // a statement other than a var declaration: keeps its order
 
-	mainDecl bool // declares func main
-	callMain bool // calls main() outside function declarations
+	types    []string // concrete, non-generic types it declares
+	mainDecl bool     // declares func main
+	callMain bool     // calls main() outside function declarations
 }
 
 // cellItems splits the runs of a cell (consecutive imports, declarations or
@@ -119,6 +120,13 @@ func (it *item) parse(text string) error {
 				}
 			case *ast.GenDecl:
 				it.decls = append(it.decls, genDeclNames(d)...)
+				for _, sp := range d.Specs {
+					if ts, ok := sp.(*ast.TypeSpec); ok && ts.TypeParams == nil && !ts.Assign.IsValid() {
+						if _, iface := ts.Type.(*ast.InterfaceType); !iface {
+							it.types = append(it.types, ts.Name.Name)
+						}
+					}
+				}
 			}
 		}
 	default:

@@ -250,6 +250,7 @@ func (s *Session) exports() yaegi.Exports {
 	for k, v := range minmaxSymbols() {
 		ex["warrenhook/warrenhook"][k] = v
 	}
+	ex["warrenhook/warrenhook"]["TypeName"] = reflect.ValueOf(typeNameValue)
 	ex["context/context"] = map[string]reflect.Value{"WithValue": reflect.ValueOf(contextWithValue)}
 	fmtSyms, mapTypes := s.fmtExports(ex["log/log"])
 	ex[fmtKey] = fmtSyms

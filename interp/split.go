@@ -109,6 +109,7 @@ type cellEnv struct {
 	method   func(string) (methodSig, bool)  // methods declared by earlier cells, by "T.M"
 	generic  func(string) (genericSig, bool) // generic functions declared by earlier cells
 	varType  func(string) (string, bool)     // known types of earlier cells' variables
+	cellType func(string) bool               // concrete types declared by earlier cells
 }
 
 // splitCellIn is splitCell in a session; env may be nil.
@@ -211,6 +212,13 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 	names := &userNames{cell: n, methods: map[string]methodSig{}, generics: map[string]genericSig{}, varTypes: map[string]string{}}
 	if env != nil {
 		names.shadowed, names.method, names.generic, names.varType = env.shadowed, env.method, env.generic, env.varType
+		names.cellType = env.cellType
+	}
+	names.types = map[string]bool{}
+	for _, it := range items {
+		for _, t := range it.types {
+			names.types[t] = true
+		}
 	}
 	for i, its := range members {
 		for _, it := range its {
@@ -379,7 +387,8 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 		}
 		c.varTypes = vars
 		text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
-		c.text = typeArgsRewrite(prefix, text, suffix, names.lookupGeneric)
+		text = typeArgsRewrite(prefix, text, suffix, names.lookupGeneric)
+		c.text = typeNameRewrite(prefix, text, suffix, names.isCellType)
 	}
 	src := prefix + c.text + suffix
 	f, err := parser.ParseFile(fset, "_.go", src, parser.SkipObjectResolution)

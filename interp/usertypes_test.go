@@ -44,16 +44,16 @@ func TestUserTypesFmt(t *testing.T) {
 		}
 	}
 	for code, want := range map[string]string{
-		`fmt.Printf("%T\n", S{"a"})`:                    "%T of a value whose type is declared in a cell",
-		`fmt.Printf("%T\n", Level(1))`:                  "%T of a value whose type is declared in a cell",
-		`fmt.Printf("%+v\n", app{"x"})`:                 "%+v and %#v print the fields of a struct declared in a cell",
-		`fmt.Printf("%#v\n", []app{{"x"}})`:             "%+v and %#v print the fields of a struct declared in a cell",
-		`fmt.Printf("%[1]d %[1]v\n", Level(3))`:         "formatted both with %v/%s and with a verb like %d",
-		"fmt.Println([]Sq{{1}})":                        "fmt cannot call the String or Error method of Sq",
-		"var sh Shape = Sq{1}\nfmt.Println(sh)":         "fmt cannot call the String or Error method of Sq",
-		"fmt.Println([]Shape{Sq{1}})":                   "fmt cannot print a slice, map or struct holding values of an interface type declared in a cell",
-		"fmt.Println(map[string]Sq{\"a\": {1}})":        "fmt cannot call the String or Error method of Sq",
-		"type Pt struct{ L Level }\nfmt.Println(Pt{3})": "fmt cannot call the String or Error method of Pt",
+		"var anyS any = S{\"a\"}\nfmt.Printf(\"%T\\n\", anyS)":      "%T of a value whose type is declared in a cell",
+		"var lv fmt.Stringer = Level(1)\nfmt.Printf(\"%T\\n\", lv)": "%T of a value whose type is declared in a cell",
+		`fmt.Printf("%+v\n", app{"x"})`:                             "%+v and %#v print the fields of a struct declared in a cell",
+		`fmt.Printf("%#v\n", []app{{"x"}})`:                         "%+v and %#v print the fields of a struct declared in a cell",
+		`fmt.Printf("%[1]d %[1]v\n", Level(3))`:                     "formatted both with %v/%s and with a verb like %d",
+		"fmt.Println([]Sq{{1}})":                                    "fmt cannot call the String or Error method of Sq",
+		"var sh Shape = Sq{1}\nfmt.Println(sh)":                     "fmt cannot call the String or Error method of Sq",
+		"fmt.Println([]Shape{Sq{1}})":                               "fmt cannot print a slice, map or struct holding values of an interface type declared in a cell",
+		"fmt.Println(map[string]Sq{\"a\": {1}})":                    "fmt cannot call the String or Error method of Sq",
+		"type Pt struct{ L Level }\nfmt.Println(Pt{3})":             "fmt cannot call the String or Error method of Pt",
 	} {
 		_, _, e := try(t, s, code)
 		if e == nil || e.Name != "InterpreterLimit" || !strings.Contains(e.Value, want) || !strings.Contains(e.Value, "%%native") {
@@ -171,5 +171,21 @@ func TestUserTypesLog(t *testing.T) {
 	_, rec := run(t, s, "import \"log\"\nlog.SetFlags(0)\nlog.Println(Level(3), &MyErr{1})\nlog.Printf(\"%v %d\", Level(4), Level(4))")
 	if got, want := rec.stderr(), "L3 code 1\nL4 4\n"; got != want {
 		t.Errorf("logged %q, want %q", got, want)
+	}
+}
+
+// %T of a value whose cell type the source spells prints its name.
+func TestUserTypesTypeName(t *testing.T) {
+	s := newSession(t)
+	run(t, s, userTypesPrelude+"\ntype Celsius float64")
+	_, rec := run(t, s, `c := Celsius(20)
+var k Celsius = 3
+sv := S{"a"}
+list := []S{}
+fmt.Printf("%T %T %T %T %T %T|%T %T\n", c, k, sv, &S{"b"}, list, S{"x"}, 1, "s")
+func show(t Celsius) string { return fmt.Sprintf("%v is %T", t, t) }
+fmt.Println(show(5))`)
+	if got, want := rec.stdout(), "main.Celsius main.Celsius main.S *main.S []main.S main.S|int string\n5 is main.Celsius\n"; got != want {
+		t.Errorf("printed %q, want %q", got, want)
 	}
 }

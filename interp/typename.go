@@ -1,0 +1,179 @@
+package interp
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"strconv"
+	"strings"
+)
+
+// %T of cell types. Compiled fmt sees a value of a type declared in a cell
+// as a value of its underlying type, so %T prints `float64` for a `type
+// Celsius float64` and `struct { S string }` for a `type S struct{…}`. When
+// the cell spells the argument's type — a variable declared with it, a
+// composite literal, a conversion — and that type is a cell's concrete
+// type, the verb becomes %s and the argument __warren.TypeName("main.S", x),
+// which evaluates x and formats as the type's name. (Where the type is not
+// spelled, the session's fmt fails on what it can recognize: see
+// fmtverbs.go.)
+
+// fmtFormatFuncs are fmt's functions whose first (or, after a writer,
+// second) argument is a format.
+var fmtFormatFuncs = map[string]int{"Printf": 0, "Sprintf": 0, "Errorf": 0, "Fprintf": 1, "Appendf": 1}
+
+// typeNameRewrite returns text with %T of values of cell types rewritten;
+// prefix+text+suffix parses, and cellType reports the concrete
+// (non-interface, non-generic) types the cell and earlier cells declare.
+func typeNameRewrite(prefix, text, suffix string, cellType func(string) bool) string {
+	if !strings.Contains(text, "%") || !strings.Contains(text, "T") {
+		return text
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "_.go", prefix+text+suffix, 0)
+	if err != nil {
+		return text
+	}
+	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
+	var edits []edit
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || call.Ellipsis.IsValid() {
+			return true
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		pkg, ok := sel.X.(*ast.Ident)
+		fi, isFormat := fmtFormatFuncs[sel.Sel.Name]
+		if !ok || pkg.Name != "fmt" || pkg.Obj != nil || !isFormat || len(call.Args) <= fi {
+			return true
+		}
+		lit, ok := call.Args[fi].(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING || strings.Contains(lit.Value, "\n") {
+			return true
+		}
+		format, err := strconv.Unquote(lit.Value)
+		if err != nil {
+			return true
+		}
+		args := call.Args[fi+1:]
+		b := []byte(format)
+		var argEdits []edit
+		for _, v := range formatVerbs(format) {
+			if v.verb != 'T' || v.star || v.arg < 0 || v.arg >= len(args) {
+				continue
+			}
+			name, ok := spelledTypeName(args[v.arg], cellType)
+			if !ok {
+				continue
+			}
+			b[v.pos] = 's'
+			a := args[v.arg]
+			argEdits = append(argEdits,
+				edit{off(a.Pos()), off(a.Pos()), goHook + ".TypeName(" + strconv.Quote(name) + ", "},
+				edit{off(a.End()), off(a.End()), ")"})
+		}
+		if len(argEdits) == 0 {
+			return true
+		}
+		edits = append(edits, edit{off(lit.Pos()), off(lit.End()), strconv.Quote(string(b))})
+		edits = append(edits, argEdits...)
+		return true
+	})
+	return applyEdits(text, edits)
+}
+
+// spelledTypeName returns the Go name of e's type ("main.S", "*main.S",
+// "[]main.S") when the source spells it and it involves a cell type.
+func spelledTypeName(e ast.Expr, cellType func(string) bool) (string, bool) {
+	var t ast.Expr
+	switch x := ast.Unparen(e).(type) {
+	case *ast.CompositeLit:
+		t = x.Type
+	case *ast.UnaryExpr:
+		if c, ok := x.X.(*ast.CompositeLit); ok && x.Op == token.AND && c.Type != nil {
+			t = &ast.StarExpr{X: c.Type}
+		}
+	case *ast.CallExpr:
+		if id, ok := x.Fun.(*ast.Ident); ok && id.Obj == nil && cellType(id.Name) && len(x.Args) == 1 {
+			t = id // a conversion to a cell type
+		}
+	case *ast.Ident:
+		if x.Obj != nil && x.Obj.Kind == ast.Var {
+			switch d := x.Obj.Decl.(type) {
+			case *ast.Field:
+				t = d.Type
+			case *ast.ValueSpec:
+				t = d.Type
+				if t == nil && len(d.Values) == len(d.Names) {
+					for i, n := range d.Names {
+						if n.Name == x.Name {
+							return spelledTypeName(d.Values[i], cellType)
+						}
+					}
+				}
+			case *ast.AssignStmt:
+				if d.Tok == token.DEFINE && len(d.Lhs) == len(d.Rhs) {
+					for i, l := range d.Lhs {
+						if id, ok := l.(*ast.Ident); ok && id.Name == x.Name && d.Rhs[i] != e {
+							return spelledTypeName(d.Rhs[i], cellType)
+						}
+					}
+				}
+			}
+		}
+	}
+	if t == nil {
+		return "", false
+	}
+	cell := false
+	var name func(t ast.Expr) (string, bool)
+	name = func(t ast.Expr) (string, bool) {
+		switch t := t.(type) {
+		case *ast.Ident:
+			if cellType(t.Name) {
+				cell = true
+				return "main." + t.Name, true
+			}
+			if _, basic := basicTypes[t.Name]; basic || t.Name == "bool" || t.Name == "error" || t.Name == "any" {
+				switch t.Name {
+				case "byte":
+					return "uint8", true
+				case "rune":
+					return "int32", true
+				case "any":
+					return "interface {}", true
+				}
+				return t.Name, true
+			}
+		case *ast.SelectorExpr:
+			if p, ok := t.X.(*ast.Ident); ok && p.Obj == nil {
+				return p.Name + "." + t.Sel.Name, true
+			}
+		case *ast.StarExpr:
+			s, ok := name(t.X)
+			return "*" + s, ok
+		case *ast.ArrayType:
+			s, ok := name(t.Elt)
+			if t.Len == nil {
+				return "[]" + s, ok
+			}
+			if l, isLit := t.Len.(*ast.BasicLit); isLit && l.Kind == token.INT {
+				return "[" + l.Value + "]" + s, ok
+			}
+		case *ast.MapType:
+			k, ok1 := name(t.Key)
+			v, ok2 := name(t.Value)
+			return "map[" + k + "]" + v, ok1 && ok2
+		}
+		return "", false
+	}
+	s, ok := name(t)
+	return s, ok && cell
+}
+
+// typeNameValue is what __warren.TypeName returns: a value that formats as
+// a type's name.
+func typeNameValue(name string, _ any) string { return name }
