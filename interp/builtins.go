@@ -44,7 +44,7 @@ func builtinRewrite(prefix, text, suffix string, stmts bool, u *userNames) (stri
 	if stmts {
 		body = f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List
 	}
-	vars := topVarTypes(f, body, u.lookupVarType)
+	vars := topVarTypes(f, body, u.lookupVarType, u.isCellType)
 	for n, t := range vars {
 		u.varTypes[n] = t
 	}

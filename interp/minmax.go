@@ -3,9 +3,12 @@ package interp
 import (
 	"fmt"
 	"go/ast"
+	"go/parser"
 	"go/token"
+	"go/types"
 	"math"
 	"reflect"
+	"strings"
 )
 
 // min and max. yaegi v0.16.1 does not know the Go 1.21 builtins. Where the
@@ -188,7 +191,9 @@ func typeExpr(e ast.Expr, depth int, varType func(string) (string, bool)) ast.Ex
 	case *ast.Ident:
 		if e.Obj == nil && varType != nil {
 			if t, ok := varType(e.Name); ok {
-				return ast.NewIdent(t)
+				if x, err := parser.ParseExpr(t); err == nil {
+					return x
+				}
 			}
 		}
 		if e.Obj == nil || e.Obj.Kind != ast.Var {
@@ -281,14 +286,20 @@ func minmaxSymbols() map[string]reflect.Value {
 	}
 }
 
-// topVarTypes returns the predeclared ordered types ("" when not known) of
-// the variables f's chunk declares at its top level (body: the statements of a statement
+// topVarTypes returns the types as written ("" when not known) of the
+// variables f's chunk declares at its top level (body: the statements of a statement
 // chunk; nil for a declaration chunk), where the source spells them.
-func topVarTypes(f *ast.File, body []ast.Stmt, varType func(string) (string, bool)) map[string]string {
-	types := map[string]string{}
+func topVarTypes(f *ast.File, body []ast.Stmt, varType func(string) (string, bool), cellType func(string) bool) map[string]string {
+	vars := map[string]string{}
 	add := func(id *ast.Ident) {
-		if id.Name != "_" {
-			types[id.Name], _ = exprType(id, varType) // "": not known
+		if id.Name == "_" {
+			return
+		}
+		vars[id.Name] = "" // not known
+		if t := typeExpr(id, 0, varType); t != nil {
+			vars[id.Name] = types.ExprString(t)
+		} else if name, ok := spelledTypeName(id, cellType, varType); ok && strings.HasPrefix(name, "main.") && !strings.ContainsAny(name[5:], ".[]*") {
+			vars[id.Name] = name[5:] // a conversion to a cell type: c := Celsius(20)
 		}
 	}
 	spec := func(d *ast.GenDecl) {
@@ -307,7 +318,7 @@ func topVarTypes(f *ast.File, body []ast.Stmt, varType func(string) (string, boo
 				spec(g)
 			}
 		}
-		return types
+		return vars
 	}
 	for _, st := range body {
 		switch st := st.(type) {
@@ -323,5 +334,5 @@ func topVarTypes(f *ast.File, body []ast.Stmt, varType func(string) (string, boo
 			spec(st.Decl.(*ast.GenDecl))
 		}
 	}
-	return types
+	return vars
 }

@@ -388,7 +388,7 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 		c.varTypes = vars
 		text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
 		text = typeArgsRewrite(prefix, text, suffix, names.lookupGeneric)
-		c.text = typeNameRewrite(prefix, text, suffix, names.isCellType)
+		c.text = typeNameRewrite(prefix, text, suffix, names.isCellType, names.lookupVarType)
 	}
 	src := prefix + c.text + suffix
 	f, err := parser.ParseFile(fset, "_.go", src, parser.SkipObjectResolution)

@@ -25,7 +25,7 @@ var fmtFormatFuncs = map[string]int{"Printf": 0, "Sprintf": 0, "Errorf": 0, "Fpr
 // typeNameRewrite returns text with %T of values of cell types rewritten;
 // prefix+text+suffix parses, and cellType reports the concrete
 // (non-interface, non-generic) types the cell and earlier cells declare.
-func typeNameRewrite(prefix, text, suffix string, cellType func(string) bool) string {
+func typeNameRewrite(prefix, text, suffix string, cellType func(string) bool, varType func(string) (string, bool)) string {
 	if !strings.Contains(text, "%") || !strings.Contains(text, "T") {
 		return text
 	}
@@ -65,7 +65,7 @@ func typeNameRewrite(prefix, text, suffix string, cellType func(string) bool) st
 			if v.verb != 'T' || v.star || v.arg < 0 || v.arg >= len(args) {
 				continue
 			}
-			name, ok := spelledTypeName(args[v.arg], cellType)
+			name, ok := spelledTypeName(args[v.arg], cellType, varType)
 			if !ok {
 				continue
 			}
@@ -87,7 +87,7 @@ func typeNameRewrite(prefix, text, suffix string, cellType func(string) bool) st
 
 // spelledTypeName returns the Go name of e's type ("main.S", "*main.S",
 // "[]main.S") when the source spells it and it involves a cell type.
-func spelledTypeName(e ast.Expr, cellType func(string) bool) (string, bool) {
+func spelledTypeName(e ast.Expr, cellType func(string) bool, varType func(string) (string, bool)) (string, bool) {
 	var t ast.Expr
 	switch x := ast.Unparen(e).(type) {
 	case *ast.CompositeLit:
@@ -101,6 +101,11 @@ func spelledTypeName(e ast.Expr, cellType func(string) bool) (string, bool) {
 			t = id // a conversion to a cell type
 		}
 	case *ast.Ident:
+		if x.Obj == nil && varType != nil {
+			if src, ok := varType(x.Name); ok {
+				t, _ = parser.ParseExpr(src) // a variable of an earlier chunk or cell
+			}
+		}
 		if x.Obj != nil && x.Obj.Kind == ast.Var {
 			switch d := x.Obj.Decl.(type) {
 			case *ast.Field:
@@ -110,7 +115,7 @@ func spelledTypeName(e ast.Expr, cellType func(string) bool) (string, bool) {
 				if t == nil && len(d.Values) == len(d.Names) {
 					for i, n := range d.Names {
 						if n.Name == x.Name {
-							return spelledTypeName(d.Values[i], cellType)
+							return spelledTypeName(d.Values[i], cellType, varType)
 						}
 					}
 				}
@@ -118,7 +123,7 @@ func spelledTypeName(e ast.Expr, cellType func(string) bool) (string, bool) {
 				if d.Tok == token.DEFINE && len(d.Lhs) == len(d.Rhs) {
 					for i, l := range d.Lhs {
 						if id, ok := l.(*ast.Ident); ok && id.Name == x.Name && d.Rhs[i] != e {
-							return spelledTypeName(d.Rhs[i], cellType)
+							return spelledTypeName(d.Rhs[i], cellType, varType)
 						}
 					}
 				}

@@ -15,7 +15,7 @@ func TestTypeNameRewrite(t *testing.T) {
 		{`var i any = S{}; fmt.Printf("%T", i)`, `var i any = S{}; fmt.Printf("%T", i)`},
 	}
 	for _, tt := range tests {
-		if got := typeNameRewrite(prefix, tt.in, suffix, cellType); got != tt.want {
+		if got := typeNameRewrite(prefix, tt.in, suffix, cellType, nil); got != tt.want {
 			t.Errorf("%s\n got %s\nwant %s", tt.in, got, tt.want)
 		}
 	}

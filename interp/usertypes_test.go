@@ -188,4 +188,9 @@ fmt.Println(show(5))`)
 	if got, want := rec.stdout(), "main.Celsius main.Celsius main.S *main.S []main.S main.S|int string\n5 is main.Celsius\n"; got != want {
 		t.Errorf("printed %q, want %q", got, want)
 	}
+	// Variables of earlier cells.
+	_, rec = run(t, s, `fmt.Printf("%T %T %T\n", c, k, sv)`)
+	if got, want := rec.stdout(), "main.Celsius main.Celsius main.S\n"; got != want {
+		t.Errorf("printed %q, want %q", got, want)
+	}
 }
