@@ -45,6 +45,14 @@ type userNames struct {
 	cellType func(string) bool // earlier cells' ones; nil: none
 }
 
+// hasStringMethod reports whether the cell type name has a String or Error
+// method, declared in the cell or earlier.
+func (u *userNames) hasStringMethod(name string) bool {
+	_, s := u.lookupMethod(name + ".String")
+	_, e := u.lookupMethod(name + ".Error")
+	return s || e
+}
+
 // isCellType reports whether name is a concrete, non-generic type declared
 // in the cell or earlier.
 func (u *userNames) isCellType(name string) bool {

@@ -389,6 +389,9 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 		text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
 		text = typeArgsRewrite(prefix, text, suffix, names.lookupGeneric)
 		c.text = typeNameRewrite(prefix, text, suffix, names.isCellType, names.lookupVarType)
+		if err := hiddenStringers(prefix, c.text, suffix, names.hasStringMethod, names.isCellType, names.lookupVarType); err != nil {
+			return err
+		}
 	}
 	src := prefix + c.text + suffix
 	f, err := parser.ParseFile(fset, "_.go", src, parser.SkipObjectResolution)
@@ -439,6 +442,12 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 				c.hideValue = printLike(es.X)
 				if !c.hideValue {
 					trail = es
+					if name, ok := spelledTypeName(es.X, names.isCellType, names.lookupVarType); ok {
+						if t := hiddenIn(name, names.hasStringMethod); t != "" {
+							p := fset.Position(es.Pos())
+							return fmt.Errorf("%s:%d:%d: the cell's value, a %s, would show without calling the String or Error method of %s (the interpreter hands compiled code plain values): print the elements one by one with x.String(), or run the code in a %%%%native cell", p.Filename, p.Line, p.Column, strings.ReplaceAll(name, "main.", ""), t)
+						}
+					}
 				}
 			}
 		}

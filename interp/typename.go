@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -182,3 +183,85 @@ func spelledTypeName(e ast.Expr, cellType func(string) bool, varType func(string
 // typeNameValue is what __warren.TypeName returns: a value that formats as
 // a type's name.
 func typeNameValue(name string, _ any) string { return name }
+
+// fmtPrintFuncs are fmt's and log's printing functions and the index of
+// their first value argument; format functions are checked per verb.
+var fmtPrintFuncs = map[string]int{
+	"Print": 0, "Println": 0, "Sprint": 0, "Sprintln": 0, "Fprint": 1, "Fprintln": 1,
+	"Printf": 1, "Sprintf": 1, "Errorf": 1, "Fprintf": 2,
+	"Fatal": 0, "Fatalln": 0, "Panic": 0, "Panicln": 0, "Fatalf": 1, "Panicf": 1,
+}
+
+// hiddenStringers returns an error for the first argument of a fmt or log
+// printing call whose spelled type holds, in a slice, array or map, a cell
+// type with a String or Error method that is not a struct: compiled fmt
+// sees plain values there (`[1 2]` for a []Level) and cannot tell.
+// hasMethods reports such types.
+func hiddenStringers(prefix, text, suffix string, hasMethods func(string) bool, cellType func(string) bool, varType func(string) (string, bool)) error {
+	if !strings.Contains(text, "fmt.") && !strings.Contains(text, "log.") {
+		return nil
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "_.go", prefix+text+suffix, 0)
+	if err != nil {
+		return nil
+	}
+	var found error
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found != nil {
+			return found == nil
+		}
+		sel, ok := call.Fun.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		pkg, ok := sel.X.(*ast.Ident)
+		first, isPrint := fmtPrintFuncs[sel.Sel.Name]
+		if !ok || pkg.Obj != nil || (pkg.Name != "fmt" && pkg.Name != "log") || !isPrint || len(call.Args) < first {
+			return true
+		}
+		var uses []verbUse
+		if strings.HasSuffix(sel.Sel.Name, "f") {
+			lit, ok := call.Args[first-1].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			format, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				return true
+			}
+			uses = formatUses(format, len(call.Args)-first)
+		}
+		for i, a := range call.Args[first:] {
+			if uses != nil && !uses[i].methods {
+				continue
+			}
+			name, ok := spelledTypeName(a, cellType, varType)
+			if !ok {
+				continue
+			}
+			if t := hiddenIn(name, hasMethods); t != "" {
+				p := fset.Position(a.Pos())
+				found = fmt.Errorf("%s:%d:%d: fmt would print the elements of this %s without calling the String or Error method of %s (the interpreter hands compiled code their plain values): print them one by one with x.String(), or run the code in a %%%%native cell", p.Filename, p.Line, p.Column, strings.ReplaceAll(name, "main.", ""), t)
+				return false
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// hiddenIn returns a cell type with methods that the Go type name holds
+// inside a slice, array or map ("[]main.Level" → "Level"), or "".
+func hiddenIn(name string, hasMethods func(string) bool) string {
+	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return r == '[' || r == ']' || r == '*' }) {
+		if strings.HasPrefix(part, "map") {
+			part = part[3:]
+		}
+		if t, ok := strings.CutPrefix(part, "main."); ok && hasMethods(t) && part != name && "*"+part != name {
+			return t
+		}
+	}
+	return ""
+}

@@ -125,6 +125,11 @@ func TestUserTypesCellValue(t *testing.T) {
 		}
 	}
 	_, _, e := try(t, s, "[]Sq{{1}}")
+	if e == nil || e.Name != "CompileError" || !strings.Contains(e.Value, "Sq") {
+		t.Errorf("error %v", e)
+	}
+	_, _, e = try(t, s, "var anys any = []Sq{{1}}
+anys")
 	if e == nil || e.Name != "InterpreterLimit" || !strings.Contains(e.Value, "Sq") {
 		t.Errorf("error %v", e)
 	}
@@ -191,6 +196,28 @@ fmt.Println(show(5))`)
 	// Variables of earlier cells.
 	_, rec = run(t, s, `fmt.Printf("%T %T %T\n", c, k, sv)`)
 	if got, want := rec.stdout(), "main.Celsius main.Celsius main.S\n"; got != want {
+		t.Errorf("printed %q, want %q", got, want)
+	}
+}
+
+// A slice or map of a non-struct cell type with a String method prints
+// without it in compiled fmt: a compile error, before the cell runs.
+func TestUserTypesHiddenStringers(t *testing.T) {
+	s := newSession(t)
+	run(t, s, userTypesPrelude+"\nlevels := []Level{1, 2}")
+	for _, code := range []string{
+		"fmt.Println(levels)",
+		"fmt.Printf(\"%v|\", map[string]Level{\"a\": 1})",
+		"import \"log\"\nlog.Println(levels)",
+		"levels",
+	} {
+		_, rec, e := try(t, s, "fmt.Println(\"ran\")\n"+code)
+		if e == nil || e.Name != "CompileError" || !strings.Contains(e.Value, "String or Error method of Level") || rec.stdout() != "" {
+			t.Errorf("%s: error %v, printed %q", code, e, rec.stdout())
+		}
+	}
+	_, rec := run(t, s, "fmt.Printf(\"%d %v %v\\n\", levels, levels[0], len(levels))")
+	if got, want := rec.stdout(), "[1 2] L1 2\n"; got != want {
 		t.Errorf("printed %q, want %q", got, want)
 	}
 }
