@@ -128,8 +128,7 @@ func TestUserTypesCellValue(t *testing.T) {
 	if e == nil || e.Name != "CompileError" || !strings.Contains(e.Value, "Sq") {
 		t.Errorf("error %v", e)
 	}
-	_, _, e = try(t, s, "var anys any = []Sq{{1}}
-anys")
+	_, _, e = try(t, s, "var anys any = []Sq{{1}}\nanys")
 	if e == nil || e.Name != "InterpreterLimit" || !strings.Contains(e.Value, "Sq") {
 		t.Errorf("error %v", e)
 	}
