@@ -152,11 +152,19 @@ func typeExpr(e ast.Expr, depth int, varType func(string) (string, bool)) ast.Ex
 	case *ast.CallExpr:
 		switch fn := ast.Unparen(e.Fun).(type) {
 		case *ast.Ident:
-			if fn.Obj != nil {
+			if fn.Obj != nil && fn.Obj.Kind != ast.Fun {
 				return nil
 			}
-			if _, basic := basicTypes[fn.Name]; basic && len(e.Args) == 1 {
+			if _, basic := basicTypes[fn.Name]; basic && len(e.Args) == 1 && fn.Obj == nil {
 				return fn
+			}
+			if varType != nil {
+				// A function of the cell or an earlier one: its result type.
+				if t, ok := varType(fn.Name + "()"); ok {
+					if x, err := parser.ParseExpr(t); err == nil {
+						return x
+					}
+				}
 			}
 			switch fn.Name {
 			case "len", "cap":
@@ -335,4 +343,30 @@ func topVarTypes(f *ast.File, body []ast.Stmt, varType func(string) (string, boo
 		}
 	}
 	return vars
+}
+
+// funcResults returns the result types, as written, of the functions with
+// one result that the declaration source text ("package p;" + text parses)
+// declares, keyed "name()" as varType looks them up.
+func funcResults(text string) map[string]string {
+	const prefix = "package p;"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", prefix+text, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	res := map[string]string{}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv != nil || fd.Type.TypeParams != nil {
+			continue
+		}
+		r := fd.Type.Results
+		if r == nil || len(r.List) != 1 || len(r.List[0].Names) > 1 {
+			res[fd.Name.Name+"()"] = ""
+			continue
+		}
+		res[fd.Name.Name+"()"] = types.ExprString(r.List[0].Type)
+	}
+	return res
 }

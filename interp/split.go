@@ -222,6 +222,15 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 	}
 	for i, its := range members {
 		for _, it := range its {
+			if it.kind == kindDecl {
+				for k, t := range funcResults(code[it.start:it.end]) {
+					names.varTypes[k] = t
+					if chunks[i].varTypes == nil {
+						chunks[i].varTypes = map[string]string{}
+					}
+					chunks[i].varTypes[k] = t
+				}
+			}
 			if it.kind == kindDecl && strings.Contains(code[it.start:it.end], "[") {
 				for k, sig := range genericSigs(code[it.start:it.end]) {
 					names.generics[k] = sig
@@ -385,7 +394,12 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 		if err != nil {
 			return err
 		}
-		c.varTypes = vars
+		if c.varTypes == nil {
+			c.varTypes = map[string]string{}
+		}
+		for k, t := range vars {
+			c.varTypes[k] = t
+		}
 		text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
 		text = typeArgsRewrite(prefix, text, suffix, names.lookupGeneric)
 		c.text = typeNameRewrite(prefix, text, suffix, names.isCellType, names.lookupVarType)

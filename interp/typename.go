@@ -100,6 +100,8 @@ func spelledTypeName(e ast.Expr, cellType func(string) bool, varType func(string
 	case *ast.CallExpr:
 		if id, ok := x.Fun.(*ast.Ident); ok && id.Obj == nil && cellType(id.Name) && len(x.Args) == 1 {
 			t = id // a conversion to a cell type
+		} else {
+			t = typeExpr(x, 0, varType) // a function's result
 		}
 	case *ast.Ident:
 		if x.Obj == nil && varType != nil {

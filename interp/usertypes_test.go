@@ -221,3 +221,17 @@ func TestUserTypesHiddenStringers(t *testing.T) {
 		t.Errorf("printed %q, want %q", got, want)
 	}
 }
+
+// Results of cell functions are spelled types too.
+func TestUserTypesFuncResults(t *testing.T) {
+	s := newSession(t)
+	run(t, s, userTypesPrelude+"\ntype Celsius float64\nfunc getLevels() []Level { return []Level{1, 2} }\nfunc temp() Celsius { return 21 }\nfunc count() int { return 7 }")
+	_, rec := run(t, s, "fmt.Println(min(count(), 3))\nfmt.Printf(\"%T\\n\", temp())\nx := count()\nfmt.Println(max(x, 9))")
+	if got, want := rec.stdout(), "3\nmain.Celsius\n9\n"; got != want {
+		t.Errorf("printed %q, want %q", got, want)
+	}
+	_, _, e := try(t, s, "fmt.Println(getLevels())")
+	if e == nil || e.Name != "CompileError" || !strings.Contains(e.Value, "String or Error method of Level") {
+		t.Errorf("error %v", e)
+	}
+}
