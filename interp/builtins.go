@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"reflect"
 	"strings"
 )
@@ -22,8 +23,9 @@ import (
 //     var ok bool; v, ok = m[k]` (m and k evaluated once, into temporaries,
 //     unless they are plain names or constants).
 //
-// A comma-ok receive (`v, ok := <-ch`) at the top level cannot be rewritten
-// without knowing the channel's element type: that is an error that says
+// A comma-ok receive (`v, ok := <-ch`) at the top level is rewritten the
+// same way when the channel's type is spelled (ch := make(chan int), a
+// parameter, an earlier cell's variable); otherwise it is an error that says
 // what to write instead.
 
 // builtinRewrite returns text with clear and top-level comma-ok forms
@@ -133,6 +135,13 @@ func builtinRewrite(prefix, text, suffix string, stmts bool, u *userNames) (stri
 			case *ast.UnaryExpr:
 				if x.Op != token.ARROW {
 					continue
+				}
+				if ct, ok := typeExpr(x.X, 0, u.lookupVarType).(*ast.ChanType); ok && ct.Dir != ast.SEND {
+					// The element type is spelled: declare, then receive.
+					declare(v.Name, types.ExprString(ct.Value), "")
+					declare(okID.Name, "bool", "")
+					fmt.Fprintf(&b, "%s, %s = %s", v.Name, okID.Name, src(rhs))
+					break
 				}
 				p := fset.Position(st.Pos())
 				return "", nil, fmt.Errorf("%s:%d:%d: the interpreter cannot compile `v, ok := <-ch` at a cell's top level: declare the variables first (var v T; var ok bool; v, ok = <-ch), or receive inside a function or block", p.Filename, p.Line, p.Column)

@@ -44,6 +44,13 @@ func TestBuiltinRewrite(t *testing.T) {
 	if _, _, err := builtinRewrite(prefix, "v, ok := <-ch", suffix, true, &userNames{varTypes: map[string]string{}}); err == nil || !strings.Contains(err.Error(), "declare the variables first") {
 		t.Errorf("receive: %v", err)
 	}
+	got, _, err := builtinRewrite(prefix, "ch := make(chan string)\nv, ok := <-ch", suffix, true, &userNames{varTypes: map[string]string{}})
+	if i := strings.Index(got, "/*line"); i >= 0 {
+		got = got[:i]
+	}
+	if err != nil || got != "ch := make(chan string)\nvar v string; var ok bool; v, ok = <-ch" {
+		t.Errorf("receive from a spelled channel: %q, %v", got, err)
+	}
 }
 
 // End to end, compared with what compiled Go prints.
@@ -63,6 +70,7 @@ func Sum[T int | float64](xs ...T) T { var s T; for _, x := range xs { s += x };
 		{"n, isInt := x.(int)\nfmt.Println(n, isInt)", "3 true\n"},
 		{"s, isStr := x.(string)\nfmt.Printf(\"%q %v\\n\", s, isStr)", "\"\" false\n"},
 		{"var st, isStringer = x.(fmt.Stringer)\nfmt.Println(st, isStringer)", "<nil> false\n"},
+		{"ch := make(chan int, 1)\nch <- 4\nclose(ch)\nr, ok := <-ch\nr2, ok2 := <-ch\nfmt.Println(r, ok, r2, ok2)", "4 true 0 false\n"},
 		{"sl := []int{1, 2, 3}\nclear(sl)\nclear(m)\nfmt.Println(sl, len(m))", "[0 0 0] 0\n"},
 		{"func g() int { mm := map[int]int{1: 1}; clear(mm); return len(mm) }\nfmt.Println(g())", "0\n"},
 	}
@@ -73,10 +81,10 @@ func Sum[T int | float64](xs ...T) T { var s T; for _, x := range xs { s += x };
 		}
 	}
 	for code, want := range map[string]string{
-		"ch := make(chan int, 1)\nch <- 1\nr, ok := <-ch": "line 3:1: the interpreter cannot compile `v, ok := <-ch` at a cell's top level",
-		"ns := []int{1}\nfmt.Println(min(ns[0], two))":    "warren supplies it where the type of an operand is spelled",
-		"fmt.Println(max(two, 1))":                        "warren supplies it where the type of an operand is spelled",
-		"func useSum() int { return Sum(1, 2, 3) }":       "write them explicitly, e.g. Sum[int](1, 2, 3)",
+		"import \"time\"\nr, ok := <-time.After(0)":    "line 2:1: the interpreter cannot compile `v, ok := <-ch` at a cell's top level",
+		"ns := []int{1}\nfmt.Println(min(ns[0], two))": "warren supplies it where the type of an operand is spelled",
+		"fmt.Println(max(two, 1))":                     "warren supplies it where the type of an operand is spelled",
+		"func useSum() int { return Sum(1, 2, 3) }":    "write them explicitly, e.g. Sum[int](1, 2, 3)",
 	} {
 		_, _, e := try(t, s, code)
 		if e == nil || e.Name != "CompileError" || !strings.Contains(strings.Join(e.Traceback, "\n"), want) {

@@ -169,6 +169,14 @@ func typeExpr(e ast.Expr, depth int, varType func(string) (string, bool)) ast.Ex
 			switch fn.Name {
 			case "len", "cap":
 				return ast.NewIdent("int")
+			case "make":
+				if len(e.Args) > 0 {
+					return e.Args[0]
+				}
+			case "new":
+				if len(e.Args) == 1 {
+					return &ast.StarExpr{X: e.Args[0]}
+				}
 			case "min", "max":
 				if t, ok := minmaxType(e.Args, varType); ok {
 					return ast.NewIdent(t)
@@ -189,6 +197,8 @@ func typeExpr(e ast.Expr, depth int, varType func(string) (string, bool)) ast.Ex
 			}
 			return typeExpr(e.Y, depth+1, varType)
 		}
+	case *ast.TypeAssertExpr:
+		return e.Type
 	case *ast.IndexExpr:
 		switch t := typeExpr(e.X, depth+1, varType).(type) {
 		case *ast.ArrayType:
