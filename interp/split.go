@@ -427,7 +427,11 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 		for _, d := range f.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
-				if d.Recv == nil {
+				switch {
+				case d.Recv != nil || strings.HasPrefix(d.Name.Name, initPrefix):
+				case d.Name.Name == mainName:
+					c.names = append(c.names, "main")
+				default:
 					c.names = append(c.names, d.Name.Name)
 				}
 			case *ast.GenDecl:
