@@ -16,6 +16,9 @@ import (
 //   - the builtin clear (Go 1.21), which yaegi does not know, becomes a call
 //     of the session's compiled Clear (reflect.Value.Clear); min and max, see
 //     minmax.go;
+//   - a type switch that binds a variable at a cell's top level
+//     (`switch v := x.(type)`), which yaegi's compiler panics on, runs in a
+//     function literal, as scopeEdits in rewrite.go does for other forms;
 //   - a comma-ok definition at a cell's top level (`v, ok := m[k]`,
 //     `n, ok := x.(T)`, and their `var` forms), which yaegi compiles only
 //     inside a function, becomes declarations and a plain assignment:
@@ -50,7 +53,7 @@ func builtinRewrite(prefix, text, suffix string, stmts bool, u *userNames) (stri
 	for n, t := range vars {
 		u.varTypes[n] = t
 	}
-	if !strings.Contains(text, "clear") && !strings.Contains(text, "min") && !strings.Contains(text, "max") && !(stmts && strings.Contains(text, ",")) {
+	if !strings.Contains(text, "clear") && !strings.Contains(text, "min") && !strings.Contains(text, "max") && !(stmts && (strings.Contains(text, ",") || strings.Contains(text, "switch"))) {
 		return text, vars, nil
 	}
 	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
@@ -76,6 +79,17 @@ func builtinRewrite(prefix, text, suffix string, stmts bool, u *userNames) (stri
 	if stmts {
 		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List
 		for _, st := range body {
+			inner := st
+			if l, ok := st.(*ast.LabeledStmt); ok {
+				inner = l.Stmt
+			}
+			if ts, ok := inner.(*ast.TypeSwitchStmt); ok && isDefine(ts.Assign) {
+				// `switch v := x.(type)` at the top level panics yaegi's
+				// compiler; in a function scope it works, and it declares
+				// nothing outside itself.
+				edits = append(edits, edit{off(st.Pos()), off(st.Pos()), "func() { "}, edit{off(st.End()), off(st.End()), " }()"})
+				continue
+			}
 			var lhs []ast.Expr
 			var rhs ast.Expr
 			switch st := st.(type) {
@@ -202,4 +216,10 @@ func builtinHint(msg string) string {
 			name, name)
 	}
 	return ""
+}
+
+// isDefine reports whether a type switch guard binds a variable.
+func isDefine(st ast.Stmt) bool {
+	a, ok := st.(*ast.AssignStmt)
+	return ok && a.Tok == token.DEFINE
 }

@@ -17,6 +17,8 @@ func TestBuiltinRewrite(t *testing.T) {
 		{`a, b := 1, 2`, `a, b := 1, 2`},
 		{`a, b := f()`, `a, b := f()`},
 		{`clear(m)`, `__warren.Clear(m)`},
+		{"switch v := x.(type) {\ncase int:\n\t_ = v\n}", "func() { switch v := x.(type) {\ncase int:\n\t_ = v\n} }()"},
+		{"switch x.(type) {\n}", "switch x.(type) {\n}"},
 		{`func() { clear := func(int) {}; clear(1) }()`, `func() { clear := func(int) {}; clear(1) }()`},
 	}
 	for _, tt := range tests {
@@ -71,6 +73,7 @@ func Sum[T int | float64](xs ...T) T { var s T; for _, x := range xs { s += x };
 		{"s, isStr := x.(string)\nfmt.Printf(\"%q %v\\n\", s, isStr)", "\"\" false\n"},
 		{"var st, isStringer = x.(fmt.Stringer)\nfmt.Println(st, isStringer)", "<nil> false\n"},
 		{"ch := make(chan int, 1)\nch <- 4\nclose(ch)\nr, ok := <-ch\nr2, ok2 := <-ch\nfmt.Println(r, ok, r2, ok2)", "4 true 0 false\n"},
+		{"switch v := x.(type) {\ncase int:\n\tfmt.Println(\"int\", v+1)\ncase string:\n\tfmt.Println(v)\n}", "int 4\n"},
 		{"sl := []int{1, 2, 3}\nclear(sl)\nclear(m)\nfmt.Println(sl, len(m))", "[0 0 0] 0\n"},
 		{"func g() int { mm := map[int]int{1: 1}; clear(mm); return len(mm) }\nfmt.Println(g())", "0\n"},
 	}
