@@ -258,9 +258,7 @@ func hiddenStringers(prefix, text, suffix string, hasMethods func(string) bool, 
 // inside a slice, array or map ("[]main.Level" → "Level"), or "".
 func hiddenIn(name string, hasMethods func(string) bool) string {
 	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return r == '[' || r == ']' || r == '*' }) {
-		if strings.HasPrefix(part, "map") {
-			part = part[3:]
-		}
+		part = strings.TrimPrefix(part, "map") // "map[K]V" splits into "map", "K", "V"
 		if t, ok := strings.CutPrefix(part, "main."); ok && hasMethods(t) && part != name && "*"+part != name {
 			return t
 		}
