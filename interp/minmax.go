@@ -230,6 +230,10 @@ func typeExpr(e ast.Expr, depth int, varType func(string) (string, bool)) ast.Ex
 				}
 			}
 		case *ast.AssignStmt:
+			if u, ok := d.Rhs[0].(*ast.UnaryExpr); ok && u.Op == token.RANGE && len(d.Rhs) == 1 {
+				// for k, v := range x (the parser's form of a range clause)
+				return rangeType(e.Name, d.Lhs, typeExpr(u.X, depth+1, varType))
+			}
 			if len(d.Lhs) != len(d.Rhs) || d.Tok != token.DEFINE {
 				return nil
 			}
@@ -379,4 +383,46 @@ func funcResults(text string) map[string]string {
 		res[fd.Name.Name+"()"] = types.ExprString(r.List[0].Type)
 	}
 	return res
+}
+
+// rangeType returns the type of the range variable name among lhs (key,
+// value) when ranging over a value of type t.
+func rangeType(name string, lhs []ast.Expr, t ast.Expr) ast.Expr {
+	idx := -1
+	for i, l := range lhs {
+		if id, ok := l.(*ast.Ident); ok && id.Name == name {
+			idx = i
+		}
+	}
+	if t == nil || idx < 0 {
+		return nil
+	}
+	switch t := t.(type) {
+	case *ast.ArrayType:
+		if idx == 0 {
+			return ast.NewIdent("int")
+		}
+		return t.Elt
+	case *ast.MapType:
+		if idx == 0 {
+			return t.Key
+		}
+		return t.Value
+	case *ast.ChanType:
+		if idx == 0 {
+			return t.Value
+		}
+	case *ast.Ident:
+		switch {
+		case t.Name == "string" && idx == 0:
+			return ast.NewIdent("int")
+		case t.Name == "string":
+			return ast.NewIdent("rune")
+		case idx == 0 && t.Name != "bool" && t.Name != "float32" && t.Name != "float64":
+			if _, basic := basicTypes[t.Name]; basic {
+				return t // range over an integer
+			}
+		}
+	}
+	return nil
 }

@@ -73,6 +73,9 @@ func TestMinmaxInSession(t *testing.T) {
 		{"var u8 uint8 = 200\nfmt.Println(max(u8, 100), min(u8, 255))", "200 200\n"},
 		{"func h(a, b float32) float32 { return min(a, b) }\nfmt.Println(h(1.5, 0.5))", "0.5\n"},
 		{"words := []string{\"pear\", \"fig\"}\nfmt.Println(min(words[0], words[1]), max(len(words[0]), len(words[1])))", "fig 4\n"},
+		{"xs := []float64{3, 1.5, 9}\nbest := xs[0]\nfor _, x := range xs {\n\tbest = max(best, x)\n}\nfmt.Println(best)", "9\n"},
+		{"m := map[string]int{\"a\": 3, \"b\": 5}\nlo := 100\nfor k, v := range m {\n\tlo = min(lo, v, len(k)+10)\n}\nfmt.Println(lo)", "3\n"},
+		{"func first(s string) rune { r := 'z'; for _, c := range s { r = min(r, c) }; return r }\nfmt.Println(string(first(\"hello\")))", "e\n"},
 	}
 	for _, tt := range tests {
 		_, rec := run(t, s, tt.code)
