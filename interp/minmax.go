@@ -186,6 +186,7 @@ func typeExpr(e ast.Expr, depth int, varType func(string) (string, bool)) ast.Ex
 			if pkg, ok := fn.X.(*ast.Ident); ok && pkg.Obj == nil && pkg.Name == "math" && mathFloat[fn.Sel.Name] {
 				return ast.NewIdent("float64")
 			}
+			return selectorType(fn, true, depth, varType)
 		case *ast.ArrayType, *ast.MapType:
 			return fn // a conversion
 		}
@@ -199,6 +200,18 @@ func typeExpr(e ast.Expr, depth int, varType func(string) (string, bool)) ast.Ex
 		}
 	case *ast.TypeAssertExpr:
 		return e.Type
+	case *ast.UnaryExpr:
+		if e.Op == token.AND {
+			if t := typeExpr(e.X, depth+1, varType); t != nil {
+				return &ast.StarExpr{X: t}
+			}
+		}
+	case *ast.StarExpr:
+		if t, ok := typeExpr(e.X, depth+1, varType).(*ast.StarExpr); ok {
+			return t.X
+		}
+	case *ast.SelectorExpr:
+		return selectorType(e, false, depth, varType)
 	case *ast.IndexExpr:
 		switch t := typeExpr(e.X, depth+1, varType).(type) {
 		case *ast.ArrayType:
@@ -421,6 +434,75 @@ func rangeType(name string, lhs []ast.Expr, t ast.Expr) ast.Expr {
 		case idx == 0 && t.Name != "bool" && t.Name != "float32" && t.Name != "float64":
 			if _, basic := basicTypes[t.Name]; basic {
 				return t // range over an integer
+			}
+		}
+	}
+	return nil
+}
+
+// typeSources returns the struct types the declaration source text declares,
+// keyed "T{}" as varType looks them up, with their sources.
+func typeSources(text string) map[string]string {
+	const prefix = "package p;"
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "", prefix+text, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	res := map[string]string{}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.TYPE {
+			continue
+		}
+		for _, sp := range g.Specs {
+			ts := sp.(*ast.TypeSpec)
+			if _, ok := ts.Type.(*ast.StructType); ok && ts.TypeParams == nil {
+				res[ts.Name.Name+"{}"] = types.ExprString(ts.Type)
+			}
+		}
+	}
+	return res
+}
+
+// selectorType returns the type of x.Sel when x's type is a cell struct
+// type with that field, or of x.M() when it is a cell type with that
+// method (call: the selector is called).
+func selectorType(e *ast.SelectorExpr, call bool, depth int, varType func(string) (string, bool)) ast.Expr {
+	if varType == nil {
+		return nil
+	}
+	t := typeExpr(e.X, depth+1, varType)
+	if st, ok := t.(*ast.StarExpr); ok {
+		t = st.X
+	}
+	id, ok := t.(*ast.Ident)
+	if !ok {
+		return nil
+	}
+	if call {
+		if src, ok := varType(id.Name + "." + e.Sel.Name + "()"); ok {
+			x, _ := parser.ParseExpr(src)
+			return x
+		}
+		return nil
+	}
+	src, ok := varType(id.Name + "{}")
+	if !ok {
+		return nil
+	}
+	x, err := parser.ParseExpr(src)
+	if err != nil {
+		return nil
+	}
+	st, ok := x.(*ast.StructType)
+	if !ok {
+		return nil
+	}
+	for _, f := range st.Fields.List {
+		for _, n := range f.Names {
+			if n.Name == e.Sel.Name {
+				return f.Type
 			}
 		}
 	}

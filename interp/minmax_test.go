@@ -75,6 +75,7 @@ func TestMinmaxInSession(t *testing.T) {
 		{"words := []string{\"pear\", \"fig\"}\nfmt.Println(min(words[0], words[1]), max(len(words[0]), len(words[1])))", "fig 4\n"},
 		{"xs := []float64{3, 1.5, 9}\nbest := xs[0]\nfor _, x := range xs {\n\tbest = max(best, x)\n}\nfmt.Println(best)", "9\n"},
 		{"m := map[string]int{\"a\": 3, \"b\": 5}\nlo := 100\nfor k, v := range m {\n\tlo = min(lo, v, len(k)+10)\n}\nfmt.Println(lo)", "3\n"},
+		{"type P struct{ X, Y int }\nfunc (p P) Sum() int { return p.X + p.Y }\np := P{X: 3, Y: 4}\npp := &p\nfmt.Println(max(p.X, p.Y), min(p.Sum(), 100), min(pp.X, 1))", "4 7 1\n"},
 		{"func first(s string) rune { r := 'z'; for _, c := range s { r = min(r, c) }; return r }\nfmt.Println(string(first(\"hello\")))", "e\n"},
 	}
 	for _, tt := range tests {

@@ -222,6 +222,15 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 	}
 	for i, its := range members {
 		for _, it := range its {
+			if it.kind == kindDecl && len(it.types) > 0 {
+				for k, t := range typeSources(code[it.start:it.end]) {
+					names.varTypes[k] = t
+					if chunks[i].varTypes == nil {
+						chunks[i].varTypes = map[string]string{}
+					}
+					chunks[i].varTypes[k] = t
+				}
+			}
 			if it.kind == kindDecl {
 				for k, t := range funcResults(code[it.start:it.end]) {
 					names.varTypes[k] = t
@@ -249,6 +258,16 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 					chunks[i].methods = map[string]methodSig{}
 				}
 				chunks[i].methods[k] = sig
+				// A method's single result type, for spelled types (minmax.go).
+				res := ""
+				if !strings.HasPrefix(sig.results, "(") {
+					res = sig.results
+				}
+				names.varTypes[k+"()"] = res
+				if chunks[i].varTypes == nil {
+					chunks[i].varTypes = map[string]string{}
+				}
+				chunks[i].varTypes[k+"()"] = res
 			}
 		}
 	}

@@ -97,6 +97,8 @@ func spelledTypeName(e ast.Expr, cellType func(string) bool, varType func(string
 		if c, ok := x.X.(*ast.CompositeLit); ok && x.Op == token.AND && c.Type != nil {
 			t = &ast.StarExpr{X: c.Type}
 		}
+	case *ast.SelectorExpr, *ast.IndexExpr, *ast.StarExpr:
+		t = typeExpr(x, 0, varType)
 	case *ast.CallExpr:
 		if id, ok := x.Fun.(*ast.Ident); ok && id.Obj == nil && cellType(id.Name) && len(x.Args) == 1 {
 			t = id // a conversion to a cell type

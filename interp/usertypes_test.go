@@ -230,6 +230,17 @@ func TestUserTypesFuncResults(t *testing.T) {
 	if got, want := rec.stdout(), "3\nmain.Celsius\n9\n"; got != want {
 		t.Errorf("printed %q, want %q", got, want)
 	}
+	run(t, s, "type Holder struct{ Levels []Level; L Level }\nh := Holder{Levels: []Level{1}, L: 2}")
+	_, rec = run(t, s, "fmt.Printf(\"%T %v\\n\", h.L, h.L)")
+	if got, want := rec.stdout(), "main.Level L2\n"; got != want {
+		t.Errorf("printed %q, want %q", got, want)
+	}
+	for _, code := range []string{"fmt.Println(h.Levels)", "fmt.Println(getLevels())"} {
+		_, _, e := try(t, s, code)
+		if e == nil || e.Name != "CompileError" || !strings.Contains(e.Value, "String or Error method of Level") {
+			t.Errorf("%s: error %v", code, e)
+		}
+	}
 	_, _, e := try(t, s, "fmt.Println(getLevels())")
 	if e == nil || e.Name != "CompileError" || !strings.Contains(e.Value, "String or Error method of Level") {
 		t.Errorf("error %v", e)
