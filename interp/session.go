@@ -20,7 +20,8 @@
 // Before chunking, a cell's top-level items are ordered by dependency
 // (order.go), `main` and `init` are renamed and called as statements
 // (mainfunc.go), and forms yaegi lacks are rewritten (builtins.go,
-// methodexpr.go). Values of cell types reach compiled fmt, errors and
+// minmax.go, methodexpr.go, generics.go, typename.go; spelled.go reads
+// types from the source). Values of cell types reach compiled fmt, errors and
 // context through the session's versions of them (fmtverbs.go,
 // usertypes.go), which answer as Go does or fail with an InterpreterLimit
 // error.
