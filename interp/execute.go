@@ -190,7 +190,15 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 func (s *Session) declare(ch *chunk) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, n := range ch.names {
+		if _, ok := ch.varTypes[n+"()"]; !ok {
+			delete(s.varTypes, n+"()") // no longer a function of the cells
+		}
+	}
 	for n, t := range ch.varTypes {
+		if _, kept := s.varTypes[n]; kept && (strings.HasSuffix(n, "{}") || strings.HasSuffix(n, ")") && strings.Contains(n, ".")) {
+			continue // yaegi keeps a type's first definition and its methods
+		}
 		if t == "" {
 			delete(s.varTypes, n)
 		} else {

@@ -85,3 +85,14 @@ func TestMinmaxInSession(t *testing.T) {
 		}
 	}
 }
+
+// A function redefined as a variable no longer has a known result type.
+func TestMinmaxRedefined(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import \"fmt\"\nfunc val() int { return 1 }")
+	run(t, s, "val := func() float64 { return 2.5 }")
+	_, rec, e := try(t, s, "fmt.Println(min(val(), 3))")
+	if e == nil && rec.stdout() != "2.5\n" {
+		t.Errorf("printed %q, want 2.5 or an error", rec.stdout())
+	}
+}
