@@ -117,8 +117,17 @@ func builtinRewrite(prefix, text, suffix string, stmts bool, u *userNames) (stri
 				continue
 			}
 			var b strings.Builder
+			fresh := map[string]bool{}
+			for _, l := range lhs {
+				// := redeclares a name an earlier statement declared.
+				id := l.(*ast.Ident)
+				fresh[id.Name] = id.Obj == nil || id.Obj.Decl == st || id.Obj.Decl == nil
+				if ds, ok := st.(*ast.DeclStmt); ok {
+					fresh[id.Name] = fresh[id.Name] || id.Obj.Decl == ds.Decl.(*ast.GenDecl).Specs[0]
+				}
+			}
 			declare := func(name, typ, value string) {
-				if name == "_" {
+				if name == "_" || !fresh[name] {
 					return
 				}
 				if typ != "" {

@@ -11,6 +11,7 @@ func TestBuiltinRewrite(t *testing.T) {
 		{`v, ok := m["a"]`, `var v = m["a"]; var ok bool; v, ok = m["a"]`},
 		{`var v, ok = m[k]`, `var v = m[k]; var ok bool; v, ok = m[k]`},
 		{`_, ok := m[k]`, `var ok bool; _, ok = m[k]`},
+		{"ok := true; v, ok := m[k]", "ok := true; var v = m[k]; v, ok = m[k]"},
 		{`v, ok := m[f()]`, `__warren_m1, __warren_k1 := m, f(); var v = __warren_m1[__warren_k1]; var ok bool; v, ok = __warren_m1[__warren_k1]`},
 		{`n, ok := x.(int)`, `var n int; var ok bool; n, ok = x.(int)`},
 		{`s, ok := x.(fmt.Stringer)`, `var s fmt.Stringer; var ok bool; s, ok = x.(fmt.Stringer)`},
