@@ -298,15 +298,19 @@ func (c *chunk) init(f *token.File, code string, n int, its []*item, names *user
 	p := f.Position(f.Pos(c.start))
 	c.line, c.col = p.Line, p.Column
 	c.endLine = f.Position(f.Pos(max(c.start, c.end))).Line
-	for k := 1; k < len(its); k++ {
-		if its[k].idx == its[k-1].idx+1 {
+	for k := 0; k < len(its); k++ {
+		if its[k].prefix == "" && (k == 0 || its[k].idx == its[k-1].idx+1) {
 			continue
 		}
 		var b strings.Builder
 		for j, it := range its {
 			p := f.Position(f.Pos(it.start))
 			if j > 0 {
-				fmt.Fprintf(&b, ";\n/*line _.go:%d:%d*/", (n%maxCellNum)*lineBase+p.Line, p.Column)
+				b.WriteString(";\n")
+			}
+			b.WriteString(it.prefix)
+			if j > 0 || it.prefix != "" {
+				fmt.Fprintf(&b, "/*line _.go:%d:%d*/", (n%maxCellNum)*lineBase+p.Line, p.Column)
 			}
 			b.WriteString(code[it.start:it.end])
 			c.line = min(c.line, p.Line)
