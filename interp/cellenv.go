@@ -46,3 +46,17 @@ func (s *Session) varType(name string) (string, bool) {
 	t, ok := s.varTypes[name]
 	return t, ok
 }
+
+// basics returns the types earlier cells declared with a predeclared basic
+// underlying type (type meters int), with that type.
+func (s *Session) basics() map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	res := map[string]string{}
+	for name, src := range s.sources {
+		if b := basicName(src); b != "" {
+			res[name] = b
+		}
+	}
+	return res
+}

@@ -60,7 +60,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		s.mu.Unlock()
 	}()
 
-	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, generic: s.generic, varType: s.varType, cellType: s.cellType})
+	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, generic: s.generic, varType: s.varType, cellType: s.cellType, basics: s.basics})
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}

@@ -43,7 +43,48 @@ type userNames struct {
 
 	types    map[string]bool   // the cell's concrete types, for %T
 	cellType func(string) bool // earlier cells' ones; nil: none
+
+	basics        map[string]string        // the cell's types with a basic underlying type → it
+	sessionBasics func() map[string]string // earlier cells' ones; nil: none
 }
+
+// allBasics returns the types with a basic underlying type of the cell and
+// earlier cells.
+func (u *userNames) allBasics() map[string]string {
+	all := map[string]string{}
+	if u.sessionBasics != nil {
+		for k, v := range u.sessionBasics() {
+			all[k] = v
+		}
+	}
+	for k, v := range u.basics {
+		all[k] = v
+	}
+	return all
+}
+
+// namedBasic returns a cell type whose underlying type is the basic type
+// name, or "".
+func (u *userNames) namedBasic(name string) string {
+	b := basicName(name)
+	if b == "" {
+		return ""
+	}
+	var found []string
+	for k, v := range u.allBasics() {
+		if v == b {
+			found = append(found, k)
+		}
+	}
+	sort.Strings(found)
+	if len(found) == 0 {
+		return ""
+	}
+	return found[0]
+}
+
+// underlying returns the basic underlying type of the cell type name, or "".
+func (u *userNames) underlying(name string) string { return u.allBasics()[name] }
 
 // hasStringMethod reports whether the cell type name has a String or Error
 // method, declared in the cell or earlier.

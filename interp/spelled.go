@@ -338,3 +338,47 @@ func selectorType(e *ast.SelectorExpr, call bool, depth int, varType func(string
 	}
 	return nil
 }
+
+// basicUnderlying returns the types the declaration source text declares
+// whose underlying type is a predeclared basic type (type meters int), with
+// that type, byte and rune spelled uint8 and int32.
+func basicUnderlying(text string) map[string]string {
+	const prefix = "package p;"
+	f, err := parser.ParseFile(token.NewFileSet(), "", prefix+text, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	res := map[string]string{}
+	for _, d := range f.Decls {
+		g, ok := d.(*ast.GenDecl)
+		if !ok || g.Tok != token.TYPE {
+			continue
+		}
+		for _, sp := range g.Specs {
+			ts := sp.(*ast.TypeSpec)
+			if id, ok := ts.Type.(*ast.Ident); ok && !ts.Assign.IsValid() && ts.TypeParams == nil {
+				if b := basicName(id.Name); b != "" {
+					res[ts.Name.Name] = b
+				}
+			}
+		}
+	}
+	return res
+}
+
+// basicName returns the predeclared basic type name, with byte and rune
+// spelled uint8 and int32, or "".
+func basicName(name string) string {
+	switch name {
+	case "byte":
+		return "uint8"
+	case "rune":
+		return "int32"
+	case "bool", "complex64", "complex128":
+		return name
+	}
+	if _, ok := basicTypes[name]; ok {
+		return name
+	}
+	return ""
+}

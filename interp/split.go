@@ -110,6 +110,7 @@ type cellEnv struct {
 	generic  func(string) (genericSig, bool) // generic functions declared by earlier cells
 	varType  func(string) (string, bool)     // known types of earlier cells' variables
 	cellType func(string) bool               // concrete types declared by earlier cells
+	basics   func() map[string]string        // earlier cells' types with a basic underlying type
 }
 
 // splitCellIn is splitCell in a session; env may be nil.
@@ -209,10 +210,10 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 		chunks = append(chunks, &chunk{kind: it.kind, start: it.start, end: it.end})
 		members = append(members, []*item{it})
 	}
-	names := &userNames{cell: n, methods: map[string]methodSig{}, generics: map[string]genericSig{}, varTypes: map[string]string{}}
+	names := &userNames{cell: n, methods: map[string]methodSig{}, generics: map[string]genericSig{}, varTypes: map[string]string{}, basics: map[string]string{}}
 	if env != nil {
 		names.shadowed, names.method, names.generic, names.varType = env.shadowed, env.method, env.generic, env.varType
-		names.cellType = env.cellType
+		names.cellType, names.sessionBasics = env.cellType, env.basics
 	}
 	names.types = map[string]bool{}
 	for _, it := range items {
@@ -223,6 +224,9 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 	for i, its := range members {
 		for _, it := range its {
 			if it.kind == kindDecl && len(it.types) > 0 {
+				for k, b := range basicUnderlying(code[it.start:it.end]) {
+					names.basics[k] = b
+				}
 				for k, t := range typeSources(code[it.start:it.end]) {
 					names.varTypes[k] = t
 					if chunks[i].varTypes == nil {
@@ -413,6 +417,9 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 	}
 	if c.kind != kindImport {
 		c.text = names.rename(prefix, c.text, suffix)
+		if err := namedBasicCheck(prefix, c.text, suffix, names.namedBasic, names.underlying); err != nil {
+			return err
+		}
 		text, vars, err := builtinRewrite(prefix, c.text, suffix, c.kind == kindStmt, names)
 		if err != nil {
 			return err

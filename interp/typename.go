@@ -267,3 +267,52 @@ func hiddenIn(name string, hasMethods func(string) bool) string {
 	}
 	return ""
 }
+
+// namedBasicCheck returns an error for the first type assertion or type
+// switch case of the chunk that names a predeclared type T, or a cell type
+// whose underlying type is T, while a cell declares a type with underlying
+// type T: yaegi v0.16.1 tells such types apart from T neither in type
+// assertions nor in type switches (a meters(7) passes v.(int), a 2.5 is
+// found by case celsius). named returns such a cell type for T, or "".
+func namedBasicCheck(prefix, text, suffix string, named func(basic string) string, underlying func(name string) string) error {
+	if !strings.Contains(text, ".(") {
+		return nil
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "_.go", prefix+text+suffix, parser.SkipObjectResolution)
+	if err != nil {
+		return nil
+	}
+	var found error
+	check := func(t ast.Expr) {
+		id, ok := t.(*ast.Ident)
+		if !ok || found != nil {
+			return
+		}
+		basic, cellName := id.Name, named(id.Name)
+		if u := underlying(id.Name); u != "" {
+			basic, cellName = u, id.Name
+		}
+		if cellName == "" {
+			return
+		}
+		p := fset.Position(t.Pos())
+		found = fmt.Errorf("%s:%d:%d: the interpreter cannot tell %s from %s (a type declared in a cell whose underlying type is %s) in a type assertion or type switch: a value of either passes as the other; compare with a method or a struct type, or run the code in a %%%%native cell", p.Filename, p.Line, p.Column, basic, cellName, basic)
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.TypeAssertExpr:
+			if n.Type != nil {
+				check(n.Type)
+			}
+		case *ast.TypeSwitchStmt:
+			for _, c := range n.Body.List {
+				for _, t := range c.(*ast.CaseClause).List {
+					check(t)
+				}
+			}
+		}
+		return found == nil
+	})
+	return found
+}
