@@ -420,6 +420,7 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 		if err := namedBasicCheck(prefix, c.text, suffix, names.namedBasic, names.underlying); err != nil {
 			return err
 		}
+		c.text = typeSwitchRewrite(prefix, c.text, suffix, c.kind == kindStmt)
 		text, vars, err := builtinRewrite(prefix, c.text, suffix, c.kind == kindStmt, names)
 		if err != nil {
 			return err
