@@ -255,6 +255,7 @@ func (s *Session) exports() yaegi.Exports {
 	ex["context/context"] = map[string]reflect.Value{"WithValue": reflect.ValueOf(contextWithValue)}
 	fmtSyms, mapTypes := s.fmtExports(ex["log/log"])
 	ex[fmtKey] = fmtSyms
+	ex["encoding/json/json"] = s.jsonSymbols(mapTypes)
 	mapTypes[ex["warrenhook/warrenhook"]["Value"]] = mapTypes[fmtSyms["Println"]] // a cell's value prints as Println would
 	ex["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(mapTypes)}
 	return ex

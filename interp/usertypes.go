@@ -2,6 +2,8 @@ package interp
 
 import (
 	"context"
+	"encoding"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -351,4 +353,25 @@ func contextWithValue(parent context.Context, key, val any) context.Context {
 		panic(&userTypeError{"context.WithValue with a key of a struct type declared in a cell: the interpreter hands compiled code a plain struct, so keys of different types with the same fields collide: use a pointer to a package-level variable as the key (var userKey = new(int)), or run the code in a %%native cell"})
 	}
 	return context.WithValue(parent, key, val)
+}
+
+// jsonSymbols are json.Marshal and json.MarshalIndent for cells: yaegi gives
+// a struct declared in a cell exported fields for its unexported ones
+// (name becomes Xname), which encoding/json would then encode, so a value
+// holding such a struct fails instead. The map types are yaegi's for
+// json.Marshal: a cell type's MarshalJSON or MarshalText is called.
+func (s *Session) jsonSymbols(mapTypes map[reflect.Value][]reflect.Type) map[string]reflect.Value {
+	check := func(v any) {
+		if hasCellStruct(reflect.TypeOf(v), true) {
+			panic(&userTypeError{"json.Marshal of a struct declared in a cell with unexported fields: the interpreter exports them (as Xname), so they would be encoded: give the struct only exported fields (with json tags), or run the code in a %%native cell"})
+		}
+	}
+	marshal := reflect.ValueOf(func(v any) ([]byte, error) { check(v); return json.Marshal(v) })
+	indent := reflect.ValueOf(func(v any, prefix, indent string) ([]byte, error) {
+		check(v)
+		return json.MarshalIndent(v, prefix, indent)
+	})
+	ifaces := []reflect.Type{reflect.TypeFor[json.Marshaler](), reflect.TypeFor[encoding.TextMarshaler]()}
+	mapTypes[marshal], mapTypes[indent] = ifaces, ifaces
+	return map[string]reflect.Value{"Marshal": marshal, "MarshalIndent": indent}
 }

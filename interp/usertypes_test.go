@@ -246,3 +246,16 @@ func TestUserTypesFuncResults(t *testing.T) {
 		t.Errorf("error %v", e)
 	}
 }
+
+func TestUserTypesJSON(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import (\"encoding/json\"; \"fmt\")\ntype Task struct {\n\tID int `json:\"id\"`\n\tTitle string `json:\"title\"`\n}\ntype Hidden struct {\n\tID int\n\tnote string\n}\ntype J struct{ A int }\nfunc (j J) MarshalJSON() ([]byte, error) { return []byte(`\"custom\"`), nil }")
+	_, rec := run(t, s, "b, err := json.Marshal(Task{ID: 7, Title: \"t\"})\nc, _ := json.Marshal(J{1})\nfmt.Println(string(b), err, string(c))")
+	if got, want := rec.stdout(), "{\"id\":7,\"title\":\"t\"} <nil> \"custom\"\n"; got != want {
+		t.Errorf("printed %q, want %q", got, want)
+	}
+	_, _, e := try(t, s, "json.Marshal(Hidden{1, \"x\"})")
+	if e == nil || e.Name != "InterpreterLimit" || !strings.Contains(e.Value, "unexported fields") {
+		t.Errorf("error %v", e)
+	}
+}
