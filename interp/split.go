@@ -87,6 +87,9 @@ func (t tok) end() int {
 	return t.pos + len(t.tok.String())
 }
 
+// rayModulePath is the import path of package ray in compiled Go.
+const rayModulePath = "github.com/warren-go/warren/parallel"
+
 // goHook is the name under which cells see the session's hook package.
 const goHook = "__warren"
 
@@ -450,6 +453,17 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 			s := importSpec{path: strings.Trim(imp.Path.Value, "`\"")}
 			if imp.Name != nil {
 				s.name = imp.Name.Name
+			}
+			if s.path == rayModulePath {
+				// A program written against warren's compiled package: in
+				// cells it is package ray.
+				s.path = "ray"
+				switch s.name {
+				case "":
+					s.name = "parallel" // its package name
+				case "ray":
+					s.name = "" // the prelude's import
+				}
 			}
 			c.imports = append(c.imports, s)
 		}
