@@ -86,6 +86,7 @@ type verbUse struct {
 	other   bool // a verb that formats the value itself (d, f, …)
 	typ     bool // %T
 	plusV   bool // %+v or %#v
+	sharpV  bool // %#v
 }
 
 // formatUses returns how format uses each of n arguments, as fmt.Printf
@@ -101,6 +102,7 @@ func formatUses(format string, n int) []verbUse {
 		case 'v':
 			u.methods = true
 			u.plusV = u.plusV || v.plusV
+			u.sharpV = u.sharpV || v.sharpV
 		case 's', 'q', 'x', 'X', 'w':
 			u.methods = true
 		case 'T':
@@ -115,11 +117,12 @@ func formatUses(format string, n int) []verbUse {
 // A verbAt is one verb of a format: the argument it formats and where the
 // verb letter is.
 type verbAt struct {
-	arg   int
-	verb  rune
-	pos   int  // byte offset of the verb letter in the format
-	plusV bool // %+v or %#v
-	star  bool // a * width or precision precedes it
+	arg    int
+	verb   rune
+	pos    int  // byte offset of the verb letter in the format
+	plusV  bool // %+v or %#v
+	sharpV bool // %#v
+	star   bool // a * width or precision precedes it
 }
 
 // formatVerbs returns the verbs of format in order, numbering arguments as
@@ -187,7 +190,7 @@ func formatVerbs(format string) []verbAt {
 			i += size
 			continue
 		}
-		verbs = append(verbs, verbAt{arg: arg, verb: verb, pos: i, plusV: verb == 'v' && (plus || sharp), star: star})
+		verbs = append(verbs, verbAt{arg: arg, verb: verb, pos: i, plusV: verb == 'v' && (plus || sharp), sharpV: verb == 'v' && sharp, star: star})
 		i += size
 		arg++
 	}
@@ -212,6 +215,8 @@ func (s *Session) cellArgs(format string, args []any) []any {
 		switch {
 		case u.typ && (wrapped || hasCellStruct(reflect.TypeOf(a), false)):
 			panic(&userTypeError{"%T of a value whose type is declared in a cell prints the interpreter's type, not the cell's: print the type name yourself (a type switch), or run the code in a %%native cell"})
+		case u.sharpV && hasCellStruct(reflect.TypeOf(w), false):
+			panic(&userTypeError{"%#v prints a struct declared in a cell as an unnamed struct type (struct { … }), not by its name: use %+v or %v, or run the code in a %%native cell"})
 		case u.plusV && hasCellStruct(reflect.TypeOf(w), true):
 			panic(&userTypeError{"%+v and %#v print the fields of a struct declared in a cell under names the interpreter changed: use %v, or print the fields yourself, or run the code in a %%native cell"})
 		case !wrapped && (uses == nil || u.methods):

@@ -84,7 +84,7 @@ func typeSwitchRewrite(prefix, text, suffix string, stmts bool) string {
 			head += src(ts.Init) + "; "
 		}
 		head += v + " := " + src(x) + "; {"
-		edits = append(edits, edit{off(ts.Switch), off(ts.Body.Lbrace) + 1, head + restore(ts.Body.Lbrace + 1)})
+		edits = append(edits, edit{off(ts.Switch), off(ts.Body.Lbrace) + 1, head + restore(ts.Body.Lbrace+1)})
 		for _, c := range ts.Body.List {
 			cc := c.(*ast.CaseClause)
 			var conds []string
@@ -108,7 +108,7 @@ func typeSwitchRewrite(prefix, text, suffix string, stmts bool) string {
 				}
 				caseText += fmt.Sprintf(" %s := %s; _ = %s;", bind, val, bind)
 			}
-			edits = append(edits, edit{off(cc.Case), off(cc.Colon) + 1, caseText + restore(cc.Colon + 1)})
+			edits = append(edits, edit{off(cc.Case), off(cc.Colon) + 1, caseText + restore(cc.Colon+1)})
 		}
 		return true
 	})

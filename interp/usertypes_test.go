@@ -47,7 +47,8 @@ func TestUserTypesFmt(t *testing.T) {
 		"var anyS any = S{\"a\"}\nfmt.Printf(\"%T\\n\", anyS)":        "%T of a value whose type is declared in a cell",
 		"var lv fmt.Stringer = Level(1)\nfmt.Printf(\"%T\\n\", lv)":   "%T of a value whose type is declared in a cell",
 		`fmt.Printf("%+v\n", app{"x"})`:                               "%+v and %#v print the fields of a struct declared in a cell",
-		`fmt.Printf("%#v\n", []app{{"x"}})`:                           "%+v and %#v print the fields of a struct declared in a cell",
+		`fmt.Printf("%#v\n", S{"x"})`:                                 "%#v prints a struct declared in a cell as an unnamed struct type",
+		`fmt.Printf("%#v\n", []app{{"x"}})`:                           "%#v prints a struct declared in a cell as an unnamed struct type",
 		`fmt.Printf("%[1]d %[1]v\n", Level(3))`:                       "formatted both with %v/%s and with a verb like %d",
 		"var anySq any = []Sq{{1}}\nfmt.Println(anySq)":               "fmt cannot call the String or Error method of Sq",
 		"var sh Shape = Sq{1}\nfmt.Println(sh)":                       "fmt cannot call the String or Error method of Sq",
@@ -104,7 +105,7 @@ func TestFormatUses(t *testing.T) {
 		{"%d %v", 2, []verbUse{{other: true}, {methods: true}}},
 		{"%[2]d %[1]s %%", 2, []verbUse{{methods: true}, {other: true}}},
 		{"%*d %T", 3, []verbUse{{}, {other: true}, {typ: true}}},
-		{"%+v %#v %w", 3, []verbUse{{methods: true, plusV: true}, {methods: true, plusV: true}, {methods: true}}},
+		{"%+v %#v %w", 3, []verbUse{{methods: true, plusV: true}, {methods: true, plusV: true, sharpV: true}, {methods: true}}},
 		{"%.*f", 2, []verbUse{{}, {other: true}}},
 	}
 	for _, tt := range tests {
