@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"go/types"
 	"reflect"
 	"strings"
 )
@@ -13,7 +14,11 @@ import (
 // text before the session's other rewrites:
 //
 //   - the builtin clear (Go 1.21), which yaegi does not know, becomes a call
-//     of the session's compiled Clear (reflect.Value.Clear);
+//     of the session's compiled Clear (reflect.Value.Clear); min and max, see
+//     minmax.go;
+//   - a type switch that binds a variable at a cell's top level
+//     (`switch v := x.(type)`), which yaegi's compiler panics on, runs in a
+//     function literal, as scopeEdits in rewrite.go does for other forms;
 //   - a comma-ok definition at a cell's top level (`v, ok := m[k]`,
 //     `n, ok := x.(T)`, and their `var` forms), which yaegi compiles only
 //     inside a function, becomes declarations and a plain assignment:
@@ -21,23 +26,35 @@ import (
 //     var ok bool; v, ok = m[k]` (m and k evaluated once, into temporaries,
 //     unless they are plain names or constants).
 //
-// A comma-ok receive (`v, ok := <-ch`) at the top level cannot be rewritten
-// without knowing the channel's element type, and min and max cannot be
-// written in interpreted Go without knowing their operands' types: those are
-// errors that say what to write instead.
+// A comma-ok receive (`v, ok := <-ch`) at the top level is rewritten the
+// same way when the channel's type is spelled (ch := make(chan int), a
+// parameter, an earlier cell's variable); otherwise it is an error that says
+// what to write instead.
 
 // builtinRewrite returns text with clear and top-level comma-ok forms
 // rewritten; prefix+text+suffix is the chunk's source for the parser and
 // stmts says whether it is a statement chunk. shadowed reports names the
 // session declares (a user's own clear is left alone).
-func builtinRewrite(prefix, text, suffix string, stmts bool, shadowed func(string) bool, tmp *int) (string, error) {
-	if !strings.Contains(text, "clear") && !(stmts && strings.Contains(text, ",")) {
-		return text, nil
-	}
+//
+// It returns, and records in u for later chunks, the types of the
+// variables the chunk declares, for min and max.
+func builtinRewrite(prefix, text, suffix string, stmts bool, u *userNames) (string, map[string]string, error) {
+	shadowed, tmp := u.shadowed, &u.tmp
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "_.go", prefix+text+suffix, 0)
 	if err != nil {
-		return text, nil // analyze reports the error
+		return text, nil, nil // analyze reports the error
+	}
+	var body []ast.Stmt
+	if stmts {
+		body = f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List
+	}
+	vars := topVarTypes(f, body, u.lookupVarType, u.isCellType)
+	for n, t := range vars {
+		u.varTypes[n] = t
+	}
+	if !strings.Contains(text, "clear") && !strings.Contains(text, "min") && !strings.Contains(text, "max") && !(stmts && (strings.Contains(text, ",") || strings.Contains(text, "switch"))) {
+		return text, vars, nil
 	}
 	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 	restore := func(p token.Pos) string {
@@ -58,9 +75,21 @@ func builtinRewrite(prefix, text, suffix string, stmts bool, shadowed func(strin
 			return true
 		})
 	}
+	edits = append(edits, minmaxEdits(f, off, shadowed, u.lookupVarType)...)
 	if stmts {
 		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List
 		for _, st := range body {
+			inner := st
+			if l, ok := st.(*ast.LabeledStmt); ok {
+				inner = l.Stmt
+			}
+			if ts, ok := inner.(*ast.TypeSwitchStmt); ok && isDefine(ts.Assign) {
+				// `switch v := x.(type)` at the top level panics yaegi's
+				// compiler; in a function scope it works, and it declares
+				// nothing outside itself.
+				edits = append(edits, edit{off(st.Pos()), off(st.Pos()), "func() { "}, edit{off(st.End()), off(st.End()), " }()"})
+				continue
+			}
 			var lhs []ast.Expr
 			var rhs ast.Expr
 			switch st := st.(type) {
@@ -88,8 +117,17 @@ func builtinRewrite(prefix, text, suffix string, stmts bool, shadowed func(strin
 				continue
 			}
 			var b strings.Builder
+			fresh := map[string]bool{}
+			for _, l := range lhs {
+				// := redeclares a name an earlier statement declared.
+				id := l.(*ast.Ident)
+				fresh[id.Name] = id.Obj == nil || id.Obj.Decl == st || id.Obj.Decl == nil
+				if ds, ok := st.(*ast.DeclStmt); ok {
+					fresh[id.Name] = fresh[id.Name] || id.Obj.Decl == ds.Decl.(*ast.GenDecl).Specs[0]
+				}
+			}
 			declare := func(name, typ, value string) {
-				if name == "_" {
+				if name == "_" || !fresh[name] {
 					return
 				}
 				if typ != "" {
@@ -121,15 +159,22 @@ func builtinRewrite(prefix, text, suffix string, stmts bool, shadowed func(strin
 				if x.Op != token.ARROW {
 					continue
 				}
+				if ct, ok := typeExpr(x.X, 0, u.lookupVarType).(*ast.ChanType); ok && ct.Dir != ast.SEND {
+					// The element type is spelled: declare, then receive.
+					declare(v.Name, types.ExprString(ct.Value), "")
+					declare(okID.Name, "bool", "")
+					fmt.Fprintf(&b, "%s, %s = %s", v.Name, okID.Name, src(rhs))
+					break
+				}
 				p := fset.Position(st.Pos())
-				return "", fmt.Errorf("%s:%d:%d: the interpreter cannot compile `v, ok := <-ch` at a cell's top level: declare the variables first (var v T; var ok bool; v, ok = <-ch), or receive inside a function or block", p.Filename, p.Line, p.Column)
+				return "", nil, fmt.Errorf("%s:%d:%d: the interpreter cannot compile `v, ok := <-ch` at a cell's top level: declare the variables first (var v T; var ok bool; v, ok = <-ch), or receive inside a function or block", p.Filename, p.Line, p.Column)
 			default:
 				continue
 			}
 			edits = append(edits, edit{off(st.Pos()), off(st.End()), b.String() + restore(st.End())})
 		}
 	}
-	return applyEdits(text, edits), nil
+	return applyEdits(text, edits), vars, nil
 }
 
 // simpleExpr reports whether evaluating e twice is the same as once: a
@@ -162,6 +207,9 @@ func clearValue(x any) {
 // builtinHint explains a compile error about a Go builtin the interpreter
 // lacks or a generic call it cannot infer; "" for other messages.
 func builtinHint(msg string) string {
+	if strings.Contains(msg, "not a generic type: func(") {
+		return "(the interpreter cannot assign the result of a generic function call at a cell's top level: do it inside a function, or run the code in a %%native cell)"
+	}
 	if strings.Contains(msg, "undefined type for ") {
 		return "(the interpreter could not infer the type arguments of a generic function call, as with a variadic ...T parameter: write them explicitly, e.g. Sum[int](1, 2, 3), inside a function, or run the code in a %%native cell)"
 	}
@@ -173,8 +221,14 @@ func builtinHint(msg string) string {
 		if rest := msg[i+len("undefined: "+name):]; rest != "" && (rest[0] == '_' || rest[0] >= '0' && rest[0] <= '9' || rest[0] >= 'A' && rest[0] <= 'Z' || rest[0] >= 'a' && rest[0] <= 'z') {
 			continue
 		}
-		return fmt.Sprintf("(the builtin %s, new in Go 1.21, is not available in the interpreter: compare with if, use math.%s for float64, or run the code in a %%%%native cell)",
-			name, strings.ToUpper(name[:1])+name[1:])
+		return fmt.Sprintf("(the interpreter has no builtin %s; warren supplies it where the type of an operand is spelled in the cell — a parameter, a var with a type, a conversion like %s(int64(a), b), a literal — but not here: convert an operand, compare with if, or run the code in a %%%%native cell)",
+			name, name)
 	}
 	return ""
+}
+
+// isDefine reports whether a type switch guard binds a variable.
+func isDefine(st ast.Stmt) bool {
+	a, ok := st.(*ast.AssignStmt)
+	return ok && a.Tok == token.DEFINE
 }

@@ -67,7 +67,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		return nil, err
 	}
 	code = rest
-	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, known: s, generic: s.generic})
+	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, known: s, generic: s.generic, varType: s.varType, cellType: s.cellType, basics: s.basics})
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}
@@ -112,6 +112,14 @@ func (s *Session) runTrailing(ctx context.Context, c *cell, code string, ch *chu
 		return nil, nil
 	}
 	vs, _ := v.Interface().([]any)
+	for _, x := range vs {
+		if _, wrapped := unwrapCell(x); !wrapped {
+			if name := s.hiddenMethods(reflect.ValueOf(x)); name != "" {
+				msg := "the cell's value holds " + name + " whose String or Error method compiled code cannot call: print it yourself (fmt.Println(x.String())), or run the code in a %%native cell"
+				return nil, &Error{Name: "InterpreterLimit", Value: msg, Traceback: []string{"InterpreterLimit: " + msg}}
+			}
+		}
+	}
 	switch len(vs) {
 	case 0:
 		return nil, nil
@@ -200,46 +208,41 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 	}
 }
 
-// generic reports whether an earlier cell declared a generic function
-// name.
-func (s *Session) generic(name string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.generics[name]
-}
-
-// declared reports whether an earlier cell declared name.
-func (s *Session) declared(name string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.names[name]
-}
-
-// method returns the signature of method "T.M" declared by an earlier cell.
-func (s *Session) method(key string) (methodSig, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	sig, ok := s.methods[key]
-	return sig, ok
-}
-
 func (s *Session) declare(ch *chunk) {
 	s.noteStubs(ch)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, n := range ch.names {
+		if _, ok := ch.varTypes[n+"()"]; !ok {
+			delete(s.varTypes, n+"()") // no longer a function of the cells
+		}
+	}
+	for n, t := range ch.varTypes {
+		if _, kept := s.varTypes[n]; kept && (strings.HasSuffix(n, "{}") || strings.HasSuffix(n, ")") && strings.Contains(n, ".")) {
+			continue // yaegi keeps a type's first definition and its methods
+		}
+		if t == "" {
+			delete(s.varTypes, n)
+		} else {
+			s.varTypes[n] = t
+		}
+	}
+	for k, sig := range ch.generics {
+		s.generics[k] = sig
+	}
 	for k, sig := range ch.methods {
 		s.methods[k] = sig
 	}
 	for _, n := range ch.names {
 		s.names[n] = true
-		if g, ok := strings.CutPrefix(n, genericPrefix); ok {
-			s.generics[g] = true
-		}
 	}
 	for n, src := range ch.types {
 		if _, ok := s.sources[n]; !ok {
 			s.sources[n] = src
 		}
+	}
+	if len(ch.types) > 0 || len(ch.methods) > 0 {
+		s.updateShapes()
 	}
 }
 

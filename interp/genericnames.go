@@ -5,7 +5,6 @@ import (
 	"go/parser"
 	"go/token"
 	"strconv"
-	"strings"
 )
 
 // yaegi v0.16.1 keeps one instance of a generic function per bare name and
@@ -18,25 +17,11 @@ import (
 
 const genericPrefix = "__warren_g_"
 
-// cellGenerics returns the names of the generic functions that the
-// declaration chunks of a cell declare.
-func cellGenerics(chunks []*chunk) map[string]bool {
-	out := map[string]bool{}
-	for _, c := range chunks {
-		if c.kind != kindDecl || !strings.Contains(c.text, "[") {
-			continue
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), "_.go", "package p;"+c.text, parser.SkipObjectResolution)
-		if err != nil {
-			continue
-		}
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Type.TypeParams != nil {
-				out[fd.Name.Name] = true
-			}
-		}
-	}
-	return out
+// isGenericFunc reports whether name is a generic function declared by
+// the cell or an earlier one.
+func (u *userNames) isGenericFunc(name string) bool {
+	_, ok := u.lookupGeneric(name)
+	return ok
 }
 
 // genericRename returns text with every identifier that names a generic

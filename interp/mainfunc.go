@@ -31,10 +31,97 @@ type userNames struct {
 	inits    []string          // names given to the cell's init functions, in order
 	shadowed func(string) bool // names declared by earlier cells; nil: none
 	tmp      int               // temporaries made by builtinRewrite so far
-	generic  func(string) bool // generic functions declared by this cell or earlier ones
 
 	methods map[string]methodSig           // the cell's methods, by "T.M"
 	method  func(string) (methodSig, bool) // earlier cells' methods; nil: none
+
+	generics map[string]genericSig           // the cell's generic functions
+	generic  func(string) (genericSig, bool) // earlier cells' ones; nil: none
+
+	varTypes map[string]string           // types of the cell's top-level variables, for min and max
+	varType  func(string) (string, bool) // earlier cells' ones; nil: none
+
+	types    map[string]bool   // the cell's concrete types, for %T
+	cellType func(string) bool // earlier cells' ones; nil: none
+
+	basics        map[string]string        // the cell's types with a basic underlying type → it
+	sessionBasics func() map[string]string // earlier cells' ones; nil: none
+}
+
+// allBasics returns the types with a basic underlying type of the cell and
+// earlier cells.
+func (u *userNames) allBasics() map[string]string {
+	all := map[string]string{}
+	if u.sessionBasics != nil {
+		for k, v := range u.sessionBasics() {
+			all[k] = v
+		}
+	}
+	for k, v := range u.basics {
+		all[k] = v
+	}
+	return all
+}
+
+// namedBasic returns a cell type whose underlying type is the basic type
+// name, or "".
+func (u *userNames) namedBasic(name string) string {
+	b := basicName(name)
+	if b == "" {
+		return ""
+	}
+	var found []string
+	for k, v := range u.allBasics() {
+		if v == b {
+			found = append(found, k)
+		}
+	}
+	sort.Strings(found)
+	if len(found) == 0 {
+		return ""
+	}
+	return found[0]
+}
+
+// underlying returns the basic underlying type of the cell type name, or "".
+func (u *userNames) underlying(name string) string { return u.allBasics()[name] }
+
+// hasStringMethod reports whether the cell type name has a String or Error
+// method, declared in the cell or earlier.
+func (u *userNames) hasStringMethod(name string) bool {
+	_, s := u.lookupMethod(name + ".String")
+	_, e := u.lookupMethod(name + ".Error")
+	return s || e
+}
+
+// isCellType reports whether name is a concrete, non-generic type declared
+// in the cell or earlier.
+func (u *userNames) isCellType(name string) bool {
+	return u.types[name] || (u.cellType != nil && u.cellType(name))
+}
+
+// lookupVarType returns the type of a top-level variable declared in the
+// cell or earlier, when known.
+func (u *userNames) lookupVarType(name string) (string, bool) {
+	if t, ok := u.varTypes[name]; ok {
+		return t, t != ""
+	}
+	if u.varType != nil {
+		return u.varType(name)
+	}
+	return "", false
+}
+
+// lookupGeneric returns the generic function name declared in the cell or
+// earlier.
+func (u *userNames) lookupGeneric(name string) (genericSig, bool) {
+	if sig, ok := u.generics[name]; ok {
+		return sig, true
+	}
+	if u.generic != nil {
+		return u.generic(name)
+	}
+	return genericSig{}, false
 }
 
 // lookupMethod returns the signature of method "T.M", declared in the cell

@@ -146,3 +146,27 @@ func TestUserText(t *testing.T) {
 		}
 	}
 }
+
+// A program written against the compiled package runs pasted as it is.
+func TestMainPastedRayProgram(t *testing.T) {
+	s := newRaySession(t)
+	_, rec := run(t, s, `package main
+
+import (
+	"fmt"
+
+	ray "github.com/warren-go/warren/parallel"
+)
+
+func main() {
+	sq := ray.Remote(func(x int) int { return x * x })
+	fmt.Println(ray.Get(sq.Remote(4)))
+}`)
+	if got := rec.stdout(); got != "16\n" {
+		t.Errorf("printed %q", got)
+	}
+	_, rec = run(t, s, "import \"github.com/warren-go/warren/parallel\"\nimport p \"github.com/warren-go/warren/parallel\"\nfmt.Println(parallel.Get(p.Put(5)))")
+	if got := rec.stdout(); got != "5\n" {
+		t.Errorf("printed %q", got)
+	}
+}

@@ -90,8 +90,8 @@ func methodExprRewrite(prefix, text, suffix string, sigs func(string) (methodSig
 			x, ptr = ast.Unparen(st.X), true
 		}
 		id, ok := x.(*ast.Ident)
-		if !ok || id.Obj != nil {
-			return true
+		if !ok || (id.Obj != nil && id.Obj.Kind != ast.Typ) {
+			return true // a local variable
 		}
 		sig, ok := sigs(id.Name + "." + sel.Sel.Name)
 		if !ok || sig.generic {

@@ -23,16 +23,18 @@ import (
 // An item is one top-level import, declaration or statement of a cell.
 type item struct {
 	kind       chunkKind
-	start, end int // byte offsets in the cell
-	idx        int // index in source order
+	start, end int    // byte offsets in the cell
+	idx        int    // index in source order
+	prefix     string // text before code[start:end] ("var " for a spec of a var group)
 
 	decls []string        // top-level names it declares
 	refs  map[string]bool // names it uses that it does not declare itself
 	recv  string          // a method's receiver type name
 	exec  bool            // a statement other than a var declaration: keeps its order
 
-	mainDecl bool // declares func main
-	callMain bool // calls main() outside function declarations
+	types    []string // concrete, non-generic types it declares
+	mainDecl bool     // declares func main
+	callMain bool     // calls main() outside function declarations
 }
 
 // cellItems splits the runs of a cell (consecutive imports, declarations or
@@ -70,14 +72,23 @@ func cellItems(code string, runs []*item) ([]*item, bool) {
 				}
 			}
 		}
+		offset := func(p token.Pos) int { return r.start + fset.File(p).Offset(p) - len(prefix) }
 		for _, nd := range nodes {
-			start := r.start + fset.File(nd.Pos()).Offset(nd.Pos()) - len(prefix)
-			end := r.start + fset.File(nd.End()).Offset(nd.End()) - len(prefix)
-			items = append(items, &item{kind: r.kind, start: start, end: end})
+			if ds, ok := nd.(*ast.DeclStmt); ok {
+				if g := ds.Decl.(*ast.GenDecl); g.Tok == token.VAR && g.Lparen.IsValid() && len(g.Specs) > 1 {
+					// A var group: each spec is ordered on its own, as Go
+					// orders package variables one by one.
+					for _, sp := range g.Specs {
+						items = append(items, &item{kind: r.kind, start: offset(sp.Pos()), end: offset(sp.End()), prefix: "var "})
+					}
+					continue
+				}
+			}
+			items = append(items, &item{kind: r.kind, start: offset(nd.Pos()), end: offset(nd.End())})
 		}
 	}
 	for _, it := range items {
-		if it.parse(code[it.start:it.end]) != nil {
+		if it.parse(it.prefix+code[it.start:it.end]) != nil {
 			return nil, false
 		}
 	}
@@ -119,6 +130,13 @@ func (it *item) parse(text string) error {
 				}
 			case *ast.GenDecl:
 				it.decls = append(it.decls, genDeclNames(d)...)
+				for _, sp := range d.Specs {
+					if ts, ok := sp.(*ast.TypeSpec); ok && ts.TypeParams == nil && !ts.Assign.IsValid() {
+						if _, iface := ts.Type.(*ast.InterfaceType); !iface {
+							it.types = append(it.types, ts.Name.Name)
+						}
+					}
+				}
 			}
 		}
 	default:
@@ -165,11 +183,34 @@ func (it *item) parse(text string) error {
 // unresolved returns the identifiers of f that refer to nothing declared in
 // f: package-level names of the session or of other items, and predeclared
 // ones.
+// The parser leaves the keys of composite literals alone (they may be
+// field names); the keys of map, slice and array literals are expressions,
+// so their names count too.
 func unresolved(f *ast.File) map[string]bool {
 	refs := map[string]bool{}
 	for _, id := range f.Unresolved {
 		refs[id.Name] = true
 	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		cl, ok := n.(*ast.CompositeLit)
+		if !ok {
+			return true
+		}
+		switch cl.Type.(type) {
+		case *ast.MapType, *ast.ArrayType:
+			for _, e := range cl.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					ast.Inspect(kv.Key, func(n ast.Node) bool {
+						if id, ok := n.(*ast.Ident); ok && id.Obj == nil {
+							refs[id.Name] = true
+						}
+						return true
+					})
+				}
+			}
+		}
+		return true
+	})
 	return refs
 }
 
@@ -216,7 +257,10 @@ func genDeclNames(d *ast.GenDecl) []string {
 // orderItems returns items in an order where each comes after the items it
 // depends on (see the top of this file), moving as little as possible. code
 // is the cell, for error messages.
-func orderItems(items []*item, code string, cellN int) ([]*item, error) {
+// shadowed reports the names earlier cells declared (nil: none): a use of
+// such a name that a later statement of the cell redeclares (`count := 0`)
+// means the existing variable, as when a cell is run again.
+func orderItems(items []*item, code string, cellN int, shadowed func(string) bool) ([]*item, error) {
 	n := len(items)
 	byName := map[string][]int{} // name → items declaring it, in order
 	methods := map[string][]int{}
@@ -263,7 +307,7 @@ func orderItems(items []*item, code string, cellN int) ([]*item, error) {
 					j = d
 				}
 			}
-			if j > i && it.exec && items[j].exec {
+			if j > i && items[j].exec && (it.exec || (shadowed != nil && shadowed(r))) {
 				// A statement using a name a later statement declares
 				// means the session's earlier variable.
 				continue

@@ -15,10 +15,14 @@ func itemOrder(t *testing.T, code string) ([]string, error) {
 	var out []string
 	for _, c := range chunks {
 		for _, l := range strings.Split(c.text, "\n") {
-			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "}") && l != goHook+".End()" {
-				if i := strings.Index(l, "*/"); strings.HasPrefix(l, "/*line") && i > 0 {
-					l = l[i+2:]
+			for {
+				i := strings.Index(l, "/*line")
+				if i < 0 {
+					break
 				}
+				l = l[:i] + l[i+strings.Index(l[i:], "*/")+2:]
+			}
+			if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "}") && l != goHook+".End()" {
 				out = append(out, strings.TrimSuffix(l, ";"))
 			}
 		}
@@ -52,6 +56,10 @@ func TestOrderItems(t *testing.T) {
 			[]string{"fmt.Println(count)", "count := 10"}},
 		{"struct keys are not references", "type C struct{ total int }\nvar c = C{total: 1}\nvar total = c.total",
 			[]string{"type C struct{ total int }", "var c = C{total: 1}", "var total = c.total"}},
+		{"a var group is ordered spec by spec", "var (\n\ta = c + b\n\tb = f()\n\tc = f()\n\td = 3\n)\nfunc f() int { d++; return d }",
+			[]string{"var d = 3", "func f() int { d++; return d }", "var b = f()", "var c = f()", "var a = c + b"}},
+		{"map literal keys are references", "var names = map[level]string{low: \"low\"}\ntype level int\nconst low level = 0",
+			[]string{"type level int", "const low level = 0", "var names = map[level]string{low: \"low\"}"}},
 		{"import moves before its use", "fmt.Println(1)\nimport \"fmt\"",
 			[]string{"import \"fmt\"", "fmt.Println(1)"}},
 		{"package clause dropped", "package main\nfunc f() {}",
@@ -85,6 +93,21 @@ func TestOrderCycles(t *testing.T) {
 	}
 }
 
+// Running a cell again: a function using a variable the cell declares
+// with := further down uses the existing one, as before the cell ran.
+func TestOrderRerun(t *testing.T) {
+	s := newSession(t)
+	cell := "import \"fmt\"\nfunc show() { fmt.Println(count) }\nshow()\ncount := 5"
+	if _, _, e := try(t, s, cell); e == nil {
+		t.Fatal("first run: want an error (count is not declared yet)")
+	}
+	run(t, s, "count := 1")
+	_, rec := run(t, s, cell)
+	if got := rec.stdout(); got != "1\n" {
+		t.Errorf("printed %q, want %q", got, "1\n")
+	}
+}
+
 // End to end: what compiled Go prints for the same package-level code.
 func TestOrderInSession(t *testing.T) {
 	s := newSession(t)
@@ -96,6 +119,11 @@ func double(x int) int { return x * 2 }
 var base = 21`)
 	if got := rec.stdout(); got != "42 42\n" {
 		t.Errorf("printed %q, want %q", got, "42 42\n")
+	}
+	// Go's order of package variables, one by one (go run prints 9 4 5 5).
+	_, rec = run(t, s, "var (\n\tga = gc + gb\n\tgb = gf()\n\tgc = gf()\n\tgd = 3\n)\nfunc gf() int {\n\tgd++\n\treturn gd\n}\nfmt.Println(ga, gb, gc, gd)")
+	if got := rec.stdout(); got != "9 4 5 5\n" {
+		t.Errorf("printed %q, want %q", got, "9 4 5 5\n")
 	}
 	_, _, e := try(t, s, "var a = b + 1\nvar b = a + 1")
 	if e == nil || e.Name != "CompileError" || !strings.Contains(e.Value, "line 1:1: initialization cycle: a (line 1), b (line 2)") {

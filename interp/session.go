@@ -33,6 +33,15 @@
 // go/types cannot tell (values of imported packages' types) is left as
 // yaegi has it.
 //
+// Before chunking, a cell's top-level items are ordered by dependency
+// (order.go), `main` and `init` are renamed and called as statements
+// (mainfunc.go), and forms yaegi lacks are rewritten (builtins.go,
+// minmax.go, methodexpr.go, generics.go, typename.go; spelled.go reads
+// types from the source). Values of cell types reach compiled fmt, errors and
+// context through the session's versions of them (fmtverbs.go,
+// usertypes.go), which answer as Go does or fail with an InterpreterLimit
+// error.
+//
 // Known limits (yaegi v0.16.1): a type cannot be redefined (a warning says
 // so); generic functions cannot be instantiated at a cell's top level;
 // `return <-ch` fails at run time (assign to a variable first);
@@ -113,13 +122,15 @@ type Session struct {
 	stopped    bool          // yaegiStop was called since the last EvalWithContext
 	evals      int           // EvalWithContext calls so far
 	sources    map[string]string
-	methods    map[string]methodSig                // "T.M" → declared method, for method expressions
-	imported   map[string]bool                     // importSpec keys
-	pkgs       map[string]string                   // local package name → import path
-	names      map[string]bool                     // identifiers declared by cells
-	generics   map[string]bool                     // generic functions declared by cells (see genericRename)
-	syms       map[string]map[string]reflect.Value // import path → symbols
-	stubSrc    map[string]string                   // declarations of cells without bodies, for go/types (see noteStubs)
+	methods    map[string]methodSig                 // "T.M" → declared method, for method expressions
+	generics   map[string]genericSig                // generic functions, for explicit type arguments and genericRename
+	varTypes   map[string]string                    // top-level variable → its type, when the source spells it (min, max)
+	shapes     atomic.Pointer[map[string]shapeInfo] // struct shapes of types with String or Error: see updateShapes
+	imported   map[string]bool                      // importSpec keys
+	pkgs       map[string]string                    // local package name → import path
+	names      map[string]bool                      // identifiers declared by cells
+	syms       map[string]map[string]reflect.Value  // import path → symbols
+	stubSrc    map[string]string                    // declarations of cells without bodies, for go/types (see noteStubs)
 
 	n          atomic.Int64
 	taskPanics atomic.Bool // panicLines may hold lines of task goroutines
@@ -152,10 +163,11 @@ func New(opts Options) (*Session, error) {
 		abort:      make(chan struct{}),
 		sources:    map[string]string{},
 		methods:    map[string]methodSig{},
+		generics:   map[string]genericSig{},
+		varTypes:   map[string]string{},
 		imported:   map[string]bool{},
 		pkgs:       map[string]string{},
 		names:      map[string]bool{},
-		generics:   map[string]bool{},
 		syms:       map[string]map[string]reflect.Value{},
 		stubSrc:    map[string]string{},
 	}
@@ -274,8 +286,15 @@ func (s *Session) exports() yaegi.Exports {
 	ex["time/time"] = map[string]reflect.Value{"Sleep": reflect.ValueOf(s.sleep)}
 	ex["runtime/runtime"] = map[string]reflect.Value{"Goexit": reflect.ValueOf(s.goexit)}
 	ex["errors/errors"] = s.errorsSymbols()
-	fmtSyms, mapTypes := s.fmtExports()
+	for k, v := range minmaxSymbols() {
+		ex["warrenhook/warrenhook"][k] = v
+	}
+	ex["warrenhook/warrenhook"]["TypeName"] = reflect.ValueOf(typeNameValue)
+	ex["context/context"] = map[string]reflect.Value{"WithValue": reflect.ValueOf(contextWithValue)}
+	fmtSyms, mapTypes := s.fmtExports(ex["log/log"])
 	ex[fmtKey] = fmtSyms
+	ex["encoding/json/json"] = s.jsonSymbols(mapTypes)
+	mapTypes[ex["warrenhook/warrenhook"]["Value"]] = mapTypes[fmtSyms["Println"]] // a cell's value prints as Println would
 	ex["."] = map[string]reflect.Value{"MapTypes": reflect.ValueOf(mapTypes)}
 	return ex
 }

@@ -33,10 +33,12 @@ type chunk struct {
 	endLine    int
 	text       string // the cell's text of the chunk, go statements rewritten
 
-	imports []importSpec         // kindImport
-	names   []string             // identifiers declared at top level
-	types   map[string]string    // type name → its source (kindDecl and kindStmt)
-	methods map[string]methodSig // "T.M" → the chunk's method declarations
+	imports  []importSpec          // kindImport
+	names    []string              // identifiers declared at top level
+	types    map[string]string     // type name → its source (kindDecl and kindStmt)
+	methods  map[string]methodSig  // "T.M" → the chunk's method declarations
+	generics map[string]genericSig // the chunk's generic functions
+	varTypes map[string]string     // types of the chunk's top-level variables ("" unknown)
 
 	segs  []textSeg // where the text is in what go/types checked
 	typed typedAt   // what go/types tells of the chunk's ranges and defers
@@ -88,6 +90,9 @@ func (t tok) end() int {
 	return t.pos + len(t.tok.String())
 }
 
+// rayModulePath is the import path of package ray in compiled Go.
+const rayModulePath = "github.com/warren-go/warren/parallel"
+
 // goHook is the name under which cells see the session's hook package.
 const goHook = "__warren"
 
@@ -106,10 +111,13 @@ func splitCell(code string, n int) ([]*chunk, error) { return splitCellIn(code, 
 
 // A cellEnv is what splitting a cell needs to know of the session.
 type cellEnv struct {
-	shadowed func(string) bool              // names declared by earlier cells
-	method   func(string) (methodSig, bool) // methods declared by earlier cells, by "T.M"
-	known    earlier                        // what earlier cells declared, for go/types
-	generic  func(string) bool              // generic functions declared by earlier cells
+	shadowed func(string) bool               // names declared by earlier cells
+	method   func(string) (methodSig, bool)  // methods declared by earlier cells, by "T.M"
+	generic  func(string) (genericSig, bool) // generic functions declared by earlier cells
+	varType  func(string) (string, bool)     // known types of earlier cells' variables
+	cellType func(string) bool               // concrete types declared by earlier cells
+	basics   func() map[string]string        // earlier cells' types with a basic underlying type
+	known    earlier                         // what earlier cells declared, for go/types
 }
 
 // splitCellIn is splitCell in a session; env may be nil.
@@ -183,7 +191,11 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 	}
 	mainDecl, callMain := false, false
 	if parsed {
-		ordered, err := orderItems(items, code, n)
+		var shadowed func(string) bool
+		if env != nil {
+			shadowed = env.shadowed
+		}
+		ordered, err := orderItems(items, code, n, shadowed)
 		if err != nil {
 			return nil, err
 		}
@@ -205,16 +217,49 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 		chunks = append(chunks, &chunk{kind: it.kind, start: it.start, end: it.end})
 		members = append(members, []*item{it})
 	}
-	names := &userNames{cell: n, methods: map[string]methodSig{}}
+	names := &userNames{cell: n, methods: map[string]methodSig{}, generics: map[string]genericSig{}, varTypes: map[string]string{}, basics: map[string]string{}}
 	if env != nil {
-		names.shadowed, names.method = env.shadowed, env.method
+		names.shadowed, names.method, names.generic, names.varType = env.shadowed, env.method, env.generic, env.varType
+		names.cellType, names.sessionBasics = env.cellType, env.basics
 	}
-	var localGenerics map[string]bool // set once the chunks have their text
-	names.generic = func(name string) bool {
-		return localGenerics[name] || (env != nil && env.generic != nil && env.generic(name))
+	names.types = map[string]bool{}
+	for _, it := range items {
+		for _, t := range it.types {
+			names.types[t] = true
+		}
 	}
 	for i, its := range members {
 		for _, it := range its {
+			if it.kind == kindDecl && len(it.types) > 0 {
+				for k, b := range basicUnderlying(code[it.start:it.end]) {
+					names.basics[k] = b
+				}
+				for k, t := range typeSources(code[it.start:it.end]) {
+					names.varTypes[k] = t
+					if chunks[i].varTypes == nil {
+						chunks[i].varTypes = map[string]string{}
+					}
+					chunks[i].varTypes[k] = t
+				}
+			}
+			if it.kind == kindDecl {
+				for k, t := range funcResults(code[it.start:it.end]) {
+					names.varTypes[k] = t
+					if chunks[i].varTypes == nil {
+						chunks[i].varTypes = map[string]string{}
+					}
+					chunks[i].varTypes[k] = t
+				}
+			}
+			if it.kind == kindDecl && strings.Contains(code[it.start:it.end], "[") {
+				for k, sig := range genericSigs(code[it.start:it.end]) {
+					names.generics[k] = sig
+					if chunks[i].generics == nil {
+						chunks[i].generics = map[string]genericSig{}
+					}
+					chunks[i].generics[k] = sig
+				}
+			}
 			if it.recv == "" {
 				continue
 			}
@@ -224,13 +269,22 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 					chunks[i].methods = map[string]methodSig{}
 				}
 				chunks[i].methods[k] = sig
+				// A method's single result type, for spelled types (minmax.go).
+				res := ""
+				if !strings.HasPrefix(sig.results, "(") {
+					res = sig.results
+				}
+				names.varTypes[k+"()"] = res
+				if chunks[i].varTypes == nil {
+					chunks[i].varTypes = map[string]string{}
+				}
+				chunks[i].varTypes[k+"()"] = res
 			}
 		}
 	}
 	for i, c := range chunks {
 		c.init(f, code, n, members[i])
 	}
-	localGenerics = cellGenerics(chunks)
 	var known earlier
 	if env != nil {
 		known = env.known
@@ -289,13 +343,28 @@ func (c *chunk) prepare(n int, names *userNames) error {
 	}
 	prefix, suffix := c.wrap(n)
 	c.text = names.rename(prefix, c.text, suffix)
-	c.text = genericRename(prefix, c.text, suffix, names.generic)
-	text, err := builtinRewrite(prefix, c.text, suffix, c.kind == kindStmt, names.shadowed, &names.tmp)
+	if err := namedBasicCheck(prefix, c.text, suffix, names.namedBasic, names.underlying); err != nil {
+		return err
+	}
+	c.text = typeSwitchRewrite(prefix, c.text, suffix, c.kind == kindStmt)
+	text, vars, err := builtinRewrite(prefix, c.text, suffix, c.kind == kindStmt, names)
 	if err != nil {
 		return err
 	}
-	c.text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
+	if c.varTypes == nil {
+		c.varTypes = map[string]string{}
+	}
+	for k, t := range vars {
+		c.varTypes[k] = t
+	}
+	text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
+	text = typeArgsRewrite(prefix, text, suffix, names.lookupGeneric)
+	c.text = typeNameRewrite(prefix, text, suffix, names.isCellType, names.lookupVarType)
+	if err := hiddenStringers(prefix, c.text, suffix, names.hasStringMethod, names.isCellType, names.lookupVarType); err != nil {
+		return err
+	}
 	c.text = printRewrite(prefix, c.text, suffix, names.shadowed)
+	c.text = genericRename(prefix, c.text, suffix, names.isGenericFunc)
 	c.text = varInitRewrite(prefix, c.text, suffix, c.kind == kindStmt)
 	return nil
 }
@@ -307,15 +376,19 @@ func (c *chunk) init(f *token.File, code string, n int, its []*item) {
 	p := f.Position(f.Pos(c.start))
 	c.line, c.col = p.Line, p.Column
 	c.endLine = f.Position(f.Pos(max(c.start, c.end))).Line
-	for k := 1; k < len(its); k++ {
-		if its[k].idx == its[k-1].idx+1 {
+	for k := 0; k < len(its); k++ {
+		if its[k].prefix == "" && (k == 0 || its[k].idx == its[k-1].idx+1) {
 			continue
 		}
 		var b strings.Builder
 		for j, it := range its {
 			p := f.Position(f.Pos(it.start))
 			if j > 0 {
-				fmt.Fprintf(&b, ";\n/*line _.go:%d:%d*/", (n%maxCellNum)*lineBase+p.Line, p.Column)
+				b.WriteString(";\n")
+			}
+			b.WriteString(it.prefix)
+			if j > 0 || it.prefix != "" {
+				fmt.Fprintf(&b, "/*line _.go:%d:%d*/", (n%maxCellNum)*lineBase+p.Line, p.Column)
 			}
 			b.WriteString(code[it.start:it.end])
 			c.line = min(c.line, p.Line)
@@ -425,6 +498,17 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 			if imp.Name != nil {
 				s.name = imp.Name.Name
 			}
+			if s.path == rayModulePath {
+				// A program written against warren's compiled package: in
+				// cells it is package ray.
+				s.path = "ray"
+				switch s.name {
+				case "":
+					s.name = "parallel" // its package name
+				case "ray":
+					s.name = "" // the prelude's import
+				}
+			}
 			c.imports = append(c.imports, s)
 		}
 		return nil
@@ -432,7 +516,11 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 		for _, d := range f.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
-				if d.Recv == nil {
+				switch {
+				case d.Recv != nil || strings.HasPrefix(d.Name.Name, initPrefix):
+				case d.Name.Name == mainName:
+					c.names = append(c.names, "main")
+				default:
 					c.names = append(c.names, d.Name.Name)
 				}
 			case *ast.GenDecl:
@@ -461,6 +549,12 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 				c.hideValue = printLike(es.X)
 				if !c.hideValue {
 					trail = es
+					if name, ok := spelledTypeName(es.X, names.isCellType, names.lookupVarType); ok {
+						if t := hiddenIn(name, names.hasStringMethod); t != "" {
+							p := fset.Position(es.Pos())
+							return fmt.Errorf("%s:%d:%d: the cell's value, a %s, would show without calling the String or Error method of %s (the interpreter hands compiled code plain values): print the elements one by one with x.String(), or run the code in a %%%%native cell", p.Filename, p.Line, p.Column, strings.ReplaceAll(name, "main.", ""), t)
+						}
+					}
 				}
 			}
 		}

@@ -1,8 +1,13 @@
 package interp
 
 import (
+	"context"
+	"encoding"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
 	"reflect"
 	"strings"
 )
@@ -123,4 +128,250 @@ func (s *Session) errorsSymbols() map[string]reflect.Value {
 		"Is": reflect.ValueOf(s.errorsIs),
 		"As": reflect.ValueOf(s.errorsAs),
 	}
+}
+
+// updateShapes records the field names of the session's struct types, as
+// yaegi's reflect types spell them (an unexported name gets an X prefix),
+// for the ones that have a String or Error method or hold a field of such
+// a type, when every same-shaped type does: a value of that shape reaching
+// fmt is one of them, printed without its methods. s.mu must be held.
+func (s *Session) updateShapes() {
+	withMethods := map[string]bool{} // String or Error on the type
+	ptrOnly := map[string]bool{}     // only on its pointer
+	for k, sig := range s.methods {
+		if i := strings.LastIndex(k, "."); i > 0 && (k[i+1:] == "String" || k[i+1:] == "Error") {
+			if sig.ptrRecv && !withMethods[k[:i]] {
+				ptrOnly[k[:i]] = true
+				continue
+			}
+			withMethods[k[:i]] = true
+			delete(ptrOnly, k[:i])
+		}
+	}
+	type info struct {
+		shape string
+		uses  []string
+	}
+	structs := map[string]info{}
+	for name, src := range s.sources {
+		if sh, uses, ok := structShape(src); ok {
+			structs[name] = info{sh, uses}
+		}
+	}
+	// hides: the type's plain value loses a String or Error method.
+	memo := map[string]bool{}
+	var hides func(name string, depth int) bool
+	hides = func(name string, depth int) bool {
+		if withMethods[name] {
+			return true
+		}
+		if r, ok := memo[name]; ok || depth > 20 {
+			return r
+		}
+		memo[name] = false
+		for _, u := range structs[name].uses {
+			if hides(u, depth+1) {
+				memo[name] = true
+				return true
+			}
+		}
+		return false
+	}
+	byShape := map[string][]string{}
+	for name, in := range structs {
+		byShape[in.shape] = append(byShape[in.shape], name)
+	}
+	shapes := map[string]shapeInfo{}
+	for sh, names := range byShape {
+		all, ptr := true, true
+		for _, n := range names {
+			h := hides(n, 0)
+			all = all && (h || ptrOnly[n])
+			ptr = ptr && !h
+		}
+		if all {
+			shapes[sh] = shapeInfo{names[0], ptr}
+		}
+	}
+	s.shapes.Store(&shapes)
+}
+
+// shapeInfo is a struct type whose plain values lose a String or Error
+// method, for hiddenMethods.
+type shapeInfo struct {
+	name    string
+	ptrOnly bool // the method has a pointer receiver: only a pointer loses it
+}
+
+// structShape returns the field names of a struct type's source as yaegi's
+// reflect type spells them, joined by ",", and the names its field types
+// use; false for other types and for structs with embedded fields.
+func structShape(src string) (string, []string, bool) {
+	x, err := parser.ParseExpr(src)
+	if err != nil {
+		return "", nil, false
+	}
+	st, ok := x.(*ast.StructType)
+	if !ok {
+		return "", nil, false
+	}
+	var names, uses []string
+	for _, f := range st.Fields.List {
+		if len(f.Names) == 0 {
+			return "", nil, false
+		}
+		for _, n := range f.Names {
+			name := n.Name
+			if !ast.IsExported(name) {
+				name = "X" + name
+			}
+			names = append(names, name)
+		}
+		ast.Inspect(f.Type, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.SelectorExpr:
+				return false // a package's type
+			case *ast.Ident:
+				uses = append(uses, n.Name)
+			}
+			return true
+		})
+	}
+	return strings.Join(names, ","), uses, true
+}
+
+// hiddenMethods returns the name of a cell type with a String or Error
+// method that v holds in a form fmt cannot call them on (a plain struct,
+// or one of yaegi's interface values), or "". It looks at no more than
+// budget values.
+func (s *Session) hiddenMethods(v reflect.Value) string {
+	p := s.shapes.Load()
+	if !v.IsValid() || !mayHide(v.Type()) {
+		return ""
+	}
+	budget := 10000
+	var walk func(v reflect.Value, viaPtr bool) string
+	walk = func(v reflect.Value, viaPtr bool) string {
+		budget--
+		if budget < 0 || !v.IsValid() {
+			return ""
+		}
+		t := v.Type()
+		switch v.Kind() {
+		case reflect.Interface:
+			if v.IsNil() {
+				return ""
+			}
+			return walk(v.Elem(), false)
+		case reflect.Pointer:
+			if v.IsNil() {
+				return ""
+			}
+			return walk(v.Elem(), true)
+		case reflect.Slice, reflect.Array:
+			for i := 0; i < v.Len() && budget > 0; i++ {
+				if n := walk(v.Index(i), false); n != "" {
+					return n
+				}
+			}
+		case reflect.Map:
+			it := v.MapRange()
+			for it.Next() && budget > 0 {
+				if n := walk(it.Key(), false); n != "" {
+					return n
+				}
+				if n := walk(it.Value(), false); n != "" {
+					return n
+				}
+			}
+		case reflect.Struct:
+			if strings.HasPrefix(t.PkgPath(), yaegiPkg) {
+				if _, wrapper := t.FieldByName("IValue"); wrapper {
+					return "" // calls the methods
+				}
+				return "an interface type declared in a cell"
+			}
+			if t.Name() == "" && p != nil {
+				names := make([]string, t.NumField())
+				for i := range names {
+					names[i] = t.Field(i).Name
+				}
+				if in, ok := (*p)[strings.Join(names, ",")]; ok && (viaPtr || !in.ptrOnly) {
+					return in.name
+				}
+			}
+			for i := 0; i < t.NumField() && budget > 0; i++ {
+				if n := walk(v.Field(i), false); n != "" {
+					return n
+				}
+			}
+		}
+		return ""
+	}
+	return walk(v, false)
+}
+
+// mayHide reports whether a value of type t can hold a cell value fmt
+// cannot call methods on: t is or contains an interface, an unnamed struct
+// or one of yaegi's types.
+func mayHide(t reflect.Type) bool {
+	seen := map[reflect.Type]bool{}
+	var walk func(t reflect.Type) bool
+	walk = func(t reflect.Type) bool {
+		if seen[t] {
+			return false
+		}
+		seen[t] = true
+		switch t.Kind() {
+		case reflect.Interface:
+			return true
+		case reflect.Pointer, reflect.Slice, reflect.Array:
+			return walk(t.Elem())
+		case reflect.Map:
+			return walk(t.Key()) || walk(t.Elem())
+		case reflect.Struct:
+			if t.Name() == "" || strings.HasPrefix(t.PkgPath(), yaegiPkg) {
+				return true
+			}
+			for i := range t.NumField() {
+				if walk(t.Field(i).Type) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(t)
+}
+
+// contextWithValue is context.WithValue for cells. A key of a struct type
+// declared in a cell reaches compiled code as a plain unnamed struct, so
+// two key types with the same fields (the usual `type ctxKey struct{}`)
+// would be one key: it fails instead.
+func contextWithValue(parent context.Context, key, val any) context.Context {
+	if t := reflect.TypeOf(key); t != nil && t.Kind() == reflect.Struct && t.Name() == "" {
+		panic(&userTypeError{"context.WithValue with a key of a struct type declared in a cell: the interpreter hands compiled code a plain struct, so keys of different types with the same fields collide: use a pointer to a package-level variable as the key (var userKey = new(int)), or run the code in a %%native cell"})
+	}
+	return context.WithValue(parent, key, val)
+}
+
+// jsonSymbols are json.Marshal and json.MarshalIndent for cells: yaegi gives
+// a struct declared in a cell exported fields for its unexported ones
+// (name becomes Xname), which encoding/json would then encode, so a value
+// holding such a struct fails instead. The map types are yaegi's for
+// json.Marshal: a cell type's MarshalJSON or MarshalText is called.
+func (s *Session) jsonSymbols(mapTypes map[reflect.Value][]reflect.Type) map[string]reflect.Value {
+	check := func(v any) {
+		if hasCellStruct(reflect.TypeOf(v), true) {
+			panic(&userTypeError{"json.Marshal of a struct declared in a cell with unexported fields: the interpreter exports them (as Xname), so they would be encoded: give the struct only exported fields (with json tags), or run the code in a %%native cell"})
+		}
+	}
+	marshal := reflect.ValueOf(func(v any) ([]byte, error) { check(v); return json.Marshal(v) })
+	indent := reflect.ValueOf(func(v any, prefix, indent string) ([]byte, error) {
+		check(v)
+		return json.MarshalIndent(v, prefix, indent)
+	})
+	ifaces := []reflect.Type{reflect.TypeFor[json.Marshaler](), reflect.TypeFor[encoding.TextMarshaler]()}
+	mapTypes[marshal], mapTypes[indent] = ifaces, ifaces
+	return map[string]reflect.Value{"Marshal": marshal, "MarshalIndent": indent}
 }

@@ -1,0 +1,62 @@
+package interp
+
+import "strings"
+
+// What splitting a cell needs to know of the session's earlier cells (see
+// cellEnv): names, methods, generic functions, types and the spelled types
+// of variables and function results.
+
+// declared reports whether an earlier cell declared name.
+func (s *Session) declared(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.names[name]
+}
+
+// method returns the signature of method "T.M" declared by an earlier cell.
+func (s *Session) method(key string) (methodSig, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sig, ok := s.methods[key]
+	return sig, ok
+}
+
+// generic returns the generic function name declared by an earlier cell.
+func (s *Session) generic(name string) (genericSig, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sig, ok := s.generics[name]
+	return sig, ok
+}
+
+// cellType reports whether an earlier cell declared name as a concrete,
+// non-generic type.
+func (s *Session) cellType(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	src, ok := s.sources[name]
+	return ok && !strings.HasPrefix(src, "interface") && !strings.HasPrefix(src, "[") && !strings.HasPrefix(src, "=")
+}
+
+// varType returns the type of a variable declared by an earlier cell, when
+// the source spelled it (see minmax.go).
+func (s *Session) varType(name string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.varTypes[name]
+	return t, ok
+}
+
+// basics returns the types earlier cells declared with a predeclared basic
+// underlying type (type meters int), with that type.
+func (s *Session) basics() map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	res := map[string]string{}
+	for name, src := range s.sources {
+		if b := basicName(src); b != "" {
+			res[name] = b
+		}
+	}
+	return res
+}
