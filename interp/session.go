@@ -246,6 +246,7 @@ func (s *Session) exports() yaegi.Exports {
 		"Bind":      reflect.ValueOf(bind),
 		"RunDefers": reflect.ValueOf(runDefers),
 		"Clear":     reflect.ValueOf(clearValue),
+		"Recovered": reflect.ValueOf(recovered),
 		"Print":     reflect.ValueOf(func(args ...any) { printBuiltin(writer{s, "stderr"}, false, args...) }),
 		"Println":   reflect.ValueOf(func(args ...any) { printBuiltin(writer{s, "stderr"}, true, args...) }),
 	}

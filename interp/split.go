@@ -364,6 +364,7 @@ func (c *chunk) prepare(n int, names *userNames) error {
 		return err
 	}
 	c.text = printRewrite(prefix, c.text, suffix, names.shadowed)
+	c.text = recoverRewrite(prefix, c.text, suffix, names.shadowed)
 	c.text = genericRename(prefix, c.text, suffix, names.isGenericFunc)
 	c.text = varInitRewrite(prefix, c.text, suffix, c.kind == kindStmt)
 	return nil
