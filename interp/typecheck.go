@@ -50,6 +50,7 @@ type cellTypes struct {
 	sassgn map[int]bool       // x in x = T{…} where x is a struct variable, by offset
 	sres   map[int][]bool     // which results of a function are structs, by the offset of its type
 	multi  map[int]bool       // calls with several results passed as a go statement's only argument
+	addr   map[int]bool       // x in x.M(…) where M has a pointer receiver and x is an addressable non-pointer, by offset
 }
 
 // typedAt is a cell's cellTypes seen from a chunk made of segs.
@@ -84,6 +85,10 @@ func (t typedAt) methodBindAt(off int) *deferInfo {
 		return nil
 	}
 	return t.ct.mbind[t.cellOff(off)]
+}
+
+func (t typedAt) addrRecvAt(off int) bool {
+	return t.ct != nil && t.ct.addr[t.cellOff(off)]
 }
 
 func (t typedAt) multiAt(off int) bool {
@@ -205,6 +210,7 @@ func checkCell(code string, chunks []*chunk, known earlier) *cellTypes {
 	for c, di := range deferTypes(f, info) {
 		ct.defers[cellOff(c.Pos())] = di
 	}
+	ct.addr = addrReceivers(f, info, cellOff)
 	ct.mvals, ct.mbind = map[int]bool{}, map[int]*deferInfo{}
 	called := map[ast.Expr]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
