@@ -29,8 +29,7 @@
 // Known limits (yaegi v0.16.1): closures created in a loop capture the last
 // value of the loop variable; a type cannot be redefined (a warning says
 // so); generic functions cannot be instantiated at a cell's top level;
-// `return <-ch` fails at run time (assign to a variable first);
-// print/println write to stdout; output written to os.Stdout/os.Stderr goes
+// `return <-ch` fails at run time (assign to a variable first); output written to os.Stdout/os.Stderr goes
 // to the current cell rather than the cell that started the goroutine.
 package interp
 
@@ -252,6 +251,8 @@ func (s *Session) exports() yaegi.Exports {
 		ex["warrenhook/warrenhook"][k] = v
 	}
 	ex["warrenhook/warrenhook"]["TypeName"] = reflect.ValueOf(typeNameValue)
+	ex["warrenhook/warrenhook"]["Print"] = reflect.ValueOf(func(a ...any) { s.printBuiltin(false, a...) })
+	ex["warrenhook/warrenhook"]["Println"] = reflect.ValueOf(func(a ...any) { s.printBuiltin(true, a...) })
 	ex["context/context"] = map[string]reflect.Value{"WithValue": reflect.ValueOf(contextWithValue)}
 	fmtSyms, mapTypes := s.fmtExports(ex["log/log"])
 	ex[fmtKey] = fmtSyms

@@ -62,11 +62,11 @@ func TestSplitPositions(t *testing.T) {
 }
 
 func TestRewriteGo(t *testing.T) {
-	chunks, err := splitCell("go f(1, x)\ngo func() { go g() }()\ngo println(\"a\")\ngo h(xs...)", 1)
+	chunks, err := splitCell("go f(1, x)\ngo func() { go g() }()\ngo close(ch)\ngo h(xs...)", 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "__warren.Go(f, 1, x)\n__warren.Go(func() { __warren.Go(g) })\n__warren.Go(func(){ println(\"a\") })\n__warren.Go(func(){ h(xs...) })"
+	want := "__warren.Go(f, 1, x)\n__warren.Go(func() { __warren.Go(g) })\n__warren.Go(func(){ close(ch) })\n__warren.Go(func(){ h(xs...) })"
 	if chunks[0].text != want {
 		t.Errorf("rewritten:\n%s\nwant:\n%s", chunks[0].text, want)
 	}
