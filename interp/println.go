@@ -15,7 +15,7 @@ import (
 // session's Print and Println, which do as Go does.
 
 // printBuiltin writes args as the builtin print (ln false) or println
-// would, to the cell's stderr.
+// would, to the session's os.Stderr.
 func (s *Session) printBuiltin(ln bool, args ...any) {
 	var b strings.Builder
 	for i, a := range args {
@@ -27,7 +27,9 @@ func (s *Session) printBuiltin(ln bool, args ...any) {
 	if ln {
 		b.WriteByte('\n')
 	}
-	writer{s, "stderr"}.Write([]byte(b.String()))
+	// Through the os.Stderr pipe, as Go's println and os.Stderr share the
+	// process's standard error and its order.
+	s.stderr.w.Write([]byte(b.String()))
 }
 
 // printValue formats one operand of print or println.
