@@ -53,7 +53,7 @@ func builtinRewrite(prefix, text, suffix string, stmts bool, u *userNames) (stri
 	for n, t := range vars {
 		u.varTypes[n] = t
 	}
-	if !strings.Contains(text, "clear") && !strings.Contains(text, "min") && !strings.Contains(text, "max") && !(stmts && (strings.Contains(text, ",") || strings.Contains(text, "switch"))) {
+	if !strings.Contains(text, "clear") && !strings.Contains(text, "min") && !strings.Contains(text, "max") && !strings.Contains(text, "print") && !(stmts && (strings.Contains(text, ",") || strings.Contains(text, "switch"))) {
 		return text, vars, nil
 	}
 	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
@@ -63,6 +63,20 @@ func builtinRewrite(prefix, text, suffix string, stmts bool, u *userNames) (stri
 	}
 	src := func(e ast.Expr) string { return text[off(e.Pos()):off(e.End())] }
 	var edits []edit
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok {
+			return true
+		}
+		if id, ok := call.Fun.(*ast.Ident); ok && (id.Name == "print" || id.Name == "println") && id.Obj == nil && (shadowed == nil || !shadowed(id.Name)) {
+			hook := ".Print"
+			if id.Name == "println" {
+				hook = ".Println"
+			}
+			edits = append(edits, edit{off(id.Pos()), off(id.End()), goHook + hook + restore(id.End())})
+		}
+		return true
+	})
 	if shadowed == nil || !shadowed("clear") {
 		ast.Inspect(f, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)

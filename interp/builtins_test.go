@@ -101,3 +101,16 @@ func Sum[T int | float64](xs ...T) T { var s T; for _, x := range xs { s += x };
 		t.Errorf("explicit instantiation printed %q", got)
 	}
 }
+
+// print and println write to stderr in the format of Go 1.26's builtins
+// (the expected text is what go run prints).
+func TestPrintBuiltins(t *testing.T) {
+	s := newSession(t)
+	_, rec := run(t, s, "import \"math\"\nprintln(1.0, 1e21, 123456789.0, 1e-7, float32(0.1), math.NaN(), math.Inf(-1), math.Copysign(0, -1), complex(1, 2), \"s\", true)\nprint(\"x\", 3, \"\\n\")\nfunc f() { println(\"in f\") }\nf()")
+	if got, want := rec.stderr(), "1 1e+21 1.23456789e+08 1e-07 0.1 NaN -Inf -0 (1+2i) s true\nx3\nin f\n"; got != want {
+		t.Errorf("stderr %q, want %q", got, want)
+	}
+	if rec.stdout() != "" {
+		t.Errorf("stdout %q", rec.stdout())
+	}
+}

@@ -538,6 +538,9 @@ func (s *Session) panicError(r any, lines []string, c *cell, code string) *Error
 	if e.Name != "TaskError" {
 		e.Traceback = append(e.Traceback, e.Name+": "+firstLine(e.Value))
 	}
+	if strings.Contains(e.Value, "not assignable to type interp.valueInterface") {
+		e.Traceback = append(e.Traceback, "  (the interpreter cannot assert a value to an interface type declared in a cell, as in x.(Walker) or a type switch case Walker: assert to the concrete types, or run the code in a %%native cell)")
+	}
 	shown := false
 	prev := ""
 	for _, l := range lines {

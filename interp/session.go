@@ -45,7 +45,7 @@
 // Known limits (yaegi v0.16.1): a type cannot be redefined (a warning says
 // so); generic functions cannot be instantiated at a cell's top level;
 // `return <-ch` fails at run time (assign to a variable first);
-// print/println write to stdout; output written to os.Stdout/os.Stderr goes
+// output written to os.Stdout/os.Stderr goes
 // to the current cell rather than the cell that started the goroutine; a
 // range over a value whose type warren cannot tell compiles only for
 // slices, arrays, maps, strings and channels; recover() in a function
@@ -247,8 +247,6 @@ func (s *Session) exports() yaegi.Exports {
 		"RunDefers": reflect.ValueOf(runDefers),
 		"Clear":     reflect.ValueOf(clearValue),
 		"Recovered": reflect.ValueOf(recovered),
-		"Print":     reflect.ValueOf(func(args ...any) { printBuiltin(writer{s, "stderr"}, false, args...) }),
-		"Println":   reflect.ValueOf(func(args ...any) { printBuiltin(writer{s, "stderr"}, true, args...) }),
 	}
 
 	stdoutFile, stderrFile := s.stdout.w, s.stderr.w
@@ -291,6 +289,8 @@ func (s *Session) exports() yaegi.Exports {
 		ex["warrenhook/warrenhook"][k] = v
 	}
 	ex["warrenhook/warrenhook"]["TypeName"] = reflect.ValueOf(typeNameValue)
+	ex["warrenhook/warrenhook"]["Print"] = reflect.ValueOf(func(a ...any) { s.printBuiltin(false, a...) })
+	ex["warrenhook/warrenhook"]["Println"] = reflect.ValueOf(func(a ...any) { s.printBuiltin(true, a...) })
 	ex["context/context"] = map[string]reflect.Value{"WithValue": reflect.ValueOf(contextWithValue)}
 	fmtSyms, mapTypes := s.fmtExports(ex["log/log"])
 	ex[fmtKey] = fmtSyms
