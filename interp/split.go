@@ -304,6 +304,9 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 		prepared.WriteString("\n")
 	}
 	ct := checkCell(prepared.String(), chunks, known)
+	if ct != nil && ct.ctxKey != nil {
+		return nil, contextKeyError(ct.ctxKey, chunks, n)
+	}
 	for i, c := range chunks {
 		c.typed = typedAt{ct, c.segs}
 		if err := c.analyze(n, names, i == len(chunks)-1); err != nil {

@@ -51,6 +51,7 @@ type cellTypes struct {
 	sres   map[int][]bool     // which results of a function are structs, by the offset of its type
 	multi  map[int]bool       // calls with several results passed as a go statement's only argument
 	addr   map[int]bool       // x in x.M(…) where M has a pointer receiver and x is an addressable non-pointer, by offset
+	ctxKey *ctxKeyUse         // a context.WithValue key of a cell type with a basic underlying type, if any
 }
 
 // typedAt is a cell's cellTypes seen from a chunk made of segs.
@@ -211,6 +212,7 @@ func checkCell(code string, chunks []*chunk, known earlier) *cellTypes {
 		ct.defers[cellOff(c.Pos())] = di
 	}
 	ct.addr = addrReceivers(f, info, cellOff)
+	ct.ctxKey = contextKeyUse(f, info, cellOff)
 	ct.mvals, ct.mbind = map[int]bool{}, map[int]*deferInfo{}
 	called := map[ast.Expr]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
@@ -437,7 +439,9 @@ func (s *Session) noteStubs(ch *chunk) {
 				case *ast.TypeSpec:
 					stubs[sp.Name.Name] = text(&ast.GenDecl{Tok: token.TYPE, Specs: []ast.Spec{sp}})
 				case *ast.ValueSpec:
-					if sp.Type != nil && d.Tok == token.VAR {
+					// A typed constant is stubbed as a variable of its
+					// type: enough for the types of expressions using it.
+					if sp.Type != nil && (d.Tok == token.VAR || d.Tok == token.CONST) {
 						for _, n := range sp.Names {
 							stubs[n.Name] = "var " + n.Name + " " + text(sp.Type)
 						}
