@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"go/ast"
 	"go/parser"
 	"go/token"
 	"strconv"
@@ -27,7 +26,8 @@ func (u *userNames) isGenericFunc(name string) bool {
 // genericRename returns text with every identifier that names a generic
 // function of the cells (generic) renamed; prefix+text+suffix is the
 // chunk's source for the parser. Names of fields, methods, selectors,
-// composite-literal keys and labels are not references and stay.
+// composite-literal keys and labels are not references and stay (see
+// refIdents).
 func genericRename(prefix, text, suffix string, generic func(string) bool) string {
 	if generic == nil {
 		return text
@@ -38,50 +38,12 @@ func genericRename(prefix, text, suffix string, generic func(string) bool) strin
 		return text // analyze reports the error
 	}
 	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
-	skip := map[*ast.Ident]bool{}
 	var edits []edit
-	ast.Inspect(f, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncDecl:
-			if n.Recv != nil {
-				skip[n.Name] = true
-			}
-		case *ast.SelectorExpr:
-			skip[n.Sel] = true
-		case *ast.InterfaceType:
-			for _, m := range n.Methods.List {
-				for _, nm := range m.Names {
-					skip[nm] = true
-				}
-			}
-		case *ast.StructType:
-			for _, fl := range n.Fields.List {
-				for _, nm := range fl.Names {
-					skip[nm] = true
-				}
-			}
-		case *ast.CompositeLit:
-			for _, e := range n.Elts {
-				if kv, ok := e.(*ast.KeyValueExpr); ok {
-					if id, ok := kv.Key.(*ast.Ident); ok {
-						skip[id] = true
-					}
-				}
-			}
-		case *ast.LabeledStmt:
-			skip[n.Label] = true
-		case *ast.BranchStmt:
-			if n.Label != nil {
-				skip[n.Label] = true
-			}
-		case *ast.Ident:
-			if !skip[n] && generic(n.Name) && off(n.Pos()) >= 0 {
-				pos := fset.Position(n.End())
-				edits = append(edits, edit{off(n.Pos()), off(n.End()), genericPrefix + n.Name + lineDirective(pos)})
-			}
+	for _, id := range refIdents(f, generic) {
+		if off(id.Pos()) >= 0 {
+			edits = append(edits, edit{off(id.Pos()), off(id.End()), genericPrefix + id.Name + lineDirective(fset.Position(id.End()))})
 		}
-		return true
-	})
+	}
 	return applyEdits(text, edits)
 }
 

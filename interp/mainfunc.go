@@ -182,18 +182,35 @@ func (u *userNames) calls(runMain bool) string {
 }
 
 // mainIdents returns the identifiers named main in f that may refer to a
-// package-level main: not selectors' names, struct fields or the keys of
-// composite literals (field names), nor labels.
+// package-level main (see refIdents).
 func mainIdents(f *ast.File) []*ast.Ident {
+	return refIdents(f, func(name string) bool { return name == "main" })
+}
+
+// refIdents returns the identifiers in f whose names match and that may
+// refer to a package-level name: not selectors' names, struct fields,
+// interface methods, method names, the keys of composite literals (field
+// names), nor labels.
+func refIdents(f *ast.File, match func(string) bool) []*ast.Ident {
 	skip := map[*ast.Ident]bool{}
 	var ids []*ast.Ident
 	ast.Inspect(f, func(n ast.Node) bool {
 		switch n := n.(type) {
+		case *ast.FuncDecl:
+			if n.Recv != nil {
+				skip[n.Name] = true
+			}
 		case *ast.SelectorExpr:
 			skip[n.Sel] = true
 		case *ast.StructType:
 			for _, fl := range n.Fields.List {
 				for _, nm := range fl.Names {
+					skip[nm] = true
+				}
+			}
+		case *ast.InterfaceType:
+			for _, m := range n.Methods.List {
+				for _, nm := range m.Names {
 					skip[nm] = true
 				}
 			}
@@ -212,7 +229,7 @@ func mainIdents(f *ast.File) []*ast.Ident {
 				skip[n.Label] = true
 			}
 		case *ast.Ident:
-			if n.Name == "main" && !skip[n] {
+			if !skip[n] && match(n.Name) {
 				ids = append(ids, n)
 			}
 		}
