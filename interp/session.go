@@ -131,6 +131,7 @@ type Session struct {
 	names      map[string]bool                      // identifiers declared by cells
 	syms       map[string]map[string]reflect.Value  // import path → symbols
 	stubSrc    map[string]string                    // declarations of cells without bodies, for go/types (see noteStubs)
+	stdImp     stdImporter                          // real standard-library packages for go/types, when needed
 
 	n          atomic.Int64
 	taskPanics atomic.Bool // panicLines may hold lines of task goroutines

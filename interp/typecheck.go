@@ -16,6 +16,7 @@ import (
 	"path"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -27,6 +28,12 @@ type earlier interface {
 	// stubs returns the types, and functions and methods without bodies,
 	// that earlier cells declared, except those named in skip.
 	stubs(skip map[string]bool) string
+	// importer returns the session's importer of real standard-library
+	// packages (see stdImporter).
+	importer() types.Importer
+	// imports returns the standard-library packages earlier cells
+	// imported, by local name.
+	imports() map[string]string
 }
 
 // emptyImporter gives every import an empty, complete package.
@@ -208,6 +215,9 @@ func checkCell(code string, chunks []*chunk, known earlier) *cellTypes {
 	for r, ri := range rangeTypes(f, info, known) {
 		ct.ranges[cellOff(r.X.Pos())] = ri
 	}
+	if known != nil && unknownRange(f, info) {
+		rangesWithPackages(ct, b.String(), f, known, cellOff)
+	}
 	for c, di := range deferTypes(f, info) {
 		ct.defers[cellOff(c.Pos())] = di
 	}
@@ -296,6 +306,88 @@ func checkCell(code string, chunks []*chunk, known earlier) *cellTypes {
 	})
 	return ct
 }
+
+// unknownRange reports whether f ranges over a value whose type go/types
+// could not tell.
+func unknownRange(f *ast.File, info *types.Info) bool {
+	found := false
+	ast.Inspect(f, func(n ast.Node) bool {
+		if r, ok := n.(*ast.RangeStmt); ok && !found {
+			tv, ok := info.Types[r.X]
+			found = !ok || tv.Type == nil || containsInvalid(tv.Type)
+		}
+		return !found
+	})
+	return found
+}
+
+// rangesWithPackages adds to ct the ranges over values of a package's type
+// (slices.Values(s), strings.SplitSeq(…)): src, parsed as f, is checked
+// again with the real standard-library packages and with the imports of
+// earlier cells added to it (imports are per file), for the ranges only.
+func rangesWithPackages(ct *cellTypes, src string, f *ast.File, known earlier, cellOff func(token.Pos) int) {
+	own := map[string]bool{}
+	for _, imp := range f.Imports {
+		name := path.Base(strings.Trim(imp.Path.Value, "`\""))
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		own[name] = true
+	}
+	var extra strings.Builder
+	for name, p := range known.imports() {
+		if !own[name] {
+			extra.WriteString("import " + name + " " + strconv.Quote(p) + "\n")
+		}
+	}
+	const head = "package p\n"
+	fset := token.NewFileSet()
+	f2, err := parser.ParseFile(fset, "", head+extra.String()+strings.TrimPrefix(src, head), parser.SkipObjectResolution)
+	if err != nil {
+		return
+	}
+	files := []*ast.File{f2}
+	if src := known.stubs(declared(f)); src != "" {
+		if sf, err := parser.ParseFile(fset, "", "package p\n"+src, parser.SkipObjectResolution); err == nil {
+			files = append(files, sf)
+		}
+	}
+	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Selections: map[*ast.SelectorExpr]*types.Selection{},
+		Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}}
+	conf := types.Config{Importer: known.importer(), Error: func(error) {}}
+	conf.Check(f2.Name.Name, fset, files, info)
+	shift := extra.Len()
+	for r, ri := range rangeTypes(f2, info, known) {
+		// The same offset in the first check's text, where cellOff applies.
+		o := fset.Position(r.X.Pos()).Offset - shift
+		if o < len(head) {
+			continue
+		}
+		off := cellOff(f.FileStart + token.Pos(o))
+		if _, ok := ct.ranges[off]; !ok {
+			ct.ranges[off] = ri
+		}
+	}
+}
+
+// imports implements earlier: the standard-library packages earlier cells
+// imported, by the name they gave them.
+func (s *Session) imports() map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]string{}
+	for name, p := range s.pkgs {
+		first, _, _ := strings.Cut(p, "/")
+		if name == "_" || name == "." || name == goHook || strings.Contains(first, ".") || p == "ray" || p == "display" {
+			continue
+		}
+		out[name] = p
+	}
+	return out
+}
+
+// importer implements earlier.
+func (s *Session) importer() types.Importer { return &s.stdImp }
 
 // qualifier names the cell's own types without a package.
 func qualifier(p *types.Package) string {

@@ -1,0 +1,29 @@
+package interp
+
+import (
+	"os/exec"
+	"testing"
+)
+
+// Ranges over iterators that standard-library functions return, with the
+// packages imported by an earlier cell: go/types learns their types from
+// the toolchain's export data.
+func TestRangeOverPackageIterators(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command: package types are unknown and these ranges are errors")
+	}
+	s := newSession(t)
+	run(t, s, "import (\"fmt\"; \"slices\"; \"strings\"; \"maps\")")
+	for _, tt := range []struct{ code, want string }{
+		{"for i, v := range slices.All([]string{\"a\", \"b\"}) { fmt.Println(i, v) }", "0 a\n1 b\n"},
+		{"for part := range strings.SplitSeq(\"a,b,c\", \",\") { fmt.Print(part, \";\") }\nfmt.Println()", "a;b;c;\n"},
+		{"m := map[string]int{\"x\": 1}\nfor k := range maps.Keys(m) { fmt.Println(k) }", "x\n"},
+		{"for c := range slices.Chunk([]int{1, 2, 3, 4, 5}, 2) { fmt.Println(c) }", "[1 2]\n[3 4]\n[5]\n"},
+		{"import \"iter\"\nfunc count(n int) iter.Seq[int] { return func(yield func(int) bool) { for i := 0; i < n; i++ { if !yield(i) { return } } } }\nfor i := range count(3) { if i == 2 { break }; fmt.Println(i) }", "0\n1\n"},
+	} {
+		_, out := run(t, s, tt.code)
+		if got := out.stdout(); got != tt.want {
+			t.Errorf("%s\nstdout = %q, want %q", tt.code, got, tt.want)
+		}
+	}
+}
