@@ -136,6 +136,34 @@ def checks(name):
               and "4/4 done" in updates[-1]["content"]["data"]["text/plain"],
               "the progress display is updated in place and ends at 4/4 done")
 
+        # ray semantics through the kernel: immutable objects, a resize that
+        # would strand a blocked task is refused, the process-as-they-finish
+        # Wait loop.
+        content, outs = run(kc, "ray.Init(ray.NumCPUs(2))\n"
+                            "buf := []int{0}\nvar prefs []ray.ObjectRef\n"
+                            "for i := 1; i <= 3; i++ {\n\tbuf[0] = i\n\tprefs = append(prefs, ray.Put(buf))\n}\n"
+                            "data := []int{1, 2}\nray.Get(ray.Remote(func(s []int) int { s[0] = 9; return s[0] }).Remote(data))\n"
+                            "fmt.Println(\"put:\", ray.GetAll(prefs...), \"data:\", data)")
+        check(content["status"] == "ok" and "put: [[1] [2] [3]] data: [1 2]" in text_of(outs),
+              f"ray objects are immutable ({text_of(outs).strip()!r})")
+        content, outs = run(kc, "func tryInit() (msg string) {\n"
+                            "\tdefer func() {\n\t\tif r := recover(); r != nil {\n\t\t\tmsg = fmt.Sprint(r)\n\t\t}\n\t}()\n"
+                            "\tray.Init(ray.NumCPUs(1))\n\treturn \"accepted\"\n}\n"
+                            "func strand() string {\n\trelease := make(chan bool)\n"
+                            "\tchild := ray.Remote(func() int { <-release; return 1 })\n"
+                            "\tparent := ray.Remote(func() int { return ray.Get(child.Remote()).(int) + 1 }).Options(ray.TaskCPUs(2))\n"
+                            "\tpref := parent.Remote()\n\tmsg := tryInit()\n\tclose(release)\n"
+                            "\treturn fmt.Sprint(\"init: \", msg, \" parent: \", ray.Get(pref), \" CPUs: \", ray.ClusterResources()[\"CPU\"])\n}\n"
+                            "fmt.Println(strand())")
+        out = text_of(outs)
+        check(content["status"] == "ok" and "cannot resize to 1 CPUs" in out and " parent: 2 CPUs: 2" in out,
+              f"a re-Init that would strand a blocked task is refused ({out.strip()[:120]!r})")
+        content, outs = run(kc, "inc := ray.Remote(func(i int) int { return i + 1 })\nvar wrefs []ray.ObjectRef\n"
+                            "for i := 0; i < 500; i++ {\n\twrefs = append(wrefs, inc.Remote(i))\n}\n"
+                            "n := 0\nfor len(wrefs) > 0 {\n\tvar ready []ray.ObjectRef\n\tready, wrefs = ray.Wait(wrefs, 1, -1)\n\tn += len(ready)\n}\n"
+                            "fmt.Println(\"waited:\", n)")
+        check(content["status"] == "ok" and "waited: 500" in text_of(outs), "the Wait(refs, 1, -1) loop sees every task")
+
         # for {} interrupted through interrupt_request on control.
         msg_id = kc.execute("for {}")
         time.sleep(0.5)
