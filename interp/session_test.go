@@ -139,7 +139,6 @@ func TestErrors(t *testing.T) {
 		{"ray misuse", "ray.Remote(5)", "InvalidCall", "needs a function", ""},
 		{"os.Exit", "import \"os\"\nos.Exit(3)", "Exit", "os.Exit(3) called", ""},
 		{"log.Fatal", "import \"log\"\nlog.Fatal(\"fatal!\")", "Exit", "log.Fatal called: fatal!", ""},
-		{"generic at top level", "func Id[T any](x T) T { return x }\nv := Id[int](3)\nv", "CompileError", "", "generic"},
 		{"closer", "}", "CompileError", "", ""},
 		{"top-level panic", "a := 1\npanic(a)", "panic", "1", "top level of the cell (lines 1-2)"},
 	}

@@ -59,6 +59,7 @@ type cellTypes struct {
 	multi  map[int]bool       // calls with several results passed as a go statement's only argument
 	addr   map[int]bool       // x in x.M(…) where M has a pointer receiver and x is an addressable non-pointer, by offset
 	ctxKey *ctxKeyUse         // a context.WithValue key of a cell type with a basic underlying type, if any
+	gdefs  map[int]genericDef // top-level x := generic call, by the offset of x
 }
 
 // typedAt is a cell's cellTypes seen from a chunk made of segs.
@@ -180,7 +181,7 @@ func checkCell(code string, chunks []*chunk, known earlier) *cellTypes {
 		}
 	}
 	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Selections: map[*ast.SelectorExpr]*types.Selection{},
-		Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}}
+		Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}, Instances: map[*ast.Ident]types.Instance{}}
 	conf := types.Config{Importer: emptyImporter{}, Error: func(error) {}}
 	conf.Check(f.Name.Name, fset, files, info) // errors expected: names of other cells
 	ct := &cellTypes{ranges: map[int]*rangeInfo{}, defers: map[int]*deferInfo{}, vars: map[string]string{}}
@@ -215,7 +216,8 @@ func checkCell(code string, chunks []*chunk, known earlier) *cellTypes {
 	for r, ri := range rangeTypes(f, info, known) {
 		ct.ranges[cellOff(r.X.Pos())] = ri
 	}
-	if known != nil && unknownRange(f, info) {
+	ct.gdefs = topGenericDefs(f, info, cellOff, cellPackages(f, known))
+	if known != nil && (unknownRange(f, info) || unknownGenericDef(f, info)) {
 		rangesWithPackages(ct, b.String(), f, known, cellOff)
 	}
 	for c, di := range deferTypes(f, info) {
@@ -353,10 +355,21 @@ func rangesWithPackages(ct *cellTypes, src string, f *ast.File, known earlier, c
 		}
 	}
 	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Selections: map[*ast.SelectorExpr]*types.Selection{},
-		Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}}
+		Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}, Instances: map[*ast.Ident]types.Instance{}}
 	conf := types.Config{Importer: known.importer(), Error: func(error) {}}
 	conf.Check(f2.Name.Name, fset, files, info)
 	shift := extra.Len()
+	for o, g := range topGenericDefs(f2, info, func(p token.Pos) int {
+		o := fset.Position(p).Offset - shift
+		if o < len(head) {
+			return -1
+		}
+		return cellOff(f.FileStart + token.Pos(o))
+	}, cellPackages(f2, known)) {
+		if _, ok := ct.gdefs[o]; !ok && o >= 0 {
+			ct.gdefs[o] = g
+		}
+	}
 	for r, ri := range rangeTypes(f2, info, known) {
 		// The same offset in the first check's text, where cellOff applies.
 		o := fset.Position(r.X.Pos()).Offset - shift
@@ -368,6 +381,49 @@ func rangesWithPackages(ct *cellTypes, src string, f *ast.File, known earlier, c
 			ct.ranges[off] = ri
 		}
 	}
+}
+
+// unknownGenericDef reports whether a top-level x := e of f calls a generic
+// function but go/types could not tell e's type.
+func unknownGenericDef(f *ast.File, info *types.Info) bool {
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Name.Name != "_" || fd.Body == nil {
+			continue
+		}
+		for _, st := range fd.Body.List {
+			as, ok := st.(*ast.AssignStmt)
+			if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
+				continue
+			}
+			if c, ok := as.Rhs[0].(*ast.CallExpr); ok {
+				tv, known := info.Types[c]
+				if _, isSel := c.Fun.(*ast.SelectorExpr); isSel && (!known || tv.Type == nil || containsInvalid(tv.Type)) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// cellPackages returns the names of the packages f imports and, with
+// known, those earlier cells imported.
+func cellPackages(f *ast.File, known earlier) map[string]bool {
+	out := map[string]bool{}
+	for _, imp := range f.Imports {
+		name := path.Base(strings.Trim(imp.Path.Value, "`\""))
+		if imp.Name != nil {
+			name = imp.Name.Name
+		}
+		out[name] = true
+	}
+	if known != nil {
+		for name := range known.imports() {
+			out[name] = true
+		}
+	}
+	return out
 }
 
 // imports implements earlier: the standard-library packages earlier cells
