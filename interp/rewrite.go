@@ -24,6 +24,7 @@ func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool
 	edits = append(edits, compositeAssignEdits(f, off, typed)...)
 	edits = append(edits, addrRecvEdits(f, off, typed)...)
 	edits = append(edits, genericDefEdits(f, off, typed, stmts)...)
+	edits = append(edits, typedNilEdits(f, off, text, typed)...)
 	loops, wrapped, err := loopEdits(fset, f, off, typed)
 	if err != nil {
 		return text, err

@@ -248,6 +248,7 @@ func (s *Session) exports() yaegi.Exports {
 		"RunDefers": reflect.ValueOf(runDefers),
 		"Clear":     reflect.ValueOf(clearValue),
 		"Recovered": reflect.ValueOf(recovered),
+		"NilReturn": reflect.ValueOf(nilReturnHook),
 	}
 
 	stdoutFile, stderrFile := s.stdout.w, s.stderr.w

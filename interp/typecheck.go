@@ -48,18 +48,20 @@ func (emptyImporter) Import(p string) (*types.Package, error) {
 // cellTypes is what go/types tells of a cell's ranges and deferred
 // method calls, keyed by offsets in the cell.
 type cellTypes struct {
-	ranges map[int]*rangeInfo // by the offset of the range's expression
-	defers map[int]*deferInfo // deferred (and go statements') method calls, by the offset of the call
-	consts map[int]bool       // identifiers of go statements' arguments naming constants, by offset
-	mvals  map[int]bool       // method values (x.M not called), by offset
-	mbind  map[int]*deferInfo // method values with a value receiver to bind now, by offset
-	vars   map[string]string  // types of the variables the statements declare at top level
-	sassgn map[int]bool       // x in x = T{…} where x is a struct variable, by offset
-	sres   map[int][]bool     // which results of a function are structs, by the offset of its type
-	multi  map[int]bool       // calls with several results passed as a go statement's only argument
-	addr   map[int]bool       // x in x.M(…) where M has a pointer receiver and x is an addressable non-pointer, by offset
-	ctxKey *ctxKeyUse         // a context.WithValue key of a cell type with a basic underlying type, if any
-	gdefs  map[int]genericDef // top-level x := generic call, by the offset of x
+	ranges  map[int]*rangeInfo // by the offset of the range's expression
+	defers  map[int]*deferInfo // deferred (and go statements') method calls, by the offset of the call
+	consts  map[int]bool       // identifiers of go statements' arguments naming constants, by offset
+	mvals   map[int]bool       // method values (x.M not called), by offset
+	mbind   map[int]*deferInfo // method values with a value receiver to bind now, by offset
+	vars    map[string]string  // types of the variables the statements declare at top level
+	sassgn  map[int]bool       // x in x = T{…} where x is a struct variable, by offset
+	sres    map[int][]bool     // which results of a function are structs, by the offset of its type
+	multi   map[int]bool       // calls with several results passed as a go statement's only argument
+	addr    map[int]bool       // x in x.M(…) where M has a pointer receiver and x is an addressable non-pointer, by offset
+	ctxKey  *ctxKeyUse         // a context.WithValue key of a cell type with a basic underlying type, if any
+	gdefs   map[int]genericDef // top-level x := generic call, by the offset of x
+	nilRets map[int]nilReturn  // return operands of pointer-to-cell-type type into an interface result
+	ptrStr  map[int]string     // fmt arguments of cell types with String/Error on the pointer only → underlying type
 }
 
 // typedAt is a cell's cellTypes seen from a chunk made of segs.
@@ -217,6 +219,8 @@ func checkCell(code string, chunks []*chunk, known earlier) *cellTypes {
 		ct.ranges[cellOff(r.X.Pos())] = ri
 	}
 	ct.gdefs = topGenericDefs(f, info, cellOff, cellPackages(f, known))
+	ct.nilRets = typedNilReturns(f, info, cellOff)
+	ct.ptrStr = hiddenPtrMethods(f, info, cellOff)
 	if known != nil && (unknownRange(f, info) || unknownGenericDef(f, info)) {
 		rangesWithPackages(ct, b.String(), f, known, cellOff)
 	}
