@@ -367,6 +367,7 @@ func (c *chunk) prepare(n int, names *userNames) error {
 		return err
 	}
 	c.text = recoverRewrite(prefix, c.text, suffix, names.shadowed)
+	c.text = recvReturnRewrite(prefix, c.text, suffix)
 	c.text = genericRename(prefix, c.text, suffix, names.isGenericFunc)
 	c.text = varInitRewrite(prefix, c.text, suffix, c.kind == kindStmt)
 	return nil
