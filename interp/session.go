@@ -43,13 +43,11 @@
 // error.
 //
 // Known limits (yaegi v0.16.1): a type cannot be redefined (a warning says
-// so); generic functions cannot be instantiated at a cell's top level;
-// `return <-ch` fails at run time (assign to a variable first);
-// output written to os.Stdout/os.Stderr goes
-// to the current cell rather than the cell that started the goroutine; a
-// range over a value whose type warren cannot tell compiles only for
-// slices, arrays, maps, strings and channels; recover() in a function
-// deferred inside a loop body that runs as a function is rejected.
+// so); output written to os.Stdout/os.Stderr goes to the current cell rather
+// than the cell that started the goroutine; a range over a value whose type
+// warren cannot tell compiles only for slices, arrays, maps, strings and
+// channels; recover() in a function deferred inside a loop body that runs as
+// a function is rejected. The README's Known limits has the full list.
 package interp
 
 import (
