@@ -234,6 +234,9 @@ func (s *Session) exports() yaegi.Exports {
 		disp[k] = v
 	}
 	disp["Show"] = reflect.ValueOf(s.show)
+	disp["ShowID"] = reflect.ValueOf(s.showID)
+	disp["Update"] = reflect.ValueOf(s.updateDisplay)
+	disp["Clear"] = reflect.ValueOf(s.clearOutput)
 	ex["display/display"] = disp
 	ex[symbols.DisplayKey] = disp
 

@@ -46,6 +46,9 @@ type Output interface {
 	DisplayID(id string, data, metadata map[string]any)
 	// UpdateDisplay publishes update_display_data for a display id.
 	UpdateDisplay(id string, data, metadata map[string]any)
+	// ClearOutput publishes clear_output (with wait, the front end clears
+	// when the next output arrives).
+	ClearOutput(wait bool)
 }
 
 // Result is the value of a cell's trailing expression as a MIME bundle

@@ -166,6 +166,12 @@ func (o *output) UpdateDisplay(id string, data, metadata map[string]any) {
 	})
 }
 
+// ClearOutput publishes clear_output: the front end clears the cell's
+// output now, or with wait when the next output arrives.
+func (o *output) ClearOutput(wait bool) {
+	o.publishAfterStreams("clear_output", map[string]any{"wait": wait})
+}
+
 // flush publishes pending stream text now.
 func (o *output) flush() {
 	o.pubMu.Lock()

@@ -52,7 +52,7 @@ const maxStack = 256 << 20
 //	  "input" (ID, Value, Err: the answer to an input request)
 //	child → parent: "ready", "result" (ID, Data, Error; Matches/Start/End;
 //	  Found), "stream" (Cell, Name, Text), "display" (Cell, Data, Metadata,
-//	  Display), "update" (Cell, Display, Data, Metadata),
+//	  Display), "update" (Cell, Display, Data, Metadata), "clear" (Cell, Wait),
 //	  "input" (ID, Cell, Prompt, Password)
 type frame struct {
 	Op       string         `json:"op"`
@@ -76,6 +76,7 @@ type frame struct {
 	Value    string         `json:"value,omitempty"`
 	Updates  bool           `json:"updates,omitempty"`    // execute: the cell's Output updates displays in place
 	Display  string         `json:"display_id,omitempty"` // display (with an id), update
+	Wait     bool           `json:"wait,omitempty"`       // clear
 	EOF      bool           `json:"eof,omitempty"`
 }
 
@@ -239,6 +240,10 @@ func (o updatingOutput) DisplayID(id string, data, metadata map[string]any) {
 
 func (o updatingOutput) UpdateDisplay(id string, data, metadata map[string]any) {
 	o.c.send(frame{Op: "update", Cell: o.cell, Display: id, Data: data, Metadata: metadata})
+}
+
+func (o updatingOutput) ClearOutput(wait bool) {
+	o.c.send(frame{Op: "clear", Cell: o.cell, Wait: wait})
 }
 
 // Input asks the parent's Output of the cell for a line (interp.Inputter).

@@ -235,6 +235,10 @@ func (c *childProc) read(r *os.File) {
 			if u, ok := c.rs.output(f.Cell).(interp.DisplayUpdater); ok {
 				u.UpdateDisplay(f.Display, f.Data, f.Metadata)
 			}
+		case "clear":
+			if cl, ok := c.rs.output(f.Cell).(interp.Clearer); ok {
+				cl.ClearOutput(f.Wait)
+			}
 		case "input":
 			go c.input(f)
 		}

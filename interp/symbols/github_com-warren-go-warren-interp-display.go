@@ -11,6 +11,7 @@ func init() {
 	Symbols["github.com/warren-go/warren/interp/display/display"] = map[string]reflect.Value{
 		// function, constant and variable definitions
 		"BundleOf": reflect.ValueOf(display.BundleOf),
+		"Clear":    reflect.ValueOf(display.Clear),
 		"HTML":     reflect.ValueOf(display.HTML),
 		"JPEG":     reflect.ValueOf(display.JPEG),
 		"JSON":     reflect.ValueOf(display.JSON),
@@ -19,9 +20,11 @@ func init() {
 		"SVG":      reflect.ValueOf(display.SVG),
 		"SetSink":  reflect.ValueOf(display.SetSink),
 		"Show":     reflect.ValueOf(display.Show),
+		"ShowID":   reflect.ValueOf(display.ShowID),
 		"Table":    reflect.ValueOf(display.Table),
 		"Text":     reflect.ValueOf(display.Text),
 		"Textf":    reflect.ValueOf(display.Textf),
+		"Update":   reflect.ValueOf(display.Update),
 
 		// type definitions
 		"Bundle":  reflect.ValueOf((*display.Bundle)(nil)),

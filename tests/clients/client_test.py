@@ -136,6 +136,16 @@ def checks(name):
               and "4/4 done" in updates[-1]["content"]["data"]["text/plain"],
               "the progress display is updated in place and ends at 4/4 done")
 
+        # display.ShowID / display.Update: one display, updated in place.
+        content, outs = run(kc, "import \"display\"\ndisplay.ShowID(\"bar\", \"0%\")\n"
+                            "for _, v := range []string{\"50%\", \"100%\"} { display.Update(\"bar\", v) }")
+        shown = [m for m in outs if m["msg_type"] == "display_data"]
+        updates = [m for m in outs if m["msg_type"] == "update_display_data"]
+        check(content["status"] == "ok" and len(shown) == 1 and shown[0]["content"]["transient"].get("display_id") == "bar"
+              and [u["content"]["data"]["text/plain"] for u in updates] == ["50%", "100%"]
+              and all(u["content"]["transient"]["display_id"] == "bar" for u in updates),
+              "display.ShowID then display.Update send display_data and update_display_data with the id")
+
         # ray semantics through the kernel: immutable objects, a resize that
         # would strand a blocked task is refused, the process-as-they-finish
         # Wait loop.

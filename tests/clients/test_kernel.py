@@ -55,6 +55,8 @@ class WarrenKernelTests(jkt.KernelTests):
 
     code_inspect_sample = "strings.ToUpper"
 
+    code_clear_output = 'import "display"\ndisplay.Clear(false)'
+
     code_display_data = [
         {"code": 'import "display"\ndisplay.Show(display.HTML("<b>hi</b>"))', "mime": "text/html"},
         {"code": 'import "display"\ndisplay.Show(display.Markdown("*md*"))', "mime": "text/markdown"},
