@@ -141,6 +141,9 @@ type executeContent struct {
 	StoreHistory *bool  `json:"store_history"`
 	AllowStdin   bool   `json:"allow_stdin"`
 	StopOnError  *bool  `json:"stop_on_error"`
+	// UserExpressions are evaluated after a cell that succeeded; their values
+	// go back in the reply.
+	UserExpressions map[string]string `json:"user_expressions"`
 }
 
 // execute runs one execute_request (on the exec worker).
@@ -229,7 +232,7 @@ func (k *Kernel) execute(sock zmq4.Socket, msg *Message) {
 		"status":           "ok",
 		"execution_count":  count,
 		"payload":          []any{},
-		"user_expressions": map[string]any{},
+		"user_expressions": k.userExpressions(ctx, msg.Header.MsgID, req.UserExpressions),
 	})
 }
 

@@ -136,6 +136,16 @@ def checks(name):
               and "4/4 done" in updates[-1]["content"]["data"]["text/plain"],
               "the progress display is updated in place and ends at 4/4 done")
 
+        # user_expressions are evaluated after a cell that succeeded.
+        msg_id = kc.execute("y := 5", user_expressions={"double": "y * 2", "bad": "nosuchName"})
+        rep = shell_reply(kc, msg_id)["content"]
+        wait_idle(kc, msg_id)
+        ue = rep.get("user_expressions", {})
+        check(rep["status"] == "ok" and ue.get("double", {}).get("status") == "ok"
+              and ue["double"]["data"].get("text/plain") == "10"
+              and ue.get("bad", {}).get("status") == "error" and ue["bad"].get("ename") == "CompileError",
+              f"user_expressions evaluated: {ue}")
+
         # display.ShowID / display.Update: one display, updated in place.
         content, outs = run(kc, "import \"display\"\ndisplay.ShowID(\"bar\", \"0%\")\n"
                             "for _, v := range []string{\"50%\", \"100%\"} { display.Update(\"bar\", v) }")
