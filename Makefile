@@ -24,8 +24,9 @@ check:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
+# go test -race ./...; see tests/gotest.sh for the one case it retries.
 gotest:
-	$(GO) test -race -count=1 ./...
+	GO=$(GO) bash tests/gotest.sh
 
 clienttest: build
 	PY=$(PY) WARREN=$(BIN) bash tests/clients/run.sh
