@@ -155,22 +155,9 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 	c.chunkLine, c.chunkEnd = ch.line, ch.endLine
 	switch ch.kind {
 	case kindImport:
-		var fresh []importSpec
-		for _, imp := range ch.imports {
-			if s.imported[imp.key()] {
-				continue
-			}
-			s.mu.Lock()
-			bound, ok := s.pkgs[imp.localName()]
-			s.mu.Unlock()
-			switch {
-			case ok && samePackage(bound, imp.path):
-				continue // e.g. ray "github.com/warren-go/warren/parallel": ray is that package
-			case ok && imp.localName() != "_" && imp.localName() != ".":
-				msg := fmt.Sprintf("import %s: %s already names package %q in this session; import it under another name (import other %q)", imp, imp.localName(), bound, imp.path)
-				return reflect.Value{}, &Error{Name: "CompileError", Value: msg, Traceback: []string{"CompileError: " + msg}}
-			}
-			fresh = append(fresh, imp)
+		fresh, err := s.freshImports(ch.imports)
+		if err != nil {
+			return reflect.Value{}, err
 		}
 		if len(fresh) == 0 {
 			return reflect.Value{}, nil
@@ -599,20 +586,4 @@ func (s *Session) PanicFrames(v any, goStack []byte) []string {
 		out = append(out, fmt.Sprintf("%s (%s)", userText(strings.TrimPrefix(m[2], "main.")), pos))
 	}
 	return out
-}
-
-// samePackage reports whether import paths a and b name the same package
-// in a session: the ray runtime and display are importable both under
-// their short paths and their module paths.
-func samePackage(a, b string) bool {
-	canon := func(p string) string {
-		switch p {
-		case "github.com/warren-go/warren/parallel":
-			return "ray"
-		case "github.com/warren-go/warren/interp/display":
-			return "display"
-		}
-		return p
-	}
-	return canon(a) == canon(b)
 }

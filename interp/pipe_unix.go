@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"syscall"
+	"unsafe"
 )
 
 // rawReads says that the pipe reader reads with readFD.
@@ -33,3 +34,5 @@ func buffered(r *os.File) bool {
 	})
 	return n > 0
 }
+
+func uintptrOf(p *int32) uintptr { return uintptr(unsafe.Pointer(p)) }

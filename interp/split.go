@@ -328,51 +328,6 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 	return chunks, nil
 }
 
-// wrap returns what goes around the chunk's text to parse it as a file.
-func (c *chunk) wrap(n int) (prefix, suffix string) {
-	switch c.kind {
-	case kindImport, kindDecl:
-		return "package p;" + c.directive(n), ""
-	}
-	return "package p;func _(){" + c.directive(n), "\n}"
-}
-
-// prepare applies the rewrites that need no types to the chunk's text:
-// names of main, init and generic functions, builtins yaegi lacks, method
-// expressions, print/println, and variable initializers (see each).
-func (c *chunk) prepare(n int, names *userNames) error {
-	if c.kind == kindImport {
-		return nil
-	}
-	prefix, suffix := c.wrap(n)
-	c.text = names.rename(prefix, c.text, suffix)
-	if err := namedBasicCheck(prefix, c.text, suffix, names.namedBasic, names.underlying); err != nil {
-		return err
-	}
-	c.text = typeSwitchRewrite(prefix, c.text, suffix, c.kind == kindStmt)
-	text, vars, err := builtinRewrite(prefix, c.text, suffix, c.kind == kindStmt, names)
-	if err != nil {
-		return err
-	}
-	if c.varTypes == nil {
-		c.varTypes = map[string]string{}
-	}
-	for k, t := range vars {
-		c.varTypes[k] = t
-	}
-	text = methodExprRewrite(prefix, text, suffix, names.lookupMethod)
-	text = typeArgsRewrite(prefix, text, suffix, names.lookupGeneric)
-	c.text = typeNameRewrite(prefix, text, suffix, names.isCellType, names.lookupVarType)
-	if err := hiddenStringers(prefix, c.text, suffix, names.hasStringMethod, names.isCellType, names.lookupVarType); err != nil {
-		return err
-	}
-	c.text = recoverRewrite(prefix, c.text, suffix, names.shadowed)
-	c.text = recvReturnRewrite(prefix, c.text, suffix)
-	c.text = genericRename(prefix, c.text, suffix, names.isGenericFunc)
-	c.text = varInitRewrite(prefix, c.text, suffix, c.kind == kindStmt)
-	return nil
-}
-
 // init sets the chunk's position and text from code. its are the chunk's
 // items; when they are not consecutive in the cell (the cell was
 // reordered), each starts with a line directive of its own.
@@ -405,10 +360,6 @@ func (c *chunk) init(f *token.File, code string, n int, its []*item) {
 		c.text = code[c.start:c.end]
 	}
 }
-
-// A textSeg places a chunk's text in the text go/types checks (see
-// splitCellIn): text[at:at+end-start] is checked[start:end].
-type textSeg struct{ at, start, end int }
 
 // classify reports the kind of the top-level item starting at toks[i].
 func classify(toks []tok, i int) chunkKind {

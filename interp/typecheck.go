@@ -15,9 +15,12 @@ import (
 	"go/types"
 	"path"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/warren-go/warren/interp/stdgeneric"
 )
 
 // earlier is what earlier cells declared, for type-checking a cell.
@@ -221,8 +224,8 @@ func checkCell(code string, chunks []*chunk, known earlier) *cellTypes {
 	ct.gdefs = topGenericDefs(f, info, cellOff, cellPackages(f, known))
 	ct.nilRets = typedNilReturns(f, info, cellOff)
 	ct.ptrStr = hiddenPtrMethods(f, info, cellOff)
-	if known != nil && (unknownRange(f, info) || unknownGenericDef(f, info)) {
-		rangesWithPackages(ct, b.String(), f, known, cellOff)
+	if known != nil && (unknownRange(f, info) || unknownGenericDef(f, info, cellImportPaths(f, known))) {
+		checkWithPackages(ct, b.String(), f, known, cellOff)
 	}
 	for c, di := range deferTypes(f, info) {
 		ct.defers[cellOff(c.Pos())] = di
@@ -327,19 +330,14 @@ func unknownRange(f *ast.File, info *types.Info) bool {
 	return found
 }
 
-// rangesWithPackages adds to ct the ranges over values of a package's type
-// (slices.Values(s), strings.SplitSeq(…)): src, parsed as f, is checked
-// again with the real standard-library packages and with the imports of
-// earlier cells added to it (imports are per file), for the ranges only.
-func rangesWithPackages(ct *cellTypes, src string, f *ast.File, known earlier, cellOff func(token.Pos) int) {
-	own := map[string]bool{}
-	for _, imp := range f.Imports {
-		name := path.Base(strings.Trim(imp.Path.Value, "`\""))
-		if imp.Name != nil {
-			name = imp.Name.Name
-		}
-		own[name] = true
-	}
+// checkWithPackages adds to ct the ranges over values of a package's type
+// (slices.Values(s), strings.SplitSeq(…)) and the top-level definitions by
+// generic calls of the standard library (slices.Sorted(…)): src, parsed as
+// f, is checked again with the real standard-library packages and with the
+// imports of earlier cells added to it (imports are per file), for those
+// only.
+func checkWithPackages(ct *cellTypes, src string, f *ast.File, known earlier, cellOff func(token.Pos) int) {
+	own := cellPackages(f, nil)
 	var extra strings.Builder
 	for name, p := range known.imports() {
 		if !own[name] {
@@ -387,9 +385,13 @@ func rangesWithPackages(ct *cellTypes, src string, f *ast.File, known earlier, c
 	}
 }
 
-// unknownGenericDef reports whether a top-level x := e of f calls a generic
-// function but go/types could not tell e's type.
-func unknownGenericDef(f *ast.File, info *types.Info) bool {
+// unknownGenericDef reports whether a top-level x := e of f calls a
+// function of a standard package with generic functions cells have
+// (stdgeneric.Packages: the others' generics are not available to cells)
+// whose type go/types could not tell. paths maps the cell's package names
+// to import paths. Other calls need no second check, which would load
+// their packages' export data for nothing.
+func unknownGenericDef(f *ast.File, info *types.Info, paths map[string]string) bool {
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
 		if !ok || fd.Name.Name != "_" || fd.Body == nil {
@@ -400,11 +402,20 @@ func unknownGenericDef(f *ast.File, info *types.Info) bool {
 			if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
 				continue
 			}
-			if c, ok := as.Rhs[0].(*ast.CallExpr); ok {
-				tv, known := info.Types[c]
-				if _, isSel := c.Fun.(*ast.SelectorExpr); isSel && (!known || tv.Type == nil || containsInvalid(tv.Type)) {
-					return true
-				}
+			c, ok := as.Rhs[0].(*ast.CallExpr)
+			if !ok {
+				continue
+			}
+			sel, ok := c.Fun.(*ast.SelectorExpr)
+			if !ok {
+				continue
+			}
+			pkg, ok := sel.X.(*ast.Ident)
+			if !ok || !slices.Contains(stdgeneric.Packages, paths[pkg.Name]) {
+				continue
+			}
+			if tv, known := info.Types[c]; !known || tv.Type == nil || containsInvalid(tv.Type) {
+				return true
 			}
 		}
 	}
@@ -415,17 +426,26 @@ func unknownGenericDef(f *ast.File, info *types.Info) bool {
 // known, those earlier cells imported.
 func cellPackages(f *ast.File, known earlier) map[string]bool {
 	out := map[string]bool{}
+	for name := range cellImportPaths(f, known) {
+		out[name] = true
+	}
+	return out
+}
+
+// cellImportPaths returns the import paths of the packages f imports and,
+// with known, of those earlier cells imported, by the names they have.
+func cellImportPaths(f *ast.File, known earlier) map[string]string {
+	out := map[string]string{}
+	if known != nil {
+		out = known.imports()
+	}
 	for _, imp := range f.Imports {
-		name := path.Base(strings.Trim(imp.Path.Value, "`\""))
+		p := strings.Trim(imp.Path.Value, "`\"")
+		name := path.Base(p)
 		if imp.Name != nil {
 			name = imp.Name.Name
 		}
-		out[name] = true
-	}
-	if known != nil {
-		for name := range known.imports() {
-			out[name] = true
-		}
+		out[name] = p
 	}
 	return out
 }

@@ -1,7 +1,6 @@
 package interp
 
 import (
-	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -32,10 +31,7 @@ func varInitRewrite(prefix, text, suffix string, stmts bool) string {
 	}
 	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 	src := func(n ast.Node) string { return text[off(n.Pos()):off(n.End())] }
-	restore := func(p token.Pos) string {
-		pos := fset.Position(p)
-		return fmt.Sprintf("/*line _.go:%d:%d*/", pos.Line, pos.Column)
-	}
+	restore := func(p token.Pos) string { return lineDirective(fset.Position(p)) }
 	top := map[ast.Stmt]bool{}
 	if stmts {
 		for _, st := range f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List {
@@ -77,18 +73,7 @@ func varInitRewrite(prefix, text, suffix string, stmts bool) string {
 		edits = append(edits, edit{off(gd.Rparen), off(gd.Rparen) + 1, ""})
 		return true
 	})
-	if len(edits) == 0 {
-		return text
-	}
-	var b strings.Builder
-	at := 0
-	for _, e := range edits {
-		b.WriteString(text[at:e.pos])
-		b.WriteString(e.repl)
-		at = e.end
-	}
-	b.WriteString(text[at:])
-	return b.String()
+	return applyEdits(text, edits)
 }
 
 // splitSpec returns the statements that replace `var` spec vs, or false
