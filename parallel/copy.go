@@ -28,7 +28,7 @@ import (
 //   - funcs, channels and unsafe.Pointer;
 //   - values implementing error (errors are immutable by convention, and
 //     identity matters to ==, errors.Is);
-//   - ObjectRef, *RemoteFunction, *Runtime and *TimelineView (handles);
+//   - ObjectRef, *RemoteFunction, *Runtime, *TimelineView and *Actor (handles);
 //   - structs of the standard library (time.Time, *os.File, *big.Int,
 //     sync.Mutex, ...), copied as Go assignment copies them, and pointers to
 //     them shared: their internals may hold identities (time.Local) or
@@ -81,6 +81,7 @@ var (
 	remoteFuncType = reflect.TypeFor[*RemoteFunction]()
 	runtimeType    = reflect.TypeFor[*Runtime]()
 	timelineType   = reflect.TypeFor[*TimelineView]()
+	actorType      = reflect.TypeFor[*Actor]()
 )
 
 // isSharedType reports whether values of t are shared rather than copied.
@@ -95,7 +96,7 @@ func isSharedType(t reflect.Type) bool {
 		return true
 	}
 	switch t {
-	case refType, remoteFuncType, runtimeType, timelineType:
+	case refType, remoteFuncType, runtimeType, timelineType, actorType:
 		return true
 	}
 	if p := t.PkgPath(); p != "" && t.Kind() == reflect.Struct && isStdPkg(p) {

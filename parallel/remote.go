@@ -113,6 +113,7 @@ func RetryExceptions(on bool) TaskOption {
 // safe for concurrent use.
 type RemoteFunction struct {
 	rt       *Runtime // nil: the default runtime (or the caller task's runtime)
+	actor    *Actor   // the actor of a call (see state)
 	fn       reflect.Value
 	ft       reflect.Type
 	name     string // task name
@@ -122,7 +123,9 @@ type RemoteFunction struct {
 	takesCtx bool
 	hasErr   bool
 	variadic bool
-	nres     int // results, not counting a trailing error
+	state    bool // an actor call: the first parameter after the context is the actor's state
+	statePtr bool // ... and takes a pointer to it
+	nres     int  // results, not counting a trailing error
 	opts     taskOptions
 }
 
@@ -282,6 +285,9 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 		return nil, err
 	}
 	t := &task{rt: rt, id: ids.Add(1), f: f, args: vals, deps: deps}
+	if f.state {
+		t.act, t.role = f.actor, roleCall
+	}
 	t.obj0 = object{id: ids.Add(1), producer: t}
 	if n := f.opts.numReturns; n > 1 {
 		t.outs = make([]*object, n)
@@ -293,22 +299,25 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 		t.out0[0] = &t.obj0
 		t.outs = t.out0[:]
 	}
-	if parent != nil {
-		t.group = parent.group
-		parent.mu.Lock()
-		if !parent.isDone() {
-			parent.addChildLocked(t)
-		}
-		parent.mu.Unlock()
-	} else if h := rt.currentHost(); h != nil {
-		t.group = h.Group()
-	}
+	setGroup(t, parent, rt)
 	rt.mu.Lock()
 	if err := rt.feasibleLocked(&f.opts); err != nil {
 		rt.mu.Unlock()
 		return nil, fmt.Errorf("%s.Remote: %w", f.fname, err)
 	}
 	rt.linkLocked(t)
+	if t.role == roleCall {
+		rt.mu.Unlock()
+		t.pending.Store(int32(len(deps)) + 1)
+		t.act.enqueueCall(t, parent)
+		for _, d := range deps {
+			d.obj.addWaiter(t)
+		}
+		if t.pending.Add(-1) == 0 && !t.isDone() {
+			t.act.dispatch()
+		}
+		return t, nil
+	}
 	if len(deps) == 0 {
 		rt.readyQ = append(rt.readyQ, t)
 		rt.dispatchLocked(nil)
@@ -326,11 +335,29 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 	return t, nil
 }
 
+// setGroup gives t, submitted by parent (nil: the driver) to rt, its group:
+// its parent's, or the host's for the driver; parent records t as its child.
+func setGroup(t, parent *task, rt *Runtime) {
+	if parent != nil {
+		t.group = parent.group
+		parent.mu.Lock()
+		if !parent.isDone() {
+			parent.addChildLocked(t)
+		}
+		parent.mu.Unlock()
+	} else if h := rt.currentHost(); h != nil {
+		t.group = h.Group()
+	}
+}
+
 // notify implements waiter: a dependency resolved.
 func (t *task) notify(o *object) { t.depReady(o) }
 
 func (f *RemoteFunction) paramType(i int) reflect.Type {
 	if f.takesCtx {
+		i++
+	}
+	if f.state {
 		i++
 	}
 	if f.variadic && i >= f.ft.NumIn()-1 {
@@ -343,6 +370,9 @@ func (f *RemoteFunction) paramType(i int) reflect.Type {
 func (f *RemoteFunction) bindArgs(args []any) ([]reflect.Value, []dep, error) {
 	want := f.ft.NumIn()
 	if f.takesCtx {
+		want--
+	}
+	if f.state {
 		want--
 	}
 	if f.variadic {

@@ -106,6 +106,9 @@ type Runtime struct {
 	live     *task     // unfinished tasks, newest first (linked by prev/next)
 	idle     []*worker // parked workers
 	lanes    []bool    // timeline rows in use
+
+	actors    map[string]*Actor // named actors
+	allActors []*Actor          // live actors
 }
 
 type hostBox struct{ h Host }
@@ -227,7 +230,11 @@ func (rt *Runtime) Shutdown() {
 	rt.closed = true
 	rt.stopIdleLocked()
 	tasks := rt.liveTasks(func(*task) bool { return true })
+	actors := append([]*Actor(nil), rt.allActors...)
 	rt.mu.Unlock()
+	for _, a := range actors {
+		a.die(&ActorDiedError{Actor: a.label, Reason: "its runtime shut down", Err: ErrShutdown})
+	}
 	cancelTasks(tasks, ErrShutdown, false)
 }
 
@@ -289,6 +296,10 @@ func (rt *Runtime) resize(c *config) error {
 // strandedLocked returns an error naming the first unfinished task that
 // needs more of a resource than the totals c would set.
 func (rt *Runtime) strandedLocked(c *config) error {
+	if held, by := rt.actorCPUsLocked(); c.cpusSet && held > units(c.cpus) {
+		return invalidf("cannot resize to %v CPUs: actors hold %v (%s among them); ray.Kill one first",
+			c.cpus, fromUnits(held), by)
+	}
 	for t := rt.live; t != nil; t = t.next {
 		o := &t.f.opts
 		if c.cpusSet && o.cpu > units(c.cpus) {
@@ -474,6 +485,11 @@ func (rt *Runtime) block(t *task) {
 // meanwhile.
 func (rt *Runtime) unblock(t *task) {
 	rt.mu.Lock()
+	if t.f.opts.cpu == 0 && len(t.f.opts.res) == 0 { // needs nothing: no need to queue
+		rt.takeLocked(t)
+		rt.mu.Unlock()
+		return
+	}
 	if t.resume == nil {
 		t.resume = make(chan struct{}, 1)
 	}

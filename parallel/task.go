@@ -26,6 +26,8 @@ type task struct {
 	obj0    object       // the first output, allocated with the task
 	res1    [1]any       // results of a single-result call
 	pending atomic.Int32 // unmet dependencies + 1 while submitting
+	act     *Actor       // the actor of a constructor or call, else nil
+	role    uint8        // roleTask, roleCtor or roleCall
 
 	done atomic.Bool // set once, by finish
 
@@ -33,6 +35,7 @@ type task struct {
 	holding bool
 	started bool
 	retired bool  // resources, lane and live-list entry given up (see retireLocked)
+	keep    bool  // an actor's constructor that succeeded: its resources pass to the actor
 	prev    *task // list of unfinished tasks
 	next    *task
 	lane    int
@@ -45,6 +48,13 @@ type task struct {
 	cancelFn context.CancelFunc
 	begin    time.Duration // since rt.start
 }
+
+// Task roles.
+const (
+	roleTask uint8 = iota // a task of a RemoteFunction
+	roleCtor              // an actor's constructor
+	roleCall              // an actor call
+)
 
 func (t *task) isDone() bool { return t.done.Load() }
 
@@ -62,8 +72,18 @@ func (t *task) depReady(o *object) {
 		return
 	}
 	if t.pending.Add(-1) == 0 && !t.isDone() {
-		t.rt.enqueue(t)
+		t.ready()
 	}
+}
+
+// ready makes t, whose dependencies are met, eligible to start: a task
+// joins the runtime's queue, an actor call its actor's.
+func (t *task) ready() {
+	if t.role == roleCall {
+		t.act.dispatch()
+		return
+	}
+	t.rt.enqueue(t)
 }
 
 // failInput ends t without running it because its input o failed.
@@ -139,14 +159,13 @@ func (t *task) retry() {
 		rt.mu.Lock()
 		lane := t.lane
 		rt.mu.Unlock()
-		rt.trace.add(event{kind: evTask, lane: lane, start: begin, end: now,
-			task: t.id, name: t.f.name, fn: t.f.fname, group: t.group, attempt: attempt, failed: true, retried: true})
+		rt.trace.add(t.event(event{kind: evTask, lane: lane, start: begin, end: now, attempt: attempt, failed: true, retried: true}))
 	}
 }
 
 // resolveArgs substitutes the values of top-level ObjectRef arguments.
 func (t *task) resolveArgs(args []reflect.Value, deps []dep) ([]reflect.Value, error) {
-	if len(deps) > 0 || t.f.takesCtx {
+	if len(deps) > 0 || t.f.takesCtx || t.f.state {
 		args = append([]reflect.Value(nil), args...)
 	}
 	for _, d := range deps {
@@ -158,6 +177,9 @@ func (t *task) resolveArgs(args []reflect.Value, deps []dep) ([]reflect.Value, e
 			return nil, newTaskError(t, invalidf("%s: argument %d (from %v): %w", t.f.name, d.arg, ObjectRef{d.obj}, err), nil)
 		}
 		args[d.arg] = copyValue(v) // each reader gets its own copy
+	}
+	if t.f.state { // an actor call: the state, never copied
+		args = append([]reflect.Value{t.act.stateArg(t.f)}, args...)
 	}
 	if t.f.takesCtx {
 		ctx, cancel := context.WithCancel(context.Background())
@@ -203,6 +225,10 @@ func (t *task) call(args []reflect.Value, host Host, info TaskInfo) (vals []any,
 	}
 	// The object store keeps its own copy: the task may keep (and change)
 	// what it returned, for example a slice it also stored in a variable.
+	if t.role == roleCtor { // the actor's state: kept, not copied
+		t.res1[0] = out[0].Interface()
+		return t.res1[:], nil
+	}
 	if len(out) == 1 {
 		t.res1[0] = copyValue(out[0]).Interface()
 		return t.res1[:], nil
@@ -252,6 +278,9 @@ func (t *task) complete(self *worker, bodyOver bool, vals []any, err error) {
 	if cancel != nil {
 		cancel()
 	}
+	if t.role == roleCtor {
+		t.act.ctorDone(t, vals, err)
+	}
 
 	rt.mu.Lock()
 	started, lane := t.started, t.lane
@@ -261,15 +290,17 @@ func (t *task) complete(self *worker, bodyOver bool, vals []any, err error) {
 		rt.dispatchLocked(self)
 	}
 	rt.mu.Unlock()
+	if retired && t.act != nil {
+		defer t.act.callEnded(t.role == roleCall && started)
+	}
 
 	if retired && rt.trace.on() {
 		kind := evTask
 		if !started || begin == 0 {
 			kind, begin = evNotRun, now
 		}
-		rt.trace.add(event{kind: kind, lane: lane, start: begin, end: now,
-			task: t.id, name: t.f.name, fn: t.f.fname, group: t.group, attempt: attempt, failed: err != nil,
-			cancelled: errors.Is(err, ErrCancelled)})
+		rt.trace.add(t.event(event{kind: kind, lane: lane, start: begin, end: now, attempt: attempt, failed: err != nil,
+			cancelled: errors.Is(err, ErrCancelled)}))
 	}
 
 	switch {
@@ -302,10 +333,24 @@ func (rt *Runtime) retireLocked(t *task) bool {
 		return false
 	}
 	t.retired = true
+	if t.keep { // the actor holds them from now on
+		t.holding = false
+		t.act.holds = true
+	}
 	rt.releaseLocked(t)
 	rt.unlinkLocked(t)
-	if t.started {
+	switch {
+	case !t.started:
+	case t.act != nil:
+		t.act.slots[t.lane] = false
+		if t.role == roleCall {
+			t.act.bodies--
+		}
+	default:
 		rt.lanes[t.lane] = false
+	}
+	if t.act != nil {
+		t.act.releaseIfIdleLocked()
 	}
 	return true
 }
@@ -325,13 +370,15 @@ func (rt *Runtime) bodyEnd(t *task, self *worker) {
 	retired := rt.retireLocked(t)
 	rt.dispatchLocked(self)
 	rt.mu.Unlock()
+	if retired && t.act != nil {
+		defer t.act.callEnded(t.role == roleCall)
+	}
 	if retired && rt.trace.on() {
 		kind := evTask
 		if begin == 0 { // cancelled between its dispatch and its start
 			kind, begin = evNotRun, now
 		}
-		rt.trace.add(event{kind: kind, lane: lane, start: begin, end: now,
-			task: t.id, name: t.f.name, fn: t.f.fname, group: t.group, attempt: attempt, failed: true, cancelled: true})
+		rt.trace.add(t.event(event{kind: kind, lane: lane, start: begin, end: now, attempt: attempt, failed: true, cancelled: true}))
 	}
 }
 
@@ -386,8 +433,7 @@ func (t *task) blockIn(kind eventKind) func() {
 			rt.mu.Lock()
 			lane := t.lane
 			rt.mu.Unlock()
-			rt.trace.add(event{kind: kind, lane: lane, start: begin, end: end,
-				task: t.id, name: t.f.name, fn: t.f.fname, group: t.group, attempt: info.Attempt})
+			rt.trace.add(t.event(event{kind: kind, lane: lane, start: begin, end: end, attempt: info.Attempt}))
 		}
 		if host != nil {
 			host.Enter(info)

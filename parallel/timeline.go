@@ -34,8 +34,6 @@ func (k eventKind) String() string {
 	return "task"
 }
 
-// onWorkerRow reports whether e is drawn on a worker row (its lane).
-func (e *event) onWorkerRow() bool { return !e.driver && e.kind != evNotRun }
 
 type event struct {
 	kind       eventKind
@@ -49,6 +47,75 @@ type event struct {
 	task       uint64
 	name, fn   string
 	group      string
+	actor      uint64 // the actor of a constructor or call (lane is its slot), else 0
+	actorLabel string
+}
+
+// event completes e with t's identity: its id, names, group and actor.
+func (t *task) event(e event) event {
+	e.task, e.name, e.fn, e.group = t.id, t.f.name, t.f.fname, t.group
+	if t.act != nil {
+		e.actor, e.actorLabel = t.act.id, t.act.label
+	}
+	return e
+}
+
+// rows lays out the rows of a timeline: the worker rows (lanes 0..workers-1),
+// then one row per actor and slot, actors in order of creation.
+type rows struct {
+	workers int
+	actor   map[actorSlot]int // row of an actor's slot, from workers on
+	labels  []string          // labels of the actor rows
+}
+
+type actorSlot struct {
+	id   uint64
+	slot int
+}
+
+func layoutRows(evs []event) rows {
+	r := rows{actor: map[actorSlot]int{}}
+	var slots []actorSlot
+	labels := map[actorSlot]string{}
+	for _, e := range evs {
+		switch {
+		case e.driver || e.kind == evNotRun:
+		case e.actor != 0:
+			k := actorSlot{e.actor, e.lane}
+			if _, ok := labels[k]; !ok {
+				labels[k] = e.actorLabel
+				slots = append(slots, k)
+			}
+		default:
+			r.workers = max(r.workers, e.lane+1)
+		}
+	}
+	sort.Slice(slots, func(i, j int) bool {
+		if slots[i].id != slots[j].id {
+			return slots[i].id < slots[j].id
+		}
+		return slots[i].slot < slots[j].slot
+	})
+	for i, k := range slots {
+		r.actor[k] = r.workers + i
+		l := "actor " + labels[k]
+		if k.slot > 0 {
+			l += fmt.Sprintf(" (%d)", k.slot+1)
+		}
+		r.labels = append(r.labels, l)
+	}
+	return r
+}
+
+// total returns the number of worker and actor rows.
+func (r rows) total() int { return r.workers + len(r.labels) }
+
+// of returns the row of e, an event on a worker or actor row.
+func (r rows) of(e *event) int {
+	if e.actor != 0 {
+		return r.actor[actorSlot{e.actor, e.lane}]
+	}
+	return e.lane
 }
 
 // tracer keeps the most recent events in a ring buffer made of fixed-size
@@ -137,7 +204,8 @@ type TimelineView struct {
 	Filename string // the file written, "" if none
 	Tasks    int    // number of task executions in the timeline
 	NotRun   int    // number of tasks that ended without running (cancelled while queued, or an input failed)
-	Rows     int    // number of rows (the most tasks started and unfinished at once)
+	Rows     int    // number of worker rows (the most tasks started and unfinished at once)
+	Actors   int    // number of actor rows: one per actor, more for calls running at once (MaxConcurrency)
 	events   []event
 }
 
@@ -149,6 +217,9 @@ func (v *TimelineView) MIMEBundle() map[string]any {
 // String summarises the timeline.
 func (v *TimelineView) String() string {
 	s := fmt.Sprintf("Timeline: %d task executions on %d rows", v.Tasks, v.Rows)
+	if v.Actors > 0 {
+		s += fmt.Sprintf(" and %d actor rows", v.Actors)
+	}
 	if v.NotRun > 0 {
 		s += fmt.Sprintf(", %d tasks not run", v.NotRun)
 	}
@@ -181,10 +252,9 @@ func (rt *Runtime) Timeline(filename string) (*TimelineView, error) {
 		case e.kind == evNotRun:
 			v.NotRun++
 		}
-		if e.onWorkerRow() {
-			v.Rows = max(v.Rows, e.lane+1)
-		}
 	}
+	r := layoutRows(evs)
+	v.Rows, v.Actors = r.workers, len(r.labels)
 	if filename == "" {
 		return v, nil
 	}
@@ -240,17 +310,17 @@ func (rt *Runtime) traceDriver(kind eventKind, what string, begin time.Duration)
 
 func writeTrace(w io.Writer, evs []event) error {
 	out := []traceEvent{{Name: "process_name", Ph: "M", Pid: tracePid, Args: map[string]any{"name": "ray runtime"}}}
-	rows, driver, notRun := 0, false, false
+	driver, notRun := false, false
 	for _, e := range evs {
 		switch {
 		case e.driver:
 			driver = true
 		case e.kind == evNotRun:
 			notRun = true
-		default:
-			rows = max(rows, e.lane+1)
 		}
 	}
+	lay := layoutRows(evs)
+	rows := lay.workers
 	if notRun {
 		out = append(out,
 			traceEvent{Name: "thread_name", Ph: "M", Pid: tracePid, Tid: notRunTid, Args: map[string]any{"name": "tasks not run"}},
@@ -260,6 +330,12 @@ func writeTrace(w io.Writer, evs []event) error {
 		out = append(out,
 			traceEvent{Name: "thread_name", Ph: "M", Pid: tracePid, Tid: i, Args: map[string]any{"name": fmt.Sprintf("worker %d", i)}},
 			traceEvent{Name: "thread_sort_index", Ph: "M", Pid: tracePid, Tid: i, Args: map[string]any{"sort_index": i}})
+	}
+	for i, l := range lay.labels {
+		tid := rows + i
+		out = append(out,
+			traceEvent{Name: "thread_name", Ph: "M", Pid: tracePid, Tid: tid, Args: map[string]any{"name": l}},
+			traceEvent{Name: "thread_sort_index", Ph: "M", Pid: tracePid, Tid: tid, Args: map[string]any{"sort_index": tid}})
 	}
 	if driver {
 		out = append(out,
@@ -273,8 +349,11 @@ func writeTrace(w io.Writer, evs []event) error {
 				Cn: "grey", Args: map[string]any{"cell": e.group}})
 			continue
 		}
-		te := traceEvent{Name: e.name, Cat: e.kind.String(), Ph: "X", Pid: tracePid, Tid: e.lane, Ts: us(e.start), Dur: &dur,
+		te := traceEvent{Name: e.name, Cat: e.kind.String(), Ph: "X", Pid: tracePid, Tid: lay.of(&e), Ts: us(e.start), Dur: &dur,
 			Args: map[string]any{"task_id": e.task, "function": e.fn, "attempt": e.attempt, "cell": e.group}}
+		if e.actor != 0 {
+			te.Args["actor"] = e.actorLabel
+		}
 		if e.kind == evNotRun { // an instant mark on its own row
 			te.Ph, te.S, te.Dur, te.Tid = "i", "t", nil, notRunTid
 			te.Args["reason"] = "input failed"
@@ -324,7 +403,9 @@ func (v *TimelineView) SVG() string {
 	if len(evs) > maxBar {
 		evs = evs[len(evs)-maxBar:]
 	}
-	rows, driver, notRun := 0, false, false
+	driver, notRun := false, false
+	lay := layoutRows(evs)
+	rows := lay.total()
 	var t0, t1 time.Duration
 	for i, e := range evs {
 		switch {
@@ -332,8 +413,6 @@ func (v *TimelineView) SVG() string {
 			driver = true
 		case e.kind == evNotRun:
 			notRun = true
-		default:
-			rows = max(rows, e.lane+1)
 		}
 		if i == 0 || e.start < t0 {
 			t0 = e.start
@@ -354,11 +433,13 @@ func (v *TimelineView) SVG() string {
 	height := top + rowH*float64(drawn) + 30
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="11">`, width, height)
-	fmt.Fprintf(&b, `<text x="4" y="14" font-weight="bold">ray timeline: %d task executions, %d rows</text>`, v.Tasks, rows)
+	fmt.Fprintf(&b, `<text x="4" y="14" font-weight="bold">ray timeline: %d task executions, %d rows</text>`, v.Tasks, lay.workers)
 	for i := range drawn {
 		y := top + rowH*float64(i)
 		label := fmt.Sprintf("worker %d", i)
 		switch {
+		case i >= lay.workers && i < rows:
+			label = html.EscapeString(lay.labels[i-lay.workers])
 		case notRun && i == notRunRow:
 			label = "not run"
 		case driver && i == rows:
@@ -369,7 +450,7 @@ func (v *TimelineView) SVG() string {
 	}
 	sort.SliceStable(evs, func(i, j int) bool { return evs[i].kind < evs[j].kind })
 	for _, e := range evs {
-		y := top + rowH*float64(e.lane)
+		y := top + rowH*float64(lay.of(&e))
 		x0, x1 := x(e.start), x(e.end)
 		w := max(x1-x0, 0.5)
 		if e.kind == evNotRun {

@@ -67,7 +67,11 @@ func currentTask() *task {
 // startLocked runs t, which holds its resources, on a worker: self (the
 // worker finishing a task, if any), else a parked worker, else a new one.
 func (rt *Runtime) startLocked(t *task, self *worker) {
-	t.lane = rt.laneLocked()
+	if t.act != nil {
+		t.lane = t.act.slotLocked()
+	} else {
+		t.lane = rt.laneLocked()
+	}
 	t.started = true
 	if self != nil && self.next == nil {
 		self.next = t

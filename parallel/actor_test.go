@@ -1,0 +1,485 @@
+package parallel
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+)
+
+type counter struct{ n int }
+
+func (c *counter) incr() int { c.n++; return c.n }
+
+func newCounter() *counter { return &counter{} }
+
+func incr(c *counter) int { return c.incr() }
+
+func TestActorCallsRunInOrderOneAtATime(t *testing.T) {
+	rt := newRT(t, NumCPUs(4))
+	a := rt.NewActor(newCounter)
+	var conc concurrency
+	refs := make([]ObjectRef, 200)
+	for i := range refs {
+		refs[i] = a.Remote(func(c *counter, i int) int {
+			conc.enter(i)
+			defer conc.exit()
+			time.Sleep(10 * time.Microsecond)
+			return c.incr()
+		}, i)
+	}
+	got := GetAll(refs...)
+	for i, v := range got {
+		if v.(int) != i+1 {
+			t.Fatalf("call %d returned %v, want %d (calls ran out of order)", i, v, i+1)
+		}
+	}
+	_, most, order := conc.snapshot()
+	if most != 1 {
+		t.Errorf("%d calls ran at once, want 1", most)
+	}
+	for i, id := range order {
+		if id != i {
+			t.Fatalf("call %d started %dth", id, i)
+		}
+	}
+}
+
+func TestActorMaxConcurrency(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	a := rt.NewActor(newCounter, MaxConcurrency(3))
+	g := make(gate)
+	var conc concurrency
+	refs := make([]ObjectRef, 10)
+	for i := range refs {
+		refs[i] = a.Remote(func(c *counter, i int) int {
+			conc.enter(i)
+			defer conc.exit()
+			<-g
+			return i
+		}, i)
+	}
+	eventually(t, "3 calls running", func() bool { cur, _, _ := conc.snapshot(); return cur == 3 })
+	time.Sleep(20 * time.Millisecond) // give a fourth call the chance to start wrongly
+	cur, _, order := conc.snapshot()
+	if cur != 3 {
+		t.Fatalf("%d calls running, want 3", cur)
+	}
+	// One caller's calls start in submission order: the first three run.
+	if fmt.Sprint(sortedInts(order)) != "[0 1 2]" {
+		t.Errorf("calls %v run first, want [0 1 2]", order)
+	}
+	g.open()
+	GetAll(refs...)
+	if _, most, _ := conc.snapshot(); most != 3 {
+		t.Errorf("at most %d calls ran at once, want 3", most)
+	}
+}
+
+func sortedInts(s []int) []int {
+	s = append([]int(nil), s...)
+	sort.Ints(s)
+	return s
+}
+
+func TestActorOrderPerCallerFromTasks(t *testing.T) {
+	rt := newRT(t, NumCPUs(4))
+	type log struct{ seen map[int][]int }
+	a := rt.NewActor(func() *log { return &log{seen: map[int][]int{}} })
+	caller := rt.Remote(func(id int) int {
+		for i := range 50 {
+			a.Remote(func(l *log, id, i int) { l.seen[id] = append(l.seen[id], i) }, id, i)
+		}
+		return id
+	})
+	var refs []ObjectRef
+	for id := range 4 {
+		refs = append(refs, caller.Remote(id))
+	}
+	GetAll(refs...)
+	// A last call from the driver runs after the callers' calls have been
+	// submitted; wait for all to have run by polling the state.
+	eventually(t, "all calls", func() bool {
+		n := Get(a.Remote(func(l *log) int {
+			n := 0
+			for _, s := range l.seen {
+				n += len(s)
+			}
+			return n
+		})).(int)
+		return n == 200
+	})
+	seen := Get(a.Remote(func(l *log) map[int][]int { return l.seen })).(map[int][]int)
+	for id, s := range seen {
+		for i, v := range s {
+			if v != i {
+				t.Fatalf("caller %d: call %d ran %dth", id, v, i)
+			}
+		}
+	}
+}
+
+func TestActorCallerNotHeldUpBySlowArgument(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	a := rt.NewActor(newCounter)
+	slowGate := make(gate)
+	slow := rt.Remote(func() int { <-slowGate; return 10 }).Remote()
+	// Caller A (a task) submits a call waiting for slow, then a ready call.
+	callerA := rt.Remote(func() []ObjectRef {
+		return []ObjectRef{
+			a.Remote(func(c *counter, n int) int { c.n += n; return c.n }, slow),
+			a.Remote(incr),
+		}
+	})
+	aRefs := Get(callerA.Remote()).([]ObjectRef)
+	// Caller B (the driver) is not held up by A's first call.
+	if got := Get(a.Remote(incr)); got != 1 {
+		t.Fatalf("B's call returned %v, want 1", got)
+	}
+	if aRefs[0].Ready() || aRefs[1].Ready() {
+		t.Fatalf("A's calls ran before A's first call's argument was ready")
+	}
+	slowGate.open()
+	if got := GetAll(aRefs...); got[0] != 11 || got[1] != 12 {
+		t.Fatalf("A's calls returned %v, want [11 12] (in A's order)", got)
+	}
+}
+
+func TestActorConstructorFails(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	for _, tc := range []struct {
+		name string
+		ctor any
+		msg  string
+	}{
+		{"error", func() (*counter, error) { return nil, errors.New("no database") }, "no database"},
+		{"panic", func() *counter { panic("bad config") }, "bad config"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := rt.NewActor(tc.ctor)
+			for range 3 {
+				_, err := GetContext(nil, a.Remote(incr))
+				te := mustTaskError(t, err)
+				want := "the actor died because its constructor failed: " + tc.msg
+				if te.Message != want {
+					t.Errorf("message %q, want %q", te.Message, want)
+				}
+				if !errors.Is(err, ErrActorDied) {
+					t.Errorf("%v does not match ErrActorDied", err)
+				}
+				var de *ActorDiedError
+				if !errors.As(err, &de) || !errors.As(de.Err, new(*TaskError)) {
+					t.Errorf("%v does not carry the constructor's TaskError", err)
+				}
+			}
+		})
+	}
+}
+
+func TestActorNamed(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	a := rt.NewActor(newCounter, ActorName("counter"))
+	if a.Name() != "counter" {
+		t.Errorf("Name() = %q", a.Name())
+	}
+	a.Remote(incr)
+	// Looked up from a task, on the task's runtime.
+	lookup := rt.Remote(func() (int, error) {
+		b, err := GetActor("counter")
+		if err != nil {
+			return 0, err
+		}
+		return Get(b.Remote(incr)).(int), nil
+	})
+	if got := Get(lookup.Remote()); got != 2 {
+		t.Errorf("call through GetActor in a task returned %v, want 2", got)
+	}
+	if b, err := rt.GetActor("counter"); err != nil || b != a {
+		t.Errorf("GetActor = %v, %v; want the actor", b, err)
+	}
+	_, err := rt.GetActor("countr")
+	if !errors.Is(err, ErrInvalidCall) {
+		t.Errorf("unknown name: %v does not wrap ErrInvalidCall", err)
+	}
+	wantContains(t, fmt.Sprint(err), `no actor named "countr"`, `named actors: "counter"`)
+	err = mustPanic(t, func() { rt.NewActor(newCounter, ActorName("counter")) })
+	wantContains(t, err.Error(), `an actor named "counter" exists`)
+
+	Kill(a)
+	if _, err := rt.GetActor("counter"); err == nil {
+		t.Errorf("GetActor finds a killed actor")
+	}
+	b := rt.NewActor(newCounter, ActorName("counter")) // the name is free again
+	if got := Get(b.Remote(incr)); got != 1 {
+		t.Errorf("new actor's first call returned %v, want 1", got)
+	}
+}
+
+func TestActorKill(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	a := rt.NewActor(newCounter, ActorCPUs(1))
+	g := make(gate)
+	returned := make(chan struct{})
+	running := make(chan struct{})
+	inflight := a.Remote(func(c *counter) int {
+		close(running)
+		<-g
+		defer close(returned)
+		return c.incr()
+	})
+	queued := a.Remote(incr)
+	<-running
+	if got := rt.AvailableResources()[cpuKey]; got != 1 {
+		t.Fatalf("available CPUs %v with the actor alive, want 1", got)
+	}
+	Kill(a)
+	for _, r := range []ObjectRef{inflight, queued} {
+		_, err := GetContext(nil, r)
+		te := mustTaskError(t, err)
+		if te.Message != "the actor died because it was killed by ray.Kill" || !errors.Is(err, ErrActorDied) {
+			t.Errorf("call after Kill: %v", err)
+		}
+	}
+	later := a.Remote(incr)
+	if !later.Ready() {
+		t.Errorf("a call after Kill does not fail at once")
+	}
+	if _, err := GetContext(nil, later); !errors.Is(err, ErrActorDied) {
+		t.Errorf("later call: %v", err)
+	}
+	// The in-flight call's code still runs: the actor keeps its CPU until it returns.
+	if got := rt.AvailableResources()[cpuKey]; got != 1 {
+		t.Errorf("available CPUs %v while a killed actor's call runs, want 1", got)
+	}
+	g.open()
+	<-returned
+	eventually(t, "the CPU back", func() bool { return rt.AvailableResources()[cpuKey] == 2 })
+	Kill(a) // again: nothing
+	Kill(nil)
+}
+
+func TestActorHoldsCPUsForItsLife(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	plain := rt.NewActor(newCounter)
+	Get(plain.Remote(incr))
+	if got := rt.AvailableResources()[cpuKey]; got != 2 {
+		t.Errorf("an actor without ActorCPUs holds %v CPUs, want 0", 2-got)
+	}
+	held := rt.NewActor(newCounter, ActorCPUs(1))
+	Get(held.Remote(incr))
+	if got := rt.AvailableResources()[cpuKey]; got != 1 {
+		t.Errorf("available %v CPUs with an ActorCPUs(1) actor idle, want 1", got)
+	}
+	// Tasks get the other CPU only.
+	var conc concurrency
+	f := rt.Remote(func(i int) int { conc.enter(i); defer conc.exit(); time.Sleep(2 * time.Millisecond); return i })
+	var refs []ObjectRef
+	for i := range 6 {
+		refs = append(refs, f.Remote(i))
+	}
+	GetAll(refs...)
+	if _, most, _ := conc.snapshot(); most != 1 {
+		t.Errorf("%d tasks ran at once beside an actor holding 1 of 2 CPUs, want 1", most)
+	}
+	if err := rt.Reconfigure(NumCPUs(1)); err != nil {
+		t.Errorf("resize to 1 CPU with an actor holding 1: %v", err)
+	}
+	err := rt.Reconfigure(Resources(map[string]float64{"CPU": 0.5}))
+	if err == nil {
+		t.Errorf("resize below the actors' CPUs was accepted")
+	}
+	if err := mustPanicErr(func() { rt.NewActor(newCounter, ActorCPUs(3)) }); !errors.Is(err, ErrInvalidCall) {
+		t.Errorf("infeasible ActorCPUs: %v", err)
+	}
+	Kill(held)
+	eventually(t, "the CPU back", func() bool { return rt.AvailableResources()[cpuKey] == 1 })
+}
+
+func mustPanicErr(f func()) (err error) {
+	defer func() { err, _ = recover().(error) }()
+	f()
+	return nil
+}
+
+func TestActorRefsWorkLikeTaskRefs(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	a := rt.NewActor(newCounter)
+	r1, r2 := a.Remote(incr), a.Remote(incr)
+	double := rt.Remote(func(n int) int { return 2 * n })
+	if got := Get(double.Remote(r2)); got != 4 {
+		t.Errorf("task given an actor call's ref got %v, want 4", got)
+	}
+	ready, _ := Wait([]ObjectRef{r1, r2}, 2, -1)
+	if len(ready) != 2 {
+		t.Errorf("Wait: %d ready", len(ready))
+	}
+	// A task's ref as an actor call argument.
+	add := func(c *counter, n int) int { c.n += n; return c.n }
+	if got := Get(a.Remote(add, double.Remote(5))); got != 12 {
+		t.Errorf("call given a task's ref returned %v, want 12", got)
+	}
+}
+
+func TestActorCallsFromActor(t *testing.T) {
+	rt := newRT(t, NumCPUs(1))
+	inner := rt.NewActor(newCounter)
+	type relay struct{ to *Actor }
+	outer := rt.NewActor(func() *relay { return &relay{to: inner} })
+	var refs []ObjectRef
+	for range 5 {
+		refs = append(refs, outer.Remote(func(r *relay) int { return Get(r.to.Remote(incr)).(int) * 10 }))
+	}
+	if got := fmt.Sprint(GetAll(refs...)); got != "[10 20 30 40 50]" {
+		t.Errorf("calls through another actor returned %s", got)
+	}
+}
+
+type tally struct {
+	vals []int
+	mu   sync.Mutex
+}
+
+func TestActorStateIsNotCopied(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	type state struct{ vals []int }
+	a := rt.NewActor(func() *state { return &state{} })
+	in := []int{1, 2}
+	r := a.Remote(func(s *state, v []int) *state { s.vals = append(s.vals, v...); return s }, in)
+	in[0] = 100 // the call got a copy at submit time
+	got := Get(r).(*state)
+	if fmt.Sprint(got.vals) != "[1 2]" {
+		t.Fatalf("state %v, want [1 2]", got.vals)
+	}
+	got.vals[0] = -1 // the result is a copy: the actor's state is unchanged
+	after := Get(a.Remote(func(s *state) []int { return s.vals })).([]int)
+	if fmt.Sprint(after) != "[1 2]" {
+		t.Fatalf("changing a call's result changed the actor's state: %v", after)
+	}
+	// The state is the constructor's value itself, across calls.
+	ptrs := GetAll(a.Remote(func(s *state) string { return fmt.Sprintf("%p", s) }), a.Remote(func(s *state) string { return fmt.Sprintf("%p", s) }))
+	if ptrs[0] != ptrs[1] {
+		t.Errorf("calls saw different states: %v", ptrs)
+	}
+	// A state holding a lock is shared, and results built from it copied.
+	b := rt.NewActor(func() *tally { return &tally{} }, MaxConcurrency(4))
+	var refs []ObjectRef
+	for i := range 20 {
+		refs = append(refs, b.Remote(func(s *tally, i int) int {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.vals = append(s.vals, i)
+			return len(s.vals)
+		}, i))
+	}
+	GetAll(refs...)
+	if n := Get(b.Remote(func(s *tally) int { return len(s.vals) })); n != 20 {
+		t.Errorf("concurrent calls recorded %v values, want 20", n)
+	}
+}
+
+func TestActorValueState(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	type acc struct{ sum int }
+	a := rt.NewActor(func() acc { return acc{} })
+	for i := 1; i <= 3; i++ {
+		a.Remote(func(s *acc, n int) { s.sum += n }, i)
+	}
+	if got := Get(a.Remote(func(s acc) int { return s.sum })); got != 6 {
+		t.Errorf("value state: %v, want 6 (calls taking *acc change the state)", got)
+	}
+}
+
+func TestActorMisuse(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	a := rt.NewActor(newCounter)
+	for _, tc := range []struct {
+		name string
+		call func()
+		want string
+	}{
+		{"wrong state type", func() { a.Remote(func(s string) int { return 0 }) }, "the actor's state is *parallel.counter"},
+		{"no state parameter", func() { a.Remote(func() int { return 0 }) }, "fn must take the actor's state"},
+		{"wrong arguments", func() { a.Remote(incr, 3) }, "got 1 arguments, want 0"},
+		{"not a function", func() { a.Remote(3) }, "needs a function"},
+		{"constructor with arguments", func() { rt.NewActor(func(n int) *counter { return nil }) }, "the constructor must take no arguments"},
+		{"zero MaxConcurrency", func() { rt.NewActor(newCounter, MaxConcurrency(0)) }, "MaxConcurrency must be at least 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := mustPanic(t, tc.call)
+			if !errors.Is(err, ErrInvalidCall) {
+				t.Errorf("%v does not wrap ErrInvalidCall", err)
+			}
+			wantContains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestActorShutdown(t *testing.T) {
+	rt := New(NumCPUs(2))
+	a := rt.NewActor(newCounter, ActorName("c"))
+	g := make(gate)
+	r := a.Remote(func(c *counter) int { <-g; return 1 })
+	rt.Shutdown()
+	if _, err := GetContext(nil, r); !errors.Is(err, ErrShutdown) && !errors.Is(err, ErrActorDied) {
+		t.Errorf("call in flight at Shutdown: %v", err)
+	}
+	g.open()
+	if _, err := rt.GetActor("c"); err == nil {
+		t.Errorf("GetActor finds an actor of a shut-down runtime")
+	}
+}
+
+func TestActorTimelineRows(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	a := rt.NewActor(newCounter, ActorName("counter"))
+	b := rt.NewActor(newCounter, MaxConcurrency(2))
+	g := make(gate)
+	started := make(chan struct{}, 2)
+	slowIncr := func(c *counter) int { started <- struct{}{}; <-g; return 0 }
+	refs := []ObjectRef{a.Remote(incr), b.Remote(slowIncr), b.Remote(slowIncr)}
+	<-started
+	<-started
+	g.open()
+	GetAll(refs...)
+	Get(rt.Remote(func() int { return 1 }).Remote())
+	v, err := rt.Timeline("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Actors != 3 {
+		t.Errorf("%d actor rows, want 3 (counter, and two for the actor running 2 calls at once)", v.Actors)
+	}
+	var buf bytes.Buffer
+	if err := rt.WriteTimeline(&buf); err != nil {
+		t.Fatal(err)
+	}
+	var trace struct {
+		TraceEvents []traceEvent `json:"traceEvents"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &trace); err != nil {
+		t.Fatal(err)
+	}
+	names := map[int]string{}
+	for _, e := range trace.TraceEvents {
+		if e.Name == "thread_name" && e.Pid == tracePid {
+			names[e.Tid] = fmt.Sprint(e.Args["name"])
+		}
+	}
+	bars := map[string]int{}
+	for _, e := range trace.TraceEvents {
+		if e.Ph == "X" && e.Pid == tracePid {
+			bars[names[e.Tid]]++
+		}
+	}
+	if bars["actor counter"] != 2 { // constructor and one call
+		t.Errorf("bars per row %v: want 2 on \"actor counter\"", bars)
+	}
+	if bars["worker 0"] != 1 {
+		t.Errorf("bars per row %v: want the task alone on \"worker 0\"", bars)
+	}
+	wantContains(t, v.SVG(), "actor counter")
+}
