@@ -551,4 +551,3 @@ func (rt *Runtime) actorCPUsLocked() (held int64, by string) {
 	}
 	return held, by
 }
-

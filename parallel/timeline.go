@@ -34,7 +34,6 @@ func (k eventKind) String() string {
 	return "task"
 }
 
-
 type event struct {
 	kind       eventKind
 	failed     bool
