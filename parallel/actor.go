@@ -238,7 +238,9 @@ func (rt *Runtime) newActor(ctor any, opts []ActorOption) (*Actor, error) {
 	return a, nil
 }
 
-// shortType names t without pointers and package path: *main.Counter is "Counter".
+// shortType names t without pointers and package path: *main.Counter is
+// "Counter". Unnamed types (an interpreter's types have no reflect name) are
+// "actor".
 func shortType(t reflect.Type) string {
 	for t.Kind() == reflect.Pointer && t.Name() == "" {
 		t = t.Elem()
@@ -246,7 +248,7 @@ func shortType(t reflect.Type) string {
 	if n := t.Name(); n != "" {
 		return n
 	}
-	return t.String()
+	return "actor"
 }
 
 // GetActor returns the live actor registered under name (see ActorName) in
