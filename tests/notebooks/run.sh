@@ -27,6 +27,7 @@ declare -A EXPECT=(
 	[exercise_2]="loadData must be a remote function"
 	[exercise_2_scraping]="This is too slow"
 	[exercise_3]="computeGradient must be a remote function"
+	[exercise_4_actors]="The parameter server must be an actor"
 )
 
 failures=0
