@@ -136,6 +136,7 @@ type Actor struct {
 	ctor  *task
 	typ   reflect.Type  // the constructor's result type
 	store reflect.Value // a *typ holding the state, set when the constructor returns
+	calls sync.Map      // callKey -> *RemoteFunction: templates of calls (see callFunc)
 
 	mu     sync.Mutex
 	ready  bool  // the constructor returned the state
@@ -328,32 +329,68 @@ func (a *Actor) Submit(fn any, args ...any) (ObjectRef, error) {
 	if a == nil {
 		return ObjectRef{}, invalidf("Remote on a nil *Actor")
 	}
+	f, err := a.callFunc(fn)
+	if err != nil {
+		return ObjectRef{}, err
+	}
+	t, err := f.submit(args)
+	if err != nil {
+		return ObjectRef{}, err
+	}
+	return ObjectRef{t.outs[0]}, nil
+}
+
+// callKey identifies the call functions that share what a RemoteFunction
+// derives from its func value (parameters, results, name): functions of one
+// type and code. Only the func value itself differs, and is set per call.
+type callKey struct {
+	t  reflect.Type
+	pc uintptr
+}
+
+// callFunc returns the RemoteFunction of a call of fn, from a template
+// cached per function type and code.
+func (a *Actor) callFunc(fn any) (*RemoteFunction, error) {
+	v := reflect.ValueOf(fn)
+	if v.Kind() == reflect.Func && !v.IsNil() {
+		if tmpl, ok := a.calls.Load(callKey{v.Type(), v.Pointer()}); ok {
+			f := *tmpl.(*RemoteFunction)
+			f.fn = v
+			return &f, nil
+		}
+	}
+	f, err := a.newCallFunc(fn)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := *f
+	a.calls.Store(callKey{v.Type(), v.Pointer()}, &tmpl)
+	return f, nil
+}
+
+func (a *Actor) newCallFunc(fn any) (*RemoteFunction, error) {
 	f, err := newRemote(a.rt, fn)
 	if err != nil {
-		return ObjectRef{}, fmt.Errorf("%v.Remote: %w", a, err)
+		return nil, fmt.Errorf("%v.Remote: %w", a, err)
 	}
 	i := 0
 	if f.takesCtx {
 		i = 1
 	}
 	if f.ft.NumIn() <= i || (f.variadic && f.ft.NumIn() == i+1) {
-		return ObjectRef{}, invalidf("%v.Remote: fn must take the actor's state (%s or %s) as its first parameter; got %s", a, a.typ, reflect.PointerTo(a.typ), f.ft)
+		return nil, invalidf("%v.Remote: fn must take the actor's state (%s or %s) as its first parameter; got %s", a, a.typ, reflect.PointerTo(a.typ), f.ft)
 	}
 	switch p := f.ft.In(i); {
 	case p == reflect.PointerTo(a.typ):
 		f.statePtr = true
 	case a.typ.AssignableTo(p):
 	default:
-		return ObjectRef{}, invalidf("%v.Remote: fn's first parameter is %s, but the actor's state is %s (take %s or %s)", a, p, a.typ, a.typ, reflect.PointerTo(a.typ))
+		return nil, invalidf("%v.Remote: fn's first parameter is %s, but the actor's state is %s (take %s or %s)", a, p, a.typ, a.typ, reflect.PointerTo(a.typ))
 	}
 	f.state, f.actor = true, a
 	f.name = a.label
 	f.opts = taskOptions{numReturns: 1}
-	t, err := f.submit(args)
-	if err != nil {
-		return ObjectRef{}, err
-	}
-	return ObjectRef{t.outs[0]}, nil
+	return f, nil
 }
 
 // enqueueCall adds the call t to its caller's queue, or fails it at once if
