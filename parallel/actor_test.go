@@ -2,6 +2,7 @@ package parallel
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -482,4 +483,111 @@ func TestActorTimelineRows(t *testing.T) {
 		t.Errorf("bars per row %v: want the task alone on \"worker 0\"", bars)
 	}
 	wantContains(t, v.SVG(), "actor counter")
+}
+
+func TestActorCancelAndInterrupt(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	h := newFakeHost(t, "cell 1")
+	rt.SetHost(h)
+	a := rt.NewActor(newCounter)
+	Get(a.Remote(incr))
+	h.setGroup("cell 2")
+	started := make(chan struct{})
+	running := a.Remote(func(ctx context.Context, c *counter) int {
+		close(started)
+		<-ctx.Done() // returns once cancelled
+		return c.incr()
+	})
+	queued := a.Remote(incr)
+	<-started
+	// Interrupting cell 2 cancels its calls, running and queued.
+	if n := rt.CancelGroup("cell 2"); n != 2 {
+		t.Errorf("CancelGroup cancelled %d calls, want 2", n)
+	}
+	for _, r := range []ObjectRef{running, queued} {
+		if _, err := GetContext(nil, r); !errors.Is(err, ErrCancelled) {
+			t.Errorf("cancelled call: %v", err)
+		}
+	}
+	// The actor lives on; a call cancelled while queued never ran.
+	h.setGroup("cell 3")
+	r := a.Remote(incr)
+	late := a.Remote(incr)
+	Cancel(late)
+	if got := Get(r); got != 3 {
+		t.Errorf("call after the interrupt returned %v, want 3 (the queued call must not have run)", got)
+	}
+	if got := Get(a.Remote(incr)); got != 4 {
+		t.Errorf("next call returned %v, want 4", got)
+	}
+	// Calls that block in Get leave and re-enter the host's gate.
+	inner := rt.Remote(func() int { return 1 })
+	Get(a.Remote(func(c *counter) int { return Get(inner.Remote()).(int) }))
+	if bad := h.check(); len(bad) != 0 {
+		t.Errorf("host Enter/Exit: %v", bad)
+	}
+}
+
+func TestActorNameOfFailedConstructor(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	bad := rt.NewActor(func() (*counter, error) { return nil, errors.New("boom") }, ActorName("svc"))
+	_, err := GetContext(nil, bad.Remote(incr))
+	if !errors.Is(err, ErrActorDied) {
+		t.Fatalf("call of a failed actor: %v", err)
+	}
+	// GetActor still finds it, and its calls say why it died.
+	if a, err := rt.GetActor("svc"); err != nil || a != bad {
+		t.Errorf("GetActor after a failed constructor = %v, %v", a, err)
+	}
+	good := rt.NewActor(newCounter, ActorName("svc")) // replaces the dead actor
+	if a, _ := rt.GetActor("svc"); a != good {
+		t.Errorf("GetActor does not return the new actor")
+	}
+	if got := Get(good.Remote(incr)); got != 1 {
+		t.Errorf("new actor: %v", got)
+	}
+}
+
+func TestActorFirstSubmittedReadyCallGoesFirst(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	type log struct{ order []string }
+	a := rt.NewActor(func() *log { return &log{} })
+	g := make(gate)
+	busy := a.Remote(func(l *log) int { <-g; return 0 })
+	note := func(l *log, s string) { l.order = append(l.order, s) }
+	// A task submits its call first, the driver after it; both wait for busy.
+	fromTask := Get(rt.Remote(func() ObjectRef { return a.Remote(note, "task") }).Remote()).(ObjectRef)
+	fromDriver := a.Remote(note, "driver")
+	g.open()
+	GetAll(busy, fromTask, fromDriver)
+	if got := fmt.Sprint(Get(a.Remote(func(l *log) []string { return l.order }))); got != "[task driver]" {
+		t.Errorf("calls ran in order %s, want [task driver] (submission order across callers)", got)
+	}
+}
+
+func TestActorCallPanicFailsAlone(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	a := rt.NewActor(newCounter)
+	_, err := GetContext(nil, a.Remote(func(c *counter) int { c.incr(); panic("bad input") }))
+	te := mustTaskError(t, err)
+	if te.Message != "bad input" || errors.Is(err, ErrActorDied) {
+		t.Errorf("panicking call: %v", err)
+	}
+	if got := Get(a.Remote(incr)); got != 2 {
+		t.Errorf("call after a panicking call returned %v, want 2", got)
+	}
+}
+
+func TestActorResources(t *testing.T) {
+	rt := newRT(t, NumCPUs(2), Resources(map[string]float64{"GPU": 1}))
+	a := rt.NewActor(newCounter, ActorResources(map[string]float64{"GPU": 1, "CPU": 0.5}))
+	Get(a.Remote(incr))
+	if got := rt.AvailableResources(); got["GPU"] != 0 || got[cpuKey] != 1.5 {
+		t.Errorf("available %v with an actor holding 1 GPU and 0.5 CPU", got)
+	}
+	Kill(a)
+	eventually(t, "the GPU back", func() bool { return rt.AvailableResources()["GPU"] == 1 })
+	if got := rt.AvailableResources()[cpuKey]; got != 2 {
+		t.Errorf("available CPUs %v after Kill, want 2", got)
+	}
 }
