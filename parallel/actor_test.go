@@ -163,7 +163,7 @@ func TestActorConstructorFails(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			a := rt.NewActor(tc.ctor)
 			for range 3 {
-				_, err := GetContext(nil, a.Remote(incr))
+				_, err := GetContext(context.Background(), a.Remote(incr))
 				te := mustTaskError(t, err)
 				want := "the actor died because its constructor failed: " + tc.msg
 				if te.Message != want {
@@ -239,7 +239,7 @@ func TestActorKill(t *testing.T) {
 	}
 	Kill(a)
 	for _, r := range []ObjectRef{inflight, queued} {
-		_, err := GetContext(nil, r)
+		_, err := GetContext(context.Background(), r)
 		te := mustTaskError(t, err)
 		if te.Message != "the actor died because it was killed by ray.Kill" || !errors.Is(err, ErrActorDied) {
 			t.Errorf("call after Kill: %v", err)
@@ -249,7 +249,7 @@ func TestActorKill(t *testing.T) {
 	if !later.Ready() {
 		t.Errorf("a call after Kill does not fail at once")
 	}
-	if _, err := GetContext(nil, later); !errors.Is(err, ErrActorDied) {
+	if _, err := GetContext(context.Background(), later); !errors.Is(err, ErrActorDied) {
 		t.Errorf("later call: %v", err)
 	}
 	// The in-flight call's code still runs: the actor keeps its CPU until it returns.
@@ -425,7 +425,7 @@ func TestActorShutdown(t *testing.T) {
 	g := make(gate)
 	r := a.Remote(func(c *counter) int { <-g; return 1 })
 	rt.Shutdown()
-	if _, err := GetContext(nil, r); !errors.Is(err, ErrShutdown) && !errors.Is(err, ErrActorDied) {
+	if _, err := GetContext(context.Background(), r); !errors.Is(err, ErrShutdown) && !errors.Is(err, ErrActorDied) {
 		t.Errorf("call in flight at Shutdown: %v", err)
 	}
 	g.open()
@@ -505,7 +505,7 @@ func TestActorCancelAndInterrupt(t *testing.T) {
 		t.Errorf("CancelGroup cancelled %d calls, want 2", n)
 	}
 	for _, r := range []ObjectRef{running, queued} {
-		if _, err := GetContext(nil, r); !errors.Is(err, ErrCancelled) {
+		if _, err := GetContext(context.Background(), r); !errors.Is(err, ErrCancelled) {
 			t.Errorf("cancelled call: %v", err)
 		}
 	}
@@ -531,7 +531,7 @@ func TestActorCancelAndInterrupt(t *testing.T) {
 func TestActorNameOfFailedConstructor(t *testing.T) {
 	rt := newRT(t, NumCPUs(2))
 	bad := rt.NewActor(func() (*counter, error) { return nil, errors.New("boom") }, ActorName("svc"))
-	_, err := GetContext(nil, bad.Remote(incr))
+	_, err := GetContext(context.Background(), bad.Remote(incr))
 	if !errors.Is(err, ErrActorDied) {
 		t.Fatalf("call of a failed actor: %v", err)
 	}
@@ -568,7 +568,7 @@ func TestActorFirstSubmittedReadyCallGoesFirst(t *testing.T) {
 func TestActorCallPanicFailsAlone(t *testing.T) {
 	rt := newRT(t, NumCPUs(2))
 	a := rt.NewActor(newCounter)
-	_, err := GetContext(nil, a.Remote(func(c *counter) int { c.incr(); panic("bad input") }))
+	_, err := GetContext(context.Background(), a.Remote(func(c *counter) int { c.incr(); panic("bad input") }))
 	te := mustTaskError(t, err)
 	if te.Message != "bad input" || errors.Is(err, ErrActorDied) {
 		t.Errorf("panicking call: %v", err)

@@ -14,6 +14,19 @@
 // task that blocks in Get, GetAll or Wait gives its resources back and takes
 // them again before it continues, so nested tasks never deadlock the runtime.
 //
+// # Actors
+//
+// NewActor creates an actor: its constructor runs once, as a task, and what
+// it returns is the actor's state, kept for the actor's life. Actor.Remote
+// submits a call, a function whose first parameter receives the state
+// (methods of an interpreter's types are invisible to reflect, so calls
+// are functions rather than method names), and returns an ObjectRef usable
+// wherever a task's is. One caller's calls start in submission order, one at
+// a time unless MaxConcurrency allows more; a call waiting for a ref argument
+// holds up only its own caller. An actor holds no CPU unless given ActorCPUs
+// or ActorResources, which it then holds for its life. ActorName and
+// GetActor name actors; Kill ends one. See actor.go for the details.
+//
 // # Immutable objects
 //
 // As in Ray, objects are immutable. A value is copied when it enters the

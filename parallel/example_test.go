@@ -140,3 +140,28 @@ func ExampleResources() {
 	fmt.Println(ray.Get(onGPU.Remote()), rt.ClusterResources()["GPU"])
 	// Output: trained 1
 }
+
+// An actor keeps state between calls; each call is a function of the state.
+func ExampleNewActor() {
+	rt := ray.New(ray.NumCPUs(2))
+	defer rt.Shutdown()
+
+	type counter struct{ n int }
+	c := rt.NewActor(func() *counter { return &counter{} }, ray.ActorName("counter"))
+
+	incr := func(s *counter) int { s.n++; return s.n }
+	refs := []ray.ObjectRef{c.Remote(incr), c.Remote(incr), c.Remote(incr)}
+	fmt.Println(ray.GetAll(refs...))
+
+	// Found by name, from anywhere in the program; arguments follow the function.
+	same, _ := rt.GetActor("counter")
+	fmt.Println(ray.Get(same.Remote(func(s *counter, k int) int { s.n += k; return s.n }, 10)))
+
+	ray.Kill(c)
+	_, err := ray.GetContext(context.Background(), c.Remote(incr))
+	fmt.Println(errors.Is(err, ray.ErrActorDied))
+	// Output:
+	// [1 2 3]
+	// 13
+	// true
+}
