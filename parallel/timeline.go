@@ -97,7 +97,10 @@ func layoutRows(evs []event) rows {
 	})
 	for i, k := range slots {
 		r.actor[k] = r.workers + i
-		l := "actor " + labels[k]
+		l := labels[k]
+		if !strings.HasPrefix(l, "actor#") {
+			l = "actor " + l
+		}
 		if k.slot > 0 {
 			l += fmt.Sprintf(" (%d)", k.slot+1)
 		}
@@ -216,7 +219,11 @@ func (v *TimelineView) MIMEBundle() map[string]any {
 // String summarises the timeline.
 func (v *TimelineView) String() string {
 	s := fmt.Sprintf("Timeline: %d task executions on %d rows", v.Tasks, v.Rows)
-	if v.Actors > 0 {
+	switch v.Actors {
+	case 0:
+	case 1:
+		s += " and 1 actor row"
+	default:
 		s += fmt.Sprintf(" and %d actor rows", v.Actors)
 	}
 	if v.NotRun > 0 {
@@ -438,7 +445,11 @@ func (v *TimelineView) SVG() string {
 		label := fmt.Sprintf("worker %d", i)
 		switch {
 		case i >= lay.workers && i < rows:
-			label = html.EscapeString(lay.labels[i-lay.workers])
+			label = lay.labels[i-lay.workers]
+			if r := []rune(label); len(r) > 13 {
+				label = string(r[:12]) + "…"
+			}
+			label = fmt.Sprintf("%s<title>%s</title>", html.EscapeString(label), html.EscapeString(lay.labels[i-lay.workers]))
 		case notRun && i == notRunRow:
 			label = "not run"
 		case driver && i == rows:
