@@ -473,14 +473,19 @@ func (a *Actor) nextLocked() *task {
 	return best
 }
 
-// callEnded is called once a call has retired (finished and, if it ran,
-// its code returned); started says whether its code ran.
-func (a *Actor) callEnded(started bool) {
-	if started {
-		a.mu.Lock()
+// callEnded is called once a call or the constructor t has retired
+// (finished and, if it ran, its code returned, its timeline row free);
+// started says whether t's code ran. A constructor that returned the state
+// makes the actor ready.
+func (a *Actor) callEnded(t *task, started bool) {
+	a.mu.Lock()
+	switch {
+	case t.role == roleCtor:
+		a.ready = a.dead == nil && a.store.IsValid()
+	case started:
 		a.active--
-		a.mu.Unlock()
 	}
+	a.mu.Unlock()
 	a.dispatch()
 }
 
@@ -499,10 +504,10 @@ func (a *Actor) ctorDone(t *task, vals []any, err error) {
 		store.Elem().Set(v)
 	}
 	a.mu.Lock()
-	if a.dead == nil {
-		a.store, a.ready = store, true
+	ok := a.dead == nil
+	if ok {
+		a.store = store // calls start once the constructor has retired (see callEnded)
 	}
-	ok := a.ready
 	a.mu.Unlock()
 	if ok {
 		a.rt.mu.Lock()

@@ -291,7 +291,7 @@ func (t *task) complete(self *worker, bodyOver bool, vals []any, err error) {
 	}
 	rt.mu.Unlock()
 	if retired && t.act != nil {
-		defer t.act.callEnded(t.role == roleCall && started)
+		defer t.act.callEnded(t, t.role == roleCall && started)
 	}
 
 	if retired && rt.trace.on() {
@@ -371,7 +371,7 @@ func (rt *Runtime) bodyEnd(t *task, self *worker) {
 	rt.dispatchLocked(self)
 	rt.mu.Unlock()
 	if retired && t.act != nil {
-		defer t.act.callEnded(t.role == roleCall)
+		defer t.act.callEnded(t, t.role == roleCall)
 	}
 	if retired && rt.trace.on() {
 		kind := evTask
