@@ -573,6 +573,22 @@ func (a *Actor) releaseIfIdleLocked() {
 	}
 }
 
+// selfWait returns an error wrapping ErrInvalidCall if the caller is a call
+// of an actor running one call at a time and o is the result of a later call
+// of the same actor: that call cannot start before the caller returns, so
+// waiting for it would never end.
+func selfWait(o *object) error {
+	p := o.producer
+	if p == nil || p.role != roleCall {
+		return nil
+	}
+	t := currentTask()
+	if t == nil || t.role != roleCall || t.act != p.act || p.act.opts.maxConc != 1 {
+		return nil
+	}
+	return invalidf("a call of %v waits for another call of the same actor, which cannot start until this one returns (the actor runs one call at a time; use ray.MaxConcurrency, or return the ref instead of waiting)", p.act)
+}
+
 // slotLocked returns the actor's lowest free timeline row.
 func (a *Actor) slotLocked() int {
 	for i, used := range a.slots {

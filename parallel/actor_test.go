@@ -591,3 +591,20 @@ func TestActorResources(t *testing.T) {
 		t.Errorf("available CPUs %v after Kill, want 2", got)
 	}
 }
+
+func TestActorCallWaitingForItsOwnActorFails(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	a := rt.NewActor(newCounter)
+	_, err := GetContext(context.Background(), a.Remote(func(c *counter) int {
+		return Get(a.Remote(incr)).(int) // would wait forever
+	}))
+	if !errors.Is(err, ErrInvalidCall) {
+		t.Fatalf("a call waiting for its own actor: %v", err)
+	}
+	wantContains(t, err.Error(), "waits for another call of the same actor")
+	// With room for two calls at once, it works.
+	b := rt.NewActor(newCounter, MaxConcurrency(2))
+	if got := Get(b.Remote(func(c *counter) int { return Get(b.Remote(incr)).(int) * 10 })); got != 10 {
+		t.Errorf("nested call with MaxConcurrency(2): %v", got)
+	}
+}

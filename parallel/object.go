@@ -237,6 +237,9 @@ func GetContext(ctx context.Context, ref ObjectRef) (any, error) {
 		return nil, err
 	}
 	if !ref.o.ready.Load() {
+		if err := selfWait(ref.o); err != nil {
+			return nil, fmt.Errorf("ray: Get %v: %w", ref, err)
+		}
 		if err := wait(ctx, ref.o.doneChan(), evGet, ref.o, "Get", nil); err != nil {
 			return nil, fmt.Errorf("ray: Get %v: %w", ref, err)
 		}
@@ -269,6 +272,9 @@ func GetAllContext(ctx context.Context, refs ...ObjectRef) ([]any, error) {
 			return nil, err
 		}
 		if !r.Ready() {
+			if err := selfWait(r.o); err != nil {
+				return nil, fmt.Errorf("ray: GetAll of %d refs: %v: %w", len(refs), r, err)
+			}
 			pending = append(pending, r.o)
 		} else if r.o.err != nil {
 			return nil, r.o.err
