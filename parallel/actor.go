@@ -27,8 +27,10 @@ import (
 // Resources: an actor holds ActorCPUs (default 0, as Ray's actors hold no CPU
 // while they run) and ActorResources from the start of its constructor until
 // it dies and its last running call has returned. Its calls run within them:
-// they take no CPUs of their own, do not queue behind tasks waiting for CPUs,
-// and keep the actor's resources while they block in Get.
+// they take no CPUs of their own and do not queue behind tasks waiting for
+// CPUs. While its call blocks in Get, an actor running one call at a time
+// lends its resources to the runtime and takes them back before the call
+// resumes (see lendLocked).
 
 // ErrActorDied is matched (errors.Is) by the error of every call of an actor
 // that died: its constructor failed, it was killed by Kill, or its runtime was
@@ -96,8 +98,11 @@ func MaxConcurrency(n int) ActorOption {
 }
 
 // ActorCPUs sets the CPUs the actor holds for its whole life, from the start
-// of its constructor until it dies (default 0, as in Ray, where an actor
-// holds no CPU while it runs). The constructor waits for them like a task.
+// of its constructor until it dies and its last running call has returned
+// (default 0, as in Ray, where an actor holds no CPU while it runs); tasks
+// get only the CPUs actors do not hold. The constructor waits for them like
+// a task. An actor running one call at a time lends them to the runtime
+// while that call blocks in Get, GetAll or Wait.
 func ActorCPUs(n float64) ActorOption {
 	return func(o *actorOptions) error {
 		if n < 0 || math.IsNaN(n) || math.IsInf(n, 0) {
@@ -147,6 +152,7 @@ type Actor struct {
 	// Guarded by rt.mu.
 	killed bool   // dead (set by die, under rt.mu)
 	holds  bool   // the actor holds its resources (given by its constructor task)
+	lent   bool   // ... but lent them to the runtime while its call waits in Get (see lendLocked)
 	bodies int    // calls whose code runs
 	slots  []bool // timeline rows of the actor in use
 }
@@ -557,6 +563,46 @@ func (a *Actor) die(cause *ActorDiedError) {
 			t.complete(nil, false, nil, newTaskError(t, cause, nil))
 		}
 	}
+}
+
+// lendLocked gives the runtime the actor's resources while its call waits in
+// Get, GetAll or Wait, as a task gives back its own, so that the tasks it
+// waits for can run on them. Only an actor running one call at a time lends:
+// with MaxConcurrency(n>1), its other calls may run meanwhile.
+func (a *Actor) lendLocked() {
+	if !a.holds || a.lent || a.opts.maxConc != 1 || (a.opts.cpu == 0 && len(a.opts.res) == 0) {
+		return
+	}
+	a.lent = true
+	rt := a.rt
+	rt.cpuAvail += a.opts.cpu
+	for k, v := range a.opts.res {
+		rt.resAvail[k] += v
+	}
+}
+
+// reclaimLocked takes back what the actor lent, for a call resuming after a
+// wait, and reports whether the call may resume (false: not enough is free
+// yet).
+func (a *Actor) reclaimLocked() bool {
+	if !a.lent {
+		return true
+	}
+	rt := a.rt
+	if a.opts.cpu > rt.cpuAvail {
+		return false
+	}
+	for k, v := range a.opts.res {
+		if v > rt.resAvail[k] {
+			return false
+		}
+	}
+	rt.cpuAvail -= a.opts.cpu
+	for k, v := range a.opts.res {
+		rt.resAvail[k] -= v
+	}
+	a.lent = false
+	return true
 }
 
 // releaseIfIdleLocked gives back the resources of a dead actor once none of

@@ -608,3 +608,27 @@ func TestActorCallWaitingForItsOwnActorFails(t *testing.T) {
 		t.Errorf("nested call with MaxConcurrency(2): %v", got)
 	}
 }
+
+func TestActorLendsCPUsWhileItsCallWaits(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	free := rt.Remote(func() float64 { return rt.AvailableResources()[cpuKey] })
+	// An actor holding every CPU: its call waits for a task, which runs on
+	// the CPUs the actor lends meanwhile (else it would wait forever).
+	all := rt.NewActor(newCounter, ActorCPUs(2))
+	got := Get(all.Remote(func(c *counter) float64 { return Get(free.Remote()).(float64) })).(float64)
+	if got != 1 {
+		t.Errorf("a task run while the actor's call waited saw %v CPUs free, want 1 (2 lent, 1 its own)", got)
+	}
+	if avail := rt.AvailableResources()[cpuKey]; avail != 0 {
+		t.Errorf("available %v CPUs after the call, want 0: the actor takes its CPUs back", avail)
+	}
+	Kill(all)
+	eventually(t, "the CPUs back", func() bool { return rt.AvailableResources()[cpuKey] == 2 })
+	// With MaxConcurrency(2) the actor keeps its CPU while a call waits:
+	// another call may run meanwhile.
+	two := rt.NewActor(newCounter, ActorCPUs(1), MaxConcurrency(2))
+	got = Get(two.Remote(func(c *counter) float64 { return Get(free.Remote()).(float64) })).(float64)
+	if got != 0 {
+		t.Errorf("a task run while a MaxConcurrency(2) actor's call waited saw %v CPUs free, want 0", got)
+	}
+}

@@ -426,7 +426,11 @@ func (rt *Runtime) enqueue(t *task) {
 func (rt *Runtime) dispatchLocked(self *worker) {
 	for len(rt.resumeQ) > 0 {
 		t := rt.resumeQ[0] // cancelled or not: its code runs on, so it needs its CPUs
-		if !rt.fitsLocked(t) {
+		if t.role == roleCall { // an actor's call takes back what its actor lent
+			if !t.act.reclaimLocked() {
+				return
+			}
+		} else if !rt.fitsLocked(t) {
 			return
 		}
 		rt.resumeQ = rt.resumeQ[1:]
@@ -476,6 +480,9 @@ func (rt *Runtime) laneLocked() int {
 func (rt *Runtime) block(t *task) {
 	rt.mu.Lock()
 	rt.releaseLocked(t)
+	if t.role == roleCall {
+		t.act.lendLocked()
+	}
 	rt.dispatchLocked(nil)
 	rt.mu.Unlock()
 }
@@ -485,7 +492,8 @@ func (rt *Runtime) block(t *task) {
 // meanwhile.
 func (rt *Runtime) unblock(t *task) {
 	rt.mu.Lock()
-	if t.f.opts.cpu == 0 && len(t.f.opts.res) == 0 { // needs nothing: no need to queue
+	needs := t.f.opts.cpu > 0 || len(t.f.opts.res) > 0 || (t.role == roleCall && t.act.lent)
+	if !needs { // no need to queue
 		rt.takeLocked(t)
 		rt.mu.Unlock()
 		return
