@@ -425,8 +425,10 @@ func (rt *Runtime) enqueue(t *task) {
 // worker calling as it finishes a task, or nil.
 func (rt *Runtime) dispatchLocked(self *worker) {
 	for len(rt.resumeQ) > 0 {
-		t := rt.resumeQ[0]      // cancelled or not: its code runs on, so it needs its CPUs
-		if t.role == roleCall { // an actor's call takes back what its actor lent
+		// Cancelled or not, its code runs on, so it needs its CPUs; an
+		// actor's call takes back what its actor lent.
+		t := rt.resumeQ[0]
+		if t.role == roleCall {
 			if !t.act.reclaimLocked() {
 				return
 			}
