@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -506,5 +507,30 @@ func TestActorCallWaitingForItsOwnActorFails(t *testing.T) {
 	b := rt.NewActor(newCounter, MaxConcurrency(2))
 	if got := Get(b.Remote(func(c *counter) int { return Get(b.Remote(incr)).(int) * 10 })); got != 10 {
 		t.Errorf("nested call with MaxConcurrency(2): %v", got)
+	}
+}
+
+func TestActorCallErrorsAndFailedInputs(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	a := rt.NewActor(newCounter)
+	// A trailing error result fails the call; the actor goes on.
+	_, err := GetContext(context.Background(), a.Remote(func(c *counter) (int, error) { return 0, errors.New("refused") }))
+	if te := mustTaskError(t, err); te.Message != "refused" {
+		t.Errorf("call returning an error: %v", err)
+	}
+	// A call whose argument failed does not run, and says which input failed;
+	// the caller's later calls still run.
+	failing := rt.Remote(func() (int, error) { return 0, errors.New("no data") }).Remote()
+	add := func(c *counter, n int) int { c.n += n; return c.n }
+	_, err = GetContext(context.Background(), a.Remote(add, failing))
+	if te := mustTaskError(t, err); te.Input != 0 || !strings.Contains(te.Error(), "no data") {
+		t.Errorf("call with a failed input: %v", err)
+	}
+	if got := Get(a.Remote(incr)); got != 1 {
+		t.Errorf("next call returned %v, want 1 (the call with a failed input must not run)", got)
+	}
+	// Several results come back as one []any, as for tasks.
+	if got := fmt.Sprint(Get(a.Remote(func(c *counter) (int, string) { return c.n, "n" }))); got != "[1 n]" {
+		t.Errorf("two results: %s", got)
 	}
 }
