@@ -534,3 +534,22 @@ func TestActorCallErrorsAndFailedInputs(t *testing.T) {
 		t.Errorf("two results: %s", got)
 	}
 }
+
+func TestActorInterruptedConstructor(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	g := make(gate)
+	started := make(chan struct{})
+	a := rt.NewActor(func() *counter { close(started); <-g; return &counter{} })
+	call := a.Remote(incr)
+	<-started
+	// The host aborted the interpreted code in flight (an interrupt).
+	if n := rt.AbortStarted(errors.New("interrupted")); n != 1 {
+		t.Errorf("AbortStarted cancelled %d tasks, want the constructor", n)
+	}
+	_, err := GetContext(context.Background(), call)
+	if !errors.Is(err, ErrActorDied) {
+		t.Fatalf("call of an actor whose constructor was aborted: %v", err)
+	}
+	wantContains(t, err.Error(), "the actor died because its constructor failed: ", "interrupted")
+	g.open()
+}
