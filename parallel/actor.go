@@ -135,7 +135,7 @@ type Actor struct {
 	queues map[*task]*callQueue
 
 	// Guarded by rt.mu.
-	killed bool   // dead (set by die, under rt.mu)
+	killed bool   // dead: set by die just after dead (a.mu and rt.mu are never held together)
 	holds  bool   // the actor holds its resources (given by its constructor task)
 	lent   bool   // ... but lent them to the runtime while its call waits in Get (see lendLocked)
 	bodies int    // calls whose code runs
@@ -159,11 +159,16 @@ type callQueue struct {
 // such a function, an option is invalid, the resources can never be met, or
 // ActorName names a live actor.
 func NewActor(ctor any, opts ...ActorOption) *Actor {
-	rt := Default()
+	return callerRuntime().NewActor(ctor, opts...)
+}
+
+// callerRuntime returns the runtime of the calling task, or the default
+// runtime outside tasks.
+func callerRuntime() *Runtime {
 	if t := currentTask(); t != nil {
-		rt = t.rt
+		return t.rt
 	}
-	return rt.NewActor(ctor, opts...)
+	return Default()
 }
 
 // NewActor is like the package-level NewActor, for an actor of rt.
@@ -213,7 +218,7 @@ func (rt *Runtime) newActor(ctor any, opts []ActorOption) (*Actor, error) {
 		return nil, fmt.Errorf("ray.NewActor %s: %w", a.label, err)
 	}
 	if o.name != "" {
-		if old := rt.actors[o.name]; old != nil && !old.isDead() {
+		if old := rt.actors[o.name]; old != nil && !old.killed {
 			rt.mu.Unlock()
 			return nil, invalidf("ray.NewActor: an actor named %q exists; use ray.GetActor(%q), or ray.Kill it first", o.name, o.name)
 		}
@@ -248,11 +253,7 @@ func shortType(t reflect.Type) string {
 // error wrapping ErrInvalidCall that says no actor has that name. An actor
 // whose constructor failed is returned: its calls report why it died.
 func GetActor(name string) (*Actor, error) {
-	rt := Default()
-	if t := currentTask(); t != nil {
-		rt = t.rt
-	}
-	return rt.GetActor(name)
+	return callerRuntime().GetActor(name)
 }
 
 // GetActor is like the package-level GetActor, for the actors of rt.
@@ -289,12 +290,6 @@ func (a *Actor) Name() string { return a.name }
 
 // String returns "Actor(name)", the name being the label shown in the timeline.
 func (a *Actor) String() string { return "Actor(" + a.label + ")" }
-
-func (a *Actor) isDead() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.dead != nil
-}
 
 // Remote submits a call of the actor and returns at once a ref to its result.
 // fn is a function whose first parameter (after an optional context.Context,
