@@ -233,6 +233,11 @@ func TestActorRefsWorkLikeTaskRefs(t *testing.T) {
 	if len(ready) != 2 {
 		t.Errorf("Wait: %d ready", len(ready))
 	}
+	// A handle passed to a task is the handle itself, not a copy.
+	same := rt.Remote(func(b *Actor, in []*Actor) bool { return b == a && in[0] == a })
+	if !Get(same.Remote(a, []*Actor{a})).(bool) {
+		t.Errorf("a task got a copy of an actor handle")
+	}
 	// A task's ref as an actor call argument.
 	add := func(c *counter, n int) int { c.n += n; return c.n }
 	if got := Get(a.Remote(add, double.Remote(5))); got != 12 {
