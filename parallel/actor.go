@@ -350,6 +350,7 @@ func (a *Actor) callFunc(fn any) (*RemoteFunction, error) {
 		return nil, err
 	}
 	tmpl := *f
+	tmpl.fn = reflect.Value{} // set per call; keep no closure alive
 	a.calls.Store(callKey{v.Type(), v.Pointer()}, &tmpl)
 	return f, nil
 }
