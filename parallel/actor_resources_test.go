@@ -97,6 +97,11 @@ func TestActorResources(t *testing.T) {
 	if got := rt.AvailableResources(); got["GPU"] != 0 || got[cpuKey] != 1.5 {
 		t.Errorf("available %v with an actor holding 1 GPU and 0.5 CPU", got)
 	}
+	if err := rt.Reconfigure(Resources(map[string]float64{"GPU": 0})); err == nil {
+		t.Errorf("resize of GPU below what an actor holds was accepted")
+	} else {
+		wantContains(t, err.Error(), "cannot resize GPU to 0: actors hold 1")
+	}
 	Kill(a)
 	eventually(t, "the GPU back", func() bool { return rt.AvailableResources()["GPU"] == 1 })
 	if got := rt.AvailableResources()[cpuKey]; got != 2 {

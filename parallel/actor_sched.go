@@ -271,11 +271,16 @@ func (a *Actor) slotLocked() int {
 	return len(a.slots) - 1
 }
 
-// actorCPUsLocked returns the CPUs (in units) held by rt's live actors.
-func (rt *Runtime) actorCPUsLocked() (held int64, by string) {
+// actorHeldLocked returns how much of resource key ("CPU" or a custom
+// resource), in units, rt's live actors hold, and the label of one of them.
+func (rt *Runtime) actorHeldLocked(key string) (held int64, by string) {
 	for _, a := range rt.allActors {
-		if a.holds && a.opts.cpu > 0 {
-			held += a.opts.cpu
+		n := a.opts.res[key]
+		if key == cpuKey {
+			n = a.opts.cpu
+		}
+		if a.holds && n > 0 {
+			held += n
 			by = a.label
 		}
 	}

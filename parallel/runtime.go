@@ -296,9 +296,17 @@ func (rt *Runtime) resize(c *config) error {
 // strandedLocked returns an error naming the first unfinished task that
 // needs more of a resource than the totals c would set.
 func (rt *Runtime) strandedLocked(c *config) error {
-	if held, by := rt.actorCPUsLocked(); c.cpusSet && held > units(c.cpus) {
+	if held, by := rt.actorHeldLocked(cpuKey); c.cpusSet && held > units(c.cpus) {
 		return invalidf("cannot resize to %v CPUs: actors hold %v (%s among them); ray.Kill one first",
 			c.cpus, fromUnits(held), by)
+	}
+	if c.resSet {
+		for k, v := range c.resources {
+			if held, by := rt.actorHeldLocked(k); held > units(v) {
+				return invalidf("cannot resize %s to %v: actors hold %v (%s among them); ray.Kill one first",
+					k, v, fromUnits(held), by)
+			}
+		}
 	}
 	for t := rt.live; t != nil; t = t.next {
 		o := &t.f.opts
