@@ -184,6 +184,23 @@ def checks(name):
                             "fmt.Println(\"waited:\", n)")
         check(content["status"] == "ok" and "waited: 500" in text_of(outs), "the Wait(refs, 1, -1) loop sees every task")
 
+        # Actors through the kernel: interrupting a cell cancels the actor
+        # call it waits for, and the actor lives on.
+        content, outs = run(kc, "type Ctr struct{ n int }\n"
+                            "ctr := ray.NewActor(func() *Ctr { return &Ctr{} }, ray.ActorName(\"ctr\"))\n"
+                            "fmt.Println(\"first:\", ray.Get(ctr.Remote(func(s *Ctr) int { s.n++; return s.n })))")
+        check(content["status"] == "ok" and "first: 1" in text_of(outs), f"an actor call ({text_of(outs).strip()!r})")
+        msg_id = kc.execute("ray.Get(ctr.Remote(func(s *Ctr) int {\n\tfor {\n\t}\n}))")
+        time.sleep(0.5)
+        control_request(kc, "interrupt_request")
+        rep = shell_reply(kc, msg_id, timeout=5)
+        wait_idle(kc, msg_id)
+        check(rep["content"]["status"] == "error", "a cell waiting for a spinning actor call is interrupted")
+        content, outs = run(kc, "c2, _ := ray.GetActor(\"ctr\")\n"
+                            "fmt.Println(\"after:\", ray.Get(c2.Remote(func(s *Ctr) int { s.n++; return s.n })))")
+        check(content["status"] == "ok" and "after: 2" in text_of(outs),
+              f"the actor lives on after the interrupt ({text_of(outs).strip()!r})")
+
         # for {} interrupted through interrupt_request on control.
         msg_id = kc.execute("for {}")
         time.sleep(0.5)
