@@ -34,7 +34,11 @@ func TestRunRayActors(t *testing.T) {
 		"type Gauge struct {\n\tmu       sync.Mutex\n\tcur, top int\n}\n"+
 			"g := ray.NewActor(func() *Gauge { return &Gauge{} }, ray.MaxConcurrency(3))\n"+
 			"var grefs []ray.ObjectRef\nfor i := 0; i < 12; i++ {\n\tgrefs = append(grefs, g.Remote(func(s *Gauge) int {\n"+
-			"\t\ts.mu.Lock()\n\t\ts.cur++\n\t\tif s.cur > s.top {\n\t\t\ts.top = s.cur\n\t\t}\n\t\ts.mu.Unlock()\n\t\ttime.Sleep(20 * time.Millisecond)\n"+
+			"\t\ts.mu.Lock()\n\t\ts.cur++\n\t\tif s.cur > s.top {\n\t\t\ts.top = s.cur\n\t\t}\n\t\ts.mu.Unlock()\n"+
+			// Stay until three run at once (or 2 s pass), so that a fourth
+			// would be seen if MaxConcurrency let it in.
+			"\t\tfor start := time.Now(); time.Since(start) < 2*time.Second; time.Sleep(time.Millisecond) {\n"+
+			"\t\t\ts.mu.Lock()\n\t\t\tn := s.cur\n\t\t\ts.mu.Unlock()\n\t\t\tif n >= 3 {\n\t\t\t\tbreak\n\t\t\t}\n\t\t}\n\t\ttime.Sleep(5 * time.Millisecond)\n"+
 			"\t\ts.mu.Lock()\n\t\ts.cur--\n\t\ts.mu.Unlock()\n\t\treturn 0\n\t}))\n}\nray.GetAll(grefs...)\n"+
 			"fmt.Println(\"most at once:\", ray.Get(g.Remote(func(s *Gauge) int { return s.top })))",
 		// A failing constructor.
