@@ -41,8 +41,10 @@ func (a *Actor) enqueueCall(t *task, caller *task) {
 	a.mu.Unlock()
 }
 
-// dispatch starts the calls that may start (see the rules at the top of this file).
-func (a *Actor) dispatch() {
+// dispatch starts the calls that may start (see the rules at the top of this
+// file). self is the worker calling as it finishes a call, which may run the
+// next call itself, or nil.
+func (a *Actor) dispatch(self *worker) {
 	var start []*task
 	a.mu.Lock()
 	for a.ready && a.dead == nil && a.active < a.opts.maxConc {
@@ -67,14 +69,14 @@ func (a *Actor) dispatch() {
 		}
 		rt.takeLocked(t) // nothing: the actor holds the resources
 		a.bodies++
-		rt.startLocked(t, nil)
+		rt.startLocked(t, self)
 	}
 	rt.mu.Unlock()
 	if skipped > 0 {
 		a.mu.Lock()
 		a.active -= skipped
 		a.mu.Unlock()
-		a.dispatch()
+		a.dispatch(self)
 	}
 }
 
@@ -105,9 +107,9 @@ func (a *Actor) nextLocked() *task {
 
 // callEnded is called once a call or the constructor t has retired
 // (finished and, if it ran, its code returned, its timeline row free);
-// started says whether t's code ran. A constructor that returned the state
-// makes the actor ready.
-func (a *Actor) callEnded(t *task, started bool) {
+// started says whether t's code ran, self is t's worker or nil. A
+// constructor that returned the state makes the actor ready.
+func (a *Actor) callEnded(t *task, started bool, self *worker) {
 	a.mu.Lock()
 	switch {
 	case t.role == roleCtor:
@@ -116,7 +118,7 @@ func (a *Actor) callEnded(t *task, started bool) {
 		a.active--
 	}
 	a.mu.Unlock()
-	a.dispatch()
+	a.dispatch(self)
 }
 
 // ctorDone records the constructor's outcome; t is the constructor task.

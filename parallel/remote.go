@@ -314,7 +314,7 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 			d.obj.addWaiter(t)
 		}
 		if t.pending.Add(-1) == 0 && !t.isDone() {
-			t.act.dispatch()
+			t.act.dispatch(nil)
 		}
 		return t, nil
 	}

@@ -80,7 +80,7 @@ func (t *task) depReady(o *object) {
 // joins the runtime's queue, an actor call its actor's.
 func (t *task) ready() {
 	if t.role == roleCall {
-		t.act.dispatch()
+		t.act.dispatch(nil)
 		return
 	}
 	t.rt.enqueue(t)
@@ -291,7 +291,7 @@ func (t *task) complete(self *worker, bodyOver bool, vals []any, err error) {
 	}
 	rt.mu.Unlock()
 	if retired && t.act != nil {
-		defer t.act.callEnded(t, t.role == roleCall && started)
+		defer t.act.callEnded(t, t.role == roleCall && started, self)
 	}
 
 	if retired && rt.trace.on() {
@@ -371,7 +371,7 @@ func (rt *Runtime) bodyEnd(t *task, self *worker) {
 	rt.dispatchLocked(self)
 	rt.mu.Unlock()
 	if retired && t.act != nil {
-		defer t.act.callEnded(t, t.role == roleCall)
+		defer t.act.callEnded(t, t.role == roleCall, self)
 	}
 	if retired && rt.trace.on() {
 		kind := evTask
