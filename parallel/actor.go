@@ -51,6 +51,7 @@ type ActorOption func(*actorOptions) error
 
 type actorOptions struct {
 	name    string
+	reuse   bool // GetIfExists
 	maxConc int
 	cpu     int64
 	res     map[string]int64
@@ -67,6 +68,14 @@ func ActorName(name string) ActorOption {
 		o.name = name
 		return nil
 	}
+}
+
+// GetIfExists makes NewActor with an ActorName return the live actor of that
+// name if there is one, without running the new constructor (Ray's
+// get_if_exists=True), so that a notebook cell creating a named actor can be
+// run again.
+func GetIfExists() ActorOption {
+	return func(o *actorOptions) error { o.reuse = true; return nil }
 }
 
 // MaxConcurrency lets up to n calls of the actor run at once (default 1: one
@@ -157,7 +166,7 @@ type callQueue struct {
 // NewActor returns at once; calls submitted meanwhile wait for the
 // constructor. It panics with an error wrapping ErrInvalidCall if ctor is not
 // such a function, an option is invalid, the resources can never be met, or
-// ActorName names a live actor.
+// ActorName names a live actor (with GetIfExists, that actor is returned).
 func NewActor(ctor any, opts ...ActorOption) *Actor {
 	return callerRuntime().NewActor(ctor, opts...)
 }
@@ -220,7 +229,10 @@ func (rt *Runtime) newActor(ctor any, opts []ActorOption) (*Actor, error) {
 	if o.name != "" {
 		if old := rt.actors[o.name]; old != nil && !old.killed {
 			rt.mu.Unlock()
-			return nil, invalidf("ray.NewActor: an actor named %q exists; use ray.GetActor(%q), or ray.Kill it first", o.name, o.name)
+			if o.reuse {
+				return old, nil
+			}
+			return nil, invalidf("ray.NewActor: an actor named %q exists; use ray.GetActor(%q) or the option ray.GetIfExists(), or ray.Kill it first", o.name, o.name)
 		}
 		if rt.actors == nil {
 			rt.actors = map[string]*Actor{}

@@ -558,3 +558,25 @@ func TestActorInterruptedConstructor(t *testing.T) {
 	wantContains(t, err.Error(), "the actor died because its constructor failed: ", "interrupted")
 	g.open()
 }
+
+func TestActorGetIfExists(t *testing.T) {
+	rt := newRT(t, NumCPUs(2))
+	ran := 0
+	ctor := func() *counter { ran++; return &counter{} }
+	a := rt.NewActor(ctor, ActorName("c"), GetIfExists())
+	Get(a.Remote(incr))
+	// Running the creating code again returns the live actor, state and all.
+	b := rt.NewActor(ctor, ActorName("c"), GetIfExists())
+	if b != a {
+		t.Fatalf("GetIfExists created a second actor")
+	}
+	if got := Get(b.Remote(incr)); got != 2 || ran != 1 {
+		t.Errorf("call returned %v with the constructor run %d times, want 2 and once", got, ran)
+	}
+	err := mustPanic(t, func() { rt.NewActor(ctor, ActorName("c")) })
+	wantContains(t, err.Error(), "ray.GetIfExists()")
+	Kill(a)
+	if c := rt.NewActor(ctor, ActorName("c"), GetIfExists()); c == a || Get(c.Remote(incr)) != 1 {
+		t.Errorf("GetIfExists after Kill did not create a fresh actor")
+	}
+}

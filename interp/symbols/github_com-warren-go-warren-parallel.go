@@ -28,6 +28,7 @@ func init() {
 		"GetAll":             reflect.ValueOf(parallel.GetAll),
 		"GetAllContext":      reflect.ValueOf(parallel.GetAllContext),
 		"GetContext":         reflect.ValueOf(parallel.GetContext),
+		"GetIfExists":        reflect.ValueOf(parallel.GetIfExists),
 		"Init":               reflect.ValueOf(parallel.Init),
 		"IsInitialized":      reflect.ValueOf(parallel.IsInitialized),
 		"Kill":               reflect.ValueOf(parallel.Kill),
