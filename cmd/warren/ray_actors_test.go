@@ -18,6 +18,8 @@ func TestRunRayActors(t *testing.T) {
 		t.Skip("starts an interpreter")
 	}
 	dir := t.TempDir()
+	rerun := "p := ray.NewActor(func() *Counter { return &Counter{} }, ray.ActorName(\"p\"), ray.GetIfExists())\n" +
+		"fmt.Println(\"rerun:\", ray.Get(p.Remote(func(s *Counter) int { return s.Incr() })))"
 	in := codeNotebook(t, dir, "nb.ipynb",
 		"import (\n\t\"fmt\"\n\t\"sync\"\n\t\"time\"\n)\nray.Init(ray.NumCPUs(2))",
 		"type Counter struct {\n\tn int\n}\n\nfunc (c *Counter) Incr() int { c.n++; return c.n }",
@@ -30,6 +32,8 @@ func TestRunRayActors(t *testing.T) {
 		"fromTask := ray.Remote(func() int {\n\ta, err := ray.GetActor(\"counter\")\n\tif err != nil {\n\t\tpanic(err)\n\t}\n\treturn ray.Get(a.Remote(func(s *Counter) int { return s.Incr() })).(int)\n})\n"+
 			"fmt.Println(\"from task:\", ray.Get(fromTask.Remote()))",
 		"_, err = ray.GetActor(\"countr\")\nfmt.Println(\"unknown:\", err)",
+		// A cell creating a named actor with GetIfExists runs twice.
+		rerun, rerun,
 		// MaxConcurrency(3): never more than 3 calls at once.
 		"type Gauge struct {\n\tmu       sync.Mutex\n\tcur, top int\n}\n"+
 			"g := ray.NewActor(func() *Gauge { return &Gauge{} }, ray.MaxConcurrency(3))\n"+
@@ -73,6 +77,8 @@ func TestRunRayActors(t *testing.T) {
 		"order: [1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20]",
 		"lookup: <nil> 120",
 		"from task: 121",
+		"rerun: 1",
+		"rerun: 2",
 		`unknown: ray: invalid call: ray.GetActor: no actor named "countr" (named actors: "counter")`,
 		"most at once: 3",
 		"ctor: ray: task actor#",
@@ -82,7 +88,7 @@ func TestRunRayActors(t *testing.T) {
 		"killed: ray: task counter (#",
 		"failed: the actor died because it was killed by ray.Kill | later at once: true ray: task counter",
 		"| name free: true",
-		"actor rows: 6",
+		"actor rows: 7", // counter, p, Gauge ×3, DB, Bag
 	} {
 		if !strings.Contains(out+errs, want) {
 			t.Errorf("output lacks %q", want)
