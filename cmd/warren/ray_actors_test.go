@@ -10,9 +10,9 @@ import (
 // TestRunRayActors runs, through warren run and the real interpreter, a
 // notebook using actors whose state type is declared in a cell: calls in
 // order, MaxConcurrency, a failing constructor, names looked up from another
-// cell and from a task, Kill, calls from a task, a caller not held up by
-// another caller's slow argument, results copied while the state stays, and
-// the actor rows of the timeline.
+// cell and from a task, a cell re-run with GetIfExists, Kill, calls from a
+// task, a caller not held up by another caller's slow argument, results
+// copied while the state stays, and the actor rows of the timeline.
 func TestRunRayActors(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts an interpreter")
