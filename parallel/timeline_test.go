@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 type chromeEvent struct {
@@ -41,7 +42,10 @@ func TestTimelineChromeTrace(t *testing.T) {
 	ref := nested.Remote()
 	// outer gave back its CPU while blocked; only inner holds one.
 	eventually(t, "outer blocked in Get", func() bool { return rt.AvailableResources()["CPU"] == 3 })
-	g2.open()
+	// Open inner's gate only once the driver is (very likely) blocked in Get,
+	// so the driver records a second wait; were it late, Get would find the
+	// ref ready and record nothing (seen once under heavy load).
+	go func() { time.Sleep(100 * time.Millisecond); g2.open() }()
 	Get(ref)
 
 	file := filepath.Join(t.TempDir(), "exercise_1.json")
