@@ -300,6 +300,55 @@ try {
     await noErrors(page, i);
     i++;
   });
+  // Output that arrives after its cell ended (issue 9 §2): a task printing
+  // while the next cell runs, and a goroutine panicking then, show under the
+  // cell that started them; the panic styled as an error.
+  await step('late task output appears under its own cell', async () => {
+    const a = i;
+    await enterCode(page, a, 'import "time"\n\nlate := ray.Remote(func() int {\n\ttime.Sleep(3 * time.Second)\n\tfmt.Println("late line from the task")\n\treturn 1\n})\nlateRef := late.Remote()\nfmt.Println("cell A ended")');
+    await runWithShiftEnter(page, a);
+    await waitDone(page, a);
+    await enterCode(page, a + 1, 'time.Sleep(6 * time.Second)\nfmt.Println("cell B ended", ray.Get(lateRef))');
+    await runWithShiftEnter(page, a + 1);
+    const atEnd = await outputText(page, a);
+    if (atEnd.includes('late line')) throw new Error(`cell A has the late line before cell B started: ${JSON.stringify(atEnd)}`);
+    await expectOutput(page, a, '.output_stdout', /late line from the task/);
+    const bState = await page.evaluate((j) => window.Jupyter.notebook.get_cell(j).input_prompt_number, a + 1);
+    if (bState !== '*') throw new Error(`the late line arrived after cell B ended (B's prompt ${JSON.stringify(bState)})`);
+    await waitDone(page, a + 1);
+    const aText = (await outputText(page, a)).trim();
+    const bText = (await outputText(page, a + 1)).trim();
+    if (!/^cell A ended\s+late line from the task$/.test(aText)) throw new Error(`cell A shows ${JSON.stringify(aText)}`);
+    if (bText !== 'cell B ended 1') throw new Error(`cell B shows ${JSON.stringify(bText)}`);
+    i += 2;
+  });
+
+  await step('late goroutine panic appears under its own cell, error-styled', async () => {
+    const a = i;
+    await enterCode(page, a, 'go func() {\n\ttime.Sleep(2 * time.Second)\n\tpanic("late boom")\n}()\nfmt.Println("cell C ended")');
+    await runWithShiftEnter(page, a);
+    await waitDone(page, a);
+    await noErrors(page, a);
+    await enterCode(page, a + 1, 'time.Sleep(5 * time.Second)\nfmt.Println("cell D ended")');
+    await runWithShiftEnter(page, a + 1);
+    await expectOutput(page, a, '.output_stderr, .output_error', /late boom/);
+    await waitDone(page, a + 1);
+    const dText = (await outputText(page, a + 1)).trim();
+    if (dText !== 'cell D ended') throw new Error(`cell D shows ${JSON.stringify(dText)}`);
+    const style = await cellAt(page, a).locator('.output_stderr, .output_error').filter({ hasText: /late boom/ }).first()
+      .evaluate((el) => {
+        // Notebook 6 gives stderr and errors a red background.
+        const area = el.closest('.output_area') ?? el;
+        const bg = [el, ...el.querySelectorAll('*'), area].map((n) => getComputedStyle(n).backgroundColor)
+          .find((c) => c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent');
+        return { cls: el.className, bg };
+      });
+    if (!style.bg || !/^rgb\(255, 221, 221\)$/.test(style.bg)) {
+      throw new Error(`the panic is not error-styled: ${JSON.stringify(style)}`);
+    }
+    console.log(`     late panic shown as ${style.cls} on ${style.bg}`);
+    i += 2;
+  });
   await shot(page, 'scratch.png');
 
   // --- The solved exercise 1, Cell → Run All.

@@ -86,10 +86,13 @@ trap 'exit 130' INT TERM
 if [ -z "${LAB_URL:-}" ]; then
 	[ -x "$WARREN" ] || die "WARREN=$WARREN is not an executable (run make build)"
 	"$PY" -c 'import jupyter_server' 2>/dev/null || die "$PY has no jupyter_server (apt-get install python3-jupyter-server)"
-	# Jupyter state (kernelspec, runtime files) lives in $TMP only.
-	export HOME=$TMP/home JUPYTER_DATA_DIR=$TMP/data JUPYTER_CONFIG_DIR=$TMP/config
-	export JUPYTER_RUNTIME_DIR=$TMP/runtime JUPYTER_PATH=$TMP/data IPYTHONDIR=$TMP/ipython JUPYTER_PLATFORM_DIRS=0
-	mkdir -p "$HOME" "$JUPYTER_DATA_DIR" "$JUPYTER_CONFIG_DIR" "$JUPYTER_RUNTIME_DIR" "$TMP/root"
+	# Jupyter state (kernelspec, config, runtime files) lives in $TMP only.
+	# HOME stays: the kernel type-checks cells with the Go toolchain's export
+	# data, from the user's Go build and module caches (an empty HOME makes
+	# the first cell importing golang.org/x/net/html take minutes).
+	export JUPYTER_DATA_DIR=$TMP/data JUPYTER_CONFIG_DIR=$TMP/config
+	export JUPYTER_RUNTIME_DIR=$TMP/runtime JUPYTER_PATH=$TMP/data JUPYTER_PLATFORM_DIRS=0
+	mkdir -p "$JUPYTER_DATA_DIR" "$JUPYTER_CONFIG_DIR" "$JUPYTER_RUNTIME_DIR" "$TMP/root"
 	"$WARREN" install --user >/dev/null
 	# The notebooks as an attendee has them: solutions/, exercises/ and the
 	# data/ the scraping notebook serves, copied (the originals stay as they are).
