@@ -6,12 +6,14 @@ import {
   LIMIT,
   addCell,
   cellAt,
+  cellCount,
   clearEditor,
   outputText,
   outputs,
   runCell,
   running,
   screenshot,
+  screenshotCells,
   toolbar,
   waitDone,
   waitKernel,
@@ -29,9 +31,11 @@ export async function interactive(page: Page, base: string, path: string, shots:
     await completion(page, 'ray.Re', 'Remote', check);
   });
   await check.step('Shift+Tab tooltip', () => tooltip(page, 'ray.Remote', shots, check));
+  const late = await cellCount(page);
   await check.step('late task output', () => lateOutput(page, check));
   await check.step('late goroutine panic', () => latePanic(page, check));
   await check.step('progress display', () => progress(page, check));
+  await screenshotCells(page, late, (await cellCount(page)) - 1, `${shots}-late-progress.png`);
   await check.step('Interrupt', () => interrupt(page, check));
   await check.step('Restart', () => restart(page, check));
   await screenshot(page, `${shots}.png`);

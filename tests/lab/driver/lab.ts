@@ -181,3 +181,14 @@ export async function screenshot(page: Page, file: string): Promise<void> {
     await page.setViewportSize(size);
   }
 }
+
+/** Screenshot of cells a to b (inclusive), scrolled into view. */
+export async function screenshotCells(page: Page, a: number, b: number, file: string): Promise<void> {
+  await cellAt(page, a).scrollIntoViewIfNeeded();
+  const top = await cellAt(page, a).boundingBox();
+  const bottom = await cellAt(page, b).boundingBox();
+  if (!top || !bottom) return;
+  const y = Math.max(0, top.y - 4);
+  const height = Math.min(bottom.y + bottom.height + 4 - y, (page.viewportSize()?.height ?? 900) - y);
+  await page.screenshot({ path: file, clip: { x: 0, y, width: page.viewportSize()?.width ?? 1280, height } });
+}
