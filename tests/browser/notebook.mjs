@@ -382,13 +382,14 @@ try {
   };
   await step('exercise_1: Cell → Run All', async () => {
     await runAll();
-    // The verify cell checks 1.0 s < duration < 1.1 s of four parallel
-    // 1 s sleeps. On an overloaded machine the 0.1 s margin can be missed;
-    // then run all once more (a broken solution would fail again).
+    // The verify cell checks 1.0 s < duration < 1.1 s of four parallel 1 s
+    // sleeps. On a busy machine the tasks can wake up late; the notebook
+    // then says that the calls ran in parallel but the machine was too busy,
+    // and tells the attendee to run the cells again. The test does what the
+    // notebook says, once, and says so; any other failure fails at once.
     const v = await outputText(ex, verify);
-    const m = /took (\d+\.\d+) seconds\. This is too slow/.exec(v);
-    if (m && Number(m[1]) < 2) {
-      console.log(`note: verify cell missed the timing window (${v.trim()}); running all again`);
+    if (/too busy to wake the tasks up on time/.test(v)) {
+      console.log(`note: the machine was too busy for exercise 1's timing window; as the notebook says, running again: ${v.trim()}`);
       await runAll();
     }
   });
@@ -409,6 +410,23 @@ try {
       throw new Error(`timeline svg text: ${JSON.stringify(text.slice(0, 200))}`);
     }
     await svg.scrollIntoViewIfNeeded();
+    // Every label, the axis's last included, lies inside the chart and the
+    // chart inside its output area, at this width and at a laptop's.
+    const size = ex.viewportSize();
+    for (const width of [size.width, 760]) {
+      await ex.setViewportSize({ width, height: size.height });
+      const fit = await svg.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const area = el.closest('.output_subarea').getBoundingClientRect();
+        const texts = [...el.querySelectorAll('text')].map((t) => ({ s: t.textContent, r: t.getBoundingClientRect() }));
+        const out = texts.filter(({ r }) => r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.right > area.right + 0.5);
+        return { width: box.width, axis: texts.slice(-6).map((t) => t.s).join(' '), outside: out.map((t) => `${t.s} at ${(t.r.right - box.left).toFixed(0)}`) };
+      });
+      if (fit.outside.length) throw new Error(`at ${width} px the timeline (${fit.width.toFixed(0)} px wide) cuts ${fit.outside.join(', ')}`);
+      console.log(`     timeline at a ${width} px page: ${fit.width.toFixed(0)} px wide, axis ${fit.axis}`);
+      await svg.screenshot({ path: path.join(OUT, `timeline-${width}.png`) });
+    }
+    await ex.setViewportSize(size);
   });
   await shot(ex, 'final.png');
   console.log(`browser test passed in ${elapsed()}`);

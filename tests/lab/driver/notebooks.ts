@@ -69,8 +69,24 @@ async function shutdown(page: Page): Promise<void> {
   await page.evaluate(() => window.lab.panel.sessionContext.shutdown());
 }
 
+/**
+ * What exercise 1's verify cell says when the loop ran in parallel but the
+ * machine woke the tasks up more than 0.1 s late; the notebook then tells
+ * the attendee to run the cells again.
+ */
+const busyMachine = /too busy to wake the tasks up on time/;
+
 export async function solution(page: Page, base: string, path: string, shots: string, check: Checker): Promise<void> {
-  const cs = await runAll(page, base, path, check);
+  let cs = await runAll(page, base, path, check);
+  for (const c of cs.filter(c => c.verify)) {
+    const text = (await outputs(page, c.index)).map(o => o.text).join('');
+    if (busyMachine.test(text)) {
+      console.log(`     note: the machine was too busy for the timing window; as the notebook says, running again: ${text.trim()}`);
+      await shutdown(page);
+      cs = await runAll(page, base, path, check);
+      break;
+    }
+  }
   try {
     const code = cs.filter(c => c.type === 'code');
     check.ok(code.every(c => typeof c.count === 'number'), `${path}: every code cell ran (counts ${JSON.stringify(code.map(c => c.count))})`);
