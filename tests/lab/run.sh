@@ -31,7 +31,11 @@
 #       so the page has the server's origin and talks to its API directly.
 #       Nothing is saved to the server's notebooks (autosave is off); the
 #       solutions write their timeline .json files next to themselves, as
-#       when an attendee runs them.
+#       when an attendee runs them. The server must offer the kernelspec
+#       "warren" (the notebooks' kernel). Step timeouts are 60-180 s: a
+#       kernel whose Go build cache is empty spends minutes on the scraping
+#       notebook's html cell (the standard library's export data is built on
+#       first use), so warm that cache where the kernel runs.
 #
 # Needs: node and npm (packages pinned by package-lock.json; `npm ci` runs
 # when node_modules is missing or stale; no browser is downloaded), Debian's
