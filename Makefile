@@ -8,7 +8,7 @@ CGO_ENABLED ?= 1
 # Where plugins find warren's source (see native/identity.go).
 WARREN_SRC ?= $(CURDIR)
 
-.PHONY: docker-native-context all build test check gotest clienttest nbtest nativetest browsertest conformance demo install bench
+.PHONY: docker-native-context all build test check gotest clienttest nbtest nativetest browsertest labtest conformance demo install bench
 
 all: build
 
@@ -40,6 +40,11 @@ nativetest: build
 browsertest: build
 	PY=$(PY) WARREN=$(BIN) bash tests/browser/run.sh
 
+# JupyterLab 4.6's notebook components in Chromium against jupyter-server
+# (tests/lab/run.sh; LAB_URL/LAB_TOKEN test a running server instead).
+labtest: build
+	PY=$(PY) WARREN=$(BIN) bash tests/lab/run.sh
+
 # The conformance corpus (tests/conformance): each program compiled, then run
 # in warren as one pasted cell and as notebook cells, outputs compared.
 # CONFORMANCE_FLAGS=-report only measures; -strict makes it a gate (fails on
@@ -48,7 +53,7 @@ CONFORMANCE_FLAGS ?= -report
 conformance: build
 	$(GO) run ./tests/conformance/cmd/conform -warren $(BIN) -python $(PY) $(CONFORMANCE_FLAGS)
 
-test: check gotest clienttest nbtest nativetest browsertest conformance
+test: check gotest clienttest nbtest nativetest browsertest labtest conformance
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./parallel/

@@ -396,15 +396,21 @@ func writeTrace(w io.Writer, evs []event) error {
 
 func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
 
-// SVG renders the timeline as a standalone SVG Gantt chart.
+// svgFontSize is the size of the chart's text, in viewBox units.
+const svgFontSize = 11
+
+// SVG renders the timeline as a standalone SVG Gantt chart: a 900-unit-wide
+// viewBox, drawn at the full width of its container with its proportions
+// kept, every label inside the viewBox.
 func (v *TimelineView) SVG() string {
 	const (
-		width  = 900.0
+		width  = 900.0 // of the viewBox; the chart is scaled to its output's width
 		left   = 80.0
 		top    = 24.0
 		rowH   = 22.0
 		maxBar = 5000 // most recent bars drawn
 	)
+	const fontSize = svgFontSize
 	evs := v.events
 	if len(evs) > maxBar {
 		evs = evs[len(evs)-maxBar:]
@@ -438,7 +444,13 @@ func (v *TimelineView) SVG() string {
 	x := func(d time.Duration) float64 { return left + plotW*float64(d-t0)/float64(span) }
 	height := top + rowH*float64(drawn) + 30
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" font-family="sans-serif" font-size="11">`, width, height)
+	// The chart is drawn in a width×height coordinate system (the viewBox)
+	// and takes the width of its output area: JupyterLab shows image/svg+xml
+	// as an <img> at the image's own size without shrinking it, so a fixed
+	// width of 900 px was cut off at the output area's edge on a narrower
+	// screen (the axis ended at "801.0m"). With a viewBox and width 100%,
+	// front ends scale the whole chart to fit, keeping its proportions.
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" width="100%%" font-family="sans-serif" font-size="%d">`, width, height, fontSize)
 	fmt.Fprintf(&b, `<text x="4" y="14" font-weight="bold">ray timeline: %d task executions, %d rows</text>`, v.Tasks, lay.workers)
 	for i := range drawn {
 		y := top + rowH*float64(i)
@@ -482,7 +494,7 @@ func (v *TimelineView) SVG() string {
 			fmt.Fprintf(&b, `<rect x="%.2f" y="%.1f" width="%.2f" height="%.1f" fill="#bbb"><title>%s</title></rect>`,
 				x0, y+4, w, rowH-8, html.EscapeString(title))
 			if w > 60 {
-				fmt.Fprintf(&b, `<text x="%.2f" y="%.1f" fill="#333" pointer-events="none">%s</text>`, x0+3, y+15, html.EscapeString(e.name))
+				fmt.Fprintf(&b, `<text x="%.2f" y="%.1f" fill="#333" pointer-events="none">%s</text>`, x0+3, y+15, html.EscapeString(fitLabel(e.name, w)))
 			}
 			continue
 		}
@@ -509,11 +521,7 @@ func (v *TimelineView) SVG() string {
 		fmt.Fprintf(&b, `<rect x="%.2f" y="%.1f" width="%.2f" height="%.1f" fill="%s" stroke="#333" stroke-width="0.3"><title>%s</title></rect>`,
 			x0, y+2, w, rowH-4, fill, html.EscapeString(title))
 		if w > 40 {
-			label := e.name
-			if n, r := int(w/6.5), []rune(label); len(r) > n {
-				label = string(r[:max(n-1, 1)]) + "…"
-			}
-			fmt.Fprintf(&b, `<text x="%.2f" y="%.1f" fill="#fff" pointer-events="none">%s</text>`, x0+3, y+15, html.EscapeString(label))
+			fmt.Fprintf(&b, `<text x="%.2f" y="%.1f" fill="#fff" pointer-events="none">%s</text>`, x0+3, y+15, html.EscapeString(fitLabel(e.name, w)))
 		}
 	}
 	axisY := top + rowH*float64(drawn) + 4
@@ -531,6 +539,16 @@ func (v *TimelineView) SVG() string {
 	}
 	b.WriteString(`</svg>`)
 	return b.String()
+}
+
+// fitLabel shortens a bar's label to what fits in a bar w units wide (at
+// most 6.5 units a character: a sans-serif font at size 11), ending it with
+// "…" when cut.
+func fitLabel(label string, w float64) string {
+	if n, r := int((w-6)/6.5), []rune(label); len(r) > n {
+		return string(r[:max(n-1, 1)]) + "…"
+	}
+	return label
 }
 
 var palette = []string{"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"}

@@ -300,6 +300,55 @@ try {
     await noErrors(page, i);
     i++;
   });
+  // Output that arrives after its cell ended (issue 9 §2): a task printing
+  // while the next cell runs, and a goroutine panicking then, show under the
+  // cell that started them; the panic styled as an error.
+  await step('late task output appears under its own cell', async () => {
+    const a = i;
+    await enterCode(page, a, 'import "time"\n\nlate := ray.Remote(func() int {\n\ttime.Sleep(3 * time.Second)\n\tfmt.Println("late line from the task")\n\treturn 1\n})\nlateRef := late.Remote()\nfmt.Println("cell A ended")');
+    await runWithShiftEnter(page, a);
+    await waitDone(page, a);
+    await enterCode(page, a + 1, 'time.Sleep(6 * time.Second)\nfmt.Println("cell B ended", ray.Get(lateRef))');
+    await runWithShiftEnter(page, a + 1);
+    const atEnd = await outputText(page, a);
+    if (atEnd.includes('late line')) throw new Error(`cell A has the late line before cell B started: ${JSON.stringify(atEnd)}`);
+    await expectOutput(page, a, '.output_stdout', /late line from the task/);
+    const bState = await page.evaluate((j) => window.Jupyter.notebook.get_cell(j).input_prompt_number, a + 1);
+    if (bState !== '*') throw new Error(`the late line arrived after cell B ended (B's prompt ${JSON.stringify(bState)})`);
+    await waitDone(page, a + 1);
+    const aText = (await outputText(page, a)).trim();
+    const bText = (await outputText(page, a + 1)).trim();
+    if (!/^cell A ended\s+late line from the task$/.test(aText)) throw new Error(`cell A shows ${JSON.stringify(aText)}`);
+    if (bText !== 'cell B ended 1') throw new Error(`cell B shows ${JSON.stringify(bText)}`);
+    i += 2;
+  });
+
+  await step('late goroutine panic appears under its own cell, error-styled', async () => {
+    const a = i;
+    await enterCode(page, a, 'go func() {\n\ttime.Sleep(2 * time.Second)\n\tpanic("late boom")\n}()\nfmt.Println("cell C ended")');
+    await runWithShiftEnter(page, a);
+    await waitDone(page, a);
+    await noErrors(page, a);
+    await enterCode(page, a + 1, 'time.Sleep(5 * time.Second)\nfmt.Println("cell D ended")');
+    await runWithShiftEnter(page, a + 1);
+    await expectOutput(page, a, '.output_stderr, .output_error', /late boom/);
+    await waitDone(page, a + 1);
+    const dText = (await outputText(page, a + 1)).trim();
+    if (dText !== 'cell D ended') throw new Error(`cell D shows ${JSON.stringify(dText)}`);
+    const style = await cellAt(page, a).locator('.output_stderr, .output_error').filter({ hasText: /late boom/ }).first()
+      .evaluate((el) => {
+        // Notebook 6 gives stderr and errors a red background.
+        const area = el.closest('.output_area') ?? el;
+        const bg = [el, ...el.querySelectorAll('*'), area].map((n) => getComputedStyle(n).backgroundColor)
+          .find((c) => c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent');
+        return { cls: el.className, bg };
+      });
+    if (!style.bg || !/^rgb\(255, 221, 221\)$/.test(style.bg)) {
+      throw new Error(`the panic is not error-styled: ${JSON.stringify(style)}`);
+    }
+    console.log(`     late panic shown as ${style.cls} on ${style.bg}`);
+    i += 2;
+  });
   await shot(page, 'scratch.png');
 
   // --- The solved exercise 1, Cell → Run All.
@@ -333,13 +382,14 @@ try {
   };
   await step('exercise_1: Cell → Run All', async () => {
     await runAll();
-    // The verify cell checks 1.0 s < duration < 1.1 s of four parallel
-    // 1 s sleeps. On an overloaded machine the 0.1 s margin can be missed;
-    // then run all once more (a broken solution would fail again).
+    // The verify cell checks 1.0 s < duration < 1.1 s of four parallel 1 s
+    // sleeps. On a busy machine the tasks can wake up late; the notebook
+    // then says that the calls ran in parallel but the machine was too busy,
+    // and tells the attendee to run the cells again. The test does what the
+    // notebook says, once, and says so; any other failure fails at once.
     const v = await outputText(ex, verify);
-    const m = /took (\d+\.\d+) seconds\. This is too slow/.exec(v);
-    if (m && Number(m[1]) < 2) {
-      console.log(`note: verify cell missed the timing window (${v.trim()}); running all again`);
+    if (/too busy to wake the tasks up on time/.test(v)) {
+      console.log(`note: the machine was too busy for exercise 1's timing window; as the notebook says, running again: ${v.trim()}`);
       await runAll();
     }
   });
@@ -360,6 +410,23 @@ try {
       throw new Error(`timeline svg text: ${JSON.stringify(text.slice(0, 200))}`);
     }
     await svg.scrollIntoViewIfNeeded();
+    // Every label, the axis's last included, lies inside the chart and the
+    // chart inside its output area, at this width and at a laptop's.
+    const size = ex.viewportSize();
+    for (const width of [size.width, 760]) {
+      await ex.setViewportSize({ width, height: size.height });
+      const fit = await svg.evaluate((el) => {
+        const box = el.getBoundingClientRect();
+        const area = el.closest('.output_subarea').getBoundingClientRect();
+        const texts = [...el.querySelectorAll('text')].map((t) => ({ s: t.textContent, r: t.getBoundingClientRect() }));
+        const out = texts.filter(({ r }) => r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.right > area.right + 0.5);
+        return { width: box.width, axis: texts.slice(-6).map((t) => t.s).join(' '), outside: out.map((t) => `${t.s} at ${(t.r.right - box.left).toFixed(0)}`) };
+      });
+      if (fit.outside.length) throw new Error(`at ${width} px the timeline (${fit.width.toFixed(0)} px wide) cuts ${fit.outside.join(', ')}`);
+      console.log(`     timeline at a ${width} px page: ${fit.width.toFixed(0)} px wide, axis ${fit.axis}`);
+      await svg.screenshot({ path: path.join(OUT, `timeline-${width}.png`) });
+    }
+    await ex.setViewportSize(size);
   });
   await shot(ex, 'final.png');
   console.log(`browser test passed in ${elapsed()}`);

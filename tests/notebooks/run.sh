@@ -9,7 +9,9 @@
 #  3. every solution runs clean under `jupyter nbconvert --execute` with the
 #     warren kernel and under `warren run`;
 #  4. every exercise, as handed out, fails under both, and the failure is the
-#     message of one of its verify cells.
+#     message of one of its verify cells;
+#  5. exercise 1's verify cell gives the right message for given durations
+#     (success, the busy-machine miss, too slow, too fast).
 #
 # The notebooks run from a copy in a temporary directory, so the timeline
 # files they write do not land in the source tree.
@@ -168,6 +170,41 @@ for nb in "$TMP"/notebooks/exercises/*.ipynb; do
 			fail "exercises/$name.ipynb: $runner failed, but not with the verify message \"$want\""
 		fi
 	done
+done
+
+# 5. Exercise 1's verify cell, as in the solution, on given results and
+#    durations: what an attendee reads for each outcome, the timing window's
+#    miss on a busy machine included (which no real run can be made to hit).
+for case in "1050ms|Success! The example took 1.050 seconds." \
+	"1300ms|the four calls ran at the same time, but the machine was too busy" \
+	"1999ms|the machine was too busy" \
+	"2s|This is too slow: the four calls should run at the same time." \
+	"4100ms|This is too slow" \
+	"1000ms|This is too fast"; do
+	d=${case%%|*}
+	want=${case#*|}
+	nb=$TMP/verify1-$d.ipynb
+	"$PY" - "$ROOT/notebooks/solutions/exercise_1.ipynb" "$nb" "$d" <<'EOF'
+import sys, nbformat
+src = nbformat.read(sys.argv[1], as_version=4)
+cells = src.cells
+verify = next(cells[i + 1] for i, c in enumerate(cells)
+              if c.cell_type == "markdown" and c.source.startswith("**VERIFY"))
+nb = nbformat.v4.new_notebook(metadata=src.metadata)
+nb.cells = [
+    nbformat.v4.new_code_cell('import (\n\t"fmt"\n\t"time"\n)\n\nresults := []any{0, 1, 2, 3}\nduration, _ := time.ParseDuration("%s")' % sys.argv[3]),
+    nbformat.v4.new_code_cell(verify.source),
+]
+nbformat.write(nb, sys.argv[2])
+EOF
+	log=$TMP/verify1-$d.log
+	"$WARREN" run "$nb" >"$log" 2>&1
+	if grep -qF "$want" "$log"; then
+		pass "exercise_1's verify cell on a $d loop says \"$want\""
+	else
+		cat "$log" >&2
+		fail "exercise_1's verify cell on a $d loop does not say \"$want\""
+	fi
 done
 
 if [ "$failures" -ne 0 ]; then
