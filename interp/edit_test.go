@@ -1,0 +1,212 @@
+package interp
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// editSetup is the session the editing tests and benchmarks complete in: a
+// cell type with a method, a standard-library type and a ray function.
+const editSetup = `import ("math"; "strings")
+type Point struct{ X, Y int }
+// Norm is the distance from the origin.
+func (p Point) Norm() float64 { return math.Hypot(float64(p.X), float64(p.Y)) }
+p := Point{1, 2}
+var sb strings.Builder
+f := ray.Remote(func(x int) int { return 2 * x })
+type Named struct {
+	Point
+	Label string
+	secret int
+}
+n := Named{Label: "a"}
+`
+
+// Completion after a dot offers what Go lets the code select, from the
+// session's declarations, the cell being edited and compiled packages. @@
+// marks the cursor when it is not at the end.
+func TestCompleteMembers(t *testing.T) {
+	s := newSession(t)
+	run(t, s, editSetup)
+	for _, tt := range []struct {
+		code         string
+		want, reject []string
+	}{
+		{"p.", []string{"Norm", "X", "Y"}, nil},
+		{"p.No", []string{"Norm"}, []string{"X"}},
+		{"f.", []string{"Name", "Options", "Remote", "RemoteN"}, []string{"file", "fn", "fname"}},
+		{"sb.Wr", []string{"Write", "WriteByte", "WriteRune", "WriteString"}, []string{"buf", "addr"}},
+		{"time.Mill", []string{"Millisecond"}, nil},
+		{"time.", []string{"Duration", "Local", "Month", "Now", "RFC3339", "Sleep"}, nil},
+		{"fmt.Sp", []string{"Sprint", "Sprintf", "Sprintln"}, nil},
+		{"slices.So", []string{"Sort", "SortFunc", "SortStableFunc"}, nil},
+		{"q := Point{3, 4}\nq.", []string{"Norm", "X", "Y"}, nil},
+		{"func g(pt *Point) float64 {\n\treturn pt.@@\n}", []string{"Norm", "X"}, nil},
+		{"sb.String().", nil, []string{"Len", "break", "append"}},
+		{`strings.NewReplacer("a", "b").`, []string{"Replace", "WriteString"}, nil},
+		{"n.", []string{"Label", "Norm", "Point", "X", "secret"}, nil},
+		{"ray.Re", []string{"Remote"}, nil},
+	} {
+		cursor := len(tt.code)
+		if i := strings.Index(tt.code, "@@"); i >= 0 {
+			tt.code, cursor = tt.code[:i]+tt.code[i+2:], i
+		}
+		m, start, end := s.Complete(tt.code, cursor)
+		for _, w := range tt.want {
+			if !slices.Contains(m, w) {
+				t.Errorf("Complete(%q) = %v, lacks %s", tt.code, m, w)
+			}
+		}
+		for _, r := range tt.reject {
+			if slices.Contains(m, r) {
+				t.Errorf("Complete(%q) = %v, offers %s", tt.code, m, r)
+			}
+		}
+		if end != cursor || start > end || !strings.HasPrefix(m0(m), tt.code[start:end]) {
+			t.Errorf("Complete(%q) replaces [%d, %d)", tt.code, start, end)
+		}
+	}
+}
+
+func m0(m []string) string {
+	if len(m) == 0 {
+		return ""
+	}
+	return m[0]
+}
+
+// Inside an import declaration's string, completion offers import paths.
+func TestCompleteImportPaths(t *testing.T) {
+	s := newSession(t)
+	s.noteModule("github.com/google/btree@v1.1.3")
+	for _, tt := range []struct {
+		code         string
+		cursor       int // -1: the end
+		want, reject []string
+		start        int
+	}{
+		{`import "enc`, -1, []string{"encoding/base64", "encoding/csv", "encoding/json"}, []string{"fmt"}, 8},
+		{"import (\n\t\"fmt\"\n\t\"net/ht", -1, []string{"net/http", "net/http/httptest"}, []string{"net/url", "fmt"}, 18},
+		{`import "dis`, -1, []string{"display"}, nil, 8},
+		{`import js "encoding/j"`, 20, []string{"encoding/json"}, nil, 11},
+		{`import "github.com/goo`, -1, []string{"github.com/google/btree"}, nil, 8},
+		{`import "golang.org/x/net/ht`, -1, []string{"golang.org/x/net/html"}, []string{"golang.org/x/net/html/atom"[:0] + "internal"}, 8},
+	} {
+		cursor := tt.cursor
+		if cursor < 0 {
+			cursor = len(tt.code)
+		}
+		m, start, end := s.Complete(tt.code, cursor)
+		for _, w := range tt.want {
+			if !slices.Contains(m, w) {
+				t.Errorf("Complete(%q) = %v, lacks %s", tt.code, m, w)
+			}
+		}
+		for _, r := range tt.reject {
+			if slices.Contains(m, r) {
+				t.Errorf("Complete(%q) = %v, offers %s", tt.code, m, r)
+			}
+		}
+		if start != tt.start || end != cursor {
+			t.Errorf("Complete(%q) replaces [%d, %d), want [%d, %d)", tt.code, start, end, tt.start, cursor)
+		}
+	}
+	// After an import's string, and in other strings, no import paths.
+	for _, code := range []string{`import "fmt"`, `x := "enc`, `fmt.Println("enc`} {
+		if m, _, _ := s.Complete(code, len(code)); slices.Contains(m, "encoding/json") || slices.Contains(m, "fmt") && code != `import "fmt"` {
+			t.Errorf("Complete(%q) = %v", code, m)
+		}
+	}
+}
+
+// Names declared in the cell being edited, its parameters and locals, are
+// offered with the session's.
+func TestCompleteScope(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "sessionVar := 1")
+	code := "func h(paramOne int) {\n\tlocalOne := 2\n\t_ = localOne\n\tl\n}\nvar cellVar = 3\n"
+	cursor := strings.Index(code, "\tl\n") + 2
+	m, _, _ := s.Complete(code, cursor)
+	if !slices.Contains(m, "localOne") || !slices.Contains(m, "len") {
+		t.Errorf("Complete in a function body = %v", m)
+	}
+	code2 := "func h(paramOne int) {\n\tpar\n}\n"
+	if m, _, _ := s.Complete(code2, strings.Index(code2, "par")+3); !slices.Contains(m, "paramOne") {
+		t.Errorf("parameters not offered: %v", m)
+	}
+	if m, _, _ := s.Complete("cellV\nvar cellVar = 3", 5); !slices.Contains(m, "cellVar") {
+		t.Errorf("the cell's declarations not offered: %v", m)
+	}
+	if m, _, _ := s.Complete("sess", 4); !slices.Contains(m, "sessionVar") {
+		t.Errorf("session names not offered: %v", m)
+	}
+}
+
+// Inspection finds methods' documentation and names declared types.
+func TestInspectTyped(t *testing.T) {
+	s := newSession(t)
+	run(t, s, editSetup)
+	for _, tt := range []struct {
+		code         string
+		cursor       int
+		want, reject []string
+	}{
+		{"sb.WriteString", 5, []string{"func (b *Builder) WriteString(s string) (int, error)", "WriteString appends"}, nil},
+		{"p", 1, []string{"p: Point = {X:1 Y:2}"}, []string{"struct {"}},
+		{"p.Norm", 4, []string{"Norm() float64"}, nil},
+		{"Point", 2, []string{"type Point struct", "func (p Point) Norm() float64"}, nil},
+		{"f.Remote", 4, []string{"Remote("}, []string{"file"}},
+		{"time.Millisecond", 8, []string{"Millisecond", "Duration"}, nil},
+		{"n.Label", 3, []string{"Label string"}, nil},
+		{"q := Point{}\nq", 14, []string{"q: Point"}, nil},
+		{"strings.NewReplacer(\"a\", \"b\").Replace", 33, []string{"func (r *Replacer) Replace(s string) string"}, nil},
+		{"strings.ToUpper(", 10, []string{"func ToUpper(s string) string"}, nil},
+		{"for", 1, []string{"Go keyword"}, nil},
+	} {
+		b, ok := s.Inspect(tt.code, tt.cursor, 0)
+		text, _ := b["text/plain"].(string)
+		if !ok {
+			t.Errorf("Inspect(%q, %d) found nothing", tt.code, tt.cursor)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("Inspect(%q, %d) = %q, lacks %q", tt.code, tt.cursor, text, w)
+			}
+		}
+		for _, r := range tt.reject {
+			if strings.Contains(text, r) {
+				t.Errorf("Inspect(%q, %d) = %q, has %q", tt.code, tt.cursor, text, r)
+			}
+		}
+	}
+}
+
+// BenchmarkComplete measures completion and inspection on the editing
+// session (the issue's cases).
+func BenchmarkComplete(b *testing.B) {
+	s := newSession(b)
+	run(b, s, editSetup)
+	for _, bc := range []struct{ name, code, kind string }{
+		{"p.", "p.", "complete"},
+		{"f.", "f.", "complete"},
+		{"sb.Wr", "sb.Wr", "complete"},
+		{"time.Mill", "time.Mill", "complete"},
+		{"import-enc", `import "enc`, "complete"},
+		{"chained", `strings.NewReplacer("a", "b").`, "complete"},
+		{"ident", "Poi", "complete"},
+		{"inspect-sb.WriteString", "sb.WriteString", "inspect"},
+		{"inspect-p", "p", "inspect"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				if bc.kind == "complete" {
+					s.Complete(bc.code, len(bc.code))
+				} else {
+					s.Inspect(bc.code, len(bc.code)-1, 0)
+				}
+			}
+		})
+	}
+}

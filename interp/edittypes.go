@@ -1,0 +1,311 @@
+package interp
+
+// Types of the code being edited, for completion and inspection. The cell,
+// which need not be finished, is laid out as a Go file (imports, then
+// declarations, then its statements as one function body) and checked by
+// go/types together with what the session knows: the declarations of
+// earlier cells kept without bodies (noteStubs), the session's variables
+// whose types only reflection tells, and the compiled packages, built from
+// the session's symbol tables by symtypes. Nothing here runs code.
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/scanner"
+	"go/token"
+	"go/types"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/warren-go/warren/interp/symtypes"
+)
+
+// editView is one check of edited code.
+type editView struct {
+	fset *token.FileSet
+	file *ast.File // the cell's file
+	base int       // file offset of the file's start in fset
+	segs []textSeg // where the cell's items are in the file (at) and in the cell (start, end)
+	info *types.Info
+	pkg  *types.Package
+}
+
+// pos returns the file position of the cell offset off, NoPos if that
+// offset is not in the file.
+func (v *editView) pos(off int) token.Pos {
+	for _, sg := range v.segs {
+		if sg.start <= off && off <= sg.end {
+			return token.Pos(v.base + sg.at + off - sg.start)
+		}
+	}
+	return token.NoPos
+}
+
+// editItem is one top-level item of edited code.
+type editItem struct {
+	kind       chunkKind
+	start, end int
+}
+
+// topItems cuts code into its top-level items with go/scanner, classified
+// as cells are (classify): an item ends at a semicolon (or newline)
+// outside brackets. It never fails; an unfinished item runs to the end.
+func topItems(code string) []editItem {
+	fset := token.NewFileSet()
+	f := fset.AddFile("", -1, len(code))
+	var sc scanner.Scanner
+	sc.Init(f, []byte(code), func(token.Position, string) {}, 0)
+	var out []editItem
+	var toks []tok // the current item's tokens
+	depth := 0
+	flush := func(end int) {
+		if len(toks) > 0 && toks[0].tok != token.PACKAGE {
+			out = append(out, editItem{classify(append(toks, tok{end, token.SEMICOLON, ""}), 0), toks[0].pos, end})
+		}
+		toks = toks[:0]
+	}
+	for {
+		p, t, lit := sc.Scan()
+		if t == token.EOF {
+			flush(len(code))
+			return out
+		}
+		if t == token.SEMICOLON && depth == 0 {
+			flush(f.Offset(p))
+			continue
+		}
+		toks = append(toks, tok{f.Offset(p), t, lit})
+		switch t {
+		case token.LPAREN, token.LBRACK, token.LBRACE:
+			depth++
+		case token.RPAREN, token.RBRACK, token.RBRACE:
+			depth = max(depth-1, 0)
+		}
+	}
+}
+
+// editImporter returns the session's importer of compiled packages,
+// rebuilt when the symbol tables changed (a native cell was bound again).
+func (s *Session) editImporter() *symtypes.Importer {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.edit.imp == nil || s.edit.gen != s.symGen {
+		s.edit.imp = symtypes.NewImporter(func(p string) map[string]reflect.Value {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			return s.syms[p]
+		}, map[string]string{
+			"ray":     "github.com/warren-go/warren/parallel",
+			"display": "github.com/warren-go/warren/interp/display",
+		})
+		s.edit.gen = s.symGen
+	}
+	return s.edit.imp
+}
+
+// editState is the Session's cache for editor checks.
+type editState struct {
+	imp *symtypes.Importer
+	gen int // symGen the importer was built for
+}
+
+// sessionImports returns import declarations of the session's packages,
+// except those named in skip.
+func (s *Session) sessionImports(skip map[string]bool) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var b strings.Builder
+	for name, p := range s.pkgs {
+		if name == "_" || name == "." || name == goHook || skip[name] {
+			continue
+		}
+		b.WriteString("import " + name + " " + strconv.Quote(p) + "\n")
+	}
+	return b.String()
+}
+
+// reflectGlobals returns the types of session variables that no stub
+// describes, from their values (read only when no cell runs), except those
+// in skip.
+func (s *Session) reflectGlobals(skip map[string]bool) map[string]reflect.Type {
+	s.mu.Lock()
+	var names []string
+	for n := range s.names {
+		if _, ok := s.stubSrc[n]; !ok && !skip[n] {
+			names = append(names, n)
+		}
+	}
+	s.mu.Unlock()
+	if len(names) == 0 || !s.evalMu.TryLock() {
+		return nil
+	}
+	defer s.evalMu.Unlock()
+	g := s.i.Globals()
+	out := map[string]reflect.Type{}
+	for _, n := range names {
+		v, ok := g[n]
+		if !ok || !v.IsValid() {
+			continue
+		}
+		t := v.Type()
+		if t.Kind() == reflect.Interface && t.NumMethod() == 0 && !v.IsNil() {
+			t = v.Elem().Type() // how the interpreter keeps some values
+		}
+		out[n] = t
+	}
+	return out
+}
+
+// editCheck type-checks code as the editor sees it; nil if it does not
+// parse at all.
+func (s *Session) editCheck(code string) *editView {
+	items := topItems(code)
+	var b strings.Builder
+	v := &editView{}
+	add := func(it editItem) {
+		v.segs = append(v.segs, textSeg{b.Len(), it.start, it.end})
+		b.WriteString(code[it.start:it.end])
+		b.WriteString("\n")
+	}
+	b.WriteString("package p\n")
+	own := map[string]bool{}
+	for _, it := range items {
+		if it.kind == kindImport {
+			for _, imp := range importsIn(code[it.start:it.end]) {
+				own[imp.localName()] = true
+			}
+		}
+	}
+	imports := s.sessionImports(own)
+	b.WriteString(imports)
+	for _, k := range []chunkKind{kindImport, kindDecl} {
+		for _, it := range items {
+			if it.kind == k {
+				add(it)
+			}
+		}
+	}
+	b.WriteString("func _() {\n")
+	for _, it := range items {
+		if it.kind == kindStmt {
+			add(it)
+		}
+	}
+	b.WriteString("}\n")
+	v.fset = token.NewFileSet()
+	f, _ := parser.ParseFile(v.fset, "", b.String(), parser.SkipObjectResolution|parser.AllErrors)
+	if f == nil {
+		return nil
+	}
+	v.file, v.base = f, v.fset.File(f.Pos()).Base()
+	files := []*ast.File{f}
+	skip := declared(f)
+	if src := s.stubs(skip); src != "" {
+		if sf, _ := parser.ParseFile(v.fset, "", "package p\n"+s.sessionImports(nil)+src, parser.SkipObjectResolution|parser.AllErrors); sf != nil {
+			files = append(files, sf)
+		}
+	}
+	im := s.editImporter()
+	im.Lock()
+	defer im.Unlock()
+	v.pkg = types.NewPackage("p", "p") // the files' package clause; qualifier omits it
+	for n, t := range s.reflectGlobals(skip) {
+		v.pkg.Scope().Insert(types.NewVar(token.NoPos, v.pkg, n, im.Type(t)))
+	}
+	v.info = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Selections: map[*ast.SelectorExpr]*types.Selection{},
+		Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}}
+	conf := &types.Config{Importer: im, Error: func(error) {}}
+	_ = types.NewChecker(conf, v.fset, v.pkg, v.info).Files(files) // errors expected: unfinished code
+	return v
+}
+
+// selectorAt returns the selector expression whose selected name starts
+// at the cell offset off.
+func (v *editView) selectorAt(off int) *ast.SelectorExpr {
+	p := v.pos(off)
+	if !p.IsValid() {
+		return nil
+	}
+	var found *ast.SelectorExpr
+	ast.Inspect(v.file, func(n ast.Node) bool {
+		if found != nil || n == nil || n.Pos() > p || n.End() < p {
+			return found == nil && n != nil && n.Pos() <= p
+		}
+		if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Pos() == p {
+			found = sel
+		}
+		return true
+	})
+	return found
+}
+
+// identAt returns the identifier covering the cell offset off.
+func (v *editView) identAt(off int) *ast.Ident {
+	p := v.pos(off)
+	if !p.IsValid() {
+		return nil
+	}
+	var found *ast.Ident
+	ast.Inspect(v.file, func(n ast.Node) bool {
+		if n == nil || found != nil || n.Pos() > p || n.End() < p {
+			return false
+		}
+		if id, ok := n.(*ast.Ident); ok {
+			found = id
+		}
+		return true
+	})
+	return found
+}
+
+// memberNames lists the fields and methods of a value of type t that code
+// of package local may select: all of its own, the exported ones of other
+// packages. Methods of *t count for a t that is not a pointer or an
+// interface (an addressable value has them).
+func memberNames(t types.Type, local *types.Package) []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(obj types.Object) {
+		if !seen[obj.Name()] && (obj.Exported() || obj.Pkg() == local) {
+			seen[obj.Name()] = true
+			out = append(out, obj.Name())
+		}
+	}
+	mt := t
+	if _, isPtr := t.Underlying().(*types.Pointer); !isPtr && !types.IsInterface(t) {
+		mt = types.NewPointer(t)
+	}
+	ms := types.NewMethodSet(mt)
+	for i := range ms.Len() {
+		add(ms.At(i).Obj())
+	}
+	// Fields, promoted ones included, breadth first.
+	level := []types.Type{t}
+	visited := map[types.Type]bool{}
+	for depth := 0; len(level) > 0 && depth < 8; depth++ {
+		var next []types.Type
+		for _, lt := range level {
+			if p, ok := lt.Underlying().(*types.Pointer); ok {
+				lt = p.Elem()
+			}
+			if visited[lt] {
+				continue
+			}
+			visited[lt] = true
+			st, ok := lt.Underlying().(*types.Struct)
+			if !ok {
+				continue
+			}
+			for i := range st.NumFields() {
+				fld := st.Field(i)
+				add(fld)
+				if fld.Embedded() {
+					next = append(next, fld.Type())
+				}
+			}
+		}
+		level = next
+	}
+	return out
+}

@@ -1,0 +1,240 @@
+package interp
+
+import (
+	"fmt"
+	"go/types"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// Inspect describes the identifier at cursor, as go/types resolves it in
+// the code being edited (see editCheck): for a package member, a method or
+// a field of a compiled type, its declaration and documentation (go/doc);
+// for a session variable, its declared type and its value; for a type of
+// the session, its declaration and methods; for a package, its
+// documentation. It reports false when nothing is known.
+func (s *Session) Inspect(code string, cursor, detailLevel int) (map[string]any, bool) {
+	cursor = min(max(cursor, 0), len(code))
+	qual, start, end := identAt(code, cursor, true)
+	name := code[start:end]
+	if name == "" {
+		// The cursor may follow a call's parenthesis: "fmt.Println(|".
+		c := cursor
+		for c > 0 && (code[c-1] == '(' || code[c-1] == ' ') {
+			c--
+		}
+		if c == cursor {
+			return nil, false
+		}
+		qual, start, end = identAt(code, c, false)
+		name = code[start:end]
+		if name == "" {
+			return nil, false
+		}
+	}
+	text := func(t string) (map[string]any, bool) { return map[string]any{"text/plain": t}, true }
+	if t := s.describeTyped(code, start, detailLevel); t != "" {
+		return text(t)
+	}
+	if qual != "" {
+		if p := s.pkgPath(qual, code); p != "" {
+			if t := s.describeMember(p, name, detailLevel); t != "" {
+				return text(t)
+			}
+			return nil, false
+		}
+	}
+	if p := s.pkgPath(name, code); p != "" && qual == "" {
+		t := "package " + name + " // import \"" + p + "\""
+		if d := pkgDoc(p); d != nil && d.Doc != "" {
+			t += "\n\n" + d.Doc
+		}
+		return text(t)
+	}
+	if qual == "" {
+		if t := s.describeGlobal(name, ""); t != "" {
+			return text(t)
+		}
+		for _, k := range keywords {
+			if k == name {
+				return text(name + ": Go keyword")
+			}
+		}
+	}
+	return nil, false
+}
+
+// describeTyped describes the identifier starting at the offset off of
+// code by its go/types object; "" when go/types does not know it or a
+// package name is named (Inspect's own ways handle those).
+func (s *Session) describeTyped(code string, off, detail int) string {
+	v := s.editCheck(code)
+	if v == nil {
+		return ""
+	}
+	id := v.identAt(off)
+	if id == nil {
+		return ""
+	}
+	obj := v.info.Uses[id]
+	if obj == nil {
+		obj = v.info.Defs[id]
+	}
+	if obj == nil || obj.Pkg() == nil {
+		return "" // a package name, a builtin, nil, or unknown
+	}
+	local := obj.Pkg() == v.pkg
+	str := func() string { return types.ObjectString(obj, qualifier) }
+	switch o := obj.(type) {
+	case *types.Func:
+		recv := o.Type().(*types.Signature).Recv()
+		if local {
+			if recv != nil {
+				return str()
+			}
+			return s.declOf(o.Name(), str())
+		}
+		name := o.Name()
+		if recv != nil {
+			name = recvTypeName(recv.Type()) + "." + name
+		}
+		if d := docOf(o.Pkg().Path(), name, detail); d != "" {
+			return d
+		}
+		return str()
+	case *types.Var:
+		if o.IsField() {
+			return str()
+		}
+		if local {
+			if v.pkg.Scope().Lookup(o.Name()) == obj {
+				if d := s.describeGlobal(o.Name(), types.TypeString(o.Type(), qualifier)); d != "" {
+					return d
+				}
+			}
+			return o.Name() + ": " + types.TypeString(o.Type(), qualifier)
+		}
+	case *types.TypeName:
+		if local {
+			return s.describeType(o)
+		}
+	}
+	if !local {
+		if d := docOf(obj.Pkg().Path(), obj.Name(), detail); d != "" {
+			return d
+		}
+	}
+	return str()
+}
+
+// recvTypeName is the name of a method's receiver type.
+func recvTypeName(t types.Type) string {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	if n, ok := t.(*types.Named); ok {
+		return n.Obj().Name()
+	}
+	return ""
+}
+
+// declOf returns the declaration of a session function as a cell wrote
+// it (without its body), else def.
+func (s *Session) declOf(name, def string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d, ok := s.stubSrc[name]; ok && strings.HasPrefix(d, "func ") {
+		return d
+	}
+	return def
+}
+
+// describeType shows a type of the session or the cell: its declaration
+// and its methods.
+func (s *Session) describeType(o *types.TypeName) string {
+	s.mu.Lock()
+	src, ok := s.sources[o.Name()]
+	var methods []string
+	for k, d := range s.stubSrc {
+		if strings.HasPrefix(k, o.Name()+".") {
+			methods = append(methods, d)
+		}
+	}
+	s.mu.Unlock()
+	text := "type " + o.Name() + " " + src
+	if !ok {
+		text = "type " + o.Name() + " " + types.TypeString(o.Type().Underlying(), qualifier)
+	}
+	if len(methods) == 0 {
+		ms := types.NewMethodSet(types.NewPointer(o.Type()))
+		for i := range ms.Len() {
+			methods = append(methods, types.ObjectString(ms.At(i).Obj(), qualifier))
+		}
+	}
+	sort.Strings(methods)
+	if len(methods) > 0 {
+		text += "\n\n" + strings.Join(methods, "\n")
+	}
+	return text
+}
+
+// describeGlobal returns the type and value of a session variable, or the
+// declaration of a session function or type. typ is the variable's
+// declared type when go/types knows it, "" to show the value's. Values are
+// read only when no cell is running (reading them while a cell writes them
+// would race).
+func (s *Session) describeGlobal(name, typ string) string {
+	s.mu.Lock()
+	known := s.names[name]
+	src, isType := s.sources[name]
+	s.mu.Unlock()
+	if !known {
+		return ""
+	}
+	if isType {
+		return "type " + name + " " + src
+	}
+	if !s.evalMu.TryLock() {
+		if typ != "" {
+			return name + ": " + typ + " (value unavailable while a cell runs)"
+		}
+		return name + " (declared in the session; value unavailable while a cell runs)"
+	}
+	defer s.evalMu.Unlock()
+	v, ok := s.i.Globals()[name]
+	if !ok || !v.IsValid() {
+		if typ != "" {
+			return name + ": " + typ
+		}
+		return name + " (declared in the session)"
+	}
+	for v.Kind() == reflect.Pointer && v.Type().Elem().Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	if v.Kind() == reflect.Interface && !v.IsNil() {
+		v = v.Elem()
+	}
+	if v.Kind() == reflect.Func {
+		if typ == "" {
+			typ = v.Type().String()
+		}
+		return name + " " + typ
+	}
+	verb := "%#v"
+	if typ == "" {
+		typ = v.Type().String()
+	} else if typ != v.Type().String() {
+		// A type of the session: the interpreter's value has an
+		// unnamed type, which %#v would spell.
+		verb = "%+v"
+	}
+	val := "?"
+	if v.CanInterface() {
+		val = fmt.Sprintf(verb, v.Interface())
+		if len(val) > 2000 {
+			val = val[:2000] + "…"
+		}
+	}
+	return fmt.Sprintf("%s: %s = %s", name, typ, val)
+}
