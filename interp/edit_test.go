@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -154,7 +155,7 @@ func TestInspectTyped(t *testing.T) {
 	}{
 		{"sb.WriteString", 5, []string{"func (b *Builder) WriteString(s string) (int, error)", "WriteString appends"}, nil},
 		{"p", 1, []string{"p: Point = {X:1 Y:2}"}, []string{"struct {"}},
-		{"p.Norm", 4, []string{"Norm() float64"}, nil},
+		{"p.Norm", 4, []string{"func (p Point) Norm() float64"}, nil},
 		{"Point", 2, []string{"type Point struct", "func (p Point) Norm() float64"}, nil},
 		{"f.Remote", 4, []string{"Remote("}, []string{"file"}},
 		{"time.Millisecond", 8, []string{"Millisecond", "Duration"}, nil},
@@ -209,4 +210,54 @@ func BenchmarkComplete(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkCompleteCold measures the first completion after the session's
+// compiled packages changed: the go/types packages the code and the
+// session's declarations use are built from the symbol tables again (the
+// editing session's; net/http's with many others imported).
+func BenchmarkCompleteCold(b *testing.B) {
+	for _, bc := range []struct{ name, setup, code string }{
+		{"p.", editSetup, "p."},
+		{"http.Client", `import ("net/http"; "encoding/json"; "os"; "fmt"; "go/types")`, "x := http.Client{}\nx."},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			s := newSession(b)
+			run(b, s, bc.setup)
+			for b.Loop() {
+				s.mu.Lock()
+				s.symGen++
+				s.mu.Unlock()
+				if m, _, _ := s.Complete(bc.code, len(bc.code)); len(m) == 0 {
+					b.Fatalf("no completions of %q", bc.code)
+				}
+			}
+		})
+	}
+}
+
+// Completion and inspection answer while a cell runs, from what the
+// session knew before it (values are not read then).
+func TestCompleteWhileRunning(t *testing.T) {
+	s := newSession(t)
+	run(t, s, editSetup)
+	s.Complete("f.", 2) // reads the variables' types once
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		try(t, s, "import \"time\"\ntime.Sleep(300 * time.Millisecond)")
+	}()
+	for s.evalMu.TryLock() { // until the cell holds it
+		s.evalMu.Unlock()
+		runtime.Gosched()
+	}
+	for code, want := range map[string]string{"p.": "Norm", "f.": "Remote", "sb.": "WriteString"} {
+		if m, _, _ := s.Complete(code, len(code)); !slices.Contains(m, want) {
+			t.Errorf("Complete(%q) while a cell runs = %v", code, m)
+		}
+	}
+	if b, ok := s.Inspect("p", 1, 0); !ok || !strings.Contains(b["text/plain"].(string), "p: Point") {
+		t.Errorf("Inspect(p) while a cell runs = %v", b)
+	}
+	<-done
 }

@@ -106,18 +106,21 @@ func (s *Session) editImporter() *symtypes.Importer {
 
 // editState is the Session's cache for editor checks.
 type editState struct {
-	imp *symtypes.Importer
-	gen int // symGen the importer was built for
+	imp     *symtypes.Importer
+	gen     int                     // symGen the importer was built for
+	globals map[string]reflect.Type // the types reflectGlobals last read
 }
 
-// sessionImports returns import declarations of the session's packages,
-// except those named in skip.
-func (s *Session) sessionImports(skip map[string]bool) string {
+// sessionImports returns import declarations of the session's packages
+// that src names (as "name."), except those named in skip: importing the
+// others would only build their go/types packages for nothing.
+func (s *Session) sessionImports(src string, skip map[string]bool) string {
+	used := qualifiers(src)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var b strings.Builder
 	for name, p := range s.pkgs {
-		if name == "_" || name == "." || name == goHook || skip[name] {
+		if name == "_" || name == "." || name == goHook || skip[name] || !used[name] {
 			continue
 		}
 		b.WriteString("import " + name + " " + strconv.Quote(p) + "\n")
@@ -125,9 +128,32 @@ func (s *Session) sessionImports(skip map[string]bool) string {
 	return b.String()
 }
 
+// qualifiers returns the identifiers that src follows with a period.
+func qualifiers(src string) map[string]bool {
+	fset := token.NewFileSet()
+	f := fset.AddFile("", -1, len(src))
+	var sc scanner.Scanner
+	sc.Init(f, []byte(src), func(token.Position, string) {}, 0)
+	out := map[string]bool{}
+	prev := ""
+	for {
+		_, t, lit := sc.Scan()
+		if t == token.EOF {
+			return out
+		}
+		if t == token.PERIOD && prev != "" {
+			out[prev] = true
+		}
+		prev = ""
+		if t == token.IDENT {
+			prev = lit
+		}
+	}
+}
+
 // reflectGlobals returns the types of session variables that no stub
-// describes, from their values (read only when no cell runs), except those
-// in skip.
+// describes, from their values, except those in skip. Values are read only
+// when no cell runs; while one does, the types last read are used.
 func (s *Session) reflectGlobals(skip map[string]bool) map[string]reflect.Type {
 	s.mu.Lock()
 	var names []string
@@ -137,12 +163,21 @@ func (s *Session) reflectGlobals(skip map[string]bool) map[string]reflect.Type {
 		}
 	}
 	s.mu.Unlock()
-	if len(names) == 0 || !s.evalMu.TryLock() {
-		return nil
-	}
-	defer s.evalMu.Unlock()
-	g := s.i.Globals()
 	out := map[string]reflect.Type{}
+	if len(names) == 0 {
+		return out
+	}
+	if !s.evalMu.TryLock() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for _, n := range names {
+			if t, ok := s.edit.globals[n]; ok {
+				out[n] = t
+			}
+		}
+		return out
+	}
+	g := s.i.Globals()
 	for _, n := range names {
 		v, ok := g[n]
 		if !ok || !v.IsValid() {
@@ -154,6 +189,15 @@ func (s *Session) reflectGlobals(skip map[string]bool) map[string]reflect.Type {
 		}
 		out[n] = t
 	}
+	s.evalMu.Unlock()
+	s.mu.Lock()
+	if s.edit.globals == nil {
+		s.edit.globals = map[string]reflect.Type{}
+	}
+	for n, t := range out {
+		s.edit.globals[n] = t
+	}
+	s.mu.Unlock()
 	return out
 }
 
@@ -177,8 +221,7 @@ func (s *Session) editCheck(code string) *editView {
 			}
 		}
 	}
-	imports := s.sessionImports(own)
-	b.WriteString(imports)
+	b.WriteString(s.sessionImports(code, own))
 	for _, k := range []chunkKind{kindImport, kindDecl} {
 		for _, it := range items {
 			if it.kind == k {
@@ -202,7 +245,7 @@ func (s *Session) editCheck(code string) *editView {
 	files := []*ast.File{f}
 	skip := declared(f)
 	if src := s.stubs(skip); src != "" {
-		if sf, _ := parser.ParseFile(v.fset, "", "package p\n"+s.sessionImports(nil)+src, parser.SkipObjectResolution|parser.AllErrors); sf != nil {
+		if sf, _ := parser.ParseFile(v.fset, "", "package p\n"+s.sessionImports(src, nil)+src, parser.SkipObjectResolution|parser.AllErrors); sf != nil {
 			files = append(files, sf)
 		}
 	}

@@ -91,7 +91,7 @@ func (s *Session) describeTyped(code string, off, detail int) string {
 		recv := o.Type().(*types.Signature).Recv()
 		if local {
 			if recv != nil {
-				return str()
+				return s.declOf(recvTypeName(recv.Type())+"."+o.Name(), str())
 			}
 			return s.declOf(o.Name(), str())
 		}
@@ -139,8 +139,8 @@ func recvTypeName(t types.Type) string {
 	return ""
 }
 
-// declOf returns the declaration of a session function as a cell wrote
-// it (without its body), else def.
+// declOf returns the declaration of a session function or method (key
+// "T.M") as a cell wrote it, without its body, else def.
 func (s *Session) declOf(name, def string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
