@@ -81,15 +81,18 @@ func identAt(code string, cursor int, forward bool) (qual string, start, end int
 
 // Complete returns the completions of the identifier before cursor (a byte
 // offset) and the byte range they replace: inside an import declaration's
-// string, import paths; after "pkg.", the package's exported names; after
+// string, import paths; inside another string or a comment, nothing; after "pkg.", the package's exported names; after
 // any other "x.", the fields and methods of x's type as go/types sees it
 // (exported ones only for types of compiled packages); otherwise the names
 // in scope at the cursor, imported package names, keywords and predeclared
 // identifiers.
 func (s *Session) Complete(code string, cursor int) (matches []string, start, end int) {
 	cursor = min(max(cursor, 0), len(code))
-	if start, ok := importPathAt(code, cursor); ok {
+	switch where, start := cursorAt(code, cursor); where {
+	case inImportPath:
 		return s.importPaths(code[start:cursor]), start, cursor
+	case inLiteral:
+		return nil, cursor, cursor
 	}
 	qual, start, end := identAt(code, cursor, false)
 	prefix := code[start:end]
@@ -127,7 +130,7 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 	// Names in scope at the cursor: the cell's own declarations, parameters,
 	// locals.
 	if prefix != "" {
-		if v := s.editCheck(code); v != nil {
+		s.editCheck(code, func(v *editView) {
 			if p := v.pos(cursor); p.IsValid() {
 				for sc := v.pkg.Scope().Innermost(p); sc != nil && sc != types.Universe; sc = sc.Parent() {
 					for _, n := range sc.Names() {
@@ -135,7 +138,7 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 					}
 				}
 			}
-		}
+		})
 	}
 	for _, imp := range importsIn(code) {
 		add(imp.localName())
@@ -157,24 +160,42 @@ func (s *Session) selectorMembers(code string, sel int) []string {
 	if sel == len(code) || !isIdentRune(rune(code[sel])) {
 		code = code[:sel] + "_" + code[sel:]
 	}
-	v := s.editCheck(code)
-	if v == nil {
-		return nil
-	}
-	se := v.selectorAt(sel)
-	if se == nil {
-		return nil
-	}
-	if id, ok := se.X.(*ast.Ident); ok {
-		if pn, ok := v.info.Uses[id].(*types.PkgName); ok {
-			return s.members(pn.Imported().Path())
+	var out []string
+	found := false
+	members := func(v *editView) {
+		se := v.selectorAt(sel)
+		if se == nil {
+			return
+		}
+		found = true
+		if id, ok := se.X.(*ast.Ident); ok {
+			if pn, ok := v.info.Uses[id].(*types.PkgName); ok {
+				out = s.members(pn.Imported().Path())
+				return
+			}
+		}
+		tv, ok := v.info.Types[se.X]
+		if ok && tv.Type != nil && tv.IsValue() && !containsInvalid(tv.Type) {
+			out = memberNames(tv.Type, v.pkg)
 		}
 	}
-	tv, ok := v.info.Types[se.X]
-	if !ok || tv.Type == nil || !tv.IsValue() || containsInvalid(tv.Type) {
-		return nil
+	s.editCheck(code, members)
+	if !found {
+		// A syntax error elsewhere lost the selector: check the item
+		// under the cursor alone, the others blanked (offsets kept).
+		b := []byte(code)
+		for _, it := range topItems(code) {
+			if it.start > sel || sel > it.end {
+				for i := it.start; i < it.end; i++ {
+					if b[i] != '\n' {
+						b[i] = ' '
+					}
+				}
+			}
+		}
+		s.editCheck(string(b), members)
 	}
-	return memberNames(tv.Type, v.pkg)
+	return out
 }
 
 // importsIn returns the import specs in code, which need not compile.

@@ -48,6 +48,11 @@ func TestCompleteMembers(t *testing.T) {
 		{`strings.NewReplacer("a", "b").`, []string{"Replace", "WriteString"}, nil},
 		{"n.", []string{"Label", "Norm", "Point", "X", "secret"}, nil},
 		{"ray.Re", []string{"Remote"}, nil},
+		// Unfinished code around the cursor.
+		{"p.@@\nfor {", []string{"Norm"}, nil},
+		{"x := )\np.", []string{"Norm"}, nil},
+		{"func g() {\n\tif true {\n\t\tsb.Wr", []string{"WriteString"}, nil},
+		{"fmt.Println(p.", []string{"Norm"}, nil},
 	} {
 		cursor := len(tt.code)
 		if i := strings.Index(tt.code, "@@"); i >= 0 {
@@ -77,7 +82,8 @@ func m0(m []string) string {
 	return m[0]
 }
 
-// Inside an import declaration's string, completion offers import paths.
+// Inside an import declaration's string, completion offers import paths;
+// inside other strings and comments, nothing.
 func TestCompleteImportPaths(t *testing.T) {
 	s := newSession(t)
 	s.noteModule("github.com/google/btree@v1.1.3")
@@ -113,10 +119,15 @@ func TestCompleteImportPaths(t *testing.T) {
 			t.Errorf("Complete(%q) replaces [%d, %d), want [%d, %d)", tt.code, start, end, tt.start, cursor)
 		}
 	}
-	// After an import's string, and in other strings, no import paths.
-	for _, code := range []string{`import "fmt"`, `x := "enc`, `fmt.Println("enc`} {
-		if m, _, _ := s.Complete(code, len(code)); slices.Contains(m, "encoding/json") || slices.Contains(m, "fmt") && code != `import "fmt"` {
-			t.Errorf("Complete(%q) = %v", code, m)
+	// In other strings and comments, nothing; after an import, code.
+	for _, code := range []string{`x := "enc`, `fmt.Println("p.`, "// p.", "/* fmt.", "x := `fmt.", "r := 'p"} {
+		if m, _, _ := s.Complete(code, len(code)); len(m) > 0 {
+			t.Errorf("Complete(%q) = %v, want nothing", code, m)
+		}
+	}
+	for _, code := range []string{"import \"fmt\"\nfmt.Spri", "import \"fmt\" // a comment\nfmt.Spri", "x := \"a\" + fmt.Spri"} {
+		if m, _, _ := s.Complete(code, len(code)); !slices.Contains(m, "Sprint") {
+			t.Errorf("Complete(%q) = %v, lacks Sprint", code, m)
 		}
 	}
 }

@@ -16,35 +16,55 @@ import (
 	"github.com/warren-go/warren/interp/stdgeneric"
 )
 
-// importPathAt reports whether cursor is inside the path string of an
-// import declaration in code, and the offset where the string's text
-// starts (after its quote).
-func importPathAt(code string, cursor int) (start int, ok bool) {
+// cursorIn tells where a cursor is, for completion.
+type cursorIn int
+
+const (
+	inCode       cursorIn = iota
+	inImportPath          // the path string of an import declaration
+	inLiteral             // another string, a rune literal or a comment
+)
+
+// cursorAt tells whether cursor is inside a string, rune literal or
+// comment of code, and for an import declaration's path the offset where
+// the string's text starts (after its quote).
+func cursorAt(code string, cursor int) (where cursorIn, start int) {
 	fset := token.NewFileSet()
 	f := fset.AddFile("", -1, len(code))
 	var sc scanner.Scanner
-	sc.Init(f, []byte(code), func(token.Position, string) {}, 0)
+	sc.Init(f, []byte(code), func(token.Position, string) {}, scanner.ScanComments)
 	inImport, group := false, false
 	for {
 		p, t, lit := sc.Scan()
 		off := f.Offset(p)
 		if t == token.EOF || off >= cursor {
-			return 0, false
+			return inCode, 0
+		}
+		inside := false
+		switch t {
+		case token.STRING, token.CHAR, token.COMMENT:
+			// Inside: after the opening quote (or //), and before the
+			// closing one, if any.
+			closed := len(lit) > 1 && (t == token.COMMENT && strings.HasPrefix(lit, "//") ||
+				lit[len(lit)-1] == lit[0] || strings.HasSuffix(lit, "*/"))
+			inside = cursor > off && (cursor < off+len(lit) || cursor == off+len(lit) && !closed)
+		}
+		if inside && t == token.STRING && inImport {
+			return inImportPath, off + 1
+		}
+		if inside {
+			return inLiteral, 0
 		}
 		switch {
+		case t == token.COMMENT:
 		case t == token.IMPORT:
 			inImport, group = true, false
 		case inImport && t == token.LPAREN:
 			group = true
 		case inImport && t == token.STRING:
-			if off < cursor && cursor <= off+len(lit) && !(len(lit) > 1 && cursor == off+len(lit) && lit[len(lit)-1] == lit[0]) {
-				return off + 1, true
-			}
 			inImport = group
 		case inImport && (t == token.IDENT || t == token.PERIOD || t == token.SEMICOLON && group):
 			// a package name, or the end of one spec in a group
-		case inImport && t == token.RPAREN && group:
-			inImport = false
 		default:
 			inImport = false
 		}

@@ -201,9 +201,12 @@ func (s *Session) reflectGlobals(skip map[string]bool) map[string]reflect.Type {
 	return out
 }
 
-// editCheck type-checks code as the editor sees it; nil if it does not
-// parse at all.
-func (s *Session) editCheck(code string) *editView {
+// editCheck type-checks code as the editor sees it and calls use with the
+// result, while no other check runs (the compiled packages' types are
+// shared between checks). use is not called if code does not parse at all,
+// or if go/types panics on it: an editor's request must never end the
+// session.
+func (s *Session) editCheck(code string, use func(v *editView)) {
 	items := topItems(code)
 	var b strings.Builder
 	v := &editView{}
@@ -239,7 +242,7 @@ func (s *Session) editCheck(code string) *editView {
 	v.fset = token.NewFileSet()
 	f, _ := parser.ParseFile(v.fset, "", b.String(), parser.SkipObjectResolution|parser.AllErrors)
 	if f == nil {
-		return nil
+		return
 	}
 	v.file, v.base = f, v.fset.File(f.Pos()).Base()
 	files := []*ast.File{f}
@@ -259,8 +262,14 @@ func (s *Session) editCheck(code string) *editView {
 	v.info = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Selections: map[*ast.SelectorExpr]*types.Selection{},
 		Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}}
 	conf := &types.Config{Importer: im, Error: func(error) {}}
+	defer func() {
+		// The request then finds nothing, as for code that does not parse;
+		// printing would reach a cell's output (the process's stderr is
+		// the cells' in the session process).
+		_ = recover()
+	}()
 	_ = types.NewChecker(conf, v.fset, v.pkg, v.info).Files(files) // errors expected: unfinished code
-	return v
+	use(v)
 }
 
 // selectorAt returns the selector expression whose selected name starts

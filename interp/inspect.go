@@ -68,11 +68,13 @@ func (s *Session) Inspect(code string, cursor, detailLevel int) (map[string]any,
 // describeTyped describes the identifier starting at the offset off of
 // code by its go/types object; "" when go/types does not know it or a
 // package name is named (Inspect's own ways handle those).
-func (s *Session) describeTyped(code string, off, detail int) string {
-	v := s.editCheck(code)
-	if v == nil {
-		return ""
-	}
+func (s *Session) describeTyped(code string, off, detail int) (text string) {
+	s.editCheck(code, func(v *editView) { text = s.describeObject(v, off, detail) })
+	return text
+}
+
+// describeObject is describeTyped on a checked view.
+func (s *Session) describeObject(v *editView, off, detail int) string {
 	id := v.identAt(off)
 	if id == nil {
 		return ""
