@@ -22,6 +22,7 @@ type Named struct {
 	secret int
 }
 n := Named{Label: "a"}
+ps := []Point{{1, 2}, {3, 4}}
 `
 
 // Completion after a dot offers what Go lets the code select, from the
@@ -96,6 +97,8 @@ func TestCompleteImportPaths(t *testing.T) {
 		{`import "enc`, -1, []string{"encoding/base64", "encoding/csv", "encoding/json"}, []string{"fmt"}, 8},
 		{"import (\n\t\"fmt\"\n\t\"net/ht", -1, []string{"net/http", "net/http/httptest"}, []string{"net/url", "fmt"}, 18},
 		{`import "dis`, -1, []string{"display"}, nil, 8},
+		{`import "f`, -1, []string{"fmt", "flag"}, []string{"fmt/."}, 8},
+		{`import "github.com/`, -1, []string{"github.com/warren-go/warren/parallel"}, []string{"github.com/traefik/yaegi/stdlib"}, 8},
 		{`import js "encoding/j"`, 20, []string{"encoding/json"}, nil, 11},
 		{`import "github.com/goo`, -1, []string{"github.com/google/btree"}, nil, 8},
 		{`import "golang.org/x/net/ht`, -1, []string{"golang.org/x/net/html"}, []string{"golang.org/x/net/html/atom"[:0] + "internal"}, 8},
@@ -171,6 +174,9 @@ func TestInspectTyped(t *testing.T) {
 		{"f.Remote", 4, []string{"Remote("}, []string{"file"}},
 		{"time.Millisecond", 8, []string{"Millisecond", "Duration"}, nil},
 		{"n.Label", 3, []string{"Label string"}, nil},
+		{"n", 1, []string{"n: Named = {Point:{X:0 Y:0} Label:a secret:0}"}, []string{"Xsecret"}},
+		{"ps", 1, []string{"ps: []Point = [{X:1 Y:2} {X:3 Y:4}]"}, nil},
+		{"f", 1, []string{"f: *ray.RemoteFunction", "A RemoteFunction submits calls"}, []string{"fname"}},
 		{"q := Point{}\nq", 14, []string{"q: Point"}, nil},
 		{"strings.NewReplacer(\"a\", \"b\").Replace", 33, []string{"func (r *Replacer) Replace(s string) string"}, nil},
 		{"strings.ToUpper(", 10, []string{"func ToUpper(s string) string"}, nil},

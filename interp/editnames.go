@@ -79,7 +79,9 @@ func (s *Session) importPaths(prefix string) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(p string) {
+		// Not the session's own tables (warrenhook, "fmt/.", yaegi's).
 		if strings.HasPrefix(p, prefix) && !seen[p] && p != "warrenhook" && p != "." &&
+			!strings.HasSuffix(p, "/.") && !strings.HasPrefix(p, "github.com/traefik/yaegi/") &&
 			!strings.Contains(p, "internal") && !strings.Contains(p, "vendor/") {
 			seen[p] = true
 			out = append(out, p)

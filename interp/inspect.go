@@ -53,7 +53,7 @@ func (s *Session) Inspect(code string, cursor, detailLevel int) (map[string]any,
 		return text(t)
 	}
 	if qual == "" {
-		if t := s.describeGlobal(name, ""); t != "" {
+		if t := s.describeGlobal(name, nil); t != "" {
 			return text(t)
 		}
 		for _, k := range keywords {
@@ -111,7 +111,7 @@ func (s *Session) describeObject(v *editView, off, detail int) string {
 		}
 		if local {
 			if v.pkg.Scope().Lookup(o.Name()) == obj {
-				if d := s.describeGlobal(o.Name(), types.TypeString(o.Type(), qualifier)); d != "" {
+				if d := s.describeGlobal(o.Name(), o.Type()); d != "" {
 					return d
 				}
 			}
@@ -182,11 +182,13 @@ func (s *Session) describeType(o *types.TypeName) string {
 }
 
 // describeGlobal returns the type and value of a session variable, or the
-// declaration of a session function or type. typ is the variable's
-// declared type when go/types knows it, "" to show the value's. Values are
-// read only when no cell is running (reading them while a cell writes them
-// would race).
-func (s *Session) describeGlobal(name, typ string) string {
+// declaration of a session function or type. t is the variable's declared
+// type when go/types knows it, nil to show the value's. Values are read
+// only when no cell is running (reading them while a cell writes them
+// would race). A value of a compiled struct type with unexported fields is
+// not shown (its insides are the package's business): its type's
+// documentation is.
+func (s *Session) describeGlobal(name string, t types.Type) string {
 	s.mu.Lock()
 	known := s.names[name]
 	src, isType := s.sources[name]
@@ -196,6 +198,13 @@ func (s *Session) describeGlobal(name, typ string) string {
 	}
 	if isType {
 		return "type " + name + " " + src
+	}
+	typ := ""
+	if t != nil {
+		typ = types.TypeString(t, qualifier)
+		if doc := opaqueDoc(t); doc != "" {
+			return name + ": " + typ + "\n\n" + doc
+		}
 	}
 	if !s.evalMu.TryLock() {
 		if typ != "" {
@@ -223,20 +232,88 @@ func (s *Session) describeGlobal(name, typ string) string {
 		}
 		return name + " " + typ
 	}
-	verb := "%#v"
+	var val string
 	if typ == "" {
 		typ = v.Type().String()
-	} else if typ != v.Type().String() {
-		// A type of the session: the interpreter's value has an
-		// unnamed type, which %#v would spell.
-		verb = "%+v"
-	}
-	val := "?"
-	if v.CanInterface() {
-		val = fmt.Sprintf(verb, v.Interface())
-		if len(val) > 2000 {
-			val = val[:2000] + "…"
+		val = "?"
+		if v.CanInterface() {
+			val = fmt.Sprintf("%#v", v.Interface())
 		}
+	} else {
+		val = valueText(v, t, 0)
+	}
+	if len(val) > 2000 {
+		val = val[:2000] + "…"
 	}
 	return fmt.Sprintf("%s: %s = %s", name, typ, val)
+}
+
+// opaqueDoc returns the documentation of t's type when t is, or points
+// to, a struct type of a compiled package with unexported fields; "" else.
+func opaqueDoc(t types.Type) string {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := t.(*types.Named)
+	if !ok || n.Obj().Pkg() == nil || n.Obj().Pkg().Path() == "p" {
+		return ""
+	}
+	st, ok := n.Underlying().(*types.Struct)
+	if !ok {
+		return ""
+	}
+	for i := range st.NumFields() {
+		if !st.Field(i).Exported() {
+			if d := docOf(n.Obj().Pkg().Path(), n.Obj().Name(), 0); d != "" {
+				return d
+			}
+			return "type " + types.TypeString(n, qualifier) + " " + types.TypeString(st, qualifier)
+		}
+	}
+	return ""
+}
+
+// valueText formats v, a value of type t, as %+v would, with the field
+// names go/types knows: the interpreter's struct types for cell types
+// export every field ("Xsecret" for secret).
+func valueText(v reflect.Value, t types.Type, depth int) string {
+	if !v.IsValid() {
+		return "<nil>"
+	}
+	switch v.Kind() {
+	case reflect.Pointer:
+		if p, ok := t.Underlying().(*types.Pointer); ok && !v.IsNil() && depth < 4 {
+			return "&" + valueText(v.Elem(), p.Elem(), depth+1)
+		}
+	case reflect.Struct:
+		if st, ok := t.Underlying().(*types.Struct); ok && st.NumFields() == v.NumField() && depth < 4 {
+			parts := make([]string, st.NumFields())
+			for i := range parts {
+				parts[i] = st.Field(i).Name() + ":" + valueText(v.Field(i), st.Field(i).Type(), depth+1)
+			}
+			return "{" + strings.Join(parts, " ") + "}"
+		}
+	case reflect.Slice, reflect.Array:
+		var elem types.Type
+		switch u := t.Underlying().(type) {
+		case *types.Slice:
+			elem = u.Elem()
+		case *types.Array:
+			elem = u.Elem()
+		}
+		if elem != nil && depth < 4 && !(v.Kind() == reflect.Slice && v.IsNil()) {
+			var parts []string
+			for i := range min(v.Len(), 100) {
+				parts = append(parts, valueText(v.Index(i), elem, depth+1))
+			}
+			if v.Len() > 100 {
+				parts = append(parts, "…")
+			}
+			return "[" + strings.Join(parts, " ") + "]"
+		}
+	}
+	if v.CanInterface() {
+		return fmt.Sprintf("%+v", v.Interface())
+	}
+	return "?"
 }
