@@ -16,6 +16,7 @@ func (p Point) Norm() float64 { return math.Hypot(float64(p.X), float64(p.Y)) }
 p := Point{1, 2}
 var sb strings.Builder
 f := ray.Remote(func(x int) int { return 2 * x })
+// Named is a labelled point.
 type Named struct {
 	Point
 	Label string
@@ -169,11 +170,12 @@ func TestInspectTyped(t *testing.T) {
 	}{
 		{"sb.WriteString", 5, []string{"func (b *Builder) WriteString(s string) (int, error)", "WriteString appends"}, nil},
 		{"p", 1, []string{"p: Point = {X:1 Y:2}"}, []string{"struct {"}},
-		{"p.Norm", 4, []string{"func (p Point) Norm() float64"}, nil},
+		{"p.Norm", 4, []string{"func (p Point) Norm() float64\n\nNorm is the distance from the origin."}, nil},
 		{"Point", 2, []string{"type Point struct", "func (p Point) Norm() float64"}, nil},
 		{"f.Remote", 4, []string{"Remote("}, []string{"file"}},
 		{"time.Millisecond", 8, []string{"Millisecond", "Duration"}, nil},
 		{"n.Label", 3, []string{"Label string"}, nil},
+		{"Named", 2, []string{"type Named struct", "Named is a labelled point."}, nil},
 		{"n", 1, []string{"n: Named = {Point:{X:0 Y:0} Label:a secret:0}"}, []string{"Xsecret"}},
 		{"ps", 1, []string{"ps: []Point = [{X:1 Y:2} {X:3 Y:4}]"}, nil},
 		{"f", 1, []string{"f: *ray.RemoteFunction", "A RemoteFunction submits calls"}, []string{"fname"}},

@@ -109,6 +109,7 @@ type editState struct {
 	imp     *symtypes.Importer
 	gen     int                     // symGen the importer was built for
 	globals map[string]reflect.Type // the types reflectGlobals last read
+	docs    map[string]string       // doc comments of cell functions, methods ("T.M") and types (noteDocs)
 }
 
 // sessionImports returns import declarations of the session's packages

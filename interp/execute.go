@@ -86,6 +86,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 			return nil, err
 		}
 	}
+	s.noteDocs(code)
 	return result, nil
 }
 

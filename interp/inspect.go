@@ -2,6 +2,9 @@ package interp
 
 import (
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"go/types"
 	"reflect"
 	"sort"
@@ -92,10 +95,11 @@ func (s *Session) describeObject(v *editView, off, detail int) string {
 	case *types.Func:
 		recv := o.Type().(*types.Signature).Recv()
 		if local {
+			key := o.Name()
 			if recv != nil {
-				return s.declOf(recvTypeName(recv.Type())+"."+o.Name(), str())
+				key = recvTypeName(recv.Type()) + "." + key
 			}
-			return s.declOf(o.Name(), str())
+			return s.withDoc(key, s.declOf(key, str()))
 		}
 		name := o.Name()
 		if recv != nil {
@@ -119,7 +123,7 @@ func (s *Session) describeObject(v *editView, off, detail int) string {
 		}
 	case *types.TypeName:
 		if local {
-			return s.describeType(o)
+			return s.withDoc(o.Name(), s.describeType(o))
 		}
 	}
 	if !local {
@@ -316,4 +320,67 @@ func valueText(v reflect.Value, t types.Type, depth int) string {
 		return fmt.Sprintf("%+v", v.Interface())
 	}
 	return "?"
+}
+
+// noteDocs keeps the doc comments of the functions, methods ("T.M") and
+// types a cell that ran declared, for Inspect. Each declaration is parsed
+// with the text since the previous top-level item, where its doc comment
+// is.
+func (s *Session) noteDocs(code string) {
+	if !strings.Contains(code, "//") && !strings.Contains(code, "/*") {
+		return
+	}
+	docs := map[string]string{}
+	prev := 0
+	for _, it := range topItems(code) {
+		from := prev
+		prev = it.end
+		if it.kind != kindDecl {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+code[from:it.end], parser.ParseComments|parser.SkipObjectResolution)
+		if err != nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				docs[funcKey(d)] = d.Doc.Text()
+			case *ast.GenDecl:
+				for _, sp := range d.Specs {
+					if ts, ok := sp.(*ast.TypeSpec); ok {
+						doc := ts.Doc
+						if doc == nil && len(d.Specs) == 1 {
+							doc = d.Doc
+						}
+						docs[ts.Name.Name] = doc.Text()
+					}
+				}
+			}
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.edit.docs == nil {
+		s.edit.docs = map[string]string{}
+	}
+	for k, d := range docs {
+		if d == "" {
+			delete(s.edit.docs, k)
+		} else {
+			s.edit.docs[k] = strings.TrimSpace(d)
+		}
+	}
+}
+
+// withDoc appends the doc comment a cell gave key (a function, "T.M" or a
+// type) to text.
+func (s *Session) withDoc(key, text string) string {
+	s.mu.Lock()
+	d := s.edit.docs[key]
+	s.mu.Unlock()
+	if d == "" {
+		return text
+	}
+	return text + "\n\n" + d
 }
