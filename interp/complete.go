@@ -81,11 +81,11 @@ func identAt(code string, cursor int, forward bool) (qual string, start, end int
 
 // Complete returns the completions of the identifier before cursor (a byte
 // offset) and the byte range they replace: inside an import declaration's
-// string, import paths; inside another string or a comment, nothing; after "pkg.", the package's exported names; after
-// any other "x.", the fields and methods of x's type as go/types sees it
-// (exported ones only for types of compiled packages); otherwise the names
-// in scope at the cursor, imported package names, keywords and predeclared
-// identifiers.
+// string, import paths; inside another string or a comment, nothing; after
+// "pkg.", the package's exported names; after any other "x.", the fields
+// and methods of x's type as go/types sees it (exported ones only for types
+// of compiled packages); otherwise the names in scope at the cursor,
+// imported package names, keywords and predeclared identifiers.
 func (s *Session) Complete(code string, cursor int) (matches []string, start, end int) {
 	cursor = min(max(cursor, 0), len(code))
 	switch where, start := cursorAt(code, cursor); where {
@@ -225,7 +225,10 @@ func (s *Session) pkgPath(name, code string) string {
 			return imp.path
 		}
 	}
-	if _, ok := s.syms[name]; ok && name != "warrenhook" {
+	s.mu.Lock()
+	_, ok = s.syms[name]
+	s.mu.Unlock()
+	if ok && name != "warrenhook" {
 		return name // a standard package used without an import yet: still helpful
 	}
 	return ""
@@ -252,7 +255,9 @@ func (s *Session) members(p string) []string {
 // describeMember documents pkg.name: from the Go source when available
 // (the standard library under GOROOT), else from reflection.
 func (s *Session) describeMember(path, name string, detail int) string {
+	s.mu.Lock()
 	sym, ok := s.syms[path][name]
+	s.mu.Unlock()
 	if !ok {
 		return ""
 	}

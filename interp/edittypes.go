@@ -283,7 +283,7 @@ func (v *editView) selectorAt(off int) *ast.SelectorExpr {
 	var found *ast.SelectorExpr
 	ast.Inspect(v.file, func(n ast.Node) bool {
 		if found != nil || n == nil || n.Pos() > p || n.End() < p {
-			return found == nil && n != nil && n.Pos() <= p
+			return false // a node's children are within its range
 		}
 		if sel, ok := n.(*ast.SelectorExpr); ok && sel.Sel.Pos() == p {
 			found = sel
