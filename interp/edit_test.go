@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"fmt"
 	"runtime"
 	"slices"
 	"strings"
@@ -279,4 +280,23 @@ func TestCompleteWhileRunning(t *testing.T) {
 		t.Errorf("Inspect(p) while a cell runs = %v", b)
 	}
 	<-done
+}
+
+// BenchmarkCompleteLargeSession measures completion in a session with 300
+// declarations (types with methods, functions, variables) from 100 cells.
+func BenchmarkCompleteLargeSession(b *testing.B) {
+	s := newSession(b)
+	run(b, s, editSetup)
+	for i := range 100 {
+		run(b, s, fmt.Sprintf("type T%d struct{ A, B int; S string }\nfunc (t T%d) Sum() int { return t.A + t.B }\nfunc f%d(x int) T%d { return T%d{A: x} }\nv%d := f%d(%d)", i, i, i, i, i, i, i, i))
+	}
+	for _, code := range []string{"p.", "v42.", "f7(1).", "Poi"} {
+		b.Run(code, func(b *testing.B) {
+			for b.Loop() {
+				if m, _, _ := s.Complete(code, len(code)); len(m) == 0 {
+					b.Fatalf("no completions of %q", code)
+				}
+			}
+		})
+	}
 }

@@ -110,6 +110,8 @@ type editState struct {
 	gen     int                     // symGen the importer was built for
 	globals map[string]reflect.Type // the types reflectGlobals last read
 	docs    map[string]string       // doc comments of cell functions, methods ("T.M") and types (noteDocs)
+	env     *stubEnv                // earlier cells' declarations, checked (stubPackage)
+	stubGen int                     // changes when the stubs may have (declare)
 }
 
 // sessionImports returns import declarations of the session's packages
@@ -246,19 +248,23 @@ func (s *Session) editCheck(code string, use func(v *editView)) {
 		return
 	}
 	v.file, v.base = f, v.fset.File(f.Pos()).Base()
-	files := []*ast.File{f}
 	skip := declared(f)
-	if src := s.stubs(skip); src != "" {
-		if sf, _ := parser.ParseFile(v.fset, "", "package p\n"+s.sessionImports(src, nil)+src, parser.SkipObjectResolution|parser.AllErrors); sf != nil {
-			files = append(files, sf)
-		}
-	}
 	im := s.editImporter()
 	im.Lock()
 	defer im.Unlock()
 	v.pkg = types.NewPackage("p", "p") // the files' package clause; qualifier omits it
+	// Earlier cells' declarations, checked once (stubPackage), join the
+	// package as imported objects do, except those the cell declares again.
+	env := s.stubPackage(im)
+	for _, n := range env.names {
+		if !skip[n] {
+			v.pkg.Scope().Insert(env.pkg.Scope().Lookup(n))
+		}
+	}
 	for n, t := range s.reflectGlobals(skip) {
-		v.pkg.Scope().Insert(types.NewVar(token.NoPos, v.pkg, n, im.Type(t)))
+		if v.pkg.Scope().Lookup(n) == nil {
+			v.pkg.Scope().Insert(types.NewVar(token.NoPos, v.pkg, n, im.Type(t)))
+		}
 	}
 	v.info = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Selections: map[*ast.SelectorExpr]*types.Selection{},
 		Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}}
@@ -269,8 +275,41 @@ func (s *Session) editCheck(code string, use func(v *editView)) {
 		// the cells' in the session process).
 		_ = recover()
 	}()
-	_ = types.NewChecker(conf, v.fset, v.pkg, v.info).Files(files) // errors expected: unfinished code
+	_ = types.NewChecker(conf, v.fset, v.pkg, v.info).Files([]*ast.File{f}) // errors expected: unfinished code
 	use(v)
+}
+
+// stubPackage returns the declarations of earlier cells (the session's
+// stubs) type-checked as package "p", checked again only when they or the
+// compiled packages may have changed. Call it with im locked.
+func (s *Session) stubPackage(im *symtypes.Importer) *stubEnv {
+	s.mu.Lock()
+	key := [2]int{s.symGen, s.edit.stubGen}
+	env := s.edit.env
+	s.mu.Unlock()
+	if env != nil && env.key == key && env.imp == im {
+		return env
+	}
+	src := s.stubs(nil)
+	pkg := types.NewPackage("p", "p")
+	fset := token.NewFileSet()
+	if f, _ := parser.ParseFile(fset, "", "package p\n"+s.sessionImports(src, nil)+src, parser.SkipObjectResolution|parser.AllErrors); f != nil {
+		conf := &types.Config{Importer: im, Error: func(error) {}}
+		_ = types.NewChecker(conf, fset, pkg, nil).Files([]*ast.File{f}) // errors expected: names of packages not imported
+	}
+	env = &stubEnv{key: key, imp: im, pkg: pkg, names: pkg.Scope().Names()}
+	s.mu.Lock()
+	s.edit.env = env
+	s.mu.Unlock()
+	return env
+}
+
+// stubEnv is a checked stubPackage and what it was checked from.
+type stubEnv struct {
+	key   [2]int // the generations of the compiled packages and of the stubs
+	imp   *symtypes.Importer
+	pkg   *types.Package
+	names []string // pkg's names
 }
 
 // selectorAt returns the selector expression whose selected name starts
@@ -320,7 +359,7 @@ func memberNames(t types.Type, local *types.Package) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(obj types.Object) {
-		if !seen[obj.Name()] && (obj.Exported() || obj.Pkg() == local) {
+		if !seen[obj.Name()] && (obj.Exported() || obj.Pkg() != nil && obj.Pkg().Path() == local.Path()) {
 			seen[obj.Name()] = true
 			out = append(out, obj.Name())
 		}

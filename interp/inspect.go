@@ -89,7 +89,7 @@ func (s *Session) describeObject(v *editView, off, detail int) string {
 	if obj == nil || obj.Pkg() == nil {
 		return "" // a package name, a builtin, nil, or unknown
 	}
-	local := obj.Pkg() == v.pkg
+	local := obj.Pkg().Path() == v.pkg.Path() // the cell's, or an earlier cell's (stubPackage)
 	str := func() string { return types.ObjectString(obj, qualifier) }
 	switch o := obj.(type) {
 	case *types.Func:
