@@ -183,6 +183,7 @@ func TestInspectTyped(t *testing.T) {
 		{"q := Point{}\nq", 14, []string{"q: Point"}, nil},
 		{"strings.NewReplacer(\"a\", \"b\").Replace", 33, []string{"func (r *Replacer) Replace(s string) string"}, nil},
 		{"strings.ToUpper(", 10, []string{"func ToUpper(s string) string"}, nil},
+		{"bufio.NewReadWriter(nil, nil).ReadString", 33, []string{"func (b *Reader) ReadString(delim byte) (string, error)", "ReadString reads"}, nil},
 		{"for", 1, []string{"Go keyword"}, nil},
 	} {
 		b, ok := s.Inspect(tt.code, tt.cursor, 0)

@@ -101,11 +101,13 @@ func (s *Session) describeObject(v *editView, off, detail int) string {
 			}
 			return s.withDoc(key, s.declOf(key, str()))
 		}
-		name := o.Name()
 		if recv != nil {
-			name = recvTypeName(recv.Type()) + "." + name
+			if d := methodDoc(recv.Type(), o.Name(), detail, 0); d != "" {
+				return d
+			}
+			return str()
 		}
-		if d := docOf(o.Pkg().Path(), name, detail); d != "" {
+		if d := docOf(o.Pkg().Path(), o.Name(), detail); d != "" {
 			return d
 		}
 		return str()
@@ -132,6 +134,33 @@ func (s *Session) describeObject(v *editView, off, detail int) string {
 		}
 	}
 	return str()
+}
+
+// methodDoc documents method name of the named type t (or *t) of a
+// compiled package: declared on t, or on the type of one of t's embedded
+// fields it is promoted from (the symbol tables list promoted methods as
+// t's own).
+func methodDoc(t types.Type, name string, detail, depth int) string {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := t.(*types.Named)
+	if !ok || n.Obj().Pkg() == nil || depth > 3 {
+		return ""
+	}
+	if d := docOf(n.Obj().Pkg().Path(), n.Obj().Name()+"."+name, detail); d != "" {
+		return d
+	}
+	if st, ok := n.Underlying().(*types.Struct); ok {
+		for i := range st.NumFields() {
+			if f := st.Field(i); f.Embedded() {
+				if d := methodDoc(f.Type(), name, detail, depth+1); d != "" {
+					return d
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // recvTypeName is the name of a method's receiver type.
