@@ -51,6 +51,7 @@ func TestCompleteMembers(t *testing.T) {
 		{`strings.NewReplacer("a", "b").`, []string{"Replace", "WriteString"}, nil},
 		{"n.", []string{"Label", "Norm", "Point", "X", "secret"}, nil},
 		{"ray.Re", []string{"Remote"}, nil},
+		{"time.Now().", []string{"Add", "Unix", "Format"}, []string{"wall"}}, // time is not imported
 		// Unfinished code around the cursor.
 		{"p.@@\nfor {", []string{"Norm"}, nil},
 		{"x := )\np.", []string{"Norm"}, nil},

@@ -115,8 +115,9 @@ type editState struct {
 }
 
 // sessionImports returns import declarations of the session's packages
-// that src names (as "name."), except those named in skip: importing the
-// others would only build their go/types packages for nothing.
+// that src names (as "name."), and of standard packages it names that are
+// not imported, except those named in skip: importing the others would
+// only build their go/types packages for nothing.
 func (s *Session) sessionImports(src string, skip map[string]bool) string {
 	used := qualifiers(src)
 	s.mu.Lock()
@@ -127,6 +128,13 @@ func (s *Session) sessionImports(src string, skip map[string]bool) string {
 			continue
 		}
 		b.WriteString("import " + name + " " + strconv.Quote(p) + "\n")
+	}
+	// A standard package used without an import yet (as pkgPath: still
+	// helpful while the import is being written).
+	for name := range used {
+		if _, bound := s.pkgs[name]; !bound && !skip[name] && !s.names[name] && s.syms[name] != nil && name != "warrenhook" {
+			b.WriteString("import " + strconv.Quote(name) + "\n")
+		}
 	}
 	return b.String()
 }
