@@ -186,6 +186,8 @@ func TestInspectTyped(t *testing.T) {
 		{"strings.ToUpper(", 10, []string{"func ToUpper(s string) string"}, nil},
 		{"bufio.NewReadWriter(nil, nil).ReadString", 33, []string{"func (b *Reader) ReadString(delim byte) (string, error)", "ReadString reads"}, nil},
 		{"for", 1, []string{"Go keyword"}, nil},
+		{"strings", 3, []string{`package strings // import "strings"`, "Package strings implements"}, nil},
+		{"x := strings.Fields(\"a\")\nx", 26, []string{"x: []string"}, nil},
 	} {
 		b, ok := s.Inspect(tt.code, tt.cursor, 0)
 		text, _ := b["text/plain"].(string)

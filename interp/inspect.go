@@ -86,7 +86,7 @@ func (s *Session) describeObject(v *editView, off, detail int) string {
 	if obj == nil {
 		obj = v.info.Defs[id]
 	}
-	if obj == nil || obj.Pkg() == nil {
+	if _, isPkg := obj.(*types.PkgName); isPkg || obj == nil || obj.Pkg() == nil {
 		return "" // a package name, a builtin, nil, or unknown
 	}
 	local := obj.Pkg().Path() == v.pkg.Path() // the cell's, or an earlier cell's (stubPackage)
