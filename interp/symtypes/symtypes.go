@@ -27,9 +27,9 @@ import (
 
 // Importer is a types.Importer over symbol tables. Packages and types are
 // built on first use and kept, so repeated checks share them; the zero
-// value is not usable (see NewImporter). It is safe for concurrent use, but
-// go/types must not check two files with it at once (types are built while
-// a check runs), which Lock and Unlock let callers ensure.
+// value is not usable (see NewImporter). Packages and types are built while
+// a check runs, so Import, Type and any use of the types they returned
+// must happen with the importer locked (Lock): one check at a time.
 type Importer struct {
 	mu      sync.Mutex // held by Lock/Unlock around a check
 	lookup  func(path string) map[string]reflect.Value
@@ -92,7 +92,7 @@ func (im *Importer) Import(p string) (*types.Package, error) {
 }
 
 // Type returns the go/types form of t (for values whose type reflection
-// alone knows).
+// alone knows); call it with the importer locked.
 func (im *Importer) Type(t reflect.Type) types.Type { return im.typ(t) }
 
 // pkg returns the package of path, named name when it is new.
