@@ -1,7 +1,10 @@
 package interp
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -302,5 +305,65 @@ func BenchmarkCompleteLargeSession(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// Completion and inspection hold up at every position of real cells (the
+// solution notebooks' code, unfinished at most positions): no panic, a
+// replaced range inside the code, no duplicate matches, each match
+// extending the text it replaces.
+func TestEditEveryOffset(t *testing.T) {
+	s := newSession(t)
+	run(t, s, editSetup)
+	files, _ := filepath.Glob("../notebooks/solutions/*.ipynb")
+	if len(files) == 0 {
+		t.Fatal("no solution notebooks")
+	}
+	// A label ending the code ("start :" of "start := …") once made
+	// splitCell panic, which ended the session process.
+	if _, start, end := s.Complete("start :", 7); start != 7 || end != 7 {
+		t.Errorf("Complete(\"start :\") replaces [%d, %d)", start, end)
+	}
+	step := 31
+	if testing.Short() {
+		step = 97
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var nb struct {
+			Cells []struct {
+				CellType string   `json:"cell_type"`
+				Source   []string `json:"source"`
+			} `json:"cells"`
+		}
+		if err := json.Unmarshal(data, &nb); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range nb.Cells {
+			if c.CellType != "code" {
+				continue
+			}
+			code := strings.Join(c.Source, "")
+			for cursor := 0; cursor <= len(code); cursor += step {
+				// As typed so far, and with the rest of the cell after the cursor.
+				for _, text := range []string{code[:cursor], code} {
+					m, start, end := s.Complete(text, cursor)
+					if start < 0 || start > end || end > cursor {
+						t.Fatalf("%s: Complete(…%q) replaces [%d, %d)", file, code[max(0, cursor-20):cursor], start, end)
+					}
+					seen := map[string]bool{}
+					for _, x := range m {
+						if seen[x] || !strings.HasPrefix(x, text[start:end]) {
+							t.Fatalf("%s: Complete(…%q) = %v", file, code[max(0, cursor-20):cursor], m)
+						}
+						seen[x] = true
+					}
+				}
+				s.Inspect(code, cursor, 0)
+			}
+		}
 	}
 }
