@@ -88,6 +88,11 @@ func identAt(code string, cursor int, forward bool) (qual string, start, end int
 // imported package names, keywords and predeclared identifiers.
 func (s *Session) Complete(code string, cursor int) (matches []string, start, end int) {
 	cursor = min(max(cursor, 0), len(code))
+	defer func() {
+		if s.editPanic(recover()) {
+			matches, start, end = nil, cursor, cursor
+		}
+	}()
 	switch where, start := cursorAt(code, cursor); where {
 	case inImportPath:
 		return s.importPaths(code[start:cursor]), start, cursor

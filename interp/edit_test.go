@@ -366,4 +366,9 @@ func TestEditEveryOffset(t *testing.T) {
 			}
 		}
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.edit.lastPanic != "" {
+		t.Errorf("a completion or inspection panicked: %s", s.edit.lastPanic)
+	}
 }

@@ -9,6 +9,7 @@ package interp
 // the session's symbol tables by symtypes. Nothing here runs code.
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/scanner"
@@ -104,6 +105,20 @@ func (s *Session) editImporter() *symtypes.Importer {
 	return s.edit.imp
 }
 
+// editPanic reports whether r, recovered by Complete or Inspect, is a
+// panic, and keeps it for tests (lastPanic): an editor's request must never
+// end the session, which would lose every variable (printing it would reach
+// a cell's output, the process's stderr being the cells').
+func (s *Session) editPanic(r any) bool {
+	if r == nil {
+		return false
+	}
+	s.mu.Lock()
+	s.edit.lastPanic = fmt.Sprint(r)
+	s.mu.Unlock()
+	return true
+}
+
 // editState is the Session's cache for editor checks.
 type editState struct {
 	imp     *symtypes.Importer
@@ -112,6 +127,8 @@ type editState struct {
 	docs    map[string]string       // doc comments of cell functions, methods ("T.M") and types (noteDocs)
 	env     *stubEnv                // earlier cells' declarations, checked (stubPackage)
 	stubGen int                     // changes when the stubs may have (declare)
+	// lastPanic is the last panic Complete or Inspect recovered from.
+	lastPanic string
 }
 
 // sessionImports returns import declarations of the session's packages
@@ -214,9 +231,7 @@ func (s *Session) reflectGlobals(skip map[string]bool) map[string]reflect.Type {
 
 // editCheck type-checks code as the editor sees it and calls use with the
 // result, while no other check runs (the compiled packages' types are
-// shared between checks). use is not called if code does not parse at all,
-// or if go/types panics on it: an editor's request must never end the
-// session.
+// shared between checks). use is not called if code does not parse at all.
 func (s *Session) editCheck(code string, use func(v *editView)) {
 	items := topItems(code)
 	var b strings.Builder
@@ -277,12 +292,6 @@ func (s *Session) editCheck(code string, use func(v *editView)) {
 	v.info = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Selections: map[*ast.SelectorExpr]*types.Selection{},
 		Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}}
 	conf := &types.Config{Importer: im, Error: func(error) {}}
-	defer func() {
-		// The request then finds nothing, as for code that does not parse;
-		// printing would reach a cell's output (the process's stderr is
-		// the cells' in the session process).
-		_ = recover()
-	}()
 	_ = types.NewChecker(conf, v.fset, v.pkg, v.info).Files([]*ast.File{f}) // errors expected: unfinished code
 	use(v)
 }

@@ -17,8 +17,13 @@ import (
 // for a session variable, its declared type and its value; for a type of
 // the session, its declaration and methods; for a package, its
 // documentation. It reports false when nothing is known.
-func (s *Session) Inspect(code string, cursor, detailLevel int) (map[string]any, bool) {
+func (s *Session) Inspect(code string, cursor, detailLevel int) (data map[string]any, found bool) {
 	cursor = min(max(cursor, 0), len(code))
+	defer func() {
+		if s.editPanic(recover()) {
+			data, found = nil, false
+		}
+	}()
 	qual, start, end := identAt(code, cursor, true)
 	name := code[start:end]
 	if name == "" {
