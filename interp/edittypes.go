@@ -105,6 +105,36 @@ func (s *Session) editImporter() *symtypes.Importer {
 	return s.edit.imp
 }
 
+// warmEditor builds, in the background, the go/types packages of the
+// session's imports when a cell imported packages, so that the first
+// completion after it does not wait for them (a few milliseconds for
+// net/http and the packages its API names).
+func (s *Session) warmEditor() {
+	s.mu.Lock()
+	warmed := [2]int{len(s.pkgs), s.symGen}
+	if s.edit.warmed == warmed {
+		s.mu.Unlock()
+		return
+	}
+	s.edit.warmed = warmed
+	var paths []string
+	for name, p := range s.pkgs {
+		if name != goHook && name != "_" {
+			paths = append(paths, p)
+		}
+	}
+	s.mu.Unlock()
+	go func() {
+		defer func() { s.editPanic(recover()) }()
+		im := s.editImporter()
+		im.Lock()
+		defer im.Unlock()
+		for _, p := range paths {
+			_, _ = im.Import(p) // an error: a package without symbols (interpreted), left to the checks
+		}
+	}()
+}
+
 // editPanic reports whether r, recovered by Complete or Inspect, is a
 // panic, and keeps it for tests (lastPanic): an editor's request must never
 // end the session, which would lose every variable (printing it would reach
@@ -127,6 +157,7 @@ type editState struct {
 	docs    map[string]string       // doc comments of cell functions, methods ("T.M") and types (noteDocs)
 	env     *stubEnv                // earlier cells' declarations, checked (stubPackage)
 	stubGen int                     // changes when the stubs may have (declare)
+	warmed  [2]int                  // the number of session packages and symGen at the last warmEditor
 	// lastPanic is the last panic Complete or Inspect recovered from.
 	lastPanic string
 }

@@ -87,6 +87,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		}
 	}
 	s.noteDocs(code)
+	s.warmEditor()
 	return result, nil
 }
 
