@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // editSetup is the session the editing tests and benchmarks complete in: a
@@ -370,5 +371,25 @@ func TestEditEveryOffset(t *testing.T) {
 	defer s.mu.Unlock()
 	if s.edit.lastPanic != "" {
 		t.Errorf("a completion or inspection panicked: %s", s.edit.lastPanic)
+	}
+}
+
+// After a cell imports packages, their go/types packages are built in the
+// background, before any completion asks for them.
+func TestEditorWarmsImports(t *testing.T) {
+	s := newSession(t)
+	run(t, s, `import "net/http"`)
+	deadline := time.Now().Add(30 * time.Second)
+	for !s.editImporter().Built("net/http") {
+		if time.Now().After(deadline) {
+			t.Fatal("net/http was not built after the cell that imported it")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if m, _, _ := s.Complete("http.Get(\"\").", 14); m != nil {
+		t.Errorf("a call with two results completes to %v", m)
+	}
+	if m, _, _ := s.Complete("http.DefaultClient.", 19); !slices.Contains(m, "Do") {
+		t.Errorf("http.DefaultClient. completes to %v", m)
 	}
 }

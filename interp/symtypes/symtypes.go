@@ -91,6 +91,14 @@ func (im *Importer) Import(p string) (*types.Package, error) {
 	return pkg, nil
 }
 
+// Built reports whether the package of import path p has been built (by
+// Import). It locks the importer.
+func (im *Importer) Built(p string) bool {
+	im.Lock()
+	defer im.Unlock()
+	return im.filled[p]
+}
+
 // Type returns the go/types form of t (for values whose type reflection
 // alone knows); call it with the importer locked.
 func (im *Importer) Type(t reflect.Type) types.Type { return im.typ(t) }
