@@ -61,6 +61,11 @@ func TestCompleteMembers(t *testing.T) {
 		{"x := )\np.", []string{"Norm"}, nil},
 		{"func g() {\n\tif true {\n\t\tsb.Wr", []string{"WriteString"}, nil},
 		{"fmt.Println(p.", []string{"Norm"}, nil},
+		// Magic lines, chained package calls.
+		{"%%native\nfunc F(q Point) { q.", []string{"Norm", "X"}, nil},
+		{"%go get example.com/m\nsb.Wr", []string{"WriteString"}, nil},
+		{"ray.Remote(func() {}).", []string{"Remote", "Options"}, []string{"fn"}},
+		{`display.HTML("x").`, []string{"MIMEBundle"}, nil},
 	} {
 		cursor := len(tt.code)
 		if i := strings.Index(tt.code, "@@"); i >= 0 {
