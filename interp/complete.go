@@ -9,6 +9,7 @@ import (
 	"go/printer"
 	"go/scanner"
 	"go/token"
+	"go/types"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -79,10 +80,25 @@ func identAt(code string, cursor int, forward bool) (qual string, start, end int
 }
 
 // Complete returns the completions of the identifier before cursor (a byte
-// offset) and the byte range they replace: members after "pkg." for an
-// imported package, otherwise session identifiers, imported package names,
-// keywords and predeclared identifiers.
+// offset) and the byte range they replace: inside an import declaration's
+// string, import paths; inside another string or a comment, nothing; after
+// "pkg.", the package's exported names; after any other "x.", the fields
+// and methods of x's type as go/types sees it (exported ones only for types
+// of compiled packages); otherwise the names in scope at the cursor,
+// imported package names, keywords and predeclared identifiers.
 func (s *Session) Complete(code string, cursor int) (matches []string, start, end int) {
+	cursor = min(max(cursor, 0), len(code))
+	defer func() {
+		if s.editPanic(recover()) {
+			matches, start, end = nil, cursor, cursor
+		}
+	}()
+	switch where, start := cursorAt(code, cursor); where {
+	case inImportPath:
+		return s.importPaths(code[start:cursor]), start, cursor
+	case inLiteral:
+		return nil, cursor, cursor
+	}
 	qual, start, end := identAt(code, cursor, false)
 	prefix := code[start:end]
 	seen := map[string]bool{}
@@ -92,9 +108,18 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 			matches = append(matches, name)
 		}
 	}
-	if qual != "" {
-		for _, name := range s.members(qual, code) {
-			add(name)
+	if start > 0 && code[start-1] == '.' {
+		s.mu.Lock()
+		variable := s.names[qual]
+		s.mu.Unlock()
+		if p := s.pkgPath(qual, code); qual != "" && p != "" && !variable {
+			for _, name := range s.members(p) {
+				add(name)
+			}
+		} else {
+			for _, name := range s.selectorMembers(code, start) {
+				add(name)
+			}
 		}
 		sort.Strings(matches)
 		return matches, start, end
@@ -107,7 +132,19 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 		add(n)
 	}
 	s.mu.Unlock()
-	// Imports and declarations in the code being edited.
+	// Names in scope at the cursor: the cell's own declarations, parameters,
+	// locals.
+	if prefix != "" {
+		s.editCheck(code, func(v *editView) {
+			if p := v.pos(cursor); p.IsValid() {
+				for sc := v.pkg.Scope().Innermost(p); sc != nil && sc != types.Universe; sc = sc.Parent() {
+					for _, n := range sc.Names() {
+						add(n)
+					}
+				}
+			}
+		})
+	}
 	for _, imp := range importsIn(code) {
 		add(imp.localName())
 	}
@@ -119,6 +156,51 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 	}
 	sort.Strings(matches)
 	return matches, start, end
+}
+
+// selectorMembers lists the fields and methods that may follow the "x." whose
+// selected name starts at the offset sel of code, from go/types.
+func (s *Session) selectorMembers(code string, sel int) []string {
+	// An empty selected name gets a placeholder, for the code to parse.
+	if sel == len(code) || !isIdentRune(rune(code[sel])) {
+		code = code[:sel] + "_" + code[sel:]
+	}
+	var out []string
+	found := false
+	members := func(v *editView) {
+		se := v.selectorAt(sel)
+		if se == nil {
+			return
+		}
+		found = true
+		if id, ok := se.X.(*ast.Ident); ok {
+			if pn, ok := v.info.Uses[id].(*types.PkgName); ok {
+				out = s.members(pn.Imported().Path())
+				return
+			}
+		}
+		tv, ok := v.info.Types[se.X]
+		if ok && tv.Type != nil && tv.IsValue() && !containsInvalid(tv.Type) {
+			out = memberNames(tv.Type, v.pkg)
+		}
+	}
+	s.editCheck(code, members)
+	if !found {
+		// A syntax error elsewhere lost the selector: check the item
+		// under the cursor alone, the others blanked (offsets kept).
+		b := []byte(code)
+		for _, it := range topItems(code) {
+			if it.start > sel || sel > it.end {
+				for i := it.start; i < it.end; i++ {
+					if b[i] != '\n' {
+						b[i] = ' '
+					}
+				}
+			}
+		}
+		s.editCheck(string(b), members)
+	}
+	return out
 }
 
 // importsIn returns the import specs in code, which need not compile.
@@ -148,159 +230,39 @@ func (s *Session) pkgPath(name, code string) string {
 			return imp.path
 		}
 	}
-	if _, ok := s.syms[name]; ok && name != "warrenhook" {
+	s.mu.Lock()
+	_, ok = s.syms[name]
+	s.mu.Unlock()
+	if ok && name != "warrenhook" {
 		return name // a standard package used without an import yet: still helpful
 	}
 	return ""
 }
 
-// members lists the exported symbols of the package qual names.
-func (s *Session) members(qual, code string) []string {
-	p := s.pkgPath(qual, code)
+// members lists the exported names of the package at import path p: its
+// compiled symbols and, for the packages warren supplies as interpreted
+// source (slices, maps, …), their generic functions and types.
+func (s *Session) members(p string) []string {
 	if p == "warrenhook" {
 		return nil
 	}
-	if p == "" {
-		return s.valueMembers(qual)
-	}
+	s.mu.Lock()
 	var out []string
 	for name := range s.syms[p] {
 		if ast.IsExported(name) {
 			out = append(out, name)
 		}
 	}
-	return out
-}
-
-// valueMembers lists the fields and methods of the session variable name
-// (read only when no cell is running).
-func (s *Session) valueMembers(name string) []string {
-	s.mu.Lock()
-	known := s.names[name]
 	s.mu.Unlock()
-	if !known || !s.evalMu.TryLock() {
-		return nil
-	}
-	defer s.evalMu.Unlock()
-	v, ok := s.i.Globals()[name]
-	if !ok || !v.IsValid() {
-		return nil
-	}
-	t := v.Type()
-	if v.Kind() == reflect.Interface && !v.IsNil() {
-		t = v.Elem().Type()
-	}
-	var out []string
-	for _, tt := range []reflect.Type{t, reflect.PointerTo(t)} {
-		for i := 0; i < tt.NumMethod(); i++ {
-			out = append(out, tt.Method(i).Name)
-		}
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	if t.Kind() == reflect.Struct {
-		for i := 0; i < t.NumField(); i++ {
-			out = append(out, t.Field(i).Name)
-		}
-	}
-	return out
-}
-
-// Inspect describes the identifier at cursor: for a package member its
-// signature and documentation, for a session variable its type and value.
-// It reports false when nothing is known.
-func (s *Session) Inspect(code string, cursor, detailLevel int) (map[string]any, bool) {
-	qual, start, end := identAt(code, cursor, true)
-	name := code[start:end]
-	if name == "" {
-		// The cursor may follow a call's parenthesis: "fmt.Println(|".
-		c := cursor
-		for c > 0 && (code[c-1] == '(' || code[c-1] == ' ') {
-			c--
-		}
-		if c == cursor {
-			return nil, false
-		}
-		qual, start, end = identAt(code, c, false)
-		name = code[start:end]
-		if name == "" {
-			return nil, false
-		}
-	}
-	if qual != "" {
-		if p := s.pkgPath(qual, code); p != "" {
-			if text := s.describeMember(p, name, detailLevel); text != "" {
-				return map[string]any{"text/plain": text}, true
-			}
-			return nil, false
-		}
-	}
-	if p := s.pkgPath(name, code); p != "" && qual == "" {
-		text := "package " + name + " // import \"" + p + "\""
-		if d := pkgDoc(p); d != nil && d.Doc != "" {
-			text += "\n\n" + d.Doc
-		}
-		return map[string]any{"text/plain": text}, true
-	}
-	if qual == "" {
-		if text := s.describeGlobal(name); text != "" {
-			return map[string]any{"text/plain": text}, true
-		}
-		for _, k := range keywords {
-			if k == name {
-				return map[string]any{"text/plain": name + ": Go keyword"}, true
-			}
-		}
-	}
-	return nil, false
-}
-
-// describeGlobal returns the type and value of a session variable, or the
-// declaration of a session function or type. Values are read only when no
-// cell is running (reading them while a cell writes them would race).
-func (s *Session) describeGlobal(name string) string {
-	s.mu.Lock()
-	known := s.names[name]
-	src, isType := s.sources[name]
-	s.mu.Unlock()
-	if !known {
-		return ""
-	}
-	if isType {
-		return "type " + name + " " + src
-	}
-	if !s.evalMu.TryLock() {
-		return name + " (declared in the session; value unavailable while a cell runs)"
-	}
-	defer s.evalMu.Unlock()
-	v, ok := s.i.Globals()[name]
-	if !ok || !v.IsValid() {
-		return name + " (declared in the session)"
-	}
-	for v.Kind() == reflect.Pointer && v.Type().Elem().Kind() == reflect.Interface && !v.IsNil() {
-		v = v.Elem()
-	}
-	if v.Kind() == reflect.Interface && !v.IsNil() {
-		v = v.Elem()
-	}
-	if v.Kind() == reflect.Func {
-		return fmt.Sprintf("%s %v", name, v.Type())
-	}
-	val := "?"
-	if v.CanInterface() {
-		val = fmt.Sprintf("%#v", v.Interface())
-		if len(val) > 2000 {
-			val = val[:2000] + "…"
-		}
-	}
-	return fmt.Sprintf("%s: %v = %s", name, v.Type(), val)
+	return append(out, genericNames(p)...)
 }
 
 // describeMember documents pkg.name: from the Go source when available
 // (the standard library under GOROOT), else from reflection.
 func (s *Session) describeMember(path, name string, detail int) string {
+	s.mu.Lock()
 	sym, ok := s.syms[path][name]
+	s.mu.Unlock()
 	if !ok {
 		return ""
 	}
@@ -403,7 +365,8 @@ func pkgDoc(path string) *doc.Package {
 
 var docFsets = map[*doc.Package]*token.FileSet{}
 
-// docOf returns the declaration and doc comment of path.name.
+// docOf returns the declaration and doc comment of path.name, or of a
+// method when name is "Type.Method".
 func docOf(path, name string, detail int) string {
 	d := pkgDoc(path)
 	if d == nil {
@@ -443,6 +406,11 @@ func docOf(path, name string, detail int) string {
 		for _, f := range t.Funcs {
 			if f.Name == name {
 				return format(f.Decl, f.Doc)
+			}
+		}
+		for _, m := range t.Methods {
+			if t.Name+"."+m.Name == name {
+				return format(m.Decl, m.Doc)
 			}
 		}
 		for _, v := range append(t.Consts, t.Vars...) {

@@ -86,6 +86,8 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 			return nil, err
 		}
 	}
+	s.noteDocs(code)
+	s.warmEditor()
 	return result, nil
 }
 
@@ -199,6 +201,7 @@ func (s *Session) declare(ch *chunk) {
 	s.noteStubs(ch)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.edit.stubGen++ // the stubs may have changed (see stubPackage)
 	for _, n := range ch.names {
 		if _, ok := ch.varTypes[n+"()"]; !ok {
 			delete(s.varTypes, n+"()") // no longer a function of the cells

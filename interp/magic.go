@@ -54,6 +54,7 @@ func (s *Session) magic(ctx context.Context, c *cell, code string) (rest string,
 					}
 					return "", true, importError(err, spec)
 				}
+				s.noteModule(spec)
 			}
 		default:
 			msg := fmt.Sprintf("unknown magic %q: warren knows %%%%native (first line of a cell) and %%go get MODULE[@VERSION]", l)

@@ -304,6 +304,7 @@ func (s *Session) use(ctx context.Context, syms map[string]map[string]reflect.Va
 			s.syms[k[:i]] = m
 		}
 	}
+	s.symGen++
 	s.mu.Unlock()
 	return nil
 }

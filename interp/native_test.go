@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -187,6 +188,10 @@ func TestNativeGoGetAndImport(t *testing.T) {
 	if !strings.Contains(rec.stderr(), "go get github.com/google/btree@v1.1.3") {
 		t.Errorf("no progress: %q", rec.stderr())
 	}
+	// A fetched module is an import path completion offers.
+	if m, _, _ := s.Complete(`import "github.com/google/bt`, 28); !slices.Contains(m, "github.com/google/btree") {
+		t.Errorf("import path completion after %%go get = %v", m)
+	}
 	res, _ := run(t, s, `import "github.com/google/btree"
 t2 := btree.New(2)
 for _, v := range []int{5, 1, 3} {
@@ -195,6 +200,13 @@ for _, v := range []int{5, 1, 3} {
 t2.Min()`)
 	if plain(res) != "1" {
 		t.Errorf("btree Min = %s", plain(res))
+	}
+	// The module's package and its types complete like the standard library's.
+	if m, _, _ := s.Complete("btree.Ne", 8); !slices.Contains(m, "New") {
+		t.Errorf("btree.Ne completes to %v", m)
+	}
+	if m, _, _ := s.Complete("t2.", 3); !slices.Contains(m, "ReplaceOrInsert") || !slices.Contains(m, "Min") || slices.Contains(m, "root") {
+		t.Errorf("t2. completes to %v", m)
 	}
 	_, rec = run(t, s, `%%native
 import (

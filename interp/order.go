@@ -84,7 +84,9 @@ func cellItems(code string, runs []*item) ([]*item, bool) {
 					continue
 				}
 			}
-			items = append(items, &item{kind: r.kind, start: offset(nd.Pos()), end: offset(nd.End())})
+			// min: a label ending the run ends at the implicit empty
+			// statement after it, in the text added around the run.
+			items = append(items, &item{kind: r.kind, start: offset(nd.Pos()), end: min(offset(nd.End()), r.end)})
 		}
 	}
 	for _, it := range items {

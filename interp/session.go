@@ -130,6 +130,9 @@ type Session struct {
 	syms       map[string]map[string]reflect.Value  // import path → symbols
 	stubSrc    map[string]string                    // declarations of cells without bodies, for go/types (see noteStubs)
 	stdImp     stdImporter                          // real standard-library packages for go/types, when needed
+	symGen     int                                  // changes when syms does (native packages bound)
+	edit       editState                            // completion and inspection (edittypes.go)
+	modules    map[string]bool                      // modules fetched with %go get, for import path completion
 
 	n          atomic.Int64
 	taskPanics atomic.Bool // panicLines may hold lines of task goroutines
@@ -200,8 +203,17 @@ func New(opts Options) (*Session, error) {
 	}
 	for _, ex := range []yaegi.Exports{std, exports} {
 		for k, m := range ex {
+			// The session's overrides (time.Sleep, fmt, os.Exit, …) join
+			// the package's table, as Use merges them.
 			if i := strings.LastIndex(k, "/"); i > 0 {
-				s.syms[k[:i]] = m
+				merged := map[string]reflect.Value{}
+				for name, v := range s.syms[k[:i]] {
+					merged[name] = v
+				}
+				for name, v := range m {
+					merged[name] = v
+				}
+				s.syms[k[:i]] = merged
 			}
 		}
 	}

@@ -5,7 +5,8 @@
 #   3. jupyter_client checks: interrupt, os.Exit/log.Fatal/goroutine panic,
 #      Go fatal errors (FatalError, fresh session), undecodable requests,
 #      replayed messages, restart and shutdown over control (client_test.py)
-#   4. start-up and execute latency, warren vs ipykernel (printed, not asserted)
+#   4. completion and inspection, a table of cases (editing_test.py)
+#   5. start-up and execute latency, warren vs ipykernel (printed, not asserted)
 # Env: PY (python with Jupyter; default /usr/bin/python3), WARREN (absolute
 # path of the built binary). Exits non-zero on any failure.
 # Needs (Debian): jupyter-client jupyter-core python3-jupyter-kernel-test
@@ -53,6 +54,8 @@ step "jupyter_kernel_test (unittest -v)" 300 \
 	bash -c "cd '$here' && '$PY' -m unittest -v test_kernel"
 step "jupyter console via tmux" 180 env PY="$PY" bash "$here/console.sh"
 step "jupyter_client checks" 180 "$PY" "$here/client_test.py" --kernel warren
+step "editing: completion and inspection table" 120 \
+	bash -c "cd '$here' && '$PY' editing_test.py --kernel warren --table"
 
 # Latency, warren vs Debian's ipykernel (python3), same client, same run.
 if "$PY" -m jupyter kernelspec list | grep -Eq '^ *python3 '; then
