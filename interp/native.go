@@ -30,14 +30,18 @@ import (
 // loaded as plugins (see magic.go for the magics).
 //
 // Each native cell is its own package (import path
-// warren.native/s/<session>/wnat<session>x<K>, package name "native"),
-// built into plugin K and bound into the interpreter with a dot import, so
-// its names keep their own names in later cells. A package per cell, rather
-// than one growing package rebuilt for every cell, keeps package variables'
-// state and type identity across cells: a later native cell dot-imports the
-// earlier packages whose exported names it uses.
+// warren.native/s/<session>/wnat<session>x<K>), built into plugin K and
+// bound into the interpreter with a dot import, so its names keep their
+// own names in later cells. A package per cell, rather than one growing
+// package rebuilt for every cell, keeps package variables' state and type
+// identity across cells: a later native cell dot-imports the earlier
+// packages whose exported names it uses. The compiler sees each cell
+// package as package main (native.BuildOptions.MainPrefix), so its types
+// print as main.T, as in `go run`.
 
-// nativePackage is the package name of native cells (what %T shows).
+// nativePackage is the package clause of native cells' sources, which the
+// go command reads (it refuses to import a package main), and the package
+// name the interpreter binds them under; the compiler is given "main".
 const nativePackage = "native"
 
 // nativeTier is the native state of a session.
@@ -231,7 +235,7 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 			fmt.Fprintln(progress, "compiling… (the first native build of a kernel compiles its dependencies for plugins and can take a minute; later cells take well under a second)")
 		}
 	}()
-	so, err := ws.BuildPlugin(ctx, mainRel)
+	so, err := ws.BuildPlugin(ctx, mainRel, native.BuildOptions{MainPrefix: native.ModulePath + "/s/" + t.sid + "/wnat"})
 	close(built)
 	if err != nil {
 		var ce *native.CommandError

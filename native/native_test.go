@@ -41,7 +41,7 @@ func Sum() int { return ray.Get(ray.Remote(Fib).Remote(20)).(int) }
 	if err != nil {
 		t.Fatal(err)
 	}
-	so, err := w.BuildPlugin(context.Background(), "p1")
+	so, err := w.BuildPlugin(context.Background(), "p1", BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
