@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"go/parser"
 	"go/token"
@@ -67,44 +66,71 @@ var renames = [][2]string{
 	{"go:plugin.exports", "go:plugin.export_"},
 }
 
-// objMagic starts a Go object file (cmd/internal/goobj's Magic).
-const objMagic = "\x00go120ld"
+// The layout of a Go object file, from cmd/internal/goobj (go1.20 and
+// later): the magic, an 8-byte fingerprint, 4 bytes of flags and the
+// offsets of objBlocks blocks (little-endian uint32s, from the magic); the
+// string table follows the header, up to the first block. Blocks
+// blkSymdef up to blkRefFlags are symbol entries of symSize bytes, each
+// starting with its name as a string reference (length, offset).
+const (
+	objMagic    = "\x00go120ld"
+	objBlocks   = 19
+	blkSymdef   = 3
+	blkRefFlags = 8
+	symSize     = 8 + 2 + 1 + 1 + 1 + 4 + 4
+)
 
 // renamePluginTable renames the plugin table symbols in the compiled
-// package archive at path, if it has them. The object file format is that
-// of cmd/internal/goobj: the magic, an 8-byte fingerprint, 4 bytes of
-// flags, then the offsets of the blocks (little-endian uint32s), the first
-// of which ends the string table that starts after the header. Names are
-// replaced only inside the string table, and only when each occurs there
-// at most once.
+// package archive at path, if it has them: the string each symbol named so
+// uses for its name is overwritten (same length). An object whose layout
+// does not check out is an error.
 func renamePluginTable(path string) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
+	bad := func(why string, args ...any) error {
+		return fmt.Errorf("%s: %s: this toolchain writes Go objects warren does not know (it knows the format with magic %q, go1.20 and later so far); native cells cannot be built as package main with it", path, fmt.Sprintf(why, args...), objMagic)
+	}
 	if n := bytes.Count(b, []byte(objMagic)); n != 1 {
-		return fmt.Errorf("%s: %d Go objects with magic %q, want 1: this toolchain writes objects warren does not know; native cells need a Go release whose objects start with that magic (go1.20 and later so far)", path, n, objMagic)
+		return bad("%d objects, want 1", n)
 	}
-	obj := bytes.Index(b, []byte(objMagic))
-	hdr := obj + len(objMagic) + 8 + 4
-	if hdr+4 > len(b) {
-		return errors.New(path + ": truncated Go object")
+	obj := b[bytes.Index(b, []byte(objMagic)):]
+	hdr := len(objMagic) + 8 + 4
+	if len(obj) < hdr+4*objBlocks {
+		return bad("truncated header")
 	}
-	strEnd := obj + int(binary.LittleEndian.Uint32(b[hdr:]))
-	if strEnd < hdr || strEnd > len(b) {
-		return fmt.Errorf("%s: Go object with a string table ending at %d, outside the file", path, strEnd)
+	var off [objBlocks]int
+	for i := range off {
+		off[i] = int(binary.LittleEndian.Uint32(obj[hdr+4*i:]))
+		if off[i] > len(obj) || (i > 0 && off[i] < off[i-1]) {
+			return bad("block offsets out of order")
+		}
 	}
-	strs := b[hdr:strEnd]
+	strStart, strEnd := hdr+4*objBlocks, off[0]
+	if strEnd < strStart {
+		return bad("no string table")
+	}
+	syms := obj[off[blkSymdef]:off[blkRefFlags]]
+	if len(syms)%symSize != 0 {
+		return bad("symbol blocks of %d bytes, not a multiple of %d", len(syms), symSize)
+	}
 	changed := false
-	for _, r := range renames {
-		switch n := bytes.Count(strs, []byte(r[0])); n {
-		case 0:
-		case 1:
-			i := bytes.Index(strs, []byte(r[0]))
-			copy(strs[i:], r[1])
-			changed = true
-		default:
-			return fmt.Errorf("%s: %q occurs %d times in the object's string table, want at most 1", path, r[0], n)
+	for ; len(syms) > 0; syms = syms[symSize:] {
+		n := int(binary.LittleEndian.Uint32(syms))
+		o := int(binary.LittleEndian.Uint32(syms[4:]))
+		if n == 0 {
+			continue
+		}
+		if o < strStart || o+n > strEnd {
+			return bad("a symbol name outside the string table")
+		}
+		name := obj[o : o+n]
+		for _, r := range renames {
+			if string(name) == r[0] {
+				copy(name, r[1])
+				changed = true
+			}
 		}
 	}
 	if !changed {
