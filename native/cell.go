@@ -160,7 +160,43 @@ func ParseCell(code string) (*Cell, error) {
 	if err := c.analyze(); err != nil {
 		return nil, err
 	}
+	if c.declaresMain() && !c.callsMain() {
+		// As `go run` does: package initializers (when the plugin
+		// loads), then the cell's statements, then main.
+		c.src = strings.TrimSuffix(c.src, "}\n") + "main()\n}\n"
+		if err := c.analyze(); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
+}
+
+// declaresMain reports whether the cell declares func main.
+func (c *Cell) declaresMain() bool {
+	for _, d := range c.file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
+			return true
+		}
+	}
+	return false
+}
+
+// callsMain reports whether the cell's statements call main themselves.
+func (c *Cell) callsMain() bool {
+	calls := false
+	for _, d := range c.file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == RunFunc {
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				if ce, ok := n.(*ast.CallExpr); ok {
+					if id, ok := ce.Fun.(*ast.Ident); ok && id.Name == "main" {
+						calls = true
+					}
+				}
+				return !calls
+			})
+		}
+	}
+	return calls
 }
 
 // guardGoroutines makes every `go func(…){…}(…)` of the cell recover a
