@@ -380,39 +380,6 @@ func TestNativeVarAssign(t *testing.T) {
 	}
 }
 
-// A panic in a goroutine a native cell started is reported on the cell's
-// stderr with its line; the kernel survives.
-func TestNativeGoroutinePanic(t *testing.T) {
-	s := nativeSession(t, t.TempDir())
-	_, rec := run(t, s, `%%native
-import "sync"
-
-var wg sync.WaitGroup
-for i := 0; i < 2; i++ {
-	wg.Add(1)
-	go func(i int) {
-		defer wg.Done()
-		if i == 1 {
-			panic("worker failed")
-		}
-	}(i)
-}
-wg.Wait()
-`)
-	// The report comes after the goroutine's own deferred calls (wg.Done),
-	// so it may arrive just after the cell ends.
-	for i := 0; i < 500 && !strings.Contains(rec.stderr(), "at line"); i++ {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if got := rec.stderr(); !strings.Contains(got, "goroutine started by the cell failed: panic: worker failed") || !strings.Contains(got, "at line 10") {
-		t.Errorf("stderr = %q", got)
-	}
-	res, _ := run(t, s, "1 + 1")
-	if plain(res) != "2" {
-		t.Errorf("session after the panic: %s", plain(res))
-	}
-}
-
 // Native cells are package main, as in `go run`: their types print as
 // main.T, and keep their identity across native cells and in interpreted
 // cells (a value made in one native cell is passed to a function of

@@ -211,13 +211,18 @@ func (w *Workspace) RemoveAll(rel string) error {
 
 // BuildOptions configures BuildPlugin.
 type BuildOptions struct {
-	// MainPrefix, when not empty, is an import path prefix: the packages
-	// under it are compiled with the package name main whatever their
-	// package clauses say, so that their types print as main.T (as in
-	// `go run`) while other packages of the plugin can import them. The
-	// go command does this through the workspace's -toolexec program
-	// (github.com/warren-go/warren/native/toolexec), built on first use.
-	MainPrefix string
+	// CellPrefix, when not empty, is an import path prefix: the packages
+	// under it are compiled as notebook cells. The compiler sees them as
+	// package main whatever their package clauses say, so that their
+	// types print as main.T (as in `go run`) while other packages of the
+	// plugin can still import them; and their go statements, os.Exit,
+	// log.Fatal* and (*log.Logger).Fatal* calls go through package cellrt
+	// (CellrtPath; a cell package must import it, as Cell.Files does), so
+	// that the program loading the plugin decides what a goroutine's
+	// panic or an exit does. The go command does this through the
+	// workspace's -toolexec program (github.com/warren-go/warren/native/toolexec),
+	// built on first use.
+	CellPrefix string
 }
 
 // BuildPlugin builds the main package in directory rel into a plugin file
@@ -232,13 +237,13 @@ func (w *Workspace) BuildPlugin(ctx context.Context, rel string, opts BuildOptio
 	out := filepath.Join(w.dir, filepath.FromSlash(rel)) + ".so"
 	args := w.pluginFlags()
 	var env []string
-	if opts.MainPrefix != "" {
+	if opts.CellPrefix != "" {
 		te, err := w.toolexec(ctx)
 		if err != nil {
 			return "", err
 		}
 		args = append(args, "-toolexec", te)
-		env = append(env, toolexecEnv+"="+opts.MainPrefix)
+		env = append(env, toolexecEnv+"="+opts.CellPrefix)
 	}
 	args = append(args, "-o", out, "./"+rel)
 	if _, err := w.runEnv(ctx, nil, env, args...); err != nil {
@@ -249,7 +254,7 @@ func (w *Workspace) BuildPlugin(ctx context.Context, rel string, opts BuildOptio
 
 // toolexecEnv is the environment variable the toolexec program reads
 // (its EnvPrefix).
-const toolexecEnv = "WARREN_MAIN_PREFIX"
+const toolexecEnv = "WARREN_CELL_PREFIX"
 
 // toolexecPkg is the import path of the toolexec program.
 const toolexecPkg = "github.com/warren-go/warren/native/toolexec"

@@ -1,23 +1,29 @@
 // Command toolexec is the -toolexec program of warren's native cell builds
-// (see package native); it is built into the native workspace and is not
-// meant to be run by hand.
+// (see package native, BuildOptions.CellPrefix); it is built into the
+// native workspace and is not meant to be run by hand.
 //
 // It runs each Go tool the go command invokes as it is, except the
-// compiler for packages whose import paths start with the value of
-// $WARREN_MAIN_PREFIX. Those are compiled under the package name main, so
-// that their types print as main.T, as in `go run`, while keeping their
-// own import paths: the go command refuses to import a package named main,
-// but the compiler accepts it at any import path other than "main". The
-// sources handed to the go command say another package name; the compiler
-// gets copies with the package clause rewritten.
+// compiler for packages whose import paths start with $WARREN_CELL_PREFIX,
+// the packages of notebook cells. For those it hands the compiler
+// rewritten copies of the sources:
+//
+//   - The package clause says main, so that the cell's types print as
+//     main.T, as in `go run`, while the package keeps its own import path:
+//     the go command refuses to import a package named main, but the
+//     compiler accepts it at any import path other than "main".
+//   - go statements, os.Exit, log.Fatal* and (*log.Logger).Fatal* go
+//     through package cellrt (rewriteCell, with the package type-checked
+//     against the export data the compiler gets), so that a goroutine's
+//     panic or an exit does not end the kernel.
 //
 // A package named main that is compiled for dynamic linking gets a plugin
-// symbol table (the symbol go:plugin.tabs, with go:plugin.exports): the
-// table plugin.Open reads. Every package in the link would then define it
-// and one of them, not the plugin's own main package, would win; so the
-// compiled object of each such package has those two symbols renamed (in
-// the object's string table, same length). An object format this program
-// does not know is an error, never a silent miscompile.
+// symbol table (the symbols go:plugin.tabs and go:plugin.exports): the
+// table plugin.Open reads. Every cell package in the link would then
+// define them and one of them, not the plugin's own main package, would
+// win; so in the compiled object of each cell package those two symbols
+// are renamed (their names in the object's string table, same length). An
+// object format this program does not know is an error, never a silent
+// miscompile.
 package main
 
 import (
@@ -31,7 +37,7 @@ import (
 
 // EnvPrefix is the environment variable naming the import path prefix of
 // the packages to compile as package main.
-const EnvPrefix = "WARREN_MAIN_PREFIX"
+const EnvPrefix = "WARREN_CELL_PREFIX"
 
 func main() {
 	if len(os.Args) < 2 {

@@ -12,10 +12,12 @@ import (
 )
 
 // mainSources returns args with every Go source file replaced by a copy in
-// dir whose package clause names package main.
+// dir whose package clause names package main, rewritten by rewriteCell.
 func mainSources(args []string, dir string) ([]string, error) {
 	out := append([]string(nil), args...)
-	made := false
+	var idx []int
+	var names []string
+	var srcs [][]byte
 	for i, a := range out {
 		if !strings.HasSuffix(a, ".go") || strings.HasPrefix(a, "-") {
 			continue
@@ -28,14 +30,19 @@ func mainSources(args []string, dir string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !made {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return nil, err
-			}
-			made = true
-		}
-		name := filepath.Join(dir, filepath.Base(a))
-		if err := os.WriteFile(name, src, 0o644); err != nil {
+		idx, names, srcs = append(idx, i), append(names, a), append(srcs, src)
+	}
+	lang := flagValue(args, "-lang")
+	srcs, err := rewriteCell(flagValue(args, "-p"), names, srcs, flagValue(args, "-importcfg"), lang)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	for k, i := range idx {
+		name := filepath.Join(dir, filepath.Base(names[k]))
+		if err := os.WriteFile(name, srcs[k], 0o644); err != nil {
 			return nil, err
 		}
 		out[i] = name
