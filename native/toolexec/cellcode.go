@@ -139,7 +139,7 @@ type rewriter struct {
 	pkg   *types.Package
 	ast   *ast.File
 	edits []edit // sorted before any gen runs
-	n     int // go statements rewritten, to name their variables
+	n     int    // go statements rewritten, to name their variables
 }
 
 func (r *rewriter) rewrite() []byte {
