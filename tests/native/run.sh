@@ -35,7 +35,7 @@ export JUPYTER_DATA_DIR="$TMP/jupyter" JUPYTER_CONFIG_DIR="$TMP/jupyter-config" 
 	IPYTHONDIR="$TMP/ipython" JUPYTER_PATH=""
 "$WARREN" install --name warren >/dev/null || fail "warren install"
 
-for src in tests/native/*.src; do
+for src in tests/native/[nf]*.src; do
 	"$PY" tests/native/mknb.py "$src" "$TMP/$(basename "$src" .src).ipynb" || fail "mknb $src"
 done
 
@@ -130,6 +130,14 @@ if (cd "$TMP/src" && make -s build GO="$GO" >/dev/null); then
 	WARREN=$WARREN_SAVED
 else
 	fail "make build in a copy of the checkout"
+fi
+
+# 5. The go install …@VERSION path: warren installed from a module proxy on
+# disk runs native cells and %go get (tests/native/goinstall.sh).
+if PY="$PY" GO="$GO" bash tests/native/goinstall.sh; then
+	pass "go install github.com/warren-go/warren/cmd/warren@VERSION from a module proxy on disk"
+else
+	fail "go install from a module proxy on disk"
 fi
 
 if [ "$failures" -gt 0 ]; then
