@@ -101,6 +101,7 @@ if grep -q "deferred call ran" "$TMP/out-fail_exit.ipynb" 2>/dev/null; then
 	fail "fail_exit: a deferred call ran after os.Exit"
 fi
 expect fail_gopanic 0 panic "in a goroutine started by native code"
+expect fail_libexit 0 FatalError "the Go session process ended (exit status 2)"
 expect fail_module 0 ImportError "cannot get github.com/warren-go/no-such-module@v1.0.0"
 expect fail_dep 0 ImportError "a plugin must share the kernel's version of every module"
 nogo=$TMP/nogo
