@@ -242,6 +242,9 @@ func (w *Workspace) BuildPlugin(ctx context.Context, rel string, opts BuildOptio
 		if err != nil {
 			return "", err
 		}
+		if strings.ContainsAny(te, " \t") {
+			te = `"` + te + `"` // the go command splits the flag's value at spaces, honouring quotes
+		}
 		args = append(args, "-toolexec", te)
 		env = append(env, toolexecEnv+"="+opts.CellPrefix)
 	}
