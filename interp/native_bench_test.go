@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ import (
 //
 //	go test -run '^$' -bench NativeTier -benchtime 1x ./interp/
 //
-// (-bench NativeTier/pi, …/fib, …/cell or …/goget runs one part.)
+// (-bench NativeTier/pi, …/fib, …/cell, …/goget or …/spawn runs one part.)
 //
 // Cold figures use an empty Go build cache (and, for %go get, an empty
 // module cache), so they include compiling the standard library for the
@@ -59,6 +60,7 @@ func BenchmarkNativeTier(b *testing.B) {
 	b.Run("fib", func(b *testing.B) { b0 = b; benchFibs(cell, best, report) })
 	b.Run("pi", func(b *testing.B) { b0 = b; benchPiTasks(b, cell, best, report) })
 	b.Run("goget", func(b *testing.B) { b0 = b; benchGoGet(b, best, report) })
+	b.Run("spawn", func(b *testing.B) { b0 = b; benchSpawn(cell, report) })
 }
 
 type (
@@ -229,6 +231,40 @@ func benchGoGet(b *testing.B, best bestFunc, report reportFunc) {
 		run(s3)
 	})))
 }
+
+// benchSpawn: the CPU cost of a go statement in native code (routed
+// through package cellrt, so that a panic does not end the session)
+// against the same go statement compiled in the test binary, per
+// goroutine, best of 3 runs of 200,000 goroutines. CPU time rather than
+// wall time, so that a loaded machine matters less.
+func benchSpawn(cell cellFunc, report reportFunc) {
+	const n = 200_000
+	cell("%%native\nimport \"sync\"\nfunc spawnWork(wg *sync.WaitGroup, i int) { defer wg.Done(); _ = i * 2 }\nfunc Spawn(n int) { var wg sync.WaitGroup; for i := 0; i < n; i++ { wg.Add(1); go spawnWork(&wg, i) }; wg.Wait() }")
+	cpu := func(f func()) time.Duration {
+		var min time.Duration
+		for i := 0; i < 3; i++ {
+			c0 := cpuTime()
+			f()
+			if d := cpuTime() - c0; i == 0 || d < min {
+				min = d
+			}
+		}
+		return min
+	}
+	native := cpu(func() { cell(fmt.Sprintf("Spawn(%d)", n)) })
+	compiled := cpu(func() {
+		var wg sync.WaitGroup
+		for i := 0; i < n; i++ {
+			wg.Add(1)
+			go spawnWork(&wg, i)
+		}
+		wg.Wait()
+	})
+	report("spawn-native-cpu-ns/goroutine", float64(native.Nanoseconds())/n)
+	report("spawn-compiled-cpu-ns/goroutine", float64(compiled.Nanoseconds())/n)
+}
+
+func spawnWork(wg *sync.WaitGroup, i int) { defer wg.Done(); _ = i * 2 }
 
 var piSink atomic.Uint64
 
