@@ -83,6 +83,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"time"
 )
 
 var Kept = 7
@@ -90,6 +91,13 @@ var Kept = 7
 func Quit(code int) { os.Exit(code) }
 
 func Logf(l *log.Logger) { l.Fatalf("n=%d", 4) }
+
+func ExitLater() {
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		os.Exit(6)
+	}()
+}
 
 defer fmt.Println("deferred")
 fmt.Println("before")
@@ -126,6 +134,13 @@ go func() {
 	_, _, e = try(t, s, "Quit(5)")
 	if e == nil || e.Name != "Exit" || e.Value != "os.Exit(5) called" {
 		t.Errorf("native os.Exit called from an interpreted cell: error %+v", e)
+	}
+	_, rec = run(t, s, "ExitLater()")
+	for i := 0; i < 500 && !strings.Contains(rec.stderr(), "os.Exit(6)"); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := rec.stderr(); !strings.Contains(got, "exited after the cell ended (the goroutine was stopped): Exit: os.Exit(6) called") {
+		t.Errorf("exit after the cell ended: stderr %q", got)
 	}
 	res, _ := run(t, s, "Kept + 1")
 	if plain(res) != "8" {
