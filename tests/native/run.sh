@@ -97,7 +97,11 @@ expect() { # expect NAME CELL ENAME TEXT [env...]: run NAME.ipynb with --allow-e
 }
 expect fail_build 1 CompileError "helper is defined in an interpreted cell"
 expect fail_exit 0 Exit "os.Exit(3) called"
-if grep -q "deferred call ran" "$TMP/out-fail_exit.ipynb" 2>/dev/null; then
+if ! "$PY" -c '
+import sys, nbformat
+nb = nbformat.read(sys.argv[1], as_version=4)
+sys.exit(any("deferred call ran" in o.get("text", "") for c in nb.cells for o in c.outputs))
+' "$TMP/out-fail_exit.ipynb"; then
 	fail "fail_exit: a deferred call ran after os.Exit"
 fi
 expect fail_gopanic 0 panic "in a goroutine started by native code"
