@@ -64,13 +64,21 @@ func (t *goTok) Done(r any) {
 	}
 	e := s.panicError(r, lines, t.c, "")
 	e.Traceback = append([]string{e.Traceback[0], "  in a goroutine started by the cell"}, e.Traceback[1:]...)
+	s.goroutineFailed(t.c, e, "goroutine started by the cell failed")
+}
+
+// goroutineFailed reports e, the failure of a goroutine started by cell c
+// that counted in c.live: while c runs, e fails c and stops it (as the
+// failure ends a Go program); after c ended, e is reported on c's stderr,
+// after what (a sentence).
+func (s *Session) goroutineFailed(c *cell, e *Error, what string) {
 	s.mu.Lock()
-	running := s.cur == t.c
-	cancel := t.c.cancel
-	if running && t.c.goErr == nil {
-		t.c.goErr = e
+	running := s.cur == c
+	cancel := c.cancel
+	if running && c.goErr == nil {
+		c.goErr = e
 	}
-	t.c.live--
+	c.live--
 	s.mu.Unlock()
 	if running {
 		if cancel != nil {
@@ -78,15 +86,15 @@ func (t *goTok) Done(r any) {
 		}
 		return
 	}
-	if t.c.out == nil {
+	if c.out == nil {
 		return
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "goroutine started by the cell failed: %s: %s\n", e.Name, e.Value)
+	fmt.Fprintf(&b, "%s: %s: %s\n", what, e.Name, e.Value)
 	for _, l := range e.Traceback[1:] {
 		b.WriteString(l + "\n")
 	}
-	t.c.out.Stream("stderr", b.String())
+	c.out.Stream("stderr", b.String())
 }
 
 // goGrace is how long a finished cell waits for goroutines it started

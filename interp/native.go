@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"os"
 	"plugin"
 	"reflect"
@@ -21,6 +23,7 @@ import (
 	"github.com/warren-go/warren/interp/display"
 	"github.com/warren-go/warren/interp/symbols"
 	"github.com/warren-go/warren/native"
+	"github.com/warren-go/warren/native/cellrt"
 	"github.com/warren-go/warren/parallel"
 )
 
@@ -30,14 +33,18 @@ import (
 // loaded as plugins (see magic.go for the magics).
 //
 // Each native cell is its own package (import path
-// warren.native/s/<session>/wnat<session>x<K>, package name "native"),
-// built into plugin K and bound into the interpreter with a dot import, so
-// its names keep their own names in later cells. A package per cell, rather
-// than one growing package rebuilt for every cell, keeps package variables'
-// state and type identity across cells: a later native cell dot-imports the
-// earlier packages whose exported names it uses.
+// warren.native/s/<session>/wnat<session>x<K>), built into plugin K and
+// bound into the interpreter with a dot import, so its names keep their
+// own names in later cells. A package per cell, rather than one growing
+// package rebuilt for every cell, keeps package variables' state and type
+// identity across cells: a later native cell dot-imports the earlier
+// packages whose exported names it uses. The compiler sees each cell
+// package as package main (native.BuildOptions.CellPrefix), so its types
+// print as main.T, as in `go run`.
 
-// nativePackage is the package name of native cells (what %T shows).
+// nativePackage is the package clause of native cells' sources, which the
+// go command reads (it refuses to import a package main), and the package
+// name the interpreter binds them under; the compiler is given "main".
 const nativePackage = "native"
 
 // nativeTier is the native state of a session.
@@ -51,12 +58,20 @@ type nativeTier struct {
 	defs map[string]nativeDef // name → latest native definition (Execute's goroutine)
 
 	mu   sync.RWMutex
-	pkgs map[string]bool // "wnat…" package names of loaded native cells, for Enter/Exit
+	pkgs map[string]bool      // "wnat…" package names of loaded native cells, for Enter/Exit
+	srcs map[string]nativeSrc // "wnat…" package name → its cell, for stack traces
 
 	routed            bool
 	oldStdout, oldErr *os.File
+	oldLog            io.Writer
 	fetched           map[string]bool // import paths loaded from plugins
 	shadowed          map[string]bool // native names redeclared by interpreted cells
+}
+
+// nativeSrc is the cell a native package was built from.
+type nativeSrc struct {
+	n    int    // the session's cell number
+	code string // its source (the %%native line blanked)
 }
 
 // nativeDef is a top-level name declared by a native cell.
@@ -147,6 +162,9 @@ func (s *Session) routeNative() {
 	t.routed = true
 	t.oldStdout, t.oldErr = os.Stdout, os.Stderr
 	os.Stdout, os.Stderr = s.stdout.w, s.stderr.w
+	// The standard logger was made with the process's stderr.
+	t.oldLog = log.Writer()
+	log.SetOutput(s.stderr.w)
 	display.SetSink(func(data, md map[string]any) {
 		if c := s.cellFor(); c != nil && c.out != nil {
 			c.out.Display(data, md)
@@ -164,7 +182,11 @@ func (s *Session) closeNative() {
 		if os.Stderr == s.stderr.w {
 			os.Stderr = t.oldErr
 		}
+		if log.Writer() == io.Writer(s.stderr.w) {
+			log.SetOutput(t.oldLog)
+		}
 		display.SetSink(nil)
+		cellrt.ClearHooks(nativeHooks{s})
 	}
 	if t.ws != nil && t.sid != "" {
 		_ = t.ws.RemoveAll("s/" + t.sid)
@@ -231,7 +253,7 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 			fmt.Fprintln(progress, "compiling… (the first native build of a kernel compiles its dependencies for plugins and can take a minute; later cells take well under a second)")
 		}
 	}()
-	so, err := ws.BuildPlugin(ctx, mainRel)
+	so, err := ws.BuildPlugin(ctx, mainRel, native.BuildOptions{CellPrefix: native.ModulePath + "/s/" + t.sid + "/wnat"})
 	close(built)
 	if err != nil {
 		var ce *native.CommandError
@@ -247,8 +269,13 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 		t.pkgs = map[string]bool{}
 	}
 	t.pkgs[pkgName] = true
+	if t.srcs == nil {
+		t.srcs = map[string]nativeSrc{}
+	}
+	t.srcs[pkgName] = nativeSrc{n: c.n, code: code}
 	t.mu.Unlock()
 	s.routeNative() // package initializers run in Load and may print
+	s.installHooks()
 	var p *plugin.Plugin
 	var perr *Error
 	func() {
@@ -310,17 +337,30 @@ func (s *Session) use(ctx context.Context, syms map[string]map[string]reflect.Va
 }
 
 // runNativeStmts runs a native cell's statements. Compiled code cannot be
-// stopped: an interrupt returns at once and leaves it running.
+// stopped: an interrupt returns at once and leaves it running. The
+// goroutine running them belongs to the cell (native_hooks.go): an exit on
+// it fails the cell.
 func (s *Session) runNativeStmts(ctx context.Context, c *cell, code string, run func()) error {
 	done := make(chan error, 1)
+	g := s.nativeGoStart(c)
 	go func() {
+		returned := false
 		defer func() {
-			if r := recover(); r != nil {
+			r := recover()
+			g.Done(nil, true, nil) // the panic, if any, is the cell's error
+			switch {
+			case r != nil:
 				done <- s.nativePanic(r, debug.Stack(), c, code)
+			case !returned:
+				msg := "runtime.Goexit was called by the cell's code: the rest of the cell did not run"
+				done <- &Error{Name: "Goexit", Value: msg, Traceback: []string{"Goexit: " + msg}}
+			default:
+				done <- nil
 			}
 		}()
+		g.Enter()
 		run()
-		done <- nil
+		returned = true
 	}()
 	select {
 	case err := <-done:
@@ -331,35 +371,11 @@ func (s *Session) runNativeStmts(ctx context.Context, c *cell, code string, run 
 	}
 }
 
-// stackFrame matches a function line and its file line in a Go stack.
-var stackFile = regexp.MustCompile(`^\t` + native.CellFile + `:(\d+)`)
-
-// nativePanic reports a panic in native code, with the frames in the cell.
+// nativePanic reports a panic in native code, with the frames in native
+// cells; code is the source of the cell running.
 func (s *Session) nativePanic(r any, stack []byte, c *cell, code string) *Error {
 	e := s.panicError(r, nil, c, "")
-	lines := strings.Split(string(stack), "\n")
-	for i := 1; i < len(lines); i++ {
-		m := stackFile.FindStringSubmatch(lines[i])
-		if m == nil {
-			continue
-		}
-		fn := lines[i-1]
-		if j := strings.LastIndexByte(fn, '('); j > 0 {
-			fn = fn[:j]
-		}
-		fn = fn[strings.LastIndexByte(fn, '/')+1:]
-		if j := strings.IndexByte(fn, '.'); j >= 0 {
-			fn = fn[j+1:]
-		}
-		if strings.HasPrefix(fn, native.RunFunc) {
-			fn = "cell"
-		}
-		l, _ := strconv.Atoi(m[1])
-		e.Traceback = append(e.Traceback, fmt.Sprintf("  at %s (line %d)", fn, l))
-		if src := sourceLine(code, l); src != "" {
-			e.Traceback = append(e.Traceback, "  "+src)
-		}
-	}
+	e.Traceback = append(e.Traceback, s.nativeFrames(stack, c, code)...)
 	return e
 }
 

@@ -61,7 +61,7 @@ fmt.Println("native", Point{1, 2})
 	res, _ := run(t, s, `import "fmt"
 p := Point{3, 4}
 fmt.Sprintf("%v %T", p, p)`)
-	if got := plain(res); got != `"(3, 4) native.Point"` {
+	if got := plain(res); got != `"(3, 4) main.Point"` {
 		t.Errorf("Point from an interpreted cell: %s", got)
 	}
 	_, _, e := try(t, s, "xs := Map([]int{1}, fib)")
@@ -392,35 +392,66 @@ func TestNativeVarAssign(t *testing.T) {
 	}
 }
 
-// A panic in a goroutine a native cell started is reported on the cell's
-// stderr with its line; the kernel survives.
-func TestNativeGoroutinePanic(t *testing.T) {
+// Native cells are package main, as in `go run`: their types print as
+// main.T, and keep their identity across native cells and in interpreted
+// cells (a value made in one native cell is passed to a function of
+// another; errors.As, String and generic instantiation across cells).
+func TestNativeMainPackage(t *testing.T) {
 	s := nativeSession(t, t.TempDir())
-	_, rec := run(t, s, `%%native
-import "sync"
+	run(t, s, `%%native
+import "fmt"
 
-var wg sync.WaitGroup
-for i := 0; i < 2; i++ {
-	wg.Add(1)
-	go func(i int) {
-		defer wg.Done()
-		if i == 1 {
-			panic("worker failed")
-		}
-	}(i)
+type Point struct{ X, Y int }
+
+func (p Point) String() string { return fmt.Sprintf("(%d, %d)", p.X, p.Y) }
+
+type NotFound struct{ Key string }
+
+func (e *NotFound) Error() string { return "not found: " + e.Key }
+
+func Map[T, U any](xs []T, f func(T) U) []U {
+	out := make([]U, 0, len(xs))
+	for _, x := range xs {
+		out = append(out, f(x))
+	}
+	return out
 }
-wg.Wait()
+
+var Origin = Point{}
 `)
-	// The report comes after the goroutine's own deferred calls (wg.Done),
-	// so it may arrive just after the cell ends.
-	for i := 0; i < 500 && !strings.Contains(rec.stderr(), "at line"); i++ {
-		time.Sleep(10 * time.Millisecond)
+	_, rec := run(t, s, `%%native
+import (
+	"errors"
+	"fmt"
+)
+
+func Shift(p Point, d int) Point { return Point{p.X + d, p.Y + d} }
+
+func Describe(err error) string {
+	var nf *NotFound
+	if errors.As(err, &nf) {
+		return "missing " + nf.Key
 	}
-	if got := rec.stderr(); !strings.Contains(got, "goroutine started by the cell failed: panic: worker failed") || !strings.Contains(got, "at line 10") {
-		t.Errorf("stderr = %q", got)
+	return "other"
+}
+
+func Labels(ps []Point) []string { return Map(ps, Point.String) }
+
+func Wrap(k string) error { return fmt.Errorf("wrapped: %w", &NotFound{k}) }
+
+fmt.Printf("%T %v %T\n", Origin, Shift(Origin, 2), &NotFound{})
+`)
+	if got := rec.stdout(); got != "main.Point (2, 2) *main.NotFound\n" {
+		t.Errorf("native cell 2 printed %q", got)
 	}
-	res, _ := run(t, s, "1 + 1")
-	if plain(res) != "2" {
-		t.Errorf("session after the panic: %s", plain(res))
+	res, _ := run(t, s, `import (
+	"errors"
+	"fmt"
+)
+p := Shift(Point{1, 2}, 1)
+var nf *NotFound
+fmt.Sprintf("%T %v %v %v %v %T", p, p, Labels([]Point{p, Origin}), Describe(fmt.Errorf("x: %w", &NotFound{"k"})), errors.As(Wrap("j"), &nf) && nf.Key == "j", nf)`)
+	if got := plain(res); got != `"main.Point (2, 3) [(2, 3) (0, 0)] missing k true *main.NotFound"` {
+		t.Errorf("interpreted use of two native cells = %s", got)
 	}
 }

@@ -154,89 +154,56 @@ func ParseCell(code string) (*Cell, error) {
 		}
 	}
 	c.src = body.String() + "\nfunc " + RunFunc + "() {\n" + run.String() + "}\n"
-	if err := c.guardGoroutines(); err != nil {
-		return nil, err
-	}
 	if err := c.analyze(); err != nil {
 		return nil, err
+	}
+	if c.declaresMain() && !c.callsMain() {
+		// As `go run` does: package initializers (when the plugin
+		// loads), then the cell's statements, then main.
+		c.src = strings.TrimSuffix(c.src, "}\n") + "main()\n}\n"
+		if err := c.analyze(); err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
 }
 
-// guardGoroutines makes every `go func(…){…}(…)` of the cell recover a
-// panic and report it on standard error (RecoverFunc), instead of ending the
-// process: a deferred call is inserted at the top of the literal's body,
-// followed by a line directive, so positions stay those of the cell.
-// Arguments are still evaluated by the go statement, so nothing else
-// changes. A go statement calling a named function is left as it is.
-func (c *Cell) guardGoroutines() error {
-	const head = "package p\n"
-	fset := token.NewFileSet()
-	af, err := parser.ParseFile(fset, "", head+c.src, parser.SkipObjectResolution)
-	if err != nil {
-		return err
-	}
-	type ins struct {
-		off  int
-		text string
-	}
-	var edits []ins
-	ast.Inspect(af, func(n ast.Node) bool {
-		g, ok := n.(*ast.GoStmt)
-		if !ok {
+// declaresMain reports whether the cell declares func main.
+func (c *Cell) declaresMain() bool {
+	for _, d := range c.file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == "main" {
 			return true
 		}
-		if lit, ok := g.Call.Fun.(*ast.FuncLit); ok {
-			after := lit.Body.Lbrace + 1
-			p := fset.Position(after)
-			edits = append(edits, ins{fset.Position(after).Offset - len(head),
-				fmt.Sprintf("defer %s();/*line %s:%d:%d*/", RecoverFunc, p.Filename, p.Line, p.Column)})
-		}
-		return true
-	})
-	sort.Slice(edits, func(i, j int) bool { return edits[i].off > edits[j].off })
-	for _, e := range edits {
-		c.src = c.src[:e.off] + e.text + c.src[e.off:]
 	}
-	return nil
+	return false
 }
 
-// RecoverFunc is the function every cell package has that reports a panic
-// of a goroutine the cell started.
-const RecoverFunc = "warrenGoRecover"
-
-// recoverFile is the source of RecoverFunc in package pkg.
-func recoverFile(pkg string) []byte {
-	return []byte(fmt.Sprintf(`package %s
-
-import (
-	"fmt"
-	"os"
-	"runtime/debug"
-	"strings"
-)
-
-// %s reports a panic of a goroutine the cell started, with the cell's
-// lines, instead of letting it end the process.
-func %s() {
-	r := recover()
-	if r == nil {
-		return
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "goroutine started by the cell failed: panic: %%v\n", r)
-	lines := strings.Split(string(debug.Stack()), "\n")
-	for i := 1; i < len(lines); i++ {
-		if f := strings.TrimSpace(lines[i]); strings.HasPrefix(f, %q) {
-			if j := strings.LastIndexByte(f, ' '); j > 0 {
-				f = f[:j]
-			}
-			fmt.Fprintf(&b, "  at line %%s\n", strings.TrimPrefix(f, %q))
+// callsMain reports whether the cell's statements call main themselves.
+func (c *Cell) callsMain() bool {
+	calls := false
+	for _, d := range c.file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Name.Name == RunFunc {
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				if ce, ok := n.(*ast.CallExpr); ok {
+					if id, ok := ce.Fun.(*ast.Ident); ok && id.Name == "main" {
+						calls = true
+					}
+				}
+				return !calls
+			})
 		}
 	}
-	os.Stderr.WriteString(b.String())
+	return calls
 }
-`, pkg, RecoverFunc, RecoverFunc, CellFile+":", CellFile+":"))
+
+// CellrtPath is the import path of the package that a cell's compiled code
+// calls for its go statements, os.Exit and log.Fatal (see BuildOptions).
+const CellrtPath = "github.com/warren-go/warren/native/cellrt"
+
+// cellrtFile is a file of package pkg that imports cellrt, so that the go
+// command gives the compiler its export data.
+func cellrtFile(pkg string) []byte {
+	return []byte(fmt.Sprintf("package %s\n\nimport cellrt %q\n\n// The cell's code calls cellrt once rewritten (BuildOptions.CellPrefix).\nvar _ = cellrt.Start\n", pkg, CellrtPath))
 }
 
 // analyze parses the cell's package source and fills Names and Uses.
@@ -410,7 +377,7 @@ func (c *Cell) Files(pkg Package) (map[string][]byte, error) {
 	}
 	tab.WriteString("}}\n")
 	files["symbols.go"] = []byte(tab.String())
-	files["gorecover.go"] = recoverFile(pkg.Name)
+	files["cellrt.go"] = cellrtFile(pkg.Name)
 	return files, nil
 }
 

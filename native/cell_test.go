@@ -102,3 +102,26 @@ func TestIdentityPins(t *testing.T) {
 		}
 	}
 }
+
+// A cell that declares func main runs it after its statements, as go run
+// does, unless its statements call main themselves.
+func TestParseCellMain(t *testing.T) {
+	for _, tc := range []struct {
+		code  string
+		calls int
+	}{
+		{"import \"fmt\"\nfunc main() { fmt.Println(1) }\nfmt.Println(0)", 1},
+		{"func main() {}\nmain()", 1},
+		{"func F() {}\nF()", 0},
+		{"type T struct{}\nfunc (T) main() {}", 0},
+	} {
+		c, err := ParseCell(tc.code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run := c.src[strings.Index(c.src, "func "+RunFunc):]
+		if got := strings.Count(run, "main()"); got != tc.calls {
+			t.Errorf("%q: run function calls main %d times, want %d:\n%s", tc.code, got, tc.calls, run)
+		}
+	}
+}

@@ -18,7 +18,12 @@
 // table with yaegi's extract package (github.com/traefik/yaegi/extract,
 // run as a small program in the workspace), builds it as a plugin and
 // loads it. BuildPlugin builds any main package written into the workspace;
-// ParseCell turns a notebook cell into such a package.
+// ParseCell turns a notebook cell into a package such a main package
+// imports. With BuildOptions.CellPrefix, cell packages are compiled as
+// package main (so their types print as main.T) and their go statements,
+// os.Exit and log.Fatal calls are routed to package cellrt, whose hooks the
+// loading program sets: both done by the workspace's -toolexec program,
+// package native/toolexec.
 //
 // Plugins cannot be unloaded: every plugin loaded stays in memory until the
 // process exits. Plugins need cgo, and exist only on Linux, macOS and

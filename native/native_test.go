@@ -2,7 +2,9 @@ package native
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -41,7 +43,7 @@ func Sum() int { return ray.Get(ray.Remote(Fib).Remote(20)).(int) }
 	if err != nil {
 		t.Fatal(err)
 	}
-	so, err := w.BuildPlugin(context.Background(), "p1")
+	so, err := w.BuildPlugin(context.Background(), "p1", BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,5 +80,58 @@ func TestImportPackage(t *testing.T) {
 	}
 	if !strings.Contains(progress.String(), "building github.com/google/btree") {
 		t.Errorf("progress: %q", progress.String())
+	}
+}
+
+// A cell package built with CellPrefix is package main to the compiler
+// (its types print as main.T), also from a workspace whose path has a
+// space, and its plugin loads.
+func TestBuildCellAsMain(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go on PATH")
+	}
+	id, err := CurrentIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := Open(id, Options{Dir: filepath.Join(t.TempDir(), "with space")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ParseCell("type Point struct{ X int }\n\nfunc P() any { return Point{1} }\n\ndone := make(chan bool)\ngo close(done)\n<-done")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := ModulePath + "/s/t/wnatt1"
+	files, err := c.Files(Package{Name: "native", ImportPath: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.WriteFiles("s/t/wnatt1", files); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.WriteFiles("s/t/p1", map[string][]byte{"main.go": PluginMain(path)}); err != nil {
+		t.Fatal(err)
+	}
+	so, err := w.BuildPlugin(context.Background(), "s/t/p1", BuildOptions{CellPrefix: ModulePath + "/s/t/wnat"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.Load(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, err := p.Lookup("Symbols")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rv, err := p.Lookup("Run")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rv.(func())() // runs the go statement, rewritten
+	f := (*sv.(*Symbols))[path+"/native"]["P"].Interface().(func() any)
+	if got := fmt.Sprintf("%T", f()); got != "main.Point" {
+		t.Errorf("%%T = %s, want main.Point", got)
 	}
 }

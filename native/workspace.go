@@ -124,9 +124,14 @@ func (w *Workspace) env() []string {
 // run runs the go command with args in the workspace; stderr also goes
 // to progress when it is not nil. w.mu must be held.
 func (w *Workspace) run(ctx context.Context, progress io.Writer, args ...string) ([]byte, error) {
+	return w.runEnv(ctx, progress, nil, args...)
+}
+
+// runEnv is run with env added to the go command's environment.
+func (w *Workspace) runEnv(ctx context.Context, progress io.Writer, env []string, args ...string) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, w.goc, args...)
 	cmd.Dir = w.dir
-	cmd.Env = w.env()
+	cmd.Env = append(w.env(), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
@@ -204,22 +209,79 @@ func (w *Workspace) RemoveAll(rel string) error {
 	return os.RemoveAll(filepath.Join(w.dir, filepath.FromSlash(rel)))
 }
 
+// BuildOptions configures BuildPlugin.
+type BuildOptions struct {
+	// CellPrefix, when not empty, is an import path prefix: the packages
+	// under it are compiled as notebook cells. The compiler sees them as
+	// package main whatever their package clauses say, so that their
+	// types print as main.T (as in `go run`) while other packages of the
+	// plugin can still import them; and their go statements, os.Exit,
+	// log.Fatal* and (*log.Logger).Fatal* calls go through package cellrt
+	// (CellrtPath; a cell package must import it, as Cell.Files does), so
+	// that the program loading the plugin decides what a goroutine's
+	// panic or an exit does. The go command does this through the
+	// workspace's -toolexec program (github.com/warren-go/warren/native/toolexec),
+	// built on first use.
+	CellPrefix string
+}
+
 // BuildPlugin builds the main package in directory rel into a plugin file
 // and returns its path. A compile error is a *CommandError whose Output
 // holds the compiler's messages.
-func (w *Workspace) BuildPlugin(ctx context.Context, rel string) (string, error) {
+func (w *Workspace) BuildPlugin(ctx context.Context, rel string, opts BuildOptions) (string, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err := w.checkGo(ctx); err != nil {
 		return "", err
 	}
 	out := filepath.Join(w.dir, filepath.FromSlash(rel)) + ".so"
-	args := append(w.pluginFlags(), "-o", out)
-	args = append(args, "./"+rel)
-	if _, err := w.run(ctx, nil, args...); err != nil {
+	args := w.pluginFlags()
+	var env []string
+	if opts.CellPrefix != "" {
+		te, err := w.toolexec(ctx)
+		if err != nil {
+			return "", err
+		}
+		if strings.ContainsAny(te, " \t") {
+			te = `"` + te + `"` // the go command splits the flag's value at spaces, honouring quotes
+		}
+		args = append(args, "-toolexec", te)
+		env = append(env, toolexecEnv+"="+opts.CellPrefix)
+	}
+	args = append(args, "-o", out, "./"+rel)
+	if _, err := w.runEnv(ctx, nil, env, args...); err != nil {
 		return "", err
 	}
 	return out, nil
+}
+
+// toolexecEnv is the environment variable the toolexec program reads
+// (its EnvPrefix).
+const toolexecEnv = "WARREN_CELL_PREFIX"
+
+// toolexecPkg is the import path of the toolexec program.
+const toolexecPkg = "github.com/warren-go/warren/native/toolexec"
+
+// toolexec returns the path of the workspace's toolexec program, building
+// it when the workspace has none. w.mu must be held.
+func (w *Workspace) toolexec(ctx context.Context) (string, error) {
+	exe := filepath.Join(w.dir, "bin", "toolexec")
+	if _, err := os.Stat(exe); err == nil {
+		return exe, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(exe), 0o755); err != nil {
+		return "", fmt.Errorf("native: %w", err)
+	}
+	// Built under a temporary name and renamed, so that kernels sharing
+	// the workspace never run a half-written program.
+	tmp := fmt.Sprintf("%s.%d.tmp", exe, os.Getpid())
+	if _, err := w.run(ctx, nil, "build", "-o", tmp, toolexecPkg); err != nil {
+		return "", fmt.Errorf("native: building the toolexec program: %w", err)
+	}
+	if err := os.Rename(tmp, exe); err != nil {
+		return "", fmt.Errorf("native: %w", err)
+	}
+	return exe, nil
 }
 
 // pluginFlags are the go build arguments for a plugin: the kernel's flags,

@@ -35,7 +35,7 @@ export JUPYTER_DATA_DIR="$TMP/jupyter" JUPYTER_CONFIG_DIR="$TMP/jupyter-config" 
 	IPYTHONDIR="$TMP/ipython" JUPYTER_PATH=""
 "$WARREN" install --name warren >/dev/null || fail "warren install"
 
-for src in tests/native/*.src; do
+for src in tests/native/[nf]*.src; do
 	"$PY" tests/native/mknb.py "$src" "$TMP/$(basename "$src" .src).ipynb" || fail "mknb $src"
 done
 
@@ -96,6 +96,16 @@ expect() { # expect NAME CELL ENAME TEXT [env...]: run NAME.ipynb with --allow-e
 	fi
 }
 expect fail_build 1 CompileError "helper is defined in an interpreted cell"
+expect fail_exit 0 Exit "os.Exit(3) called"
+if ! "$PY" -c '
+import sys, nbformat
+nb = nbformat.read(sys.argv[1], as_version=4)
+sys.exit(any("deferred call ran" in o.get("text", "") for c in nb.cells for o in c.outputs))
+' "$TMP/out-fail_exit.ipynb"; then
+	fail "fail_exit: a deferred call ran after os.Exit"
+fi
+expect fail_gopanic 0 panic "in a goroutine started by native code"
+expect fail_libexit 0 FatalError "the Go session process ended (exit status 2)"
 expect fail_module 0 ImportError "cannot get github.com/warren-go/no-such-module@v1.0.0"
 expect fail_dep 0 ImportError "a plugin must share the kernel's version of every module"
 nogo=$TMP/nogo
@@ -130,6 +140,14 @@ if (cd "$TMP/src" && make -s build GO="$GO" >/dev/null); then
 	WARREN=$WARREN_SAVED
 else
 	fail "make build in a copy of the checkout"
+fi
+
+# 5. The go install …@VERSION path: warren installed from a module proxy on
+# disk runs native cells and %go get (tests/native/goinstall.sh).
+if PY="$PY" GO="$GO" bash tests/native/goinstall.sh; then
+	pass "go install github.com/warren-go/warren/cmd/warren@VERSION from a module proxy on disk"
+else
+	fail "go install from a module proxy on disk"
 fi
 
 if [ "$failures" -gt 0 ]; then
