@@ -352,7 +352,13 @@ func checkWithPackages(ct *cellTypes, src string, f *ast.File, known earlier, ce
 	}
 	files := []*ast.File{f2}
 	if src := known.stubs(declared(f)); src != "" {
-		if sf, err := parser.ParseFile(fset, "", "package p\n"+src, parser.SkipObjectResolution); err == nil {
+		// The stubs mention the packages earlier cells imported (func
+		// countTo(n int) iter.Seq[int]): their file imports them too.
+		var imps strings.Builder
+		for name, p := range known.imports() {
+			imps.WriteString("import " + name + " " + strconv.Quote(p) + "\n")
+		}
+		if sf, err := parser.ParseFile(fset, "", "package p\n"+imps.String()+src, parser.SkipObjectResolution); err == nil {
 			files = append(files, sf)
 		}
 	}
