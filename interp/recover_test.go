@@ -11,7 +11,7 @@ func TestRecoverValues(t *testing.T) {
 		{"func a() { defer func() { f, ok := recover().(fault); fmt.Println(f.code, ok) }(); panic(fault{3}) }\na()", "3 true\n"},
 		{"func c() { defer func() { s, ok := recover().(string); fmt.Println(s, ok) }(); panic(\"s\") }\nc()", "s true\n"},
 		{"func b() { defer func() { e, ok := recover().(runtime.Error); fmt.Println(ok, e) }(); xs := []int{1}; i := 5; _ = xs[i] }\nb()",
-			"true runtime error: index out of range\n"},
+			"true runtime error: index out of range [5] with length 1\n"},
 		{"func d() { defer func() { fmt.Println(recover()) }() }\nd()", "<nil>\n"},
 		{"func e() (err error) { defer func() { if r := recover(); r != nil { err = r.(error) } }(); panic(fmt.Errorf(\"wrapped\")) }\nfmt.Println(e())", "wrapped\n"},
 	} {

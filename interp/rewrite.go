@@ -25,6 +25,7 @@ func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool
 	edits = append(edits, addrRecvEdits(f, off, typed)...)
 	edits = append(edits, genericDefEdits(f, off, typed, stmts)...)
 	edits = append(edits, typedNilEdits(f, off, text, typed)...)
+	edits = append(edits, boundsEdits(f, fset, off, typed)...)
 	loops, wrapped, err := loopEdits(fset, f, off, typed)
 	if err != nil {
 		return text, err

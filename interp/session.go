@@ -241,15 +241,17 @@ func (s *Session) exports() yaegi.Exports {
 	ex[symbols.DisplayKey] = disp
 
 	ex["warrenhook/warrenhook"] = map[string]reflect.Value{
-		"Begin":     reflect.ValueOf(s.begin),
-		"End":       reflect.ValueOf(s.end),
-		"Value":     reflect.ValueOf(s.value),
-		"GoStart":   reflect.ValueOf(s.goStart),
-		"Bind":      reflect.ValueOf(bind),
-		"RunDefers": reflect.ValueOf(runDefers),
-		"Clear":     reflect.ValueOf(clearValue),
-		"Recovered": reflect.ValueOf(recovered),
-		"NilReturn": reflect.ValueOf(nilReturnHook),
+		"Begin":      reflect.ValueOf(s.begin),
+		"End":        reflect.ValueOf(s.end),
+		"Value":      reflect.ValueOf(s.value),
+		"GoStart":    reflect.ValueOf(s.goStart),
+		"Bind":       reflect.ValueOf(bind),
+		"RunDefers":  reflect.ValueOf(runDefers),
+		"Clear":      reflect.ValueOf(clearValue),
+		"Recovered":  reflect.ValueOf(recovered),
+		"NilReturn":  reflect.ValueOf(nilReturnHook),
+		"IndexError": reflect.ValueOf(indexError),
+		"Index":      reflect.ValueOf(indexHook),
 	}
 
 	stdoutFile, stderrFile := s.stdout.w, s.stderr.w
