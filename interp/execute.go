@@ -34,6 +34,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		return nil, &Error{Name: "Error", Value: "session closed"}
 	}
 	c := &cell{id: cellID, n: int(s.n.Add(1)), out: out, lines: strings.Count(code, "\n") + 1}
+	s.exiting.Store(false)
 	ctx, c.cancel = context.WithCancel(ctx)
 	defer c.cancel()
 	s.mu.Lock()
