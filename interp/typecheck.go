@@ -51,22 +51,24 @@ func (emptyImporter) Import(p string) (*types.Package, error) {
 // cellTypes is what go/types tells of a cell's ranges and deferred
 // method calls, keyed by offsets in the cell.
 type cellTypes struct {
-	ranges  map[int]*rangeInfo    // by the offset of the range's expression
-	defers  map[int]*deferInfo    // deferred (and go statements') method calls, by the offset of the call
-	consts  map[int]bool          // identifiers of go statements' arguments naming constants, by offset
-	mvals   map[int]bool          // method values (x.M not called), by offset
-	mbind   map[int]*deferInfo    // method values with a value receiver to bind now, by offset
-	vars    map[string]string     // types of the variables the statements declare at top level
-	sassgn  map[int]bool          // x in x = T{…} where x is a struct variable, by offset
-	sres    map[int][]bool        // which results of a function are structs, by the offset of its type
-	multi   map[int]bool          // calls with several results passed as a go statement's only argument
-	addr    map[int]bool          // x in x.M(…) where M has a pointer receiver and x is an addressable non-pointer, by offset
-	ctxKey  *ctxKeyUse            // a context.WithValue key of a cell type with a basic underlying type, if any
-	gdefs   map[int]genericDef    // top-level x := generic call, by the offset of x
-	nilRets map[int]nilReturn     // return operands of pointer-to-cell-type type into an interface result
-	ptrStr  map[int]string        // fmt arguments of cell types with String/Error on the pointer only → underlying type
-	hoist   map[int][]boundsCheck // index checks to put in front of a statement, by the statement's offset
-	hook    map[int]boundsCheck   // index checks through the Index hook, by the index's offset
+	ranges     map[int]*rangeInfo    // by the offset of the range's expression
+	defers     map[int]*deferInfo    // deferred (and go statements') method calls, by the offset of the call
+	consts     map[int]bool          // identifiers of go statements' arguments naming constants, by offset
+	mvals      map[int]bool          // method values (x.M not called), by offset
+	mbind      map[int]*deferInfo    // method values with a value receiver to bind now, by offset
+	vars       map[string]string     // types of the variables the statements declare at top level
+	sassgn     map[int]bool          // x in x = T{…} where x is a struct variable, by offset
+	sres       map[int][]bool        // which results of a function are structs, by the offset of its type
+	multi      map[int]bool          // calls with several results passed as a go statement's only argument
+	addr       map[int]bool          // x in x.M(…) where M has a pointer receiver and x is an addressable non-pointer, by offset
+	ctxKey     *ctxKeyUse            // a context.WithValue key of a cell type with a basic underlying type, if any
+	gdefs      map[int]genericDef    // top-level x := generic call, by the offset of x
+	nilRets    map[int]nilReturn     // return operands of pointer-to-cell-type type into an interface result
+	ptrStr     map[int]string        // fmt arguments of cell types with String/Error on the pointer only → underlying type
+	hoist      map[int][]boundsCheck // index checks to put in front of a statement, by the statement's offset
+	hook       map[int]boundsCheck   // index checks through the Index hook, by the index's offset
+	targs      map[int]string        // inferred type arguments of generic calls, by the offset of the name's end
+	chanRanges map[int]chanRange     // ranges over slices of channels, by the offset of their for
 }
 
 // typedAt is a cell's cellTypes seen from a chunk made of segs.
@@ -227,7 +229,9 @@ func checkCell(code string, chunks []*chunk, known earlier) *cellTypes {
 	ct.nilRets = typedNilReturns(f, info, cellOff)
 	ct.ptrStr = hiddenPtrMethods(f, info, cellOff)
 	ct.hoist, ct.hook = boundsChecks(f, info, b.String(), cellOff)
-	if known != nil && (unknownRange(f, info) || unknownGenericDef(f, info, cellImportPaths(f, known))) {
+	ct.targs = inferredTypeArgs(f, info, cellOff, cellPackages(f, known))
+	ct.chanRanges = chanRanges(f, info, cellOff)
+	if known != nil && (unknownRange(f, info) || unknownGenericDef(f, info, cellImportPaths(f, known)) || uninferredGenericCall(f, info)) {
 		checkWithPackages(ct, b.String(), f, known, cellOff)
 	}
 	for c, di := range deferTypes(f, info) {
@@ -370,15 +374,21 @@ func checkWithPackages(ct *cellTypes, src string, f *ast.File, known earlier, ce
 	conf := types.Config{Importer: known.importer(), Error: func(error) {}}
 	conf.Check(f2.Name.Name, fset, files, info)
 	shift := extra.Len()
-	for o, g := range topGenericDefs(f2, info, func(p token.Pos) int {
+	off2 := func(p token.Pos) int {
 		o := fset.Position(p).Offset - shift
 		if o < len(head) {
 			return -1
 		}
 		return cellOff(f.FileStart + token.Pos(o))
-	}, cellPackages(f2, known)) {
+	}
+	for o, g := range topGenericDefs(f2, info, off2, cellPackages(f2, known)) {
 		if _, ok := ct.gdefs[o]; !ok && o >= 0 {
 			ct.gdefs[o] = g
+		}
+	}
+	for o, s := range inferredTypeArgs(f2, info, off2, cellPackages(f2, known)) {
+		if _, ok := ct.targs[o]; !ok && o >= 0 {
+			ct.targs[o] = s
 		}
 	}
 	for r, ri := range rangeTypes(f2, info, known) {
