@@ -37,16 +37,21 @@ import (
 
 // A boundsCheck is one index expression to check: the source of the
 // indexed expression and of the index.
-// intIdx: the index is an int or an untyped constant.
+// intIdx: the index is an int or an untyped constant. A slice
+// expression's check is all in stmt (see sliceCheck).
 type boundsCheck struct {
 	x, idx string
 	intIdx bool
+	stmt   string
 }
 
 // text is the statement form of the check. (An int index is compared as
 // it is: in the interpreter a conversion to uint costs more than the
 // second comparison.)
 func (b boundsCheck) text() string {
+	if b.stmt != "" {
+		return b.stmt
+	}
 	if b.intIdx {
 		return fmt.Sprintf("if %s < 0 || %s >= len(%s) { panic(%s.IndexError(%s, len(%s))) }; ", b.idx, b.idx, b.x, goHook, b.idx, b.x)
 	}
@@ -59,26 +64,36 @@ func (b boundsCheck) text() string {
 func boundsChecks(f *ast.File, info *types.Info, src string, cellOff func(token.Pos) int) (hoist map[int][]boundsCheck, hook map[int]boundsCheck) {
 	hoist, hook = map[int][]boundsCheck{}, map[int]boundsCheck{}
 	text := func(n ast.Node) string { return src[int(n.Pos()-f.FileStart):int(n.End()-f.FileStart)] }
-	check := func(ix *ast.IndexExpr) boundsCheck {
+	check := func(e ast.Expr) boundsCheck {
+		if se, ok := e.(*ast.SliceExpr); ok {
+			return sliceCheck(se, info, text)
+		}
+		ix := e.(*ast.IndexExpr)
 		intIdx := false
 		if b, ok := info.Types[ix.Index].Type.(*types.Basic); ok {
 			intIdx = b.Kind() == types.Int || b.Kind() == types.UntypedInt || b.Kind() == types.UntypedRune
 		}
-		return boundsCheck{text(ix.X), text(ix.Index), intIdx}
+		return boundsCheck{x: text(ix.X), idx: text(ix.Index), intIdx: intIdx}
 	}
 	safe := safeIndexes(f, info)
-	var checked []*ast.IndexExpr
+	var checked []ast.Expr
 	ast.Inspect(f, func(n ast.Node) bool {
-		ix, ok := n.(*ast.IndexExpr)
-		if ok && needsCheck(ix, info) && !safe[ix] && boundsPure(ix.X, info) {
-			checked = append(checked, ix)
+		switch e := n.(type) {
+		case *ast.IndexExpr:
+			if needsCheck(e, info) && !safe[e] && boundsPure(e.X, info) {
+				checked = append(checked, e)
+			}
+		case *ast.SliceExpr:
+			if needsSliceCheck(e, info) && boundsPure(e.X, info) {
+				checked = append(checked, e)
+			}
 		}
 		return true
 	})
 	if len(checked) == 0 {
 		return nil, nil
 	}
-	done := map[*ast.IndexExpr]bool{}
+	done := map[ast.Expr]bool{}
 	ast.Inspect(f, func(n ast.Node) bool {
 		var list []ast.Stmt
 		switch n := n.(type) {
@@ -91,7 +106,7 @@ func boundsChecks(f *ast.File, info *types.Info, src string, cellOff func(token.
 		}
 		for _, st := range list {
 			roots, topCall := hoistRoots(st)
-			var here []*ast.IndexExpr
+			var here []ast.Expr
 			for _, ix := range checked {
 				if !done[ix] && hoistable(ix, roots, topCall, info) {
 					here = append(here, ix)
@@ -117,8 +132,8 @@ func boundsChecks(f *ast.File, info *types.Info, src string, cellOff func(token.
 		}
 		return true
 	})
-	for _, ix := range checked {
-		if !done[ix] {
+	for _, e := range checked {
+		if ix, ok := e.(*ast.IndexExpr); ok && !done[ix] {
 			hook[cellOff(ix.Index.Pos())] = check(ix)
 		}
 	}
@@ -256,13 +271,35 @@ func hoistRoots(st ast.Stmt) ([]ast.Expr, *ast.CallExpr) {
 	return nil, nil
 }
 
+// boundsOperands returns the index, or the bounds of a slice expression.
+func boundsOperands(e ast.Expr) []ast.Expr {
+	switch e := e.(type) {
+	case *ast.IndexExpr:
+		return []ast.Expr{e.Index}
+	case *ast.SliceExpr:
+		var out []ast.Expr
+		for _, o := range []ast.Expr{e.Low, e.High, e.Max} {
+			if o != nil {
+				out = append(out, o)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
 // hoistable reports whether ix, inside the roots of a statement, is
 // evaluated whenever the statement runs (not in a function literal, not
 // on the right of && or ||) and after no call or receive of the statement
 // that does not contain it (Go runs those first).
-func hoistable(ix *ast.IndexExpr, roots []ast.Expr, topCall *ast.CallExpr, info *types.Info) bool {
-	if !inExprs(ix, roots) || !boundsPure(ix.Index, info) {
+func hoistable(ix ast.Expr, roots []ast.Expr, topCall *ast.CallExpr, info *types.Info) bool {
+	if !inExprs(ix, roots) {
 		return false
+	}
+	for _, o := range boundsOperands(ix) {
+		if !boundsPure(o, info) {
+			return false
+		}
 	}
 	ok := true
 	for _, r := range roots {

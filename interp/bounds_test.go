@@ -29,6 +29,11 @@ func TestRewriteBounds(t *testing.T) {
 		{"var i, j, k int\nvar a [3]int\ns := a[2]", "var i, j, k int\nvar a [3]int\ns := a[2]"},
 		// … unless the loop assigns the slice.
 		{"var i, j, k int\nvar xs []int\nfor i := range xs {\n\txs = nil\n\ts += xs[i]\n}", "var i, j, k int\nvar xs []int\nfor i := range xs {\n\txs = nil\n\t" + chk("xs", "i") + "/*line _.go:100005:2*/s += xs[i]\n}"},
+		// Slicing: the bounds in Go's order.
+		{"var i, j, k int\nvar xs []int\nys := xs[i:j]", "var i, j, k int\nvar xs []int\nif i < 0 || j < i || j > cap(xs) { panic(__warren.SliceError(\"capacity\", i, j, 0, cap(xs))) }; /*line _.go:100003:1*/ys := xs[i:j]"},
+		{"var i, j, k int\nvar s string\nt := s[i:]", "var i, j, k int\nvar s string\nif i < 0 || i > len(s) { panic(__warren.SliceError(\"length\", i, len(s), 0, len(s))) }; /*line _.go:100003:1*/t := s[i:]"},
+		{"var xs []int\nys := xs[1:2]", "var xs []int\nif 1 < 0 || 2 < 1 || 2 > cap(xs) { panic(__warren.SliceError(\"capacity\", 1, 2, 0, cap(xs))) }; /*line _.go:100002:1*/ys := xs[1:2]"},
+		{"var s string\nt := s[:]", "var s string\nt := s[:]"},
 		// A map, and an indexed call result (not copied): unchanged.
 		{"var i, j, k int\nvar m map[int]int\ns := m[i]", "var i, j, k int\nvar m map[int]int\ns := m[i]"},
 		{"var i int\ns := f()[i]", "var i int\ns := f()[i]"},

@@ -78,6 +78,9 @@ func recovered(r any) any {
 		}
 		r = v.Interface()
 	}
+	if reflectSliceFault(r) {
+		return interpRuntimeError("slice bounds out of range")
+	}
 	if s, ok := r.(string); ok && strings.HasPrefix(s, "reflect: ") && isRuntimeFault(s) {
 		s = strings.TrimPrefix(s, "reflect: ")
 		for _, k := range []string{"slice ", "array ", "string "} {

@@ -259,6 +259,7 @@ func (s *Session) exports() yaegi.Exports {
 		"NilReturn":  reflect.ValueOf(nilReturnHook),
 		"IndexError": reflect.ValueOf(indexError),
 		"Index":      reflect.ValueOf(indexHook),
+		"SliceError": reflect.ValueOf(sliceError),
 	}
 
 	stdoutFile, stderrFile := s.stdout.w, s.stderr.w
