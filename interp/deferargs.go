@@ -54,15 +54,17 @@ func (r *loopRewriter) deferEdits(fn *loopFunc, defers []*ast.DeferStmt) {
 			head, tail = list+" = append("+list+", ", ")"
 		} else if method == nil && copyRecv == nil && (!bindable || len(call.Args) == 0) {
 			// Nothing to evaluate but the function: a literal gets the
-			// exit guard (exit.go), a function value goes through Bind
-			// (which has it), a builtin is left alone.
+			// exit guard (exit.go), a named function or function variable
+			// goes through Bind (which has it). Builtins and method calls
+			// (`defer mu.Unlock()`, `defer wg.Done()`: frequent, and a
+			// Bind of a method value costs a few µs) are left alone.
 			if lit, ok := call.Fun.(*ast.FuncLit); ok && bindable {
 				if guardable(lit) {
 					r.edits = append(r.edits, edit{r.off(lit.Body.Lbrace) + 1, r.off(lit.Body.Lbrace) + 1, exitGuard + lineDirective(r.fset.Position(lit.Body.Lbrace+1))})
 				}
 				continue
 			}
-			if !bindable {
+			if !bindable || !isIdent {
 				continue
 			}
 		}

@@ -10,13 +10,17 @@ import "go/ast"
 // code check it:
 //
 //   - calls deferred through Bind, RunDefers or Guard (see deferargs.go):
-//     every call with arguments, every function value (`defer f()`,
-//     `defer mu.Unlock()`), the method calls whose receiver go/types knows;
+//     every call with arguments, a named function or function variable
+//     without (`defer cleanup()`), the method calls whose receiver's type
+//     go/types knows in the cell, every defer of a function whose loop
+//     bodies defer;
 //   - a deferred function literal (`defer func() { … }()`) starts with
 //     exitGuard.
 //
-// Deferred builtins (`defer close(ch)`) and function literals with unnamed
-// results still run; so do the deferred calls of compiled code.
+// Still run: deferred builtins (`defer close(ch)`), function literals with
+// unnamed results, method calls without arguments on a receiver of a
+// package's type (`defer mu.Unlock()`, `defer wg.Done()`, left alone for
+// speed), and the deferred calls of compiled code.
 
 // exitGuard starts a deferred function literal: it returns at once after
 // os.Exit.

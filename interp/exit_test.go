@@ -9,15 +9,14 @@ import (
 // every form a defer takes; the next cell defers as usual.
 func TestExitRunsNoDefers(t *testing.T) {
 	s := newSession(t)
-	run(t, s, `import ("fmt"; "log"; "os"; "sync")`)
+	run(t, s, `import ("fmt"; "log"; "os")`)
 	run(t, s, `type T struct{ name string }
 func (t *T) Close(code int) { fmt.Println("close", t.name, code) }
-func bye() { fmt.Println("bye") }
-var mu sync.Mutex`)
+func bye() { fmt.Println("bye") }`)
 	for _, tt := range []struct{ name, code, evalue string }{
 		{"args", "func main() {\n\tdefer fmt.Println(\"deferred\")\n\tfmt.Println(\"working\")\n\tos.Exit(3)\n}\nmain()", "os.Exit(3) called"},
 		{"literal", "func f() {\n\tdefer func() { fmt.Println(\"deferred\", recover()) }()\n\tfmt.Println(\"working\")\n\tos.Exit(1)\n}\nf()", "os.Exit(1) called"},
-		{"value", "func f() {\n\tdefer bye()\n\tmu.Lock()\n\tdefer mu.Unlock()\n\tfmt.Println(\"working\")\n\tlog.Fatal(\"boom\")\n}\nf()", "log.Fatal called: boom"},
+		{"value", "func f() {\n\tdefer bye()\n\tfmt.Println(\"working\")\n\tlog.Fatal(\"boom\")\n}\nf()", "log.Fatal called: boom"},
 		{"method", "func f() {\n\tt := &T{\"a\"}\n\tdefer t.Close(1)\n\tfmt.Println(\"working\")\n\tos.Exit(2)\n}\nf()", "os.Exit(2) called"},
 		{"loop", "func f() {\n\tfor i := 0; i < 2; i++ {\n\t\tdefer func() { fmt.Println(\"deferred\", i) }()\n\t}\n\tfmt.Println(\"working\")\n\tos.Exit(4)\n}\nf()", "os.Exit(4) called"},
 		{"caller", "func inner() { defer fmt.Println(\"inner deferred\"); os.Exit(5) }\nfunc outer() { defer fmt.Println(\"outer deferred\"); fmt.Println(\"working\"); inner() }\nouter()", "os.Exit(5) called"},
@@ -30,9 +29,8 @@ var mu sync.Mutex`)
 			t.Errorf("%s: stdout = %q, want only \"working\\n\"", tt.name, got)
 		}
 	}
-	// The mutex was not unlocked by the deferred call (as in Go, where the
-	// process is gone): unlock it, then defers run again.
-	_, out := run(t, s, "mu.Unlock()\nfunc g() {\n\tdefer bye()\n\tdefer func() { fmt.Println(\"literal\") }()\n\tdefer (&T{\"b\"}).Close(7)\n}\ng()")
+	// The next cell defers as usual.
+	_, out := run(t, s, "func g() {\n\tdefer bye()\n\tdefer func() { fmt.Println(\"literal\") }()\n\tdefer (&T{\"b\"}).Close(7)\n}\ng()")
 	if got := out.stdout(); got != "close b 7\nliteral\nbye\n" {
 		t.Errorf("after exit: stdout = %q", got)
 	}

@@ -28,7 +28,7 @@ func TestRewriteGo(t *testing.T) {
 func TestRewriteDefer(t *testing.T) {
 	checkRewrites(t, []struct{ code, want string }{
 		{"defer fmt.Println(x, 1)", "defer __warren.Bind(fmt.Println, x, 1)()"},
-		{"defer wg.Done()", "defer __warren.Bind(wg.Done)()"},
+		{"defer wg.Done()", "defer wg.Done()"},
 		{"defer f()", "defer __warren.Bind(f)()"},
 		{"defer func() { recover() }()", "defer func() { if __warren.Exiting() { return };/*line _.go:100001:15*/ __warren.Recovered(/*line _.go:100001:16*/recover()) }()"},
 		{"defer func() (n int) { return }()", "defer func() (n int) { if __warren.Exiting() { return };/*line _.go:100001:23*/ return }()"},
