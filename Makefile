@@ -47,9 +47,9 @@ labtest: build
 
 # The conformance corpus (tests/conformance): each program compiled, then run
 # in warren as one pasted cell and as notebook cells, outputs compared.
-# CONFORMANCE_FLAGS=-report only measures; -strict makes it a gate (fails on
-# any wrong output, hang or unmet declared error, or < 90% correct).
-CONFORMANCE_FLAGS ?= -report
+# It is a gate (-strict): it fails on any wrong output, hang or unmet declared
+# error, or < 90% correct in both forms. CONFORMANCE_FLAGS=-report only measures.
+CONFORMANCE_FLAGS ?= -strict
 conformance: build
 	$(GO) run ./tests/conformance/cmd/conform -warren $(BIN) -python $(PY) $(CONFORMANCE_FLAGS)
 

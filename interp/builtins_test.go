@@ -88,17 +88,17 @@ func Sum[T int | float64](xs ...T) T { var s T; for _, x := range xs { s += x };
 		"import \"time\"\nr, ok := <-time.After(0)":    "line 2:1: the interpreter cannot compile `v, ok := <-ch` at a cell's top level",
 		"ns := []int{1}\nfmt.Println(min(ns[0], two))": "warren supplies it where the type of an operand is spelled",
 		"fmt.Println(max(two, 1))":                     "warren supplies it where the type of an operand is spelled",
-		"func useSum() int { return Sum(1, 2, 3) }":    "write them explicitly, e.g. Sum[int](1, 2, 3)",
 	} {
 		_, _, e := try(t, s, code)
 		if e == nil || e.Name != "CompileError" || !strings.Contains(strings.Join(e.Traceback, "\n"), want) {
 			t.Errorf("%q: error %v, want %q", code, e, want)
 		}
 	}
-	// With the type arguments written out, inside a function, it works.
-	_, rec := run(t, s, "func useSum2() int { return Sum[int](1, 2, 3) }\nfmt.Println(useSum2())")
-	if got := rec.stdout(); got != "6\n" {
-		t.Errorf("explicit instantiation printed %q", got)
+	// With the type arguments written out, or inferred by go/types and
+	// written by warren, it works.
+	_, rec := run(t, s, "func useSum2() int { return Sum[int](1, 2, 3) }\nfunc useSum() int { return Sum(1, 2, 3) }\nfmt.Println(useSum2(), useSum())")
+	if got := rec.stdout(); got != "6 6\n" {
+		t.Errorf("generic calls printed %q", got)
 	}
 }
 

@@ -53,7 +53,20 @@ func (r *loopRewriter) deferEdits(fn *loopFunc, defers []*ast.DeferStmt) {
 		if fn.defers {
 			head, tail = list+" = append("+list+", ", ")"
 		} else if method == nil && copyRecv == nil && (!bindable || len(call.Args) == 0) {
-			continue // nothing evaluated at the defer statement
+			// Nothing to evaluate but the function: a literal gets the
+			// exit guard (exit.go), a named function or function variable
+			// goes through Bind (which has it). Builtins and method calls
+			// (`defer mu.Unlock()`, `defer wg.Done()`: frequent, and a
+			// Bind of a method value costs a few µs) are left alone.
+			if lit, ok := call.Fun.(*ast.FuncLit); ok && bindable {
+				if guardable(lit) {
+					r.edits = append(r.edits, edit{r.off(lit.Body.Lbrace) + 1, r.off(lit.Body.Lbrace) + 1, exitGuard + lineDirective(r.fset.Position(lit.Body.Lbrace+1))})
+				}
+				continue
+			}
+			if !bindable || !isIdent {
+				continue
+			}
 		}
 		if head != "" {
 			r.edits = append(r.edits, edit{r.off(d.Defer), r.off(call.Pos()), head})
@@ -68,9 +81,9 @@ func (r *loopRewriter) deferEdits(fn *loopFunc, defers []*ast.DeferStmt) {
 				sep = ", "
 			}
 			r.edits = append(r.edits,
-				edit{r.off(sel.X.Pos()), r.off(sel.X.Pos()), method.fn + "(" + method.recv + "("},
+				edit{r.off(sel.X.Pos()), r.off(sel.X.Pos()), goHook + ".Guard(" + method.fn + "(" + method.recv + "("},
 				edit{r.off(sel.X.End()), r.off(call.Lparen) + 1, ")" + sep},
-				edit{r.off(call.End()), r.off(call.End()), tail})
+				edit{r.off(call.End()), r.off(call.End()), ")" + tail})
 		case bindable:
 			sep := ", "
 			if len(call.Args) == 0 {
@@ -208,8 +221,9 @@ func recovers(call *ast.CallExpr) bool {
 }
 
 // bind is __warren.Bind: it evaluates a deferred call's function and
-// arguments now and returns the call.
-func bind(f any, args ...any) func() {
+// arguments now and returns the call, which does nothing after os.Exit
+// (see exit.go).
+func (s *Session) bind(f any, args ...any) func() {
 	fv := reflect.ValueOf(f)
 	if fv.Kind() != reflect.Func {
 		panic(fmt.Sprintf("defer: %T is not a function", f))
@@ -218,15 +232,22 @@ func bind(f any, args ...any) func() {
 	if err != nil {
 		panic("defer: " + err.Error())
 	}
-	return func() { fv.Call(in) }
+	return func() {
+		if !s.exiting.Load() {
+			fv.Call(in)
+		}
+	}
 }
 
 // runDefers is __warren.RunDefers: it runs a function's list of deferred
 // calls, last first. A call that panics does not keep the others from
 // running; the last panic goes on once all have run, as in Go.
-func runDefers(list *[]func()) {
+func (s *Session) runDefers(list *[]func()) {
 	l := *list
 	*list = nil
+	if s.exiting.Load() {
+		return // os.Exit runs no deferred calls
+	}
 	var last any
 	panicking := false
 	for i := len(l) - 1; i >= 0; i-- {

@@ -34,6 +34,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		return nil, &Error{Name: "Error", Value: "session closed"}
 	}
 	c := &cell{id: cellID, n: int(s.n.Add(1)), out: out, lines: strings.Count(code, "\n") + 1}
+	s.exiting.Store(false)
 	ctx, c.cancel = context.WithCancel(ctx)
 	defer c.cancel()
 	s.mu.Lock()
@@ -451,6 +452,9 @@ func (s *Session) compileError(err error, c *cell, code string) *Error {
 		if strings.Contains(e.Value, "nil type") && strings.Contains(code, "range") {
 			e.Traceback = append(e.Traceback, rangeHint)
 		}
+		if i := strings.Index(e.Value, "type not found: "); i >= 0 && strings.Contains(e.Value[i:], "[") {
+			e.Traceback = append(e.Traceback, genericConvHint)
+		}
 	}()
 	for i, m := range msgs {
 		m, l := mapPositions(userText(m), c)
@@ -530,6 +534,8 @@ func (s *Session) panicError(r any, lines []string, c *cell, code string) *Error
 	}
 	if strings.Contains(e.Value, "not assignable to type interp.valueInterface") {
 		e.Traceback = append(e.Traceback, "  (the interpreter cannot assert a value to an interface type declared in a cell, as in x.(Walker) or a type switch case Walker: assert to the concrete types, or run the code in a %%native cell)")
+	} else if strings.HasPrefix(e.Value, "reflect.Set: value of type ") && strings.Contains(e.Value, " is not assignable to type ") {
+		e.Traceback = append(e.Traceback, shadowHint)
 	}
 	shown := false
 	prev := ""

@@ -41,7 +41,7 @@ func (c *chunk) prepare(n int, names *userNames) error {
 	if err := hiddenStringers(prefix, c.text, suffix, names.hasStringMethod, names.isCellType, names.lookupVarType); err != nil {
 		return err
 	}
-	c.text = recoverRewrite(prefix, c.text, suffix, names.shadowed)
+	c.text = recoverRewrite(prefix, c.text, suffix, c.kind == kindStmt, names.shadowed)
 	c.text = recvReturnRewrite(prefix, c.text, suffix)
 	c.text = genericRename(prefix, c.text, suffix, names.isGenericFunc)
 	c.text = varInitRewrite(prefix, c.text, suffix, c.kind == kindStmt)

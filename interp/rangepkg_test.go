@@ -27,3 +27,25 @@ func TestRangeOverPackageIterators(t *testing.T) {
 		}
 	}
 }
+
+// A range over the result of a function an earlier cell declared with a
+// package's type in its signature (func countTo(n int) iter.Seq[int]): the
+// earlier cells' declarations are checked with their imports.
+func TestRangeOverEarlierCellIterator(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command: package types are unknown and these ranges are errors")
+	}
+	s := newSession(t)
+	run(t, s, "import (\"fmt\"; \"iter\")")
+	run(t, s, "func countTo(n int) iter.Seq[int] {\n\treturn func(yield func(int) bool) {\n\t\tfor i := 1; i <= n; i++ {\n\t\t\tif !yield(i) {\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}\n}")
+	run(t, s, "func pairs(xs []string) iter.Seq2[int, string] {\n\treturn func(yield func(int, string) bool) {\n\t\tfor i, x := range xs {\n\t\t\tif !yield(i, x) {\n\t\t\t\treturn\n\t\t\t}\n\t\t}\n\t}\n}")
+	for _, tt := range []struct{ code, want string }{
+		{"for v := range countTo(10) {\n\tif v > 3 {\n\t\tbreak\n\t}\n\tfmt.Print(v, \" \")\n}\nfmt.Println()", "1 2 3 \n"},
+		{"for i, s := range pairs([]string{\"a\", \"b\"}) {\n\tfmt.Println(i, s)\n}", "0 a\n1 b\n"},
+	} {
+		_, out := run(t, s, tt.code)
+		if got := out.stdout(); got != tt.want {
+			t.Errorf("%s\nstdout = %q, want %q", tt.code, got, tt.want)
+		}
+	}
+}

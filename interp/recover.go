@@ -19,8 +19,9 @@ import (
 
 // recoverRewrite returns text with recover() calls wrapped in the
 // session's Recovered hook; prefix+text+suffix is the chunk's source for
-// the parser, and shadowed reports names earlier cells declare.
-func recoverRewrite(prefix, text, suffix string, shadowed func(string) bool) string {
+// the parser, stmts whether the chunk holds statements, and shadowed
+// reports names earlier cells declare.
+func recoverRewrite(prefix, text, suffix string, stmts bool, shadowed func(string) bool) string {
 	if !strings.Contains(text, "recover") || (shadowed != nil && shadowed("recover")) {
 		return text
 	}
@@ -31,12 +32,34 @@ func recoverRewrite(prefix, text, suffix string, shadowed func(string) bool) str
 	}
 	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 	var edits []edit
+	// A recover() of a statement chunk outside function literals runs at
+	// the cell's top level, never in a deferred call: it is nil, as in Go
+	// (yaegi's recover fails there, with no calling frame).
+	var lits []*ast.FuncLit
+	ast.Inspect(f, func(n ast.Node) bool {
+		if l, ok := n.(*ast.FuncLit); ok {
+			lits = append(lits, l)
+		}
+		return true
+	})
+	inLit := func(n ast.Node) bool {
+		for _, l := range lits {
+			if l.Pos() <= n.Pos() && n.End() <= l.End() {
+				return true
+			}
+		}
+		return false
+	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
 		if !ok || len(call.Args) != 0 || off(call.Pos()) < 0 {
 			return true
 		}
 		if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "recover" && id.Obj == nil {
+			if stmts && !inLit(call) {
+				edits = append(edits, edit{off(call.Pos()), off(call.End()), "any(nil)"})
+				return true
+			}
 			pos := fset.Position(call.Pos())
 			edits = append(edits,
 				edit{off(call.Pos()), off(call.Pos()), goHook + ".Recovered(" + lineDirective(pos)},
@@ -54,6 +77,9 @@ func recovered(r any) any {
 			return nil
 		}
 		r = v.Interface()
+	}
+	if reflectSliceFault(r) {
+		return interpRuntimeError("slice bounds out of range")
 	}
 	if s, ok := r.(string); ok && strings.HasPrefix(s, "reflect: ") && isRuntimeFault(s) {
 		s = strings.TrimPrefix(s, "reflect: ")

@@ -11,8 +11,10 @@ func TestRecoverValues(t *testing.T) {
 		{"func a() { defer func() { f, ok := recover().(fault); fmt.Println(f.code, ok) }(); panic(fault{3}) }\na()", "3 true\n"},
 		{"func c() { defer func() { s, ok := recover().(string); fmt.Println(s, ok) }(); panic(\"s\") }\nc()", "s true\n"},
 		{"func b() { defer func() { e, ok := recover().(runtime.Error); fmt.Println(ok, e) }(); xs := []int{1}; i := 5; _ = xs[i] }\nb()",
-			"true runtime error: index out of range\n"},
+			"true runtime error: index out of range [5] with length 1\n"},
 		{"func d() { defer func() { fmt.Println(recover()) }() }\nd()", "<nil>\n"},
+		// At a cell's top level recover() is nil; inside a literal there it works.
+		{"fmt.Println(recover())\nfunc() { defer func() { fmt.Println(\"got\", recover()) }(); panic(\"p\") }()", "<nil>\ngot p\n"},
 		{"func e() (err error) { defer func() { if r := recover(); r != nil { err = r.(error) } }(); panic(fmt.Errorf(\"wrapped\")) }\nfmt.Println(e())", "wrapped\n"},
 	} {
 		_, out := run(t, s, tt.code)
@@ -20,4 +22,8 @@ func TestRecoverValues(t *testing.T) {
 			t.Errorf("%s\nstdout = %q, want %q", tt.code, got, tt.want)
 		}
 	}
+	checkRewrites(t, []struct{ code, want string }{
+		{"fmt.Println(recover())", "fmt.Println(any(nil))"},
+		{"defer func() { recover() }()", "defer func() { if __warren.Exiting() { return };/*line _.go:100001:15*/ __warren.Recovered(/*line _.go:100001:16*/recover()) }()"},
+	})
 }

@@ -18,13 +18,17 @@ import (
 // parse of prefix+text with len(prefix) == base. Lines do not move.
 func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool, extra []edit, typed typedAt) (string, error) {
 	off := func(p token.Pos) int { return fset.File(p).Offset(p) - base }
-	edits := append(goEdits(f, off, text, typed), remoteNameEdits(f, off)...)
+	edits := chanRangeEdits(f, fset, off, typed) // first: see chanRangeEdits
+	edits = append(edits, goEdits(f, off, text, typed)...)
+	edits = append(edits, remoteNameEdits(f, off)...)
 	edits = append(edits, extra...)
 	edits = append(edits, methodValueEdits(f, off, typed)...)
 	edits = append(edits, compositeAssignEdits(f, off, typed)...)
 	edits = append(edits, addrRecvEdits(f, off, typed)...)
 	edits = append(edits, genericDefEdits(f, off, typed, stmts)...)
 	edits = append(edits, typedNilEdits(f, off, text, typed)...)
+	edits = append(edits, boundsEdits(f, fset, off, typed)...)
+	edits = append(edits, typeArgEdits(f, off, typed)...)
 	loops, wrapped, err := loopEdits(fset, f, off, typed)
 	if err != nil {
 		return text, err

@@ -29,6 +29,10 @@ func TestRewriteDefer(t *testing.T) {
 	checkRewrites(t, []struct{ code, want string }{
 		{"defer fmt.Println(x, 1)", "defer __warren.Bind(fmt.Println, x, 1)()"},
 		{"defer wg.Done()", "defer wg.Done()"},
+		{"defer f()", "defer __warren.Bind(f)()"},
+		{"defer func() { recover() }()", "defer func() { if __warren.Exiting() { return };/*line _.go:100001:15*/ __warren.Recovered(/*line _.go:100001:16*/recover()) }()"},
+		{"defer func() (n int) { return }()", "defer func() (n int) { if __warren.Exiting() { return };/*line _.go:100001:23*/ return }()"},
+		{"defer func() int { return 1 }()", "defer func() int { return 1 }()"},
 		{"defer close(ch)", "defer close(ch)"},
 		{"defer f(xs...)", "defer f(xs...)"},
 		{"defer func(a int) { g(a) }(i)", "defer __warren.Bind(func(a int) { g(a) }, i)()"},
@@ -47,7 +51,7 @@ func TestRewriteDefer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := chunks[0].text; !strings.Contains(got, "defer func(__r *T, __p0 int, __p1 ...string) func() { return func() { __r.M(__p0, __p1...) } }(&(t), 1)()") {
+	if got := chunks[0].text; !strings.Contains(got, "defer __warren.Guard(func(__r *T, __p0 int, __p1 ...string) func() { return func() { __r.M(__p0, __p1...) } }(&(t), 1))()") {
 		t.Errorf("method defer: %q", got)
 	}
 	// recover in a function deferred in such a body: a clear error.

@@ -105,6 +105,11 @@ type Session struct {
 
 	evalMu sync.Mutex // one Execute at a time
 
+	// exiting is set by os.Exit and log.Fatal in a cell and cleared when
+	// the next cell starts: deferred calls of interpreted code do not run
+	// while it is set, as a Go program's do not after os.Exit (see exit.go).
+	exiting atomic.Bool
+
 	mu         sync.Mutex
 	cur, last  *cell
 	cells      map[string]*cell // by cellID, for late output
@@ -253,15 +258,20 @@ func (s *Session) exports() yaegi.Exports {
 	ex[symbols.DisplayKey] = disp
 
 	ex["warrenhook/warrenhook"] = map[string]reflect.Value{
-		"Begin":     reflect.ValueOf(s.begin),
-		"End":       reflect.ValueOf(s.end),
-		"Value":     reflect.ValueOf(s.value),
-		"GoStart":   reflect.ValueOf(s.goStart),
-		"Bind":      reflect.ValueOf(bind),
-		"RunDefers": reflect.ValueOf(runDefers),
-		"Clear":     reflect.ValueOf(clearValue),
-		"Recovered": reflect.ValueOf(recovered),
-		"NilReturn": reflect.ValueOf(nilReturnHook),
+		"Begin":      reflect.ValueOf(s.begin),
+		"End":        reflect.ValueOf(s.end),
+		"Value":      reflect.ValueOf(s.value),
+		"GoStart":    reflect.ValueOf(s.goStart),
+		"Bind":       reflect.ValueOf(s.bind),
+		"RunDefers":  reflect.ValueOf(s.runDefers),
+		"Guard":      reflect.ValueOf(s.guard),
+		"Exiting":    reflect.ValueOf(s.exiting.Load),
+		"Clear":      reflect.ValueOf(clearValue),
+		"Recovered":  reflect.ValueOf(recovered),
+		"NilReturn":  reflect.ValueOf(nilReturnHook),
+		"IndexError": reflect.ValueOf(indexError),
+		"Index":      reflect.ValueOf(indexHook),
+		"SliceError": reflect.ValueOf(sliceError),
 	}
 
 	stdoutFile, stderrFile := s.stdout.w, s.stderr.w
@@ -269,6 +279,7 @@ func (s *Session) exports() yaegi.Exports {
 		"Stdout": reflect.ValueOf(&stdoutFile).Elem(),
 		"Stderr": reflect.ValueOf(&stderrFile).Elem(),
 		"Exit": reflect.ValueOf(func(code int) {
+			s.exiting.Store(true)
 			panic(exitPanic{fmt.Sprintf("os.Exit(%d) called", code)})
 		}),
 	}
@@ -276,6 +287,7 @@ func (s *Session) exports() yaegi.Exports {
 	l := log.New(writer{s, "stderr"}, "", log.LstdFlags)
 	fatal := func(msg string) {
 		l.Output(3, msg)
+		s.exiting.Store(true)
 		panic(exitPanic{"log.Fatal called: " + strings.TrimSuffix(msg, "\n")})
 	}
 	ex["log/log"] = map[string]reflect.Value{

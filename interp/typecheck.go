@@ -15,12 +15,8 @@ import (
 	"go/types"
 	"path"
 	"reflect"
-	"slices"
 	"sort"
-	"strconv"
 	"strings"
-
-	"github.com/warren-go/warren/interp/stdgeneric"
 )
 
 // earlier is what earlier cells declared, for type-checking a cell.
@@ -51,20 +47,24 @@ func (emptyImporter) Import(p string) (*types.Package, error) {
 // cellTypes is what go/types tells of a cell's ranges and deferred
 // method calls, keyed by offsets in the cell.
 type cellTypes struct {
-	ranges  map[int]*rangeInfo // by the offset of the range's expression
-	defers  map[int]*deferInfo // deferred (and go statements') method calls, by the offset of the call
-	consts  map[int]bool       // identifiers of go statements' arguments naming constants, by offset
-	mvals   map[int]bool       // method values (x.M not called), by offset
-	mbind   map[int]*deferInfo // method values with a value receiver to bind now, by offset
-	vars    map[string]string  // types of the variables the statements declare at top level
-	sassgn  map[int]bool       // x in x = T{…} where x is a struct variable, by offset
-	sres    map[int][]bool     // which results of a function are structs, by the offset of its type
-	multi   map[int]bool       // calls with several results passed as a go statement's only argument
-	addr    map[int]bool       // x in x.M(…) where M has a pointer receiver and x is an addressable non-pointer, by offset
-	ctxKey  *ctxKeyUse         // a context.WithValue key of a cell type with a basic underlying type, if any
-	gdefs   map[int]genericDef // top-level x := generic call, by the offset of x
-	nilRets map[int]nilReturn  // return operands of pointer-to-cell-type type into an interface result
-	ptrStr  map[int]string     // fmt arguments of cell types with String/Error on the pointer only → underlying type
+	ranges     map[int]*rangeInfo    // by the offset of the range's expression
+	defers     map[int]*deferInfo    // deferred (and go statements') method calls, by the offset of the call
+	consts     map[int]bool          // identifiers of go statements' arguments naming constants, by offset
+	mvals      map[int]bool          // method values (x.M not called), by offset
+	mbind      map[int]*deferInfo    // method values with a value receiver to bind now, by offset
+	vars       map[string]string     // types of the variables the statements declare at top level
+	sassgn     map[int]bool          // x in x = T{…} where x is a struct variable, by offset
+	sres       map[int][]bool        // which results of a function are structs, by the offset of its type
+	multi      map[int]bool          // calls with several results passed as a go statement's only argument
+	addr       map[int]bool          // x in x.M(…) where M has a pointer receiver and x is an addressable non-pointer, by offset
+	ctxKey     *ctxKeyUse            // a context.WithValue key of a cell type with a basic underlying type, if any
+	gdefs      map[int]genericDef    // top-level x := generic call, by the offset of x
+	nilRets    map[int]nilReturn     // return operands of pointer-to-cell-type type into an interface result
+	ptrStr     map[int]string        // fmt arguments of cell types with String/Error on the pointer only → underlying type
+	hoist      map[int][]boundsCheck // index checks to put in front of a statement, by the statement's offset
+	hook       map[int]boundsCheck   // index checks through the Index hook, by the index's offset
+	targs      map[int]string        // inferred type arguments of generic calls, by the offset of the name's end
+	chanRanges map[int]chanRange     // ranges over slices of channels, by the offset of their for
 }
 
 // typedAt is a cell's cellTypes seen from a chunk made of segs.
@@ -224,7 +224,10 @@ func checkCell(code string, chunks []*chunk, known earlier) *cellTypes {
 	ct.gdefs = topGenericDefs(f, info, cellOff, cellPackages(f, known))
 	ct.nilRets = typedNilReturns(f, info, cellOff)
 	ct.ptrStr = hiddenPtrMethods(f, info, cellOff)
-	if known != nil && (unknownRange(f, info) || unknownGenericDef(f, info, cellImportPaths(f, known))) {
+	ct.hoist, ct.hook = boundsChecks(f, info, b.String(), cellOff)
+	ct.targs = inferredTypeArgs(f, info, cellOff, cellPackages(f, known))
+	ct.chanRanges = chanRanges(f, info, cellOff)
+	if known != nil && (unknownRange(f, info) || unknownGenericDef(f, info, cellImportPaths(f, known)) || uninferredGenericCall(f, info)) {
 		checkWithPackages(ct, b.String(), f, known, cellOff)
 	}
 	for c, di := range deferTypes(f, info) {
@@ -315,159 +318,6 @@ func checkCell(code string, chunks []*chunk, known earlier) *cellTypes {
 	})
 	return ct
 }
-
-// unknownRange reports whether f ranges over a value whose type go/types
-// could not tell.
-func unknownRange(f *ast.File, info *types.Info) bool {
-	found := false
-	ast.Inspect(f, func(n ast.Node) bool {
-		if r, ok := n.(*ast.RangeStmt); ok && !found {
-			tv, ok := info.Types[r.X]
-			found = !ok || tv.Type == nil || containsInvalid(tv.Type)
-		}
-		return !found
-	})
-	return found
-}
-
-// checkWithPackages adds to ct the ranges over values of a package's type
-// (slices.Values(s), strings.SplitSeq(…)) and the top-level definitions by
-// generic calls of the standard library (slices.Sorted(…)): src, parsed as
-// f, is checked again with the real standard-library packages and with the
-// imports of earlier cells added to it (imports are per file), for those
-// only.
-func checkWithPackages(ct *cellTypes, src string, f *ast.File, known earlier, cellOff func(token.Pos) int) {
-	own := cellPackages(f, nil)
-	var extra strings.Builder
-	for name, p := range known.imports() {
-		if !own[name] {
-			extra.WriteString("import " + name + " " + strconv.Quote(p) + "\n")
-		}
-	}
-	const head = "package p\n"
-	fset := token.NewFileSet()
-	f2, err := parser.ParseFile(fset, "", head+extra.String()+strings.TrimPrefix(src, head), parser.SkipObjectResolution)
-	if err != nil {
-		return
-	}
-	files := []*ast.File{f2}
-	if src := known.stubs(declared(f)); src != "" {
-		if sf, err := parser.ParseFile(fset, "", "package p\n"+src, parser.SkipObjectResolution); err == nil {
-			files = append(files, sf)
-		}
-	}
-	info := &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Selections: map[*ast.SelectorExpr]*types.Selection{},
-		Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}, Instances: map[*ast.Ident]types.Instance{}}
-	conf := types.Config{Importer: known.importer(), Error: func(error) {}}
-	conf.Check(f2.Name.Name, fset, files, info)
-	shift := extra.Len()
-	for o, g := range topGenericDefs(f2, info, func(p token.Pos) int {
-		o := fset.Position(p).Offset - shift
-		if o < len(head) {
-			return -1
-		}
-		return cellOff(f.FileStart + token.Pos(o))
-	}, cellPackages(f2, known)) {
-		if _, ok := ct.gdefs[o]; !ok && o >= 0 {
-			ct.gdefs[o] = g
-		}
-	}
-	for r, ri := range rangeTypes(f2, info, known) {
-		// The same offset in the first check's text, where cellOff applies.
-		o := fset.Position(r.X.Pos()).Offset - shift
-		if o < len(head) {
-			continue
-		}
-		off := cellOff(f.FileStart + token.Pos(o))
-		if _, ok := ct.ranges[off]; !ok {
-			ct.ranges[off] = ri
-		}
-	}
-}
-
-// unknownGenericDef reports whether a top-level x := e of f calls a
-// function of a standard package with generic functions cells have
-// (stdgeneric.Packages: the others' generics are not available to cells)
-// whose type go/types could not tell. paths maps the cell's package names
-// to import paths. Other calls need no second check, which would load
-// their packages' export data for nothing.
-func unknownGenericDef(f *ast.File, info *types.Info, paths map[string]string) bool {
-	for _, d := range f.Decls {
-		fd, ok := d.(*ast.FuncDecl)
-		if !ok || fd.Name.Name != "_" || fd.Body == nil {
-			continue
-		}
-		for _, st := range fd.Body.List {
-			as, ok := st.(*ast.AssignStmt)
-			if !ok || as.Tok != token.DEFINE || len(as.Lhs) != 1 || len(as.Rhs) != 1 {
-				continue
-			}
-			c, ok := as.Rhs[0].(*ast.CallExpr)
-			if !ok {
-				continue
-			}
-			sel, ok := c.Fun.(*ast.SelectorExpr)
-			if !ok {
-				continue
-			}
-			pkg, ok := sel.X.(*ast.Ident)
-			if !ok || !slices.Contains(stdgeneric.Packages, paths[pkg.Name]) {
-				continue
-			}
-			if tv, known := info.Types[c]; !known || tv.Type == nil || containsInvalid(tv.Type) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// cellPackages returns the names of the packages f imports and, with
-// known, those earlier cells imported.
-func cellPackages(f *ast.File, known earlier) map[string]bool {
-	out := map[string]bool{}
-	for name := range cellImportPaths(f, known) {
-		out[name] = true
-	}
-	return out
-}
-
-// cellImportPaths returns the import paths of the packages f imports and,
-// with known, of those earlier cells imported, by the names they have.
-func cellImportPaths(f *ast.File, known earlier) map[string]string {
-	out := map[string]string{}
-	if known != nil {
-		out = known.imports()
-	}
-	for _, imp := range f.Imports {
-		p := strings.Trim(imp.Path.Value, "`\"")
-		name := path.Base(p)
-		if imp.Name != nil {
-			name = imp.Name.Name
-		}
-		out[name] = p
-	}
-	return out
-}
-
-// imports implements earlier: the standard-library packages earlier cells
-// imported, by the name they gave them.
-func (s *Session) imports() map[string]string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := map[string]string{}
-	for name, p := range s.pkgs {
-		first, _, _ := strings.Cut(p, "/")
-		if name == "_" || name == "." || name == goHook || strings.Contains(first, ".") || p == "ray" || p == "display" {
-			continue
-		}
-		out[name] = p
-	}
-	return out
-}
-
-// importer implements earlier.
-func (s *Session) importer() types.Importer { return &s.stdImp }
 
 // qualifier names the cell's own types without a package.
 func qualifier(p *types.Package) string {

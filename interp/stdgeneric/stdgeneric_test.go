@@ -124,3 +124,58 @@ func TestLoad(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// TestPull runs iter.Pull and iter.Pull2 interpreted: values in order,
+// stop ends the sequence (its yield returns false), next after the end.
+func TestPull(t *testing.T) {
+	i := yaegi.New(yaegi.Options{})
+	if err := i.Use(stdsyms.Exports()); err != nil {
+		t.Fatal(err)
+	}
+	if err := Load(i); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := i.Eval(`import ("fmt"; "iter"; "strings")`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := i.Eval(`func pull() string {
+	var b strings.Builder
+	stopped := false
+	squares := func(yield func(int) bool) {
+		for i := 1; ; i++ {
+			if !yield(i * i) {
+				stopped = true
+				return
+			}
+		}
+	}
+	next, stop := iter.Pull[int](squares)
+	for j := 0; j < 3; j++ {
+		v, ok := next()
+		fmt.Fprint(&b, v, ok, " ")
+	}
+	stop()
+	stop()
+	v, ok := next()
+	fmt.Fprint(&b, v, ok, stopped, " ")
+	short := func(yield func(string, int) bool) {
+		_ = yield("a", 1) && yield("b", 2)
+	}
+	next2, stop2 := iter.Pull2[string, int](short)
+	for j := 0; j < 3; j++ {
+		k, v, ok := next2()
+		fmt.Fprint(&b, k, v, ok, " ")
+	}
+	stop2()
+	return b.String()
+}`); err != nil {
+		t.Fatal(err)
+	}
+	v, err := i.Eval("pull()")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := v.String(), "1 true 4 true 9 true 0 false true a1 true b2 true 0 false "; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
