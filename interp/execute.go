@@ -253,6 +253,10 @@ func (s *Session) warnTypes(c *cell, ch *chunk) {
 // exclusive hold; otherwise it lasts the whole evaluation.
 func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stmts bool) (reflect.Value, error) {
 	if err := s.acquireExclusive(ctx); err != nil {
+		var blocked *Error
+		if errors.As(err, &blocked) {
+			return reflect.Value{}, blocked
+		}
 		// Interrupted while interpreted tasks of earlier cells run: stop
 		// them all, as an interrupt during a running cell does.
 		parallel.CancelGroup(c.id)
@@ -263,7 +267,12 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 	}
 	s.mu.Lock()
 	s.stopped = false // EvalWithContext below makes a new channel for yaegiStop
+	revive := s.reviveDue
+	s.reviveDue = false
 	s.mu.Unlock()
+	if revive {
+		s.reviveRun()
+	}
 	started := make(chan struct{})
 	s.mu.Lock()
 	s.started = started
@@ -275,6 +284,7 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 		err error
 	}
 	done := make(chan result, 1)
+	run := &evalRun{cell: c.n}
 	go func() {
 		// EvalWithContext with a context that never ends: it sets up the
 		// channel yaegiStop closes, and its goroutine finishes before
@@ -283,6 +293,19 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 		s.evals++
 		s.mu.Unlock()
 		v, err := s.i.EvalWithContext(context.Background(), src)
+		s.mu.Lock()
+		run.finished = true
+		held := run.held
+		if s.stuck == run {
+			s.stuck = nil
+		}
+		if held {
+			s.reviveDue = true // the stopped code has returned: see reviveRun
+		}
+		s.mu.Unlock()
+		if held {
+			s.gate.RUnlock()
+		}
 		done <- result{v, err}
 	}()
 	var r result
@@ -301,11 +324,20 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 			parallel.CancelGroup(c.id)
 			s.stopAll()
 			// Stopped code unwinds at once unless it is blocked in
-			// compiled code that ignores the interrupt.
+			// compiled code that ignores the interrupt (wg.Wait, a
+			// channel, I/O). Then it holds the gate shared until it
+			// returns: no cell compiles while it can still run.
 			select {
 			case <-done:
 				s.reviveRun()
-			case <-time.After(700 * time.Millisecond):
+			case <-time.After(interruptGrace):
+				s.mu.Lock()
+				if !run.finished {
+					run.held = true
+					s.stuck = run
+					s.gate.hold()
+				}
+				s.mu.Unlock()
 			}
 			return reflect.Value{}, interruptError("execution interrupted")
 		}
@@ -339,6 +371,10 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 	}
 	return reflect.Value{}, s.compileError(r.err, c, code)
 }
+
+// interruptGrace is how long an interrupt waits for the stopped chunk to
+// unwind before it reports KeyboardInterrupt anyway.
+const interruptGrace = 700 * time.Millisecond
 
 func interruptError(msg string) *Error {
 	return &Error{Name: "KeyboardInterrupt", Value: msg, Traceback: []string{"KeyboardInterrupt: " + msg}}
@@ -375,11 +411,17 @@ func (s *Session) stopAll() bool {
 // has unwound and no task runs interpreted code: yaegi gives every frame
 // the run id current at its creation and never runs a frame with an older
 // one, so without this a closure made before an interrupt and called after
-// it returns zero values. Tasks still running interpreted code after 300 ms
-// (ignoring the abort) leave the increment in place.
+// it returns zero values. Tasks and goroutines still running interpreted
+// code after 300 ms (ignoring the abort) leave the increment in place;
+// goroutines of go statements that are blocked (in a channel operation, a
+// lock, I/O) are not waited for (see releaseBlocked): one that wakes up
+// later goes on as if not interrupted.
 func (s *Session) reviveRun() {
-	if !s.gate.waitIdle(300 * time.Millisecond) {
-		return
+	for deadline := time.Now().Add(300 * time.Millisecond); !s.gate.idle(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			return
+		}
+		s.releaseBlocked()
 	}
 	f := reflect.ValueOf(s.i).Elem().FieldByName("id")
 	if !f.IsValid() || f.Kind() != reflect.Uint64 {

@@ -23,6 +23,7 @@ type goTok struct {
 	c        *cell
 	id       int64 // the goroutine, set by Enter
 	returned bool
+	held     bool // it holds the gate shared (s.mu): see holders.go
 }
 
 // goStart is __warren.GoStart, called at the go statement.
@@ -36,25 +37,40 @@ func (s *Session) goStart() *goTok {
 	return t
 }
 
-// Enter is called first in the new goroutine.
+// Enter is called first in the new goroutine: from here on it runs
+// interpreted code, so it holds the gate shared (see holders.go).
 func (t *goTok) Enter() {
 	t.id = goid.Get()
 	t.s.mu.Lock()
 	t.s.goCells[t.id] = t.c
+	t.s.goToks[t.id] = t
 	t.s.mu.Unlock()
+	t.s.holdGo(t)
 }
 
-// Returned is called when the goroutine's function returned.
-func (t *goTok) Returned() { t.returned = true }
+// Returned is called when the goroutine's function returned. A goroutine
+// that gave up its hold while blocked in that function (holders.go) takes
+// the gate again before it runs interpreted code.
+func (t *goTok) Returned() {
+	t.returned = true
+	t.s.mu.Lock()
+	held := t.held
+	t.s.mu.Unlock()
+	if !held {
+		t.s.holdGo(t)
+	}
+}
 
 // Done is deferred in the goroutine with the value it recovered. A
 // goroutine that ends without returning or panicking called
 // runtime.Goexit, which ends a goroutine other than main's quietly in Go too.
 func (t *goTok) Done(r any) {
 	s := t.s
+	s.releaseGo(t)
 	lines := s.takePanicLines(t.id)
 	s.mu.Lock()
 	delete(s.goCells, t.id)
+	delete(s.goToks, t.id)
 	if t.c != nil && r == nil {
 		t.c.live--
 	}

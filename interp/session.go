@@ -51,7 +51,6 @@
 package interp
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log"
@@ -110,6 +109,9 @@ type Session struct {
 	cells      map[string]*cell // by cellID, for late output
 	order      []string         // cellIDs, oldest first
 	goCells    map[int64]*cell  // goroutines of go statements → their cell
+	goToks     map[int64]*goTok // goroutines of go statements → their token (holders.go)
+	stuck      *evalRun         // an interrupted chunk still running, holding the gate (holders.go)
+	reviveDue  bool             // a stuck chunk returned: revive before the next Eval
 	panicLines map[int64][]string
 	evalG      int64         // goroutine running the current statement chunk
 	ended      bool          // the current statement chunk reached its End hook
@@ -158,6 +160,7 @@ func New(opts Options) (*Session, error) {
 		gate:       newGate(),
 		cells:      map[string]*cell{},
 		goCells:    map[int64]*cell{},
+		goToks:     map[int64]*goTok{},
 		panicLines: map[int64][]string{},
 		abort:      make(chan struct{}),
 		sources:    map[string]string{},
@@ -287,6 +290,7 @@ func (s *Session) exports() yaegi.Exports {
 	}
 	ex["time/time"] = map[string]reflect.Value{"Sleep": reflect.ValueOf(s.sleep)}
 	ex["runtime/runtime"] = map[string]reflect.Value{"Goexit": reflect.ValueOf(s.goexit)}
+	ex["net/http/http"] = s.httpSymbols() // callback.go
 	ex["errors/errors"] = s.errorsSymbols()
 	for k, v := range minmaxSymbols() {
 		ex["warrenhook/warrenhook"][k] = v
@@ -315,6 +319,10 @@ func (s *Session) sleep(d time.Duration) {
 		// A sleeping task runs no interpreted code: let cells compile.
 		s.gate.RUnlock()
 		defer s.gate.RLock()
+	} else if t := s.goTokOf(); t != nil {
+		// Likewise a goroutine of a go statement.
+		s.releaseGo(t)
+		defer s.holdGo(t)
 	}
 	t := time.NewTimer(d)
 	select {
@@ -364,16 +372,6 @@ func (s *Session) releaseExclusive() {
 	if held {
 		s.gate.Unlock()
 	}
-}
-
-func (s *Session) acquireExclusive(ctx context.Context) error {
-	if err := s.gate.Lock(ctx); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	s.exclusive = true
-	s.mu.Unlock()
-	return nil
 }
 
 // callArgs converts args to the parameter types of t.

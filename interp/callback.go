@@ -1,0 +1,78 @@
+package interp
+
+import (
+	"net"
+	"net/http"
+	"reflect"
+
+	"github.com/petermattis/goid"
+)
+
+// Interpreted callbacks run by compiled goroutines. An http.Handler written
+// in a cell is called by net/http on goroutines of its own, where no go
+// statement hook runs; the session's versions of http.Serve and
+// http.ListenAndServe (and of http.Handle and http.HandleFunc, for the
+// default mux) wrap the handler so that each request holds the gate shared
+// while it runs (see holders.go), sleeps release it as in a goroutine of a
+// go statement, and its output goes to the cell that registered it.
+//
+// Not covered: a handler set in a struct field (http.Server{Handler: h}
+// then server.Serve), and other callbacks compiled code runs on goroutines
+// of its own (time.AfterFunc, context.AfterFunc): those run ungated. The
+// README's Known limits says so.
+
+// gatedHandler runs h holding the gate, as a goroutine of cell c.
+type gatedHandler struct {
+	s *Session
+	c *cell
+	h http.Handler
+}
+
+// ServeHTTP implements http.Handler.
+func (g gatedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	t := &goTok{s: g.s, c: g.c, id: goid.Get()}
+	g.s.mu.Lock()
+	g.s.goCells[t.id] = t.c
+	g.s.goToks[t.id] = t
+	g.s.mu.Unlock()
+	g.s.holdGo(t)
+	defer func() {
+		g.s.releaseGo(t)
+		g.s.mu.Lock()
+		delete(g.s.goCells, t.id)
+		delete(g.s.goToks, t.id)
+		g.s.mu.Unlock()
+	}()
+	g.h.ServeHTTP(w, r)
+}
+
+// gated wraps h, unless it is nil (the default mux, whose handlers were
+// wrapped when registered) or already wrapped.
+func (s *Session) gated(h http.Handler) http.Handler {
+	if h == nil {
+		return nil
+	}
+	if _, ok := h.(gatedHandler); ok {
+		return h
+	}
+	return gatedHandler{s: s, c: s.cellFor(), h: h}
+}
+
+// httpSymbols returns the session's versions of net/http's functions that
+// take handlers.
+func (s *Session) httpSymbols() map[string]reflect.Value {
+	return map[string]reflect.Value{
+		"Serve": reflect.ValueOf(func(l net.Listener, h http.Handler) error {
+			return http.Serve(l, s.gated(h))
+		}),
+		"ListenAndServe": reflect.ValueOf(func(addr string, h http.Handler) error {
+			return http.ListenAndServe(addr, s.gated(h))
+		}),
+		"Handle": reflect.ValueOf(func(pattern string, h http.Handler) {
+			http.Handle(pattern, s.gated(h))
+		}),
+		"HandleFunc": reflect.ValueOf(func(pattern string, f func(http.ResponseWriter, *http.Request)) {
+			http.Handle(pattern, s.gated(http.HandlerFunc(f)))
+		}),
+	}
+}
