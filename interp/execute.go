@@ -10,9 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
-	"unsafe" // go:linkname, reviveRun
 
 	yaegi "github.com/traefik/yaegi/interp"
 
@@ -380,16 +378,6 @@ func interruptError(msg string) *Error {
 	return &Error{Name: "KeyboardInterrupt", Value: msg, Traceback: []string{"KeyboardInterrupt: " + msg}}
 }
 
-// yaegiStop is yaegi's (*Interpreter).stop, which EvalWithContext calls
-// when its context ends: it aborts all interpreted code in flight. Calling it
-// directly lets Execute wait until the stopped chunk has unwound before the
-// next one runs (EvalWithContext returns while it is still unwinding, and
-// the two would race on the interpreter's global frame). Pinned to yaegi
-// v0.16.1; TestInterrupt covers it.
-//
-//go:linkname yaegiStop github.com/traefik/yaegi/interp.(*Interpreter).stop
-func yaegiStop(*yaegi.Interpreter)
-
 // stopAll aborts all interpreted code in flight (the cell's and every
 // task's), wakes sleepers, and marks the aborted tasks cancelled.
 // It reports whether it stopped yaegi.
@@ -423,12 +411,7 @@ func (s *Session) reviveRun() {
 		}
 		s.releaseBlocked()
 	}
-	f := reflect.ValueOf(s.i).Elem().FieldByName("id")
-	if !f.IsValid() || f.Kind() != reflect.Uint64 {
-		return
-	}
-	p := (*uint64)(unsafe.Pointer(f.UnsafeAddr()))
-	atomic.AddUint64(p, ^uint64(0))
+	revertRunID(s.i) // yaegiinternals.go
 }
 
 // posRE matches a position in a cell as encoded by the line directives

@@ -188,9 +188,6 @@ type gState struct {
 	interpFrames int
 }
 
-// runCfgFrame starts a frame line of yaegi's interpreter loop.
-const runCfgFrame = "github.com/traefik/yaegi/interp.runCfg("
-
 // goroutineStates returns the state of every goroutine by its id, from
 // runtime.Stack.
 func goroutineStates() map[int64]gState {

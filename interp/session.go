@@ -187,6 +187,10 @@ func New(opts Options) (*Session, error) {
 		Stderr: writer{s, "stderr"},
 		Stdin:  &stdin{s: s},
 	})
+	if err := checkYaegiInternals(s.i); err != nil {
+		s.Close()
+		return nil, err
+	}
 	std := stdsyms.Exports()
 	if err := s.i.Use(std); err != nil {
 		s.Close()
