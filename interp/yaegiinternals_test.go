@@ -2,6 +2,7 @@ package interp
 
 import (
 	"context"
+	"os"
 	"reflect"
 	"runtime"
 	"strings"
@@ -14,6 +15,22 @@ import (
 // is there and behaves as warren expects; this fails on a yaegi upgrade
 // that changes one of them.
 func TestYaegiInternals(t *testing.T) {
+	// A test binary has no module versions in its build info (the check in
+	// checkYaegiInternals covers warren's binary): read go.mod.
+	mod, err := os.ReadFile("../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	required := ""
+	for _, l := range strings.Split(string(mod), "\n") {
+		if f := strings.Fields(l); len(f) >= 2 && f[0] == yaegiModule {
+			required = f[1]
+		}
+	}
+	if required != yaegiVersion {
+		t.Fatalf("go.mod requires %s %q; interp/yaegiinternals.go is written for %s: check each internal there, then update yaegiVersion", yaegiModule, required, yaegiVersion)
+	}
+
 	i := yaegi.New(yaegi.Options{})
 	if err := checkYaegiInternals(i); err != nil {
 		t.Fatal(err)
