@@ -130,7 +130,7 @@ type Session struct {
 	pkgs       map[string]string                    // local package name → import path
 	names      map[string]bool                      // identifiers declared by cells
 	syms       map[string]map[string]reflect.Value  // import path → symbols
-	stubSrc    map[string]string                    // declarations of cells without bodies, for go/types (see noteStubs)
+	stubSrc    stubSet                              // declarations of cells without bodies, for go/types (see noteStubs)
 	stdImp     stdImporter                          // real standard-library packages for go/types, when needed
 
 	n          atomic.Int64
@@ -171,7 +171,7 @@ func New(opts Options) (*Session, error) {
 		pkgs:       map[string]string{},
 		names:      map[string]bool{},
 		syms:       map[string]map[string]reflect.Value{},
-		stubSrc:    map[string]string{},
+		stubSrc:    newStubSet(),
 	}
 	var err error
 	if s.stdout, err = newPipe(s, "stdout"); err != nil {
