@@ -24,6 +24,7 @@ type goTok struct {
 	id       int64 // the goroutine, set by Enter
 	returned bool
 	held     bool // it holds the gate shared (s.mu): see holders.go
+	done     bool // Done ran (s.mu)
 }
 
 // goStart is __warren.GoStart, called at the go statement.
@@ -69,6 +70,7 @@ func (t *goTok) Done(r any) {
 	s.releaseGo(t)
 	lines := s.takePanicLines(t.id)
 	s.mu.Lock()
+	t.done = true
 	delete(s.goCells, t.id)
 	delete(s.goToks, t.id)
 	if t.c != nil && r == nil {
@@ -105,6 +107,25 @@ func (t *goTok) Done(r any) {
 	t.c.out.Stream("stderr", b.String())
 }
 
+// Exit is deferred first in the goroutine, as a compiled call: yaegi runs
+// it even when an interrupt aborted the goroutine's interpreted code (and
+// with it the deferred Done), so the goroutine's hold of the gate always
+// ends, after its last interpreted step.
+func (t *goTok) Exit() {
+	s := t.s
+	s.releaseGo(t)
+	s.mu.Lock()
+	if s.goToks[t.id] == t {
+		delete(s.goToks, t.id)
+		delete(s.goCells, t.id)
+	}
+	if !t.done && t.c != nil {
+		t.c.live-- // aborted: Done did not run
+	}
+	t.done = true
+	s.mu.Unlock()
+}
+
 // goGrace is how long a finished cell waits for goroutines it started
 // that are still running: a goroutine that panics runs its deferred calls
 // first (a `defer wg.Done()` lets the cell's wg.Wait return), and the panic
@@ -137,10 +158,9 @@ func (s *Session) endCell(c *cell, err error) error {
 	return err
 }
 
-// end is __warren.End, the last statement of a statement chunk (and Value
-// that of a chunk with a trailing value): a chunk that finished without
-// reaching it, and without an error, either called runtime.Goexit (see
-// goexit) or had a panic recovered by a deferred call at its top level.
+// end is __warren.End, the last statement of the chunk that calls a cell's
+// main (and Value that of a chunk with a trailing value); goexitError
+// tells from the goexit hook whether a chunk was cut short.
 func (s *Session) end() {
 	id := goid.Get()
 	s.mu.Lock()
@@ -156,8 +176,8 @@ func (s *Session) value(vs ...any) []any {
 	return vs
 }
 
-// goexitError reports a statement chunk that returned without reaching
-// its End hook.
+// goexitError reports a statement chunk whose goroutine called
+// runtime.Goexit (see goexit).
 func (s *Session) goexitError(c *cell, code string) *Error {
 	s.mu.Lock()
 	ended, goexited := s.ended, s.goexited

@@ -13,9 +13,9 @@
 // number is encoded in the line because yaegi keys imports by file name).
 // Statement chunks start with a hook call that ends the compile phase: the
 // session holds a gate exclusively while yaegi compiles, and interpreted ray
-// tasks hold it shared (parallel.Host Enter/Exit), since yaegi v0.16.1 races
-// when it compiles while interpreted code runs; they end with a hook that
-// tells a finished chunk from one cut short by runtime.Goexit.
+// tasks and goroutines hold it shared (parallel.Host Enter/Exit,
+// holders.go), since yaegi v0.16.1 races when it compiles while interpreted
+// code runs.
 //
 // Source rewrites (go/ast, keeping every line in place) give cells Go 1.22+
 // semantics that yaegi v0.16.1 lacks: a loop body that can capture a
