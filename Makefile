@@ -8,7 +8,7 @@ CGO_ENABLED ?= 1
 # Where plugins find warren's source (see native/identity.go).
 WARREN_SRC ?= $(CURDIR)
 
-.PHONY: docker-native-context all build test check gotest clienttest nbtest nativetest browsertest conformance demo install bench
+.PHONY: docker-native-context all build test check gotest clienttest nbtest nativetest browsertest conformance demo install bench soak soakshort
 
 all: build
 
@@ -48,7 +48,15 @@ CONFORMANCE_FLAGS ?= -report
 conformance: build
 	$(GO) run ./tests/conformance/cmd/conform -warren $(BIN) -python $(PY) $(CONFORMANCE_FLAGS)
 
-test: check gotest clienttest nbtest nativetest browsertest conformance
+## soak: RSS and latency over 10,000 cells (two workloads), warren's session and plain yaegi side by side; long (~10 min)
+soak:
+	$(GO) run ./tests/soak -cells 10000
+
+## soakshort: the CI soak: 2,000 trivial cells, fails if warren's RSS grows more than 8 KB per cell
+soakshort:
+	$(GO) run ./tests/soak -cells 2000 -impl warren -workloads trivial -max-kb 8
+
+test: check gotest soakshort clienttest nbtest nativetest browsertest conformance
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./parallel/

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"reflect"
+	"time"
 
 	"github.com/petermattis/goid"
 )
@@ -15,11 +16,12 @@ import (
 // default mux) wrap the handler so that each request holds the gate shared
 // while it runs (see holders.go), sleeps release it as in a goroutine of a
 // go statement, and its output goes to the cell that registered it.
+// time.AfterFunc's function is run the same way.
 //
 // Not covered: a handler set in a struct field (http.Server{Handler: h}
 // then server.Serve), and other callbacks compiled code runs on goroutines
-// of its own (time.AfterFunc, context.AfterFunc): those run ungated. The
-// README's Known limits says so.
+// of its own (context.AfterFunc, a library's worker pool): those run
+// ungated. The README's Known limits says so.
 
 // gatedHandler runs h holding the gate, as a goroutine of cell c.
 type gatedHandler struct {
@@ -30,20 +32,32 @@ type gatedHandler struct {
 
 // ServeHTTP implements http.Handler.
 func (g gatedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	t := &goTok{s: g.s, c: g.c, id: goid.Get()}
-	g.s.mu.Lock()
-	g.s.goCells[t.id] = t.c
-	g.s.goToks[t.id] = t
-	g.s.mu.Unlock()
-	g.s.holdGo(t)
+	g.s.runGated(g.c, func() { g.h.ServeHTTP(w, r) })
+}
+
+// runGated runs f, which runs interpreted code, on the calling goroutine
+// (one of compiled code) as a goroutine of cell c: holding the gate.
+func (s *Session) runGated(c *cell, f func()) {
+	t := &goTok{s: s, c: c, id: goid.Get()}
+	s.mu.Lock()
+	s.goCells[t.id] = t.c
+	s.goToks[t.id] = t
+	s.mu.Unlock()
+	s.holdGo(t)
 	defer func() {
-		g.s.releaseGo(t)
-		g.s.mu.Lock()
-		delete(g.s.goCells, t.id)
-		delete(g.s.goToks, t.id)
-		g.s.mu.Unlock()
+		s.releaseGo(t)
+		s.mu.Lock()
+		delete(s.goCells, t.id)
+		delete(s.goToks, t.id)
+		s.mu.Unlock()
 	}()
-	g.h.ServeHTTP(w, r)
+	f()
+}
+
+// afterFunc is time.AfterFunc for cells.
+func (s *Session) afterFunc(d time.Duration, f func()) *time.Timer {
+	c := s.cellFor()
+	return time.AfterFunc(d, func() { s.runGated(c, f) })
 }
 
 // gated wraps h, unless it is nil (the default mux, whose handlers were

@@ -259,3 +259,37 @@ f := feeder.Remote(nap.Remote())`)
 		t.Errorf("results = %s", plain(res))
 	}
 }
+
+// time.AfterFunc's interpreted function holds the gate while it runs:
+// timers firing while 20 cells compile are race-free and all counted.
+func TestAfterFuncWhileCellsCompile(t *testing.T) {
+	s := newSession(t)
+	run(t, s, `import ("sync/atomic"; "time")
+var fired atomic.Int64
+var sum int
+var tick func()
+tick = func() {
+	sum += 2
+	if fired.Add(1) < 200 {
+		time.AfterFunc(time.Millisecond, tick)
+	}
+}
+time.AfterFunc(time.Millisecond, tick)`)
+	for i := 0; i < 20; i++ {
+		res, _ := run(t, s, fmt.Sprintf("var a%d = %d\nfunc b%d() int { return a%d * 3 }\nb%d()", i, i, i, i, i))
+		if got, want := plain(res), fmt.Sprint(3*i); got != want {
+			t.Fatalf("cell %d = %s, want %s", i, got, want)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second) // a hang guard
+	for {
+		res, _ := run(t, s, "fired.Load() == 200 && sum == 400")
+		if plain(res) == "true" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("timers: %s", plain(res))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

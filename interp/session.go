@@ -292,7 +292,7 @@ func (s *Session) exports() yaegi.Exports {
 		"Writer":    reflect.ValueOf(l.Writer),
 		"Default":   reflect.ValueOf(func() *log.Logger { return l }),
 	}
-	ex["time/time"] = map[string]reflect.Value{"Sleep": reflect.ValueOf(s.sleep)}
+	ex["time/time"] = map[string]reflect.Value{"Sleep": reflect.ValueOf(s.sleep), "AfterFunc": reflect.ValueOf(s.afterFunc)}
 	ex["runtime/runtime"] = map[string]reflect.Value{"Goexit": reflect.ValueOf(s.goexit)}
 	ex["net/http/http"] = s.httpSymbols() // callback.go
 	ex["errors/errors"] = s.errorsSymbols()
