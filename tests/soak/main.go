@@ -10,8 +10,9 @@
 // Workloads: "trivial" runs `xN := N` then `fmt.Println(xN)` (two cells
 // per N: the growth is reported per cell), "redefine" runs
 // `func f() int { return N }` then `f()`. RSS is VmRSS after a GC that
-// returns freed memory to the system (debug.FreeOSMemory), so the growth
-// is what the session keeps. It is not a test of timing: latency is
+// returns freed memory to the system (debug.FreeOSMemory), sampled every
+// tenth of the run; the growth per cell is the slope through the samples,
+// so it is what the session keeps. It is not a test of timing: latency is
 // reported, the -max-kb bound is on memory only.
 package main
 
@@ -129,7 +130,13 @@ func soak(name, w string, steps int, newRunner func() (runner, func(), error)) (
 	heap0 := ms.HeapAlloc
 	tenth := steps / 10
 	var first, last time.Duration
+	// RSS every tenth of the run: the growth per cell is the least-squares
+	// slope through the samples, steadier than two end points.
+	var xs, ys []float64
 	for n := warm; n < warm+steps; n++ {
+		if i := n - warm; i%tenth == 0 {
+			xs, ys = append(xs, float64(2*i)), append(ys, float64(rssKB()))
+		}
 		t0 := time.Now()
 		for k, c := range cells(w, n) {
 			if err := run(fmt.Sprintf("c%d-%d", n, k), c); err != nil {
@@ -148,11 +155,32 @@ func soak(name, w string, steps int, newRunner func() (runner, func(), error)) (
 	runtime.ReadMemStats(&ms)
 	runtime.KeepAlive(run) // the interpreter is what is measured
 	ncells := float64(2 * steps)
-	r.perCellKB = float64(r.finalKB-r.startKB) / ncells
+	xs, ys = append(xs, ncells), append(ys, float64(r.finalKB))
+	r.perCellKB = slope(xs, ys)
 	r.heapPerCellKB = (float64(ms.HeapAlloc) - float64(heap0)) / 1024 / ncells
 	r.firstUS = float64(first.Microseconds()) / float64(2*tenth)
 	r.lastUS = float64(last.Microseconds()) / float64(2*tenth)
 	return r, nil
+}
+
+// slope returns the least-squares slope of ys over xs.
+func slope(xs, ys []float64) float64 {
+	var mx, my float64
+	for i := range xs {
+		mx += xs[i]
+		my += ys[i]
+	}
+	mx /= float64(len(xs))
+	my /= float64(len(ys))
+	var num, den float64
+	for i := range xs {
+		num += (xs[i] - mx) * (ys[i] - my)
+		den += (xs[i] - mx) * (xs[i] - mx)
+	}
+	if den == 0 {
+		return 0
+	}
+	return num / den
 }
 
 func main() {
