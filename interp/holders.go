@@ -20,11 +20,12 @@ import (
 // shared:
 //
 //   - ray tasks, between Enter and Exit (session.go);
-//   - goroutines of go statements, from their Enter hook to their Done
-//     hook, except while they sleep in time.Sleep (released before, taken
-//     again after);
+//   - goroutines of go statements, from their Enter hook to their Done (or
+//     Exit) hook, except while they sleep in time.Sleep (released before,
+//     taken again after);
 //   - interpreted callbacks that warren hands to compiled code which runs
-//     them on goroutines of its own (callback.go);
+//     them on goroutines of its own: http handlers, time.AfterFunc
+//     (callback.go);
 //   - an interrupted chunk that did not unwind within interruptGrace
 //     (blocked in compiled code such as wg.Wait): it holds the gate until it
 //     returns, so no cell compiles while it can still run (evalLocked).
@@ -33,12 +34,12 @@ import (
 // and yaegi has no hook there, so it holds the gate for as long as it
 // blocks: one waiting for a value that a later cell would send keeps that
 // cell from compiling. A compile that has waited goLook for goroutines of go
-// statements looks at their stacks (runtime.Stack): a goroutine that has
-// ended without reaching its Done hook (an interrupt aborted it) gives up
-// its hold, and so does one blocked in the compiled function its go
-// statement called (go http.Serve(l, h): no interpreted frame below it, so
-// it runs no interpreted code until that function returns, and then only
-// its hooks). If goroutines still hold the gate after goWait, the cell fails
+// statements looks at their stacks (runtime.Stack): one blocked in the
+// compiled function its go statement called gives up its hold (go
+// http.Serve(l, h): no interpreted frame below it, so it runs no
+// interpreted code until that function returns, and then its Returned hook
+// takes the gate first); so does one that has ended without its hooks
+// (not expected: Exit runs even after an interrupt). If goroutines still hold the gate after goWait, the cell fails
 // with a CompileBlocked error naming them; it never compiles while they can
 // run. An interrupt wakes goroutines blocked in channel operations and
 // aborts them. See RELIABILITY.md, "Races".
