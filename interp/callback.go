@@ -32,13 +32,14 @@ type gatedHandler struct {
 
 // ServeHTTP implements http.Handler.
 func (g gatedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	g.s.runGated(g.c, func() { g.h.ServeHTTP(w, r) })
+	g.s.runGated(g.c, "an http handler", func() { g.h.ServeHTTP(w, r) })
 }
 
 // runGated runs f, which runs interpreted code, on the calling goroutine
-// (one of compiled code) as a goroutine of cell c: holding the gate.
-func (s *Session) runGated(c *cell, f func()) {
-	t := &goTok{s: s, c: c, id: goid.Get()}
+// (one of compiled code) as a goroutine of cell c: holding the gate. what
+// names the callback in errors.
+func (s *Session) runGated(c *cell, what string, f func()) {
+	t := &goTok{s: s, c: c, id: goid.Get(), callback: what}
 	s.mu.Lock()
 	s.goCells[t.id] = t.c
 	s.goToks[t.id] = t
@@ -57,7 +58,7 @@ func (s *Session) runGated(c *cell, f func()) {
 // afterFunc is time.AfterFunc for cells.
 func (s *Session) afterFunc(d time.Duration, f func()) *time.Timer {
 	c := s.cellFor()
-	return time.AfterFunc(d, func() { s.runGated(c, f) })
+	return time.AfterFunc(d, func() { s.runGated(c, "a time.AfterFunc function", f) })
 }
 
 // gated wraps h, unless it is nil (the default mux, whose handlers were

@@ -23,8 +23,9 @@ type goTok struct {
 	c        *cell
 	id       int64 // the goroutine, set by Enter
 	returned bool
-	held     bool // it holds the gate shared (s.mu): see holders.go
-	done     bool // Done ran (s.mu)
+	held     bool   // it holds the gate shared (s.mu): see holders.go
+	callback string // for a callback run by compiled code (callback.go): what it is
+	done     bool   // Done ran (s.mu)
 }
 
 // goStart is __warren.GoStart, called at the go statement.

@@ -110,34 +110,47 @@ func (s *Session) acquireExclusive(ctx context.Context) error {
 func compileBlocked(running []*goTok, stuck *evalRun) *Error {
 	var what []string
 	if stuck != nil {
-		what = append(what, fmt.Sprintf("the interrupted cell[%d] has not stopped: it is blocked in compiled code (wg.Wait, a mutex, I/O, …) and would go on running its statements when that returns", stuck.cell%maxCellNum))
+		what = append(what, fmt.Sprintf("the interrupted cell[%d] has not stopped: it is blocked in compiled code (wg.Wait, a mutex, I/O, …), and its interpreted code unwinds only when that returns", stuck.cell%maxCellNum))
 	}
-	cells := map[int]int{}
+	type origin struct {
+		cell     int
+		callback string
+	}
+	count := map[origin]int{}
 	for _, t := range running {
+		o := origin{callback: t.callback}
 		if t.c != nil {
-			cells[t.c.n%maxCellNum]++
-		} else {
-			cells[0]++
+			o.cell = t.c.n % maxCellNum
 		}
+		count[o]++
 	}
-	var ns []int
-	for n := range cells {
-		ns = append(ns, n)
+	var origins []origin
+	for o := range count {
+		origins = append(origins, o)
 	}
-	sort.Ints(ns)
-	for _, n := range ns {
-		k := cells[n]
-		plural := "goroutine"
-		if k > 1 {
-			plural = strconv.Itoa(k) + " goroutines"
-		} else {
-			plural = "a goroutine"
+	sort.Slice(origins, func(i, j int) bool {
+		if origins[i].cell != origins[j].cell {
+			return origins[i].cell < origins[j].cell
 		}
-		if n == 0 {
-			what = append(what, plural+" started by the session's code")
-		} else {
-			what = append(what, fmt.Sprintf("%s started by cell[%d] with a go statement", plural, n))
+		return origins[i].callback < origins[j].callback
+	})
+	for _, o := range origins {
+		n := "a goroutine"
+		if k := count[o]; k > 1 {
+			n = strconv.Itoa(k) + " goroutines"
 		}
+		switch {
+		case o.callback != "":
+			n += " running " + o.callback
+			if o.cell > 0 {
+				n += fmt.Sprintf(" of cell[%d]", o.cell)
+			}
+		case o.cell > 0:
+			n += fmt.Sprintf(" started by cell[%d] with a go statement", o.cell)
+		default:
+			n += " started by a go statement"
+		}
+		what = append(what, n)
 	}
 	msg := "the cell was not run: interpreted code is still running (" + strings.Join(what, "; ") + "), and the interpreter cannot compile a cell while it runs"
 	hint := "  (a goroutine lets cells compile while it sleeps in time.Sleep, after it returns, or while it is blocked in the compiled function its go statement called (go http.Serve(l, h)); one blocked on a channel that this cell would feed never lets it compile: start it in the same cell as its feeder. Kernel → Interrupt stops goroutines waiting on channels; restart the kernel if they do not stop)"
@@ -167,7 +180,11 @@ func (s *Session) releaseBlocked() []*goTok {
 	var running []*goTok
 	for _, t := range held {
 		st, alive := states[t.id]
-		if alive && !(blockedState(st.state) && st.interpFrames == 1) {
+		// Blocked in the compiled function a go statement called: its
+		// one interpreted frame is the go statement's own, where only
+		// hooks follow. (A callback blocked at that depth goes on with
+		// its own interpreted code.)
+		if alive && !(t.callback == "" && blockedState(st.state) && st.interpFrames == 1) {
 			running = append(running, t)
 			continue
 		}

@@ -293,3 +293,41 @@ time.AfterFunc(time.Millisecond, tick)`)
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// An http handler blocked (here on a channel) keeps cells from compiling,
+// naming it; it is not let go like a goroutine blocked in the compiled
+// function its go statement called, since it goes on with interpreted code.
+func TestHTTPHandlerBlockedBlocksCompile(t *testing.T) {
+	s := newSession(t)
+	res, _ := run(t, s, `import ("net"; "net/http")
+hold := make(chan bool)
+func slow(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(200)
+	w.(http.Flusher).Flush()
+	<-hold
+}
+l, err := net.Listen("tcp", "127.0.0.1:0")
+if err != nil {
+	panic(err)
+}
+go http.Serve(l, http.HandlerFunc(slow))
+"http://" + l.Addr().String()`)
+	url, _ := strconv.Unquote(plain(res))
+	resp, err := http.Get(url) // returns with the header: the handler now waits
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	_, _, e := try(t, s, "func later() {}")
+	if e == nil || e.Name != "CompileBlocked" || !strings.Contains(e.Value, "a goroutine running an http handler of cell[") {
+		t.Fatalf("error = %#v", e)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	if _, _, e := tryCtx(ctx, t, s, "func later() {}"); e == nil || e.Name != "KeyboardInterrupt" {
+		t.Fatalf("interrupted wait: error = %#v", e)
+	}
+	if res, _ := run(t, s, "func later() int { return 5 }\nlater()"); plain(res) != "5" {
+		t.Errorf("after the interrupt: %s", plain(res))
+	}
+}
