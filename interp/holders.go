@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"reflect"
 	"runtime"
 	"sort"
 	"strconv"
@@ -21,8 +22,8 @@ import (
 //
 //   - ray tasks, between Enter and Exit (session.go);
 //   - goroutines of go statements, from their Enter hook to their Done (or
-//     Exit) hook, except while they sleep in time.Sleep (released before,
-//     taken again after);
+//     Exit) hook, except while they sleep in time.Sleep or wait in ray.Get,
+//     GetAll or Wait (released before, taken again after);
 //   - interpreted callbacks that warren hands to compiled code which runs
 //     them on goroutines of its own: http handlers, time.AfterFunc
 //     (callback.go);
@@ -75,6 +76,35 @@ func (s *Session) goTokOf() *goTok {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.goToks[id]
+}
+
+// raySymbols returns package ray's symbols with Get, GetAll, Wait and their
+// Context forms giving up the gate hold of a goroutine of a go statement
+// while they wait, as a task's do (a goroutine waiting for tasks runs no
+// interpreted code).
+func (s *Session) raySymbols(ray map[string]reflect.Value) map[string]reflect.Value {
+	out := make(map[string]reflect.Value, len(ray))
+	for k, v := range ray {
+		out[k] = v
+	}
+	for _, name := range []string{"Get", "GetAll", "Wait", "GetContext", "GetAllContext", "WaitContext"} {
+		fn, ok := ray[name]
+		if !ok || fn.Kind() != reflect.Func {
+			continue
+		}
+		call := fn.Call
+		if fn.Type().IsVariadic() {
+			call = fn.CallSlice
+		}
+		out[name] = reflect.MakeFunc(fn.Type(), func(args []reflect.Value) []reflect.Value {
+			if t := s.goTokOf(); t != nil {
+				s.releaseGo(t)
+				defer s.holdGo(t)
+			}
+			return call(args)
+		})
+	}
+	return out
 }
 
 // acquireExclusive takes the gate for a compile: it waits for tasks as long

@@ -331,3 +331,26 @@ go http.Serve(l, http.HandlerFunc(slow))
 		t.Errorf("after the interrupt: %s", plain(res))
 	}
 }
+
+// A goroutine of a go statement waiting in ray.Get runs no interpreted
+// code: cells compile meanwhile (it gives up its hold, as a task does).
+func TestGoroutineInRayGetLetsCellsCompile(t *testing.T) {
+	s := newRaySession(t)
+	run(t, s, `import ("sync/atomic"; "time")
+ray.Init(ray.NumCPUs(2))
+var release atomic.Bool
+slow := ray.Remote(func() int {
+	for !release.Load() {
+		time.Sleep(time.Millisecond)
+	}
+	return 7
+})
+got := make(chan any, 1)
+go func() { got <- ray.Get(slow.Remote()) }()`)
+	// The goroutine waits in Get until this cell, which must compile first,
+	// releases the task.
+	res, _ := run(t, s, "func later() int { return 1 }\nrelease.Store(true)\n[]any{<-got, later()}")
+	if plain(res) != "[7 1]" {
+		t.Errorf("results = %s", plain(res))
+	}
+}

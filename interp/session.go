@@ -234,7 +234,8 @@ func (s *Session) exports() yaegi.Exports {
 	for k, v := range symbols.Symbols {
 		ex[k] = v
 	}
-	ex["ray/ray"] = symbols.Symbols[symbols.RayKey]
+	ex[symbols.RayKey] = s.raySymbols(symbols.Symbols[symbols.RayKey]) // holders.go
+	ex["ray/ray"] = ex[symbols.RayKey]
 
 	disp := map[string]reflect.Value{}
 	for k, v := range symbols.Symbols[symbols.DisplayKey] {
