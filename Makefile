@@ -8,7 +8,7 @@ CGO_ENABLED ?= 1
 # Where plugins find warren's source (see native/identity.go).
 WARREN_SRC ?= $(CURDIR)
 
-.PHONY: docker-native-context all build test check gotest clienttest nbtest nativetest browsertest labtest conformance demo install bench
+.PHONY: docker-native-context all build test check gotest clienttest nbtest nativetest browsertest labtest conformance demo install bench soak soakshort
 
 all: build
 
@@ -53,7 +53,15 @@ CONFORMANCE_FLAGS ?= -strict
 conformance: build
 	$(GO) run ./tests/conformance/cmd/conform -warren $(BIN) -python $(PY) $(CONFORMANCE_FLAGS)
 
-test: check gotest clienttest nbtest nativetest browsertest labtest conformance
+## soak: RSS and latency over 10,000 cells (two workloads), warren's session and plain yaegi side by side; long (~10 min)
+soak:
+	$(GO) run ./tests/soak -cells 10000
+
+## soakshort: the CI soak: 4,000 trivial cells (fewer give a noisy RSS slope), fails if warren's RSS grows more than 8 KB per cell
+soakshort:
+	$(GO) run ./tests/soak -cells 4000 -impl warren -workloads trivial -max-kb 8
+
+test: check gotest soakshort clienttest nbtest nativetest browsertest labtest conformance
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./parallel/

@@ -10,8 +10,9 @@ package interp
 // (CrashFrames).
 //
 // This reaches into yaegi v0.16.1's unexported Interpreter.roots, node.child,
-// node.start and node.pos (read-only, with reflect) and the name of runCfg;
-// TestCrashFrames fails if they change.
+// node.start and node.pos (read-only, with reflect) and the name of runCfg,
+// through yaegiinternals.go; TestYaegiInternals and TestCrashFrames fail if
+// they change.
 
 import (
 	"bufio"
@@ -21,7 +22,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"unsafe"
 
 	"go/token"
 
@@ -65,9 +65,7 @@ func (s *Session) TracePositions(w io.Writer) error {
 func (t *posTracer) record() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	iv := reflect.ValueOf(t.s.i).Elem()
-	roots := iv.FieldByName("roots")
-	fset := (*token.FileSet)(unsafe.Pointer(iv.FieldByName("fset").Pointer()))
+	roots, fset := interpRoots(t.s.i)
 	t.s.mu.Lock()
 	c := t.s.cur
 	t.s.mu.Unlock()
@@ -79,7 +77,7 @@ func (t *posTracer) record() {
 		root := roots.Index(t.done)
 		// A statement chunk starts with the Begin call, placed before the
 		// chunk's line directive: the chunk's line is its first cell line.
-		if start := root.Elem().FieldByName("start"); !start.IsNil() {
+		if start := nodeStart(root); !start.IsNil() {
 			if line := firstCellLine(fset, root); line >= lineBase {
 				fmt.Fprintf(t.w, "%x %d %d top\n", start.Pointer(), line/lineBase, line%lineBase)
 			}
@@ -91,10 +89,10 @@ func (t *posTracer) record() {
 			if n.IsNil() {
 				continue
 			}
-			kids := n.Elem().FieldByName("child")
+			kids := nodeChildren(n)
 			if kids.Len() >= 4 { // a function (or loop) body is child 3
 				if body := kids.Index(3); !body.IsNil() {
-					t.emit(fset, body.Elem().FieldByName("start"))
+					t.emit(fset, nodeStart(body))
 				}
 			}
 			for i := 0; i < kids.Len(); i++ {
@@ -111,10 +109,10 @@ func firstCellLine(fset *token.FileSet, n reflect.Value) int {
 	if n.IsNil() {
 		return 0
 	}
-	if l := fset.Position(token.Pos(n.Elem().FieldByName("pos").Int())).Line; l >= lineBase {
+	if l := fset.Position(nodePos(n)).Line; l >= lineBase {
 		return l
 	}
-	kids := n.Elem().FieldByName("child")
+	kids := nodeChildren(n)
 	for i := 0; i < kids.Len(); i++ {
 		if l := firstCellLine(fset, kids.Index(i)); l > 0 {
 			return l
@@ -128,7 +126,7 @@ func (t *posTracer) emit(fset *token.FileSet, n reflect.Value) {
 	if !n.IsValid() || n.IsNil() {
 		return
 	}
-	p := fset.Position(token.Pos(n.Elem().FieldByName("pos").Int()))
+	p := fset.Position(nodePos(n))
 	if p.Line < lineBase {
 		return // not a cell's code (the standard library's generic sources)
 	}
@@ -187,7 +185,7 @@ func CrashFrames(report string, positions io.Reader, cellID string) []CrashFrame
 			inGoroutine = true
 			continue
 		}
-		arg, ok := strings.CutPrefix(l, "github.com/traefik/yaegi/interp.runCfg(")
+		arg, ok := strings.CutPrefix(l, runCfgFrame)
 		if !ok || !inGoroutine {
 			continue
 		}

@@ -217,7 +217,7 @@ func (s *Session) reflectGlobals(skip map[string]bool) map[string]reflect.Type {
 	s.mu.Lock()
 	var names []string
 	for n := range s.names {
-		if _, ok := s.stubSrc[n]; !ok && !skip[n] {
+		if _, ok := s.stubSrc.get(n); !ok && !skip[n] {
 			names = append(names, n)
 		}
 	}
@@ -338,7 +338,7 @@ func (s *Session) stubPackage(im *symtypes.Importer) *stubEnv {
 	if env != nil && env.key == key && env.imp == im {
 		return env
 	}
-	src := s.stubs(nil)
+	src := s.allStubs()
 	pkg := types.NewPackage("p", "p")
 	fset := token.NewFileSet()
 	if f, _ := parser.ParseFile(fset, "", "package p\n"+s.sessionImports(src, nil)+src, parser.SkipObjectResolution|parser.AllErrors); f != nil {

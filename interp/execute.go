@@ -10,9 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
-	"unsafe" // go:linkname, reviveRun
 
 	yaegi "github.com/traefik/yaegi/interp"
 
@@ -257,6 +255,10 @@ func (s *Session) warnTypes(c *cell, ch *chunk) {
 // exclusive hold; otherwise it lasts the whole evaluation.
 func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stmts bool) (reflect.Value, error) {
 	if err := s.acquireExclusive(ctx); err != nil {
+		var blocked *Error
+		if errors.As(err, &blocked) {
+			return reflect.Value{}, blocked
+		}
 		// Interrupted while interpreted tasks of earlier cells run: stop
 		// them all, as an interrupt during a running cell does.
 		parallel.CancelGroup(c.id)
@@ -267,7 +269,12 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 	}
 	s.mu.Lock()
 	s.stopped = false // EvalWithContext below makes a new channel for yaegiStop
+	revive := s.reviveDue
+	s.reviveDue = false
 	s.mu.Unlock()
+	if revive {
+		s.reviveRun()
+	}
 	started := make(chan struct{})
 	s.mu.Lock()
 	s.started = started
@@ -279,6 +286,7 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 		err error
 	}
 	done := make(chan result, 1)
+	run := &evalRun{cell: c.n}
 	go func() {
 		// EvalWithContext with a context that never ends: it sets up the
 		// channel yaegiStop closes, and its goroutine finishes before
@@ -287,6 +295,19 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 		s.evals++
 		s.mu.Unlock()
 		v, err := s.i.EvalWithContext(context.Background(), src)
+		s.mu.Lock()
+		run.finished = true
+		held := run.held
+		if s.stuck == run {
+			s.stuck = nil
+		}
+		if held {
+			s.reviveDue = true // the stopped code has returned: see reviveRun
+		}
+		s.mu.Unlock()
+		if held {
+			s.gate.RUnlock()
+		}
 		done <- result{v, err}
 	}()
 	var r result
@@ -305,11 +326,20 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 			parallel.CancelGroup(c.id)
 			s.stopAll()
 			// Stopped code unwinds at once unless it is blocked in
-			// compiled code that ignores the interrupt.
+			// compiled code that ignores the interrupt (wg.Wait, a
+			// channel, I/O). Then it holds the gate shared until it
+			// returns: no cell compiles while it can still run.
 			select {
 			case <-done:
 				s.reviveRun()
-			case <-time.After(700 * time.Millisecond):
+			case <-time.After(interruptGrace):
+				s.mu.Lock()
+				if !run.finished {
+					run.held = true
+					s.stuck = run
+					s.gate.hold()
+				}
+				s.mu.Unlock()
 			}
 			return reflect.Value{}, interruptError("execution interrupted")
 		}
@@ -342,55 +372,6 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 		return reflect.Value{}, interruptError("execution interrupted")
 	}
 	return reflect.Value{}, s.compileError(r.err, c, code)
-}
-
-func interruptError(msg string) *Error {
-	return &Error{Name: "KeyboardInterrupt", Value: msg, Traceback: []string{"KeyboardInterrupt: " + msg}}
-}
-
-// yaegiStop is yaegi's (*Interpreter).stop, which EvalWithContext calls
-// when its context ends: it aborts all interpreted code in flight. Calling it
-// directly lets Execute wait until the stopped chunk has unwound before the
-// next one runs (EvalWithContext returns while it is still unwinding, and
-// the two would race on the interpreter's global frame). Pinned to yaegi
-// v0.16.1; TestInterrupt covers it.
-//
-//go:linkname yaegiStop github.com/traefik/yaegi/interp.(*Interpreter).stop
-func yaegiStop(*yaegi.Interpreter)
-
-// stopAll aborts all interpreted code in flight (the cell's and every
-// task's), wakes sleepers, and marks the aborted tasks cancelled.
-// It reports whether it stopped yaegi.
-func (s *Session) stopAll() bool {
-	s.mu.Lock()
-	stopped := false
-	if !s.stopped && s.evals > 0 {
-		yaegiStop(s.i)
-		s.stopped, stopped = true, true
-	}
-	close(s.abort)
-	s.abort = make(chan struct{})
-	s.mu.Unlock()
-	parallel.AbortStarted(errInterrupted)
-	return stopped
-}
-
-// reviveRun undoes the run-id increment of yaegiStop once the stopped code
-// has unwound and no task runs interpreted code: yaegi gives every frame
-// the run id current at its creation and never runs a frame with an older
-// one, so without this a closure made before an interrupt and called after
-// it returns zero values. Tasks still running interpreted code after 300 ms
-// (ignoring the abort) leave the increment in place.
-func (s *Session) reviveRun() {
-	if !s.gate.waitIdle(300 * time.Millisecond) {
-		return
-	}
-	f := reflect.ValueOf(s.i).Elem().FieldByName("id")
-	if !f.IsValid() || f.Kind() != reflect.Uint64 {
-		return
-	}
-	p := (*uint64)(unsafe.Pointer(f.UnsafeAddr()))
-	atomic.AddUint64(p, ^uint64(0))
 }
 
 // posRE matches a position in a cell as encoded by the line directives

@@ -23,6 +23,9 @@ type goTok struct {
 	c        *cell
 	id       int64 // the goroutine, set by Enter
 	returned bool
+	held     bool   // it holds the gate shared (s.mu): see holders.go
+	callback string // for a callback run by compiled code (callback.go): what it is
+	done     bool   // Done ran (s.mu)
 }
 
 // goStart is __warren.GoStart, called at the go statement.
@@ -36,25 +39,41 @@ func (s *Session) goStart() *goTok {
 	return t
 }
 
-// Enter is called first in the new goroutine.
+// Enter is called first in the new goroutine: from here on it runs
+// interpreted code, so it holds the gate shared (see holders.go).
 func (t *goTok) Enter() {
 	t.id = goid.Get()
 	t.s.mu.Lock()
 	t.s.goCells[t.id] = t.c
+	t.s.goToks[t.id] = t
 	t.s.mu.Unlock()
+	t.s.holdGo(t)
 }
 
-// Returned is called when the goroutine's function returned.
-func (t *goTok) Returned() { t.returned = true }
+// Returned is called when the goroutine's function returned. A goroutine
+// that gave up its hold while blocked in that function (holders.go) takes
+// the gate again before it runs interpreted code.
+func (t *goTok) Returned() {
+	t.returned = true
+	t.s.mu.Lock()
+	held := t.held
+	t.s.mu.Unlock()
+	if !held {
+		t.s.holdGo(t)
+	}
+}
 
 // Done is deferred in the goroutine with the value it recovered. A
 // goroutine that ends without returning or panicking called
 // runtime.Goexit, which ends a goroutine other than main's quietly in Go too.
 func (t *goTok) Done(r any) {
 	s := t.s
+	s.releaseGo(t)
 	lines := s.takePanicLines(t.id)
 	s.mu.Lock()
+	t.done = true
 	delete(s.goCells, t.id)
+	delete(s.goToks, t.id)
 	if t.c != nil && r == nil {
 		t.c.live--
 	}
@@ -97,6 +116,25 @@ func (s *Session) goroutineFailed(c *cell, e *Error, what string) {
 	c.out.Stream("stderr", b.String())
 }
 
+// Exit is deferred first in the goroutine, as a compiled call: yaegi runs
+// it even when an interrupt aborted the goroutine's interpreted code (and
+// with it the deferred Done), so the goroutine's hold of the gate always
+// ends, after its last interpreted step.
+func (t *goTok) Exit() {
+	s := t.s
+	s.releaseGo(t)
+	s.mu.Lock()
+	if s.goToks[t.id] == t {
+		delete(s.goToks, t.id)
+		delete(s.goCells, t.id)
+	}
+	if !t.done && t.c != nil {
+		t.c.live-- // aborted: Done did not run
+	}
+	t.done = true
+	s.mu.Unlock()
+}
+
 // goGrace is how long a finished cell waits for goroutines it started
 // that are still running: a goroutine that panics runs its deferred calls
 // first (a `defer wg.Done()` lets the cell's wg.Wait return), and the panic
@@ -129,10 +167,9 @@ func (s *Session) endCell(c *cell, err error) error {
 	return err
 }
 
-// end is __warren.End, the last statement of a statement chunk (and Value
-// that of a chunk with a trailing value): a chunk that finished without
-// reaching it, and without an error, either called runtime.Goexit (see
-// goexit) or had a panic recovered by a deferred call at its top level.
+// end is __warren.End, the last statement of the chunk that calls a cell's
+// main (and Value that of a chunk with a trailing value); goexitError
+// tells from the goexit hook whether a chunk was cut short.
 func (s *Session) end() {
 	id := goid.Get()
 	s.mu.Lock()
@@ -148,8 +185,8 @@ func (s *Session) value(vs ...any) []any {
 	return vs
 }
 
-// goexitError reports a statement chunk that returned without reaching
-// its End hook.
+// goexitError reports a statement chunk whose goroutine called
+// runtime.Goexit (see goexit).
 func (s *Session) goexitError(c *cell, code string) *Error {
 	s.mu.Lock()
 	ended, goexited := s.ended, s.goexited

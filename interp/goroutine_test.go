@@ -37,17 +37,22 @@ func TestGoroutinePanicFailsCell(t *testing.T) {
 }
 
 // A goroutine panicking after its cell ended is reported under that cell.
-// (No cell runs meanwhile: yaegi's panic unwinding reads scopes a compiling
-// cell writes, a data race inside yaegi.)
+// The goroutine panics when a later cell tells it to (it polls with
+// time.Sleep, which lets cells compile; see holders.go), so the first cell
+// has surely ended.
 func TestGoroutinePanicAfterCell(t *testing.T) {
 	s := newSession(t)
-	_, rec := run(t, s, "import \"time\"\ngo func() {\n\ttime.Sleep(100 * time.Millisecond)\n\tpanic(\"late\")\n}()")
+	_, rec := run(t, s, "import (\"sync/atomic\"; \"time\")\nvar release atomic.Bool\ngo func() {\n\tfor !release.Load() {\n\t\ttime.Sleep(time.Millisecond)\n\t}\n\tpanic(\"late\")\n}()")
+	_, rec2 := run(t, s, "release.Store(true)")
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(rec.stderr(), "late") && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	if !strings.Contains(rec.stderr(), "goroutine started by the cell failed: panic: late") {
 		t.Errorf("first cell's stderr = %q", rec.stderr())
+	}
+	if strings.Contains(rec2.stderr(), "late") {
+		t.Errorf("reported under the later cell: %q", rec2.stderr())
 	}
 	res, _ := run(t, s, "1 + 2")
 	if plain(res) != "3" {

@@ -184,7 +184,7 @@ func recvTypeName(t types.Type) string {
 func (s *Session) declOf(name, def string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if d, ok := s.stubSrc[name]; ok && strings.HasPrefix(d, "func ") {
+	if d, ok := s.stubSrc.get(name); ok && strings.HasPrefix(d, "func ") {
 		return d
 	}
 	return def
@@ -196,7 +196,7 @@ func (s *Session) describeType(o *types.TypeName) string {
 	s.mu.Lock()
 	src, ok := s.sources[o.Name()]
 	var methods []string
-	for k, d := range s.stubSrc {
+	for k, d := range s.stubSrc.src {
 		if strings.HasPrefix(k, o.Name()+".") {
 			methods = append(methods, d)
 		}

@@ -37,12 +37,10 @@ func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool
 	if stmts {
 		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List
 		edits = append(edits, scopeEdits(body, off, wrapped)...)
-		if extra == nil {
-			// The End hook tells a finished chunk from one whose
-			// goroutine exited (runtime.Goexit); the Value hook of a
-			// chunk with a trailing value does the same.
-			edits = append(edits, edit{len(text), len(text), "\n" + goHook + ".End()"})
-		}
+		// No End hook at the end of a statement chunk: the goexit hook
+		// (runtime.Goexit) already tells a chunk cut short, and each hook
+		// call costs about 2 KB of interpreter state per chunk for the
+		// session's life (tests/soak).
 	}
 	if len(edits) == 0 {
 		return text, nil
@@ -188,13 +186,15 @@ var builtins = map[string]bool{
 // goEdits keeps yaegi's own go statement and adds what a cell's goroutine
 // needs: `go f(a, b)` becomes
 //
-//	func() { __gf, __ga0, __ga1 := f, a, b; __gt := __warren.GoStart(); go func() { defer func() { __gt.Done(recover()) }(); __gt.Enter(); __gf(__ga0, __ga1); __gt.Returned() }() }()
+//	func() { __gf, __ga0, __ga1 := f, a, b; __gt := __warren.GoStart(); go func() { defer __gt.Exit(); defer func() { __gt.Done(recover()) }(); __gt.Enter(); __gf(__ga0, __ga1); __gt.Returned() }() }()
 //
 // The function value and the arguments are evaluated at the go statement,
 // in a frame of their own (yaegi shares a function's frame across loop
 // iterations, so a closure over a block's variable would read it late); the
 // goroutine's output goes to the cell that started it (Enter), and a panic
-// is recovered and reported under that cell (Done). Literal constant
+// is recovered and reported under that cell (Done); Exit, a compiled
+// deferred call, runs even when an interrupt aborted the goroutine's
+// interpreted code, and gives up its hold of the compile gate. Literal constant
 // arguments and constants named by identifiers are repeated in the call,
 // keeping their untyped conversion to the parameter's type. A builtin (not
 // a value), and a method or package function x.f (a method value of a
@@ -223,7 +223,7 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string, typed typedAt) [
 			edits = append(edits,
 				edit{off(g.Go), off(sel.X.Pos()), "func() { __gf := " + m.fn + "(" + m.recv + "("},
 				edit{off(sel.X.End()), off(call.Lparen) + 1, ")" + sep},
-				edit{off(call.Rparen), off(call.End()), "); " + fmt.Sprintf("__gt := %s.GoStart(); go func() { defer func() { __gt.Done(recover()) }(); __gt.Enter(); __gf(); __gt.Returned() }() }()", goHook)})
+				edit{off(call.Rparen), off(call.End()), "); " + fmt.Sprintf("__gt := %s.GoStart(); go func() { defer __gt.Exit(); defer func() { __gt.Done(recover()) }(); __gt.Enter(); __gf(); __gt.Returned() }() }()", goHook)})
 			return true
 		}
 		id, isIdent := call.Fun.(*ast.Ident)
@@ -271,7 +271,7 @@ func goEdits(f *ast.File, off func(token.Pos) int, text string, typed typedAt) [
 			}
 			args = append(args, name)
 		}
-		tail := fmt.Sprintf("__gt := %s.GoStart(); go func() { defer func() { __gt.Done(recover()) }(); __gt.Enter(); %s(%s); __gt.Returned() }() }()",
+		tail := fmt.Sprintf("__gt := %s.GoStart(); go func() { defer __gt.Exit(); defer func() { __gt.Done(recover()) }(); __gt.Enter(); %s(%s); __gt.Returned() }() }()",
 			goHook, fn, strings.Join(args, ", "))
 		head := "func() { "
 		named := false

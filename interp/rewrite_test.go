@@ -8,7 +8,7 @@ import (
 // goTail is the part of a rewritten go statement after the evaluated
 // function and arguments.
 func goTail(call string) string {
-	return "__gt := __warren.GoStart(); go func() { defer func() { __gt.Done(recover()) }(); __gt.Enter(); " + call + "; __gt.Returned() }() }()"
+	return "__gt := __warren.GoStart(); go func() { defer __gt.Exit(); defer func() { __gt.Done(recover()) }(); __gt.Enter(); " + call + "; __gt.Returned() }() }()"
 }
 
 func TestRewriteGo(t *testing.T) {

@@ -13,9 +13,9 @@
 // number is encoded in the line because yaegi keys imports by file name).
 // Statement chunks start with a hook call that ends the compile phase: the
 // session holds a gate exclusively while yaegi compiles, and interpreted ray
-// tasks hold it shared (parallel.Host Enter/Exit), since yaegi v0.16.1 races
-// when it compiles while interpreted code runs; they end with a hook that
-// tells a finished chunk from one cut short by runtime.Goexit.
+// tasks and goroutines hold it shared (parallel.Host Enter/Exit,
+// holders.go), since yaegi v0.16.1 races when it compiles while interpreted
+// code runs.
 //
 // Source rewrites (go/ast, keeping every line in place) give cells Go 1.22+
 // semantics that yaegi v0.16.1 lacks: a loop body that can capture a
@@ -51,7 +51,6 @@
 package interp
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log"
@@ -115,6 +114,9 @@ type Session struct {
 	cells      map[string]*cell // by cellID, for late output
 	order      []string         // cellIDs, oldest first
 	goCells    map[int64]*cell  // goroutines of go statements → their cell
+	goToks     map[int64]*goTok // goroutines of go statements → their token (holders.go)
+	stuck      *evalRun         // an interrupted chunk still running, holding the gate (holders.go)
+	reviveDue  bool             // a stuck chunk returned: revive before the next Eval
 	panicLines map[int64][]string
 	evalG      int64         // goroutine running the current statement chunk
 	ended      bool          // the current statement chunk reached its End hook
@@ -133,7 +135,7 @@ type Session struct {
 	pkgs       map[string]string                    // local package name → import path
 	names      map[string]bool                      // identifiers declared by cells
 	syms       map[string]map[string]reflect.Value  // import path → symbols
-	stubSrc    map[string]string                    // declarations of cells without bodies, for go/types (see noteStubs)
+	stubSrc    stubSet                              // declarations of cells without bodies, for go/types (see noteStubs)
 	stdImp     stdImporter                          // real standard-library packages for go/types, when needed
 	symGen     int                                  // changes when syms does (native packages bound)
 	edit       editState                            // completion and inspection (edittypes.go)
@@ -166,6 +168,7 @@ func New(opts Options) (*Session, error) {
 		gate:       newGate(),
 		cells:      map[string]*cell{},
 		goCells:    map[int64]*cell{},
+		goToks:     map[int64]*goTok{},
 		panicLines: map[int64][]string{},
 		abort:      make(chan struct{}),
 		sources:    map[string]string{},
@@ -176,7 +179,7 @@ func New(opts Options) (*Session, error) {
 		pkgs:       map[string]string{},
 		names:      map[string]bool{},
 		syms:       map[string]map[string]reflect.Value{},
-		stubSrc:    map[string]string{},
+		stubSrc:    newStubSet(),
 	}
 	var err error
 	if s.stdout, err = newPipe(s, "stdout"); err != nil {
@@ -192,6 +195,10 @@ func New(opts Options) (*Session, error) {
 		Stderr: writer{s, "stderr"},
 		Stdin:  &stdin{s: s},
 	})
+	if err := checkYaegiInternals(s.i); err != nil {
+		s.Close()
+		return nil, err
+	}
 	std := stdsyms.Exports()
 	if err := s.i.Use(std); err != nil {
 		s.Close()
@@ -244,7 +251,8 @@ func (s *Session) exports() yaegi.Exports {
 	for k, v := range symbols.Symbols {
 		ex[k] = v
 	}
-	ex["ray/ray"] = symbols.Symbols[symbols.RayKey]
+	ex[symbols.RayKey] = s.raySymbols(symbols.Symbols[symbols.RayKey]) // holders.go
+	ex["ray/ray"] = ex[symbols.RayKey]
 
 	disp := map[string]reflect.Value{}
 	for k, v := range symbols.Symbols[symbols.DisplayKey] {
@@ -309,8 +317,9 @@ func (s *Session) exports() yaegi.Exports {
 		"Writer":    reflect.ValueOf(l.Writer),
 		"Default":   reflect.ValueOf(func() *log.Logger { return l }),
 	}
-	ex["time/time"] = map[string]reflect.Value{"Sleep": reflect.ValueOf(s.sleep)}
+	ex["time/time"] = map[string]reflect.Value{"Sleep": reflect.ValueOf(s.sleep), "AfterFunc": reflect.ValueOf(s.afterFunc)}
 	ex["runtime/runtime"] = map[string]reflect.Value{"Goexit": reflect.ValueOf(s.goexit)}
+	ex["net/http/http"] = s.httpSymbols() // callback.go
 	ex["errors/errors"] = s.errorsSymbols()
 	for k, v := range minmaxSymbols() {
 		ex["warrenhook/warrenhook"][k] = v
@@ -339,6 +348,10 @@ func (s *Session) sleep(d time.Duration) {
 		// A sleeping task runs no interpreted code: let cells compile.
 		s.gate.RUnlock()
 		defer s.gate.RLock()
+	} else if t := s.goTokOf(); t != nil {
+		// Likewise a goroutine of a go statement.
+		s.releaseGo(t)
+		defer s.holdGo(t)
 	}
 	t := time.NewTimer(d)
 	select {
@@ -388,16 +401,6 @@ func (s *Session) releaseExclusive() {
 	if held {
 		s.gate.Unlock()
 	}
-}
-
-func (s *Session) acquireExclusive(ctx context.Context) error {
-	if err := s.gate.Lock(ctx); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	s.exclusive = true
-	s.mu.Unlock()
-	return nil
 }
 
 // callArgs converts args to the parameter types of t.

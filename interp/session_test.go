@@ -117,11 +117,25 @@ func TestLateGoroutineOutput(t *testing.T) {
 func TestImportDedupAndRayAutoImport(t *testing.T) {
 	s := newSession(t)
 	for i := 0; i < 2; i++ {
-		run(t, s, "import \"fmt\"\nimport \"strings\"\nfmt.Sprint(strings.ToUpper(\"a\"))")
+		// The second run imports fmt and strings again: dropped, no error.
+		res, _ := run(t, s, "import \"fmt\"\nimport \"strings\"\nfmt.Sprint(strings.ToUpper(\"a\"))")
+		if plain(res) != `"A"` {
+			t.Errorf("run %d: %s", i, plain(res))
+		}
 	}
-	run(t, s, "import \"ray\"\nvar te *ray.TaskError\n_ = te")
-	run(t, s, "var te2 *ray.TaskError\n_ = te2")
-	run(t, s, "import \"golang.org/x/net/html\"\n_, err := html.Parse(strings.NewReader(\"<p>x</p>\"))\nerr")
+	// ray is there without an import, and an explicit import is dropped.
+	res, _ := run(t, s, "import \"ray\"\nvar te *ray.TaskError\nte == nil")
+	if plain(res) != "true" {
+		t.Errorf("explicit ray import: %s", plain(res))
+	}
+	res, _ = run(t, s, "var te2 *ray.TaskError\nfmt.Sprintf(\"%T\", te2)")
+	if plain(res) != `"*parallel.TaskError"` {
+		t.Errorf("auto-imported ray: %s", plain(res))
+	}
+	res, _ = run(t, s, "import \"golang.org/x/net/html\"\ndoc, err := html.Parse(strings.NewReader(\"<p>x</p>\"))\nfmt.Sprint(err, doc.FirstChild.Data)")
+	if plain(res) != `"<nil>html"` { // Sprint puts no space before a string
+		t.Errorf("html.Parse: %s", plain(res))
+	}
 }
 
 func TestErrors(t *testing.T) {

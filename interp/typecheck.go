@@ -15,7 +15,6 @@ import (
 	"go/types"
 	"path"
 	"reflect"
-	"sort"
 	"strings"
 )
 
@@ -25,8 +24,9 @@ type earlier interface {
 	// Value if there is none); a constant's value is not addressable.
 	global(name string) reflect.Value
 	// stubs returns the types, and functions and methods without bodies,
-	// that earlier cells declared, except those named in skip.
-	stubs(skip map[string]bool) string
+	// that earlier cells declared and the identifiers used reach, except
+	// those named in skip (see stubSet).
+	stubs(skip, used map[string]bool) string
 	// importer returns the session's importer of real standard-library
 	// packages (see stdImporter).
 	importer() types.Importer
@@ -179,7 +179,7 @@ func checkCell(code string, chunks []*chunk, known earlier) *cellTypes {
 	if known != nil {
 		// Earlier cells' declarations, in a file of their own, except
 		// those this cell declares again.
-		if src := known.stubs(declared(f)); src != "" {
+		if src := known.stubs(declared(f), usedNames(f)); src != "" {
 			if sf, err := parser.ParseFile(fset, "", "package p\n"+src, parser.SkipObjectResolution); err == nil {
 				files = append(files, sf)
 			}
@@ -424,9 +424,9 @@ func (s *Session) noteStubs(ch *chunk) {
 		defer s.mu.Unlock()
 		for _, n := range ch.names {
 			if t, ok := ch.typed.ct.vars[n]; ok {
-				s.stubSrc[n] = "var " + n + " " + t
-			} else if old, ok := s.stubSrc[n]; ok && strings.HasPrefix(old, "var ") {
-				delete(s.stubSrc, n) // redeclared with a type go/types cannot tell
+				s.stubSrc.set(n, "var "+n+" "+t)
+			} else if old, ok := s.stubSrc.get(n); ok && strings.HasPrefix(old, "var ") {
+				s.stubSrc.del(n) // redeclared with a type go/types cannot tell
 			}
 		}
 		return
@@ -475,28 +475,24 @@ func (s *Session) noteStubs(ch *chunk) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for k, v := range stubs {
-		if old, ok := s.stubSrc[k]; ok && strings.HasPrefix(old, "type ") {
+		if old, ok := s.stubSrc.get(k); ok && strings.HasPrefix(old, "type ") {
 			continue // a type keeps its first definition, as yaegi does
 		}
-		s.stubSrc[k] = v
+		s.stubSrc.set(k, v)
 	}
 }
 
 // stubs implements earlier.
-func (s *Session) stubs(skip map[string]bool) string {
+func (s *Session) stubs(skip, used map[string]bool) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	keys := make([]string, 0, len(s.stubSrc))
-	for k := range s.stubSrc {
-		if !skip[k] {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	var b strings.Builder
-	for _, k := range keys {
-		b.WriteString(s.stubSrc[k])
-		b.WriteString("\n")
-	}
-	return b.String()
+	return s.stubSrc.needed(skip, used)
+}
+
+// allStubs returns the stubs of every declaration of earlier cells (the
+// editor checks code against all of them).
+func (s *Session) allStubs() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.stubSrc.all()
 }

@@ -53,7 +53,7 @@ func checkWithPackages(ct *cellTypes, src string, f *ast.File, known earlier, ce
 		return
 	}
 	files := []*ast.File{f2}
-	if src := known.stubs(declared(f)); src != "" {
+	if src := known.stubs(declared(f), usedNames(f)); src != "" {
 		// The stubs mention the packages earlier cells imported (func
 		// countTo(n int) iter.Seq[int]): their file imports them too.
 		var imps strings.Builder

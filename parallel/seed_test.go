@@ -1,12 +1,13 @@
 package parallel
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
 
 // TestSeedExercises runs the seed's three exercises with their real sleeps
-// and logs the durations (the kernel's notebook tests check the bounds; unit
+// checks their results and logs the durations (the kernel's notebook tests check the bounds; unit
 // tests assert no wall-clock times).
 func TestSeedExercises(t *testing.T) {
 	if testing.Short() {
@@ -22,7 +23,9 @@ func TestSeedExercises(t *testing.T) {
 		for i := range 4 {
 			refs = append(refs, slow.Remote(i))
 		}
-		GetAll(refs...)
+		if got := GetAll(refs...); fmt.Sprint(got) != "[0 1 2 3]" {
+			t.Errorf("exercise 1 results %v, want [0 1 2 3]", got)
+		}
 		t.Log("exercise 1:", time.Since(st))
 		step := Remote(func(x int) int { time.Sleep(100 * time.Millisecond); return x + 1 })
 		st = time.Now()
@@ -30,7 +33,9 @@ func TestSeedExercises(t *testing.T) {
 		for i := range 4 {
 			refs = append(refs, step.Remote(step.Remote(step.Remote(step.Remote(i)))))
 		}
-		GetAll(refs...)
+		if got := GetAll(refs...); fmt.Sprint(got) != "[4 5 6 7]" {
+			t.Errorf("exercise 2 results %v, want [4 5 6 7]", got)
+		}
 		t.Log("exercise 2:", time.Since(st))
 		Init(NumCPUs(9))
 		grad := Remote(func(d, m int) int { time.Sleep(30 * time.Millisecond); return 1 })

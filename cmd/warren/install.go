@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"syscall"
 )
 
 // kernelSpec is the content of a kernelspec's kernel.json.
@@ -100,7 +101,7 @@ func installCmd(args []string, stdout, stderr io.Writer) int {
 	dir := filepath.Join(kernelsDir, *name)
 	if err := writeKernelSpec(dir, binary); err != nil {
 		fmt.Fprintf(stderr, "warren install: %v\n", err)
-		if errors.Is(err, fs.ErrPermission) {
+		if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
 			fmt.Fprintf(stderr, "warren install: %s is not writable by this user; install elsewhere with --prefix DIR, --user (the default; honours JUPYTER_DATA_DIR), or run with the needed permissions\n", kernelsDir)
 		}
 		return 1

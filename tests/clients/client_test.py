@@ -224,6 +224,46 @@ def checks(name):
         check(rep["content"]["status"] == "error" and km.is_alive(),
               f"SIGINT interrupts for {{}} in {time.monotonic() - t0:.2f}s, kernel alive")
 
+        # A goroutine spinning in interpreted code keeps the next cell from
+        # compiling (a race inside yaegi otherwise): CompileBlocked after
+        # ~2 s, nothing run; an interrupt stops the goroutine.
+        run(kc, "import \"sync/atomic\"\nvar spinStop atomic.Bool\ngo func() {\n\tfor !spinStop.Load() {\n\t}\n}()")
+        content, outs = run(kc, "blockedProbe := 1\nblockedProbe")
+        errs = [m["content"] for m in outs if m["msg_type"] == "error"]
+        check(content["status"] == "error" and content.get("ename") == "CompileBlocked"
+              and "goroutine started by cell[" in content.get("evalue", "") and len(errs) == 1,
+              f"a cell behind a spinning goroutine fails with CompileBlocked ({content.get('ename')}: {content.get('evalue', '')[:80]})")
+        msg_id = kc.execute("func afterSpin() int { return 7 }")
+        time.sleep(0.5)
+        control_request(kc, "interrupt_request")
+        shell_reply(kc, msg_id)
+        wait_idle(kc, msg_id)
+        content, outs = run(kc, "import \"fmt\"\nfunc afterSpin() int { return 7 }\nfmt.Println(afterSpin())")
+        check(content["status"] == "ok" and text_of(outs).strip() == "7",
+              "after an interrupt the spinning goroutine is stopped and cells run")
+
+        # Interrupted while blocked in compiled code (wg.Wait, released by a
+        # timer 6 s later): KeyboardInterrupt, then later cells fail with
+        # CompileBlocked until wg.Wait returns (never compile while the
+        # stopped code can still run), then run; the stopped cell did not go on.
+        run(kc, "import (\"sync\"; \"time\")\nvar stuckWG sync.WaitGroup\nstuckWG.Add(1)\ntime.AfterFunc(6*time.Second, stuckWG.Done)\nvar wentOn bool")
+        msg_id = kc.execute("stuckWG.Wait()\nwentOn = true")
+        time.sleep(0.5)
+        control_request(kc, "interrupt_request")
+        rep = shell_reply(kc, msg_id)
+        wait_idle(kc, msg_id)
+        check(rep["content"].get("ename") == "KeyboardInterrupt", f"wg.Wait interrupted ({rep['content'].get('ename')})")
+        content, outs = run(kc, "func afterStuck() {}")
+        check(content.get("ename") == "CompileBlocked" and "interrupted cell[" in content.get("evalue", ""),
+              f"a cell after an interrupted wg.Wait fails with CompileBlocked while it blocks ({content.get('ename')})")
+        deadline = time.monotonic() + 30
+        while True:
+            content, outs = run(kc, "fmt.Println(wentOn)")
+            if content["status"] == "ok" or time.monotonic() > deadline:
+                break
+        check(content["status"] == "ok" and text_of(outs).strip() == "false",
+              "cells run once wg.Wait returned, and the interrupted cell did not go on")
+
         # (label, code, accepted (status, ename of the error output or None,
         # text the cell's output must contain))
         goroutine_panic = [

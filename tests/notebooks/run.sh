@@ -207,6 +207,22 @@ EOF
 	fi
 done
 
+# The scraping notebook run from elsewhere than notebooks/{exercises,solutions}
+# says where it looked for the saved pages instead of serving 500s.
+mkdir -p "$TMP/elsewhere"
+cp "$TMP/notebooks/solutions/exercise_2_scraping.ipynb" "$TMP/elsewhere/"
+log="$TMP/logs/scraping-elsewhere.log"
+want="The saved commit pages are not in $TMP/data/commits: run this notebook from notebooks/exercises or notebooks/solutions"
+if warren_run "$TMP/elsewhere/exercise_2_scraping.ipynb" "$log"; then
+	show_log "$log"
+	fail "exercise_2_scraping.ipynb run from elsewhere: succeeded without its data"
+elif grep -qF "$want" "$log"; then
+	pass "exercise_2_scraping.ipynb run from elsewhere: fails saying where it looked for data/commits"
+else
+	show_log "$log"
+	fail "exercise_2_scraping.ipynb run from elsewhere: not the message \"$want\""
+fi
+
 if [ "$failures" -ne 0 ]; then
 	echo "tests/notebooks: $failures failure(s)" >&2
 	exit 1

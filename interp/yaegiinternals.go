@@ -1,0 +1,123 @@
+package interp
+
+// Every place where warren reaches into yaegi v0.16.1's unexported
+// internals, in one file. Each is checked by checkYaegiInternals, which New
+// calls (a session does not start on a yaegi that differs) and
+// TestYaegiInternals runs, so an upgrade of yaegi fails loudly here rather
+// than quietly elsewhere:
+//
+//   - (*Interpreter).stop, called through go:linkname (yaegiStop): aborts
+//     interpreted code in flight (interrupts);
+//   - Interpreter.id, the run id, decremented after an interrupt has
+//     unwound (revertRunID; see reviveRun in execute.go);
+//   - Interpreter.roots and Interpreter.fset, and node.child, node.start and
+//     node.pos, read to map crash reports to cell lines (crashmap.go);
+//   - the name of yaegi's interpreter loop, runCfg, in goroutine stacks
+//     (crash reports in crashmap.go, goroutine stacks in holders.go).
+
+import (
+	"fmt"
+	"go/token"
+	"reflect"
+	"runtime/debug"
+	"sync/atomic"
+	"unsafe" // go:linkname, revertRunID, interpFileSet
+
+	yaegi "github.com/traefik/yaegi/interp"
+)
+
+// yaegiModule and yaegiVersion name the yaegi this file is written for.
+const (
+	yaegiModule  = "github.com/traefik/yaegi"
+	yaegiVersion = "v0.16.1"
+)
+
+// yaegiStop is yaegi's (*Interpreter).stop, which EvalWithContext calls
+// when its context ends: it aborts all interpreted code in flight. Calling it
+// directly lets Execute wait until the stopped chunk has unwound before the
+// next one runs (EvalWithContext returns while it is still unwinding, and
+// the two would race on the interpreter's global frame).
+//
+//go:linkname yaegiStop github.com/traefik/yaegi/interp.(*Interpreter).stop
+func yaegiStop(*yaegi.Interpreter)
+
+// runCfgFrame starts a frame line of yaegi's interpreter loop in a
+// goroutine stack (runtime.Stack, a crash report); its first argument is the
+// first node of the interpreted function body it runs.
+const runCfgFrame = "github.com/traefik/yaegi/interp.runCfg("
+
+// runIDField returns the interpreter's run id (Interpreter.id, a uint64
+// that yaegiStop increments and every frame records at its creation).
+func runIDField(i *yaegi.Interpreter) (*uint64, error) {
+	f := reflect.ValueOf(i).Elem().FieldByName("id")
+	if !f.IsValid() || f.Kind() != reflect.Uint64 {
+		return nil, fmt.Errorf("yaegi Interpreter has no uint64 field id")
+	}
+	return (*uint64)(unsafe.Pointer(f.UnsafeAddr())), nil
+}
+
+// revertRunID undoes one increment of the run id by yaegiStop.
+func revertRunID(i *yaegi.Interpreter) {
+	if p, err := runIDField(i); err == nil {
+		atomic.AddUint64(p, ^uint64(0))
+	}
+}
+
+// interpRoots returns the roots of every chunk compiled so far (a slice of
+// *node) and the interpreter's file set.
+func interpRoots(i *yaegi.Interpreter) (reflect.Value, *token.FileSet) {
+	iv := reflect.ValueOf(i).Elem()
+	return iv.FieldByName("roots"), (*token.FileSet)(unsafe.Pointer(iv.FieldByName("fset").Pointer()))
+}
+
+// nodeChildren returns n's children (n is a non-nil *node).
+func nodeChildren(n reflect.Value) reflect.Value { return n.Elem().FieldByName("child") }
+
+// nodeStart returns the first node to run of n's subtree (a *node, maybe nil).
+func nodeStart(n reflect.Value) reflect.Value { return n.Elem().FieldByName("start") }
+
+// nodePos returns n's position.
+func nodePos(n reflect.Value) token.Pos { return token.Pos(n.Elem().FieldByName("pos").Int()) }
+
+// checkYaegiInternals reports how the yaegi linked in differs from what
+// this file reads, or nil.
+func checkYaegiInternals(i *yaegi.Interpreter) error {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, m := range bi.Deps {
+			if m.Path == yaegiModule {
+				v := m.Version
+				if m.Replace != nil {
+					v = m.Replace.Version
+				}
+				if v != yaegiVersion {
+					return fmt.Errorf("interp: built with %s %s, but interp/yaegiinternals.go reads the internals of %s: check each item there, then update yaegiVersion", yaegiModule, v, yaegiVersion)
+				}
+			}
+		}
+	}
+	bad := func(what string) error {
+		return fmt.Errorf("interp: yaegi %s: %s changed (see interp/yaegiinternals.go)", yaegiVersion, what)
+	}
+	if _, err := runIDField(i); err != nil {
+		return bad("Interpreter.id")
+	}
+	iv := reflect.ValueOf(i).Elem()
+	roots := iv.FieldByName("roots")
+	if !roots.IsValid() || roots.Kind() != reflect.Slice || roots.Type().Elem().Kind() != reflect.Pointer {
+		return bad("Interpreter.roots")
+	}
+	if f := iv.FieldByName("fset"); !f.IsValid() || f.Type() != reflect.TypeOf((*token.FileSet)(nil)) {
+		return bad("Interpreter.fset")
+	}
+	node := roots.Type().Elem().Elem()
+	if f, ok := node.FieldByName("child"); !ok || f.Type != reflect.SliceOf(roots.Type().Elem()) {
+		return bad("node.child")
+	}
+	if f, ok := node.FieldByName("start"); !ok || f.Type != roots.Type().Elem() {
+		return bad("node.start")
+	}
+	if f, ok := node.FieldByName("pos"); !ok || f.Type != reflect.TypeOf(token.Pos(0)) {
+		return bad("node.pos")
+	}
+	return nil
+}
