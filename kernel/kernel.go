@@ -114,19 +114,33 @@ func (k *Kernel) Run(ctx context.Context) error {
 			_ = s.Close()
 		}
 	}()
+	// The sockets listen privately; guards own the public ports.
+	dir, err := privateDir()
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	var guards []*guardedSocket
+	defer func() {
+		for _, g := range guards {
+			_ = g.guard.Close()
+		}
+	}()
 	c := k.cfg.Conn
 	for _, b := range []struct {
-		name string
-		sock zmq4.Socket
-		port int
+		name, typ string
+		sock      zmq4.Socket
+		port      int
 	}{
-		{"shell", k.shell, c.ShellPort}, {"control", k.control, c.ControlPort},
-		{"stdin", k.stdin, c.StdinPort}, {"iopub", iopub, c.IOPubPort},
-		{"heartbeat", k.hb, c.HBPort},
+		{"shell", "ROUTER", k.shell, c.ShellPort}, {"control", "ROUTER", k.control, c.ControlPort},
+		{"stdin", "ROUTER", k.stdin, c.StdinPort}, {"iopub", "PUB", iopub, c.IOPubPort},
+		{"heartbeat", "REP", k.hb, c.HBPort},
 	} {
-		if err := b.sock.Listen(c.Endpoint(b.port)); err != nil {
-			return fmt.Errorf("kernel: bind %s: %w", b.name, err)
+		g, err := k.listenGuarded(b.sock, b.name, b.typ, b.port, dir)
+		if err != nil {
+			return err
 		}
+		guards = append(guards, g)
 	}
 	k.pub = newPublisher(k, iopub)
 	go k.pub.run()
