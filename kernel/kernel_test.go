@@ -7,6 +7,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +22,7 @@ import (
 //	value:TEXT    return TEXT as the result  fail       return an *Error
 //	block         wait until interrupted     late:TEXT  print TEXT 100 ms after returning
 //	failslow      fail after 200 ms          display:HTML  print, display, print
+//	bulk:N        print N bytes of stdout in 64 KiB writes
 type fakeHandler struct {
 	started chan string // receives each cell's code as it starts
 }
@@ -56,6 +58,15 @@ func (h *fakeHandler) Execute(ctx context.Context, req ExecuteRequest, out Outpu
 			}
 			time.Sleep(500 * time.Microsecond)
 		}
+	case "bulk":
+		// arg bytes of stdout in 64 KiB writes, lines of 'x'.
+		n, _ := strconv.Atoi(arg)
+		line := strings.Repeat("x", 63) + "\n"
+		chunk := strings.Repeat(line, 1024)
+		for ; n >= len(chunk); n -= len(chunk) {
+			out.Stream("stdout", chunk)
+		}
+		out.Stream("stdout", chunk[:n])
 	case "late":
 		time.AfterFunc(100*time.Millisecond, func() { out.Stream("stdout", arg) })
 	case "input":
