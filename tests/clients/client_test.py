@@ -10,6 +10,7 @@ Needs the kernelspec installed (tests/clients/run.sh does it).
 import argparse
 import os
 import signal
+import socket
 import statistics
 import sys
 import time
@@ -111,6 +112,88 @@ def session_processes(km):
         if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
             out.append(int(d))
     return out
+
+
+# ZMTP 3.0 NULL greeting, byte for byte: ff 00x7 01 7f 03 00 "NULL" 00x16 00x32.
+GREETING = bytes.fromhex("ff00000000000000017f0300") + b"NULL" + bytes(16) + bytes(32)
+
+
+def ready(socket_type):
+    body = b"\x05READY\x0bSocket-Type" + len(socket_type).to_bytes(4, "big") + socket_type
+    return bytes([0x04, len(body)]) + body
+
+
+def hostile(km, kc):
+    """The byte sequences and connections that killed, blocked or starved
+    the kernel while zmq4 faced the network (issue 9 section 5)."""
+    info = km.get_connection_info()
+    ip = info["ip"]
+    ports = {"shell": (info["shell_port"], b"DEALER"), "control": (info["control_port"], b"DEALER"),
+             "stdin": (info["stdin_port"], b"DEALER"), "iopub": (info["iopub_port"], b"SUB"),
+             "hb": (info["hb_port"], b"REQ")}
+    attacks = {
+        "frame length 2^63-1 before the handshake": lambda t: GREETING + bytes.fromhex("067fffffffffffffff"),
+        "frame length 2^63-1 after the handshake": lambda t: GREETING + ready(t) + bytes.fromhex("027fffffffffffffff"),
+        "frame length 100 GiB": lambda t: GREETING + ready(t) + bytes.fromhex("020000001900000000"),
+        "READY cut short": lambda t: GREETING + bytes.fromhex("040d05") + b"READY\x0bSocket",
+    }
+    for what, payload in attacks.items():
+        for port, typ in ports.values():
+            with socket.create_connection((ip, port)) as s:
+                s.sendall(payload(typ))
+                s.settimeout(5)
+                try:
+                    while s.recv(65536):
+                        pass
+                except OSError:
+                    pass
+        content, outs = run(kc, "1+1")
+        check(km.is_alive() and content["status"] == "ok" and text_of(outs) == "2",
+              f"hostile ZMTP on every port ({what}): kernel alive and serving")
+
+    # Idle TCP connections (one silent, one stopped after the greeting) on
+    # every port; a new client is served while they stay open.
+    idle = []
+    for port, _ in ports.values():
+        idle.append(socket.create_connection((ip, port)))
+        half = socket.create_connection((ip, port))
+        half.sendall(GREETING)
+        idle.append(half)
+    try:
+        t0 = time.perf_counter()
+        kc2 = km.client()
+        kc2.start_channels()
+        try:
+            msg_id = kc2.kernel_info()
+            reply = shell_reply(kc2, msg_id, timeout=10)
+            took = time.perf_counter() - t0
+            check(reply["msg_type"] == "kernel_info_reply" and took < 2,
+                  f"idle connections on every port: a new client's kernel_info_reply in {took*1000:.0f} ms")
+            content, outs = run(kc2, "3+4")
+            check(content["status"] == "ok" and text_of(outs) == "7",
+                  "idle connections on every port: the new client runs a cell with its output")
+        finally:
+            kc2.stop_channels()
+    finally:
+        for s in idle:
+            s.close()
+
+    # A subscriber that never reads: another client gets all of 20 MB of
+    # output and its idle status.
+    slow = socket.create_connection((ip, info["iopub_port"]))
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    slow.sendall(GREETING + ready(b"SUB") + bytes([0x00, 0x01, 0x01]))
+    try:
+        time.sleep(0.2)
+        t0 = time.perf_counter()
+        content, outs = run(kc, 'import ("fmt"; "strings")\n'
+                            'fmt.Print(strings.Repeat(strings.Repeat("x", 63)+"\\n", 20<<20/64))', timeout=120)
+        took = time.perf_counter() - t0
+        n = sum(len(m["content"]["text"]) for m in outs if m["msg_type"] == "stream")
+        check(content["status"] == "ok" and n == 20 << 20,
+              f"a subscriber that never reads: another client got {n} of {20 << 20} bytes and idle in {took:.2f} s")
+    finally:
+        slow.close()
 
 
 def checks(name):
@@ -337,6 +420,8 @@ def checks(name):
               and nxt["parent_header"].get("msg_id") == follow,
               f"a replayed execute_request is not run again (next reply answers {nxt['parent_header'].get('msg_id') == follow and 'the next cell' or 'the replay'})")
         wait_idle(kc, follow)
+
+        hostile(km, kc)
 
         # restart_request (what a notebook's Restart does): a fresh kernel
         # whose first cell works; the old kernel and its session process end.
