@@ -290,3 +290,22 @@ func (c *client) alive(t *testing.T, tk *testKernel) {
 		t.Fatal("no heartbeat reply")
 	}
 }
+
+// BenchmarkExecuteRoundTrip measures an execute_request's reply and its idle
+// status through the guards and with zmq4 on the public ports itself.
+func BenchmarkExecuteRoundTrip(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		cfg  Config
+	}{{"guarded", Config{}}, {"zmq4-direct", Config{unguarded: true}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			tk := startKernelConfig(b, bc.cfg)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				id := tk.send(tk.shell, "execute_request", map[string]any{"code": "print:x"})
+				tk.recv(tk.shell)
+				tk.collect(id)
+			}
+		})
+	}
+}

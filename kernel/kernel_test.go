@@ -107,7 +107,7 @@ func (h *fakeHandler) IsComplete(code string) (string, string) {
 	return "complete", ""
 }
 
-func freePorts(t *testing.T, n int) []int {
+func freePorts(t testing.TB, n int) []int {
 	t.Helper()
 	var ports []int
 	var ls []net.Listener
@@ -127,7 +127,7 @@ func freePorts(t *testing.T, n int) []int {
 
 // client is a minimal Jupyter client over zmq4.
 type client struct {
-	t                              *testing.T
+	t                              testing.TB
 	signer                         *Signer
 	shell, control, stdin, hb, sub zmq4.Socket
 	iopub                          chan *Message
@@ -159,14 +159,22 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func startKernel(t *testing.T) *testKernel {
+func startKernel(t testing.TB) *testKernel {
+	t.Helper()
+	return startKernelConfig(t, Config{})
+}
+
+// startKernelConfig starts a kernel with cfg (its connection, handler and
+// logger are the test's) and a connected client.
+func startKernelConfig(t testing.TB, cfg Config) *testKernel {
 	t.Helper()
 	p := freePorts(t, 5)
 	info := &ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", ShellPort: p[0], IOPubPort: p[1],
 		StdinPort: p[2], ControlPort: p[3], HBPort: p[4], Key: "test-key", SignatureScheme: "hmac-sha256"}
 	h := &fakeHandler{started: make(chan string, 16)}
 	logs := &syncBuffer{}
-	k, err := New(Config{Conn: info, Handler: h, Version: "test", Logger: log.New(logs, "", 0)})
+	cfg.Conn, cfg.Handler, cfg.Version, cfg.Logger = info, h, "test", log.New(logs, "", 0)
+	k, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

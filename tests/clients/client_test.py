@@ -4,6 +4,7 @@ cell, undecodable and replayed requests, restart and shutdown over control.
 
     python3 client_test.py [--kernel warren]          run the checks (exit 1 on failure)
     python3 client_test.py --bench [--out FILE]       measure warren vs ipykernel
+    python3 client_test.py --bench --interleave --kernel A --compare B   A/B round trips side by side
 
 Needs the kernelspec installed (tests/clients/run.sh does it).
 """
@@ -506,6 +507,46 @@ def bench(names, n, out):
             f.write("\n".join(lines) + "\n")
 
 
+def bench_interleaved(names, n):
+    """Round trips of execute "1" on two kernels running side by side,
+    alternating request by request, so machine load hits both alike."""
+    kernels = [start(name)[:2] for name in names]
+    rtt = {name: [] for name in names}
+    try:
+        for km, kc in kernels:
+            for _ in range(5):
+                run(kc, "1")
+        for _ in range(n):
+            for name, (km, kc) in zip(names, kernels):
+                t0 = time.perf_counter()
+                msg_id = kc.execute("1")
+                shell_reply(kc, msg_id)
+                rtt[name].append(time.perf_counter() - t0)
+                wait_idle(kc, msg_id)
+        # Interrupt latency: interrupt_request (on control) to the
+        # interrupted cell's execute_reply.
+        intr = {name: [] for name in names}
+        for _ in range(10):
+            for name, (km, kc) in zip(names, kernels):
+                msg_id = kc.execute("for {}")
+                time.sleep(0.3)
+                t0 = time.perf_counter()
+                km.interrupt_kernel()
+                shell_reply(kc, msg_id)
+                intr[name].append(time.perf_counter() - t0)
+                wait_idle(kc, msg_id)
+    finally:
+        for km, kc in kernels:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+    for name in names:
+        r = sorted(rtt[name])
+        print(f"{name:10s} execute '1' round trip median {statistics.median(r)*1000:.2f} ms "
+              f"(p10 {r[n//10]*1000:.2f}, p90 {r[int(n*0.9)-1]*1000:.2f}), n={n}, interleaved; "
+              f"interrupt of for {{}} to its reply median {statistics.median(intr[name])*1000:.1f} ms "
+              f"(max {max(intr[name])*1000:.1f}, n=10)", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kernel", default="warren")
@@ -513,7 +554,12 @@ def main():
     ap.add_argument("--compare", default="python3", help="kernel to compare with in --bench")
     ap.add_argument("-n", type=int, default=50)
     ap.add_argument("--out")
+    ap.add_argument("--interleave", action="store_true",
+                    help="with --bench: run both kernels side by side, alternating requests")
     args = ap.parse_args()
+    if args.bench and args.interleave:
+        bench_interleaved([args.kernel, args.compare], args.n)
+        return 0
     if args.bench:
         bench([args.kernel, args.compare], args.n, args.out)
         return 0
