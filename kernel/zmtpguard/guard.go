@@ -94,6 +94,14 @@ func New(ln net.Listener, cfg Config) *Guard {
 // Addr is the listener's address.
 func (g *Guard) Addr() net.Addr { return g.ln.Addr() }
 
+// addr names the guard in log lines.
+func (g *Guard) addr() string {
+	if g.ln == nil {
+		return g.cfg.SocketType
+	}
+	return g.ln.Addr().String()
+}
+
 // Serve accepts connections until Close, each handled on its own
 // goroutine. It returns nil after Close.
 func (g *Guard) Serve() error {
@@ -167,14 +175,14 @@ func (g *Guard) serveConn(peer net.Conn) {
 	deadline := time.Now().Add(g.cfg.HandshakeTimeout)
 	pr, ready, err := g.handshakePeer(peer, deadline)
 	if err != nil {
-		g.cfg.Logf("%s: %s peer %s rejected: %v", g.ln.Addr(), g.cfg.SocketType, peer.RemoteAddr(), err)
+		g.cfg.Logf("%s: %s peer %s rejected: %v", g.addr(), g.cfg.SocketType, peer.RemoteAddr(), err)
 		return
 	}
 	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	up, err := g.cfg.Dial(ctx)
 	cancel()
 	if err != nil {
-		g.cfg.Logf("%s: dial private socket: %v", g.ln.Addr(), err)
+		g.cfg.Logf("%s: dial private socket: %v", g.addr(), err)
 		return
 	}
 	if !g.track(up) {
@@ -184,7 +192,7 @@ func (g *Guard) serveConn(peer net.Conn) {
 	defer g.untrack(up)
 	ur, err := handshakeUpstream(up, ready, deadline)
 	if err != nil {
-		g.cfg.Logf("%s: private handshake: %v", g.ln.Addr(), err)
+		g.cfg.Logf("%s: private handshake: %v", g.addr(), err)
 		return
 	}
 	g.relay(peer, pr, up, ur)

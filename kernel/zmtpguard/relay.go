@@ -49,14 +49,14 @@ func (g *Guard) relay(peer net.Conn, pr *bufio.Reader, up net.Conn, ur *bufio.Re
 			if !q.push(msg) && time.Since(lastLog) > time.Second {
 				lastLog = time.Now()
 				g.cfg.Logf("%s: %s peer %s is not reading: messages dropped (%d so far; high-water mark %d messages or %d bytes)",
-					g.ln.Addr(), g.cfg.SocketType, peer.RemoteAddr(), q.droppedCount(), g.cfg.SendHWM, g.cfg.SendHWMBytes)
+					g.addr(), g.cfg.SocketType, peer.RemoteAddr(), q.droppedCount(), g.cfg.SendHWM, g.cfg.SendHWMBytes)
 			}
 		}
 	}()
 	// peer → socket, on this goroutine.
 	err := g.forward(pr, up, q)
 	if err != nil {
-		g.cfg.Logf("%s: %s peer %s disconnected: %v", g.ln.Addr(), g.cfg.SocketType, peer.RemoteAddr(), err)
+		g.cfg.Logf("%s: %s peer %s disconnected: %v", g.addr(), g.cfg.SocketType, peer.RemoteAddr(), err)
 	}
 	stop()
 	wg.Wait()
