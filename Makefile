@@ -8,7 +8,7 @@ CGO_ENABLED ?= 1
 # Where plugins find warren's source (see native/identity.go).
 WARREN_SRC ?= $(CURDIR)
 
-.PHONY: docker-native-context all build test check gotest clienttest nbtest nativetest browsertest conformance demo install bench
+.PHONY: docker-native-context all build test check gotest fuzz fuzz-short help clienttest nbtest nativetest browsertest conformance demo install bench
 
 all: build
 
@@ -48,7 +48,32 @@ CONFORMANCE_FLAGS ?= -report
 conformance: build
 	$(GO) run ./tests/conformance/cmd/conform -warren $(BIN) -python $(PY) $(CONFORMANCE_FLAGS)
 
-test: check gotest clienttest nbtest nativetest browsertest conformance
+test: check gotest fuzz-short clienttest nbtest nativetest browsertest conformance
+
+# Fuzz targets (go test -fuzz), one at a time: package:Target. Their seed
+# corpora are in each package's testdata/fuzz/Target; a crash found is
+# written there too (commit it with the fix).
+FUZZ_TARGETS := \
+	./kernel:FuzzDecode ./kernel:FuzzParseConnectionInfo \
+	./kernel/zmtpguard:FuzzAcceptHandshake ./kernel/zmtpguard:FuzzPeerMessage \
+	./kernel/zmtpguard:FuzzGuardZmq4 \
+	./interp:FuzzSplitCell ./interp:FuzzRewrite ./interp:FuzzIsComplete
+FUZZTIME ?= 5m
+
+## fuzz: run every fuzz target for FUZZTIME each (default 5m; e.g. make fuzz FUZZTIME=1h)
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "=== $$t ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) $${t%%:*}; \
+	done
+
+## fuzz-short: every fuzz target for 10 s each (part of make test)
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s
+
+## help: list the documented targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./parallel/
