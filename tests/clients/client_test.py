@@ -386,6 +386,25 @@ def checks(name):
         check(rep["content"]["status"] == "ok" and text == "Name? hello Gopher\n",
               f"the input reaches the cell (got {text!r})")
 
+        # os.Stdin read directly (bufio.Reader, bufio.Scanner) asks the same
+        # way, one input_request per line read.
+        msg_id = kc.execute('import ("bufio"; "fmt"; "os")\nfmt.Print("Line? ")\n'
+                            'line, err := bufio.NewReader(os.Stdin).ReadString(\'\\n\')\n'
+                            'fmt.Printf("%q %v\\n", line, err)\n'
+                            'sc := bufio.NewScanner(os.Stdin)\nsc.Scan()\nfmt.Println("scanned", sc.Text())',
+                            allow_stdin=True)
+        answered = 0
+        for value in ["first line", "second"]:
+            req = kc.get_stdin_msg(timeout=TIMEOUT)
+            if req["msg_type"] == "input_request" and req["parent_header"].get("msg_id") == msg_id:
+                answered += 1
+            kc.input(value)
+        rep = shell_reply(kc, msg_id)
+        text = text_of(wait_idle(kc, msg_id))
+        check(answered == 2 and rep["content"]["status"] == "ok"
+              and text == 'Line? "first line\\n" <nil>\nscanned second\n',
+              f"bufio on os.Stdin sends input_request per line and gets the input (got {text!r})")
+
         # Requests whose content cannot be decoded get an error reply.
         for msg_type, content in [
             ("execute_request", {"code": 5, "silent": False}),
