@@ -192,7 +192,9 @@ func TestKernelSlowSubscriber(t *testing.T) {
 	time.Sleep(100 * time.Millisecond) // let the subscription reach the socket
 	const size = 20 << 20
 	id := tk.send(tk.shell, "execute_request", map[string]any{"code": "bulk:" + strconv.Itoa(size)})
-	if rep := tk.recv(tk.shell); parentID(rep) != id || content(rep)["status"] != "ok" {
+	// 20 MB of JSON under the race detector on a busy machine: the reply
+	// may take a while; without the guards it never came.
+	if rep := tk.recvWithin(tk.shell, 60*time.Second); parentID(rep) != id || content(rep)["status"] != "ok" {
 		t.Fatalf("reply %v", content(rep))
 	}
 	got := 0

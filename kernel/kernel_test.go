@@ -285,6 +285,12 @@ func (c *client) replyTo(sock zmq4.Socket, parent *Message, msgType string, cont
 
 func (c *client) recv(sock zmq4.Socket) *Message {
 	c.t.Helper()
+	return c.recvWithin(sock, 5*time.Second)
+}
+
+// recvWithin is recv waiting up to d.
+func (c *client) recvWithin(sock zmq4.Socket, d time.Duration) *Message {
+	c.t.Helper()
 	type res struct {
 		m   zmq4.Msg
 		err error
@@ -304,7 +310,7 @@ func (c *client) recv(sock zmq4.Socket) *Message {
 			c.t.Fatal(err)
 		}
 		return msg
-	case <-time.After(5 * time.Second):
+	case <-time.After(d):
 		c.t.Fatal("timeout waiting for a reply")
 		return nil
 	}
