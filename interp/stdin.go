@@ -107,3 +107,8 @@ func (stdinInfo) Mode() fs.FileMode  { return fs.ModeDevice | fs.ModeCharDevice 
 func (stdinInfo) ModTime() time.Time { return time.Time{} }
 func (stdinInfo) IsDir() bool        { return false }
 func (stdinInfo) Sys() any           { return nil }
+
+func isStdinFile(a any) bool {
+	_, ok := a.(*stdinFile)
+	return ok
+}

@@ -71,13 +71,14 @@ buf := make([]byte, 64)
 k, err := os.Stdin.Read(buf)
 fmt.Printf("%q %v\n", buf[:k], err)
 fi, _ := os.Stdin.Stat()
-fmt.Println(os.Stdin.Name(), fi.Mode()&os.ModeCharDevice != 0)`
+fmt.Println(os.Stdin.Name(), fi.Mode()&os.ModeCharDevice != 0)
+fmt.Printf("%T\n", os.Stdin)`
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if _, err := s.Execute(ctx, "osstdin-cell", code, ty); err != nil {
 		t.Fatalf("%v\nstdout %s", err, ty.stdout())
 	}
-	want := "Name? \"Gopher\\n\" <nil>\n\"a b\"\n42\n\"last line\\n\" <nil>\n/dev/stdin true\n"
+	want := "Name? \"Gopher\\n\" <nil>\n\"a b\"\n42\n\"last line\\n\" <nil>\n/dev/stdin true\n*os.File\n"
 	if got := ty.stdout(); got != want {
 		t.Errorf("stdout\n%s\nwant\n%s", got, want)
 	}
@@ -89,6 +90,10 @@ fmt.Println(os.Stdin.Name(), fi.Mode()&os.ModeCharDevice != 0)`
 	res, _ := run(t, s, "_, err := bufio.NewReader(os.Stdin).ReadString('\\n')\nerr")
 	if got := plain(res); got != "EOF" {
 		t.Errorf("ReadString without input: %q, want EOF", got)
+	}
+	// What needs a real *os.File is a compile error, not a wrong answer.
+	if _, _, err := try(t, s, "os.Stdin.Fd()"); err == nil || err.Name != "CompileError" {
+		t.Errorf("os.Stdin.Fd(): %v, want a CompileError", err)
 	}
 	res, _ = run(t, s, "os.Stdin.Close()\n_, err = os.Stdin.Read(make([]byte, 1))\nerr")
 	if got := plain(res); got != "read /dev/stdin: file already closed" {
