@@ -254,3 +254,52 @@ func TestRelayPubSlowSubscriber(t *testing.T) {
 		t.Errorf("the slow subscriber cannot read: %v", err)
 	}
 }
+
+// A peer that does not finish its handshake within the deadline is
+// disconnected; one that did is not, however long it stays idle.
+func TestHandshakeDeadline(t *testing.T) {
+	router := zmq4.NewRouter(context.Background())
+	dir := t.TempDir()
+	private := filepath.Join(dir, "s")
+	if err := router.Listen("ipc://" + private); err != nil {
+		t.Fatal(err)
+	}
+	defer router.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := New(ln, Config{SocketType: "ROUTER", HandshakeTimeout: 300 * time.Millisecond,
+		Dial: func(ctx context.Context) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, "unix", private)
+		}})
+	go g.Serve()
+	defer g.Close()
+	idle, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idle.Close()
+	done, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer done.Close()
+	if _, err := done.Write(append(bytes.Clone(nullGreeting), readyFrame("DEALER")...)); err != nil {
+		t.Fatal(err)
+	}
+	// The idle peer reads the guard's greeting and READY, then EOF.
+	_ = idle.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.Copy(io.Discard, idle); err != nil {
+		t.Fatalf("the idle peer was not disconnected: %v", err)
+	}
+	// The peer that finished its handshake is still connected well past
+	// the deadline.
+	_ = done.SetReadDeadline(time.Now().Add(time.Second))
+	n, err := io.Copy(io.Discard, done)
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() || n == 0 {
+		t.Fatalf("the peer that handshook: read %d bytes, %v; want its greeting and then a read timeout", n, err)
+	}
+}
