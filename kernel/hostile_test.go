@@ -311,3 +311,33 @@ func BenchmarkExecuteRoundTrip(b *testing.B) {
 		})
 	}
 }
+
+// A heartbeat peer that sends pings and never reads the replies does not
+// stall the heartbeat of other clients (its replies wait in its own queue).
+func TestKernelSilentHeartbeatPeer(t *testing.T) {
+	tk := startKernel(t)
+	hb := dialRaw(t, tk.k.cfg.Conn.HBPort)
+	if tcp, ok := hb.(*net.TCPConn); ok {
+		_ = tcp.SetReadBuffer(4096)
+	}
+	// REQ-style requests: an empty delimiter frame, then 4 KiB.
+	ping := append([]byte{0x01, 0x00, 0x02}, binaryLen(4096)...)
+	ping = append(ping, bytes.Repeat([]byte("p"), 4096)...)
+	msg := append(bytes.Clone(nullGreeting), ready("REQ")...)
+	for i := 0; i < 2000; i++ {
+		msg = append(msg, ping...)
+	}
+	go hb.Write(msg) // blocks once the kernel stops reading; the test ends it
+	time.Sleep(500 * time.Millisecond)
+	fresh := startClient(t, tk.k.cfg.Conn)
+	fresh.alive(t, tk)
+}
+
+func binaryLen(n uint64) []byte {
+	b := make([]byte, 8)
+	for i := 7; i >= 0; i-- {
+		b[i] = byte(n)
+		n >>= 8
+	}
+	return b
+}
