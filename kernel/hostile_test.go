@@ -341,3 +341,37 @@ func binaryLen(n uint64) []byte {
 	}
 	return b
 }
+
+// A burst of small iopub messages (display updates in a loop) reaches a
+// client that reads them all, with its idle status: the guard's queue
+// drops only what a silent peer leaves piling up (64 MiB), not a burst.
+func TestKernelIOPubBurst(t *testing.T) {
+	tk := startKernel(t)
+	const n = 20000
+	id := tk.send(tk.shell, "execute_request", map[string]any{"code": "displays:" + strconv.Itoa(n)})
+	got := 0
+	timeout := time.After(60 * time.Second)
+	for done := false; !done; {
+		select {
+		case m := <-tk.iopub:
+			if parentID(m) != id {
+				continue
+			}
+			switch m.Header.MsgType {
+			case "display_data":
+				if want := strconv.Itoa(got); content(m)["data"].(map[string]any)["text/plain"] != want {
+					t.Fatalf("display %v, want %s (lost messages)", content(m)["data"], want)
+				}
+				got++
+			case "status":
+				done = content(m)["execution_state"] == "idle"
+			}
+		case <-timeout:
+			t.Fatalf("no idle after 60 s; %d of %d displays", got, n)
+		}
+	}
+	if got != n {
+		t.Errorf("got %d displays, want %d", got, n)
+	}
+	tk.recvWithin(tk.shell, 60*time.Second)
+}

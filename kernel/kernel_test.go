@@ -23,6 +23,7 @@ import (
 //	block         wait until interrupted     late:TEXT  print TEXT 100 ms after returning
 //	failslow      fail after 200 ms          display:HTML  print, display, print
 //	bulk:N        print N bytes of stdout in 64 KiB writes
+//	displays:N    publish N display_data messages
 type fakeHandler struct {
 	started chan string // receives each cell's code as it starts
 }
@@ -67,6 +68,12 @@ func (h *fakeHandler) Execute(ctx context.Context, req ExecuteRequest, out Outpu
 			out.Stream("stdout", chunk)
 		}
 		out.Stream("stdout", chunk[:n])
+	case "displays":
+		// arg display_data messages, as fast as the kernel publishes.
+		n, _ := strconv.Atoi(arg)
+		for i := 0; i < n; i++ {
+			out.Display(map[string]any{"text/plain": strconv.Itoa(i)}, nil)
+		}
 	case "late":
 		time.AfterFunc(100*time.Millisecond, func() { out.Stream("stdout", arg) })
 	case "input":

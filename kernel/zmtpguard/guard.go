@@ -42,8 +42,12 @@ type Config struct {
 	// MaxFrames bounds the frames of one message; default 4096.
 	MaxFrames int
 	// SendHWM and SendHWMBytes bound the messages queued for one peer; a
-	// message that would pass either is dropped. Defaults 1000 (libzmq's
-	// ZMQ_SNDHWM) and 64 MiB.
+	// message that would pass either is dropped. Defaults 1,048,576
+	// messages and 64 MiB: the bytes are what bounds a silent peer's
+	// memory; libzmq's count of 1,000 (ZMQ_SNDHWM) would drop messages,
+	// the idle status among them, for a client that reads a burst of
+	// small messages (display updates in a loop) a little slower than the
+	// kernel publishes them.
 	SendHWM      int
 	SendHWMBytes int64
 	// Logf receives one line per rejected peer or dropped message (at most
@@ -80,7 +84,7 @@ func New(ln net.Listener, cfg Config) *Guard {
 		cfg.MaxFrames = 4096
 	}
 	if cfg.SendHWM <= 0 {
-		cfg.SendHWM = 1000
+		cfg.SendHWM = 1 << 20
 	}
 	if cfg.SendHWMBytes <= 0 {
 		cfg.SendHWMBytes = 64 << 20

@@ -211,7 +211,7 @@ func TestRelayPubSlowSubscriber(t *testing.T) {
 		t.Fatal(err)
 	}
 	time.Sleep(200 * time.Millisecond) // let both subscriptions reach the PUB socket
-	const n = 900                      // under the high-water mark of 1000: the reader loses none
+	const n = 3000                     // 12 MB: under the 64 MiB high-water mark, the reader loses none
 	payload := bytes.Repeat([]byte("p"), 4096)
 	var wg sync.WaitGroup
 	wg.Add(1)
