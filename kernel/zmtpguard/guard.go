@@ -123,11 +123,16 @@ func (g *Guard) Serve() error {
 			continue
 		}
 		delay = 0
-		if !g.track(c) {
+		// Added under the lock Close takes: no Add after Close's Wait began.
+		g.mu.Lock()
+		if g.closed {
+			g.mu.Unlock()
 			c.Close()
 			return nil
 		}
+		g.conns[c] = struct{}{}
 		g.wg.Add(1)
+		g.mu.Unlock()
 		go func() {
 			defer g.wg.Done()
 			defer g.untrack(c)
