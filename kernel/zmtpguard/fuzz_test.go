@@ -6,9 +6,7 @@ import (
 	"context"
 	"io"
 	"net"
-	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -70,11 +68,6 @@ func FuzzPeerMessage(f *testing.F) {
 	})
 }
 
-var fuzzBehind struct {
-	once   sync.Once
-	guards map[string]*Guard
-}
-
 // FuzzGuardZmq4 sends each input through a guard to real zmq4 sockets
 // (ROUTER, PUB, REP) on private unix sockets: nothing the guard lets pass
 // may crash zmq4 (a panic in zmq4's goroutines ends the fuzzing process).
@@ -86,39 +79,41 @@ func FuzzGuardZmq4(f *testing.F) {
 	f.Add(append(append(bytes.Clone(nullGreeting), readyFrame("REQ")...), 0x01, 0, 0x00, 4, 'p', 'i', 'n', 'g'), uint8(2))
 	f.Add(append(append(bytes.Clone(nullGreeting), readyFrame("DEALER")...), 0x02, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), uint8(0))
 	f.Add(append(append(bytes.Clone(nullGreeting), readyFrame("DEALER")...), 0x04, 7, 4, 'P', 'I', 'N', 'G', 0, 1), uint8(0))
-	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
-		fuzzBehind.once.Do(func() {
-			fuzzBehind.guards = map[string]*Guard{}
-			dir, err := os.MkdirTemp("", "zmtpguard-fuzz-")
-			if err != nil {
-				t.Fatal(err)
-			}
-			bg := context.Background()
-			for _, s := range []struct {
-				typ  string
-				sock zmq4.Socket
-			}{{"ROUTER", zmq4.NewRouter(bg)}, {"PUB", zmq4.NewPub(bg)}, {"REP", zmq4.NewRep(bg)}} {
-				private := filepath.Join(dir, s.typ)
-				if err := s.sock.Listen("ipc://" + private); err != nil {
-					t.Fatal(err)
-				}
-				go func(sock zmq4.Socket) { // keep the sockets reading
-					for {
-						if _, err := sock.Recv(); err != nil {
-							time.Sleep(time.Millisecond)
-						}
+	guards := map[string]*Guard{}
+	dir := f.TempDir()
+	bg := context.Background()
+	done := make(chan struct{})
+	f.Cleanup(func() { close(done) })
+	for _, s := range []struct {
+		typ  string
+		sock zmq4.Socket
+	}{{"ROUTER", zmq4.NewRouter(bg)}, {"PUB", zmq4.NewPub(bg)}, {"REP", zmq4.NewRep(bg)}} {
+		private := filepath.Join(dir, s.typ)
+		if err := s.sock.Listen("ipc://" + private); err != nil {
+			f.Fatal(err)
+		}
+		f.Cleanup(func() { s.sock.Close() })
+		go func(sock zmq4.Socket) { // keep the sockets reading
+			for {
+				if _, err := sock.Recv(); err != nil {
+					select {
+					case <-done:
+						return
+					case <-time.After(time.Millisecond):
 					}
-				}(s.sock)
-				fuzzBehind.guards[s.typ] = New(nil, Config{SocketType: s.typ, HandshakeTimeout: time.Second,
-					MaxMessage: 1 << 20,
-					Dial: func(ctx context.Context) (net.Conn, error) {
-						var d net.Dialer
-						return d.DialContext(ctx, "unix", private)
-					}})
+				}
 			}
-		})
+		}(s.sock)
+		guards[s.typ] = New(nil, Config{SocketType: s.typ, HandshakeTimeout: time.Second,
+			MaxMessage: 1 << 20,
+			Dial: func(ctx context.Context) (net.Conn, error) {
+				var d net.Dialer
+				return d.DialContext(ctx, "unix", private)
+			}})
+	}
+	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
 		typ := []string{"ROUTER", "PUB", "REP"}[int(which)%3]
-		g := fuzzBehind.guards[typ]
+		g := guards[typ]
 		peer, ours := net.Pipe()
 		done := make(chan struct{})
 		go func() {
