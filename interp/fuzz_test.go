@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 )
 
@@ -50,11 +49,6 @@ func FuzzSplitCell(f *testing.F) {
 	})
 }
 
-var fuzzSession struct {
-	once sync.Once
-	s    *Session
-}
-
 // FuzzRewrite runs the source rewrites (prepare, go/types, analyze: the
 // whole pipeline before yaegi) on any text, in a session whose earlier
 // cells declared a variable, a struct type with methods, a generic
@@ -66,23 +60,20 @@ func FuzzRewrite(f *testing.F) {
 	}
 	f.Add("t := T{}\nt.M()\nvar m meters = 3\nfmt.Println(m, x, Max(1, 2))")
 	f.Add("func (t T) N() meters { return meters(t.n) }\nfmt.Printf(\"%v %T\", t, t)")
+	s, err := New(Options{NoHost: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { s.Close() })
+	for i, cell := range []string{
+		"import \"fmt\"\nx := 1\ntype T struct{ n int }\nfunc (t *T) M() int { return t.n }\nfunc (t T) String() string { return fmt.Sprint(t.n) }",
+		"func Max[V int | float64](a, b V) V { if a > b { return a }; return b }\ntype meters int\nvar ts []T",
+	} {
+		if _, err := s.Execute(context.Background(), fmt.Sprintf("setup-%d", i), cell, newRecorder()); err != nil {
+			f.Fatalf("setup cell: %v", err)
+		}
+	}
 	f.Fuzz(func(t *testing.T, code string) {
-		fuzzSession.once.Do(func() {
-			s, err := New(Options{NoHost: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i, cell := range []string{
-				"import \"fmt\"\nx := 1\ntype T struct{ n int }\nfunc (t *T) M() int { return t.n }\nfunc (t T) String() string { return fmt.Sprint(t.n) }",
-				"func Max[V int | float64](a, b V) V { if a > b { return a }; return b }\ntype meters int\nvar ts []T",
-			} {
-				if _, err := s.Execute(context.Background(), fmt.Sprintf("setup-%d", i), cell, newRecorder()); err != nil {
-					t.Fatalf("setup cell: %v", err)
-				}
-			}
-			fuzzSession.s = s
-		})
-		s := fuzzSession.s
 		env := &cellEnv{shadowed: s.declared, method: s.method, known: s, generic: s.generic,
 			varType: s.varType, cellType: s.cellType, basics: s.basics}
 		chunks, err := splitCellIn(code, 3, env)
