@@ -303,3 +303,37 @@ func TestHandshakeDeadline(t *testing.T) {
 		t.Fatalf("the peer that handshook: read %d bytes, %v; want its greeting and then a read timeout", n, err)
 	}
 }
+
+// A subscriber that subscribes with a ZMTP 3.1 SUBSCRIBE command gets the
+// messages of its topic: the guard turns it into the 3.0 form zmq4 reads.
+func TestSubscribeCommand(t *testing.T) {
+	pub := zmq4.NewPub(context.Background())
+	g := zmq4Behind(t, pub, "PUB")
+	c, err := net.Dial("tcp", g.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	sub := append([]byte{0x04, 13, 9}, "SUBSCRIBEtop"...)
+	if _, err := c.Write(append(append(bytes.Clone(nullGreeting), readyFrame("SUB")...), sub...)); err != nil {
+		t.Fatal(err)
+	}
+	r := bufio.NewReader(c)
+	if _, err := io.ReadFull(r, make([]byte, greetingLen)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readFrame(r, maxCommand); err != nil { // the guard's READY
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // let the subscription reach the socket
+	for _, topic := range []string{"other", "topic"} {
+		if err := pub.Send(zmq4.NewMsgString(topic)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	f, err := readFrame(r, 1<<20)
+	if err != nil || string(f.body) != "topic" {
+		t.Fatalf("got %q, %v; want the message of topic \"top…\" only", f.body, err)
+	}
+}

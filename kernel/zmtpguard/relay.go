@@ -76,8 +76,13 @@ func (g *Guard) forward(pr *bufio.Reader, up net.Conn, q *queue) error {
 		if frames[0].command() {
 			if pong := answer(frames[0]); pong != nil {
 				q.push(pong)
+				continue
 			}
-			continue // nothing behind the guard needs a peer's command
+			sub := subscriptionCommand(frames[0])
+			if sub == nil || g.cfg.SocketType != "PUB" {
+				continue // nothing else behind the guard needs a peer's command
+			}
+			msg, frames = appendFrame(nil, frame{body: sub}), []frame{{body: sub}}
 		}
 		if g.cfg.SocketType == "PUB" && !subscription(frames) {
 			continue // a subscriber sends only (un)subscriptions
@@ -143,6 +148,22 @@ func answer(f frame) []byte {
 	}
 	body := append([]byte{4}, "PONG"...)
 	return appendFrame(nil, frame{flags: flagCommand, body: append(body, ctx...)})
+}
+
+// subscriptionCommand returns the ZMTP 3.0 form (1 or 0, then the topic)
+// of a ZMTP 3.1 SUBSCRIBE or CANCEL command, nil for other commands. A peer
+// speaking 3.1 may send these even to the guard's 3.0 greeting.
+func subscriptionCommand(f frame) []byte {
+	name, data, err := command(f.body)
+	switch {
+	case err != nil:
+		return nil
+	case name == "SUBSCRIBE":
+		return append([]byte{1}, data...)
+	case name == "CANCEL":
+		return append([]byte{0}, data...)
+	}
+	return nil
 }
 
 // subscription reports whether a message is a ZMTP 3.0 subscribe or
