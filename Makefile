@@ -8,7 +8,7 @@ CGO_ENABLED ?= 1
 # Where plugins find warren's source (see native/identity.go).
 WARREN_SRC ?= $(CURDIR)
 
-.PHONY: docker-native-context all build test check gotest clienttest nbtest nativetest browsertest labtest conformance demo install bench soak soakshort
+.PHONY: docker-native-context all build test check gotest clienttest nbtest nativetest browsertest labtest conformance demo install bench soak soakshort fuzz fuzz-short help
 
 all: build
 
@@ -61,7 +61,32 @@ soak:
 soakshort:
 	$(GO) run ./tests/soak -cells 4000 -impl warren -workloads trivial -max-kb 8
 
-test: check gotest soakshort clienttest nbtest nativetest browsertest labtest conformance
+test: check gotest fuzz-short soakshort clienttest nbtest nativetest browsertest labtest conformance
+
+# Fuzz targets (go test -fuzz), one at a time: package:Target. Their seed
+# corpora are in each package's testdata/fuzz/Target; a crash found is
+# written there too (commit it with the fix).
+FUZZ_TARGETS := \
+	./kernel:FuzzDecode ./kernel:FuzzParseConnectionInfo \
+	./kernel/zmtpguard:FuzzAcceptHandshake ./kernel/zmtpguard:FuzzPeerMessage \
+	./kernel/zmtpguard:FuzzGuardZmq4 \
+	./interp:FuzzSplitCell ./interp:FuzzRewrite ./interp:FuzzIsComplete
+FUZZTIME ?= 5m
+
+## fuzz: run every fuzz target for FUZZTIME each (default 5m; e.g. make fuzz FUZZTIME=1h)
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		echo "=== $$t ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) $${t%%:*}; \
+	done
+
+## fuzz-short: every fuzz target for 10 s each (part of make test)
+fuzz-short:
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s
+
+## help: list the documented targets
+help:
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./parallel/

@@ -3,6 +3,7 @@ package interp
 import (
 	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"strings"
 	"unicode"
@@ -213,6 +214,13 @@ func (s *Session) cellArgs(format string, args []any) []any {
 		}
 		w, wrapped := unwrapCell(a)
 		switch {
+		case u == verbUse{typ: true} && isStdinFile(a):
+			// %T of os.Stdin, which is not an *os.File in a cell (see
+			// stdinFile): what Go prints.
+			if &out[0] == &args[0] {
+				out = append([]any(nil), args...)
+			}
+			out[i] = (*os.File)(nil)
 		case u.typ && (wrapped || hasCellStruct(reflect.TypeOf(a), false)):
 			panic(&userTypeError{"%T of a value whose type is declared in a cell prints the interpreter's type, not the cell's: print the type name yourself (a type switch), or run the code in a %%native cell"})
 		case u.sharpV && hasCellStruct(reflect.TypeOf(w), false):

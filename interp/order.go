@@ -72,7 +72,11 @@ func cellItems(code string, runs []*item) ([]*item, bool) {
 				}
 			}
 		}
-		offset := func(p token.Pos) int { return r.start + fset.File(p).Offset(p) - len(prefix) }
+		// Offsets stay inside the run: a node may end in the text the
+		// parse added (a label before the closing brace: "L:").
+		offset := func(p token.Pos) int {
+			return min(max(r.start+fset.File(p).Offset(p)-len(prefix), r.start), r.end)
+		}
 		for _, nd := range nodes {
 			if ds, ok := nd.(*ast.DeclStmt); ok {
 				if g := ds.Decl.(*ast.GenDecl); g.Tok == token.VAR && g.Lparen.IsValid() && len(g.Specs) > 1 {

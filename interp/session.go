@@ -101,6 +101,7 @@ type Session struct {
 	opts Options
 	i    *yaegi.Interpreter
 	gate *gate
+	in   *stdin // what fmt.Scan and os.Stdin read
 
 	evalMu sync.Mutex // one Execute at a time
 
@@ -181,6 +182,7 @@ func New(opts Options) (*Session, error) {
 		syms:       map[string]map[string]reflect.Value{},
 		stubSrc:    newStubSet(),
 	}
+	s.in = &stdin{s: s}
 	var err error
 	if s.stdout, err = newPipe(s, "stdout"); err != nil {
 		return nil, err
@@ -193,7 +195,7 @@ func New(opts Options) (*Session, error) {
 		GoPath: opts.GoPath,
 		Stdout: writer{s, "stdout"},
 		Stderr: writer{s, "stderr"},
-		Stdin:  &stdin{s: s},
+		Stdin:  s.in,
 	})
 	if err := checkYaegiInternals(s.i); err != nil {
 		s.Close()
@@ -283,7 +285,9 @@ func (s *Session) exports() yaegi.Exports {
 	}
 
 	stdoutFile, stderrFile := s.stdout.w, s.stderr.w
+	stdinFile := &stdinFile{in: s.in}
 	ex["os/os"] = map[string]reflect.Value{
+		"Stdin":  reflect.ValueOf(&stdinFile).Elem(),
 		"Stdout": reflect.ValueOf(&stdoutFile).Elem(),
 		"Stderr": reflect.ValueOf(&stderrFile).Elem(),
 		"Exit": reflect.ValueOf(func(code int) {

@@ -62,10 +62,20 @@ func typeSwitchRewrite(prefix, text, suffix string, stmts bool) string {
 		var x ast.Expr
 		switch a := ts.Assign.(type) {
 		case *ast.AssignStmt:
-			bind = a.Lhs[0].(*ast.Ident).Name
-			x = a.Rhs[0].(*ast.TypeAssertExpr).X
+			// The parser accepts any expression on the left ("0 := …");
+			// go/types reports what is not a name.
+			id, ok1 := a.Lhs[0].(*ast.Ident)
+			ta, ok2 := a.Rhs[0].(*ast.TypeAssertExpr)
+			if !ok1 || !ok2 {
+				return true
+			}
+			bind, x = id.Name, ta.X
 		case *ast.ExprStmt:
-			x = a.X.(*ast.TypeAssertExpr).X
+			ta, ok := a.X.(*ast.TypeAssertExpr)
+			if !ok {
+				return true
+			}
+			x = ta.X
 		default:
 			return true
 		}

@@ -27,6 +27,10 @@ type Config struct {
 	Logger *log.Logger
 	// StreamInterval is how long stream text is batched; default 50 ms.
 	StreamInterval time.Duration
+
+	// unguarded makes the zmq4 sockets listen on the public ports
+	// themselves, without guards: only for benchmarks measuring the guards.
+	unguarded bool
 }
 
 // A Kernel serves the Jupyter protocol for a Handler. Create it with New and
@@ -114,19 +118,39 @@ func (k *Kernel) Run(ctx context.Context) error {
 			_ = s.Close()
 		}
 	}()
+	// The sockets listen privately; guards own the public ports.
+	dir, err := privateDir()
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	var guards []*guardedSocket
+	defer func() {
+		for _, g := range guards {
+			_ = g.guard.Close()
+		}
+	}()
 	c := k.cfg.Conn
 	for _, b := range []struct {
-		name string
-		sock zmq4.Socket
-		port int
+		name, typ string
+		sock      zmq4.Socket
+		port      int
 	}{
-		{"shell", k.shell, c.ShellPort}, {"control", k.control, c.ControlPort},
-		{"stdin", k.stdin, c.StdinPort}, {"iopub", iopub, c.IOPubPort},
-		{"heartbeat", k.hb, c.HBPort},
+		{"shell", "ROUTER", k.shell, c.ShellPort}, {"control", "ROUTER", k.control, c.ControlPort},
+		{"stdin", "ROUTER", k.stdin, c.StdinPort}, {"iopub", "PUB", iopub, c.IOPubPort},
+		{"heartbeat", "REP", k.hb, c.HBPort},
 	} {
-		if err := b.sock.Listen(c.Endpoint(b.port)); err != nil {
-			return fmt.Errorf("kernel: bind %s: %w", b.name, err)
+		if k.cfg.unguarded {
+			if err := b.sock.Listen(c.Endpoint(b.port)); err != nil {
+				return fmt.Errorf("kernel: bind %s: %w", b.name, err)
+			}
+			continue
 		}
+		g, err := k.listenGuarded(b.sock, b.name, b.typ, b.port, dir)
+		if err != nil {
+			return err
+		}
+		guards = append(guards, g)
 	}
 	k.pub = newPublisher(k, iopub)
 	go k.pub.run()

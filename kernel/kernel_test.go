@@ -2,11 +2,11 @@ package kernel
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +21,8 @@ import (
 //	value:TEXT    return TEXT as the result  fail       return an *Error
 //	block         wait until interrupted     late:TEXT  print TEXT 100 ms after returning
 //	failslow      fail after 200 ms          display:HTML  print, display, print
+//	bulk:N        print N bytes of stdout in 64 KiB writes
+//	displays:N    publish N display_data messages
 type fakeHandler struct {
 	started chan string // receives each cell's code as it starts
 }
@@ -55,6 +57,21 @@ func (h *fakeHandler) Execute(ctx context.Context, req ExecuteRequest, out Outpu
 				out.Stream("stderr", "e")
 			}
 			time.Sleep(500 * time.Microsecond)
+		}
+	case "bulk":
+		// arg bytes of stdout in 64 KiB writes, lines of 'x'.
+		n, _ := strconv.Atoi(arg)
+		line := strings.Repeat("x", 63) + "\n"
+		chunk := strings.Repeat(line, 1024)
+		for ; n >= len(chunk); n -= len(chunk) {
+			out.Stream("stdout", chunk)
+		}
+		out.Stream("stdout", chunk[:n])
+	case "displays":
+		// arg display_data messages, as fast as the kernel publishes.
+		n, _ := strconv.Atoi(arg)
+		for i := 0; i < n; i++ {
+			out.Display(map[string]any{"text/plain": strconv.Itoa(i)}, nil)
 		}
 	case "late":
 		time.AfterFunc(100*time.Millisecond, func() { out.Stream("stdout", arg) })
@@ -96,7 +113,7 @@ func (h *fakeHandler) IsComplete(code string) (string, string) {
 	return "complete", ""
 }
 
-func freePorts(t *testing.T, n int) []int {
+func freePorts(t testing.TB, n int) []int {
 	t.Helper()
 	var ports []int
 	var ls []net.Listener
@@ -116,7 +133,7 @@ func freePorts(t *testing.T, n int) []int {
 
 // client is a minimal Jupyter client over zmq4.
 type client struct {
-	t                              *testing.T
+	t                              testing.TB
 	signer                         *Signer
 	shell, control, stdin, hb, sub zmq4.Socket
 	iopub                          chan *Message
@@ -148,14 +165,22 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-func startKernel(t *testing.T) *testKernel {
+func startKernel(t testing.TB) *testKernel {
+	t.Helper()
+	return startKernelConfig(t, Config{})
+}
+
+// startKernelConfig starts a kernel with cfg (its connection, handler and
+// logger are the test's) and a connected client.
+func startKernelConfig(t testing.TB, cfg Config) *testKernel {
 	t.Helper()
 	p := freePorts(t, 5)
 	info := &ConnectionInfo{Transport: "tcp", IP: "127.0.0.1", ShellPort: p[0], IOPubPort: p[1],
 		StdinPort: p[2], ControlPort: p[3], HBPort: p[4], Key: "test-key", SignatureScheme: "hmac-sha256"}
 	h := &fakeHandler{started: make(chan string, 16)}
 	logs := &syncBuffer{}
-	k, err := New(Config{Conn: info, Handler: h, Version: "test", Logger: log.New(logs, "", 0)})
+	cfg.Conn, cfg.Handler, cfg.Version, cfg.Logger = info, h, "test", log.New(logs, "", 0)
+	k, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,134 +264,6 @@ func (tk *testKernel) started() string {
 		tk.t.Fatalf("no cell started; kernel log:\n%s", tk.logs.String())
 		return ""
 	}
-}
-
-func (c *client) send(sock zmq4.Socket, msgType string, content any) string {
-	c.t.Helper()
-	return c.replyTo(sock, nil, msgType, content)
-}
-
-// replyTo sends msgType with parent (nil: none) as parent header on sock and
-// returns its msg_id.
-func (c *client) replyTo(sock zmq4.Socket, parent *Message, msgType string, content any) string {
-	c.t.Helper()
-	m, err := newMessage(msgType, "client-session", parent, content)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	frames, err := c.signer.Encode(m)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	if err := sock.SendMulti(zmq4.NewMsgFrom(frames...)); err != nil {
-		c.t.Fatal(err)
-	}
-	return m.Header.MsgID
-}
-
-func (c *client) recv(sock zmq4.Socket) *Message {
-	c.t.Helper()
-	type res struct {
-		m   zmq4.Msg
-		err error
-	}
-	ch := make(chan res, 1)
-	go func() {
-		m, err := sock.Recv()
-		ch <- res{m, err}
-	}()
-	select {
-	case r := <-ch:
-		if r.err != nil {
-			c.t.Fatal(r.err)
-		}
-		msg, err := c.signer.Decode(r.m.Frames)
-		if err != nil {
-			c.t.Fatal(err)
-		}
-		return msg
-	case <-time.After(5 * time.Second):
-		c.t.Fatal("timeout waiting for a reply")
-		return nil
-	}
-}
-
-// collect returns the iopub messages of the request msgID up to and
-// including its idle status.
-func (c *client) collect(msgID string) []*Message {
-	c.t.Helper()
-	var got []*Message
-	timeout := time.After(5 * time.Second)
-	for {
-		select {
-		case m := <-c.iopub:
-			if parentID(m) != msgID {
-				continue
-			}
-			got = append(got, m)
-			if m.Header.MsgType == "status" && content(m)["execution_state"] == "idle" {
-				return got
-			}
-		case <-timeout:
-			c.t.Fatalf("no idle for %s; got %s", msgID, types(got))
-		}
-	}
-}
-
-// collectAll returns every iopub message, whatever its parent, up to and
-// including the idle status of the request msgID.
-func (c *client) collectAll(msgID string) []*Message {
-	c.t.Helper()
-	var got []*Message
-	timeout := time.After(5 * time.Second)
-	for {
-		select {
-		case m := <-c.iopub:
-			got = append(got, m)
-			if parentID(m) == msgID && m.Header.MsgType == "status" && content(m)["execution_state"] == "idle" {
-				return got
-			}
-		case <-timeout:
-			c.t.Fatalf("no idle for %s; got %s", msgID, types(got))
-		}
-	}
-}
-
-func (c *client) drainIOPub(d time.Duration) {
-	for {
-		select {
-		case <-c.iopub:
-		case <-time.After(d):
-			return
-		}
-	}
-}
-
-func parentID(m *Message) string {
-	var h Header
-	_ = json.Unmarshal(m.Parent, &h)
-	return h.MsgID
-}
-
-func content(m *Message) map[string]any {
-	var c map[string]any
-	_ = json.Unmarshal(m.Content, &c)
-	return c
-}
-
-func types(ms []*Message) string {
-	var s []string
-	for _, m := range ms {
-		t := m.Header.MsgType
-		if t == "status" {
-			t += ":" + content(m)["execution_state"].(string)
-		}
-		if t == "stream" {
-			t += ":" + content(m)["text"].(string)
-		}
-		s = append(s, t)
-	}
-	return strings.Join(s, " ")
 }
 
 func TestKernelExecuteOrder(t *testing.T) {

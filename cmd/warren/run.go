@@ -4,6 +4,7 @@ package main
 // interpreter session and ray runtime the kernel uses.
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -58,7 +59,7 @@ Exit status: 0 all cells ran (or --allow-errors), 1 a cell failed,
 
 // runCmd implements `warren run`. args excludes "run".
 func runCmd(args []string) int {
-	return runMain(args, os.Stdout, os.Stderr, newChildSession)
+	return runMainIn(args, os.Stdin, os.Stdout, os.Stderr, newChildSession)
 }
 
 // newChildSession runs the notebook's session in a child process of this
@@ -183,8 +184,19 @@ func outputPaths(o *runOptions) ([]string, error) {
 	return outs, nil
 }
 
-// runMain is runCmd with its dependencies injected (for tests).
+// runMain is runCmd with its dependencies injected (for tests), without
+// standard input: cells that read input get EOF.
 func runMain(args []string, stdout, stderr io.Writer, newSession sessionFactory) int {
+	return runMainIn(args, nil, stdout, stderr, newSession)
+}
+
+// runMainIn is runMain whose cells read lines of stdin (fmt.Scan, os.Stdin);
+// nil gives them EOF.
+func runMainIn(args []string, stdin io.Reader, stdout, stderr io.Writer, newSession sessionFactory) int {
+	var in *lineInput
+	if stdin != nil {
+		in = &lineInput{r: bufio.NewReader(stdin)}
+	}
 	o, err := parseRunArgs(args, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -226,6 +238,7 @@ func runMain(args []string, stdout, stderr io.Writer, newSession sessionFactory)
 			stderr:      stderr,
 			quiet:       o.quiet,
 			intr:        intr,
+			stdin:       in,
 		}
 		status := r.run(abs[i], newSession)
 		if outs[i] != "" {
@@ -326,6 +339,7 @@ type nbRunner struct {
 	stdout      io.Writer
 	stderr      io.Writer
 	intr        *interrupter
+	stdin       *lineInput // nil: no input
 
 	printMu sync.Mutex // serialises terminal output across cells and tasks
 }

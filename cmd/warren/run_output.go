@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -23,7 +24,42 @@ type cellOutput struct {
 	lastNL  bool
 }
 
-var _ interp.Output = (*cellOutput)(nil)
+var (
+	_ interp.Output   = (*cellOutput)(nil)
+	_ interp.Inputter = (*cellOutput)(nil)
+)
+
+// Input reads the next line of warren run's standard input for the cell
+// (fmt.Scan, os.Stdin): io.EOF when there is none.
+func (co *cellOutput) Input(prompt string, password bool) (string, error) {
+	if co.r.stdin == nil {
+		return "", io.EOF
+	}
+	if prompt != "" {
+		co.Stream("stdout", prompt)
+	}
+	return co.r.stdin.line()
+}
+
+// lineInput hands out the lines of a reader, one per call, to the cells of
+// every notebook warren run runs.
+type lineInput struct {
+	mu sync.Mutex
+	r  *bufio.Reader
+}
+
+// line returns the next line without its line ending; a last line without
+// one is returned too, then io.EOF.
+func (in *lineInput) line() (string, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	s, err := in.r.ReadString('\n')
+	if err != nil && (err != io.EOF || s == "") {
+		return "", err
+	}
+	s = strings.TrimSuffix(s, "\n")
+	return strings.TrimSuffix(s, "\r"), nil
+}
 
 // header prints the cell's heading before its first output. printMu held.
 func (co *cellOutput) header() {

@@ -308,7 +308,9 @@ func (c *childProc) input(f frame) {
 	ask, ok := c.rs.output(f.Cell).(interp.Inputter)
 	if !ok {
 		r.EOF = true
-	} else if v, err := ask.Input(f.Prompt, f.Password); err != nil {
+	} else if v, err := ask.Input(f.Prompt, f.Password); errors.Is(err, io.EOF) {
+		r.EOF = true // the end of warren run's standard input
+	} else if err != nil {
 		r.Err = err.Error()
 	} else {
 		r.Value = v

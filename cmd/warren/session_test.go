@@ -359,3 +359,39 @@ type startOutput struct {
 
 func (o *startOutput) Stream(string, string)                  { o.once.Do(func() { close(o.started) }) }
 func (o *startOutput) Display(map[string]any, map[string]any) {}
+
+// warren run gives cells its standard input, line by line on demand, both
+// to fmt.Scan and to os.Stdin read directly, in-process and through the
+// session process; at its end reads see EOF.
+func TestRunStdin(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		factory func(t *testing.T) sessionFactory
+	}{
+		{"in-process", func(*testing.T) sessionFactory { return newInterpSession }},
+		{"session process", func(t *testing.T) sessionFactory {
+			return func() (cellSession, func(), error) {
+				rs := testSession(t, &syncBuffer{})
+				return rs, func() { _ = rs.Close() }, nil
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			in := codeNotebook(t, dir, "nb.ipynb",
+				"import (\"bufio\"; \"fmt\"; \"os\")\nvar name string\nfmt.Scanln(&name)\nfmt.Println(\"hello\", name)",
+				"r := bufio.NewReader(os.Stdin)\nline, _ := r.ReadString('\\n')\nfmt.Printf(\"%q\\n\", line)",
+				"sc := bufio.NewScanner(os.Stdin)\nfor sc.Scan() { fmt.Println(\"got\", sc.Text()) }\nfmt.Println(\"end\", sc.Err())")
+			var stdout, stderr bytes.Buffer
+			code := runMainIn([]string{in}, strings.NewReader("Gopher\n3 4\nx\ny"), &stdout, &stderr, tc.factory(t))
+			if code != 0 {
+				t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+			}
+			for _, want := range []string{"hello Gopher\n", "\"3 4\\n\"\n", "got x\ngot y\nend <nil>\n"} {
+				if !strings.Contains(stdout.String(), want) {
+					t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+				}
+			}
+		})
+	}
+}

@@ -4,12 +4,14 @@ cell, undecodable and replayed requests, restart and shutdown over control.
 
     python3 client_test.py [--kernel warren]          run the checks (exit 1 on failure)
     python3 client_test.py --bench [--out FILE]       measure warren vs ipykernel
+    python3 client_test.py --bench --interleave --kernel A --compare B   A/B round trips side by side
 
 Needs the kernelspec installed (tests/clients/run.sh does it).
 """
 import argparse
 import os
 import signal
+import socket
 import statistics
 import sys
 import time
@@ -111,6 +113,88 @@ def session_processes(km):
         if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
             out.append(int(d))
     return out
+
+
+# ZMTP 3.0 NULL greeting, byte for byte: ff 00x7 01 7f 03 00 "NULL" 00x16 00x32.
+GREETING = bytes.fromhex("ff00000000000000017f0300") + b"NULL" + bytes(16) + bytes(32)
+
+
+def ready(socket_type):
+    body = b"\x05READY\x0bSocket-Type" + len(socket_type).to_bytes(4, "big") + socket_type
+    return bytes([0x04, len(body)]) + body
+
+
+def hostile(km, kc):
+    """The byte sequences and connections that killed, blocked or starved
+    the kernel while zmq4 faced the network (issue 9 section 5)."""
+    info = km.get_connection_info()
+    ip = info["ip"]
+    ports = {"shell": (info["shell_port"], b"DEALER"), "control": (info["control_port"], b"DEALER"),
+             "stdin": (info["stdin_port"], b"DEALER"), "iopub": (info["iopub_port"], b"SUB"),
+             "hb": (info["hb_port"], b"REQ")}
+    attacks = {
+        "frame length 2^63-1 before the handshake": lambda t: GREETING + bytes.fromhex("067fffffffffffffff"),
+        "frame length 2^63-1 after the handshake": lambda t: GREETING + ready(t) + bytes.fromhex("027fffffffffffffff"),
+        "frame length 100 GiB": lambda t: GREETING + ready(t) + bytes.fromhex("020000001900000000"),
+        "READY cut short": lambda t: GREETING + bytes.fromhex("040d05") + b"READY\x0bSocket",
+    }
+    for what, payload in attacks.items():
+        for port, typ in ports.values():
+            with socket.create_connection((ip, port)) as s:
+                s.sendall(payload(typ))
+                s.settimeout(5)
+                try:
+                    while s.recv(65536):
+                        pass
+                except OSError:
+                    pass
+        content, outs = run(kc, "1+1")
+        check(km.is_alive() and content["status"] == "ok" and text_of(outs) == "2",
+              f"hostile ZMTP on every port ({what}): kernel alive and serving")
+
+    # Idle TCP connections (one silent, one stopped after the greeting) on
+    # every port; a new client is served while they stay open.
+    idle = []
+    for port, _ in ports.values():
+        idle.append(socket.create_connection((ip, port)))
+        half = socket.create_connection((ip, port))
+        half.sendall(GREETING)
+        idle.append(half)
+    try:
+        t0 = time.perf_counter()
+        kc2 = km.client()
+        kc2.start_channels()
+        try:
+            msg_id = kc2.kernel_info()
+            reply = shell_reply(kc2, msg_id, timeout=10)
+            took = time.perf_counter() - t0
+            check(reply["msg_type"] == "kernel_info_reply" and took < 2,
+                  f"idle connections on every port: a new client's kernel_info_reply in {took*1000:.0f} ms")
+            content, outs = run(kc2, "3+4")
+            check(content["status"] == "ok" and text_of(outs) == "7",
+                  "idle connections on every port: the new client runs a cell with its output")
+        finally:
+            kc2.stop_channels()
+    finally:
+        for s in idle:
+            s.close()
+
+    # A subscriber that never reads: another client gets all of 20 MB of
+    # output and its idle status.
+    slow = socket.create_connection((ip, info["iopub_port"]))
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    slow.sendall(GREETING + ready(b"SUB") + bytes([0x00, 0x01, 0x01]))
+    try:
+        time.sleep(0.2)
+        t0 = time.perf_counter()
+        content, outs = run(kc, 'import ("fmt"; "strings")\n'
+                            'fmt.Print(strings.Repeat(strings.Repeat("x", 63)+"\\n", 20<<20/64))', timeout=120)
+        took = time.perf_counter() - t0
+        n = sum(len(m["content"]["text"]) for m in outs if m["msg_type"] == "stream")
+        check(content["status"] == "ok" and n == 20 << 20,
+              f"a subscriber that never reads: another client got {n} of {20 << 20} bytes and idle in {took:.2f} s")
+    finally:
+        slow.close()
 
 
 def checks(name):
@@ -359,6 +443,25 @@ def checks(name):
         check(rep["content"]["status"] == "ok" and text == "Name? hello Gopher\n",
               f"the input reaches the cell (got {text!r})")
 
+        # os.Stdin read directly (bufio.Reader, bufio.Scanner) asks the same
+        # way, one input_request per line read.
+        msg_id = kc.execute('import ("bufio"; "fmt"; "os")\nfmt.Print("Line? ")\n'
+                            'line, err := bufio.NewReader(os.Stdin).ReadString(\'\\n\')\n'
+                            'fmt.Printf("%q %v\\n", line, err)\n'
+                            'sc := bufio.NewScanner(os.Stdin)\nsc.Scan()\nfmt.Println("scanned", sc.Text())',
+                            allow_stdin=True)
+        answered = 0
+        for value in ["first line", "second"]:
+            req = kc.get_stdin_msg(timeout=TIMEOUT)
+            if req["msg_type"] == "input_request" and req["parent_header"].get("msg_id") == msg_id:
+                answered += 1
+            kc.input(value)
+        rep = shell_reply(kc, msg_id)
+        text = text_of(wait_idle(kc, msg_id))
+        check(answered == 2 and rep["content"]["status"] == "ok"
+              and text == 'Line? "first line\\n" <nil>\nscanned second\n',
+              f"bufio on os.Stdin sends input_request per line and gets the input (got {text!r})")
+
         # Requests whose content cannot be decoded get an error reply.
         for msg_type, content in [
             ("execute_request", {"code": 5, "silent": False}),
@@ -394,6 +497,8 @@ def checks(name):
               and nxt["parent_header"].get("msg_id") == follow,
               f"a replayed execute_request is not run again (next reply answers {nxt['parent_header'].get('msg_id') == follow and 'the next cell' or 'the replay'})")
         wait_idle(kc, follow)
+
+        hostile(km, kc)
 
         # restart_request (what a notebook's Restart does): a fresh kernel
         # whose first cell works; the old kernel and its session process end.
@@ -478,6 +583,46 @@ def bench(names, n, out):
             f.write("\n".join(lines) + "\n")
 
 
+def bench_interleaved(names, n):
+    """Round trips of execute "1" on two kernels running side by side,
+    alternating request by request, so machine load hits both alike."""
+    kernels = [start(name)[:2] for name in names]
+    rtt = {name: [] for name in names}
+    try:
+        for km, kc in kernels:
+            for _ in range(5):
+                run(kc, "1")
+        for _ in range(n):
+            for name, (km, kc) in zip(names, kernels):
+                t0 = time.perf_counter()
+                msg_id = kc.execute("1")
+                shell_reply(kc, msg_id)
+                rtt[name].append(time.perf_counter() - t0)
+                wait_idle(kc, msg_id)
+        # Interrupt latency: interrupt_request (on control) to the
+        # interrupted cell's execute_reply.
+        intr = {name: [] for name in names}
+        for _ in range(10):
+            for name, (km, kc) in zip(names, kernels):
+                msg_id = kc.execute("for {}")
+                time.sleep(0.3)
+                t0 = time.perf_counter()
+                km.interrupt_kernel()
+                shell_reply(kc, msg_id)
+                intr[name].append(time.perf_counter() - t0)
+                wait_idle(kc, msg_id)
+    finally:
+        for km, kc in kernels:
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
+    for name in names:
+        r = sorted(rtt[name])
+        print(f"{name:10s} execute '1' round trip median {statistics.median(r)*1000:.2f} ms "
+              f"(p10 {r[n//10]*1000:.2f}, p90 {r[int(n*0.9)-1]*1000:.2f}), n={n}, interleaved; "
+              f"interrupt of for {{}} to its reply median {statistics.median(intr[name])*1000:.1f} ms "
+              f"(max {max(intr[name])*1000:.1f}, n=10)", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kernel", default="warren")
@@ -485,7 +630,12 @@ def main():
     ap.add_argument("--compare", default="python3", help="kernel to compare with in --bench")
     ap.add_argument("-n", type=int, default=50)
     ap.add_argument("--out")
+    ap.add_argument("--interleave", action="store_true",
+                    help="with --bench: run both kernels side by side, alternating requests")
     args = ap.parse_args()
+    if args.bench and args.interleave:
+        bench_interleaved([args.kernel, args.compare], args.n)
+        return 0
     if args.bench:
         bench([args.kernel, args.compare], args.n, args.out)
         return 0
