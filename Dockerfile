@@ -37,11 +37,18 @@ ENV CGO_ENABLED=1 \
     GOTOOLCHAIN=local \
     GOPROXY=${GOPROXY}
 WORKDIR /opt/warren/src
-# Modules first: this layer is reused until go.mod or go.sum change.
+# Modules first: this layer is reused until go.mod or go.sum change. On a
+# network that intercepts TLS, pass its CA bundle as the build secret
+# `cacerts` (docker build --secret id=cacerts,src=FILE); it is used for this
+# download only and is not stored in the image.
 COPY go.mod go.sum ./
-RUN go mod download && go mod verify
+RUN --mount=type=secret,id=cacerts,required=false \
+    if [ -s /run/secrets/cacerts ]; then export SSL_CERT_FILE=/run/secrets/cacerts; fi \
+ && go mod download && go mod verify
 COPY . .
-RUN make build BIN=/opt/warren/bin/warren WARREN_SRC=/opt/warren/src BUILDFLAGS=-buildvcs=false \
+# GOPROXY=off: the build uses only the modules downloaded above.
+RUN --mount=type=cache,target=/root/.cache/go-build \
+    GOPROXY=off make build BIN=/opt/warren/bin/warren WARREN_SRC=/opt/warren/src BUILDFLAGS=-buildvcs=false \
  && /opt/warren/bin/warren version
 
 FROM ${BASE_IMAGE}
@@ -79,9 +86,19 @@ COPY docker/jupyter_server_config.json /usr/local/etc/jupyter/jupyter_server_con
 COPY docker/warren-healthcheck /usr/local/bin/warren-healthcheck
 RUN warren version \
  && warren install --prefix /usr/local \
- && go version
+ && go version \
+ && install -d -o "${NB_UID}" -g "${NB_GID}" /opt/warren/gocache
+ENV GOCACHE=/opt/warren/gocache
 
 USER ${NB_UID}
+# The first %%native cell and the first module import of a session compile
+# the standard library and yaegi's extract for plugins (about a minute each
+# on 2 cores). WARM_NATIVE=1 does that once here, offline, into GOCACHE
+# (about 120 MB); WARM_NATIVE=0 leaves it to each container.
+ARG WARM_NATIVE=1
+RUN if [ "${WARM_NATIVE}" = 1 ]; then \
+      GOPROXY=off warren run /opt/warren/src/docker/warm-native.ipynb; \
+    fi
 COPY --chown=${NB_UID}:${NB_GID} notebooks/README.md notebooks/native_speedup.ipynb /home/${NB_USER}/work/
 COPY --chown=${NB_UID}:${NB_GID} notebooks/exercises /home/${NB_USER}/work/exercises
 COPY --chown=${NB_UID}:${NB_GID} notebooks/solutions /home/${NB_USER}/work/solutions

@@ -1,4 +1,6 @@
-# warren — make targets. `make test` is what CI (.ci/run) runs.
+# warren — make targets. `make help` lists them; `make test` and
+# `make docker-test` are what CI (.ci/run) runs. A target is listed by help
+# when its rule line ends in "## what it does".
 PY ?= /usr/bin/python3
 GO ?= go
 BIN := $(CURDIR)/bin/warren
@@ -8,17 +10,29 @@ CGO_ENABLED ?= 1
 # Where plugins find warren's source (see native/identity.go).
 WARREN_SRC ?= $(CURDIR)
 
-.PHONY: docker-native-context all build test check gotest clienttest nbtest nativetest browsertest conformance demo install bench
+# The workshop image (see Dockerfile): built with docker when its daemon
+# answers, else with podman.
+DOCKER ?= $(shell docker info >/dev/null 2>&1 && echo docker || { command -v podman >/dev/null && echo podman; } || echo docker)
+IMAGE ?= warren
+VCS_REF = $(shell git rev-parse --short HEAD 2>/dev/null)
+
+.PHONY: help all build install lint check test gotest clienttest nbtest nativetest browsertest conformance demo bench docker docker-test clean
 
 all: build
+
+help: ## list the targets
+	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z0-9_-]+:.*## / { printf "  %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 # warren is built with cgo: native cells and %go get load Go plugins, which
 # need it. The source directory is recorded so that plugins can be built
 # against this checkout (see native/identity.go).
-build:
+build: ## build bin/warren (with cgo; CGO_ENABLED=0 for a static binary without native cells)
 	CGO_ENABLED=$(CGO_ENABLED) $(GO) build $(BUILDFLAGS) -ldflags "-X github.com/warren-go/warren/native.sourceDir=$(WARREN_SRC)" -o $(BIN) ./cmd/warren
 
-check:
+install: build ## install the warren kernelspec for this user (Jupyter then lists "Go (warren)")
+	$(BIN) install --user
+
+lint: ## gofmt, go vet and staticcheck
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
@@ -48,21 +62,22 @@ CONFORMANCE_FLAGS ?= -report
 conformance: build
 	$(GO) run ./tests/conformance/cmd/conform -warren $(BIN) -python $(PY) $(CONFORMANCE_FLAGS)
 
-test: check gotest clienttest nbtest nativetest browsertest conformance
+# check is the old name of lint.
+check: lint
 
-bench:
+test: lint gotest clienttest nbtest nativetest browsertest conformance ## lint and every test suite (what CI runs, with docker-test)
+
+bench: ## benchmarks of the ray scheduler (parallel/)
 	$(GO) test -run '^$$' -bench . -benchmem ./parallel/
 
-# Stages what `podman build --build-arg NATIVE=1 .` copies (see Dockerfile):
-# the Go toolchain, warren's source and module cache, and bin/warren built
-# with cgo and -trimpath against /opt/warren/src.
-docker-native-context:
-	rm -rf .docker/*.tar.gz .docker/gomod && mkdir -p .docker/gomod
-	tar -C $$($(GO) env GOROOT)/.. -czf .docker/go.tar.gz $$(basename $$($(GO) env GOROOT))
-	git ls-files -z | tar --null -T - -czf .docker/src.tar.gz --transform 's,^,src/,'
-	GOMODCACHE=$(CURDIR)/.docker/gomod/mod GOFLAGS=-modcacherw $(GO) mod download
-	tar -C .docker/gomod -czf .docker/mod.tar.gz mod && rm -rf .docker/gomod
-	$(MAKE) build BUILDFLAGS=-trimpath WARREN_SRC=/opt/warren/src
-
-demo: build
+demo: build ## run the solved workshop notebooks in the terminal (warren run)
 	$(BIN) run notebooks/solutions/*.ipynb
+
+docker: ## build the workshop image IMAGE (default warren) from the Dockerfile with DOCKER (docker or podman)
+	$(DOCKER) build -t $(IMAGE) --build-arg VCS_REF=$(VCS_REF) --build-arg WARREN_VERSION=$(VCS_REF) .
+
+docker-test: ## build the image with podman on local stand-in bases, run it, test it (tests/docker/run.sh; root)
+	PY=$(PY) bash tests/docker/run.sh
+
+clean: ## remove bin/ and the test outputs
+	rm -rf bin tests/browser/out tests/docker/out tests/lab/out
