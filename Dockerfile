@@ -52,18 +52,6 @@ RUN --mount=type=cache,target=/root/.cache/go-build \
  && /opt/warren/bin/warren version
 
 FROM ${BASE_IMAGE}
-ARG WARREN_VERSION=
-ARG VCS_REF=
-ARG BUILD_DATE=
-LABEL org.opencontainers.image.title="warren workshop" \
-      org.opencontainers.image.description="JupyterLab with the warren Go kernel (Ray-style parallel Go in notebooks), the Go toolchain and the workshop notebooks" \
-      org.opencontainers.image.source="https://github.com/warren-go/warren" \
-      org.opencontainers.image.url="https://github.com/warren-go/warren" \
-      org.opencontainers.image.documentation="https://github.com/warren-go/warren#docker-image" \
-      org.opencontainers.image.version="${WARREN_VERSION}" \
-      org.opencontainers.image.revision="${VCS_REF}" \
-      org.opencontainers.image.created="${BUILD_DATE}"
-
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 USER root
 # gcc and the C library headers: Go plugins are built with cgo.
@@ -113,3 +101,16 @@ EXPOSE 8888
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
     CMD ["/usr/local/bin/warren-healthcheck"]
 CMD ["start-notebook.py"]
+
+# Last, so that a new revision or date rebuilds only this layer.
+ARG WARREN_VERSION=
+ARG VCS_REF=
+ARG BUILD_DATE=
+LABEL org.opencontainers.image.title="warren workshop" \
+      org.opencontainers.image.description="JupyterLab with the warren Go kernel (Ray-style parallel Go in notebooks), the Go toolchain and the workshop notebooks" \
+      org.opencontainers.image.source="https://github.com/warren-go/warren" \
+      org.opencontainers.image.url="https://github.com/warren-go/warren" \
+      org.opencontainers.image.documentation="https://github.com/warren-go/warren#docker-image" \
+      org.opencontainers.image.version="${WARREN_VERSION}" \
+      org.opencontainers.image.revision="${VCS_REF}" \
+      org.opencontainers.image.created="${BUILD_DATE}"

@@ -74,7 +74,7 @@ demo: build ## run the solved workshop notebooks in the terminal (warren run)
 	$(BIN) run notebooks/solutions/*.ipynb
 
 docker: ## build the workshop image IMAGE (default warren) from the Dockerfile with DOCKER (docker or podman)
-	$(DOCKER) build -t $(IMAGE) --build-arg VCS_REF=$(VCS_REF) --build-arg WARREN_VERSION=$(VCS_REF) .
+	$(DOCKER) build -t $(IMAGE) --build-arg VCS_REF=$(VCS_REF) --build-arg WARREN_VERSION=$(VCS_REF) --build-arg BUILD_DATE=$$(date -u +%Y-%m-%dT%H:%M:%SZ) .
 
 docker-test: ## build the image with podman on local stand-in bases, run it, test it (tests/docker/run.sh; root)
 	PY=$(PY) bash tests/docker/run.sh

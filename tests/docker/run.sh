@@ -128,7 +128,7 @@ t=$(ts)
 # --format docker: the OCI image format has no HEALTHCHECK.
 "${PODMAN[@]}" build "${PULL[@]}" ${NO_CACHE:+--no-cache} --format docker "${ULIMITS[@]}" \
 	"${BUILD_ARGS[@]}" "${SECRET[@]}" \
-	--build-arg "VCS_REF=$REV" --build-arg "WARREN_VERSION=$REV" \
+	--build-arg "VCS_REF=$REV" --build-arg "WARREN_VERSION=$REV" --build-arg "BUILD_DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 	-t "$IMAGE" -f Dockerfile . >"$OUT/build.log" 2>&1 ||
 	{ tail -40 "$OUT/build.log" >&2; exit 1; }
 SIZE=$("${PODMAN[@]}" image inspect --format '{{.Size}}' "$IMAGE")
@@ -136,15 +136,16 @@ BASE_SIZE=$("${PODMAN[@]}" image inspect --format '{{.Size}}' "$BASE_REF" 2>/dev
 log "built $IMAGE in $(dur "$t"): $(awk -v s="$SIZE" -v b="$BASE_SIZE" 'BEGIN { printf "%.0f MB (%.0f MB over its base)", s/1e6, (s-b)/1e6 }')"
 
 # --- The image's metadata.
-meta=$("${PODMAN[@]}" image inspect --format '{{json .Config}}' "$IMAGE")
+meta=$("${PODMAN[@]}" image inspect "$IMAGE")
 if "$PY" - "$meta" <<'EOF'; then log "ok: labels, HEALTHCHECK, user, port, command"; else fail "image metadata"; fi
 import json, sys
-c = json.loads(sys.argv[1])
+i = json.loads(sys.argv[1])[0]
+c = i["Config"]
 labels = c.get("Labels") or {}
-need = ["title", "description", "source", "version", "revision"]
+need = ["title", "description", "source", "version", "revision", "created"]
 missing = [k for k in need if not labels.get("org.opencontainers.image." + k)]
 assert not missing, "labels missing: %s" % missing
-hc = (c.get("Healthcheck") or {}).get("Test") or []
+hc = (i.get("Healthcheck") or c.get("Healthcheck") or {}).get("Test") or []
 assert hc[-1:] == ["/usr/local/bin/warren-healthcheck"], "Healthcheck %r" % hc
 assert c.get("User") == "1000", "User %r" % c.get("User")
 assert "8888/tcp" in (c.get("ExposedPorts") or {}), c.get("ExposedPorts")
@@ -235,7 +236,7 @@ import json, sys
 for c in json.load(open(sys.argv[1]))["cells"]:
     for o in c.get("outputs", []):
         if o.get("output_type") == "stream":
-            print(o["text"], end="")
+            print("".join(o["text"]) if isinstance(o["text"], list) else o["text"], end="")
         elif o.get("output_type") == "error":
             print("ERROR:", o["ename"], o["evalue"]); sys.exit(1)
 ' "/tmp/$(basename "$nb" .ipynb).out.ipynb"
