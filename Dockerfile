@@ -81,7 +81,9 @@ ENV GOCACHE=/opt/warren/gocache
 USER ${NB_UID}
 # The first %%native cell and the first module import of a session compile
 # the standard library and yaegi's extract for plugins (about a minute each
-# on 2 cores). WARM_NATIVE=1 does that once here, offline, into GOCACHE
+# on 2 cores), and type-checking cells that import net/http or
+# golang.org/x/net/html reads export data built on first use. WARM_NATIVE=1
+# does all that once here, offline, into GOCACHE
 # (about 115 MB); WARM_NATIVE=0 leaves it to each container. GOSUMDB=off:
 # the module cache was verified against warren's go.sum in the build stage.
 ARG WARM_NATIVE=1
