@@ -84,7 +84,7 @@ USER ${NB_UID}
 # on 2 cores), and type-checking cells that import net/http or
 # golang.org/x/net/html reads export data built on first use. WARM_NATIVE=1
 # does all that once here, offline, into GOCACHE
-# (about 115 MB); WARM_NATIVE=0 leaves it to each container. GOSUMDB=off:
+# (about 118 MB); WARM_NATIVE=0 leaves it to each container. GOSUMDB=off:
 # the module cache was verified against warren's go.sum in the build stage.
 ARG WARM_NATIVE=1
 RUN if [ "${WARM_NATIVE}" = 1 ]; then \

@@ -36,8 +36,9 @@
 # Environment:
 #   IMAGE      tag to build (default localhost/warren:test)
 #   REAL_BASES=1  build on golang:1.26-bookworm and quay.io/jupyter/minimal-notebook
-#   CA_BUNDLE  CA certificates for a network that intercepts TLS (default:
-#              $SSL_CERT_FILE when set): passed to the build as the secret
+#   CA_BUNDLE  CA certificates, for a network that intercepts TLS (default:
+#              $SSL_CERT_FILE, else /etc/ssl/certs/ca-certificates.crt; used
+#              when the file exists): passed to the build as the secret
 #              `cacerts` and mounted in the container for %go get
 #   NO_CACHE=1 build without podman's layer cache (to time a cold build)
 #   LAB=0      skip the browser test
@@ -49,7 +50,9 @@ ROOT=$PWD
 IMAGE=${IMAGE:-localhost/warren:test}
 PY=${PY:-/usr/bin/python3}
 MIRROR=${MIRROR:-http://deb.debian.org/debian}
-CA_BUNDLE=${CA_BUNDLE:-${SSL_CERT_FILE:-}}
+# The host's CA certificates: whatever lets this machine reach the Go module
+# proxy (a TLS-intercepting network adds its CA there) lets the build too.
+CA_BUNDLE=${CA_BUNDLE:-${SSL_CERT_FILE:-/etc/ssl/certs/ca-certificates.crt}}
 # What podman needs here: crun and the default rlimits fail in this sandbox.
 PODMAN=(podman --runtime "${PODMAN_RUNTIME:-runc}")
 ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
