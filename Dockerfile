@@ -1,106 +1,118 @@
-# Workshop image: classic Jupyter Notebook 6 with the Go (warren) kernel and
-# the exercise notebooks.
+# syntax=docker/dockerfile:1
+# The warren workshop image: a Jupyter docker-stacks image (JupyterLab 4)
+# with the Go (warren) kernel as the default kernel, the workshop notebooks
+# in /home/jovyan/work, and the Go toolchain and gcc, so that %%native cells
+# and %go get work. Build it from a clean checkout; nothing is built on the
+# host:
 #
-#   CGO_ENABLED=0 make build                  # bin/warren, a static binary
-#   podman build -t warren-workshop .         # or docker build
-#   podman run --rm -p 8888:8888 warren-workshop
+#   docker build -t warren .                     # or: make docker
+#   docker run --rm -p 8888:8888 warren          # open the URL it prints
 #
-# then open the http://127.0.0.1:8888/?token=... URL the container prints
-# (set your own token with -e JUPYTER_TOKEN=...). The notebooks are in
-# /home/ray/notebooks (exercises/, solutions/, data/); they live in the
-# container, so mount a volume there if work should outlive it.
-#
-# With the native tier (%%native cells, %go get), the image also carries the
-# Go toolchain, gcc and warren's source and module cache, and warren is built
-# with cgo and -trimpath against the source's path in the image:
-#
-#   make docker-native-context                # stages .docker/ and bin/warren
-#   podman build --build-arg NATIVE=1 -t warren-workshop .
-#
-# That binary links the host's C library: build it on Debian bookworm (or a
-# system with glibc <= 2.36).
-#
-# Size cost of NATIVE=1 (sizes on the host, Debian bookworm; the image itself
-# was not built): the Go 1.26.8 toolchain is 270 MB unpacked; gcc-12, cpp-12,
-# libgcc-12-dev, libc6-dev and binutils are about 140 MB installed; warren's
-# module cache about 100 MB (yaegi, x/net, gonum, zmq4 and x/text alone are
-# 83 MB): roughly +510 MB over the interpreted-only image. The first native
-# cell in a container also fills the Go build cache in the user's home
-# (the standard library compiled for plugins).
-#
-# Why warren is built outside the image: the build context is the
-# repository root, and the image builds without network access to a
-# container registry or the Go module proxy. There is no golang base image
-# to build in, and Debian bookworm's Go is far older than go.mod needs, so
-# a multi-stage build would have to download a Go toolchain and the
-# modules. Instead the binary is built on the host (`make build` with
-# CGO_ENABLED=0, so it does not depend on the host's C library) and copied
-# in; everything else comes from Debian packages. WARREN_BIN selects another
-# binary inside the context (tests/docker/run.sh uses this).
-#
-# The base image is Debian bookworm. Where no registry is reachable, make it
-# locally (tests/docker/run.sh does this when it is missing):
-#   debootstrap --variant=minbase bookworm DIR http://deb.debian.org/debian
-#   tar -C DIR -c . | podman import - debian:bookworm-slim
-FROM debian:bookworm-slim
+# Stage `build` compiles warren with cgo (the native tier loads Go plugins)
+# in GO_IMAGE and downloads its modules from GOPROXY; the build needs
+# network access to the Go module proxy (or a GOPROXY mirror). The final
+# stage adds to BASE_IMAGE, which must follow the docker-stacks conventions
+# (user NB_USER/NB_UID in group NB_GID, start-notebook.py, Debian or Ubuntu
+# with apt-get):
+#   /usr/local/go          the Go toolchain warren was built with: plugins
+#                          load only when built by the same toolchain
+#   /opt/warren/src        warren's source, the path the binary records
+#                          (native/identity.go): plugins build against it
+#   /opt/warren/gomod      the module cache (GOMODCACHE), owned by NB_USER
+#                          so that %go get can add modules
+#   /usr/local/bin/warren  the kernel; kernelspec in
+#                          /usr/local/share/jupyter/kernels/warren
+# Native builds use the same paths in both stages, so that the packages a
+# plugin shares with the kernel compile identically.
+ARG GO_IMAGE=golang:1.26-bookworm
+ARG BASE_IMAGE=quay.io/jupyter/minimal-notebook
 
-ENV DEBIAN_FRONTEND=noninteractive \
-    LANG=C.UTF-8 \
-    LC_ALL=C.UTF-8 \
-    PYTHONDONTWRITEBYTECODE=1
+FROM ${GO_IMAGE} AS build
+# The Go module proxy used by the build (a mirror where proxy.golang.org is
+# not reachable).
+ARG GOPROXY=https://proxy.golang.org,direct
+ENV CGO_ENABLED=1 \
+    GOFLAGS=-modcacherw \
+    GOMODCACHE=/opt/warren/gomod \
+    GOTOOLCHAIN=local \
+    GOPROXY=${GOPROXY}
+WORKDIR /opt/warren/src
+# Modules first: this layer is reused until go.mod or go.sum change. On a
+# network that intercepts TLS, pass its CA bundle as the build secret
+# `cacerts` (docker build --secret id=cacerts,src=FILE); it is used for this
+# download only and is not stored in the image.
+COPY go.mod go.sum ./
+RUN --mount=type=secret,id=cacerts,required=false \
+    if [ -s /run/secrets/cacerts ]; then export SSL_CERT_FILE=/run/secrets/cacerts; fi \
+ && go mod download && go mod verify
+COPY . .
+# GOPROXY=off: the build uses only the modules downloaded above.
+RUN --mount=type=cache,target=/root/.cache/go-build \
+    GOPROXY=off make build BIN=/opt/warren/bin/warren WARREN_SRC=/opt/warren/src BUILDFLAGS=-buildvcs=false \
+ && /opt/warren/bin/warren version
 
-# jupyter-notebook: the classic Notebook 6 server and UI; jupyter-nbconvert:
-# `jupyter nbconvert`, to run notebooks from a terminal; tini: PID 1 that
-# forwards signals and reaps processes; ca-certificates so Go code in cells
-# can use HTTPS.
-RUN apt-get update \
- && apt-get install -y --no-install-recommends \
-      jupyter-notebook jupyter-nbconvert tini ca-certificates \
- && apt-get clean \
- && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*
+FROM ${BASE_IMAGE}
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+USER root
+# gcc and the C library headers: Go plugins are built with cgo.
+RUN apt-get update --yes \
+ && apt-get install --yes --no-install-recommends gcc libc6-dev \
+ && apt-get clean && rm -rf /var/lib/apt/lists/*
+COPY --from=build /usr/local/go /usr/local/go
+COPY --from=build /opt/warren/src /opt/warren/src
+COPY --from=build --chown=${NB_UID}:${NB_GID} /opt/warren/gomod /opt/warren/gomod
+COPY --from=build /opt/warren/bin/warren /usr/local/bin/warren
+ENV PATH=/usr/local/go/bin:${PATH} \
+    GOMODCACHE=/opt/warren/gomod \
+    GOFLAGS=-modcacherw \
+    GOTOOLCHAIN=local
+# The kernelspec goes to /usr/local/share/jupyter, a system-wide kernel
+# directory for any Python environment (conda's or Debian's); warren becomes
+# the server's default kernel through /usr/local/etc/jupyter, a system-wide
+# config directory the docker-stacks images leave empty.
+COPY docker/jupyter_server_config.json /usr/local/etc/jupyter/jupyter_server_config.json
+COPY docker/warren-healthcheck /usr/local/bin/warren-healthcheck
+RUN warren version \
+ && warren install --prefix /usr/local \
+ && go version \
+ && install -d -o "${NB_UID}" -g "${NB_GID}" /opt/warren/gocache
+ENV GOCACHE=/opt/warren/gocache
 
-# NATIVE=1: the Go toolchain (.docker/go.tar.gz, unpacked by ADD into
-# /usr/local/go), gcc for cgo, warren's source at the path the binary
-# records (/opt/warren/src) and its module cache. `make
-# docker-native-context` stages them; with NATIVE unset .docker/ may be empty
-# and nothing is installed.
-ARG NATIVE=
-# A bind mount, not COPY: the tarballs do not stay in a layer.
-RUN --mount=type=bind,source=.docker,target=/tmp/native \
-    if [ -n "$NATIVE" ]; then \
-      apt-get update \
-      && apt-get install -y --no-install-recommends gcc libc6-dev \
-      && apt-get clean && rm -rf /var/lib/apt/lists/* \
-      && tar -C /usr/local -xzf /tmp/native/go.tar.gz \
-      && mkdir -p /opt/warren/gomod \
-      && tar -C /opt/warren -xzf /tmp/native/src.tar.gz \
-      && tar -C /opt/warren/gomod -xzf /tmp/native/mod.tar.gz; \
+USER ${NB_UID}
+# The first %%native cell and the first module import of a session compile
+# the standard library and yaegi's extract for plugins (about a minute each
+# on 2 cores), and type-checking cells that import net/http or
+# golang.org/x/net/html reads export data built on first use. WARM_NATIVE=1
+# does all that once here, offline, into GOCACHE
+# (about 118 MB); WARM_NATIVE=0 leaves it to each container. GOSUMDB=off:
+# the module cache was verified against warren's go.sum in the build stage.
+ARG WARM_NATIVE=1
+RUN if [ "${WARM_NATIVE}" = 1 ]; then \
+      GOPROXY=off GOSUMDB=off warren run /opt/warren/src/docker/warm-native.ipynb; \
     fi
-ENV PATH=/usr/local/go/bin:$PATH \
-    GOMODCACHE=/opt/warren/gomod/mod
-
-ARG WARREN_BIN=bin/warren
-COPY ${WARREN_BIN} /usr/local/bin/warren
-# --sys-prefix asks python3 for sys.prefix (/usr): the kernelspec lands in
-# /usr/share/jupyter/kernels/warren, pointing at /usr/local/bin/warren.
-RUN chmod 0755 /usr/local/bin/warren \
- && warren version \
- && warren install --sys-prefix \
- && python3 -c 'from jupyter_client.kernelspec import KernelSpecManager as M; \
-print(M().get_kernel_spec("warren").argv)'
-
-RUN useradd --create-home --uid 1000 --shell /bin/bash ray \
- && if [ -d /opt/warren/gomod ]; then chown -R ray:ray /opt/warren/gomod; fi
-COPY --chown=ray:ray notebooks/exercises /home/ray/notebooks/exercises
-COPY --chown=ray:ray notebooks/solutions /home/ray/notebooks/solutions
+COPY --chown=${NB_UID}:${NB_GID} notebooks/README.md notebooks/native_speedup.ipynb /home/${NB_USER}/work/
+COPY --chown=${NB_UID}:${NB_GID} notebooks/exercises /home/${NB_USER}/work/exercises
+COPY --chown=${NB_UID}:${NB_GID} notebooks/solutions /home/${NB_USER}/work/solutions
 # Exercise 2 (scraping) reads ../data/commits relative to its notebook.
-COPY --chown=ray:ray notebooks/data /home/ray/notebooks/data
+COPY --chown=${NB_UID}:${NB_GID} notebooks/data /home/${NB_USER}/work/data
+WORKDIR /home/${NB_USER}
 
-USER ray
-WORKDIR /home/ray/notebooks
-ENV HOME=/home/ray
+ENV JUPYTER_PORT=8888
 EXPOSE 8888
-ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["jupyter", "notebook", "--ip=0.0.0.0", "--port=8888", "--no-browser", \
-     "--notebook-dir=/home/ray/notebooks", \
-     "--MappingKernelManager.default_kernel_name=warren"]
+# Healthy when the Jupyter server answers its REST API and warren runs.
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["/usr/local/bin/warren-healthcheck"]
+CMD ["start-notebook.py"]
+
+# Last, so that a new revision or date rebuilds only this layer.
+ARG WARREN_VERSION=
+ARG VCS_REF=
+ARG BUILD_DATE=
+LABEL org.opencontainers.image.title="warren workshop" \
+      org.opencontainers.image.description="JupyterLab with the warren Go kernel (Ray-style parallel Go in notebooks), the Go toolchain and the workshop notebooks" \
+      org.opencontainers.image.source="https://github.com/warren-go/warren" \
+      org.opencontainers.image.url="https://github.com/warren-go/warren" \
+      org.opencontainers.image.documentation="https://github.com/warren-go/warren#docker-image" \
+      org.opencontainers.image.version="${WARREN_VERSION}" \
+      org.opencontainers.image.revision="${VCS_REF}" \
+      org.opencontainers.image.created="${BUILD_DATE}"

@@ -1,4 +1,6 @@
-# warren — make targets. `make test` is what CI (.ci/run) runs.
+# warren — make targets. `make help` lists them; `make test` and
+# `make docker-test` are what CI (.ci/run) runs. A target is listed by help
+# when its rule line ends in "## what it does".
 PY ?= /usr/bin/python3
 GO ?= go
 BIN := $(CURDIR)/bin/warren
@@ -8,17 +10,29 @@ CGO_ENABLED ?= 1
 # Where plugins find warren's source (see native/identity.go).
 WARREN_SRC ?= $(CURDIR)
 
-.PHONY: docker-native-context all build test check gotest clienttest nbtest nativetest browsertest labtest conformance demo install bench soak soakshort fuzz fuzz-short help
+# The workshop image (see Dockerfile): built with docker when its daemon
+# answers, else with podman.
+DOCKER ?= $(shell docker info >/dev/null 2>&1 && echo docker || { command -v podman >/dev/null && echo podman; } || echo docker)
+IMAGE ?= warren
+VCS_REF = $(shell git rev-parse --short HEAD 2>/dev/null)
+
+.PHONY: help all build install lint check test gotest fuzz fuzz-short soak soakshort clienttest nbtest nativetest browsertest labtest conformance demo bench docker docker-test clean
 
 all: build
+
+help: ## list the targets
+	@awk 'BEGIN { FS = ":.*## " } /^[a-zA-Z0-9_-]+:.*## / { printf "  %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 # warren is built with cgo: native cells and %go get load Go plugins, which
 # need it. The source directory is recorded so that plugins can be built
 # against this checkout (see native/identity.go).
-build:
+build: ## build bin/warren (with cgo; CGO_ENABLED=0 for a static binary without native cells)
 	CGO_ENABLED=$(CGO_ENABLED) $(GO) build $(BUILDFLAGS) -ldflags "-X github.com/warren-go/warren/native.sourceDir=$(WARREN_SRC)" -o $(BIN) ./cmd/warren
 
-check:
+install: build ## install the warren kernelspec for this user (Jupyter then lists "Go (warren)")
+	$(BIN) install --user
+
+lint: ## gofmt, go vet and staticcheck
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
@@ -40,28 +54,23 @@ nativetest: build
 browsertest: build
 	PY=$(PY) WARREN=$(BIN) bash tests/browser/run.sh
 
-# JupyterLab 4.6's notebook components in Chromium against jupyter-server
-# (tests/lab/run.sh; LAB_URL/LAB_TOKEN test a running server instead).
+# JupyterLab 4.6's notebook components (npm) in Chromium against Debian's
+# jupyter-server (tests/lab).
 labtest: build
 	PY=$(PY) WARREN=$(BIN) bash tests/lab/run.sh
 
 # The conformance corpus (tests/conformance): each program compiled, then run
 # in warren as one pasted cell and as notebook cells, outputs compared.
-# It is a gate (-strict): it fails on any wrong output, hang or unmet declared
-# error, or < 90% correct in both forms. CONFORMANCE_FLAGS=-report only measures.
+# CONFORMANCE_FLAGS=-report only measures; -strict makes it a gate (fails on
+# any wrong output, hang or unmet declared error, or < 90% correct).
 CONFORMANCE_FLAGS ?= -strict
-conformance: build
+conformance: build ## the conformance corpus: Go programs compiled and run in warren, outputs compared (CONFORMANCE_FLAGS=-report to only measure)
 	$(GO) run ./tests/conformance/cmd/conform -warren $(BIN) -python $(PY) $(CONFORMANCE_FLAGS)
 
-## soak: RSS and latency over 10,000 cells (two workloads), warren's session and plain yaegi side by side; long (~10 min)
-soak:
-	$(GO) run ./tests/soak -cells 10000
+# check is the old name of lint.
+check: lint
 
-## soakshort: the CI soak: 4,000 trivial cells (fewer give a noisy RSS slope), fails if warren's RSS grows more than 8 KB per cell
-soakshort:
-	$(GO) run ./tests/soak -cells 4000 -impl warren -workloads trivial -max-kb 8
-
-test: check gotest fuzz-short soakshort clienttest nbtest nativetest browsertest labtest conformance
+test: lint gotest fuzz-short soakshort clienttest nbtest nativetest browsertest labtest conformance ## lint and every test suite (what CI runs, with docker-test)
 
 # Fuzz targets (go test -fuzz), one at a time: package:Target. Their seed
 # corpora are in each package's testdata/fuzz/Target; a crash found is
@@ -73,34 +82,33 @@ FUZZ_TARGETS := \
 	./interp:FuzzSplitCell ./interp:FuzzRewrite ./interp:FuzzIsComplete
 FUZZTIME ?= 5m
 
-## fuzz: run every fuzz target for FUZZTIME each (default 5m; e.g. make fuzz FUZZTIME=1h)
-fuzz:
+fuzz: ## run every fuzz target for FUZZTIME each (default 5m; e.g. make fuzz FUZZTIME=1h)
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		echo "=== $$t ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) $${t%%:*}; \
 	done
 
-## fuzz-short: every fuzz target for 10 s each (part of make test)
-fuzz-short:
+fuzz-short: ## every fuzz target for 10 s each (part of make test)
 	@$(MAKE) --no-print-directory fuzz FUZZTIME=10s
 
-## help: list the documented targets
-help:
-	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## /  /'
+soak: ## RSS and latency over 10,000 cells (two workloads), warren's session beside plain yaegi; long (~10 min)
+	$(GO) run ./tests/soak -cells 10000
 
-bench:
+# The CI soak: 4,000 trivial cells (fewer give a noisy RSS slope).
+soakshort: ## 4,000 trivial cells; fails if the session's RSS grows more than 8 KB per cell (part of make test)
+	$(GO) run ./tests/soak -cells 4000 -impl warren -workloads trivial -max-kb 8
+
+bench: ## benchmarks of the ray scheduler (parallel/)
 	$(GO) test -run '^$$' -bench . -benchmem ./parallel/
 
-# Stages what `podman build --build-arg NATIVE=1 .` copies (see Dockerfile):
-# the Go toolchain, warren's source and module cache, and bin/warren built
-# with cgo and -trimpath against /opt/warren/src.
-docker-native-context:
-	rm -rf .docker/*.tar.gz .docker/gomod && mkdir -p .docker/gomod
-	tar -C $$($(GO) env GOROOT)/.. -czf .docker/go.tar.gz $$(basename $$($(GO) env GOROOT))
-	git ls-files -z | tar --null -T - -czf .docker/src.tar.gz --transform 's,^,src/,'
-	GOMODCACHE=$(CURDIR)/.docker/gomod/mod GOFLAGS=-modcacherw $(GO) mod download
-	tar -C .docker/gomod -czf .docker/mod.tar.gz mod && rm -rf .docker/gomod
-	$(MAKE) build BUILDFLAGS=-trimpath WARREN_SRC=/opt/warren/src
-
-demo: build
+demo: build ## run the solved workshop notebooks in the terminal (warren run)
 	$(BIN) run notebooks/solutions/*.ipynb
+
+docker: ## build the workshop image IMAGE (default warren) from the Dockerfile with DOCKER (docker or podman)
+	$(DOCKER) build -t $(IMAGE) --build-arg VCS_REF=$(VCS_REF) --build-arg WARREN_VERSION=$(VCS_REF) --build-arg BUILD_DATE=$$(date -u +%Y-%m-%dT%H:%M:%SZ) .
+
+docker-test: ## build the image with podman on local stand-in bases, run it, test it (tests/docker/run.sh; root)
+	PY=$(PY) bash tests/docker/run.sh
+
+clean: ## remove bin/ and the test outputs
+	rm -rf bin tests/browser/out tests/docker/out tests/lab/out

@@ -10,16 +10,18 @@ import (
 	"go/scanner"
 	"go/token"
 	"go/types"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/warren-go/warren"
 )
 
 var keywords = []string{
@@ -289,31 +291,34 @@ var (
 	docCache = map[string]*doc.Package{}
 )
 
-// sourceDir returns the directory holding the source of an import path.
-func sourceDir(path string) string {
-	if path == "ray" {
-		path = "github.com/warren-go/warren/parallel"
-	}
-	if path == "display" {
-		path = "github.com/warren-go/warren/interp/display"
-	}
-	if strings.HasPrefix(path, "github.com/warren-go/warren/") {
-		// The running source tree, when the binary was built from one.
-		_, file, _, ok := runtime.Caller(0)
-		if !ok {
-			return ""
+// docSource returns the source files documenting an import path and the
+// directory name to report for them: ray and display from the source
+// embedded in the binary (package warren), the standard library from
+// GOROOT/src; nil when there is none.
+func docSource(path string) (fs.FS, string) {
+	switch path {
+	case "ray", "github.com/warren-go/warren/parallel":
+		sub, err := fs.Sub(warren.Source, "parallel")
+		if err != nil {
+			return nil, ""
 		}
-		root := filepath.Dir(filepath.Dir(file))
-		return filepath.Join(root, strings.TrimPrefix(path, "github.com/warren-go/warren/"))
+		return sub, "parallel"
+	case "display", "github.com/warren-go/warren/interp/display":
+		sub, err := fs.Sub(warren.Source, "interp/display")
+		if err != nil {
+			return nil, ""
+		}
+		return sub, "interp/display"
 	}
 	if strings.Contains(strings.Split(path, "/")[0], ".") {
-		return "" // not standard library
+		return nil, "" // not standard library
 	}
 	root := goroot()
 	if root == "" {
-		return ""
+		return nil, ""
 	}
-	return filepath.Join(root, "src", path)
+	dir := filepath.Join(root, "src", path)
+	return os.DirFS(dir), dir
 }
 
 // goroot finds the Go installation whose sources document the standard
@@ -338,16 +343,20 @@ func pkgDoc(path string) *doc.Package {
 		return d
 	}
 	var d *doc.Package
-	if dir := sourceDir(path); dir != "" {
+	if fsys, dir := docSource(path); fsys != nil {
 		fset := token.NewFileSet()
 		var files []*ast.File
-		entries, _ := os.ReadDir(dir)
+		entries, _ := fs.ReadDir(fsys, ".")
 		for _, e := range entries {
 			n := e.Name()
 			if !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") {
 				continue
 			}
-			f, err := parser.ParseFile(fset, filepath.Join(dir, n), nil, parser.ParseComments|parser.SkipObjectResolution)
+			src, err := fs.ReadFile(fsys, n)
+			if err != nil {
+				continue
+			}
+			f, err := parser.ParseFile(fset, filepath.Join(dir, n), src, parser.ParseComments|parser.SkipObjectResolution)
 			if err == nil && !strings.HasSuffix(f.Name.Name, "_test") {
 				files = append(files, f)
 			}
