@@ -85,51 +85,6 @@ go func() {
 // cell from compiling (it could wake and run at any time): the cell fails
 // with CompileBlocked; an interrupt wakes and stops the goroutine, and the
 // cell runs then. Feeding it from the same cell works.
-func TestGoroutineBlockedOnChannelBlocksCompile(t *testing.T) {
-	s := newSession(t)
-	run(t, s, `import "fmt"
-jobs := make(chan int)
-go func() {
-	for j := range jobs {
-		fmt.Println(j)
-	}
-}()`)
-	_, _, e := try(t, s, "jobs <- 1")
-	if e == nil || e.Name != "CompileBlocked" || !strings.Contains(strings.Join(e.Traceback, "\n"), "same cell as its feeder") {
-		t.Fatalf("error = %#v", e)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(300*time.Millisecond, cancel)
-	if _, _, e := tryCtx(ctx, t, s, "jobs <- 1"); e == nil || e.Name != "KeyboardInterrupt" {
-		t.Fatalf("interrupted wait: error = %#v", e)
-	}
-	res, rec := run(t, s, `results := make(chan int)
-go func() {
-	for j := range jobs {
-		results <- j * j
-	}
-	close(results)
-}()
-go func() {
-	for i := 1; i <= 4; i++ {
-		jobs <- i
-	}
-	close(jobs)
-}()
-sum := 0
-for r := range results {
-	sum += r
-}
-sum`)
-	if plain(res) != "30" {
-		t.Errorf("sum = %s, stderr %q", plain(res), rec.stderr())
-	}
-}
-
-// An HTTP server started with go http.Serve(l, h) lets cells compile (its
-// goroutine is blocked in compiled code), and its interpreted handler holds
-// the gate while it runs: requests served while 20 cells compile are
-// race-free and all counted.
 func TestHTTPServeWhileCellsCompile(t *testing.T) {
 	s := newSession(t)
 	res, _ := run(t, s, `import ("fmt"; "net"; "net/http"; "time")

@@ -29,6 +29,7 @@ func rewrite(fset *token.FileSet, f *ast.File, base int, text string, stmts bool
 	edits = append(edits, typedNilEdits(f, off, text, typed)...)
 	edits = append(edits, boundsEdits(f, fset, off, typed)...)
 	edits = append(edits, typeArgEdits(f, off, typed)...)
+	edits = append(edits, parkEdits(f, fset, off, text, typed)...)
 	loops, wrapped, err := loopEdits(fset, f, off, typed)
 	if err != nil {
 		return text, err

@@ -272,6 +272,8 @@ func (s *Session) exports() yaegi.Exports {
 		"End":        reflect.ValueOf(s.end),
 		"Value":      reflect.ValueOf(s.value),
 		"GoStart":    reflect.ValueOf(s.goStart),
+		"Park":       reflect.ValueOf(s.park),
+		"Unpark":     reflect.ValueOf(s.unpark),
 		"Bind":       reflect.ValueOf(s.bind),
 		"RunDefers":  reflect.ValueOf(s.runDefers),
 		"Guard":      reflect.ValueOf(s.guard),

@@ -65,6 +65,7 @@ type cellTypes struct {
 	hook       map[int]boundsCheck   // index checks through the Index hook, by the index's offset
 	targs      map[int]string        // inferred type arguments of generic calls, by the offset of the name's end
 	chanRanges map[int]chanRange     // ranges over slices of channels, by the offset of their for
+	parks      map[int]parkSite      // channel statements in functions that give up the compile gate while they wait (park.go)
 }
 
 // typedAt is a cell's cellTypes seen from a chunk made of segs.
@@ -227,6 +228,7 @@ func checkCell(code string, chunks []*chunk, known earlier) *cellTypes {
 	ct.hoist, ct.hook = boundsChecks(f, info, b.String(), cellOff)
 	ct.targs = inferredTypeArgs(f, info, cellOff, cellPackages(f, known))
 	ct.chanRanges = chanRanges(f, info, cellOff)
+	ct.parks = parkSites(f, info, cellOff)
 	if known != nil && (unknownRange(f, info) || unknownGenericDef(f, info, cellImportPaths(f, known)) || uninferredGenericCall(f, info)) {
 		checkWithPackages(ct, b.String(), f, known, cellOff)
 	}
