@@ -183,7 +183,7 @@ func compileBlocked(running []*goTok, stuck *evalRun) *Error {
 		what = append(what, n)
 	}
 	msg := "the cell was not run: interpreted code is still running (" + strings.Join(what, "; ") + "), and the interpreter cannot compile a cell while it runs"
-	hint := "  (a goroutine lets cells compile while it sleeps in time.Sleep, after it returns, or while it is blocked in the compiled function its go statement called (go http.Serve(l, h)); one blocked on a channel that this cell would feed never lets it compile: start it in the same cell as its feeder. Kernel → Interrupt stops goroutines waiting on channels; restart the kernel if they do not stop)"
+	hint := "  (a goroutine lets cells compile while it sleeps in time.Sleep, after it returns, while it waits in a plain channel statement in a function (for v := range ch, ch <- v, v := <-ch), or while it is blocked in the compiled function its go statement called (go http.Serve(l, h)); one blocked elsewhere (a select, a mutex, wg.Wait) on what this cell would do never lets it compile: start it in the same cell as its feeder. Kernel → Interrupt stops goroutines waiting on channels; restart the kernel if they do not stop)"
 	if stuck != nil && len(running) == 0 {
 		hint = "  (wait until that call returns, then run the cell again; restart the kernel if it never returns)"
 	}
