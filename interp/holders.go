@@ -34,7 +34,9 @@ import (
 // A goroutine can block anywhere — a channel, a mutex, a network read —
 // and yaegi has no hook there, so it holds the gate for as long as it
 // blocks: one waiting for a value that a later cell would send keeps that
-// cell from compiling. A compile that has waited goLook for goroutines of go
+// cell from compiling. The plain channel statements in functions are the
+// exception: they wait between hooks that let go and take the gate again
+// (park.go). A compile that has waited goLook for goroutines of go
 // statements looks at their stacks (runtime.Stack): one blocked in the
 // compiled function its go statement called gives up its hold (go
 // http.Serve(l, h): no interpreted frame below it, so it runs no
