@@ -10,6 +10,20 @@ func chk(x, i string) string {
 	return "if " + i + " < 0 || " + i + " >= len(" + x + ") { panic(__warren.IndexError(" + i + ", len(" + x + "))) }; "
 }
 
+// rewritten returns the chunks splitCell makes of code, joined by newlines.
+func rewritten(t *testing.T, code string) string {
+	t.Helper()
+	chunks, err := splitCell(code, 1)
+	if err != nil {
+		t.Fatalf("splitCell(%q): %v", code, err)
+	}
+	var got []string
+	for _, c := range chunks {
+		got = append(got, strings.TrimSuffix(c.text, "\n"+goHook+".End()"))
+	}
+	return strings.Join(got, "\n")
+}
+
 func TestRewriteBounds(t *testing.T) {
 	for _, tt := range []struct{ code, want string }{
 		// In front of the statement.
@@ -38,15 +52,7 @@ func TestRewriteBounds(t *testing.T) {
 		{"var i, j, k int\nvar m map[int]int\ns := m[i]", "var i, j, k int\nvar m map[int]int\ns := m[i]"},
 		{"var i int\ns := f()[i]", "var i int\ns := f()[i]"},
 	} {
-		chunks, err := splitCell(tt.code, 1)
-		if err != nil {
-			t.Fatalf("splitCell(%q): %v", tt.code, err)
-		}
-		var got []string
-		for _, c := range chunks {
-			got = append(got, strings.TrimSuffix(c.text, "\n"+goHook+".End()"))
-		}
-		if g := strings.Join(got, "\n"); g != tt.want {
+		if g := rewritten(t, tt.code); g != tt.want {
 			t.Errorf("rewrite(%q)\n got %q\nwant %q", tt.code, g, tt.want)
 		}
 	}

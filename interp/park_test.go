@@ -100,15 +100,7 @@ func TestRewritePark(t *testing.T) {
 		{"func w(c chan int) {\n\tfor j := range c {\n\t\t_ = func() int { return j }\n\t}\n}", ""},
 		{"var c chan int\nc <- 1", "var c chan int\nc <- 1"},
 	} {
-		chunks, err := splitCell(tt.code, 1)
-		if err != nil {
-			t.Fatalf("splitCell(%q): %v", tt.code, err)
-		}
-		var got []string
-		for _, c := range chunks {
-			got = append(got, strings.TrimSuffix(c.text, "\n"+goHook+".End()"))
-		}
-		g := strings.Join(got, "\n")
+		g := rewritten(t, tt.code)
 		if tt.want == "" {
 			if strings.Contains(g, "Park") {
 				t.Errorf("rewrite(%q) parks:\n%s", tt.code, g)
