@@ -221,6 +221,9 @@ func clearValue(x any) {
 // genericConvHint explains yaegi's "type not found: iter.Seq[int]".
 const genericConvHint = "(the interpreter cannot convert to an instance of a package's generic type, as in iter.Seq[int](f): pass f itself where an iter.Seq[int] is expected, or declare var s iter.Seq[int] = f; iter.Pull also needs its type argument written, iter.Pull[int](f), inside a function — or run the code in a %%native cell)"
 
+// ifaceHint explains yaegi's failure to assert to a cell's interface type.
+const ifaceHint = "  (the interpreter cannot assert a value to an interface type declared in a cell, as in x.(Walker) or a type switch case Walker: assert to the concrete types, or run the code in a %%native cell)"
+
 // shadowHint explains yaegi's "reflect.Set: value of type string is not
 // assignable to type int" from two variables of one name.
 const shadowHint = "  (the interpreter mixed up two variables of the same name and different types, as when a variable declared in an if, for or switch header at a cell's top level (if x := 3; …) shadows a variable of another type declared at the top level: rename one of them, or put the code inside a function)"

@@ -426,15 +426,23 @@ func (s *Session) compileError(err error, c *cell, code string) *Error {
 		if hint := builtinHint(e.Value); hint != "" {
 			e.Traceback = append(e.Traceback, hint)
 		}
-		if strings.Contains(e.Value, "constant definition loop") || strings.Contains(e.Value, "internal compiler panic") {
-			hint := "(the interpreter cannot compile this at a cell's top level. A generic call that defines a variable (x := F(…), var x = F(…)) works when the variable is declared with its type first: var x T; x = F(…) — or inside a function)"
+		// yaegi's own failures: the error names the limit and what to do,
+		// with yaegi's text in brackets.
+		limit := func(hint string) {
 			e.Traceback = append(e.Traceback, hint)
+			if e.Name == "CompileError" {
+				e.Name = "InterpreterLimit"
+				e.Value = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(hint), "("), ")") + " [interpreter: " + firstLine(e.Value) + "]"
+			}
+		}
+		if strings.Contains(e.Value, "constant definition loop") || strings.Contains(e.Value, "internal compiler panic") {
+			limit("(the interpreter cannot compile this at a cell's top level. A generic call that defines a variable (x := F(…), var x = F(…)) works when the variable is declared with its type first: var x T; x = F(…) — or inside a function)")
 		}
 		if strings.Contains(e.Value, "nil type") && strings.Contains(code, "range") {
 			e.Traceback = append(e.Traceback, rangeHint)
 		}
 		if i := strings.Index(e.Value, "type not found: "); i >= 0 && strings.Contains(e.Value[i:], "[") {
-			e.Traceback = append(e.Traceback, genericConvHint)
+			limit(genericConvHint)
 		}
 	}()
 	for i, m := range msgs {
@@ -510,13 +518,20 @@ func (s *Session) panicError(r any, lines []string, c *cell, code string) *Error
 		}
 	}
 	e.Value = userText(e.Value)
+	// Where yaegi's own message means a known interpreter limit, the error
+	// says so and what to do, keeping yaegi's text in brackets.
+	limit := ""
+	if strings.Contains(e.Value, "not assignable to type interp.valueInterface") {
+		limit = ifaceHint
+	} else if strings.HasPrefix(e.Value, "reflect.Set: value of type ") && strings.Contains(e.Value, " is not assignable to type ") {
+		limit = shadowHint
+	}
+	if limit != "" && e.Name != "TaskError" {
+		e.Name = "InterpreterLimit"
+		e.Value = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(limit), "("), ")") + " [interpreter: " + firstLine(e.Value) + "]"
+	}
 	if e.Name != "TaskError" {
 		e.Traceback = append(e.Traceback, e.Name+": "+firstLine(e.Value))
-	}
-	if strings.Contains(e.Value, "not assignable to type interp.valueInterface") {
-		e.Traceback = append(e.Traceback, "  (the interpreter cannot assert a value to an interface type declared in a cell, as in x.(Walker) or a type switch case Walker: assert to the concrete types, or run the code in a %%native cell)")
-	} else if strings.HasPrefix(e.Value, "reflect.Set: value of type ") && strings.Contains(e.Value, " is not assignable to type ") {
-		e.Traceback = append(e.Traceback, shadowHint)
 	}
 	shown := false
 	prev := ""
