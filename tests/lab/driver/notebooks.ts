@@ -13,7 +13,8 @@ export const exerciseErrors: Record<string, string> = {
   exercise_1: 'This is too slow',
   exercise_2: 'loadData must be a remote function',
   exercise_2_scraping: 'This is too slow',
-  exercise_3: 'computeGradient must be a remote function'
+  exercise_3: 'computeGradient must be a remote function',
+  exercise_4_actors: 'The parameter server must be an actor'
 };
 
 interface Cell {
@@ -98,7 +99,7 @@ export async function solution(page: Page, base: string, path: string, shots: st
       const out = await outputs(page, v.index);
       const want = successLine(v.source);
       const got = out.map(o => o.text).join('');
-      check.ok(out.some(o => o.type === 'stream' && o.name === 'stdout' && o.text.startsWith(want)) && !out.some(o => o.type === 'error'),
+      check.ok(out.some(o => o.type === 'stream' && o.name === 'stdout' && o.text.split('\n').some(l => l.startsWith(want))) && !out.some(o => o.type === 'error'),
         `${path}: verify cell ${v.index} prints ${JSON.stringify(want)} (${JSON.stringify(got.trim())})`);
     }
     for (const c of code) {
