@@ -435,8 +435,13 @@ func (s *Session) compileError(err error, c *cell, code string) *Error {
 				e.Value = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(hint), "("), ")") + " [interpreter: " + firstLine(e.Value) + "]"
 			}
 		}
-		if strings.Contains(e.Value, "constant definition loop") || strings.Contains(e.Value, "internal compiler panic") {
-			limit("(the interpreter cannot compile this at a cell's top level. A generic call that defines a variable (x := F(…), var x = F(…)) works when the variable is declared with its type first: var x T; x = F(…) — or inside a function)")
+		const topHint = "(the interpreter cannot compile this at a cell's top level. A generic call that defines a variable (x := F(…), var x = F(…)) works when the variable is declared with its type first: var x T; x = F(…) — or inside a function)"
+		switch {
+		case strings.Contains(e.Value, "internal compiler panic"):
+			limit(topHint)
+		case strings.Contains(e.Value, "constant definition loop"):
+			// Also what yaegi says of an undefined name: a hint only.
+			e.Traceback = append(e.Traceback, topHint)
 		}
 		if strings.Contains(e.Value, "nil type") && strings.Contains(code, "range") {
 			e.Traceback = append(e.Traceback, rangeHint)
