@@ -17,7 +17,7 @@ import (
 //
 //	for j := range jobs { … }
 //	→ for __pcN := jobs; ; { __warren.Park(); j, __pokN := <-__pcN; __warren.Unpark(); if !__pokN { break }; { … } }
-//	ch <- v     → { __pcN, __pvN := ch, v; __warren.Park(); __pcN <- __pvN; __warren.Unpark() }
+//	ch <- v     → { __pcN := ch; __pvN := v; __warren.Park(); __pcN <- __pvN; __warren.Unpark() }
 //	            (a constant v is sent as written)
 //	<-ch        → { __pcN := ch; __warren.Park(); <-__pcN; __warren.Unpark() }
 //	x, ok := <-ch
@@ -26,7 +26,8 @@ import (
 // The channel and the value are evaluated before Park, while the hold is
 // kept; between the hooks the goroutine touches only its own frame. N is
 // the statement's offset in the cell. A statement whose operands another
-// rewrite may change (calls, index expressions on the left), a range whose
+// rewrite may change (a channel given by a call or an index expression, an
+// index expression on the left), a range whose
 // body loopEdits may rewrite, and a select are left alone: they keep the
 // hold while they wait.
 
@@ -113,7 +114,7 @@ func parkable(st ast.Stmt, info *types.Info, isChan func(ast.Expr) bool) (parkKi
 		}
 		return parkRange, true
 	case *ast.SendStmt:
-		if !isChan(st.Chan) || !plainOperand(st.Chan) || !plainOperand(st.Value) {
+		if !isChan(st.Chan) || !plainOperand(st.Chan) {
 			return 0, false
 		}
 		tv, ok := info.Types[st.Value]
@@ -225,9 +226,15 @@ func parkEdits(f *ast.File, fset *token.FileSet, off func(token.Pos) int, text s
 				lineDirective(fset.Position(r.Body.Lbrace+1))
 			edits = append(edits, edit{off(r.For), off(r.Body.Lbrace) + 1, head}, edit{off(r.Body.Rbrace), off(r.Body.Rbrace), "}"})
 		case parkSend:
+			// The value's text stays where it is, so the edits of other
+			// rewrites inside it still apply. Two definitions, not
+			// `__pcN, __pvN := ch, v`: yaegi v0.16.1 mixes up the two
+			// variables of that form when v is a composite literal (the
+			// send went to the wrong channel).
 			s := st.(*ast.SendStmt)
-			edits = append(edits, edit{off(s.Pos()), off(s.End()),
-				"{ " + pc + ", " + pv + " := " + src(s.Chan) + ", " + src(s.Value) + "; " + park + "; " + pc + " <- " + pv + "; " + unpark + " }"})
+			edits = append(edits,
+				edit{off(s.Pos()), off(s.Value.Pos()), "{ " + pc + " := " + src(s.Chan) + "; " + pv + " := "},
+				edit{off(s.End()), off(s.End()), "; " + park + "; " + pc + " <- " + pv + "; " + unpark + " }"})
 		case parkSendConst:
 			s := st.(*ast.SendStmt)
 			edits = append(edits, edit{off(s.Pos()), off(s.End()),

@@ -85,9 +85,12 @@ func TestRewritePark(t *testing.T) {
 		{"func w(c chan int) {\n\tc <- 1\n}",
 			"func w(c chan int) {\n\t{ __pc22 := c; __warren.Park(); __pc22 <- 1; __warren.Unpark() }\n}"},
 		{"func w(c chan int, v int) {\n\tc <- v\n}",
-			"func w(c chan int, v int) {\n\t{ __pc29, __pv29 := c, v; __warren.Park(); __pc29 <- __pv29; __warren.Unpark() }\n}"},
+			"func w(c chan int, v int) {\n\t{ __pc29 := c; __pv29 := v; __warren.Park(); __pc29 <- __pv29; __warren.Unpark() }\n}"},
 		{"func w(c chan float64) {\n\tc <- 1\n}",
 			"func w(c chan float64) {\n\t{ __pc26 := c; __warren.Park(); __pc26 <- 1; __warren.Unpark() }\n}"},
+		// A computed value is evaluated first, other rewrites inside it kept.
+		{"func w(c chan int, xs []int, i int) {\n\tc <- xs[i] * 2\n}",
+			"func w(c chan int, xs []int, i int) {\n\t" + chk("xs", "i") + "/*line _.go:100002:2*/{ __pc39 := c; __pv39 := xs[i] * 2; __warren.Park(); __pc39 <- __pv39; __warren.Unpark() }\n}"},
 		// A value of another type than the element's stays unhoisted.
 		{"func w(c chan any, v int) {\n\tc <- v\n}", "func w(c chan any, v int) {\n\tc <- v\n}"},
 		{"func w(c chan int) {\n\t<-c\n}",
