@@ -17,7 +17,7 @@ import (
 //
 //	for j := range jobs { … }
 //	→ for __pcN := jobs; ; { __warren.Park(); j, __pokN := <-__pcN; __warren.Unpark(); if !__pokN { break }; { … } }
-//	ch <- v     → { __pcN := ch; __pvN := v; __warren.Park(); __pcN <- __pvN; __warren.Unpark() }
+//	ch <- v     → { __pcN := ch; var __pvN T = v; __warren.Park(); __pcN <- __pvN; __warren.Unpark() }
 //	            (a constant v is sent as written)
 //	<-ch        → { __pcN := ch; __warren.Park(); <-__pcN; __warren.Unpark() }
 //	x, ok := <-ch
@@ -45,6 +45,7 @@ const (
 // A parkSite is one channel statement to rewrite, by its offset in the cell.
 type parkSite struct {
 	kind parkKind
+	elem string // parkSend: the channel's element type, as the cell can write it
 }
 
 // parkSites returns the channel statements of f inside functions to
@@ -92,8 +93,8 @@ func parkSites(f *ast.File, info *types.Info, cellOff func(token.Pos) int) map[i
 			if !inFunc(st.Pos()) {
 				continue
 			}
-			if k, ok := parkable(st, info, isChan); ok {
-				out[cellOff(st.Pos())] = parkSite{k}
+			if site, ok := parkable(st, info, isChan); ok {
+				out[cellOff(st.Pos())] = site
 			}
 		}
 	}
@@ -101,53 +102,53 @@ func parkSites(f *ast.File, info *types.Info, cellOff func(token.Pos) int) map[i
 }
 
 // parkable reports whether st is a channel statement parkSites rewrites.
-func parkable(st ast.Stmt, info *types.Info, isChan func(ast.Expr) bool) (parkKind, bool) {
+func parkable(st ast.Stmt, info *types.Info, isChan func(ast.Expr) bool) (parkSite, bool) {
 	switch st := st.(type) {
 	case *ast.RangeStmt:
 		if st.Value != nil || (st.Key != nil && st.Tok != token.DEFINE) || !isChan(st.X) || !plainOperand(st.X) || capturesInBody(st.Body) {
-			return 0, false
+			return parkSite{}, false
 		}
 		if st.Key != nil {
 			if _, ok := st.Key.(*ast.Ident); !ok {
-				return 0, false
+				return parkSite{}, false
 			}
 		}
-		return parkRange, true
+		return parkSite{kind: parkRange}, true
 	case *ast.SendStmt:
 		if !isChan(st.Chan) || !plainOperand(st.Chan) {
-			return 0, false
+			return parkSite{}, false
 		}
-		tv, ok := info.Types[st.Value]
-		if !ok || tv.Type == nil {
-			return 0, false
+		if tv, ok := info.Types[st.Value]; ok && (tv.Value != nil || tv.IsNil()) {
+			return parkSite{kind: parkSendConst}, true // sent as written: reads no variable
 		}
-		if tv.Value != nil || tv.IsNil() {
-			return parkSendConst, true // sent as written: reads no variable
+		// The value goes into a variable of the element's type, as a
+		// send assigns it (its own type may be unknown: packages are
+		// empty to this check).
+		elem := info.Types[st.Chan].Type.Underlying().(*types.Chan).Elem()
+		if containsInvalid(elem) {
+			return parkSite{}, false
 		}
-		if !sameAsElem(tv, info.Types[st.Chan].Type) {
-			return 0, false
-		}
-		return parkSend, true
+		return parkSite{kind: parkSend, elem: types.TypeString(elem, qualifier)}, true
 	case *ast.ExprStmt:
 		if u, ok := ast.Unparen(st.X).(*ast.UnaryExpr); ok && u.Op == token.ARROW && isChan(u.X) && plainOperand(u.X) {
-			return parkRecv, true
+			return parkSite{kind: parkRecv}, true
 		}
 	case *ast.AssignStmt:
 		if len(st.Rhs) != 1 || len(st.Lhs) > 2 || (st.Tok != token.DEFINE && st.Tok != token.ASSIGN) {
-			return 0, false
+			return parkSite{}, false
 		}
 		u, ok := st.Rhs[0].(*ast.UnaryExpr)
 		if !ok || u.Op != token.ARROW || !isChan(u.X) || !plainOperand(u.X) {
-			return 0, false
+			return parkSite{}, false
 		}
 		for _, l := range st.Lhs {
 			if _, ok := l.(*ast.Ident); !ok {
-				return 0, false
+				return parkSite{}, false
 			}
 		}
-		return parkAssign, true
+		return parkSite{kind: parkAssign}, true
 	}
-	return 0, false
+	return parkSite{}, false
 }
 
 // plainOperand reports whether e is a name or a selector of names (x, p.ch):
@@ -162,21 +163,6 @@ func plainOperand(e ast.Expr) bool {
 		return true
 	}
 	return false
-}
-
-// sameAsElem reports whether a value v sent on a channel of type ch keeps
-// its meaning when first assigned to a variable of its own (v's type, or
-// an untyped constant's default type, is the channel's element type).
-func sameAsElem(v types.TypeAndValue, ch types.Type) bool {
-	c, ok := ch.Underlying().(*types.Chan)
-	if !ok {
-		return false
-	}
-	t := v.Type
-	if b, ok := t.(*types.Basic); ok && b.Info()&types.IsUntyped != 0 {
-		t = types.Default(t)
-	}
-	return types.Identical(t, c.Elem())
 }
 
 // capturesInBody reports whether body has what loopEdits rewrites a loop
@@ -233,7 +219,7 @@ func parkEdits(f *ast.File, fset *token.FileSet, off func(token.Pos) int, text s
 			// send went to the wrong channel).
 			s := st.(*ast.SendStmt)
 			edits = append(edits,
-				edit{off(s.Pos()), off(s.Value.Pos()), "{ " + pc + " := " + src(s.Chan) + "; " + pv + " := "},
+				edit{off(s.Pos()), off(s.Value.Pos()), "{ " + pc + " := " + src(s.Chan) + "; var " + pv + " " + site.elem + " = "},
 				edit{off(s.End()), off(s.End()), "; " + park + "; " + pc + " <- " + pv + "; " + unpark + " }"})
 		case parkSendConst:
 			s := st.(*ast.SendStmt)

@@ -85,14 +85,18 @@ func TestRewritePark(t *testing.T) {
 		{"func w(c chan int) {\n\tc <- 1\n}",
 			"func w(c chan int) {\n\t{ __pc22 := c; __warren.Park(); __pc22 <- 1; __warren.Unpark() }\n}"},
 		{"func w(c chan int, v int) {\n\tc <- v\n}",
-			"func w(c chan int, v int) {\n\t{ __pc29 := c; __pv29 := v; __warren.Park(); __pc29 <- __pv29; __warren.Unpark() }\n}"},
+			"func w(c chan int, v int) {\n\t{ __pc29 := c; var __pv29 int = v; __warren.Park(); __pc29 <- __pv29; __warren.Unpark() }\n}"},
 		{"func w(c chan float64) {\n\tc <- 1\n}",
 			"func w(c chan float64) {\n\t{ __pc26 := c; __warren.Park(); __pc26 <- 1; __warren.Unpark() }\n}"},
 		// A computed value is evaluated first, other rewrites inside it kept.
 		{"func w(c chan int, xs []int, i int) {\n\tc <- xs[i] * 2\n}",
-			"func w(c chan int, xs []int, i int) {\n\t" + chk("xs", "i") + "/*line _.go:100002:2*/{ __pc39 := c; __pv39 := xs[i] * 2; __warren.Park(); __pc39 <- __pv39; __warren.Unpark() }\n}"},
-		// A value of another type than the element's stays unhoisted.
-		{"func w(c chan any, v int) {\n\tc <- v\n}", "func w(c chan any, v int) {\n\tc <- v\n}"},
+			"func w(c chan int, xs []int, i int) {\n\t" + chk("xs", "i") + "/*line _.go:100002:2*/{ __pc39 := c; var __pv39 int = xs[i] * 2; __warren.Park(); __pc39 <- __pv39; __warren.Unpark() }\n}"},
+		// A value of another type than the element's, and one whose type
+		// this check does not know: held in a variable of the element's type.
+		{"func w(c chan any, v int) {\n\tc <- v\n}",
+			"func w(c chan any, v int) {\n\t{ __pc29 := c; var __pv29 any = v; __warren.Park(); __pc29 <- __pv29; __warren.Unpark() }\n}"},
+		{"import \"fmt\"\nfunc w(c chan string, i int) {\n\tc <- fmt.Sprint(i)\n}",
+			"import \"fmt\"\nfunc w(c chan string, i int) {\n\t{ __pc45 := c; var __pv45 string = fmt.Sprint(i); __warren.Park(); __pc45 <- __pv45; __warren.Unpark() }\n}"},
 		{"func w(c chan int) {\n\t<-c\n}",
 			"func w(c chan int) {\n\t{ __pc22 := c; __warren.Park(); <-__pc22; __warren.Unpark() }\n}"},
 		{"func w(c chan int) (v int, ok bool) {\n\tv, ok = <-c\n\treturn\n}",
@@ -113,5 +117,17 @@ func TestRewritePark(t *testing.T) {
 		if g != tt.want {
 			t.Errorf("rewrite(%q)\n got %q\nwant %q", tt.code, g, tt.want)
 		}
+	}
+}
+
+// TestGeneratorsAcrossCells: generator goroutines blocked sending computed
+// values (fmt.Sprint, whose type the cell's check does not know) let the
+// next cell compile and receive from them.
+func TestGeneratorsAcrossCells(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import (\"fmt\"; \"time\")\nfunc gen(prefix string, n int) <-chan string {\n\tch := make(chan string)\n\tgo func() {\n\t\tdefer close(ch)\n\t\tfor i := 0; i < n; i++ {\n\t\t\tch <- fmt.Sprint(prefix, i)\n\t\t}\n\t}()\n\treturn ch\n}")
+	run(t, s, "a, b := gen(\"a\", 3), gen(\"b\", 2)\ntime.Sleep(100 * time.Millisecond)")
+	if _, out := run(t, s, "var later = 1\nfmt.Println(<-a, <-b, <-a, <-b, <-a)"); out.stdout() != "a0 b0 a1 b1 a2\n" {
+		t.Errorf("stdout %q", out.stdout())
 	}
 }
