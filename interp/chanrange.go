@@ -55,27 +55,10 @@ func chanRanges(f *ast.File, info *types.Info, cellOff func(token.Pos) int) map[
 
 // assignsVar reports whether n assigns v or takes its address.
 func assignsVar(n ast.Node, v types.Object, info *types.Info) bool {
-	found := false
-	is := func(e ast.Expr) bool {
+	return assignsTo(n, func(e ast.Expr) bool {
 		id, ok := ast.Unparen(e).(*ast.Ident)
 		return ok && info.Uses[id] == v
-	}
-	ast.Inspect(n, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.AssignStmt:
-			for _, l := range n.Lhs {
-				found = found || is(l)
-			}
-		case *ast.IncDecStmt:
-			found = found || is(n.X)
-		case *ast.UnaryExpr:
-			found = found || (n.Op == token.AND && is(n.X))
-		case *ast.RangeStmt:
-			found = found || (n.Tok == token.ASSIGN && ((n.Key != nil && is(n.Key)) || (n.Value != nil && is(n.Value))))
-		}
-		return !found
 	})
-	return found
 }
 
 // chanRangeEdits rewrites the ranges chanRanges found in the chunk parsed

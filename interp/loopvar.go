@@ -238,15 +238,8 @@ func (r *loopRewriter) captures(body *ast.BlockStmt) bool {
 // assigns reports whether body (func literals included) assigns one of
 // names, increments it or takes its address.
 func assigns(body *ast.BlockStmt, names []string) bool {
-	is := func(e ast.Expr) bool {
-		for {
-			p, ok := e.(*ast.ParenExpr)
-			if !ok {
-				break
-			}
-			e = p.X
-		}
-		id, ok := e.(*ast.Ident)
+	return assignsTo(body, func(e ast.Expr) bool {
+		id, ok := ast.Unparen(e).(*ast.Ident)
 		if !ok {
 			return false
 		}
@@ -256,9 +249,14 @@ func assigns(body *ast.BlockStmt, names []string) bool {
 			}
 		}
 		return false
-	}
+	})
+}
+
+// assignsTo reports whether n (func literals included) assigns an
+// expression is accepts, increments it, takes its address or ranges into it.
+func assignsTo(n ast.Node, is func(ast.Expr) bool) bool {
 	found := false
-	ast.Inspect(body, func(n ast.Node) bool {
+	ast.Inspect(n, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.AssignStmt:
 			for _, l := range n.Lhs {
@@ -269,7 +267,7 @@ func assigns(body *ast.BlockStmt, names []string) bool {
 		case *ast.UnaryExpr:
 			found = found || (n.Op == token.AND && is(n.X))
 		case *ast.RangeStmt:
-			found = found || (n.Tok == token.ASSIGN && (is(n.Key) || (n.Value != nil && is(n.Value))))
+			found = found || (n.Tok == token.ASSIGN && ((n.Key != nil && is(n.Key)) || (n.Value != nil && is(n.Value))))
 		}
 		return !found
 	})
