@@ -431,9 +431,15 @@ func TestActorCancelAndInterrupt(t *testing.T) {
 	}
 	// The actor lives on; a call cancelled while queued never ran.
 	h.setGroup("cell 3")
+	// A call holds the actor until late is cancelled, so late is still
+	// queued when it is (else it could start first and run to the end).
+	release := make(chan struct{})
+	hold := a.Remote(func(c *counter) int { <-release; return 0 })
 	r := a.Remote(incr)
 	late := a.Remote(incr)
 	Cancel(late)
+	close(release)
+	Get(hold)
 	if got := Get(r); got != 3 {
 		t.Errorf("call after the interrupt returned %v, want 3 (the queued call must not have run)", got)
 	}
