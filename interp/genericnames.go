@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"strconv"
@@ -32,12 +33,10 @@ func genericRename(prefix, text, suffix string, generic func(string) bool) strin
 	if generic == nil {
 		return text
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "_.go", prefix+text+suffix, parser.SkipObjectResolution)
+	fset, f, off, err := parseChunk(prefix, text, suffix, parser.SkipObjectResolution)
 	if err != nil {
 		return text // analyze reports the error
 	}
-	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 	var edits []edit
 	for _, id := range refIdents(f, generic) {
 		if off(id.Pos()) >= 0 {
@@ -45,6 +44,18 @@ func genericRename(prefix, text, suffix string, generic func(string) bool) strin
 		}
 	}
 	return applyEdits(text, edits)
+}
+
+// parseChunk parses prefix+text+suffix, the source the parser needs around
+// a chunk's text, with mode, and returns with it off, which maps a position
+// to an offset in text.
+func parseChunk(prefix, text, suffix string, mode parser.Mode) (*token.FileSet, *ast.File, func(token.Pos) int, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "_.go", prefix+text+suffix, mode)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return fset, f, func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }, nil
 }
 
 // lineDirective returns a /*line*/ comment that puts what follows at pos.

@@ -61,12 +61,10 @@ func typeArgsRewrite(prefix, text, suffix string, sigs func(string) (genericSig,
 	if !strings.Contains(text, "(") {
 		return text
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "_.go", prefix+text+suffix, 0)
+	_, f, off, err := parseChunk(prefix, text, suffix, 0)
 	if err != nil {
 		return text
 	}
-	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 	src := func(n ast.Node) string { return text[off(n.Pos()):off(n.End())] }
 	var edits []edit
 	ast.Inspect(f, func(n ast.Node) bool {

@@ -142,12 +142,10 @@ func (u *userNames) rename(prefix, text, suffix string) string {
 	if !strings.Contains(text, "main") && !strings.Contains(text, "init") {
 		return text
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "_.go", prefix+text+suffix, parser.SkipObjectResolution)
+	fset, f, off, err := parseChunk(prefix, text, suffix, parser.SkipObjectResolution)
 	if err != nil {
 		return text // analyze reports the error
 	}
-	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 	var edits []edit
 	// A line directive after a longer name keeps the columns of the rest
 	// of the line.

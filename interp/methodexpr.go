@@ -73,12 +73,10 @@ func methodExprRewrite(prefix, text, suffix string, sigs func(string) (methodSig
 	if !strings.Contains(text, ".") {
 		return text
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "_.go", prefix+text+suffix, 0)
+	fset, f, off, err := parseChunk(prefix, text, suffix, 0)
 	if err != nil {
 		return text
 	}
-	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 	var edits []edit
 	ast.Inspect(f, func(n ast.Node) bool {
 		sel, ok := n.(*ast.SelectorExpr)

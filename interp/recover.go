@@ -3,8 +3,6 @@ package interp
 import (
 	"fmt"
 	"go/ast"
-	"go/parser"
-	"go/token"
 	"reflect"
 	"strings"
 )
@@ -25,12 +23,10 @@ func recoverRewrite(prefix, text, suffix string, stmts bool, shadowed func(strin
 	if !strings.Contains(text, "recover") || (shadowed != nil && shadowed("recover")) {
 		return text
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "_.go", prefix+text+suffix, 0)
+	fset, f, off, err := parseChunk(prefix, text, suffix, 0)
 	if err != nil {
 		return text // analyze reports the error
 	}
-	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 	var edits []edit
 	// A recover() of a statement chunk outside function literals runs at
 	// the cell's top level, never in a deferred call: it is nil, as in Go

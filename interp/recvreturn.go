@@ -20,12 +20,10 @@ func recvReturnRewrite(prefix, text, suffix string) string {
 	if !strings.Contains(text, "<-") || !strings.Contains(text, "return") {
 		return text
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "_.go", prefix+text+suffix, parser.SkipObjectResolution)
+	fset, f, off, err := parseChunk(prefix, text, suffix, parser.SkipObjectResolution)
 	if err != nil {
 		return text // analyze reports the error
 	}
-	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 	var edits []edit
 	ast.Inspect(f, func(n ast.Node) bool {
 		ret, ok := n.(*ast.ReturnStmt)

@@ -30,12 +30,10 @@ func typeNameRewrite(prefix, text, suffix string, cellType func(string) bool, va
 	if !strings.Contains(text, "%") || !strings.Contains(text, "T") {
 		return text
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "_.go", prefix+text+suffix, 0)
+	_, f, off, err := parseChunk(prefix, text, suffix, 0)
 	if err != nil {
 		return text
 	}
-	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 	var edits []edit
 	ast.Inspect(f, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)

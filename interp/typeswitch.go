@@ -30,12 +30,10 @@ func typeSwitchRewrite(prefix, text, suffix string, stmts bool) string {
 	if !strings.Contains(text, ".(type)") {
 		return text
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "_.go", prefix+text+suffix, parser.SkipObjectResolution)
+	fset, f, off, err := parseChunk(prefix, text, suffix, parser.SkipObjectResolution)
 	if err != nil {
 		return text
 	}
-	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 	src := func(n ast.Node) string { return text[off(n.Pos()):off(n.End())] }
 	line := func(p token.Pos) int { return fset.Position(p).Line }
 	restore := func(p token.Pos) string {

@@ -24,12 +24,10 @@ func varInitRewrite(prefix, text, suffix string, stmts bool) string {
 	if !strings.Contains(text, "var") {
 		return text
 	}
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "_.go", prefix+text+suffix, parser.SkipObjectResolution)
+	fset, f, off, err := parseChunk(prefix, text, suffix, parser.SkipObjectResolution)
 	if err != nil {
 		return text // analyze reports the error
 	}
-	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 	src := func(n ast.Node) string { return text[off(n.Pos()):off(n.End())] }
 	restore := func(p token.Pos) string { return lineDirective(fset.Position(p)) }
 	top := map[ast.Stmt]bool{}
