@@ -24,8 +24,6 @@ import (
 	"sync"
 
 	"go/token"
-
-	yaegi "github.com/traefik/yaegi/interp"
 )
 
 // posTracer writes the positions of newly compiled function bodies.
@@ -47,16 +45,10 @@ type posTracer struct {
 // Call it once, before the first Execute; w must stay valid.
 func (s *Session) TracePositions(w io.Writer) error {
 	t := &posTracer{s: s, w: bufio.NewWriter(w)}
-	const hookPkg = "warrenhook/warrenhook"
-	begin, ok := s.exports()[hookPkg]["Begin"]
-	if !ok || begin.Kind() != reflect.Func {
-		return fmt.Errorf("trace positions: the session has no %s.Begin hook", hookPkg)
-	}
-	wrapped := reflect.MakeFunc(begin.Type(), func(args []reflect.Value) []reflect.Value {
-		t.record()
-		return begin.Call(args)
-	})
-	return s.i.Use(yaegi.Exports{hookPkg: {"Begin": wrapped}})
+	s.mu.Lock()
+	s.tracer = t.record
+	s.mu.Unlock()
+	return nil
 }
 
 // record walks the roots compiled since the last call. It runs in the

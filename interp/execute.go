@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"regexp"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -268,7 +269,7 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 		return reflect.Value{}, interruptError("interrupted while waiting for running tasks of earlier cells; interpreted tasks in flight were aborted")
 	}
 	s.mu.Lock()
-	s.stopped = false // EvalWithContext below makes a new channel for yaegiStop
+	s.stopped = false // eval below makes a new channel for yaegiStop
 	revive := s.reviveDue
 	s.reviveDue = false
 	s.mu.Unlock()
@@ -288,13 +289,10 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 	done := make(chan result, 1)
 	run := &evalRun{cell: c.n}
 	go func() {
-		// EvalWithContext with a context that never ends: it sets up the
-		// channel yaegiStop closes, and its goroutine finishes before
-		// the result is sent (a happens-before edge with the next Eval).
 		s.mu.Lock()
 		s.evals++
 		s.mu.Unlock()
-		v, err := s.i.EvalWithContext(context.Background(), src)
+		v, err := s.eval(src)
 		s.mu.Lock()
 		run.finished = true
 		held := run.held
@@ -372,6 +370,51 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 		return reflect.Value{}, interruptError("execution interrupted")
 	}
 	return reflect.Value{}, s.compileError(r.err, c, code)
+}
+
+// eval is yaegi's EvalWithContext with a context that never ends, in
+// steps of our own:
+//   - run the empty program with ExecuteWithContext, which gives yaegiStop
+//     a fresh channel to close (EvalWithContext makes one for each chunk);
+//   - compile src, then grow the global frame (growFrame: without it
+//     every chunk that adds a top-level slot copies the whole frame);
+//   - run it with Execute on a goroutine of its own (runtime.Goexit in the
+//     chunk ends that one); eval returns when it has finished (a
+//     happens-before edge with the next chunk).
+//
+// A panic inside yaegi's compiler is an error, as Eval makes it.
+func (s *Session) eval(src string) (v reflect.Value, err error) {
+	if _, err := s.i.ExecuteWithContext(context.Background(), s.empty); err != nil {
+		return v, err
+	}
+	prog, err := func() (p *yaegi.Program, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				var pc [64]uintptr
+				n := runtime.Callers(1, pc[:])
+				err = yaegi.Panic{Value: r, Callers: pc[:n], Stack: debug.Stack()}
+			}
+		}()
+		return s.i.Compile(src)
+	}()
+	if err != nil {
+		return v, err
+	}
+	if err := growFrame(s.i); err != nil {
+		return v, err
+	}
+	type result struct {
+		v   reflect.Value
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		defer func() { done <- r }() // also after runtime.Goexit
+		r.v, r.err = s.i.Execute(prog)
+	}()
+	r := <-done
+	return r.v, r.err
 }
 
 // posRE matches a position in a cell as encoded by the line directives

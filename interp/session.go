@@ -119,14 +119,16 @@ type Session struct {
 	stuck      *evalRun         // an interrupted chunk still running, holding the gate (holders.go)
 	reviveDue  bool             // a stuck chunk returned: revive before the next Eval
 	panicLines map[int64][]string
-	evalG      int64         // goroutine running the current statement chunk
-	ended      bool          // the current statement chunk reached its End hook
-	goexited   bool          // the current statement chunk called runtime.Goexit
-	started    chan struct{} // closed when the current chunk's statements start
-	exclusive  bool          // the session holds the gate exclusively
-	abort      chan struct{} // closed when an interrupt aborts interpreted code
-	stopped    bool          // yaegiStop was called since the last EvalWithContext
-	evals      int           // EvalWithContext calls so far
+	evalG      int64          // goroutine running the current statement chunk
+	ended      bool           // the current statement chunk reached its End hook
+	goexited   bool           // the current statement chunk called runtime.Goexit
+	started    chan struct{}  // closed when the current chunk's statements start
+	empty      *yaegi.Program // run before each chunk: see eval
+	tracer     func()         // called as each statement chunk begins (TracePositions)
+	exclusive  bool           // the session holds the gate exclusively
+	abort      chan struct{}  // closed when an interrupt aborts interpreted code
+	stopped    bool           // yaegiStop was called since the last EvalWithContext
+	evals      int            // EvalWithContext calls so far
 	sources    map[string]string
 	methods    map[string]methodSig                 // "T.M" → declared method, for method expressions
 	generics   map[string]genericSig                // generic functions, for explicit type arguments and genericRename
@@ -201,6 +203,12 @@ func New(opts Options) (*Session, error) {
 		s.Close()
 		return nil, err
 	}
+	empty, err := s.i.Compile("")
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("interp: compiling the empty program: %w", err)
+	}
+	s.empty = empty
 	std := stdsyms.Exports()
 	if err := s.i.Use(std); err != nil {
 		s.Close()
@@ -239,6 +247,20 @@ func New(opts Options) (*Session, error) {
 		}
 		s.imported[imp.key()] = true
 		s.pkgs[imp.localName()] = imp.path
+	}
+	// Statement chunks call begin through an interpreted function: a call
+	// of compiled code at the top level would cost each chunk twice the
+	// nodes and a slot of yaegi's global frame, kept for the session's life.
+	// And slot 0 of that frame is an empty struct no code writes: yaegi's
+	// Execute reads it when a chunk ends with a declaration (its value),
+	// which raced with goroutines writing whatever variable had slot 0.
+	if _, err := s.i.Eval("var " + slot0Var + " struct{}\nfunc " + beginFunc + "() { " + goHook + ".Begin() }"); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("interp: prelude: %w", err)
+	}
+	if _, _, types, err := globalFrame(s.i); err != nil || len(types) == 0 || types[0] != reflect.TypeOf(struct{}{}) {
+		s.Close()
+		return nil, fmt.Errorf("interp: prelude: %s is not slot 0 of the global frame (%v)", slot0Var, err)
 	}
 	if !opts.NoHost {
 		parallel.SetHost(s)
@@ -379,9 +401,16 @@ func (s *Session) show(values ...any) {
 	}
 }
 
-// begin runs as the first statement of every statement chunk: compilation
-// is over, so interpreted tasks may run again while the cell's statements do.
+// begin runs as the first statement of every statement chunk (beginFunc):
+// compilation is over, so interpreted tasks may run again while the cell's
+// statements do.
 func (s *Session) begin() {
+	s.mu.Lock()
+	tracer := s.tracer
+	s.mu.Unlock()
+	if tracer != nil {
+		tracer() // still under the exclusive hold
+	}
 	id := goid.Get()
 	s.mu.Lock()
 	s.evalG = id

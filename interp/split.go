@@ -96,6 +96,12 @@ const rayModulePath = "github.com/warren-go/warren/parallel"
 // goHook is the name under which cells see the session's hook package.
 const goHook = "__warren"
 
+// beginFunc is the interpreted function that calls the Begin hook.
+const beginFunc = "__warrenBegin"
+
+// slot0Var is the prelude's variable in slot 0 of yaegi's global frame.
+const slot0Var = "__warrenSlot0"
+
 // lineBase encodes the cell in the line numbers yaegi reports: line L of the
 // session's cell N is line N*lineBase+L. (The file name of a line directive
 // cannot carry it: yaegi keys imports by file name, and must see "_.go".)
@@ -428,10 +434,11 @@ func (c *chunk) directive(n int) string {
 }
 
 // stmtSrc is what yaegi evaluates for a statement chunk of cell n with the
-// given (rewritten) text: the Begin hook, which ends the session's exclusive
-// hold on the gate once compilation is done, then the text at its position.
+// given (rewritten) text: a call of the Begin hook, which ends the session's
+// exclusive hold on the gate once yaegi has compiled the chunk and set up
+// its run, then the text at its position.
 func (c *chunk) stmtSrc(n int, text string) string {
-	return goHook + ".Begin();" + c.directive(n) + text
+	return beginFunc + "();" + c.directive(n) + text
 }
 
 // analyze parses the chunk, collects what it declares and rewrites its go

@@ -13,13 +13,17 @@ package interp
 //   - Interpreter.roots and Interpreter.fset, and node.child, node.start and
 //     node.pos, read to map crash reports to cell lines (crashmap.go);
 //   - the name of yaegi's interpreter loop, runCfg, in goroutine stacks
-//     (crash reports in crashmap.go, goroutine stacks in holders.go).
+//     (crash reports in crashmap.go, goroutine stacks in holders.go);
+//   - Interpreter.universe.types, Interpreter.frame.data and
+//     Interpreter.frame.mutex: the global frame, grown with spare capacity
+//     between compiling and running a chunk (growFrame).
 
 import (
 	"fmt"
 	"go/token"
 	"reflect"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"unsafe" // go:linkname, revertRunID, interpFileSet
 
@@ -119,5 +123,74 @@ func checkYaegiInternals(i *yaegi.Interpreter) error {
 	if f, ok := node.FieldByName("pos"); !ok || f.Type != reflect.TypeOf(token.Pos(0)) {
 		return bad("node.pos")
 	}
+	if _, _, _, err := globalFrame(i); err != nil {
+		return err
+	}
+	return nil
+}
+
+// globalFrame returns the interpreter's global frame's values
+// (Interpreter.frame.data, settable), its lock (Interpreter.frame.mutex) and
+// the types of its slots (Interpreter.universe.types).
+func globalFrame(i *yaegi.Interpreter) (data reflect.Value, mu *sync.RWMutex, types []reflect.Type, err error) {
+	bad := func(what string) error {
+		return fmt.Errorf("interp: yaegi %s: %s changed (see interp/yaegiinternals.go)", yaegiVersion, what)
+	}
+	iv := reflect.ValueOf(i).Elem()
+	u := iv.FieldByName("universe")
+	if !u.IsValid() || u.Kind() != reflect.Pointer || u.IsNil() {
+		return data, nil, nil, bad("Interpreter.universe")
+	}
+	tv := u.Elem().FieldByName("types")
+	if !tv.IsValid() || tv.Type() != reflect.TypeOf([]reflect.Type(nil)) {
+		return data, nil, nil, bad("scope.types")
+	}
+	fr := iv.FieldByName("frame")
+	if !fr.IsValid() || fr.Kind() != reflect.Pointer || fr.IsNil() {
+		return data, nil, nil, bad("Interpreter.frame")
+	}
+	dv := fr.Elem().FieldByName("data")
+	if !dv.IsValid() || dv.Type() != reflect.TypeOf([]reflect.Value(nil)) {
+		return data, nil, nil, bad("frame.data")
+	}
+	mv := fr.Elem().FieldByName("mutex")
+	if !mv.IsValid() || mv.Type() != reflect.TypeOf(sync.RWMutex{}) {
+		return data, nil, nil, bad("frame.mutex")
+	}
+	types = *(*[]reflect.Type)(unsafe.Pointer(tv.UnsafeAddr()))
+	data = reflect.NewAt(dv.Type(), unsafe.Pointer(dv.UnsafeAddr())).Elem()
+	return data, (*sync.RWMutex)(unsafe.Pointer(mv.UnsafeAddr())), types, nil
+}
+
+// growFrame gives the global frame a slot for each type the last compile
+// added, as yaegi's resizeFrame does when a chunk starts to run, but with
+// spare capacity: resizeFrame allocates and copies the whole frame for
+// every chunk that adds a slot (a top-level variable, a top-level call's
+// result), so a session's cells slowed down in proportion to the cells run
+// before them. Run between Compile and Execute, while nothing interpreted
+// runs (the compile gate is held exclusively); resizeFrame then finds
+// nothing to do.
+func growFrame(i *yaegi.Interpreter) error {
+	data, mu, types, err := globalFrame(i)
+	if err != nil {
+		return err
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	vals := data.Interface().([]reflect.Value)
+	b, l := len(vals), len(types)
+	if l <= b {
+		return nil
+	}
+	if l > cap(vals) {
+		grown := make([]reflect.Value, b, l+l/2+64)
+		copy(grown, vals)
+		vals = grown
+	}
+	vals = vals[:l]
+	for j, t := range types[b:] {
+		vals[b+j] = reflect.New(t).Elem()
+	}
+	data.Set(reflect.ValueOf(vals))
 	return nil
 }

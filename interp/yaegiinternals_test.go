@@ -2,6 +2,7 @@ package interp
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"reflect"
 	"runtime"
@@ -108,5 +109,58 @@ func TestYaegiInternals(t *testing.T) {
 	}
 	if !strings.Contains(trace, "\n"+runCfgFrame) {
 		t.Errorf("no %q frame in the stack of interpreted code:\n%s", runCfgFrame, trace)
+	}
+}
+
+// growFrame gives the global frame the slots a compile added, initialised,
+// and keeps spare capacity, so chunks that add slots do not copy the whole
+// frame; yaegi's own resizeFrame then has nothing to do, and values of
+// earlier chunks survive.
+func TestGrowFrame(t *testing.T) {
+	i := yaegi.New(yaegi.Options{})
+	if _, err := i.Eval("a0 := 0"); err != nil {
+		t.Fatal(err)
+	}
+	moves := 0
+	var last *reflect.Value
+	const n = 2000
+	for k := 1; k <= n; k++ {
+		p, err := i.Compile(fmt.Sprintf("a%d := a%d + 1", k, k-1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := growFrame(i); err != nil {
+			t.Fatal(err)
+		}
+		data, _, types, err := globalFrame(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		vals := data.Interface().([]reflect.Value)
+		if len(vals) != len(types) {
+			t.Fatalf("after growFrame: %d values for %d slots", len(vals), len(types))
+		}
+		for j, v := range vals {
+			if !v.IsValid() {
+				t.Fatalf("slot %d of %d not initialised", j, len(vals))
+			}
+		}
+		if last != nil && &vals[0] != last {
+			moves++
+		}
+		last = &vals[0]
+		if _, err := i.Execute(p); err != nil {
+			t.Fatal(err)
+		}
+		if after := data.Interface().([]reflect.Value); &after[0] != last {
+			t.Fatal("yaegi's Execute reallocated the frame after growFrame")
+		}
+	}
+	if v, err := i.Eval(fmt.Sprintf("a%d", n)); err != nil || v.Interface() != n {
+		t.Fatalf("a%d = %v, %v; want %d", n, v, err, n)
+	}
+	// Geometric growth: a few dozen moves at most, not one per chunk.
+	if moves > 30 {
+		t.Errorf("the frame moved %d times in %d chunks", moves, n)
 	}
 }
