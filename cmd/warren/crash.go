@@ -151,8 +151,7 @@ func goroutineRole(frames []string) string {
 			return "in a goroutine started by a go statement of a cell"
 		case strings.Contains(f, "warren/parallel."):
 			return "in a ray task"
-		case strings.Contains(f, "interp.(*Session).Execute"), strings.Contains(f, "interp.(*Session).evalLocked"),
-			strings.Contains(f, "yaegi/interp.(*Interpreter).EvalWithContext"):
+		case strings.Contains(f, "interp.(*Session).Execute"), strings.Contains(f, "interp.(*Session).eval"):
 			return "in the cell's own code"
 		}
 	}
