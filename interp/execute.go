@@ -73,6 +73,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 	if err := s.nativeChecks(ctx, c, code, chunks); err != nil { // native_check.go
 		return nil, err
 	}
+	s.logLits(c.n, chunks) // ship.go
 	for _, ch := range chunks {
 		if ch.trailing && !ch.hideValue {
 			// Only the calls of the cell's main and init functions may follow.
@@ -109,6 +110,7 @@ func (s *Session) runTrailing(ctx context.Context, c *cell, code string, ch *chu
 		return nil, err
 	}
 	s.declare(ch)
+	s.logChunk(c.n, ch)
 	if !v.IsValid() || !v.CanInterface() {
 		return nil, nil
 	}
@@ -178,12 +180,14 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 			s.pkgs[imp.localName()] = imp.path
 		}
 		s.mu.Unlock()
+		s.logChunk(c.n, ch)
 		return reflect.Value{}, nil
 	case kindDecl:
 		s.warnTypes(c, ch)
 		v, err := s.evalLocked(ctx, c, code, ch.directive(c.n)+ch.text, false)
 		if err == nil {
 			s.declare(ch)
+			s.logChunk(c.n, ch)
 		}
 		return v, err
 	default:
@@ -191,6 +195,7 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 		v, err := s.evalLocked(ctx, c, code, ch.stmtSrc(c.n, ch.text), true)
 		if err == nil {
 			s.declare(ch)
+			s.logChunk(c.n, ch)
 		}
 		return v, err
 	}

@@ -148,6 +148,7 @@ type Session struct {
 	stderr     *pipe
 	closed     bool
 	native     nativeTier // native.go
+	ship       *shipLog   // declarations and remote functions, for workers (ship.go)
 }
 
 var (
@@ -240,6 +241,11 @@ func New(opts Options) (*Session, error) {
 		s.imported[imp.key()] = true
 		s.pkgs[imp.localName()] = imp.path
 	}
+	builtin := map[string]bool{}
+	for p := range s.syms {
+		builtin[p] = true
+	}
+	s.ship = newShipLog(builtin)
 	if !opts.NoHost {
 		parallel.SetHost(s)
 	}
@@ -284,6 +290,7 @@ func (s *Session) exports() yaegi.Exports {
 		"IndexError": reflect.ValueOf(indexError),
 		"Index":      reflect.ValueOf(indexHook),
 		"SliceError": reflect.ValueOf(sliceError),
+		"Ship":       reflect.ValueOf(s.shipHook),
 	}
 
 	stdoutFile, stderrFile := s.stdout.w, s.stderr.w
