@@ -34,6 +34,9 @@ type config struct {
 
 	progress    time.Duration
 	progressSet bool
+
+	address    string
+	addressSet bool
 }
 
 // NumCPUs sets the number of CPUs the runtime schedules: at most n CPUs' worth
@@ -93,6 +96,7 @@ type Runtime struct {
 	progressAfter atomic.Int64
 	host          atomic.Pointer[hostBox]
 	trace         *tracer
+	remote        atomic.Pointer[backendBox] // the cluster, if connected (see Address)
 
 	mu       sync.Mutex
 	closed   bool
@@ -140,6 +144,11 @@ func New(opts ...Option) *Runtime {
 	}
 	if b := globalHost.Load(); b != nil {
 		rt.host.Store(b)
+	}
+	if c.addressSet {
+		if err := rt.connect(c.address); err != nil {
+			panic(err)
+		}
 	}
 	return rt
 }
@@ -236,6 +245,9 @@ func (rt *Runtime) Shutdown() {
 		a.die(&ActorDiedError{Actor: a.label, Reason: "its runtime shut down", Err: ErrShutdown})
 	}
 	cancelTasks(tasks, ErrShutdown, false)
+	if bb := rt.remote.Load(); bb != nil {
+		_ = bb.b.Close()
+	}
 }
 
 // Reconfigure changes the running rt as Init does the default runtime: the
@@ -266,6 +278,9 @@ func (rt *Runtime) Reconfigure(opts ...Option) error {
 	}
 	if c.progressSet {
 		rt.progressAfter.Store(int64(c.progress))
+	}
+	if c.addressSet {
+		return rt.connect(c.address)
 	}
 	return nil
 }

@@ -1,0 +1,247 @@
+package parallel
+
+import (
+	"fmt"
+	"reflect"
+	"sync/atomic"
+	"time"
+)
+
+// This file is the seam between a Runtime and a cluster backend: with
+// Address, a runtime sends the tasks of its RemoteFunctions to a Backend
+// instead of running them on its own goroutines. The package knows no
+// transport; an embedding program registers a Dialer (package cluster
+// provides one for NATS JetStream).
+
+// Address connects the runtime to the cluster at addr (for example
+// "nats://127.0.0.1:4222") through the Dialer registered with SetDialer:
+// from then on the runtime's tasks run on the cluster's workers, and Get,
+// GetAll, Wait and refs work as before. Actors still run in the calling
+// process. Given to Init on a running runtime that is not connected, it
+// connects it (tasks already submitted finish where they are); naming
+// another address than the one connected to is an error. Without Address a
+// runtime runs everything in its own process.
+func Address(addr string) Option {
+	return func(c *config) { c.address, c.addressSet = addr, true }
+}
+
+// A Dialer connects a runtime to the cluster at addr.
+type Dialer func(addr string) (Backend, error)
+
+var globalDialer atomic.Pointer[Dialer]
+
+// SetDialer installs d as the way runtimes created or reconfigured with
+// Address reach their cluster. A nil d removes it; Address then fails.
+func SetDialer(d Dialer) {
+	if d == nil {
+		globalDialer.Store(nil)
+		return
+	}
+	globalDialer.Store(&d)
+}
+
+// A Backend runs the tasks of a connected Runtime elsewhere. Its methods may
+// be called concurrently.
+type Backend interface {
+	// Feasible returns an error if no worker of the cluster could ever run a
+	// task holding cpus CPUs and the custom resources res; the submit then
+	// fails with it (wrapped in ErrInvalidCall).
+	Feasible(cpus float64, res map[string]float64) error
+	// Submit sends t, whose arguments are ready, and returns at once; the
+	// backend calls t.Done exactly once when the task has finished (or
+	// could not run), unless the backend was closed first.
+	Submit(t *RemoteTask) error
+	// Close disconnects; it is called by Shutdown after the runtime's
+	// unfinished tasks were cancelled.
+	Close() error
+}
+
+// A RemoteTask is a task a Runtime hands to its Backend.
+type RemoteTask struct {
+	ID       uint64 // the task's id in the submitting runtime
+	Name     string // the task name (TaskName, else the function's name)
+	Function string // the function's name
+	Group    string // the task's group (the notebook cell)
+	Func     reflect.Value
+	// Outs are the ids of the objects the task resolves, one per ref the
+	// caller holds (none with NumReturns(0), then the result is dropped).
+	// An id names the object cluster-wide together with the backend's own
+	// identity; RemoteArg.Object refers to the same ids.
+	Outs []uint64
+	// Results are the types of the function's results without a trailing
+	// error; Done's Values hold one value of each.
+	Results []reflect.Type
+	Args    []RemoteArg
+	CPUs    float64            // CPUs the task holds while it runs
+	Res     map[string]float64 // custom resources it holds
+	// MaxRetries is the MaxRetries option, or -1 if it was not given (Ray
+	// then retries system failures 3 times).
+	MaxRetries      int
+	RetryExceptions bool
+
+	done func(RemoteResult)
+}
+
+// A RemoteArg is one argument of a RemoteTask.
+type RemoteArg struct {
+	// Value is the argument, of the parameter's type. For a ref argument
+	// it is the ref's value as known to this process, valid only if Local.
+	Value reflect.Value
+	// Object is the id of the object a ref argument refers to, else 0.
+	Object uint64
+	// Remote reports that Object was made by a task this runtime sent to
+	// the backend, so the cluster holds its value and the backend can pass
+	// it by reference. Otherwise (a Put object) Value holds it; a backend
+	// may upload it once and refer to it by Object afterwards.
+	Remote bool
+}
+
+// A RemoteResult is what a Backend reports when a RemoteTask has ended.
+type RemoteResult struct {
+	// Values holds one value per RemoteTask.Results when Err is nil.
+	Values []any
+	// Err is why the task failed: the error its code returned or panicked
+	// with (as the worker reported it), or a system failure (a worker died
+	// and the retries are used up, the value could not be encoded, ...).
+	Err     error
+	Stack   []string // the failing task's frames, as in TaskError
+	Attempt int      // the attempt that ended, 0 for the first
+	// Span is when and where the last attempt ran, for the timeline; nil
+	// if it did not run.
+	Span *RemoteSpan
+}
+
+// A RemoteSpan places a task's run on a worker process.
+type RemoteSpan struct {
+	Process    string // the worker's label, for example "host:pid"
+	Pid        int    // the worker's process id
+	Slot       int    // the row within the worker (its timeline lane)
+	Start, End time.Time
+}
+
+// Done ends the task with res. Only the first call counts.
+func (t *RemoteTask) Done(res RemoteResult) {
+	if t.done != nil {
+		t.done(res)
+	}
+}
+
+type backendBox struct {
+	b    Backend
+	addr string
+}
+
+// backend returns rt's backend, nil if rt is not connected.
+func (rt *Runtime) backend() Backend {
+	if bb := rt.remote.Load(); bb != nil {
+		return bb.b
+	}
+	return nil
+}
+
+// Backend returns rt's backend, nil if rt runs its tasks itself.
+func (rt *Runtime) Backend() Backend { return rt.backend() }
+
+// connect connects rt to addr unless it is connected there already.
+func (rt *Runtime) connect(addr string) error {
+	if bb := rt.remote.Load(); bb != nil {
+		if bb.addr == addr {
+			return nil
+		}
+		return invalidf("Address(%q): the runtime is connected to %q; call ray.Shutdown first", addr, bb.addr)
+	}
+	d := globalDialer.Load()
+	if d == nil {
+		return invalidf("Address(%q): this program cannot reach a cluster (no Dialer registered; a compiled program calls cluster.Register)", addr)
+	}
+	b, err := (*d)(addr)
+	if err != nil {
+		return fmt.Errorf("ray: connect to %s: %w", addr, err)
+	}
+	if !rt.remote.CompareAndSwap(nil, &backendBox{b: b, addr: addr}) {
+		_ = b.Close()
+		return invalidf("Address(%q): the runtime was connected meanwhile", addr)
+	}
+	return nil
+}
+
+// Local is Remote for tasks that run on rt itself even when rt is connected
+// to a cluster: a cluster worker runs the tasks it receives with it. Tasks
+// these tasks submit go to the cluster.
+func (rt *Runtime) Local(fn any) *RemoteFunction {
+	f := rt.Remote(fn)
+	f.local = true
+	return f
+}
+
+// sendRemote hands t, whose dependencies are met, to the backend.
+func (rt *Runtime) sendRemote(t *task, b Backend) {
+	f := t.f
+	rtask := &RemoteTask{ID: t.id, Name: f.name, Function: f.fname, Group: t.group, Func: f.fn,
+		CPUs: fromUnits(f.opts.cpu), MaxRetries: f.opts.maxRetries, RetryExceptions: f.opts.retryExc}
+	if !f.opts.retriesSet {
+		rtask.MaxRetries = -1
+	}
+	rtask.Res = t.resources()
+	for i := range f.nres {
+		rtask.Results = append(rtask.Results, f.ft.Out(i))
+	}
+	if f.opts.numReturns > 0 {
+		for _, o := range t.outs {
+			rtask.Outs = append(rtask.Outs, o.id)
+		}
+	}
+	t.mu.Lock()
+	args, deps := t.args, t.deps
+	t.mu.Unlock()
+	rtask.Args = make([]RemoteArg, len(args))
+	for i, a := range args {
+		rtask.Args[i].Value = a
+	}
+	for _, d := range deps {
+		if d.obj.err != nil {
+			t.finish(nil, newInputError(t, d.arg, d.obj))
+			return
+		}
+		ra := RemoteArg{Object: d.obj.id, Remote: d.obj.remote}
+		if !d.obj.remote {
+			v, err := convertArg(d.obj.val, f.paramType(d.arg))
+			if err != nil {
+				t.finish(nil, newTaskError(t, invalidf("%s: argument %d (from %v): %w", f.name, d.arg, ObjectRef{d.obj}, err), nil))
+				return
+			}
+			ra.Value = v
+		}
+		rtask.Args[d.arg] = ra
+	}
+	rtask.done = func(res RemoteResult) { t.remoteDone(res) }
+	t.mu.Lock()
+	t.begin = rt.since()
+	t.mu.Unlock()
+	if err := b.Submit(rtask); err != nil {
+		t.finish(nil, newTaskError(t, err, nil))
+	}
+}
+
+// remoteDone ends t, sent to a backend, with res.
+func (t *task) remoteDone(res RemoteResult) {
+	t.mu.Lock()
+	t.attempt = res.Attempt
+	t.span = res.Span
+	t.mu.Unlock()
+	if res.Err != nil {
+		t.finish(nil, newTaskError(t, res.Err, res.Stack))
+		return
+	}
+	if len(res.Values) != t.f.nres {
+		t.finish(nil, newTaskError(t, fmt.Errorf("ray: the cluster returned %d values for %d results", len(res.Values), t.f.nres), nil))
+		return
+	}
+	t.finish(res.Values, nil)
+}
+
+// remoteEvent is the timeline event of t's run on a worker.
+func (rt *Runtime) remoteEvent(t *task, s *RemoteSpan, attempt int, failed bool) event {
+	return t.event(event{kind: evTask, lane: s.Slot, start: s.Start.Sub(rt.start), end: s.End.Sub(rt.start),
+		attempt: attempt, failed: failed, pid: s.Pid, proc: s.Process})
+}
