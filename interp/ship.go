@@ -163,7 +163,9 @@ func (l *shipLog) add(u *declUnit) {
 }
 
 // types reports whether the unit declares types.
-func (u *declUnit) types() bool { return strings.HasPrefix(strings.TrimSpace(u.src[strings.IndexByte(u.src, '\n')+1:]), "type") }
+func (u *declUnit) types() bool {
+	return strings.HasPrefix(strings.TrimSpace(u.src[strings.IndexByte(u.src, '\n')+1:]), "type")
+}
 
 // logLits logs the function literals a cell lifted (before the cell runs:
 // its ray.Remote calls need them).
@@ -236,7 +238,7 @@ func (s *Session) logChunk(n int, ch *chunk) {
 					u.names = genDeclNames(d)
 					if d.Tok == token.VAR {
 						u.kind = unitVar
-						u.why = "it is a top-level variable"
+						u.why = "declared in cell[" + fmt.Sprint(n) + "]"
 					}
 				}
 				for _, name := range u.names {
@@ -282,7 +284,7 @@ func (s *Session) logChunk(n int, ch *chunk) {
 					delete(refs, name)
 				}
 				if value == nil || !remoteExpr(value) {
-					u.why = "it is a variable the cells' statements set"
+					u.why = "which the statements of cell[" + fmt.Sprint(n) + "] set"
 				}
 				l.add(u)
 			}
@@ -309,7 +311,7 @@ func (s *Session) logChunk(n int, ch *chunk) {
 					continue
 				}
 				if u := l.byName[id.Name]; u != nil && u.kind == unitVar && u.why == "" {
-					u.why = fmt.Sprintf("cell[%d] line %d assigns it", n, it.line)
+					u.why = fmt.Sprintf("which cell[%d] line %d assigns", n, it.line)
 					l.shipped = map[unsafe.Pointer]shipResult{}
 				}
 			}
@@ -375,14 +377,14 @@ func (l *shipLog) ship(key string) (string, []string, error) {
 		return "", nil, fmt.Errorf("ray.Remote(%s) cannot run on a cluster worker: %s is a variable; declare the function with func %s(…) at the top level of a cell", name, name, name)
 	}
 	need := map[*declUnit]bool{}
-	var visit func(u *declUnit, via string) error
-	visit = func(u *declUnit, via string) error {
+	var visit func(u *declUnit) error
+	visit = func(u *declUnit) error {
 		if need[u] {
 			return nil
 		}
 		need[u] = true
 		if u.kind == unitImport && !l.builtin[u.path] {
-			return fmt.Errorf("%s cannot run on a cluster worker: it uses package %q%s, fetched with %%go get; workers cannot load modules yet", show, u.path, via)
+			return fmt.Errorf("%s cannot run on a cluster worker: it uses package %q, fetched with %%go get; workers cannot load modules yet", show, u.path)
 		}
 		var deps []*declUnit
 		for _, t := range u.names {
@@ -401,7 +403,11 @@ func (l *shipLog) ship(key string) (string, []string, error) {
 				continue // predeclared, or a field name of a composite literal
 			}
 			if d.kind == unitVar && d.why != "" {
-				return fmt.Errorf("%s cannot run on a cluster worker: it uses the top-level variable %s%s, and %s; workers run the cells' declarations, not their statements, so they do not have its value: pass %s as an argument of .Remote (or make it a const)", show, r, via, d.why, r)
+				through := ""
+				if u != root && len(u.names) > 0 {
+					through = " (through " + u.names[0] + ")"
+				}
+				return fmt.Errorf("%s cannot run on a cluster worker: it uses the top-level variable %s%s, %s; workers run the cells' declarations, not their statements, so they do not have its value: pass %s as an argument of .Remote (or make it a const)", show, r, through, d.why, r)
 			}
 			deps = append(deps, d)
 		}
@@ -411,17 +417,13 @@ func (l *shipLog) ship(key string) (string, []string, error) {
 			}
 		}
 		for _, d := range deps {
-			v := via
-			if d.kind != unitImport && u != root && len(u.names) > 0 {
-				v = " (through " + u.names[0] + ")"
-			}
-			if err := visit(d, v); err != nil {
+			if err := visit(d); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	if err := visit(root, ""); err != nil {
+	if err := visit(root); err != nil {
 		return "", nil, err
 	}
 	units := make([]*declUnit, 0, len(need))
