@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -103,17 +104,20 @@ func TestIsComplete(t *testing.T) {
 }
 
 func TestRemoteTaskNames(t *testing.T) {
+	// ray.Remote's argument is also wrapped in the Ship hook (shiprewrite.go).
+	lit := func(text string) string { return fmt.Sprintf("%s.Ship(%q, %s)", goHook, "lit:"+litName(text), text) }
+	name := func(n string) string { return fmt.Sprintf("%s.Ship(%q, %s)", goHook, n, n) }
 	tests := []struct{ code, want string }{
-		{"slow := ray.Remote(func(i int) int { return i })", `slow := ray.Remote(func(i int) int { return i }).Options(ray.TaskName("slow"))`},
-		{"var load = ray.Remote(loadData)", `var load = ray.Remote(loadData).Options(ray.TaskName("loadData"))`},
-		{"refs = append(refs, ray.Remote(work).Remote(1))", `refs = append(refs, ray.Remote(work).Options(ray.TaskName("work")).Remote(1))`},
-		{"a, b := ray.Remote(f), ray.Remote(func() {})", `a, b := ray.Remote(f).Options(ray.TaskName("f")), ray.Remote(func() {}).Options(ray.TaskName("b"))`},
-		{"outer := ray.Remote(func() { inner := ray.Remote(g); _ = inner })", `outer := ray.Remote(func() { inner := ray.Remote(g).Options(ray.TaskName("g")); _ = inner }).Options(ray.TaskName("outer"))`},
-		{"x := ray.Remote(func() {}).Options(ray.TaskName(\"mine\"))", `x := ray.Remote(func() {}).Options(ray.TaskName("x")).Options(ray.TaskName("mine"))`},
-		{"y := ray.Remote(func() {}).Options(ray.TaskCPUs(2))", `y := ray.Remote(func() {}).Options(ray.TaskName("y")).Options(ray.TaskCPUs(2))`},
+		{"slow := ray.Remote(func(i int) int { return i })", `slow := ray.Remote(` + lit("func(i int) int { return i }") + `).Options(ray.TaskName("slow"))`},
+		{"var load = ray.Remote(loadData)", `var load = ray.Remote(` + name("loadData") + `).Options(ray.TaskName("loadData"))`},
+		{"refs = append(refs, ray.Remote(work).Remote(1))", `refs = append(refs, ray.Remote(` + name("work") + `).Options(ray.TaskName("work")).Remote(1))`},
+		{"a, b := ray.Remote(f), ray.Remote(func() {})", `a, b := ray.Remote(` + name("f") + `).Options(ray.TaskName("f")), ray.Remote(` + lit("func() {}") + `).Options(ray.TaskName("b"))`},
+		{"outer := ray.Remote(func() { inner := ray.Remote(g); _ = inner })", `outer := ray.Remote(` + fmt.Sprintf("%s.Ship(%q, ", goHook, "lit:"+litName("func() { inner := ray.Remote(g); _ = inner }")) + `func() { inner := ray.Remote(` + name("g") + `).Options(ray.TaskName("g")); _ = inner })).Options(ray.TaskName("outer"))`},
+		{"x := ray.Remote(func() {}).Options(ray.TaskName(\"mine\"))", `x := ray.Remote(` + lit("func() {}") + `).Options(ray.TaskName("x")).Options(ray.TaskName("mine"))`},
+		{"y := ray.Remote(func() {}).Options(ray.TaskCPUs(2))", `y := ray.Remote(` + lit("func() {}") + `).Options(ray.TaskName("y")).Options(ray.TaskCPUs(2))`},
 		{"x := other.Remote(f)", "x := other.Remote(f)"},
 		{"r := f.Remote(1)", "r := f.Remote(1)"},
-		{"_ = ray.Remote(func() {})", "_ = ray.Remote(func() {})"},
+		{"_ = ray.Remote(func() {})", "_ = ray.Remote(" + lit("func() {}") + ")"},
 	}
 	checkRewrites(t, tests)
 }
