@@ -86,8 +86,8 @@ func shipRewrite(prefix, text, suffix string, stmts bool) (string, []liftedLit) 
 	}
 	// Session variables of a statement chunk that hold remote functions
 	// (var f = ray.Remote(…)): workers replay them (see replayableVar).
-	remoteVar := func(o *ast.Object) bool {
-		switch d := o.Decl.(type) {
+	remoteVar := func(decl any) bool {
+		switch d := decl.(type) {
 		case *ast.ValueSpec:
 			return len(d.Names) == 1 && len(d.Values) == 1 && remoteExpr(d.Values[0])
 		case *ast.AssignStmt:
@@ -139,7 +139,7 @@ func shipRewrite(prefix, text, suffix string, stmts bool) (string, []liftedLit) 
 				if a.Pos() <= p && p < a.End() {
 					return true // declared inside the literal
 				}
-				if local(p) || (stmts && !remoteVar(id.Obj)) {
+				if local(p) || (stmts && !remoteVar(id.Obj.Decl)) {
 					seen[id.Name] = true
 					captured = append(captured, id.Name)
 				}
