@@ -101,6 +101,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 func (s *Session) runTrailing(ctx context.Context, c *cell, code string, ch *chunk) (map[string]any, error) {
 	c.chunkLine, c.chunkEnd = ch.line, ch.endLine
 	s.warnTypes(c, ch)
+	s.logChunk(c.n, ch) // first, as in runChunk
 	v, err := s.evalLocked(ctx, c, code, ch.stmtSrc(c.n, ch.valueText), true)
 	var e *Error
 	if errors.As(err, &e) && e.Name == "CompileError" {
@@ -110,7 +111,6 @@ func (s *Session) runTrailing(ctx context.Context, c *cell, code string, ch *chu
 		return nil, err
 	}
 	s.declare(ch)
-	s.logChunk(c.n, ch)
 	if !v.IsValid() || !v.CanInterface() {
 		return nil, nil
 	}
@@ -192,10 +192,13 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 		return v, err
 	default:
 		s.warnTypes(c, ch)
+		// Logged first: a function literal of the chunk may use a variable
+		// it declares (cnt := ray.Remote(count)) and be shipped before the
+		// chunk ends.
+		s.logChunk(c.n, ch)
 		v, err := s.evalLocked(ctx, c, code, ch.stmtSrc(c.n, ch.text), true)
 		if err == nil {
 			s.declare(ch)
-			s.logChunk(c.n, ch)
 		}
 		return v, err
 	}

@@ -234,3 +234,69 @@ func TestShipLog(t *testing.T) {
 		}
 	}
 }
+
+// Generic functions, mutually recursive functions, methods, a short
+// variable declaration holding a remote function, and a literal inside a
+// function ship with what they need; func main and init do not run on the
+// worker.
+func TestShipDependencies(t *testing.T) {
+	driver, b := newShipPair(t)
+	run(t, driver, `import "fmt"
+
+func Double[T int | float64](x T) T { return 2 * x }
+
+func isEven(n int) bool {
+	if n == 0 {
+		return true
+	}
+	return isOdd(n - 1)
+}
+
+func isOdd(n int) bool {
+	if n == 0 {
+		return false
+	}
+	return isEven(n - 1)
+}
+
+type Counter struct{ n int }
+
+func (c *Counter) Add(k int) { c.n += k }
+
+func (c Counter) String() string { return fmt.Sprintf("Counter(%d)", c.n) }
+
+func count(k int) string {
+	var c Counter
+	c.Add(Double(k))
+	return c.String()
+}
+
+var ran = 0
+
+func init() { ran++ }
+
+func main() { ran += 10 }`)
+	res, _ := run(t, driver, `ray.Get(ray.Remote(isEven).Remote(7))`)
+	if plain(res) != "false" {
+		t.Errorf("isEven(7) on the worker = %s", plain(res))
+	}
+	res, _ = run(t, driver, `ray.Get(ray.Remote(count).Remote(4))`)
+	if plain(res) != `"Counter(8)"` {
+		t.Errorf("count(4) on the worker = %s", plain(res))
+	}
+	res, _ = run(t, driver, `cnt := ray.Remote(count)
+ray.Get(ray.Remote(func() string { return cnt.Name() }).Remote())`)
+	if plain(res) != `"count"` { // named after the function, as in the driver
+		t.Errorf("cnt.Name() on the worker = %s", plain(res))
+	}
+	run(t, driver, `func maker() *ray.RemoteFunction {
+	return ray.Remote(func(x int) int { return Double(x) + 1 })
+}`)
+	res, _ = run(t, driver, `ray.Get(maker().Remote(20))`)
+	if plain(res) != "41" {
+		t.Errorf("a literal made in a function, on the worker = %s", plain(res))
+	}
+	if _, ok := b.worker.i.Globals()["ran"]; ok {
+		t.Errorf("the worker declared ran: a variable no shipped function needs")
+	}
+}
