@@ -23,7 +23,7 @@ type shipBackend struct {
 }
 
 func (b *shipBackend) Feasible(float64, map[string]float64) error { return nil }
-func (b *shipBackend) Close() error                                { return nil }
+func (b *shipBackend) Close() error                               { return nil }
 
 func (b *shipBackend) Submit(t *parallel.RemoteTask) error {
 	name, decls, err := b.driver.ShipFunc(t.Func)
