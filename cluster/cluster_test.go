@@ -261,9 +261,7 @@ func TestCluster(t *testing.T) {
 
 	t.Run("timeline", func(t *testing.T) {
 		pids := map[int]bool{}
-		for _, r := range rt.Remote(fn("sleep")).RemoteN(200) { // one per CPU: both workers run one
-			_ = r
-		}
+		// Four tasks on four CPUs: both workers run some.
 		var hold []parallel.ObjectRef
 		for range 4 {
 			hold = append(hold, rt.Remote(fn("sleep")).Remote(300))
@@ -319,4 +317,48 @@ func TestCluster(t *testing.T) {
 		}
 		t.Logf("task restarted on worker %v after worker %d was killed", v, victim)
 	})
+}
+
+// TestHeadRestartKeepsQueuedTasks queues tasks while no worker runs,
+// restarts the head on the same store, and then starts a worker: the
+// tasks were kept in the file store and their results reach the driver.
+func TestHeadRestartKeepsQueuedTasks(t *testing.T) {
+	reg := testRegistry()
+	square, _ := reg.Load(context.Background(), FuncRef{Name: "square"}, nil)
+	tc := startCluster(t)
+	rt, _ := tc.connect(0)
+	refs := make([]parallel.ObjectRef, 5)
+	for i := range refs {
+		refs[i] = rt.Remote(square.Interface()).Remote(i + 1)
+	}
+	// The publications are asynchronous: wait until the stream holds them.
+	c, err := dial(context.Background(), tc.head.URL(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		info, err := c.tasks.Info(context.Background())
+		if err == nil && info.NumPending >= uint64(len(refs)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("tasks not queued: %v %v", info, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.close()
+	url := tc.head.URL()
+	tc.head.Shutdown()
+	h, err := StartHead(HeadOptions{Listen: strings.TrimPrefix(url, "nats://"), StoreDir: tc.store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.head = h
+	tc.startWorker(2)
+	for i, r := range refs {
+		if v := get(t, r); v != (i+1)*(i+1) {
+			t.Errorf("square(%d) = %v", i+1, v)
+		}
+	}
 }
