@@ -322,6 +322,7 @@ func TestCluster(t *testing.T) {
 // TestHeadRestartKeepsQueuedTasks queues tasks while no worker runs,
 // restarts the head on the same store, and then starts a worker: the
 // tasks were kept in the file store and their results reach the driver.
+// Then a task blocked in Get gives its worker's only CPU back.
 func TestHeadRestartKeepsQueuedTasks(t *testing.T) {
 	reg := testRegistry()
 	square, _ := reg.Load(context.Background(), FuncRef{Name: "square"}, nil)
@@ -355,10 +356,16 @@ func TestHeadRestartKeepsQueuedTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	tc.head = h
-	tc.startWorker(2)
+	tc.startWorker(1)
 	for i, r := range refs {
 		if v := get(t, r); v != (i+1)*(i+1) {
 			t.Errorf("square(%d) = %v", i+1, v)
 		}
+	}
+	// The only worker has one CPU: the nested task can run only because
+	// its parent, blocked in Get, gave the CPU back.
+	nested, _ := reg.Load(context.Background(), FuncRef{Name: "nested"}, nil)
+	if v := get(t, rt.Remote(nested.Interface()).Remote(4)); v != 17 {
+		t.Errorf("nested(4) on a 1-CPU worker = %v, want 17", v)
 	}
 }
