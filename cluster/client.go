@@ -101,7 +101,7 @@ func (cl *Client) start(ctx context.Context) error {
 	cl.workers = map[string]workerInfo{}
 	cl.ready = make(chan struct{})
 	cl.ctx, cl.stop = context.WithCancel(context.Background())
-	results, err := cl.c.objects.Watch(cl.ctx, "r."+cl.sess+".*", jetstream.UpdatesOnly())
+	results, err := cl.c.objects.Watch(cl.ctx, cl.resultKeys())
 	if err != nil {
 		cl.stop()
 		return fmt.Errorf("cluster: watch results: %w", err)
@@ -347,14 +347,33 @@ func paramType(ft reflect.Type, i int) reflect.Type {
 
 var ctxType = reflect.TypeFor[context.Context]()
 
-// watchResults resolves pending tasks as their results arrive.
+func (cl *Client) resultKeys() string { return "r." + cl.sess + ".*" }
+
+// watchResults resolves pending tasks as their results arrive. After a
+// reconnection it watches again from the start of the session's results:
+// those stored meanwhile arrive, those already seen are ignored.
 func (cl *Client) watchResults(w jetstream.KeyWatcher) {
 	defer cl.wg.Done()
+	reconnected := cl.c.onReconnect()
 	defer func() { _ = w.Stop() }()
 	for {
 		select {
 		case <-cl.ctx.Done():
 			return
+		case <-reconnected:
+			_ = w.Stop()
+			for {
+				nw, err := cl.c.objects.Watch(cl.ctx, cl.resultKeys())
+				if err == nil {
+					w = nw
+					break
+				}
+				select {
+				case <-cl.ctx.Done():
+					return
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
 		case e, ok := <-w.Updates():
 			if !ok {
 				return

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -47,18 +48,44 @@ type conn struct {
 	objects jetstream.KeyValue
 	blobs   jetstream.ObjectStore
 	workers jetstream.KeyValue
+
+	mu          sync.Mutex
+	reconnected []chan struct{} // signalled after each reconnection
+}
+
+// onReconnect returns a channel that receives a value after the connection
+// has been re-established (a restarted head): watchers restart then rather
+// than wait for their heartbeats to time out.
+func (c *conn) onReconnect() <-chan struct{} {
+	ch := make(chan struct{}, 1)
+	c.mu.Lock()
+	c.reconnected = append(c.reconnected, ch)
+	c.mu.Unlock()
+	return ch
+}
+
+func (c *conn) signalReconnect(*nats.Conn) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, ch := range c.reconnected {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
 }
 
 // dial connects to the NATS server(s) at addr (a comma-separated list of
 // nats:// URLs) and makes sure the stream, consumer and buckets exist.
 // The connection reconnects for ever: a restarted head is found again.
 func dial(ctx context.Context, addr, name string, jsOpts ...jetstream.JetStreamOpt) (*conn, error) {
+	c := &conn{}
 	nc, err := nats.Connect(addr, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond),
-		nats.RetryOnFailedConnect(false))
+		nats.ReconnectHandler(c.signalReconnect))
 	if err != nil {
 		return nil, fmt.Errorf("cluster: connect to %s: %w", addr, err)
 	}
-	c := &conn{nc: nc}
+	c.nc = nc
 	if err := c.setup(ctx, jsOpts); err != nil {
 		nc.Close()
 		return nil, err
