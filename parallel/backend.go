@@ -25,6 +25,13 @@ func Address(addr string) Option {
 	return func(c *config) { c.address, c.addressSet = addr, true }
 }
 
+// WithBackend connects the runtime to b directly, without a Dialer; addr
+// names the cluster in errors and for Address. A cluster worker uses it so
+// that the tasks its tasks submit go to the cluster.
+func WithBackend(addr string, b Backend) Option {
+	return func(c *config) { c.address, c.addressSet, c.backend = addr, true, b }
+}
+
 // A Dialer connects a runtime to the cluster at addr.
 type Dialer func(addr string) (Backend, error)
 
@@ -43,10 +50,12 @@ func SetDialer(d Dialer) {
 // A Backend runs the tasks of a connected Runtime elsewhere. Its methods may
 // be called concurrently.
 type Backend interface {
-	// Feasible returns an error if no worker of the cluster could ever run a
-	// task holding cpus CPUs and the custom resources res; the submit then
-	// fails with it (wrapped in ErrInvalidCall).
-	Feasible(cpus float64, res map[string]float64) error
+	// Prepare is called when a task is submitted, with t's identity,
+	// function, results and resources set but not its Args: an error means
+	// the task cannot run on the cluster (its function cannot be shipped,
+	// no worker could ever hold its resources) and is the submit's error.
+	// The backend may keep what it computed in t.Code.
+	Prepare(t *RemoteTask) error
 	// Submit sends t, whose arguments are ready, and returns at once; the
 	// backend calls t.Done exactly once when the task has finished (or
 	// could not run), unless the backend was closed first.
@@ -78,21 +87,24 @@ type RemoteTask struct {
 	// then retries system failures 3 times).
 	MaxRetries      int
 	RetryExceptions bool
+	// Code is the backend's own, set by Prepare (for example how a worker
+	// finds the function).
+	Code any
 
 	done func(RemoteResult)
 }
 
 // A RemoteArg is one argument of a RemoteTask.
 type RemoteArg struct {
-	// Value is the argument, of the parameter's type. For a ref argument
-	// it is the ref's value as known to this process, valid only if Local.
+	// Value is the argument, of the parameter's type (for a ref argument,
+	// the ref's value as this process has it).
 	Value reflect.Value
 	// Object is the id of the object a ref argument refers to, else 0.
 	Object uint64
 	// Remote reports that Object was made by a task this runtime sent to
 	// the backend, so the cluster holds its value and the backend can pass
-	// it by reference. Otherwise (a Put object) Value holds it; a backend
-	// may upload it once and refer to it by Object afterwards.
+	// it by reference. Otherwise (a Put object) a backend may upload Value
+	// once and refer to it by Object afterwards.
 	Remote bool
 }
 
@@ -142,21 +154,24 @@ func (rt *Runtime) backend() Backend {
 // Backend returns rt's backend, nil if rt runs its tasks itself.
 func (rt *Runtime) Backend() Backend { return rt.backend() }
 
-// connect connects rt to addr unless it is connected there already.
-func (rt *Runtime) connect(addr string) error {
+// connect connects rt to addr unless it is connected there already; b, if
+// not nil, is the backend to use instead of dialing.
+func (rt *Runtime) connect(addr string, b Backend) error {
 	if bb := rt.remote.Load(); bb != nil {
 		if bb.addr == addr {
 			return nil
 		}
 		return invalidf("Address(%q): the runtime is connected to %q; call ray.Shutdown first", addr, bb.addr)
 	}
-	d := globalDialer.Load()
-	if d == nil {
-		return invalidf("Address(%q): this program cannot reach a cluster (no Dialer registered; a compiled program calls cluster.Register)", addr)
-	}
-	b, err := (*d)(addr)
-	if err != nil {
-		return fmt.Errorf("ray: connect to %s: %w", addr, err)
+	if b == nil {
+		d := globalDialer.Load()
+		if d == nil {
+			return invalidf("Address(%q): this program cannot reach a cluster (no Dialer registered; a compiled program calls cluster.Register)", addr)
+		}
+		var err error
+		if b, err = (*d)(addr); err != nil {
+			return fmt.Errorf("ray: connect to %s: %w", addr, err)
+		}
 	}
 	if !rt.remote.CompareAndSwap(nil, &backendBox{b: b, addr: addr}) {
 		_ = b.Close()
@@ -174,15 +189,15 @@ func (rt *Runtime) Local(fn any) *RemoteFunction {
 	return f
 }
 
-// sendRemote hands t, whose dependencies are met, to the backend.
-func (rt *Runtime) sendRemote(t *task, b Backend) {
+// prepareRemote describes t, submitted to a connected runtime, to the
+// backend b, which may refuse it.
+func (rt *Runtime) prepareRemote(t *task, b Backend) error {
 	f := t.f
 	rtask := &RemoteTask{ID: t.id, Name: f.name, Function: f.fname, Group: t.group, Func: f.fn,
-		CPUs: fromUnits(f.opts.cpu), MaxRetries: f.opts.maxRetries, RetryExceptions: f.opts.retryExc}
+		CPUs: fromUnits(f.opts.cpu), Res: t.resources(), MaxRetries: f.opts.maxRetries, RetryExceptions: f.opts.retryExc}
 	if !f.opts.retriesSet {
 		rtask.MaxRetries = -1
 	}
-	rtask.Res = t.resources()
 	for i := range f.nres {
 		rtask.Results = append(rtask.Results, f.ft.Out(i))
 	}
@@ -191,6 +206,17 @@ func (rt *Runtime) sendRemote(t *task, b Backend) {
 			rtask.Outs = append(rtask.Outs, o.id)
 		}
 	}
+	if err := b.Prepare(rtask); err != nil {
+		return err
+	}
+	rtask.done = func(res RemoteResult) { t.remoteDone(res) }
+	t.rtask = rtask
+	return nil
+}
+
+// sendRemote hands t, whose dependencies are met, to the backend.
+func (rt *Runtime) sendRemote(t *task, b Backend) {
+	f, rtask := t.f, t.rtask
 	t.mu.Lock()
 	args, deps := t.args, t.deps
 	t.mu.Unlock()
@@ -203,16 +229,12 @@ func (rt *Runtime) sendRemote(t *task, b Backend) {
 			t.finish(nil, newInputError(t, d.arg, d.obj))
 			return
 		}
-		ra := RemoteArg{Object: d.obj.id, Remote: d.obj.remote}
-		if !d.obj.remote {
-			v, err := convertArg(d.obj.val, f.paramType(d.arg))
-			if err != nil {
-				t.finish(nil, newTaskError(t, invalidf("%s: argument %d (from %v): %w", f.name, d.arg, ObjectRef{d.obj}, err), nil))
-				return
-			}
-			ra.Value = v
+		v, err := convertArg(d.obj.val, f.paramType(d.arg))
+		if err != nil {
+			t.finish(nil, newTaskError(t, invalidf("%s: argument %d (from %v): %w", f.name, d.arg, ObjectRef{d.obj}, err), nil))
+			return
 		}
-		rtask.Args[d.arg] = ra
+		rtask.Args[d.arg] = RemoteArg{Value: v, Object: d.obj.id, Remote: d.obj.remote}
 	}
 	rtask.done = func(res RemoteResult) { t.remoteDone(res) }
 	t.mu.Lock()

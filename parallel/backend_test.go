@@ -24,9 +24,9 @@ type fakeBackend struct {
 
 func newFakeBackend() *fakeBackend { return &fakeBackend{objs: map[uint64]any{}, maxCPUs: 4} }
 
-func (b *fakeBackend) Feasible(cpus float64, res map[string]float64) error {
-	if cpus > b.maxCPUs || len(res) > 0 {
-		return fmt.Errorf("no worker has %v CPUs and %v", cpus, res)
+func (b *fakeBackend) Prepare(t *RemoteTask) error {
+	if t.CPUs > b.maxCPUs || len(t.Res) > 0 {
+		return fmt.Errorf("no worker has %v CPUs and %v", t.CPUs, t.Res)
 	}
 	return nil
 }
@@ -107,6 +107,9 @@ func TestBackendRunsTasksAndRefArgs(t *testing.T) {
 	args := b.sent[1].Args
 	if !args[0].Remote || args[0].Object != a.ID() {
 		t.Errorf("arg 0 = %+v, want the remote object %d", args[0], a.ID())
+	}
+	if args[0].Value.Interface() != 40 {
+		t.Errorf("arg 0 has value %v, want 40", args[0].Value)
 	}
 	if args[1].Remote || args[1].Object != p.ID() || args[1].Value.Interface() != 2 {
 		t.Errorf("arg 1 = %+v, want the Put object %d with value 2", args[1], p.ID())

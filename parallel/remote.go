@@ -310,11 +310,13 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 		for _, o := range t.outs {
 			o.remote = true
 		}
-		if err := b.Feasible(fromUnits(f.opts.cpu), t.resources()); err != nil {
+	}
+	setGroup(t, parent, rt)
+	if t.remote {
+		if err := rt.prepareRemote(t, b); err != nil {
 			return nil, fmt.Errorf("%s.Remote: %w: %w", f.fname, ErrInvalidCall, err)
 		}
 	}
-	setGroup(t, parent, rt)
 	rt.mu.Lock()
 	if t.remote && rt.closed {
 		rt.mu.Unlock()

@@ -37,6 +37,7 @@ type config struct {
 
 	address    string
 	addressSet bool
+	backend    Backend // given by WithBackend
 }
 
 // NumCPUs sets the number of CPUs the runtime schedules: at most n CPUs' worth
@@ -146,7 +147,7 @@ func New(opts ...Option) *Runtime {
 		rt.host.Store(b)
 	}
 	if c.addressSet {
-		if err := rt.connect(c.address); err != nil {
+		if err := rt.connect(c.address, c.backend); err != nil {
 			panic(err)
 		}
 	}
@@ -280,7 +281,7 @@ func (rt *Runtime) Reconfigure(opts ...Option) error {
 		rt.progressAfter.Store(int64(c.progress))
 	}
 	if c.addressSet {
-		return rt.connect(c.address)
+		return rt.connect(c.address, c.backend)
 	}
 	return nil
 }

@@ -29,6 +29,7 @@ type task struct {
 	act     *Actor       // the actor of a constructor or call, else nil
 	role    uint8        // roleTask, roleCtor or roleCall
 	remote  bool         // sent to the runtime's backend (set before the task is shared)
+	rtask   *RemoteTask  // what the backend gets, if remote
 
 	done atomic.Bool // set once, by finish
 

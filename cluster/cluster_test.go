@@ -1,0 +1,371 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/warren-go/warren/parallel"
+)
+
+// The test binary is also the workers: with WARREN_TEST_WORKER set to a
+// head's URL, TestMain runs a worker with testRegistry instead of tests.
+
+func testRegistry() *Registry {
+	r := NewRegistry()
+	r.Register("square", func(x int) int { return x * x })
+	r.Register("add", func(x, y int) int { return x + y })
+	r.Register("sum", func(xs []int) int {
+		s := 0
+		for _, x := range xs {
+			s += x
+		}
+		return s
+	})
+	r.Register("fail", func(msg string) (int, error) { return 0, errors.New(msg) })
+	r.Register("sleep", func(ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return ms })
+	r.Register("pid", func() int { return os.Getpid() })
+	r.Register("nested", func(x int) int {
+		sq := parallel.Remote(squareOf)
+		return parallel.Get(sq.Remote(x)).(int) + 1
+	})
+	r.Register("squareOf", squareOf)
+	// slowPid marks that it started (a file named by its pid in dir), then
+	// sleeps and returns its worker's pid.
+	r.Register("slowPid", func(dir string, ms int) int {
+		_ = os.WriteFile(filepath.Join(dir, strconv.Itoa(os.Getpid())), nil, 0o644)
+		time.Sleep(time.Duration(ms) * time.Millisecond)
+		return os.Getpid()
+	})
+	r.Register("point", func(p point) point { return point{X: p.Y, Y: p.X} })
+	r.Register("anyArg", func(v any) string { return fmt.Sprintf("%T %v", v, v) })
+	r.Register("pair", func(x int) (int, string) { return x, strconv.Itoa(x) })
+	r.Register("noop", func() {})
+	return r
+}
+
+func squareOf(x int) int { return x * x }
+
+type point struct{ X, Y int }
+
+func TestMain(m *testing.M) {
+	if addr := os.Getenv("WARREN_TEST_WORKER"); addr != "" {
+		cpus, _ := strconv.Atoi(os.Getenv("WARREN_TEST_CPUS"))
+		err := RunWorker(context.Background(), addr, WorkerOptions{CPUs: cpus, Loader: testRegistry(),
+			Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// testCluster is a head in the test process and workers as subprocesses.
+type testCluster struct {
+	t       *testing.T
+	head    *Head
+	store   string
+	mu      sync.Mutex
+	workers []*exec.Cmd
+}
+
+func startCluster(t *testing.T) *testCluster {
+	t.Helper()
+	tc := &testCluster{t: t, store: t.TempDir()}
+	h, err := StartHead(HeadOptions{Listen: "127.0.0.1:0", StoreDir: tc.store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.head = h
+	t.Cleanup(func() {
+		tc.mu.Lock()
+		for _, w := range tc.workers {
+			_ = w.Process.Kill()
+			_ = w.Wait()
+		}
+		tc.mu.Unlock()
+		tc.head.Shutdown()
+	})
+	return tc
+}
+
+// startWorker starts a worker process with cpus CPUs.
+func (tc *testCluster) startWorker(cpus int) *exec.Cmd {
+	tc.t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "WARREN_TEST_WORKER="+tc.head.URL(), "WARREN_TEST_CPUS="+strconv.Itoa(cpus))
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		tc.t.Fatal(err)
+	}
+	tc.mu.Lock()
+	tc.workers = append(tc.workers, cmd)
+	tc.mu.Unlock()
+	return cmd
+}
+
+// connect returns a runtime connected to the cluster once n workers are up.
+func (tc *testCluster) connect(n int) (*parallel.Runtime, *Client) {
+	tc.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cl, err := Connect(ctx, tc.head.URL(), testRegistry())
+	if err != nil {
+		tc.t.Fatal(err)
+	}
+	for {
+		cl.mu.Lock()
+		up := len(cl.workers)
+		cl.mu.Unlock()
+		if up >= n {
+			break
+		}
+		if ctx.Err() != nil {
+			tc.t.Fatalf("only %d of %d workers came up", up, n)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	rt := parallel.New(parallel.WithBackend(tc.head.URL(), cl))
+	tc.t.Cleanup(rt.Shutdown)
+	return rt, cl
+}
+
+func get(t *testing.T, r parallel.ObjectRef) any {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	v, err := parallel.GetContext(ctx, r)
+	if err != nil {
+		t.Fatalf("Get %v: %v", r, err)
+	}
+	return v
+}
+
+// TestCluster runs tasks on two worker processes: results, Put values and
+// refs as arguments, Wait, task errors, nested tasks, infeasible requests,
+// the timeline, and a worker killed with SIGKILL while it runs a task.
+func TestCluster(t *testing.T) {
+	reg := testRegistry()
+	fn := func(name string) any {
+		v, err := reg.Load(context.Background(), FuncRef{Name: name}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.Interface()
+	}
+	tc := startCluster(t)
+	tc.startWorker(2)
+	tc.startWorker(2)
+	rt, _ := tc.connect(2)
+
+	square := rt.Remote(fn("square"))
+	refs := make([]parallel.ObjectRef, 8)
+	for i := range refs {
+		refs[i] = square.Remote(i)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	vals, err := parallel.GetAllContext(ctx, refs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range vals {
+		if v != i*i {
+			t.Errorf("square(%d) = %v", i, v)
+		}
+	}
+
+	t.Run("refs and Put as arguments", func(t *testing.T) {
+		big := make([]int, 100_000) // uploaded once (larger than a task message should carry)
+		for i := range big {
+			big[i] = i
+		}
+		p := rt.Put(big)
+		s1, s2 := rt.Remote(fn("sum")).Remote(p), rt.Remote(fn("sum")).Remote(p)
+		a := rt.Remote(fn("add")).Remote(refs[3], rt.Remote(fn("sum")).Remote(rt.Put([]int{1, 2, 3})))
+		if v := get(t, a); v != 15 {
+			t.Errorf("add(square(3), sum(1,2,3)) = %v, want 15", v)
+		}
+		want := 100_000 * 99_999 / 2
+		if v1, v2 := get(t, s1), get(t, s2); v1 != want || v2 != want {
+			t.Errorf("sum of the Put slice = %v, %v, want %d", v1, v2, want)
+		}
+		if v := get(t, rt.Remote(fn("point")).Remote(point{1, 2})); v != (point{2, 1}) {
+			t.Errorf("point = %v", v)
+		}
+		if v := get(t, rt.Remote(fn("anyArg")).Remote(refs[2])); v != "int 4" {
+			t.Errorf("anyArg(ref to 4) = %v", v)
+		}
+		if v := get(t, rt.Remote(fn("pair")).Remote(7)); fmt.Sprint(v) != "[7 7]" {
+			t.Errorf("pair(7) = %#v", v)
+		}
+		rs, err := rt.Remote(fn("pair")).Options(parallel.NumReturns(2)).Submit(8)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := get(t, rt.Remote(fn("add")).Remote(rs[0], 1)); v != 9 {
+			t.Errorf("add(pair(8)[0], 1) = %v", v)
+		}
+		if v := get(t, rt.Remote(fn("noop")).Remote()); v != nil {
+			t.Errorf("noop = %v", v)
+		}
+	})
+
+	t.Run("Wait", func(t *testing.T) {
+		sleep := rt.Remote(fn("sleep"))
+		slow, fast := sleep.Remote(3000), sleep.Remote(1)
+		ready, notReady := parallel.Wait([]parallel.ObjectRef{slow, fast}, 1, 20*time.Second)
+		if len(ready) != 1 || ready[0] != fast || len(notReady) != 1 {
+			t.Errorf("Wait = %v, %v; want the fast task ready", ready, notReady)
+		}
+	})
+
+	t.Run("errors", func(t *testing.T) {
+		_, err := parallel.GetContext(ctx, rt.Remote(fn("fail")).Remote("boom on a worker"))
+		var te *parallel.TaskError
+		if !errors.As(err, &te) || te.Message != "boom on a worker" {
+			t.Fatalf("err = %v, want a TaskError with the worker's message", err)
+		}
+		var re *RemoteError
+		if !errors.As(err, &re) || re.System || re.Type != "*errors.errorString" {
+			t.Errorf("cause = %#v, want a task (not system) RemoteError", re)
+		}
+		_, err = rt.Remote(fn("square")).Options(parallel.TaskResources(map[string]float64{"GPU": 1})).Submit(1)
+		if !errors.Is(err, parallel.ErrInvalidCall) || !strings.Contains(err.Error(), "no worker of the cluster has") {
+			t.Errorf("infeasible: err = %v", err)
+		}
+		_, err = rt.Remote(func() {}).Submit()
+		if !errors.Is(err, parallel.ErrInvalidCall) || !strings.Contains(err.Error(), "not registered") {
+			t.Errorf("unregistered function: err = %v", err)
+		}
+	})
+
+	t.Run("nested", func(t *testing.T) {
+		if v := get(t, rt.Remote(fn("nested")).Remote(5)); v != 26 {
+			t.Errorf("nested(5) = %v, want 26", v)
+		}
+	})
+
+	t.Run("timeline", func(t *testing.T) {
+		pids := map[int]bool{}
+		// Four tasks on four CPUs: both workers run some.
+		var hold []parallel.ObjectRef
+		for range 4 {
+			hold = append(hold, rt.Remote(fn("sleep")).Remote(300))
+		}
+		if _, err := parallel.GetAllContext(ctx, hold...); err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := rt.WriteTimeline(&buf); err != nil {
+			t.Fatal(err)
+		}
+		var tr struct {
+			TraceEvents []struct {
+				Name string         `json:"name"`
+				Ph   string         `json:"ph"`
+				Pid  int            `json:"pid"`
+				Args map[string]any `json:"args"`
+			} `json:"traceEvents"`
+		}
+		if err := json.Unmarshal(buf.Bytes(), &tr); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range tr.TraceEvents {
+			if e.Ph == "M" && e.Name == "process_name" && strings.HasPrefix(fmt.Sprint(e.Args["name"]), "worker ") {
+				pids[e.Pid] = true
+			}
+		}
+		if len(pids) != 2 {
+			t.Errorf("trace has worker processes %v, want 2", pids)
+		}
+	})
+
+	t.Run("worker killed mid-task", func(t *testing.T) {
+		dir := t.TempDir()
+		r := rt.Remote(fn("slowPid")).Remote(dir, 1500)
+		var victim int
+		for victim == 0 {
+			ents, _ := os.ReadDir(dir)
+			if len(ents) > 0 {
+				victim, _ = strconv.Atoi(ents[0].Name())
+			}
+			if ctx.Err() != nil {
+				t.Fatal("the task never started")
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if err := syscall.Kill(victim, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		v := get(t, r)
+		if v == victim || v == 0 {
+			t.Fatalf("result from pid %v; the killed worker was %d", v, victim)
+		}
+		t.Logf("task restarted on worker %v after worker %d was killed", v, victim)
+	})
+}
+
+// TestHeadRestartKeepsQueuedTasks queues tasks while no worker runs,
+// restarts the head on the same store, and then starts a worker: the
+// tasks were kept in the file store and their results reach the driver.
+// Then a task blocked in Get gives its worker's only CPU back.
+func TestHeadRestartKeepsQueuedTasks(t *testing.T) {
+	reg := testRegistry()
+	square, _ := reg.Load(context.Background(), FuncRef{Name: "square"}, nil)
+	tc := startCluster(t)
+	rt, _ := tc.connect(0)
+	refs := make([]parallel.ObjectRef, 5)
+	for i := range refs {
+		refs[i] = rt.Remote(square.Interface()).Remote(i + 1)
+	}
+	// The publications are asynchronous: wait until the stream holds them.
+	c, err := dial(context.Background(), tc.head.URL(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		info, err := c.tasks.Info(context.Background())
+		if err == nil && info.NumPending >= uint64(len(refs)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("tasks not queued: %v %v", info, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	c.close()
+	url := tc.head.URL()
+	tc.head.Shutdown()
+	h, err := StartHead(HeadOptions{Listen: strings.TrimPrefix(url, "nats://"), StoreDir: tc.store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.head = h
+	tc.startWorker(1)
+	for i, r := range refs {
+		if v := get(t, r); v != (i+1)*(i+1) {
+			t.Errorf("square(%d) = %v", i+1, v)
+		}
+	}
+	// The only worker has one CPU: the nested task can run only because
+	// its parent, blocked in Get, gave the CPU back.
+	nested, _ := reg.Load(context.Background(), FuncRef{Name: "nested"}, nil)
+	if v := get(t, rt.Remote(nested.Interface()).Remote(4)); v != 17 {
+		t.Errorf("nested(4) on a 1-CPU worker = %v, want 17", v)
+	}
+}
