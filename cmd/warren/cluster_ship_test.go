@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/warren-go/warren/interp"
+	"github.com/warren-go/warren/parallel"
+)
+
+// startCluster starts `warren head` and n `warren worker --cpus cpus`
+// processes on 127.0.0.1 and returns the head's URL.
+func startCluster(t testing.TB, n, cpus int) string {
+	t.Helper()
+	pr, pw := io.Pipe()
+	startWarrenTB(t, pw, "head", "--listen", "127.0.0.1:0", "--store", t.TempDir())
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, found := strings.Cut(line, "listening on ")
+	url, _, _ := strings.Cut(rest, " ")
+	if !found || !strings.HasPrefix(url, "nats://") {
+		t.Fatalf("head printed %q", line)
+	}
+	for range n {
+		startWarrenTB(t, io.Discard, "worker", "--address", url, "--cpus", fmt.Sprint(cpus))
+	}
+	return url
+}
+
+// startWarrenTB is startWarren for tests and benchmarks.
+func startWarrenTB(t testing.TB, stdout io.Writer, args ...string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), dispatchEnv+"="+strings.Join(args, "\x1f"))
+	cmd.Stdout, cmd.Stderr = stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+}
+
+// clusterDriver returns a notebook session whose ray runtime is connected
+// to the cluster at url, as ray.Init(ray.Address(url)) in a cell does.
+func clusterDriver(t testing.TB, url string) *interp.Session {
+	t.Helper()
+	parallel.Shutdown()
+	s, err := interp.New(interp.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	registerCluster(s)
+	t.Cleanup(func() {
+		parallel.Shutdown()
+		_ = s.Close()
+		parallel.SetDialer(nil)
+	})
+	parallel.Init(parallel.NumCPUs(4), parallel.Address(url))
+	return s
+}
+
+// shipOutput collects a cell's output.
+type shipOutput struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (o *shipOutput) Stream(name, text string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.b.WriteString(text)
+}
+
+func (o *shipOutput) Display(data, metadata map[string]any) {}
+
+func execCell(t testing.TB, s *interp.Session, code string) (string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out := &shipOutput{}
+	res, err := s.Execute(ctx, fmt.Sprintf("cell-%d", time.Now().UnixNano()), code, out)
+	text, _ := res["text/plain"].(string)
+	return text, err
+}
+
+func mustCell(t testing.TB, s *interp.Session, code string) string {
+	t.Helper()
+	v, err := execCell(t, s, code)
+	if err != nil {
+		t.Fatalf("cell %q: %v", code, err)
+	}
+	return v
+}
+
+// The notebook's functions run on worker processes that replay its
+// declarations: exercise 1's pattern (four 1-second tasks on two 2-CPU
+// workers), exercise 3's nested tasks (a task submitting tasks of a
+// remote function declared by a variable), and a refusal at submit.
+func TestClusterShipsCells(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	url := startCluster(t, 2, 2)
+	s := clusterDriver(t, url)
+	mustCell(t, s, `import (
+	"os"
+	"time"
+)`)
+	mustCell(t, s, `var slowFunction = ray.Remote(func(i int) int {
+	time.Sleep(1 * time.Second)
+	return i * 10
+})`)
+	got := mustCell(t, s, `var refs []ray.ObjectRef
+for i := 0; i < 4; i++ {
+	refs = append(refs, slowFunction.Remote(i))
+}
+ray.GetAll(refs...)`)
+	if got != "[0 10 20 30]" {
+		t.Errorf("exercise 1's results = %s, want [0 10 20 30]", got)
+	}
+	// The tasks ran in other processes.
+	got = mustCell(t, s, `ray.Get(ray.Remote(func() int { return os.Getpid() }).Remote())`)
+	if got == fmt.Sprint(os.Getpid()) || got == "" {
+		t.Errorf("a task ran in the driver's process (pid %s)", got)
+	}
+	// Exercise 3: a task submits tasks of a remote function held by a
+	// variable; the worker replays that variable.
+	mustCell(t, s, `const iterations = 3
+
+var computeGradient = ray.Remote(func(data, currentModel int) int {
+	return data + currentModel
+})
+
+var trainModel = ray.Remote(func(hyperparameters map[string]float64) int {
+	currentModel := 0
+	for i := 0; i < iterations; i++ {
+		var refs []ray.ObjectRef
+		for j := 0; j < 2; j++ {
+			refs = append(refs, computeGradient.Remote(j, currentModel))
+		}
+		for _, g := range ray.GetAll(refs...) {
+			currentModel += g.(int)
+		}
+	}
+	return currentModel + int(hyperparameters["bias"])
+})`)
+	got = mustCell(t, s, `ray.GetAll(trainModel.Remote(map[string]float64{"bias": 0}), trainModel.Remote(map[string]float64{"bias": 100}))`)
+	// Each iteration: model += (0+m) + (1+m) = 2m+1: 0 → 1 → 4 → 13.
+	if got != "[13 113]" {
+		t.Errorf("exercise 3's results = %s, want [13 113]", got)
+	}
+	// A function that closes over a driver variable is refused at submit.
+	_, err := execCell(t, s, `ch := make(chan int)
+ray.Get(ray.Remote(func() int { return <-ch }).Remote())`)
+	if err == nil || !strings.Contains(err.Error(), "uses ch of the code around it") {
+		t.Errorf("closure over a driver channel: %v, want a refusal naming ch", err)
+	}
+}
+
+// BenchmarkClusterExercise1 measures exercise 1 on a cluster: four
+// 1-second tasks on two 2-CPU worker processes, submitted from a notebook
+// session (the in-process runtime takes 1.0 s).
+func BenchmarkClusterExercise1(b *testing.B) {
+	url := startCluster(b, 2, 2)
+	s := clusterDriver(b, url)
+	mustCell(b, s, `import "time"
+
+var slowFunction = ray.Remote(func(i int) int {
+	time.Sleep(1 * time.Second)
+	return i
+})`)
+	// Warm up: both workers load the function.
+	mustCell(b, s, `ray.GetAll(slowFunction.Remote(0), slowFunction.Remote(1), slowFunction.Remote(2), slowFunction.Remote(3))`)
+	b.ResetTimer()
+	for b.Loop() {
+		start := time.Now()
+		got := mustCell(b, s, `ray.GetAll(slowFunction.Remote(0), slowFunction.Remote(1), slowFunction.Remote(2), slowFunction.Remote(3))`)
+		if got != "[0 1 2 3]" {
+			b.Fatalf("results %s", got)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "s/4tasks")
+	}
+}
