@@ -253,6 +253,16 @@ func TestCluster(t *testing.T) {
 		}
 	})
 
+	t.Run("Register and Address", func(t *testing.T) {
+		Register(reg)
+		defer parallel.SetDialer(nil)
+		rt2 := parallel.New(parallel.Address(tc.head.URL()))
+		defer rt2.Shutdown()
+		if v := get(t, rt2.Remote(fn("square")).Remote(9)); v != 81 {
+			t.Errorf("square(9) through Address = %v", v)
+		}
+	})
+
 	t.Run("nested", func(t *testing.T) {
 		if v := get(t, rt.Remote(fn("nested")).Remote(5)); v != 26 {
 			t.Errorf("nested(5) = %v, want 26", v)
