@@ -52,10 +52,13 @@ func testRegistry() *Registry {
 	r.Register("anyArg", func(v any) string { return fmt.Sprintf("%T %v", v, v) })
 	r.Register("pair", func(x int) (int, string) { return x, strconv.Itoa(x) })
 	r.Register("noop", func() {})
+	r.Register("inc", inc)
 	return r
 }
 
 func squareOf(x int) int { return x * x }
+
+func inc(x int) int { return x + 1 }
 
 type point struct{ X, Y int }
 
@@ -75,14 +78,14 @@ func TestMain(m *testing.M) {
 
 // testCluster is a head in the test process and workers as subprocesses.
 type testCluster struct {
-	t       *testing.T
+	t       testing.TB
 	head    *Head
 	store   string
 	mu      sync.Mutex
 	workers []*exec.Cmd
 }
 
-func startCluster(t *testing.T) *testCluster {
+func startCluster(t testing.TB) *testCluster {
 	t.Helper()
 	tc := &testCluster{t: t, store: t.TempDir()}
 	h, err := StartHead(HeadOptions{Listen: "127.0.0.1:0", StoreDir: tc.store})
