@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/warren-go/warren/parallel"
 )
 
@@ -52,10 +54,20 @@ func testRegistry() *Registry {
 	r.Register("anyArg", func(v any) string { return fmt.Sprintf("%T %v", v, v) })
 	r.Register("pair", func(x int) (int, string) { return x, strconv.Itoa(x) })
 	r.Register("noop", func() {})
+	r.Register("inc", inc)
+	r.Register("iota", func(n int) []int {
+		s := make([]int, n)
+		for i := range s {
+			s[i] = i
+		}
+		return s
+	})
 	return r
 }
 
 func squareOf(x int) int { return x * x }
+
+func inc(x int) int { return x + 1 }
 
 type point struct{ X, Y int }
 
@@ -75,14 +87,14 @@ func TestMain(m *testing.M) {
 
 // testCluster is a head in the test process and workers as subprocesses.
 type testCluster struct {
-	t       *testing.T
+	t       testing.TB
 	head    *Head
 	store   string
 	mu      sync.Mutex
 	workers []*exec.Cmd
 }
 
-func startCluster(t *testing.T) *testCluster {
+func startCluster(t testing.TB) *testCluster {
 	t.Helper()
 	tc := &testCluster{t: t, store: t.TempDir()}
 	h, err := StartHead(HeadOptions{Listen: "127.0.0.1:0", StoreDir: tc.store})
@@ -169,7 +181,7 @@ func TestCluster(t *testing.T) {
 	tc := startCluster(t)
 	tc.startWorker(2)
 	tc.startWorker(2)
-	rt, _ := tc.connect(2)
+	rt, cl := tc.connect(2)
 
 	square := rt.Remote(fn("square"))
 	refs := make([]parallel.ObjectRef, 8)
@@ -202,6 +214,20 @@ func TestCluster(t *testing.T) {
 		want := 100_000 * 99_999 / 2
 		if v1, v2 := get(t, s1), get(t, s2); v1 != want || v2 != want {
 			t.Errorf("sum of the Put slice = %v, %v, want %d", v1, v2, want)
+		}
+		keys, err := cl.c.objects.Keys(ctx)
+		uploads := 0
+		for _, k := range keys {
+			if strings.HasPrefix(k, "p."+cl.Session()+".") {
+				uploads++
+			}
+		}
+		if err != nil || uploads != 1 { // the large slice once, and {1, 2, 3} (small) never
+			t.Errorf("uploaded values: %d (%v), want 1", uploads, err)
+		}
+		long := get(t, rt.Remote(fn("iota")).Remote(100_000)).([]int) // a result over 256 KB: through the object store
+		if len(long) != 100_000 || long[99_999] != 99_999 {
+			t.Errorf("iota(100000) has %d elements", len(long))
 		}
 		if v := get(t, rt.Remote(fn("point")).Remote(point{1, 2})); v != (point{2, 1}) {
 			t.Errorf("point = %v", v)
@@ -247,9 +273,26 @@ func TestCluster(t *testing.T) {
 		if !errors.Is(err, parallel.ErrInvalidCall) || !strings.Contains(err.Error(), "no worker of the cluster has") {
 			t.Errorf("infeasible: err = %v", err)
 		}
+		_, err = parallel.GetContext(ctx, rt.Remote(fn("anyArg")).Remote(unregistered{1}))
+		if !errors.As(err, &te) || !strings.Contains(err.Error(), "register its type with gob.Register") {
+			t.Errorf("unregistered type in an interface: err = %v", err)
+		}
+		if v := get(t, rt.Remote(fn("anyArg")).Remote([]string{"a"})); v != "[]string [a]" {
+			t.Errorf("anyArg([]string) = %v", v)
+		}
 		_, err = rt.Remote(func() {}).Submit()
 		if !errors.Is(err, parallel.ErrInvalidCall) || !strings.Contains(err.Error(), "not registered") {
 			t.Errorf("unregistered function: err = %v", err)
+		}
+	})
+
+	t.Run("Register and Address", func(t *testing.T) {
+		Register(reg)
+		defer parallel.SetDialer(nil)
+		rt2 := parallel.New(parallel.Address(tc.head.URL()))
+		defer rt2.Shutdown()
+		if v := get(t, rt2.Remote(fn("square")).Remote(9)); v != 81 {
+			t.Errorf("square(9) through Address = %v", v)
 		}
 	})
 
@@ -294,6 +337,16 @@ func TestCluster(t *testing.T) {
 		}
 	})
 
+	t.Run("Cancel", func(t *testing.T) {
+		r := rt.Remote(fn("sleep")).Remote(2000)
+		if !parallel.Cancel(r) {
+			t.Fatal("Cancel returned false")
+		}
+		if _, err := parallel.GetContext(ctx, r); !errors.Is(err, parallel.ErrCancelled) {
+			t.Errorf("Get of a cancelled task: %v", err)
+		}
+	})
+
 	t.Run("worker killed mid-task", func(t *testing.T) {
 		dir := t.TempDir()
 		r := rt.Remote(fn("slowPid")).Remote(dir, 1500)
@@ -327,7 +380,7 @@ func TestHeadRestartKeepsQueuedTasks(t *testing.T) {
 	reg := testRegistry()
 	square, _ := reg.Load(context.Background(), FuncRef{Name: "square"}, nil)
 	tc := startCluster(t)
-	rt, _ := tc.connect(0)
+	rt, cl := tc.connect(0)
 	refs := make([]parallel.ObjectRef, 5)
 	for i := range refs {
 		refs[i] = rt.Remote(square.Interface()).Remote(i + 1)
@@ -364,8 +417,42 @@ func TestHeadRestartKeepsQueuedTasks(t *testing.T) {
 	}
 	// The only worker has one CPU: the nested task can run only because
 	// its parent, blocked in Get, gave the CPU back.
+	// Both tasks went through the task stream.
+	c, err = dial(context.Background(), tc.head.URL(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	before, err := c.tasks.Info(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	nested, _ := reg.Load(context.Background(), FuncRef{Name: "nested"}, nil)
 	if v := get(t, rt.Remote(nested.Interface()).Remote(4)); v != 17 {
 		t.Errorf("nested(4) on a 1-CPU worker = %v, want 17", v)
+	}
+	after, err := c.tasks.Info(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := after.Delivered.Stream - before.Delivered.Stream; n != 2 {
+		t.Errorf("the stream delivered %d tasks for a task and its nested task, want 2", n)
+	}
+	// Shutdown deletes the session's values (the nested task's stays
+	// until its worker stops).
+	rt.Shutdown()
+	keys, err := c.objects.Keys(context.Background())
+	if err != nil && !errors.Is(err, jetstream.ErrNoKeysFound) {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, k := range keys {
+		if strings.Contains(k, "."+cl.Session()+".") {
+			t.Errorf("key left after Shutdown: %s", k)
+		}
+		n++
+	}
+	if n != 1 {
+		t.Errorf("keys: %v, want only the nested task's result", keys)
 	}
 }

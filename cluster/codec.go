@@ -53,8 +53,8 @@ func encode(v reflect.Value) (value, error) {
 
 func encodeError(t reflect.Type, v reflect.Value, err error) error {
 	if strings.Contains(err.Error(), "not registered") {
-		return fmt.Errorf("cluster: cannot send a %s holding %s: call gob.Register(%s{}) in the driver and in every worker: %w",
-			t, dynType(v), dynType(v), err)
+		return fmt.Errorf("cluster: cannot send a %s held in an interface (%s): register its type with gob.Register in the driver and in every worker: %w",
+			dynType(v), t, err)
 	}
 	return fmt.Errorf("cluster: cannot send a value of type %s with encoding/gob: %w", t, err)
 }

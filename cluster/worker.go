@@ -197,7 +197,7 @@ func (w *worker) accept(ctx context.Context, m jetstream.Msg) {
 	}
 	if attempt > maxRetries {
 		w.finish(ctx, m, tm.Key, &resultMsg{Attempt: attempt - 1, System: true,
-			Err: fmt.Sprintf("the task's worker died or stopped responding %d times (MaxRetries(%d))", attempt, maxRetries)})
+			Err: fmt.Sprintf("the task's worker died or stopped responding while running it (%d attempts, MaxRetries(%d))", attempt, maxRetries)})
 		return
 	}
 	if !fits(w.total, tm.CPUs, tm.Res) {
