@@ -25,11 +25,23 @@ type shipBackend struct {
 func (b *shipBackend) Feasible(float64, map[string]float64) error { return nil }
 func (b *shipBackend) Close() error                               { return nil }
 
-func (b *shipBackend) Submit(t *parallel.RemoteTask) error {
+// shipped is what Prepare puts in RemoteTask.Code.
+type shipped struct {
+	name  string
+	decls []string
+}
+
+func (b *shipBackend) Prepare(t *parallel.RemoteTask) error {
 	name, decls, err := b.driver.ShipFunc(t.Func)
 	if err != nil {
 		return err
 	}
+	t.Code = shipped{name, decls}
+	return nil
+}
+
+func (b *shipBackend) Submit(t *parallel.RemoteTask) error {
+	name, decls := t.Code.(shipped).name, t.Code.(shipped).decls
 	go func() {
 		b.mu.Lock()
 		defer b.mu.Unlock()
