@@ -79,6 +79,7 @@ type shipLog struct {
 	values   map[string]reflect.Value        // worker side: functions LoadFunc looked up
 	loadMu   sync.Mutex                      // one LoadFunc replays at a time
 	loadCell int                             // worker side: replay cells so far
+	replay   []loadedUnit                    // worker side: the units of the cell LoadFunc runs
 }
 
 // A shipFunc is a function value given to ray.Remote in a cell, kept
@@ -139,8 +140,22 @@ func (s *Session) shipHook(key string, fn any) any {
 	return fn
 }
 
+// origin returns where line of cell n comes from: the driver's cell and
+// line when n is a cell LoadFunc runs, so that a worker logs a replayed
+// unit with the driver's header, under the driver's hash (and its errors
+// name the driver's cells). The caller holds l.mu.
+func (l *shipLog) origin(n, line int) (int, int) {
+	for _, u := range l.replay {
+		if u.first <= line && line <= u.last && u.cell > 0 {
+			return u.cell, u.line + line - u.first
+		}
+	}
+	return n, line
+}
+
 // add logs a unit; the caller holds l.mu.
 func (l *shipLog) add(u *declUnit) {
+	u.cell, u.line = l.origin(u.cell, u.line)
 	u.src = fmt.Sprintf("//warren:cell %d line %d\n%s", u.cell, u.line, u.src)
 	h := sha256.Sum256([]byte(u.src))
 	u.hash = hex.EncodeToString(h[:])

@@ -132,6 +132,16 @@ var outer = ray.Remote(func() string { return inner.Name() })`)
 	if after != before {
 		t.Errorf("a second task of work fetched %d units again", after-before)
 	}
+	// The worker logged what it replayed under the driver's hashes: its
+	// own nested tasks ship the same units.
+	b.mu.Lock()
+	for _, h := range b.fetched {
+		want, _ := driver.Source(h)
+		if got, err := b.worker.Source(h); err != nil || string(got) != string(want) {
+			t.Errorf("worker's unit %s = %q, %v; want the driver's %q", h, got, err, want)
+		}
+	}
+	b.mu.Unlock()
 	// The worker did not run the cells' statements.
 	if _, ok := b.worker.i.Globals()["statementVar"]; ok {
 		t.Errorf("the worker ran a statement of the driver's cells")

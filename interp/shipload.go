@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // noOutput is the Output of the cells LoadFunc runs.
@@ -43,12 +44,9 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 		if done {
 			continue
 		}
-		src, err := fetch(ctx, h)
+		src, err := fetchUnit(ctx, fetch, h)
 		if err != nil {
-			return reflect.Value{}, fmt.Errorf("interp: fetching declaration %s: %w", h, err)
-		}
-		if sum := sha256.Sum256(src); hex.EncodeToString(sum[:]) != h {
-			return reflect.Value{}, fmt.Errorf("interp: declaration %s: the source fetched does not have that hash", h)
+			return reflect.Value{}, err
 		}
 		head, body, _ := strings.Cut(string(src), "\n")
 		u := loadedUnit{first: line + 1}
@@ -63,8 +61,14 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 		fresh = append(fresh, h)
 	}
 	if len(fresh) > 0 {
+		l.mu.Lock()
 		l.loadCell++
+		l.replay = units
+		l.mu.Unlock()
 		_, err := s.Execute(ctx, fmt.Sprintf("warren-load-%d", l.loadCell), b.String(), noOutput{})
+		l.mu.Lock()
+		l.replay = nil
+		l.mu.Unlock()
 		if err != nil {
 			return reflect.Value{}, loadError(err, units, name)
 		}
@@ -89,6 +93,39 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 	l.values[name] = v
 	l.mu.Unlock()
 	return v, nil
+}
+
+// fetchAttempts is how many times LoadFunc reads a unit before it gives
+// up: units are content-addressed, so several processes may upload the same
+// one, and a read while another process replaces it can fail once.
+const fetchAttempts = 3
+
+// fetchUnit returns the unit with hash h, checked against h.
+func fetchUnit(ctx context.Context, fetch func(context.Context, string) ([]byte, error), h string) ([]byte, error) {
+	var err error
+	for attempt := range fetchAttempts {
+		if attempt > 0 {
+			t := time.NewTimer(time.Duration(attempt) * 100 * time.Millisecond)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil, fmt.Errorf("interp: fetching declaration %s: %w", h, ctx.Err())
+			case <-t.C:
+			}
+		}
+		var src []byte
+		src, err = fetch(ctx, h)
+		if err != nil {
+			err = fmt.Errorf("interp: fetching declaration %s: %w", h, err)
+			continue
+		}
+		if sum := sha256.Sum256(src); hex.EncodeToString(sum[:]) != h {
+			err = fmt.Errorf("interp: declaration %s: the source fetched does not have that hash", h)
+			continue
+		}
+		return src, nil
+	}
+	return nil, err
 }
 
 // loadError says where in the driver's cells a unit that failed to run
