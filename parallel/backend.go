@@ -166,7 +166,7 @@ func (rt *Runtime) connect(addr string, b Backend) error {
 	if b == nil {
 		d := globalDialer.Load()
 		if d == nil {
-			return invalidf("Address(%q): this program cannot reach a cluster (no Dialer registered; a compiled program calls cluster.Register)", addr)
+			return invalidf("Address(%q): this process cannot reach a cluster: no Dialer is registered (a compiled program calls cluster.Register)", addr)
 		}
 		var err error
 		if b, err = (*d)(addr); err != nil {
