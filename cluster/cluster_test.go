@@ -54,6 +54,7 @@ func testRegistry() *Registry {
 	r.Register("anyArg", func(v any) string { return fmt.Sprintf("%T %v", v, v) })
 	r.Register("pair", func(x int) (int, string) { return x, strconv.Itoa(x) })
 	r.Register("noop", func() {})
+	r.Register("count", func(xs []any) int { return len(xs) })
 	r.Register("inc", inc)
 	r.Register("iota", func(n int) []int {
 		s := make([]int, n)
@@ -235,8 +236,12 @@ func TestCluster(t *testing.T) {
 		if v := get(t, rt.Remote(fn("anyArg")).Remote(refs[2])); v != "int 4" {
 			t.Errorf("anyArg(ref to 4) = %v", v)
 		}
-		if v := get(t, rt.Remote(fn("pair")).Remote(7)); fmt.Sprint(v) != "[7 7]" {
+		p7 := rt.Remote(fn("pair")).Remote(7)
+		if v := get(t, p7); fmt.Sprint(v) != "[7 7]" {
 			t.Errorf("pair(7) = %#v", v)
+		}
+		if v := get(t, rt.Remote(fn("count")).Remote(p7)); v != 2 { // both results, as one []any
+			t.Errorf("count(pair(7)) = %v", v)
 		}
 		rs, err := rt.Remote(fn("pair")).Options(parallel.NumReturns(2)).Submit(8)
 		if err != nil {

@@ -106,6 +106,11 @@ type RemoteArg struct {
 	// it by reference. Otherwise (a Put object) a backend may upload Value
 	// once and refer to it by Object afterwards.
 	Remote bool
+	// Task is the RemoteTask.ID of the task that made a Remote object, and
+	// Index which of its results the object is, or -1 when the object is
+	// not one result (a task with no results, or several under one ref).
+	Task  uint64
+	Index int
 }
 
 // A RemoteResult is what a Backend reports when a RemoteTask has ended.
@@ -234,7 +239,21 @@ func (rt *Runtime) sendRemote(t *task, b Backend) {
 			t.finish(nil, newTaskError(t, invalidf("%s: argument %d (from %v): %w", f.name, d.arg, ObjectRef{d.obj}, err), nil))
 			return
 		}
-		rtask.Args[d.arg] = RemoteArg{Value: v, Object: d.obj.id, Remote: d.obj.remote}
+		ra := RemoteArg{Value: v, Object: d.obj.id, Remote: d.obj.remote, Index: -1}
+		if p := d.obj.producer; ra.Remote && p != nil {
+			ra.Task = p.id
+			switch {
+			case len(p.outs) > 1:
+				for i, o := range p.outs {
+					if o == d.obj {
+						ra.Index = i
+					}
+				}
+			case p.f.nres == 1:
+				ra.Index = 0
+			}
+		}
+		rtask.Args[d.arg] = ra
 	}
 	rtask.done = func(res RemoteResult) { t.remoteDone(res) }
 	t.mu.Lock()
