@@ -196,7 +196,9 @@ func fits(w workerInfo, cpus float64, res map[string]float64) bool {
 }
 
 // resultKey is the key of the result of this session's task id.
-func (cl *Client) resultKey(id uint64) string { return "r." + cl.sess + "." + strconv.FormatUint(id, 10) }
+func (cl *Client) resultKey(id uint64) string {
+	return "r." + cl.sess + "." + strconv.FormatUint(id, 10)
+}
 
 // Submit implements parallel.Backend: it encodes t's arguments and
 // publishes t to the task stream.
