@@ -58,6 +58,26 @@ type workerInfo struct {
 	Pid  int
 	CPUs float64
 	Res  map[string]float64
+	Free map[string]float64 // free CPUs ("CPU") and resources at the last heartbeat
+}
+
+// Resources implements parallel.ResourceReporter: the totals of the live
+// workers, and what they had free at their last heartbeat (at most a
+// second ago).
+func (cl *Client) Resources() (total, free map[string]float64) {
+	total, free = map[string]float64{"CPU": 0}, map[string]float64{"CPU": 0}
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	for _, w := range cl.workers {
+		total["CPU"] += w.CPUs
+		for k, v := range w.Res {
+			total[k] += v
+		}
+		for k, v := range w.Free {
+			free[k] += v
+		}
+	}
+	return total, free
 }
 
 // Connect connects to the cluster at addr (nats:// URLs, comma-separated)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -75,7 +76,9 @@ type point struct{ X, Y int }
 func TestMain(m *testing.M) {
 	if addr := os.Getenv("WARREN_TEST_WORKER"); addr != "" {
 		cpus, _ := strconv.Atoi(os.Getenv("WARREN_TEST_CPUS"))
-		err := RunWorker(context.Background(), addr, WorkerOptions{CPUs: cpus, Loader: testRegistry(),
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+		defer stop()
+		err := RunWorker(ctx, addr, WorkerOptions{CPUs: cpus, Loader: testRegistry(),
 			Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -184,6 +187,12 @@ func TestCluster(t *testing.T) {
 	tc.startWorker(2)
 	rt, cl := tc.connect(2)
 
+	if total := rt.ClusterResources(); total["CPU"] != 4 {
+		t.Errorf("ClusterResources = %v, want the workers' 4 CPUs", total)
+	}
+	if free := rt.AvailableResources(); free["CPU"] != 4 {
+		t.Errorf("AvailableResources = %v, want 4 idle CPUs", free)
+	}
 	square := rt.Remote(fn("square"))
 	refs := make([]parallel.ObjectRef, 8)
 	for i := range refs {

@@ -65,6 +65,15 @@ type Backend interface {
 	Close() error
 }
 
+// A ResourceReporter is a Backend that knows its cluster's resources: a
+// connected Runtime's ClusterResources and AvailableResources report them
+// instead of its own.
+type ResourceReporter interface {
+	// Resources returns the totals of the cluster's workers, "CPU"
+	// included, and what they have free (as recently as the backend knows).
+	Resources() (total, free map[string]float64)
+}
+
 // A RemoteTask is a task a Runtime hands to its Backend.
 type RemoteTask struct {
 	ID       uint64 // the task's id in the submitting runtime
