@@ -46,7 +46,7 @@ type worker struct {
 	pid   int
 	total workerInfo
 
-	wake chan struct{} // a task ended: maybe CPUs are free
+	wake chan struct{}  // a task ended: maybe CPUs are free
 	runs sync.WaitGroup // tasks being run
 
 	mu    sync.Mutex
