@@ -64,3 +64,44 @@ func BenchmarkTrivialTasks(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFourSleeps is exercise 1's shape on a cluster: four tasks of
+// 1 s on two workers of 2 CPUs; the metric is the wall time of the four.
+//
+//	go test ./cluster -run '^$' -bench FourSleeps -benchtime 5x
+func BenchmarkFourSleeps(b *testing.B) {
+	tc := startCluster(b)
+	tc.startWorker(2)
+	tc.startWorker(2)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	reg := testRegistry()
+	cl, err := Connect(ctx, tc.head.URL(), reg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for {
+		cl.mu.Lock()
+		up := len(cl.workers)
+		cl.mu.Unlock()
+		if up >= 2 || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	rt := parallel.New(parallel.WithBackend(tc.head.URL(), cl))
+	defer rt.Shutdown()
+	sleep, _ := reg.Load(ctx, FuncRef{Name: "sleep"}, nil)
+	f := rt.Remote(sleep.Interface())
+	var worst time.Duration
+	b.ResetTimer()
+	for range b.N {
+		start := time.Now()
+		refs := []parallel.ObjectRef{f.Remote(1000), f.Remote(1000), f.Remote(1000), f.Remote(1000)}
+		if _, err := parallel.GetAllContext(ctx, refs...); err != nil {
+			b.Fatal(err)
+		}
+		worst = max(worst, time.Since(start))
+	}
+	b.ReportMetric(worst.Seconds(), "worst-s")
+}

@@ -46,17 +46,10 @@ type Client struct {
 	mu      sync.Mutex
 	closed  bool
 	pending map[string]*parallel.RemoteTask // by result key
-	objKey  map[uint64]objRef               // cluster objects: result of a task, or an upload
+	uploads map[uint64]string               // Put objects uploaded: their keys
 	sources map[string]bool                 // source units uploaded
-	keys    []string                        // keys to delete at Close
 	blobs   []string                        // blobs to delete at Close
 	workers map[string]workerInfo
-}
-
-// objRef locates an object's value in objectBucket.
-type objRef struct {
-	key   string
-	index int // result index; -1: an uploaded value
 }
 
 // workerInfo is a worker's entry in workersBucket.
@@ -65,6 +58,26 @@ type workerInfo struct {
 	Pid  int
 	CPUs float64
 	Res  map[string]float64
+	Free map[string]float64 // free CPUs ("CPU") and resources at the last heartbeat
+}
+
+// Resources implements parallel.ResourceReporter: the totals of the live
+// workers, and what they had free at their last heartbeat (at most a
+// second ago).
+func (cl *Client) Resources() (total, free map[string]float64) {
+	total, free = map[string]float64{"CPU": 0}, map[string]float64{"CPU": 0}
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	for _, w := range cl.workers {
+		total["CPU"] += w.CPUs
+		for k, v := range w.Res {
+			total[k] += v
+		}
+		for k, v := range w.Free {
+			free[k] += v
+		}
+	}
+	return total, free
 }
 
 // Connect connects to the cluster at addr (nats:// URLs, comma-separated)
@@ -96,7 +109,7 @@ func newClient(ctx context.Context, c *conn, ship Shipper) (*Client, error) {
 func (cl *Client) start(ctx context.Context) error {
 	cl.sess = nuid.Next()
 	cl.pending = map[string]*parallel.RemoteTask{}
-	cl.objKey = map[uint64]objRef{}
+	cl.uploads = map[uint64]string{}
 	cl.sources = map[string]bool{}
 	cl.workers = map[string]workerInfo{}
 	cl.ready = make(chan struct{})
@@ -202,11 +215,16 @@ func fits(w workerInfo, cpus float64, res map[string]float64) bool {
 	return true
 }
 
+// resultKey is the key of the result of this session's task id.
+func (cl *Client) resultKey(id uint64) string {
+	return "r." + cl.sess + "." + strconv.FormatUint(id, 10)
+}
+
 // Submit implements parallel.Backend: it encodes t's arguments and
 // publishes t to the task stream.
 func (cl *Client) Submit(t *parallel.RemoteTask) error {
 	ref, _ := t.Code.(FuncRef)
-	key := "r." + cl.sess + "." + strconv.FormatUint(t.ID, 10)
+	key := cl.resultKey(t.ID)
 	msg := taskMsg{Key: key, Func: ref, Name: t.Name, CPUs: t.CPUs, Res: t.Res, NumReturns: len(t.Outs),
 		MaxRetries: t.MaxRetries, RetryExc: t.RetryExceptions}
 	ft := t.Func.Type()
@@ -227,14 +245,6 @@ func (cl *Client) Submit(t *parallel.RemoteTask) error {
 		return errors.New("cluster: client closed")
 	}
 	cl.pending[key] = t
-	cl.keys = append(cl.keys, key)
-	if len(t.Outs) == 1 && len(t.Results) == 1 {
-		cl.objKey[t.Outs[0]] = objRef{key: key, index: 0}
-	} else if len(t.Outs) > 1 {
-		for i, o := range t.Outs {
-			cl.objKey[o] = objRef{key: key, index: i}
-		}
-	}
 	cl.mu.Unlock()
 	m := &nats.Msg{Subject: taskSubject, Data: data, Header: nats.Header{}}
 	m.Header.Set(keyHeader, key)
@@ -267,12 +277,15 @@ func (cl *Client) forget(key string) *parallel.RemoteTask {
 // cluster value of a concrete type travels as its key; a Put value is
 // uploaded once if large; anything else travels in the task message.
 func (cl *Client) encodeArg(t *parallel.RemoteTask, key string, i int, pt reflect.Type, a parallel.RemoteArg) (argMsg, error) {
-	if a.Object != 0 && pt.Kind() != reflect.Interface {
+	if a.Remote && a.Index >= 0 && pt.Kind() != reflect.Interface {
+		return argMsg{Key: cl.resultKey(a.Task), Index: a.Index}, nil
+	}
+	if a.Object != 0 && !a.Remote && pt.Kind() != reflect.Interface {
 		cl.mu.Lock()
-		r, ok := cl.objKey[a.Object]
+		ukey, ok := cl.uploads[a.Object]
 		cl.mu.Unlock()
 		if ok {
-			return argMsg{Key: r.key, Index: r.index}, nil
+			return argMsg{Key: ukey, Index: -1}, nil
 		}
 	}
 	v := reflect.New(pt).Elem()
@@ -290,8 +303,7 @@ func (cl *Client) encodeArg(t *parallel.RemoteTask, key string, i int, pt reflec
 			return argMsg{}, err
 		}
 		cl.mu.Lock()
-		cl.objKey[a.Object] = objRef{key: ukey, index: -1}
-		cl.keys = append(cl.keys, ukey)
+		cl.uploads[a.Object] = ukey
 		cl.mu.Unlock()
 		return argMsg{Key: ukey, Index: -1}, nil
 	}
@@ -470,18 +482,23 @@ func (cl *Client) Close() error {
 		return nil
 	}
 	cl.closed = true
-	keys, blobs := cl.keys, cl.blobs
-	cl.keys, cl.blobs, cl.pending = nil, nil, map[string]*parallel.RemoteTask{}
+	blobs := cl.blobs
+	cl.blobs, cl.pending = nil, map[string]*parallel.RemoteTask{}
 	cl.mu.Unlock()
 	cl.stop()
 	cl.wg.Wait()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var errs []error
-	for _, k := range keys {
-		if err := cl.c.objects.Purge(ctx, k); err != nil && !errors.Is(err, jetstream.ErrKeyNotFound) {
-			errs = append(errs, err)
-			break
+	// One purge per prefix removes the session's results and uploads from
+	// the bucket's stream (no delete markers left behind).
+	if st, err := cl.c.js.Stream(ctx, "KV_"+objectBucket); err != nil {
+		errs = append(errs, err)
+	} else {
+		for _, p := range []string{"r.", "p."} {
+			if err := st.Purge(ctx, jetstream.WithPurgeSubject("$KV."+objectBucket+"."+p+cl.sess+".*")); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	for _, b := range blobs {

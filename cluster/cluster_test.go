@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -54,6 +55,7 @@ func testRegistry() *Registry {
 	r.Register("anyArg", func(v any) string { return fmt.Sprintf("%T %v", v, v) })
 	r.Register("pair", func(x int) (int, string) { return x, strconv.Itoa(x) })
 	r.Register("noop", func() {})
+	r.Register("count", func(xs []any) int { return len(xs) })
 	r.Register("inc", inc)
 	r.Register("iota", func(n int) []int {
 		s := make([]int, n)
@@ -74,7 +76,9 @@ type point struct{ X, Y int }
 func TestMain(m *testing.M) {
 	if addr := os.Getenv("WARREN_TEST_WORKER"); addr != "" {
 		cpus, _ := strconv.Atoi(os.Getenv("WARREN_TEST_CPUS"))
-		err := RunWorker(context.Background(), addr, WorkerOptions{CPUs: cpus, Loader: testRegistry(),
+		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+		defer stop()
+		err := RunWorker(ctx, addr, WorkerOptions{CPUs: cpus, Loader: testRegistry(),
 			Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -183,6 +187,12 @@ func TestCluster(t *testing.T) {
 	tc.startWorker(2)
 	rt, cl := tc.connect(2)
 
+	if total := rt.ClusterResources(); total["CPU"] != 4 {
+		t.Errorf("ClusterResources = %v, want the workers' 4 CPUs", total)
+	}
+	if free := rt.AvailableResources(); free["CPU"] != 4 {
+		t.Errorf("AvailableResources = %v, want 4 idle CPUs", free)
+	}
 	square := rt.Remote(fn("square"))
 	refs := make([]parallel.ObjectRef, 8)
 	for i := range refs {
@@ -235,8 +245,12 @@ func TestCluster(t *testing.T) {
 		if v := get(t, rt.Remote(fn("anyArg")).Remote(refs[2])); v != "int 4" {
 			t.Errorf("anyArg(ref to 4) = %v", v)
 		}
-		if v := get(t, rt.Remote(fn("pair")).Remote(7)); fmt.Sprint(v) != "[7 7]" {
+		p7 := rt.Remote(fn("pair")).Remote(7)
+		if v := get(t, p7); fmt.Sprint(v) != "[7 7]" {
 			t.Errorf("pair(7) = %#v", v)
+		}
+		if v := get(t, rt.Remote(fn("count")).Remote(p7)); v != 2 { // both results, as one []any
+			t.Errorf("count(pair(7)) = %v", v)
 		}
 		rs, err := rt.Remote(fn("pair")).Options(parallel.NumReturns(2)).Submit(8)
 		if err != nil {

@@ -62,20 +62,21 @@ func TestClusterLong(t *testing.T) {
 	}
 	t.Logf("tasks per worker pid: %v (killed %d)", ran, w1.Process.Pid)
 
+	// A worker stopped with SIGTERM hands its running task back at once.
+	dir3 := t.TempDir()
+	r3 := rt.Remote(load("slowPid")).Remote(dir3, 2000)
+	stopped := startedBy(t, ctx, dir3)
+	if err := syscall.Kill(stopped, syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if v, err := parallel.GetContext(ctx, r3); err != nil || v == stopped {
+		t.Fatalf("after SIGTERM of %d: %v, %v", stopped, v, err)
+	}
+
 	// MaxRetries(0): the worker's death is the task's failure.
 	dir2 := t.TempDir()
 	r := rt.Remote(load("slowPid")).Options(parallel.MaxRetries(0)).Remote(dir2, 3000)
-	var victim int
-	for victim == 0 {
-		ents, _ := os.ReadDir(dir2)
-		if len(ents) > 0 {
-			victim, _ = strconv.Atoi(ents[0].Name())
-		}
-		if ctx.Err() != nil {
-			t.Fatal("the task never started")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	victim := startedBy(t, ctx, dir2)
 	if err := syscall.Kill(victim, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -85,4 +86,20 @@ func TestClusterLong(t *testing.T) {
 		t.Fatalf("MaxRetries(0) after a kill: err = %v, want a system failure", err)
 	}
 	t.Logf("MaxRetries(0): %v", err)
+}
+
+// startedBy waits for a slowPid task to mark dir and returns its worker's pid.
+func startedBy(t *testing.T, ctx context.Context, dir string) int {
+	t.Helper()
+	for {
+		ents, _ := os.ReadDir(dir)
+		if len(ents) > 0 {
+			pid, _ := strconv.Atoi(ents[0].Name())
+			return pid
+		}
+		if ctx.Err() != nil {
+			t.Fatal("the task never started")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

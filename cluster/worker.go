@@ -46,14 +46,16 @@ type worker struct {
 	pid   int
 	total workerInfo
 
-	wake chan struct{} // a task ended: maybe CPUs are free
+	wake chan struct{}  // a task ended: maybe CPUs are free
+	runs sync.WaitGroup // tasks being run
 
 	mu    sync.Mutex
 	slots []bool // timeline rows in use
 }
 
 // RunWorker connects to the cluster at addr and runs its tasks until ctx
-// is done. It pulls a task only when it has a free CPU (a task blocked in
+// is done; then it hands the tasks it is running back to the cluster (they
+// run again on another worker) and returns. It pulls a task only when it has a free CPU (a task blocked in
 // Get, GetAll or Wait gives its CPUs back, as in process), and leaves
 // tasks it can never hold for other workers. While it runs a task it tells
 // JetStream so every second; if it dies, JetStream gives the task to
@@ -90,7 +92,7 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 		return err
 	}
 	w.rt = parallel.New(parallel.NumCPUs(opt.CPUs), parallel.Resources(opt.Resources),
-		parallel.WithBackend(addr, client), parallel.TraceCapacity(0))
+		parallel.WithBackend(addr, nestedBackend{client}), parallel.TraceCapacity(0))
 	defer w.rt.Shutdown()
 	w.total = workerInfo{Name: w.opt.Name, Pid: w.pid, CPUs: float64(opt.CPUs), Res: opt.Resources}
 	if err := w.announce(ctx); err != nil {
@@ -114,6 +116,7 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 	w.logf("worker %s: %d CPUs, resources %v, connected to %s", w.opt.Name, opt.CPUs, opt.Resources, addr)
 	err = w.pull(ctx)
 	wg.Wait()
+	w.runs.Wait() // each hands its task back (Nak) for another worker
 	dctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_ = c.workers.Delete(dctx, w.key())
@@ -129,9 +132,20 @@ func keySafe(r rune) rune {
 	return '_'
 }
 
+// nestedBackend is the backend of a worker's runtime: the worker's Client
+// without its ResourceReporter, so that the runtime's AvailableResources
+// stays the worker's own (what it pulls by).
+type nestedBackend struct{ cl *Client }
+
+func (b nestedBackend) Prepare(t *parallel.RemoteTask) error { return b.cl.Prepare(t) }
+func (b nestedBackend) Submit(t *parallel.RemoteTask) error  { return b.cl.Submit(t) }
+func (b nestedBackend) Close() error                         { return b.cl.Close() }
+
 // announce writes the worker's entry in workersBucket.
 func (w *worker) announce(ctx context.Context) error {
-	data, err := gobBytes(&w.total)
+	info := w.total
+	info.Free = w.rt.AvailableResources()
+	data, err := gobBytes(&info)
 	if err != nil {
 		return err
 	}
@@ -204,11 +218,13 @@ func (w *worker) accept(ctx context.Context, m jetstream.Msg) {
 		_ = m.NakWithDelay(100 * time.Millisecond) // another worker may hold it
 		return
 	}
+	w.runs.Add(1)
 	go w.run(ctx, m, &tm, attempt)
 }
 
 // run runs one task and stores its result.
 func (w *worker) run(ctx context.Context, m jetstream.Msg, tm *taskMsg, attempt int) {
+	defer w.runs.Done()
 	done := make(chan struct{})
 	defer close(done)
 	go func() { // tell JetStream the task is alive until it ends
@@ -225,7 +241,10 @@ func (w *worker) run(ctx context.Context, m jetstream.Msg, tm *taskMsg, attempt 
 	}()
 	rm := w.execute(ctx, tm)
 	if ctx.Err() != nil {
-		return // the worker is stopping: the task goes to another worker
+		// The worker is stopping: the task goes to another worker now
+		// (its code may still be running here; its result is dropped).
+		_ = m.Nak()
+		return
 	}
 	rm.Attempt += attempt
 	w.finish(ctx, m, tm.Key, rm)

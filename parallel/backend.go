@@ -65,6 +65,15 @@ type Backend interface {
 	Close() error
 }
 
+// A ResourceReporter is a Backend that knows its cluster's resources: a
+// connected Runtime's ClusterResources and AvailableResources report them
+// instead of its own.
+type ResourceReporter interface {
+	// Resources returns the totals of the cluster's workers, "CPU"
+	// included, and what they have free (as recently as the backend knows).
+	Resources() (total, free map[string]float64)
+}
+
 // A RemoteTask is a task a Runtime hands to its Backend.
 type RemoteTask struct {
 	ID       uint64 // the task's id in the submitting runtime
@@ -106,6 +115,11 @@ type RemoteArg struct {
 	// it by reference. Otherwise (a Put object) a backend may upload Value
 	// once and refer to it by Object afterwards.
 	Remote bool
+	// Task is the RemoteTask.ID of the task that made a Remote object, and
+	// Index which of its results the object is, or -1 when the object is
+	// not one result (a task with no results, or several under one ref).
+	Task  uint64
+	Index int
 }
 
 // A RemoteResult is what a Backend reports when a RemoteTask has ended.
@@ -166,7 +180,7 @@ func (rt *Runtime) connect(addr string, b Backend) error {
 	if b == nil {
 		d := globalDialer.Load()
 		if d == nil {
-			return invalidf("Address(%q): this program cannot reach a cluster (no Dialer registered; a compiled program calls cluster.Register)", addr)
+			return invalidf("Address(%q): this process cannot reach a cluster: no Dialer is registered (a compiled program calls cluster.Register)", addr)
 		}
 		var err error
 		if b, err = (*d)(addr); err != nil {
@@ -234,7 +248,21 @@ func (rt *Runtime) sendRemote(t *task, b Backend) {
 			t.finish(nil, newTaskError(t, invalidf("%s: argument %d (from %v): %w", f.name, d.arg, ObjectRef{d.obj}, err), nil))
 			return
 		}
-		rtask.Args[d.arg] = RemoteArg{Value: v, Object: d.obj.id, Remote: d.obj.remote}
+		ra := RemoteArg{Value: v, Object: d.obj.id, Remote: d.obj.remote, Index: -1}
+		if p := d.obj.producer; ra.Remote && p != nil {
+			ra.Task = p.id
+			switch {
+			case len(p.outs) > 1:
+				for i, o := range p.outs {
+					if o == d.obj {
+						ra.Index = i
+					}
+				}
+			case p.f.nres == 1:
+				ra.Index = 0
+			}
+		}
+		rtask.Args[d.arg] = ra
 	}
 	rtask.done = func(res RemoteResult) { t.remoteDone(res) }
 	t.mu.Lock()

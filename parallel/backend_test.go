@@ -105,7 +105,7 @@ func TestBackendRunsTasksAndRefArgs(t *testing.T) {
 		t.Fatalf("backend got %d tasks, want 2", len(b.sent))
 	}
 	args := b.sent[1].Args
-	if !args[0].Remote || args[0].Object != a.ID() {
+	if !args[0].Remote || args[0].Object != a.ID() || args[0].Task != b.sent[0].ID || args[0].Index != 0 {
 		t.Errorf("arg 0 = %+v, want the remote object %d", args[0], a.ID())
 	}
 	if args[0].Value.Interface() != 40 {

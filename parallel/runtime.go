@@ -344,8 +344,13 @@ func (rt *Runtime) strandedLocked(c *config) error {
 }
 
 // ClusterResources returns the total resources of rt: "CPU" and every custom
-// resource, as given to New or Init.
+// resource, as given to New or Init. A runtime connected to a cluster whose
+// Backend is a ResourceReporter returns the totals of the cluster's workers.
 func (rt *Runtime) ClusterResources() map[string]float64 {
+	if rr, ok := rt.backend().(ResourceReporter); ok {
+		total, _ := rr.Resources()
+		return total
+	}
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
 	m := map[string]float64{cpuKey: fromUnits(rt.cpuTotal)}
@@ -357,7 +362,13 @@ func (rt *Runtime) ClusterResources() map[string]float64 {
 
 // AvailableResources returns the resources of rt not held by running tasks
 // at the time of the call. A task blocked in Get, GetAll or Wait holds none.
+// A runtime connected to a cluster whose Backend is a ResourceReporter
+// returns what the cluster's workers last reported free.
 func (rt *Runtime) AvailableResources() map[string]float64 {
+	if rr, ok := rt.backend().(ResourceReporter); ok {
+		_, free := rr.Resources()
+		return free
+	}
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
 	m := map[string]float64{cpuKey: fromUnits(max(rt.cpuAvail, 0))}
