@@ -112,8 +112,10 @@ func mustCell(t testing.TB, s *interp.Session, code string) string {
 	return v
 }
 
-// The notebook's functions run on worker processes that replay its
-// declarations: exercise 1's pattern (four 1-second tasks on two 2-CPU
+// A notebook's functions run on worker processes that replay its
+// declarations, with ray.Init(ray.Address(…)) in a cell of the kernel's
+// session process and a head and two 2-CPU workers as processes on
+// 127.0.0.1: exercise 1's pattern (four 1-second tasks on two 2-CPU
 // workers), exercise 3's nested tasks (a task submitting tasks of a
 // remote function declared by a variable), and a refusal at submit.
 func TestClusterShipsCells(t *testing.T) {
@@ -121,16 +123,33 @@ func TestClusterShipsCells(t *testing.T) {
 		t.Skip("starts processes")
 	}
 	url := startCluster(t, 2, 2)
-	s := clusterDriver(t, url)
-	mustCell(t, s, `import (
+	// The kernel's session process, as a notebook runs it.
+	rs := testSession(t, &syncBuffer{})
+	n := 0
+	cell := func(code string) (string, error) {
+		n++
+		data, err := rs.Execute(context.Background(), fmt.Sprintf("ship-%d", n), code, &recOutput{})
+		text, _ := data["text/plain"].(string)
+		return text, err
+	}
+	ok := func(code string) string {
+		t.Helper()
+		v, err := cell(code)
+		if err != nil {
+			t.Fatalf("cell %q: %v", code, err)
+		}
+		return v
+	}
+	ok(fmt.Sprintf("ray.Init(ray.NumCPUs(4), ray.Address(%q))", url))
+	ok(`import (
 	"os"
 	"time"
 )`)
-	mustCell(t, s, `var slowFunction = ray.Remote(func(i int) int {
+	ok(`var slowFunction = ray.Remote(func(i int) int {
 	time.Sleep(1 * time.Second)
 	return i * 10
 })`)
-	got := mustCell(t, s, `var refs []ray.ObjectRef
+	got := ok(`var refs []ray.ObjectRef
 for i := 0; i < 4; i++ {
 	refs = append(refs, slowFunction.Remote(i))
 }
@@ -139,13 +158,14 @@ ray.GetAll(refs...)`)
 		t.Errorf("exercise 1's results = %s, want [0 10 20 30]", got)
 	}
 	// The tasks ran in other processes.
-	got = mustCell(t, s, `ray.Get(ray.Remote(func() int { return os.Getpid() }).Remote())`)
-	if got == fmt.Sprint(os.Getpid()) || got == "" {
+	driver := ok(`os.Getpid()`)
+	got = ok(`ray.Get(ray.Remote(func() int { return os.Getpid() }).Remote())`)
+	if got == driver || got == "" {
 		t.Errorf("a task ran in the driver's process (pid %s)", got)
 	}
 	// Exercise 3: a task submits tasks of a remote function held by a
 	// variable; the worker replays that variable.
-	mustCell(t, s, `const iterations = 3
+	ok(`const iterations = 3
 
 var computeGradient = ray.Remote(func(data, currentModel int) int {
 	return data + currentModel
@@ -164,13 +184,13 @@ var trainModel = ray.Remote(func(hyperparameters map[string]float64) int {
 	}
 	return currentModel + int(hyperparameters["bias"])
 })`)
-	got = mustCell(t, s, `ray.GetAll(trainModel.Remote(map[string]float64{"bias": 0}), trainModel.Remote(map[string]float64{"bias": 100}))`)
+	got = ok(`ray.GetAll(trainModel.Remote(map[string]float64{"bias": 0}), trainModel.Remote(map[string]float64{"bias": 100}))`)
 	// Each iteration: model += (0+m) + (1+m) = 2m+1: 0 → 1 → 4 → 13.
 	if got != "[13 113]" {
 		t.Errorf("exercise 3's results = %s, want [13 113]", got)
 	}
 	// A function that closes over a driver variable is refused at submit.
-	_, err := execCell(t, s, `ch := make(chan int)
+	_, err := cell(`ch := make(chan int)
 ray.Get(ray.Remote(func() int { return <-ch }).Remote())`)
 	if err == nil || !strings.Contains(err.Error(), "uses ch of the code around it") {
 		t.Errorf("closure over a driver channel: %v, want a refusal naming ch", err)
