@@ -159,6 +159,8 @@ func viaHelper(i int) int { return useData(i) + 1 }
 
 func double(x int) int { return 2 * x }
 
+func Map[T any](xs []T) int { return len(xs) }
+
 var r2 = ray.Remote(double)`)
 	run(t, driver, `r2 = ray.Remote(viaHelper)`)
 	for _, c := range []struct{ code, want string }{
@@ -173,6 +175,10 @@ ray.Get(ray.Remote(f).Remote(1))`, "f is a variable of the cell"},
 		{`func sub(fn func(int) int) int { return ray.Get(ray.Remote(fn).Remote(1)).(int) }
 sub(double)`, "fn is a local variable"},
 		{`ray.Get(ray.Remote(func(x int) int { return ray.Get(r2.Remote(x)).(int) }).Remote(1))`, "uses the top-level variable r2, which cell["},
+		{`type adder struct{ k int }
+func (a adder) add(x int) int { return x + a.k }
+ray.Get(ray.Remote(adder{1}.add).Remote(1))`, "is a method value or a field"},
+		{`ray.Get(ray.Remote(Map[int]).Remote([]int{1}))`, "an expression a worker cannot rebuild"},
 	} {
 		_, _, err := try(t, driver, c.code)
 		if err == nil {
@@ -320,5 +326,23 @@ ray.Get(ray.Remote(func() string { return cnt.Name() }).Remote())`)
 	}
 	if _, ok := b.worker.i.Globals()["ran"]; ok {
 		t.Errorf("the worker declared ran: a variable no shipped function needs")
+	}
+}
+
+// A package fetched with %go get (one the worker's binary does not carry)
+// is refused, directly or through a function.
+func TestShipRefusesModules(t *testing.T) {
+	l := newShipLog(map[string]bool{"fmt": true})
+	l.add(&declUnit{src: `import "example.com/mod"`, kind: unitImport, cell: 1, line: 1, names: []string{"mod"}, path: "example.com/mod"})
+	l.add(&declUnit{src: "func f() { mod.F() }", kind: unitDecl, cell: 2, line: 1, names: []string{"f"}, refs: map[string]bool{"mod": true}})
+	l.add(&declUnit{src: "func g() { f() }", kind: unitDecl, cell: 3, line: 1, names: []string{"g"}, refs: map[string]bool{"f": true}})
+	for _, key := range []string{"g", "sel:mod.F"} {
+		if _, _, err := l.ship(key); err == nil || !strings.Contains(err.Error(), "%go get") {
+			t.Errorf("ship(%q) = %v, want a refusal naming %%go get", key, err)
+		}
+	}
+	l.add(&declUnit{src: `import "fmt"`, kind: unitImport, cell: 4, line: 1, names: []string{"fmt"}, path: "fmt"})
+	if name, decls, err := l.ship("sel:fmt.Sprint"); err != nil || name != "fmt.Sprint" || len(decls) != 1 {
+		t.Errorf("ship(fmt.Sprint) = %q, %v, %v", name, decls, err)
 	}
 }
