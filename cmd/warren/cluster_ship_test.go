@@ -189,6 +189,13 @@ var trainModel = ray.Remote(func(hyperparameters map[string]float64) int {
 	if got != "[13 113]" {
 		t.Errorf("exercise 3's results = %s, want [13 113]", got)
 	}
+	// Values of a cell's struct type travel both ways.
+	ok(`type Point struct{ X, Y int }
+
+func mid(a, b Point) Point { return Point{(a.X + b.X) / 2, (a.Y + b.Y) / 2} }`)
+	if got := ok(`ray.Get(ray.Remote(mid).Remote(Point{0, 0}, Point{4, 6}))`); got != "{2 3}" {
+		t.Errorf("mid on a worker = %s, want {2 3}", got)
+	}
 	// A function that closes over a driver variable is refused at submit.
 	_, err := cell(`ch := make(chan int)
 ray.Get(ray.Remote(func() int { return <-ch }).Remote())`)
