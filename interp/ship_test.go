@@ -185,8 +185,8 @@ ray.Get(ray.Remote(adder{1}.add).Remote(1))`, "is a method value or a field"},
 			t.Errorf("%s: ran on the worker, want an error containing %q", c.code, c.want)
 			continue
 		}
-		if !strings.Contains(err.Value, c.want) || !strings.Contains(err.Value, "cannot run on a cluster worker") {
-			t.Errorf("%s: error %q, want it to contain %q", c.code, err.Value, c.want)
+		if err.Name != "InvalidCall" || !strings.Contains(err.Value, c.want) || !strings.Contains(err.Value, "cannot run on a cluster worker") {
+			t.Errorf("%s: error %s: %q, want an InvalidCall at submit containing %q", c.code, err.Name, err.Value, c.want)
 		}
 	}
 	// In one process nothing changes: the same function runs.
