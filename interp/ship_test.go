@@ -346,3 +346,13 @@ func TestShipRefusesModules(t *testing.T) {
 		t.Errorf("ship(fmt.Sprint) = %q, %v, %v", name, decls, err)
 	}
 }
+
+// The Ship hook around ray.Remote's argument keeps the columns of errors
+// in the argument as the cell wrote them.
+func TestShipKeepsColumns(t *testing.T) {
+	s := newRaySession(t)
+	_, _, err := try(t, s, `f := ray.Remote(func(x int) int { return "s" })`)
+	if err == nil || !strings.Contains(err.Value, "line 1:42:") {
+		t.Errorf("error %v, want it at line 1:42 (the string literal)", err)
+	}
+}

@@ -158,7 +158,10 @@ func shipRewrite(prefix, text, suffix string, stmts bool) (string, []liftedLit) 
 		default:
 			key = "!ray.Remote's argument is an expression a worker cannot rebuild: pass a function declared in a cell (for a generic one, a top-level func that calls it) or a function literal written in the ray.Remote call"
 		}
-		edits = append(edits, edit{off(arg.Pos()), off(arg.Pos()), goHook + ".Ship(" + strconv.Quote(key) + ", "}, edit{off(arg.End()), off(arg.End()), ")"})
+		// The line directive keeps the argument's own columns in positions.
+		p := fset.Position(arg.Pos())
+		hook := fmt.Sprintf("%s.Ship(%s, /*line _.go:%d:%d*/", goHook, strconv.Quote(key), p.Line, p.Column)
+		edits = append(edits, edit{off(arg.Pos()), off(arg.Pos()), hook}, edit{off(arg.End()), off(arg.End()), ")"})
 		return true
 	})
 	if len(edits) == 0 {
