@@ -57,6 +57,10 @@ type declUnit struct {
 	recv  string          // a method's receiver type
 	refs  map[string]bool // names it uses and does not declare
 	why   string          // unitVar: why a worker cannot have it ("" if it can)
+	// deps are the units its refs named when its chunk ran (nil for
+	// lifted literals): the interpreter binds a name when it compiles a
+	// use, so a unit declared again later is not what this one calls.
+	deps map[string]*declUnit
 }
 
 // maxShipFuncs bounds the functions the session remembers (see shipHook):
@@ -80,6 +84,7 @@ type shipLog struct {
 	loadMu   sync.Mutex                      // one LoadFunc replays at a time
 	loadCell int                             // worker side: replay cells so far
 	replay   []loadedUnit                    // worker side: the units of the cell LoadFunc runs
+	added    []*declUnit                     // the units logChunk logged so far
 }
 
 // A shipFunc is a function value given to ray.Remote in a cell, kept
@@ -162,11 +167,14 @@ func (l *shipLog) add(u *declUnit) {
 	l.seq++
 	u.seq = l.seq
 	l.byHash[u.hash] = u
+	l.added = append(l.added, u)
 	if u.recv != "" {
 		if l.methods[u.recv] == nil {
 			l.methods[u.recv] = map[string]*declUnit{}
 		}
-		l.methods[u.recv][u.names[0]] = u
+		if _, ok := l.methods[u.recv][u.names[0]]; !ok {
+			l.methods[u.recv][u.names[0]] = u // yaegi keeps a type's first methods
+		}
 		return
 	}
 	for _, n := range u.names {
@@ -209,6 +217,19 @@ func (s *Session) logChunk(n int, ch *chunk) {
 	l := s.ship
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.added = l.added[:0]
+	defer func() {
+		// What the chunk's units use, as the chunk sees it (all of its
+		// own declarations included).
+		for _, u := range l.added {
+			u.deps = map[string]*declUnit{}
+			for r := range u.refs {
+				if d := l.byName[r]; d != nil {
+					u.deps[r] = d
+				}
+			}
+		}
+	}()
 	for _, it := range ch.items {
 		var f *ast.File
 		var err error
@@ -416,6 +437,13 @@ func (l *shipLog) ship(key string) (string, []string, error) {
 			d := l.byName[r]
 			if d == nil {
 				continue // predeclared, or a field name of a composite literal
+			}
+			if then := u.deps[r]; then != nil && then != d {
+				user := "the function literal"
+				if len(u.names) > 0 && u.kind != unitLit {
+					user = u.names[0]
+				}
+				return fmt.Errorf("%s cannot run on a cluster worker: %s uses %s, which cell[%d] declared again after cell[%d] declared %s; in this session %s still uses the %s of cell[%d] (the interpreter binds a name when it compiles its use), and a worker could not tell them apart: run cell[%d] again, then submit again", show, user, r, d.cell, u.cell, user, user, r, then.cell, u.cell)
 			}
 			if d.kind == unitVar && d.why != "" {
 				through := ""

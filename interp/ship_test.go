@@ -356,3 +356,41 @@ func TestShipKeepsColumns(t *testing.T) {
 		t.Errorf("error %v, want it at line 1:42 (the string literal)", err)
 	}
 }
+
+// A function declared again after a function that uses it: the session
+// still calls the first one from the older function, so shipping the older
+// function is refused until its cell runs again; methods keep their first
+// declaration, on the worker as in the session.
+func TestShipRedeclared(t *testing.T) {
+	driver, _ := newShipPair(t)
+	work := `func helper() int { return 1 }
+
+func work() int { return helper() }`
+	run(t, driver, work)
+	run(t, driver, `func helper() int { return 2 }`)
+	res, _ := run(t, driver, `work()`)
+	if plain(res) != "1" {
+		t.Fatalf("in the session, work() = %s after helper was declared again (the test assumes 1)", plain(res))
+	}
+	_, _, err := try(t, driver, `ray.Get(ray.Remote(work).Remote())`)
+	if err == nil || !strings.Contains(err.Value, "work uses helper, which cell[") || !strings.Contains(err.Value, "run cell[") {
+		t.Errorf("shipping work after helper changed: %v, want a refusal naming helper", err)
+	}
+	run(t, driver, work)
+	run(t, driver, `func helper() int { return 3 }
+
+func work2() int { return helper() }`)
+	res, _ = run(t, driver, `ray.GetAll(ray.Remote(work2).Remote(), ray.Remote(helper).Remote())`)
+	if plain(res) != "[3 3]" {
+		t.Errorf("work2 and helper on the worker = %s, want [3 3]", plain(res))
+	}
+	run(t, driver, `type T struct{}
+
+func (T) M() int { return 1 }`)
+	run(t, driver, `func (T) M() int { return 2 }`)
+	res, _ = run(t, driver, `ray.GetAll(ray.Remote(func() int { return T{}.M() }).Remote())`)
+	inSession, _ := run(t, driver, `T{}.M()`)
+	if plain(res) != "["+plain(inSession)+"]" {
+		t.Errorf("T{}.M() on the worker = %s, in the session %s", plain(res), plain(inSession))
+	}
+}
