@@ -10,8 +10,10 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/warren-go/warren/parallel"
@@ -98,7 +100,13 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 			return errors.New("cluster: RunWorker needs a Shipper for nested tasks (the Loader is none)")
 		}
 	}
-	c, err := dial(ctx, addr, "warren worker "+w.opt.Name)
+	var nested atomic.Pointer[Client] // the Client of the tasks that tasks submit, once made
+	c, err := dial(ctx, addr, "warren worker "+w.opt.Name, jetstream.WithPublishAsyncTimeout(publishTimeout),
+		jetstream.WithPublishAsyncErrHandler(func(js jetstream.JetStream, m *nats.Msg, err error) {
+			if cl := nested.Load(); cl != nil {
+				cl.publishFailed(js, m, err)
+			}
+		}))
 	if err != nil {
 		return err
 	}
@@ -108,6 +116,7 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 	if err != nil {
 		return err
 	}
+	nested.Store(client)
 	w.rt = parallel.New(parallel.NumCPUs(opt.CPUs), parallel.Resources(opt.Resources),
 		parallel.WithBackend(addr, nestedBackend{client}), parallel.TraceCapacity(0))
 	defer w.rt.Shutdown()
