@@ -84,7 +84,8 @@ func (cl *Client) Resources() (total, free map[string]float64) {
 // as a driver that ships functions with ship.
 func Connect(ctx context.Context, addr string, ship Shipper) (*Client, error) {
 	cl := &Client{ship: ship}
-	c, err := dial(ctx, addr, "warren driver", jetstream.WithPublishAsyncErrHandler(cl.publishFailed))
+	c, err := dial(ctx, addr, "warren driver", jetstream.WithPublishAsyncErrHandler(cl.publishFailed),
+		jetstream.WithPublishAsyncTimeout(publishTimeout))
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +98,8 @@ func Connect(ctx context.Context, addr string, ship Shipper) (*Client, error) {
 }
 
 // newClient makes a Client on an existing connection (a worker's, for the
-// tasks its tasks submit).
+// tasks its tasks submit); c's publication errors must go to the Client's
+// publishFailed.
 func newClient(ctx context.Context, c *conn, ship Shipper) (*Client, error) {
 	cl := &Client{c: c, ship: ship}
 	if err := cl.start(ctx); err != nil {
@@ -248,6 +250,7 @@ func (cl *Client) Submit(t *parallel.RemoteTask) error {
 	cl.mu.Unlock()
 	m := &nats.Msg{Subject: taskSubject, Data: data, Header: nats.Header{}}
 	m.Header.Set(keyHeader, key)
+	m.Header.Set(jetstream.MsgIDHeader, key) // a retried publication is stored once
 	if _, err := cl.c.js.PublishMsgAsync(m); err != nil {
 		cl.forget(key)
 		return fmt.Errorf("cluster: publish task: %w", err)
@@ -255,13 +258,51 @@ func (cl *Client) Submit(t *parallel.RemoteTask) error {
 	return nil
 }
 
-const keyHeader = "Warren-Key"
+const (
+	keyHeader   = "Warren-Key"
+	triesHeader = "Warren-Tries"
+	// publishTimeout is how long a publication waits for JetStream's ack;
+	// publishTries how often it is tried (a head restarting, a NATS node
+	// failing over) before its task fails.
+	publishTimeout = 5 * time.Second
+	publishTries   = 24
+)
 
-// publishFailed ends the task whose publication JetStream refused.
+// publishFailed publishes again a task whose publication was not
+// acknowledged (JetStream drops the duplicate if the first one was stored
+// after all), and fails the task after publishTries tries.
 func (cl *Client) publishFailed(_ jetstream.JetStream, m *nats.Msg, err error) {
-	if t := cl.forget(m.Header.Get(keyHeader)); t != nil {
-		t.Done(parallel.RemoteResult{Err: &RemoteError{Message: "cluster: the task could not be queued: " + err.Error(), System: true}})
+	key := m.Header.Get(keyHeader)
+	tries, _ := strconv.Atoi(m.Header.Get(triesHeader))
+	tries++
+	cl.mu.Lock()
+	_, pending := cl.pending[key]
+	closed := cl.closed
+	cl.mu.Unlock()
+	if !pending || closed {
+		return
 	}
+	if tries >= publishTries {
+		if t := cl.forget(key); t != nil {
+			t.Done(parallel.RemoteResult{Err: &RemoteError{Message: fmt.Sprintf("cluster: the task could not be queued (%d tries): %v", tries, err), System: true}})
+		}
+		return
+	}
+	again := &nats.Msg{Subject: m.Subject, Data: m.Data, Header: nats.Header{}}
+	for k, v := range m.Header {
+		again.Header[k] = v
+	}
+	again.Header.Set(triesHeader, strconv.Itoa(tries))
+	go func() {
+		select {
+		case <-cl.ctx.Done():
+			return
+		case <-time.After(200 * time.Millisecond):
+		}
+		if _, err := cl.c.js.PublishMsgAsync(again); err != nil {
+			cl.publishFailed(nil, again, err)
+		}
+	}()
 }
 
 // forget removes and returns the pending task of key.

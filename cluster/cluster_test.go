@@ -389,7 +389,8 @@ func TestCluster(t *testing.T) {
 // TestHeadRestartKeepsQueuedTasks queues tasks while no worker runs,
 // restarts the head on the same store, and then starts a worker: the
 // tasks were kept in the file store and their results reach the driver.
-// Then a task blocked in Get gives its worker's only CPU back.
+// Tasks submitted while the head is down are queued when it is back. Then a
+// task blocked in Get gives its worker's only CPU back.
 func TestHeadRestartKeepsQueuedTasks(t *testing.T) {
 	reg := testRegistry()
 	square, _ := reg.Load(context.Background(), FuncRef{Name: "square"}, nil)
@@ -418,6 +419,11 @@ func TestHeadRestartKeepsQueuedTasks(t *testing.T) {
 	c.close()
 	url := tc.head.URL()
 	tc.head.Shutdown()
+	// Submitted while the head is down: queued once it is back.
+	for range 2 {
+		refs = append(refs, rt.Remote(square.Interface()).Remote(len(refs)+1))
+	}
+	time.Sleep(300 * time.Millisecond)
 	h, err := StartHead(HeadOptions{Listen: strings.TrimPrefix(url, "nats://"), StoreDir: tc.store})
 	if err != nil {
 		t.Fatal(err)

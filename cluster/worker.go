@@ -10,8 +10,10 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/warren-go/warren/parallel"
@@ -49,8 +51,25 @@ type worker struct {
 	wake chan struct{}  // a task ended: maybe CPUs are free
 	runs sync.WaitGroup // tasks being run
 
-	mu    sync.Mutex
-	slots []bool // timeline rows in use
+	mu       sync.Mutex
+	slots    []bool  // timeline rows in use
+	reserved float64 // CPUs of tasks accepted but not yet submitted to rt
+}
+
+// free returns the CPUs the worker can still fill: its runtime's free CPUs
+// minus those of tasks accepted and not yet submitted to it.
+func (w *worker) free() float64 {
+	avail := w.rt.AvailableResources()["CPU"]
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return avail - w.reserved
+}
+
+// reserve adds cpus (negative: removes them) to the CPUs reserved.
+func (w *worker) reserve(cpus float64) {
+	w.mu.Lock()
+	w.reserved += cpus
+	w.mu.Unlock()
 }
 
 // RunWorker connects to the cluster at addr and runs its tasks until ctx
@@ -81,7 +100,13 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 			return errors.New("cluster: RunWorker needs a Shipper for nested tasks (the Loader is none)")
 		}
 	}
-	c, err := dial(ctx, addr, "warren worker "+w.opt.Name)
+	var nested atomic.Pointer[Client] // the Client of the tasks that tasks submit, once made
+	c, err := dial(ctx, addr, "warren worker "+w.opt.Name, jetstream.WithPublishAsyncTimeout(publishTimeout),
+		jetstream.WithPublishAsyncErrHandler(func(js jetstream.JetStream, m *nats.Msg, err error) {
+			if cl := nested.Load(); cl != nil {
+				cl.publishFailed(js, m, err)
+			}
+		}))
 	if err != nil {
 		return err
 	}
@@ -91,6 +116,7 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 	if err != nil {
 		return err
 	}
+	nested.Store(client)
 	w.rt = parallel.New(parallel.NumCPUs(opt.CPUs), parallel.Resources(opt.Resources),
 		parallel.WithBackend(addr, nestedBackend{client}), parallel.TraceCapacity(0))
 	defer w.rt.Shutdown()
@@ -164,8 +190,8 @@ func (w *worker) logf(format string, args ...any) {
 // pull fetches as many tasks as there are free CPUs, until ctx is done.
 func (w *worker) pull(ctx context.Context) error {
 	for ctx.Err() == nil {
-		free := w.rt.AvailableResources()["CPU"]
-		if free < 1 && !(free > 0) {
+		free := w.free()
+		if free <= 0 {
 			select {
 			case <-w.wake:
 			case <-time.After(5 * time.Millisecond): // a task blocked in Get gave its CPU back
@@ -219,6 +245,7 @@ func (w *worker) accept(ctx context.Context, m jetstream.Msg) {
 		return
 	}
 	w.runs.Add(1)
+	w.reserve(tm.CPUs) // until the task is submitted to w.rt, which then counts it
 	go w.run(ctx, m, &tm, attempt)
 }
 
@@ -280,6 +307,12 @@ func (w *worker) finish(ctx context.Context, m jetstream.Msg, key string, rm *re
 
 // execute loads, decodes and runs the task on the worker's runtime.
 func (w *worker) execute(ctx context.Context, tm *taskMsg) *resultMsg {
+	reserved := true // the CPUs reserved by accept, given back once rt holds them
+	defer func() {
+		if reserved {
+			w.reserve(-tm.CPUs)
+		}
+	}()
 	fn, err := w.opt.Loader.Load(ctx, tm.Func, w.fetchSource)
 	if err != nil {
 		return &resultMsg{Err: fmt.Sprintf("cannot load function %q on worker %s: %v", tm.Func.Name, w.opt.Name, err), System: true}
@@ -323,6 +356,8 @@ func (w *worker) execute(ctx context.Context, tm *taskMsg) *resultMsg {
 		opts = append(opts, parallel.MaxRetries(max(tm.MaxRetries, 0)), parallel.RetryExceptions(true))
 	}
 	refs, err := w.rt.Local(timed.Interface()).Options(opts...).Submit(args...)
+	w.reserve(-tm.CPUs)
+	reserved = false
 	if err != nil {
 		rm.Err, rm.ErrType = err.Error(), fmt.Sprintf("%T", err)
 		return rm
