@@ -219,12 +219,14 @@ var slowFunction = ray.Remote(func(i int) int {
 	// Warm up: both workers load the function.
 	mustCell(b, s, `ray.GetAll(slowFunction.Remote(0), slowFunction.Remote(1), slowFunction.Remote(2), slowFunction.Remote(3))`)
 	b.ResetTimer()
+	var slowest time.Duration
 	for b.Loop() {
 		start := time.Now()
 		got := mustCell(b, s, `ray.GetAll(slowFunction.Remote(0), slowFunction.Remote(1), slowFunction.Remote(2), slowFunction.Remote(3))`)
 		if got != "[0 1 2 3]" {
 			b.Fatalf("results %s", got)
 		}
-		b.ReportMetric(time.Since(start).Seconds(), "s/4tasks")
+		slowest = max(slowest, time.Since(start))
 	}
+	b.ReportMetric(slowest.Seconds(), "s-slowest")
 }
