@@ -236,9 +236,8 @@ var slowFunction = ray.Remote(func(i int) int {
 // a head and two 2-CPU worker processes, with the notebook's ray.Init given
 // ray.Address: every cell passes as in process, the verify cell's 1.0–1.1 s
 // window included. (Exercises 2 and 3 give the right results on a cluster
-// but miss their timing windows now and then, 0.84 s against 0.8 s and
-// 0.54–0.62 s against 0.5 s: the first task of a function on each worker
-// waits for the worker to compile the shipped cells, up to 0.2 s.)
+// but miss their timing windows now and then on this shared machine: 0.84 s
+// against exercise 2's 0.8 s, once 5.5 s against exercise 3's 0.5 s.)
 func TestClusterSolutionNotebooks(t *testing.T) {
 	if os.Getenv("WARREN_CLUSTER_LONG") == "" {
 		t.Skip("set WARREN_CLUSTER_LONG=1 (make cluster-test)")
