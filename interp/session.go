@@ -42,6 +42,14 @@
 // usertypes.go), which answer as Go does or fail with an InterpreterLimit
 // error.
 //
+// For cluster workers, the session logs its cells' declarations as written,
+// content-addressed, and the Ship hook around every ray.Remote argument
+// tells it which function a value is (ship.go, shiprewrite.go): ShipFunc
+// names a function and the declarations it needs, Source serves them, and
+// LoadFunc, in a worker's session, runs them and returns the function
+// (shipload.go). The transport is not this package's: cmd/warren adapts
+// these methods to package cluster.
+//
 // Known limits (yaegi v0.16.1): a type cannot be redefined (a warning says
 // so); output written to os.Stdout/os.Stderr goes to the current cell rather
 // than the cell that started the goroutine; a range over a value whose type
