@@ -297,7 +297,7 @@ func (cl *Client) publishFailed(_ jetstream.JetStream, m *nats.Msg, err error) {
 		select {
 		case <-cl.ctx.Done():
 			return
-		case <-time.After(200 * time.Millisecond):
+		case <-time.After(min(time.Duration(tries)*200*time.Millisecond, publishTimeout)):
 		}
 		if _, err := cl.c.js.PublishMsgAsync(again); err != nil {
 			cl.publishFailed(nil, again, err)

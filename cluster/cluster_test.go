@@ -57,6 +57,7 @@ func testRegistry() *Registry {
 	r.Register("noop", func() {})
 	r.Register("count", func(xs []any) int { return len(xs) })
 	r.Register("inc", inc)
+	r.Register("slowSquare", func(x, ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return x * x })
 	r.Register("iota", func(n int) []int {
 		s := make([]int, n)
 		for i := range s {
@@ -74,6 +75,15 @@ func inc(x int) int { return x + 1 }
 type point struct{ X, Y int }
 
 func TestMain(m *testing.M) {
+	if spec := os.Getenv("WARREN_TEST_HEAD"); spec != "" { // name, listen, cluster listen, store, routes...
+		f := strings.Split(spec, ",")
+		_, err := StartHead(HeadOptions{Name: f[0], Listen: f[1], ClusterListen: f[2], StoreDir: f[3], Routes: f[4:]})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		select {} // until killed
+	}
 	if addr := os.Getenv("WARREN_TEST_WORKER"); addr != "" {
 		cpus, _ := strconv.Atoi(os.Getenv("WARREN_TEST_CPUS"))
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
@@ -121,15 +131,27 @@ func startCluster(t testing.TB) *testCluster {
 // startWorker starts a worker process with cpus CPUs.
 func (tc *testCluster) startWorker(cpus int) *exec.Cmd {
 	tc.t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "WARREN_TEST_WORKER="+tc.head.URL(), "WARREN_TEST_CPUS="+strconv.Itoa(cpus))
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		tc.t.Fatal(err)
-	}
+	cmd := startProcess(tc.t, "WARREN_TEST_WORKER="+tc.head.URL(), "WARREN_TEST_CPUS="+strconv.Itoa(cpus))
 	tc.mu.Lock()
 	tc.workers = append(tc.workers, cmd)
 	tc.mu.Unlock()
+	return cmd
+}
+
+// startProcess starts this test binary with env added (see TestMain);
+// it is killed at the end of the test.
+func startProcess(t testing.TB, env ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
 	return cmd
 }
 
