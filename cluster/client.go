@@ -59,16 +59,34 @@ type workerInfo struct {
 	CPUs float64
 	Res  map[string]float64
 	Free map[string]float64 // free CPUs ("CPU") and resources at the last heartbeat
+
+	seen time.Time // when the entry was written (not encoded: the bucket's timestamp)
+}
+
+// staleAfter is how long after its last heartbeat a worker counts as gone
+// (a worker killed leaves its entry until the bucket's TTL removes it,
+// without a notice to watchers).
+const staleAfter = 5 * heartbeat
+
+// liveWorkersLocked returns the workers heard from recently.
+func (cl *Client) liveWorkersLocked() []workerInfo {
+	ws := make([]workerInfo, 0, len(cl.workers))
+	for _, w := range cl.workers {
+		if time.Since(w.seen) <= staleAfter {
+			ws = append(ws, w)
+		}
+	}
+	return ws
 }
 
 // Resources implements parallel.ResourceReporter: the totals of the live
-// workers, and what they had free at their last heartbeat (at most a
-// second ago).
+// workers (heard from in the last 5 s), and what they had free at their
+// last heartbeat (at most a second ago).
 func (cl *Client) Resources() (total, free map[string]float64) {
 	total, free = map[string]float64{"CPU": 0}, map[string]float64{"CPU": 0}
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
-	for _, w := range cl.workers {
+	for _, w := range cl.liveWorkersLocked() {
 		total["CPU"] += w.CPUs
 		for k, v := range w.Res {
 			total[k] += v
@@ -187,16 +205,17 @@ func (cl *Client) uploadSource(hash string) error {
 	return nil
 }
 
-// feasible returns an error if workers are connected and none of them has
-// cpus CPUs and res.
+// feasible returns an error if workers are connected (heard from in the
+// last staleAfter) and none of them has cpus CPUs and res.
 func (cl *Client) feasible(cpus float64, res map[string]float64) error {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
-	if len(cl.workers) == 0 {
+	live := cl.liveWorkersLocked()
+	if len(live) == 0 {
 		return nil
 	}
 	var have []string
-	for _, w := range cl.workers {
+	for _, w := range live {
 		if fits(w, cpus, res) {
 			return nil
 		}
@@ -502,6 +521,7 @@ func (cl *Client) watchWorkers(w jetstream.KeyWatcher) {
 			if e.Operation() == jetstream.KeyValuePut {
 				var wi workerInfo
 				if gobDecode(e.Value(), &wi) == nil {
+					wi.seen = e.Created()
 					cl.workers[e.Key()] = wi
 				}
 			} else {

@@ -405,6 +405,14 @@ func TestCluster(t *testing.T) {
 			t.Fatalf("result from pid %v; the killed worker was %d", v, victim)
 		}
 		t.Logf("task restarted on worker %v after worker %d was killed", v, victim)
+		// The killed worker's CPUs leave the cluster's resources once it
+		// missed its heartbeats.
+		for rt.ClusterResources()["CPU"] != 2 {
+			if ctx.Err() != nil {
+				t.Fatalf("ClusterResources = %v after a worker died, want 2 CPUs", rt.ClusterResources())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 	})
 }
 
