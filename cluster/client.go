@@ -236,6 +236,22 @@ func fits(w workerInfo, cpus float64, res map[string]float64) bool {
 	return true
 }
 
+// cancelSubject prefixes the core-NATS subject on which a driver tells
+// workers that a task was cancelled: cancelSubject + "." + result key.
+const cancelSubject = "warren.cancel"
+
+// Cancel implements parallel.Canceller: it stops waiting for t's result and
+// tells the workers, so that the one running t cancels its context (a
+// worker that has not pulled t yet skips it, if it was connected when the
+// cancel was sent).
+func (cl *Client) Cancel(t *parallel.RemoteTask) {
+	key := cl.resultKey(t.ID)
+	if cl.forget(key) == nil {
+		return // not sent yet (it never will be), or finished
+	}
+	_ = cl.c.nc.Publish(cancelSubject+"."+key, nil)
+}
+
 // resultKey is the key of the result of this session's task id.
 func (cl *Client) resultKey(id uint64) string {
 	return "r." + cl.sess + "." + strconv.FormatUint(id, 10)

@@ -57,6 +57,13 @@ func testRegistry() *Registry {
 	r.Register("noop", func() {})
 	r.Register("count", func(xs []any) int { return len(xs) })
 	r.Register("inc", inc)
+	// untilCancelled waits for its context, then marks dir.
+	r.Register("untilCancelled", func(ctx context.Context, dir string) int {
+		_ = os.WriteFile(filepath.Join(dir, "started"), nil, 0o644)
+		<-ctx.Done()
+		_ = os.WriteFile(filepath.Join(dir, "cancelled"), nil, 0o644)
+		return 0
+	})
 	r.Register("slowSquare", func(x, ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return x * x })
 	r.Register("iota", func(n int) []int {
 		s := make([]int, n)
@@ -374,13 +381,16 @@ func TestCluster(t *testing.T) {
 	})
 
 	t.Run("Cancel", func(t *testing.T) {
-		r := rt.Remote(fn("sleep")).Remote(2000)
+		dir := t.TempDir()
+		r := rt.Remote(fn("untilCancelled")).Remote(dir)
+		waitFile(t, ctx, filepath.Join(dir, "started"))
 		if !parallel.Cancel(r) {
 			t.Fatal("Cancel returned false")
 		}
 		if _, err := parallel.GetContext(ctx, r); !errors.Is(err, parallel.ErrCancelled) {
 			t.Errorf("Get of a cancelled task: %v", err)
 		}
+		waitFile(t, ctx, filepath.Join(dir, "cancelled")) // the worker cancelled the task's context
 	})
 
 	t.Run("worker killed mid-task", func(t *testing.T) {
@@ -504,5 +514,19 @@ func TestHeadRestartKeepsQueuedTasks(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("keys: %v, want only the nested task's result", keys)
+	}
+}
+
+// waitFile waits until path exists.
+func waitFile(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("%s never appeared", path)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -74,6 +74,14 @@ type ResourceReporter interface {
 	Resources() (total, free map[string]float64)
 }
 
+// A Canceller is a Backend that can stop a task it was given: a connected
+// Runtime calls Cancel when Cancel, CancelGroup or Shutdown ends a
+// RemoteTask before its result came. The task's refs have already failed;
+// the backend need not call Done. Cancel must not block.
+type Canceller interface {
+	Cancel(t *RemoteTask)
+}
+
 // A RemoteTask is a task a Runtime hands to its Backend.
 type RemoteTask struct {
 	ID       uint64 // the task's id in the submitting runtime
