@@ -391,6 +391,44 @@ func TestCluster(t *testing.T) {
 			t.Errorf("Get of a cancelled task: %v", err)
 		}
 		waitFile(t, ctx, filepath.Join(dir, "cancelled")) // the worker cancelled the task's context
+
+		// A task cancelled while queued (all 4 CPUs busy) is skipped.
+		var busy []parallel.ObjectRef
+		for i := range 4 {
+			d := filepath.Join(dir, strconv.Itoa(i))
+			if err := os.Mkdir(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			busy = append(busy, rt.Remote(fn("untilCancelled")).Remote(d))
+			waitFile(t, ctx, filepath.Join(d, "started"))
+		}
+		queued := filepath.Join(dir, "queued")
+		if err := os.Mkdir(queued, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		q := rt.Remote(fn("untilCancelled")).Remote(queued)
+		parallel.Cancel(q)
+		for _, b := range busy {
+			parallel.Cancel(b)
+		}
+		c, err := dial(ctx, tc.head.URL(), "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.close()
+		for {
+			info, err := c.tasks.Info(ctx)
+			if err == nil && info.NumPending == 0 && info.NumAckPending == 0 {
+				break
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("the queue never drained: %+v %v", info, err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if _, err := os.Stat(filepath.Join(queued, "started")); err == nil {
+			t.Error("the task cancelled while queued ran")
+		}
 	})
 
 	t.Run("worker killed mid-task", func(t *testing.T) {
