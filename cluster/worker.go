@@ -27,7 +27,7 @@ type WorkerOptions struct {
 	// runtime.NumCPU().
 	CPUs int
 	// Resources are the custom resources the worker offers to tasks that
-	// request them (parallel.TaskResources).
+	// request them (parallel.TaskResources); "CPU" is the same as CPUs.
 	Resources map[string]float64
 	// Loader resolves the functions of the tasks; required.
 	Loader Loader
@@ -122,6 +122,15 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 	if opt.Loader == nil {
 		return errors.New("cluster: RunWorker needs a Loader")
 	}
+	res := make(map[string]float64, len(opt.Resources))
+	for k, v := range opt.Resources {
+		if k == "CPU" { // the same as CPUs, as in parallel.Resources
+			opt.CPUs = int(v)
+			continue
+		}
+		res[k] = v
+	}
+	opt.Resources = res
 	if opt.CPUs <= 0 {
 		opt.CPUs = runtime.NumCPU()
 	}
