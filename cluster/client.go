@@ -49,6 +49,9 @@ type Client struct {
 	uploads map[uint64]string               // Put objects uploaded: their keys
 	sources map[string]bool                 // source units uploaded
 	blobs   []string                        // blobs to delete at Close
+	results map[string][]string             // result key → its blobs, deleted with it (see release.go)
+	release chan string                     // result keys to delete
+	kvs     jetstream.Stream                // objectBucket's stream, once looked up
 	workers map[string]workerInfo
 }
 
@@ -130,6 +133,8 @@ func (cl *Client) start(ctx context.Context) error {
 	cl.sess = nuid.Next()
 	cl.pending = map[string]*parallel.RemoteTask{}
 	cl.uploads = map[uint64]string{}
+	cl.results = map[string][]string{}
+	cl.release = make(chan string, 4096)
 	cl.sources = map[string]bool{}
 	cl.workers = map[string]workerInfo{}
 	cl.ready = make(chan struct{})
@@ -144,9 +149,10 @@ func (cl *Client) start(ctx context.Context) error {
 		cl.stop()
 		return fmt.Errorf("cluster: watch workers: %w", err)
 	}
-	cl.wg.Add(2)
+	cl.wg.Add(3)
 	go cl.watchResults(results)
 	go cl.watchWorkers(workers)
+	go cl.deleter()
 	select {
 	case <-cl.ready:
 		return nil
@@ -473,13 +479,13 @@ func (cl *Client) watchResults(w jetstream.KeyWatcher) {
 			if t == nil {
 				continue // a duplicate (a task run twice) or not ours any more
 			}
-			t.Done(cl.result(t, e.Value()))
+			t.Done(cl.result(t, e.Key(), e.Value()))
 		}
 	}
 }
 
 // result decodes a stored resultMsg for t.
-func (cl *Client) result(t *parallel.RemoteTask, data []byte) parallel.RemoteResult {
+func (cl *Client) result(t *parallel.RemoteTask, key string, data []byte) parallel.RemoteResult {
 	var rm resultMsg
 	if err := gobDecode(data, &rm); err != nil {
 		return parallel.RemoteResult{Err: fmt.Errorf("cluster: decode result: %w", err)}
@@ -500,7 +506,7 @@ func (cl *Client) result(t *parallel.RemoteTask, data []byte) parallel.RemoteRes
 	for i, val := range rm.Vals {
 		if val.Blob != "" {
 			cl.mu.Lock()
-			cl.blobs = append(cl.blobs, val.Blob)
+			cl.results[key] = append(cl.results[key], val.Blob)
 			cl.mu.Unlock()
 		}
 		v, err := cl.c.load(cl.ctx, val, t.Results[i])
@@ -560,7 +566,10 @@ func (cl *Client) Close() error {
 	}
 	cl.closed = true
 	blobs := cl.blobs
-	cl.blobs, cl.pending = nil, map[string]*parallel.RemoteTask{}
+	for _, bs := range cl.results {
+		blobs = append(blobs, bs...)
+	}
+	cl.blobs, cl.results, cl.pending = nil, nil, map[string]*parallel.RemoteTask{}
 	cl.mu.Unlock()
 	cl.stop()
 	cl.wg.Wait()
@@ -569,7 +578,7 @@ func (cl *Client) Close() error {
 	var errs []error
 	// One purge per prefix removes the session's results and uploads from
 	// the bucket's stream (no delete markers left behind).
-	if st, err := cl.c.js.Stream(ctx, "KV_"+objectBucket); err != nil {
+	if st, err := cl.objectStream(ctx); err != nil {
 		errs = append(errs, err)
 	} else {
 		for _, p := range []string{"r.", "p."} {

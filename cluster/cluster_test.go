@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -339,6 +340,50 @@ func TestCluster(t *testing.T) {
 		}
 	})
 
+	t.Run("values deleted when refs are dropped", func(t *testing.T) {
+		cl2, err := Connect(ctx, tc.head.URL(), reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt2 := parallel.New(parallel.WithBackend(tc.head.URL(), cl2))
+		defer rt2.Shutdown()
+		prefix := "r." + cl2.Session() + "."
+		count := func() int {
+			keys, err := cl2.c.objects.Keys(ctx)
+			if err != nil && !errors.Is(err, jetstream.ErrNoKeysFound) {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, k := range keys {
+				if strings.HasPrefix(k, prefix) {
+					n++
+				}
+			}
+			return n
+		}
+		keep := rt2.Remote(fn("square")).Remote(6)
+		func() {
+			drop := rt2.Remote(fn("square")).Remote(7)
+			if v := get(t, rt2.Remote(fn("add")).Remote(drop, keep)); v != 85 {
+				t.Errorf("add = %v", v)
+			}
+		}()
+		if n := count(); n != 3 {
+			t.Fatalf("%d results stored, want 3", n)
+		}
+		for count() != 1 { // only keep's result is left
+			runtime.GC()
+			if ctx.Err() != nil {
+				t.Fatalf("%d results left after their refs were dropped, want 1", count())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if v := get(t, keep); v != 36 {
+			t.Errorf("keep = %v", v)
+		}
+		runtime.KeepAlive(keep)
+	})
+
 	t.Run("nested", func(t *testing.T) {
 		if v := get(t, rt.Remote(fn("nested")).Remote(5)); v != 26 {
 			t.Errorf("nested(5) = %v, want 26", v)
@@ -536,22 +581,16 @@ func TestHeadRestartKeepsQueuedTasks(t *testing.T) {
 	if n := after.Delivered.Stream - before.Delivered.Stream; n != 2 {
 		t.Errorf("the stream delivered %d tasks for a task and its nested task, want 2", n)
 	}
-	// Shutdown deletes the session's values (the nested task's stays
-	// until its worker stops).
+	// Shutdown deletes the session's values.
 	rt.Shutdown()
 	keys, err := c.objects.Keys(context.Background())
 	if err != nil && !errors.Is(err, jetstream.ErrNoKeysFound) {
 		t.Fatal(err)
 	}
-	n := 0
 	for _, k := range keys {
 		if strings.Contains(k, "."+cl.Session()+".") {
 			t.Errorf("key left after Shutdown: %s", k)
 		}
-		n++
-	}
-	if n != 1 {
-		t.Errorf("keys: %v, want only the nested task's result", keys)
 	}
 }
 
