@@ -49,6 +49,9 @@ type Client struct {
 	uploads map[uint64]string               // Put objects uploaded: their keys
 	sources map[string]bool                 // source units uploaded
 	blobs   []string                        // blobs to delete at Close
+	results map[string][]string             // result key → its blobs, deleted with it (see release.go)
+	release chan string                     // result keys to delete
+	kvs     jetstream.Stream                // objectBucket's stream, once looked up
 	workers map[string]workerInfo
 }
 
@@ -59,16 +62,34 @@ type workerInfo struct {
 	CPUs float64
 	Res  map[string]float64
 	Free map[string]float64 // free CPUs ("CPU") and resources at the last heartbeat
+
+	seen time.Time // when the entry was written (not encoded: the bucket's timestamp)
+}
+
+// staleAfter is how long after its last heartbeat a worker counts as gone
+// (a worker killed leaves its entry until the bucket's TTL removes it,
+// without a notice to watchers).
+const staleAfter = 5 * heartbeat
+
+// liveWorkersLocked returns the workers heard from recently.
+func (cl *Client) liveWorkersLocked() []workerInfo {
+	ws := make([]workerInfo, 0, len(cl.workers))
+	for _, w := range cl.workers {
+		if time.Since(w.seen) <= staleAfter {
+			ws = append(ws, w)
+		}
+	}
+	return ws
 }
 
 // Resources implements parallel.ResourceReporter: the totals of the live
-// workers, and what they had free at their last heartbeat (at most a
-// second ago).
+// workers (heard from in the last 5 s), and what they had free at their
+// last heartbeat (at most a second ago).
 func (cl *Client) Resources() (total, free map[string]float64) {
 	total, free = map[string]float64{"CPU": 0}, map[string]float64{"CPU": 0}
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
-	for _, w := range cl.workers {
+	for _, w := range cl.liveWorkersLocked() {
 		total["CPU"] += w.CPUs
 		for k, v := range w.Res {
 			total[k] += v
@@ -112,6 +133,8 @@ func (cl *Client) start(ctx context.Context) error {
 	cl.sess = nuid.Next()
 	cl.pending = map[string]*parallel.RemoteTask{}
 	cl.uploads = map[uint64]string{}
+	cl.results = map[string][]string{}
+	cl.release = make(chan string, 4096)
 	cl.sources = map[string]bool{}
 	cl.workers = map[string]workerInfo{}
 	cl.ready = make(chan struct{})
@@ -126,9 +149,10 @@ func (cl *Client) start(ctx context.Context) error {
 		cl.stop()
 		return fmt.Errorf("cluster: watch workers: %w", err)
 	}
-	cl.wg.Add(2)
+	cl.wg.Add(3)
 	go cl.watchResults(results)
 	go cl.watchWorkers(workers)
+	go cl.deleter()
 	select {
 	case <-cl.ready:
 		return nil
@@ -187,16 +211,17 @@ func (cl *Client) uploadSource(hash string) error {
 	return nil
 }
 
-// feasible returns an error if workers are connected and none of them has
-// cpus CPUs and res.
+// feasible returns an error if workers are connected (heard from in the
+// last staleAfter) and none of them has cpus CPUs and res.
 func (cl *Client) feasible(cpus float64, res map[string]float64) error {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
-	if len(cl.workers) == 0 {
+	live := cl.liveWorkersLocked()
+	if len(live) == 0 {
 		return nil
 	}
 	var have []string
-	for _, w := range cl.workers {
+	for _, w := range live {
 		if fits(w, cpus, res) {
 			return nil
 		}
@@ -215,6 +240,22 @@ func fits(w workerInfo, cpus float64, res map[string]float64) bool {
 		}
 	}
 	return true
+}
+
+// cancelSubject prefixes the core-NATS subject on which a driver tells
+// workers that a task was cancelled: cancelSubject + "." + result key.
+const cancelSubject = "warren.cancel"
+
+// Cancel implements parallel.Canceller: it stops waiting for t's result and
+// tells the workers, so that the one running t cancels its context (a
+// worker that has not pulled t yet skips it, if it was connected when the
+// cancel was sent).
+func (cl *Client) Cancel(t *parallel.RemoteTask) {
+	key := cl.resultKey(t.ID)
+	if cl.forget(key) == nil {
+		return // not sent yet (it never will be), or finished
+	}
+	_ = cl.c.nc.Publish(cancelSubject+"."+key, nil)
 }
 
 // resultKey is the key of the result of this session's task id.
@@ -297,7 +338,7 @@ func (cl *Client) publishFailed(_ jetstream.JetStream, m *nats.Msg, err error) {
 		select {
 		case <-cl.ctx.Done():
 			return
-		case <-time.After(200 * time.Millisecond):
+		case <-time.After(min(time.Duration(tries)*200*time.Millisecond, publishTimeout)):
 		}
 		if _, err := cl.c.js.PublishMsgAsync(again); err != nil {
 			cl.publishFailed(nil, again, err)
@@ -438,13 +479,13 @@ func (cl *Client) watchResults(w jetstream.KeyWatcher) {
 			if t == nil {
 				continue // a duplicate (a task run twice) or not ours any more
 			}
-			t.Done(cl.result(t, e.Value()))
+			t.Done(cl.result(t, e.Key(), e.Value()))
 		}
 	}
 }
 
 // result decodes a stored resultMsg for t.
-func (cl *Client) result(t *parallel.RemoteTask, data []byte) parallel.RemoteResult {
+func (cl *Client) result(t *parallel.RemoteTask, key string, data []byte) parallel.RemoteResult {
 	var rm resultMsg
 	if err := gobDecode(data, &rm); err != nil {
 		return parallel.RemoteResult{Err: fmt.Errorf("cluster: decode result: %w", err)}
@@ -465,7 +506,7 @@ func (cl *Client) result(t *parallel.RemoteTask, data []byte) parallel.RemoteRes
 	for i, val := range rm.Vals {
 		if val.Blob != "" {
 			cl.mu.Lock()
-			cl.blobs = append(cl.blobs, val.Blob)
+			cl.results[key] = append(cl.results[key], val.Blob)
 			cl.mu.Unlock()
 		}
 		v, err := cl.c.load(cl.ctx, val, t.Results[i])
@@ -502,6 +543,7 @@ func (cl *Client) watchWorkers(w jetstream.KeyWatcher) {
 			if e.Operation() == jetstream.KeyValuePut {
 				var wi workerInfo
 				if gobDecode(e.Value(), &wi) == nil {
+					wi.seen = e.Created()
 					cl.workers[e.Key()] = wi
 				}
 			} else {
@@ -524,7 +566,10 @@ func (cl *Client) Close() error {
 	}
 	cl.closed = true
 	blobs := cl.blobs
-	cl.blobs, cl.pending = nil, map[string]*parallel.RemoteTask{}
+	for _, bs := range cl.results {
+		blobs = append(blobs, bs...)
+	}
+	cl.blobs, cl.results, cl.pending = nil, nil, map[string]*parallel.RemoteTask{}
 	cl.mu.Unlock()
 	cl.stop()
 	cl.wg.Wait()
@@ -533,7 +578,7 @@ func (cl *Client) Close() error {
 	var errs []error
 	// One purge per prefix removes the session's results and uploads from
 	// the bucket's stream (no delete markers left behind).
-	if st, err := cl.c.js.Stream(ctx, "KV_"+objectBucket); err != nil {
+	if st, err := cl.objectStream(ctx); err != nil {
 		errs = append(errs, err)
 	} else {
 		for _, p := range []string{"r.", "p."} {

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -57,6 +58,14 @@ func testRegistry() *Registry {
 	r.Register("noop", func() {})
 	r.Register("count", func(xs []any) int { return len(xs) })
 	r.Register("inc", inc)
+	// untilCancelled waits for its context, then marks dir.
+	r.Register("untilCancelled", func(ctx context.Context, dir string) int {
+		_ = os.WriteFile(filepath.Join(dir, "started"), nil, 0o644)
+		<-ctx.Done()
+		_ = os.WriteFile(filepath.Join(dir, "cancelled"), nil, 0o644)
+		return 0
+	})
+	r.Register("slowSquare", func(x, ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return x * x })
 	r.Register("iota", func(n int) []int {
 		s := make([]int, n)
 		for i := range s {
@@ -74,6 +83,15 @@ func inc(x int) int { return x + 1 }
 type point struct{ X, Y int }
 
 func TestMain(m *testing.M) {
+	if spec := os.Getenv("WARREN_TEST_HEAD"); spec != "" { // name, listen, cluster listen, store, routes...
+		f := strings.Split(spec, ",")
+		_, err := StartHead(HeadOptions{Name: f[0], Listen: f[1], ClusterListen: f[2], StoreDir: f[3], Routes: f[4:]})
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		select {} // until killed
+	}
 	if addr := os.Getenv("WARREN_TEST_WORKER"); addr != "" {
 		cpus, _ := strconv.Atoi(os.Getenv("WARREN_TEST_CPUS"))
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
@@ -121,15 +139,27 @@ func startCluster(t testing.TB) *testCluster {
 // startWorker starts a worker process with cpus CPUs.
 func (tc *testCluster) startWorker(cpus int) *exec.Cmd {
 	tc.t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "WARREN_TEST_WORKER="+tc.head.URL(), "WARREN_TEST_CPUS="+strconv.Itoa(cpus))
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		tc.t.Fatal(err)
-	}
+	cmd := startProcess(tc.t, "WARREN_TEST_WORKER="+tc.head.URL(), "WARREN_TEST_CPUS="+strconv.Itoa(cpus))
 	tc.mu.Lock()
 	tc.workers = append(tc.workers, cmd)
 	tc.mu.Unlock()
+	return cmd
+}
+
+// startProcess starts this test binary with env added (see TestMain);
+// it is killed at the end of the test.
+func startProcess(t testing.TB, env ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
 	return cmd
 }
 
@@ -310,6 +340,50 @@ func TestCluster(t *testing.T) {
 		}
 	})
 
+	t.Run("values deleted when refs are dropped", func(t *testing.T) {
+		cl2, err := Connect(ctx, tc.head.URL(), reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt2 := parallel.New(parallel.WithBackend(tc.head.URL(), cl2))
+		defer rt2.Shutdown()
+		prefix := "r." + cl2.Session() + "."
+		count := func() int {
+			keys, err := cl2.c.objects.Keys(ctx)
+			if err != nil && !errors.Is(err, jetstream.ErrNoKeysFound) {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, k := range keys {
+				if strings.HasPrefix(k, prefix) {
+					n++
+				}
+			}
+			return n
+		}
+		keep := rt2.Remote(fn("square")).Remote(6)
+		func() {
+			drop := rt2.Remote(fn("square")).Remote(7)
+			if v := get(t, rt2.Remote(fn("add")).Remote(drop, keep)); v != 85 {
+				t.Errorf("add = %v", v)
+			}
+		}()
+		if n := count(); n != 3 {
+			t.Fatalf("%d results stored, want 3", n)
+		}
+		for count() != 1 { // only keep's result is left
+			runtime.GC()
+			if ctx.Err() != nil {
+				t.Fatalf("%d results left after their refs were dropped, want 1", count())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if v := get(t, keep); v != 36 {
+			t.Errorf("keep = %v", v)
+		}
+		runtime.KeepAlive(keep)
+	})
+
 	t.Run("nested", func(t *testing.T) {
 		if v := get(t, rt.Remote(fn("nested")).Remote(5)); v != 26 {
 			t.Errorf("nested(5) = %v, want 26", v)
@@ -352,12 +426,53 @@ func TestCluster(t *testing.T) {
 	})
 
 	t.Run("Cancel", func(t *testing.T) {
-		r := rt.Remote(fn("sleep")).Remote(2000)
+		dir := t.TempDir()
+		r := rt.Remote(fn("untilCancelled")).Remote(dir)
+		waitFile(t, ctx, filepath.Join(dir, "started"))
 		if !parallel.Cancel(r) {
 			t.Fatal("Cancel returned false")
 		}
 		if _, err := parallel.GetContext(ctx, r); !errors.Is(err, parallel.ErrCancelled) {
 			t.Errorf("Get of a cancelled task: %v", err)
+		}
+		waitFile(t, ctx, filepath.Join(dir, "cancelled")) // the worker cancelled the task's context
+
+		// A task cancelled while queued (all 4 CPUs busy) is skipped.
+		var busy []parallel.ObjectRef
+		for i := range 4 {
+			d := filepath.Join(dir, strconv.Itoa(i))
+			if err := os.Mkdir(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			busy = append(busy, rt.Remote(fn("untilCancelled")).Remote(d))
+			waitFile(t, ctx, filepath.Join(d, "started"))
+		}
+		queued := filepath.Join(dir, "queued")
+		if err := os.Mkdir(queued, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		q := rt.Remote(fn("untilCancelled")).Remote(queued)
+		parallel.Cancel(q)
+		for _, b := range busy {
+			parallel.Cancel(b)
+		}
+		c, err := dial(ctx, tc.head.URL(), "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.close()
+		for {
+			info, err := c.tasks.Info(ctx)
+			if err == nil && info.NumPending == 0 && info.NumAckPending == 0 {
+				break
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("the queue never drained: %+v %v", info, err)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if _, err := os.Stat(filepath.Join(queued, "started")); err == nil {
+			t.Error("the task cancelled while queued ran")
 		}
 	})
 
@@ -383,6 +498,14 @@ func TestCluster(t *testing.T) {
 			t.Fatalf("result from pid %v; the killed worker was %d", v, victim)
 		}
 		t.Logf("task restarted on worker %v after worker %d was killed", v, victim)
+		// The killed worker's CPUs leave the cluster's resources once it
+		// missed its heartbeats.
+		for rt.ClusterResources()["CPU"] != 2 {
+			if ctx.Err() != nil {
+				t.Fatalf("ClusterResources = %v after a worker died, want 2 CPUs", rt.ClusterResources())
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 	})
 }
 
@@ -458,21 +581,29 @@ func TestHeadRestartKeepsQueuedTasks(t *testing.T) {
 	if n := after.Delivered.Stream - before.Delivered.Stream; n != 2 {
 		t.Errorf("the stream delivered %d tasks for a task and its nested task, want 2", n)
 	}
-	// Shutdown deletes the session's values (the nested task's stays
-	// until its worker stops).
+	// Shutdown deletes the session's values.
 	rt.Shutdown()
 	keys, err := c.objects.Keys(context.Background())
 	if err != nil && !errors.Is(err, jetstream.ErrNoKeysFound) {
 		t.Fatal(err)
 	}
-	n := 0
 	for _, k := range keys {
 		if strings.Contains(k, "."+cl.Session()+".") {
 			t.Errorf("key left after Shutdown: %s", k)
 		}
-		n++
 	}
-	if n != 1 {
-		t.Errorf("keys: %v, want only the nested task's result", keys)
+}
+
+// waitFile waits until path exists.
+func waitFile(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("%s never appeared", path)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/warren-go/warren/parallel"
 )
 
 // Values cross processes encoded with encoding/gob, by static type: a value
@@ -51,7 +53,12 @@ func encode(v reflect.Value) (value, error) {
 	return value{Data: buf.Bytes()}, nil
 }
 
+var refType = reflect.TypeFor[parallel.ObjectRef]()
+
 func encodeError(t reflect.Type, v reflect.Value, err error) error {
+	if strings.Contains(err.Error(), refType.String()) {
+		return fmt.Errorf("cluster: cannot send a %s: refs inside values do not travel between processes yet; pass each ref as an argument of its own: %w", t, err)
+	}
 	if strings.Contains(err.Error(), "not registered") {
 		return fmt.Errorf("cluster: cannot send a %s held in an interface (%s): register its type with gob.Register in the driver and in every worker: %w",
 			dynType(v), t, err)

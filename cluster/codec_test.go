@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/warren-go/warren/parallel"
 )
 
 type inner struct {
@@ -77,6 +79,10 @@ func TestCodecErrors(t *testing.T) {
 	_, err = encode(reflect.ValueOf(make(chan int)))
 	if err == nil {
 		t.Error("a channel encoded")
+	}
+	_, err = encode(reflect.ValueOf([]parallel.ObjectRef{{}}))
+	if err == nil || !strings.Contains(err.Error(), "refs inside values do not travel") {
+		t.Errorf("refs in a slice: %v", err)
 	}
 	var e error = errors.New("x")
 	_, err = encode(reflect.ValueOf(&e).Elem())

@@ -35,6 +35,8 @@ const (
 	// objectTTL bounds how long values stay in the buckets if their driver
 	// died without cleaning up.
 	objectTTL = 24 * time.Hour
+	// setupTimeout bounds the tries to set up the stream and buckets.
+	setupTimeout = time.Minute
 	// inlineMax is the largest encoded value stored in the key-value bucket
 	// or sent inside a task message; larger ones go to the object store.
 	inlineMax = 256 << 10
@@ -86,11 +88,24 @@ func dial(ctx context.Context, addr, name string, jsOpts ...jetstream.JetStreamO
 		return nil, fmt.Errorf("cluster: connect to %s: %w", addr, err)
 	}
 	c.nc = nc
-	if err := c.setup(ctx, jsOpts); err != nil {
-		nc.Close()
-		return nil, err
+	ctx, cancel := context.WithTimeout(ctx, setupTimeout)
+	defer cancel()
+	for {
+		// A NATS cluster just started elects its JetStream leader first:
+		// until then setup fails, and is tried again for a while.
+		tctx, tcancel := context.WithTimeout(ctx, 5*time.Second) // an unanswered request is tried again
+		err = c.setup(tctx, jsOpts)
+		tcancel()
+		if err == nil {
+			return c, nil
+		}
+		select {
+		case <-ctx.Done():
+			nc.Close()
+			return nil, err
+		case <-time.After(250 * time.Millisecond):
+		}
 	}
-	return c, nil
 }
 
 func (c *conn) setup(ctx context.Context, jsOpts []jetstream.JetStreamOpt) error {

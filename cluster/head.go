@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
@@ -26,6 +27,14 @@ type HeadOptions struct {
 	StoreDir string
 	// Logf, if not nil, receives the server's notices and errors.
 	Logf func(format string, args ...any)
+
+	// To make a NATS cluster of heads (three, so that JetStream keeps
+	// every task and value on three of them and survives the loss of
+	// one), give each a Name, a ClusterListen address and the Routes to
+	// the others' ClusterListen addresses ("nats-route://host:port").
+	Name          string // unique in the NATS cluster; default "warren-head"
+	ClusterListen string // host:port for the other heads; "" for a lone head
+	Routes        []string
 }
 
 // StartHead starts a head and returns once it accepts connections.
@@ -47,10 +56,25 @@ func StartHead(opt HeadOptions) (*Head, error) {
 	if p == 0 {
 		p = server.RANDOM_PORT
 	}
-	srv, err := server.NewServer(&server.Options{
-		ServerName: "warren-head", Host: host, Port: p, JetStream: true, StoreDir: opt.StoreDir,
+	if opt.Name == "" {
+		opt.Name = "warren-head"
+	}
+	so := &server.Options{
+		ServerName: opt.Name, Host: host, Port: p, JetStream: true, StoreDir: opt.StoreDir,
 		NoSigs: true, MaxPayload: 8 << 20,
-	})
+	}
+	if opt.ClusterListen != "" {
+		chost, cport, err := net.SplitHostPort(opt.ClusterListen)
+		if err != nil {
+			return nil, fmt.Errorf("cluster: cluster listen address %q: %w", opt.ClusterListen, err)
+		}
+		so.Cluster.Name, so.Cluster.Host = "warren", chost
+		if so.Cluster.Port, err = strconv.Atoi(cport); err != nil {
+			return nil, fmt.Errorf("cluster: cluster listen address %q: bad port", opt.ClusterListen)
+		}
+		so.Routes = server.RoutesFromStr(strings.Join(opt.Routes, ","))
+	}
+	srv, err := server.NewServer(so)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: head: %w", err)
 	}

@@ -3,7 +3,10 @@ package cluster
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"syscall"
@@ -102,4 +105,112 @@ func startedBy(t *testing.T, ctx context.Context, dir string) int {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestClusterThreeHeads (make cluster-test) runs a NATS cluster of three
+// heads (processes) with two workers, and kills one head with SIGKILL while
+// tasks run: JetStream keeps tasks and values on three heads, clients move
+// to the others, and every result arrives.
+func TestClusterThreeHeads(t *testing.T) {
+	if os.Getenv("WARREN_CLUSTER_LONG") == "" {
+		t.Skip("set WARREN_CLUSTER_LONG=1 (make cluster-test)")
+	}
+	ports := freePorts(t, 6)
+	var urls, routes []string
+	for i := range 3 {
+		urls = append(urls, fmt.Sprintf("nats://127.0.0.1:%d", ports[i]))
+		routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", ports[3+i]))
+	}
+	var heads []*exec.Cmd
+	for i := range 3 {
+		var others []string
+		for j, r := range routes {
+			if j != i {
+				others = append(others, r)
+			}
+		}
+		spec := strings.Join(append([]string{fmt.Sprintf("head%d", i), fmt.Sprintf("127.0.0.1:%d", ports[i]),
+			fmt.Sprintf("127.0.0.1:%d", ports[3+i]), t.TempDir()}, others...), ",")
+		heads = append(heads, startProcess(t, "WARREN_TEST_HEAD="+spec))
+	}
+	addr := strings.Join(urls, ",")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	for i := range 3 { // wait until the heads listen
+		for {
+			c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", ports[i]))
+			if err == nil {
+				_ = c.Close()
+				break
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("head %d does not listen: %v", i, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	reg := testRegistry()
+	cl, err := Connect(ctx, addr, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		startProcess(t, "WARREN_TEST_WORKER="+addr, "WARREN_TEST_CPUS=2")
+	}
+	for {
+		cl.mu.Lock()
+		up := len(cl.workers)
+		cl.mu.Unlock()
+		if up >= 2 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("workers did not come up")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	rt := parallel.New(parallel.WithBackend(addr, cl))
+	defer rt.Shutdown()
+	sq, _ := reg.Load(ctx, FuncRef{Name: "slowSquare"}, nil)
+	f := rt.Remote(sq.Interface())
+	refs := make([]parallel.ObjectRef, 40)
+	for i := range refs {
+		refs[i] = f.Remote(i, 200)
+	}
+	if _, _, err := parallel.WaitContext(ctx, refs, 8, -1); err != nil {
+		t.Fatal(err)
+	}
+	if err := heads[0].Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	vals, err := parallel.GetAllContext(ctx, refs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range vals {
+		if v != i*i {
+			t.Errorf("slowSquare(%d) = %v", i, v)
+		}
+	}
+	t.Logf("all 40 results %v after head0 was killed", time.Since(start))
+}
+
+// freePorts returns n ports free on 127.0.0.1 at the time of the call.
+func freePorts(t *testing.T, n int) []int {
+	t.Helper()
+	var ls []net.Listener
+	var ports []int
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls = append(ls, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	for _, l := range ls {
+		_ = l.Close()
+	}
+	return ports
 }

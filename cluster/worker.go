@@ -27,7 +27,7 @@ type WorkerOptions struct {
 	// runtime.NumCPU().
 	CPUs int
 	// Resources are the custom resources the worker offers to tasks that
-	// request them (parallel.TaskResources).
+	// request them (parallel.TaskResources); "CPU" is the same as CPUs.
 	Resources map[string]float64
 	// Loader resolves the functions of the tasks; required.
 	Loader Loader
@@ -51,9 +51,47 @@ type worker struct {
 	wake chan struct{}  // a task ended: maybe CPUs are free
 	runs sync.WaitGroup // tasks being run
 
-	mu       sync.Mutex
-	slots    []bool  // timeline rows in use
-	reserved float64 // CPUs of tasks accepted but not yet submitted to rt
+	mu        sync.Mutex
+	slots     []bool                        // timeline rows in use
+	reserved  float64                       // CPUs of tasks accepted but not yet submitted to rt
+	running   map[string]parallel.ObjectRef // result key → the local task running it
+	cancelled map[string]bool               // result keys cancelled before they ran here
+}
+
+// maxCancelled bounds the cancelled keys a worker remembers.
+const maxCancelled = 10000
+
+// onCancel handles a driver's cancel of the task with result key: the
+// local task running it is cancelled, or the key remembered.
+func (w *worker) onCancel(m *nats.Msg) {
+	key := strings.TrimPrefix(m.Subject, cancelSubject+".")
+	w.mu.Lock()
+	ref, ok := w.running[key]
+	if !ok {
+		if len(w.cancelled) >= maxCancelled {
+			clear(w.cancelled)
+		}
+		w.cancelled[key] = true
+	}
+	w.mu.Unlock()
+	if ok {
+		parallel.Cancel(ref)
+	}
+}
+
+// track records ref as running the task of key (ref zero: it ended), and
+// reports whether that task was cancelled meanwhile.
+func (w *worker) track(key string, ref parallel.ObjectRef) (cancelled bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	cancelled = w.cancelled[key]
+	if ref == (parallel.ObjectRef{}) {
+		delete(w.running, key)
+		delete(w.cancelled, key)
+	} else {
+		w.running[key] = ref
+	}
+	return cancelled
 }
 
 // free returns the CPUs the worker can still fill: its runtime's free CPUs
@@ -84,10 +122,20 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 	if opt.Loader == nil {
 		return errors.New("cluster: RunWorker needs a Loader")
 	}
+	res := make(map[string]float64, len(opt.Resources))
+	for k, v := range opt.Resources {
+		if k == "CPU" { // the same as CPUs, as in parallel.Resources
+			opt.CPUs = int(v)
+			continue
+		}
+		res[k] = v
+	}
+	opt.Resources = res
 	if opt.CPUs <= 0 {
 		opt.CPUs = runtime.NumCPU()
 	}
-	w := &worker{opt: opt, pid: os.Getpid(), wake: make(chan struct{}, 1)}
+	w := &worker{opt: opt, pid: os.Getpid(), wake: make(chan struct{}, 1),
+		running: map[string]parallel.ObjectRef{}, cancelled: map[string]bool{}}
 	if w.opt.Name == "" {
 		host, _ := os.Hostname()
 		w.opt.Name = fmt.Sprintf("%s:%d", host, w.pid)
@@ -117,6 +165,11 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 		return err
 	}
 	nested.Store(client)
+	sub, err := c.nc.Subscribe(cancelSubject+".>", w.onCancel)
+	if err != nil {
+		return fmt.Errorf("cluster: subscribe to cancels: %w", err)
+	}
+	defer func() { _ = sub.Unsubscribe() }()
 	w.rt = parallel.New(parallel.NumCPUs(opt.CPUs), parallel.Resources(opt.Resources),
 		parallel.WithBackend(addr, nestedBackend{client}), parallel.TraceCapacity(0))
 	defer w.rt.Shutdown()
@@ -313,6 +366,9 @@ func (w *worker) execute(ctx context.Context, tm *taskMsg) *resultMsg {
 			w.reserve(-tm.CPUs)
 		}
 	}()
+	if w.track(tm.Key, parallel.ObjectRef{}) {
+		return &resultMsg{Err: "cancelled before it ran", ErrType: "cancelled"}
+	}
 	fn, err := w.opt.Loader.Load(ctx, tm.Func, w.fetchSource)
 	if err != nil {
 		return &resultMsg{Err: fmt.Sprintf("cannot load function %q on worker %s: %v", tm.Func.Name, w.opt.Name, err), System: true}
@@ -362,6 +418,10 @@ func (w *worker) execute(ctx context.Context, tm *taskMsg) *resultMsg {
 		rm.Err, rm.ErrType = err.Error(), fmt.Sprintf("%T", err)
 		return rm
 	}
+	if w.track(tm.Key, refs[0]) {
+		parallel.Cancel(refs[0])
+	}
+	defer w.track(tm.Key, parallel.ObjectRef{})
 	vals := make([]reflect.Value, 0, nres)
 	for i, r := range refs {
 		v, err := parallel.GetContext(ctx, r)

@@ -3,6 +3,7 @@ package parallel
 import (
 	"fmt"
 	"reflect"
+	"runtime"
 	"sync/atomic"
 	"time"
 )
@@ -72,6 +73,22 @@ type ResourceReporter interface {
 	// Resources returns the totals of the cluster's workers, "CPU"
 	// included, and what they have free (as recently as the backend knows).
 	Resources() (total, free map[string]float64)
+}
+
+// A Canceller is a Backend that can stop a task it was given: a connected
+// Runtime calls Cancel when Cancel, CancelGroup or Shutdown ends a
+// RemoteTask before its result came. The task's refs have already failed;
+// the backend need not call Done. Cancel must not block.
+type Canceller interface {
+	Cancel(t *RemoteTask)
+}
+
+// A Releaser is a Backend that can free the cluster's copy of a task's
+// results: a connected Runtime calls Release with a RemoteTask's ID once no
+// ref to the task's results (and no task waiting for them) is left in the
+// process. It is called from a cleanup goroutine and must not block.
+type Releaser interface {
+	Release(id uint64)
 }
 
 // A RemoteTask is a task a Runtime hands to its Backend.
@@ -225,6 +242,11 @@ func (rt *Runtime) prepareRemote(t *task, b Backend) error {
 	}
 	rtask.done = func(res RemoteResult) { t.remoteDone(res) }
 	t.rtask = rtask
+	if rel, ok := b.(Releaser); ok {
+		// t is reachable from each of its refs (as their producer) and from
+		// the tasks that take them, so it is unreachable only when they are.
+		runtime.AddCleanup(t, rel.Release, t.id)
+	}
 	return nil
 }
 

@@ -310,13 +310,18 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 		for _, o := range t.outs {
 			o.remote = true
 		}
-	}
-	setGroup(t, parent, rt)
-	if t.remote {
+		// The backend sees the task before it is shared (setGroup makes it
+		// its parent's child, which a Cancel reaches).
+		if parent != nil {
+			t.group = parent.group
+		} else if h := rt.currentHost(); h != nil {
+			t.group = h.Group()
+		}
 		if err := rt.prepareRemote(t, b); err != nil {
 			return nil, fmt.Errorf("%s.Remote: %w: %w", f.fname, ErrInvalidCall, err)
 		}
 	}
+	setGroup(t, parent, rt)
 	rt.mu.Lock()
 	if t.remote && rt.closed {
 		rt.mu.Unlock()

@@ -430,6 +430,11 @@ func cancelTasks(ts []*task, cause error, recursive bool) int {
 			t.mu.Unlock()
 		}
 		t.complete(nil, false, nil, newCancelError(t, cause))
+		if t.remote {
+			if c, ok := t.rt.backend().(Canceller); ok {
+				c.Cancel(t.rtask)
+			}
+		}
 	}
 	if len(children) > 0 {
 		cancelTasks(children, cause, true)

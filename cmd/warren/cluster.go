@@ -32,6 +32,9 @@ func headCmd(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:4222", "`host:port` workers and notebooks connect to (port 0: any free port)")
 	store := fs.String("store", defaultStore(), "`dir`ectory of JetStream's files (queued tasks and values survive a restart)")
+	name := fs.String("name", "", "server name, unique in a NATS cluster of heads (default warren-head)")
+	clusterListen := fs.String("cluster-listen", "", "`host:port` for the routes of other heads (a NATS cluster of three heads)")
+	routes := fs.String("routes", "", "the other heads' cluster addresses, `nats-route://host:port,...`")
 	if err := fs.Parse(args); err != nil {
 		return flagExit(err)
 	}
@@ -39,7 +42,12 @@ func headCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "warren head: unexpected arguments %q\n", fs.Args())
 		return 2
 	}
-	h, err := cluster.StartHead(cluster.HeadOptions{Listen: *listen, StoreDir: *store,
+	var rs []string
+	if *routes != "" {
+		rs = strings.Split(*routes, ",")
+	}
+	h, err := cluster.StartHead(cluster.HeadOptions{Listen: *listen, StoreDir: *store, Name: *name,
+		ClusterListen: *clusterListen, Routes: rs,
 		Logf: func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) }})
 	if err != nil {
 		fmt.Fprintf(stderr, "warren head: %v\n", err)
