@@ -275,3 +275,29 @@ func TestClusterSolutionNotebooks(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkClusterTrivialCellTasks measures trivial tasks of a function a
+// cell declared, submitted by a cell to two 2-CPU worker processes: the
+// cost of shipping (cached after the first submit) plus the transport.
+func BenchmarkClusterTrivialCellTasks(b *testing.B) {
+	url := startCluster(b, 2, 2)
+	s := clusterDriver(b, url)
+	mustCell(b, s, `func inc(x int) int { return x + 1 }
+
+var incTask = ray.Remote(inc)`)
+	mustCell(b, s, `ray.Get(incTask.Remote(1))`) // the workers load inc
+	const n = 1000
+	b.ResetTimer()
+	start := time.Now()
+	for b.Loop() {
+		got := mustCell(b, s, fmt.Sprintf(`refs := make([]ray.ObjectRef, %d)
+for i := range refs {
+	refs[i] = incTask.Remote(i)
+}
+len(ray.GetAll(refs...))`, n))
+		if got != fmt.Sprint(n) {
+			b.Fatalf("got %s", got)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "tasks/s")
+}
