@@ -16,7 +16,7 @@ DOCKER ?= $(shell docker info >/dev/null 2>&1 && echo docker || { command -v pod
 IMAGE ?= warren
 VCS_REF = $(shell git rev-parse --short HEAD 2>/dev/null)
 
-.PHONY: help all build install lint check test gotest fuzz fuzz-short soak soakshort clienttest nbtest nativetest browsertest labtest conformance demo bench docker docker-test clean
+.PHONY: help all build install lint check test gotest fuzz fuzz-short soak soakshort clienttest nbtest nativetest browsertest labtest conformance demo bench cluster-test cluster-bench docker docker-test clean
 
 all: build
 
@@ -103,6 +103,12 @@ soakshort: ## 4,000 trivial cells; fails if the session's RSS grows more than 8 
 
 bench: ## benchmarks of the ray scheduler (parallel/)
 	$(GO) test -run '^$$' -bench . -benchmem ./parallel/
+
+cluster-test: ## the long cluster tests: workers killed with SIGKILL, a NATS cluster of 3 heads losing one (the short one is in gotest)
+	WARREN_CLUSTER_LONG=1 $(GO) test -race -count=1 -run 'TestClusterLong|TestClusterThreeHeads' -v ./cluster/
+
+cluster-bench: ## tasks/s of trivial tasks: in process vs a head and two worker processes
+	$(GO) test -run '^$$' -bench TrivialTasks -benchtime 20000x -count 3 ./cluster/
 
 demo: build ## run the solved workshop notebooks in the terminal (warren run)
 	$(BIN) run notebooks/solutions/*.ipynb

@@ -74,6 +74,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 	if err := s.nativeChecks(ctx, c, code, chunks); err != nil { // native_check.go
 		return nil, err
 	}
+	s.logLits(c.n, chunks) // ship.go
 	for _, ch := range chunks {
 		if ch.trailing && !ch.hideValue {
 			// Only the calls of the cell's main and init functions may follow.
@@ -101,6 +102,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 func (s *Session) runTrailing(ctx context.Context, c *cell, code string, ch *chunk) (map[string]any, error) {
 	c.chunkLine, c.chunkEnd = ch.line, ch.endLine
 	s.warnTypes(c, ch)
+	s.logChunk(c.n, ch) // first, as in runChunk
 	v, err := s.evalLocked(ctx, c, code, ch.stmtSrc(c.n, ch.valueText), true)
 	var e *Error
 	if errors.As(err, &e) && e.Name == "CompileError" {
@@ -179,16 +181,22 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 			s.pkgs[imp.localName()] = imp.path
 		}
 		s.mu.Unlock()
+		s.logChunk(c.n, ch)
 		return reflect.Value{}, nil
 	case kindDecl:
 		s.warnTypes(c, ch)
 		v, err := s.evalLocked(ctx, c, code, ch.directive(c.n)+ch.text, false)
 		if err == nil {
 			s.declare(ch)
+			s.logChunk(c.n, ch)
 		}
 		return v, err
 	default:
 		s.warnTypes(c, ch)
+		// Logged first: a function literal of the chunk may use a variable
+		// it declares (cnt := ray.Remote(count)) and be shipped before the
+		// chunk ends.
+		s.logChunk(c.n, ch)
 		v, err := s.evalLocked(ctx, c, code, ch.stmtSrc(c.n, ch.text), true)
 		if err == nil {
 			s.declare(ch)

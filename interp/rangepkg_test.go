@@ -49,3 +49,29 @@ func TestRangeOverEarlierCellIterator(t *testing.T) {
 		}
 	}
 }
+
+// A range over what a function of package ray returns needs no second
+// check with the real packages (ray is not among them): the cell's
+// standard packages are not loaded from the toolchain for it.
+func TestRangeOverRayLoadsNoPackages(t *testing.T) {
+	s := newRaySession(t)
+	_, out := run(t, s, `import (
+	"fmt"
+	"time"
+)
+
+one := ray.Remote(func() time.Duration { return time.Millisecond })
+total := time.Duration(0)
+for _, v := range ray.GetAll(one.Remote(), one.Remote()) {
+	total += v.(time.Duration)
+}
+fmt.Println(total)`)
+	if got := out.stdout(); got != "2ms\n" {
+		t.Errorf("stdout = %q, want 2ms", got)
+	}
+	s.stdImp.mu.Lock()
+	defer s.stdImp.mu.Unlock()
+	if _, loaded := s.stdImp.cache["time"]; loaded {
+		t.Errorf("the range over ray.GetAll loaded package time for go/types")
+	}
+}

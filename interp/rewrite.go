@@ -407,7 +407,7 @@ func remoteNameEdits(f *ast.File, off func(token.Pos) int) []edit {
 		if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "ray" {
 			return
 		}
-		if id, ok := c.Args[0].(*ast.Ident); ok {
+		if id, ok := shipArg(c.Args[0]).(*ast.Ident); ok {
 			lhs = id.Name
 		}
 		if lhs == "" || lhs == "_" {

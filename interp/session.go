@@ -42,6 +42,14 @@
 // usertypes.go), which answer as Go does or fail with an InterpreterLimit
 // error.
 //
+// For cluster workers, the session logs its cells' declarations as written,
+// content-addressed, and the Ship hook around every ray.Remote argument
+// tells it which function a value is (ship.go, shiprewrite.go): ShipFunc
+// names a function and the declarations it needs, Source serves them, and
+// LoadFunc, in a worker's session, runs them and returns the function
+// (shipload.go). The transport is not this package's: cmd/warren adapts
+// these methods to package cluster.
+//
 // Known limits (yaegi v0.16.1): a type cannot be redefined (a warning says
 // so); output written to os.Stdout/os.Stderr goes to the current cell rather
 // than the cell that started the goroutine; a range over a value whose type
@@ -150,6 +158,7 @@ type Session struct {
 	stderr     *pipe
 	closed     bool
 	native     nativeTier // native.go
+	ship       *shipLog   // declarations and remote functions, for workers (ship.go)
 }
 
 var (
@@ -262,6 +271,11 @@ func New(opts Options) (*Session, error) {
 		s.Close()
 		return nil, fmt.Errorf("interp: prelude: %s is not slot 0 of the global frame (%v)", slot0Var, err)
 	}
+	builtin := map[string]bool{}
+	for p := range s.syms {
+		builtin[p] = true
+	}
+	s.ship = newShipLog(builtin)
 	if !opts.NoHost {
 		parallel.SetHost(s)
 	}
@@ -306,6 +320,7 @@ func (s *Session) exports() yaegi.Exports {
 		"IndexError": reflect.ValueOf(indexError),
 		"Index":      reflect.ValueOf(indexHook),
 		"SliceError": reflect.ValueOf(sliceError),
+		"Ship":       reflect.ValueOf(s.shipHook),
 	}
 
 	stdoutFile, stderrFile := s.stdout.w, s.stderr.w

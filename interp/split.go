@@ -43,11 +43,21 @@ type chunk struct {
 	segs  []textSeg // where the text is in what go/types checked
 	typed typedAt   // what go/types tells of the chunk's ranges and defers
 
+	items []cellItem  // the chunk's top-level items as the cell wrote them (ship.go)
+	lits  []liftedLit // function literals given to ray.Remote (shiprewrite.go)
+
 	trailing  bool // the cell ends with this chunk's expression statement
 	hideValue bool // the trailing expression is a print-like call
 	// valueText is text with the trailing expression passed to the Value
 	// hook, set when the value is to be shown (trailing && !hideValue).
 	valueText string
+}
+
+// A cellItem is one top-level item of a cell as written.
+type cellItem struct {
+	kind chunkKind
+	text string
+	line int
 }
 
 type importSpec struct{ name, path string }
@@ -341,6 +351,9 @@ func (c *chunk) init(f *token.File, code string, n int, its []*item) {
 	p := f.Position(f.Pos(c.start))
 	c.line, c.col = p.Line, p.Column
 	c.endLine = f.Position(f.Pos(max(c.start, c.end))).Line
+	for _, it := range its {
+		c.items = append(c.items, cellItem{it.kind, it.prefix + code[it.start:it.end], f.Position(f.Pos(it.start)).Line})
+	}
 	for k := 0; k < len(its); k++ {
 		if its[k].prefix == "" && (k == 0 || its[k].idx == its[k-1].idx+1) {
 			continue

@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -103,17 +104,25 @@ func TestIsComplete(t *testing.T) {
 }
 
 func TestRemoteTaskNames(t *testing.T) {
+	// ray.Remote's argument is also wrapped in the Ship hook (shiprewrite.go).
+	// col is where the argument starts on line 1 of cell 1.
+	lit := func(col int, text string) string {
+		return fmt.Sprintf("%s.Ship(%q, /*line _.go:100001:%d*/%s)", goHook, "lit:"+litName(text), col, text)
+	}
+	name := func(col int, n string) string {
+		return fmt.Sprintf("%s.Ship(%q, /*line _.go:100001:%d*/%s)", goHook, n, col, n)
+	}
 	tests := []struct{ code, want string }{
-		{"slow := ray.Remote(func(i int) int { return i })", `slow := ray.Remote(func(i int) int { return i }).Options(ray.TaskName("slow"))`},
-		{"var load = ray.Remote(loadData)", `var load = ray.Remote(loadData).Options(ray.TaskName("loadData"))`},
-		{"refs = append(refs, ray.Remote(work).Remote(1))", `refs = append(refs, ray.Remote(work).Options(ray.TaskName("work")).Remote(1))`},
-		{"a, b := ray.Remote(f), ray.Remote(func() {})", `a, b := ray.Remote(f).Options(ray.TaskName("f")), ray.Remote(func() {}).Options(ray.TaskName("b"))`},
-		{"outer := ray.Remote(func() { inner := ray.Remote(g); _ = inner })", `outer := ray.Remote(func() { inner := ray.Remote(g).Options(ray.TaskName("g")); _ = inner }).Options(ray.TaskName("outer"))`},
-		{"x := ray.Remote(func() {}).Options(ray.TaskName(\"mine\"))", `x := ray.Remote(func() {}).Options(ray.TaskName("x")).Options(ray.TaskName("mine"))`},
-		{"y := ray.Remote(func() {}).Options(ray.TaskCPUs(2))", `y := ray.Remote(func() {}).Options(ray.TaskName("y")).Options(ray.TaskCPUs(2))`},
+		{"slow := ray.Remote(func(i int) int { return i })", `slow := ray.Remote(` + lit(20, "func(i int) int { return i }") + `).Options(ray.TaskName("slow"))`},
+		{"var load = ray.Remote(loadData)", `var load = ray.Remote(` + name(23, "loadData") + `).Options(ray.TaskName("loadData"))`},
+		{"refs = append(refs, ray.Remote(work).Remote(1))", `refs = append(refs, ray.Remote(` + name(32, "work") + `).Options(ray.TaskName("work")).Remote(1))`},
+		{"a, b := ray.Remote(f), ray.Remote(func() {})", `a, b := ray.Remote(` + name(20, "f") + `).Options(ray.TaskName("f")), ray.Remote(` + lit(35, "func() {}") + `).Options(ray.TaskName("b"))`},
+		{"outer := ray.Remote(func() { inner := ray.Remote(g); _ = inner })", `outer := ray.Remote(` + fmt.Sprintf("%s.Ship(%q, /*line _.go:100001:21*/", goHook, "lit:"+litName("func() { inner := ray.Remote(g); _ = inner }")) + `func() { inner := ray.Remote(` + name(50, "g") + `).Options(ray.TaskName("g")); _ = inner })).Options(ray.TaskName("outer"))`},
+		{"x := ray.Remote(func() {}).Options(ray.TaskName(\"mine\"))", `x := ray.Remote(` + lit(17, "func() {}") + `).Options(ray.TaskName("x")).Options(ray.TaskName("mine"))`},
+		{"y := ray.Remote(func() {}).Options(ray.TaskCPUs(2))", `y := ray.Remote(` + lit(17, "func() {}") + `).Options(ray.TaskName("y")).Options(ray.TaskCPUs(2))`},
 		{"x := other.Remote(f)", "x := other.Remote(f)"},
 		{"r := f.Remote(1)", "r := f.Remote(1)"},
-		{"_ = ray.Remote(func() {})", "_ = ray.Remote(func() {})"},
+		{"_ = ray.Remote(func() {})", "_ = ray.Remote(" + lit(16, "func() {}") + ")"},
 	}
 	checkRewrites(t, tests)
 }

@@ -75,4 +75,14 @@
 // CurrentGroup) and cancel them (CancelGroup, AbortStarted). A Host that
 // implements ProgressReporter is told the progress of long GetAll and Wait
 // calls of the driver (see ProgressAfter).
+//
+// # Clusters
+//
+// With Address, a runtime sends the tasks of its RemoteFunctions to a
+// Backend (package cluster: worker processes over NATS JetStream) once their
+// ref arguments are ready, and resolves their refs when the backend reports
+// the results; Get, GetAll, Wait, Cancel and the timeline work as in
+// process. The package itself knows no transport: an embedding registers a
+// Dialer (SetDialer), and a worker runs what it receives with Runtime.Local.
+// Actors stay in process. See backend.go.
 package parallel

@@ -36,6 +36,7 @@ type waiter interface{ notify(o *object) }
 type object struct {
 	id       uint64
 	producer *task // nil for Put
+	remote   bool  // made by a task sent to the runtime's backend (set before the object is shared)
 	val      any   // set before ready
 	err      error // set before ready
 	ready    atomic.Bool

@@ -19,6 +19,7 @@ type taskOptions struct {
 	res        map[string]int64
 	numReturns int
 	maxRetries int
+	retriesSet bool // MaxRetries was given (a cluster retries system failures 3 times otherwise)
 	retryExc   bool
 }
 
@@ -89,7 +90,10 @@ func NumReturns(n int) TaskOption {
 // RetryExceptions(true) no failure is retried: a task fails through its own
 // code, or is cancelled (by Cancel, an interrupt, or the host aborting its
 // code), and cancelled tasks and tasks whose inputs failed are never
-// retried. The Attempt field of TaskInfo and TaskError counts the runs; a
+// retried. On a cluster (see Address), a worker process that dies while it
+// runs a task is a system failure: the task runs again on another worker up
+// to MaxRetries times, or 3 times if MaxRetries was not given (Ray's
+// default). The Attempt field of TaskInfo and TaskError counts the runs; a
 // TaskError's Previous lists the failures of the earlier attempts, and the
 // timeline draws each attempt as its own bar.
 func MaxRetries(n int) TaskOption {
@@ -97,7 +101,7 @@ func MaxRetries(n int) TaskOption {
 		if n < 0 {
 			return invalidf("MaxRetries must be >= 0, got %d", n)
 		}
-		o.maxRetries = n
+		o.maxRetries, o.retriesSet = n, true
 		return nil
 	}
 }
@@ -126,6 +130,7 @@ type RemoteFunction struct {
 	state    bool // an actor call: the first parameter after the context is the actor's state
 	statePtr bool // ... and takes a pointer to it
 	nres     int  // results, not counting a trailing error
+	local    bool // run on the runtime itself even when it has a backend (see Runtime.Local)
 	opts     taskOptions
 }
 
@@ -299,9 +304,30 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 		t.out0[0] = &t.obj0
 		t.outs = t.out0[:]
 	}
+	b := rt.backend()
+	if b != nil && !f.local && t.role == roleTask {
+		t.remote = true
+		for _, o := range t.outs {
+			o.remote = true
+		}
+		// The backend sees the task before it is shared (setGroup makes it
+		// its parent's child, which a Cancel reaches).
+		if parent != nil {
+			t.group = parent.group
+		} else if h := rt.currentHost(); h != nil {
+			t.group = h.Group()
+		}
+		if err := rt.prepareRemote(t, b); err != nil {
+			return nil, fmt.Errorf("%s.Remote: %w: %w", f.fname, ErrInvalidCall, err)
+		}
+	}
 	setGroup(t, parent, rt)
 	rt.mu.Lock()
-	if err := rt.feasibleLocked(&f.opts); err != nil {
+	if t.remote && rt.closed {
+		rt.mu.Unlock()
+		return nil, fmt.Errorf("%s.Remote: %w", f.fname, ErrShutdown)
+	}
+	if err := rt.feasibleLocked(&f.opts); !t.remote && err != nil {
 		rt.mu.Unlock()
 		return nil, fmt.Errorf("%s.Remote: %w", f.fname, err)
 	}
@@ -318,6 +344,11 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 		}
 		return t, nil
 	}
+	if len(deps) == 0 && t.remote {
+		rt.mu.Unlock()
+		rt.sendRemote(t, b)
+		return t, nil
+	}
 	if len(deps) == 0 {
 		rt.readyQ = append(rt.readyQ, t)
 		rt.dispatchLocked(nil)
@@ -330,7 +361,7 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 		d.obj.addWaiter(t)
 	}
 	if t.pending.Add(-1) == 0 && !t.isDone() {
-		rt.enqueue(t)
+		t.ready()
 	}
 	return t, nil
 }

@@ -34,6 +34,10 @@ type config struct {
 
 	progress    time.Duration
 	progressSet bool
+
+	address    string
+	addressSet bool
+	backend    Backend // given by WithBackend
 }
 
 // NumCPUs sets the number of CPUs the runtime schedules: at most n CPUs' worth
@@ -93,6 +97,7 @@ type Runtime struct {
 	progressAfter atomic.Int64
 	host          atomic.Pointer[hostBox]
 	trace         *tracer
+	remote        atomic.Pointer[backendBox] // the cluster, if connected (see Address)
 
 	mu       sync.Mutex
 	closed   bool
@@ -140,6 +145,11 @@ func New(opts ...Option) *Runtime {
 	}
 	if b := globalHost.Load(); b != nil {
 		rt.host.Store(b)
+	}
+	if c.addressSet {
+		if err := rt.connect(c.address, c.backend); err != nil {
+			panic(err)
+		}
 	}
 	return rt
 }
@@ -236,6 +246,9 @@ func (rt *Runtime) Shutdown() {
 		a.die(&ActorDiedError{Actor: a.label, Reason: "its runtime shut down", Err: ErrShutdown})
 	}
 	cancelTasks(tasks, ErrShutdown, false)
+	if bb := rt.remote.Load(); bb != nil {
+		_ = bb.b.Close()
+	}
 }
 
 // Reconfigure changes the running rt as Init does the default runtime: the
@@ -266,6 +279,9 @@ func (rt *Runtime) Reconfigure(opts ...Option) error {
 	}
 	if c.progressSet {
 		rt.progressAfter.Store(int64(c.progress))
+	}
+	if c.addressSet {
+		return rt.connect(c.address, c.backend)
 	}
 	return nil
 }
@@ -328,8 +344,13 @@ func (rt *Runtime) strandedLocked(c *config) error {
 }
 
 // ClusterResources returns the total resources of rt: "CPU" and every custom
-// resource, as given to New or Init.
+// resource, as given to New or Init. A runtime connected to a cluster whose
+// Backend is a ResourceReporter returns the totals of the cluster's workers.
 func (rt *Runtime) ClusterResources() map[string]float64 {
+	if rr, ok := rt.backend().(ResourceReporter); ok {
+		total, _ := rr.Resources()
+		return total
+	}
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
 	m := map[string]float64{cpuKey: fromUnits(rt.cpuTotal)}
@@ -341,7 +362,13 @@ func (rt *Runtime) ClusterResources() map[string]float64 {
 
 // AvailableResources returns the resources of rt not held by running tasks
 // at the time of the call. A task blocked in Get, GetAll or Wait holds none.
+// A runtime connected to a cluster whose Backend is a ResourceReporter
+// returns what the cluster's workers last reported free.
 func (rt *Runtime) AvailableResources() map[string]float64 {
+	if rr, ok := rt.backend().(ResourceReporter); ok {
+		_, free := rr.Resources()
+		return free
+	}
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
 	m := map[string]float64{cpuKey: fromUnits(max(rt.cpuAvail, 0))}

@@ -28,6 +28,8 @@ type task struct {
 	pending atomic.Int32 // unmet dependencies + 1 while submitting
 	act     *Actor       // the actor of a constructor or call, else nil
 	role    uint8        // roleTask, roleCtor or roleCall
+	remote  bool         // sent to the runtime's backend (set before the task is shared)
+	rtask   *RemoteTask  // what the backend gets, if remote
 
 	done atomic.Bool // set once, by finish
 
@@ -47,6 +49,7 @@ type task struct {
 	children []*task
 	cancelFn context.CancelFunc
 	begin    time.Duration // since rt.start
+	span     *RemoteSpan   // where a remote task ran, once it has
 }
 
 // Task roles.
@@ -83,7 +86,25 @@ func (t *task) ready() {
 		t.act.dispatch(nil)
 		return
 	}
+	if t.remote {
+		if b := t.rt.backend(); b != nil {
+			t.rt.sendRemote(t, b)
+			return
+		}
+	}
 	t.rt.enqueue(t)
+}
+
+// resources returns t's custom resource request, nil if none.
+func (t *task) resources() map[string]float64 {
+	if len(t.f.opts.res) == 0 {
+		return nil
+	}
+	m := make(map[string]float64, len(t.f.opts.res))
+	for k, v := range t.f.opts.res {
+		m[k] = fromUnits(v)
+	}
+	return m
 }
 
 // failInput ends t without running it because its input o failed.
@@ -273,7 +294,7 @@ func (t *task) complete(self *worker, bodyOver bool, vals []any, err error) {
 	cancel := t.cancelFn
 	t.children = nil
 	t.args, t.deps = nil, nil // let inputs be collected while the outputs live
-	begin, attempt := t.begin, t.attempt
+	begin, attempt, span := t.begin, t.attempt, t.span
 	t.mu.Unlock()
 	if cancel != nil {
 		cancel()
@@ -294,7 +315,9 @@ func (t *task) complete(self *worker, bodyOver bool, vals []any, err error) {
 		defer t.act.callEnded(t, t.role == roleCall && started, self)
 	}
 
-	if retired && rt.trace.on() {
+	if retired && rt.trace.on() && span != nil {
+		rt.trace.add(rt.remoteEvent(t, span, attempt, err != nil))
+	} else if retired && rt.trace.on() {
 		kind := evTask
 		if !started || begin == 0 {
 			kind, begin = evNotRun, now
@@ -407,6 +430,11 @@ func cancelTasks(ts []*task, cause error, recursive bool) int {
 			t.mu.Unlock()
 		}
 		t.complete(nil, false, nil, newCancelError(t, cause))
+		if t.remote {
+			if c, ok := t.rt.backend().(Canceller); ok {
+				c.Cancel(t.rtask)
+			}
+		}
 	}
 	if len(children) > 0 {
 		cancelTasks(children, cause, true)

@@ -48,6 +48,8 @@ type event struct {
 	group      string
 	actor      uint64 // the actor of a constructor or call (lane is its slot), else 0
 	actorLabel string
+	pid        int    // the worker process of a task run on a cluster (lane is its slot there), else 0
+	proc       string // that worker's label
 }
 
 // event completes e with t's identity: its id, names, group and actor.
@@ -63,13 +65,24 @@ func (t *task) event(e event) event {
 // then one row per actor and slot, actors in order of creation.
 type rows struct {
 	workers int
-	actor   map[actorSlot]int // row of an actor's slot, from workers on
+	actor   map[actorSlot]int // row of an actor's slot or a cluster worker's slot, from workers on
 	labels  []string          // labels of the actor rows
 }
 
+// actorSlot names the row of an actor's slot (id: the actor) or of a
+// cluster worker's slot (pid: the worker process).
 type actorSlot struct {
 	id   uint64
+	pid  int
 	slot int
+}
+
+// slotOf returns the row key of an event on an actor or cluster worker row.
+func slotOf(e *event) actorSlot {
+	if e.pid != 0 {
+		return actorSlot{pid: e.pid, slot: e.lane}
+	}
+	return actorSlot{id: e.actor, slot: e.lane}
 }
 
 func layoutRows(evs []event) rows {
@@ -79,10 +92,13 @@ func layoutRows(evs []event) rows {
 	for _, e := range evs {
 		switch {
 		case e.driver || e.kind == evNotRun:
-		case e.actor != 0:
-			k := actorSlot{e.actor, e.lane}
+		case e.actor != 0 || e.pid != 0:
+			k := slotOf(&e)
 			if _, ok := labels[k]; !ok {
 				labels[k] = e.actorLabel
+				if e.pid != 0 {
+					labels[k] = "worker#" + e.proc
+				}
 				slots = append(slots, k)
 			}
 		default:
@@ -90,6 +106,9 @@ func layoutRows(evs []event) rows {
 		}
 	}
 	sort.Slice(slots, func(i, j int) bool {
+		if slots[i].pid != slots[j].pid {
+			return slots[i].pid < slots[j].pid
+		}
 		if slots[i].id != slots[j].id {
 			return slots[i].id < slots[j].id
 		}
@@ -98,7 +117,10 @@ func layoutRows(evs []event) rows {
 	for i, k := range slots {
 		r.actor[k] = r.workers + i
 		l := labels[k]
-		if !strings.HasPrefix(l, "actor#") {
+		switch {
+		case strings.HasPrefix(l, "worker#"):
+			l = "worker " + l[len("worker#"):]
+		case !strings.HasPrefix(l, "actor#"):
 			l = "actor " + l
 		}
 		if k.slot > 0 {
@@ -114,8 +136,8 @@ func (r rows) total() int { return r.workers + len(r.labels) }
 
 // of returns the row of e, an event on a worker or actor row.
 func (r rows) of(e *event) int {
-	if e.actor != 0 {
-		return r.actor[actorSlot{e.actor, e.lane}]
+	if e.actor != 0 || e.pid != 0 {
+		return r.actor[slotOf(e)]
 	}
 	return e.lane
 }
@@ -337,11 +359,27 @@ func writeTrace(w io.Writer, evs []event) error {
 			traceEvent{Name: "thread_name", Ph: "M", Pid: tracePid, Tid: i, Args: map[string]any{"name": fmt.Sprintf("worker %d", i)}},
 			traceEvent{Name: "thread_sort_index", Ph: "M", Pid: tracePid, Tid: i, Args: map[string]any{"sort_index": i}})
 	}
-	for i, l := range lay.labels {
-		tid := rows + i
+	procs := map[int]bool{}
+	keys := make([]actorSlot, len(lay.actor))
+	for k, row := range lay.actor {
+		keys[row-rows] = k
+	}
+	for i, k := range keys {
+		row, l := rows+i, lay.labels[i]
+		if k.pid == 0 {
+			out = append(out,
+				traceEvent{Name: "thread_name", Ph: "M", Pid: tracePid, Tid: row, Args: map[string]any{"name": l}},
+				traceEvent{Name: "thread_sort_index", Ph: "M", Pid: tracePid, Tid: row, Args: map[string]any{"sort_index": row}})
+			continue
+		}
+		// A cluster worker is a process of its own in the trace.
+		if !procs[k.pid] {
+			procs[k.pid] = true
+			out = append(out, traceEvent{Name: "process_name", Ph: "M", Pid: k.pid, Args: map[string]any{"name": strings.TrimSuffix(l, fmt.Sprintf(" (%d)", k.slot+1))}})
+		}
 		out = append(out,
-			traceEvent{Name: "thread_name", Ph: "M", Pid: tracePid, Tid: tid, Args: map[string]any{"name": l}},
-			traceEvent{Name: "thread_sort_index", Ph: "M", Pid: tracePid, Tid: tid, Args: map[string]any{"sort_index": tid}})
+			traceEvent{Name: "thread_name", Ph: "M", Pid: k.pid, Tid: k.slot, Args: map[string]any{"name": fmt.Sprintf("slot %d", k.slot)}},
+			traceEvent{Name: "thread_sort_index", Ph: "M", Pid: k.pid, Tid: k.slot, Args: map[string]any{"sort_index": k.slot}})
 	}
 	if driver {
 		out = append(out,
@@ -359,6 +397,10 @@ func writeTrace(w io.Writer, evs []event) error {
 			Args: map[string]any{"task_id": e.task, "function": e.fn, "attempt": e.attempt, "cell": e.group}}
 		if e.actor != 0 {
 			te.Args["actor"] = e.actorLabel
+		}
+		if e.pid != 0 {
+			te.Pid, te.Tid = e.pid, e.lane
+			te.Args["worker"] = e.proc
 		}
 		if e.kind == evNotRun { // an instant mark on its own row
 			te.Ph, te.S, te.Dur, te.Tid = "i", "t", nil, notRunTid

@@ -31,6 +31,7 @@ func newHandler(stderr io.Writer) (kernel.Handler, func(), error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("start interpreter: %w", err)
 		}
+		registerCluster(s) // cluster_ship.go
 		return &interpHandler{s: s}, func() { _ = s.Close() }, nil
 	}
 	argv, err := selfArgv()

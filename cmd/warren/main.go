@@ -4,6 +4,8 @@
 //	warren kernel --connection-file FILE   serve a Jupyter client (started by Jupyter)
 //	warren install [--user | --sys-prefix | --prefix DIR] [--name NAME]
 //	warren run ...                          execute notebooks (see warren run -h)
+//	warren head [--listen ADDR] [--store DIR]          a cluster's head (NATS with JetStream)
+//	warren worker --address nats://… [--cpus N] [--resources k=v,…]   a cluster's worker
 //	warren version
 package main
 
@@ -24,6 +26,10 @@ commands:
   install [--user | --sys-prefix | --prefix DIR] [--name NAME]
                                   install the kernelspec (default: --user)
   run ...                         execute notebooks without a Jupyter server
+  head [--listen ADDR] [--store DIR]
+                                  run a cluster's head (NATS server with JetStream)
+  worker --address nats://HOST:PORT [--cpus N] [--resources k=v,...]
+                                  run a cluster's worker
   version                         print the version
 `
 
@@ -40,6 +46,10 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 		return installCmd(args[1:], stdout, stderr)
 	case "run":
 		return runCmd(args[1:])
+	case "head":
+		return headCmd(args[1:], stdout, stderr)
+	case "worker":
+		return workerCmd(args[1:], stderr)
 	case "_session": // hidden: the session process of kernel and run
 		return sessionChildCmd(stderr)
 	case "version", "--version", "-version":

@@ -93,6 +93,7 @@ func newInterpSession() (cellSession, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	registerCluster(s) // cluster_ship.go
 	return s, func() {
 		_ = s.Close()
 		// A fresh runtime per notebook: ray.Init's options (NumCPUs) must

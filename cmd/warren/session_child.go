@@ -105,6 +105,7 @@ func sessionChildCmd(stderr io.Writer) int {
 		fmt.Fprintf(stderr, "warren _session: %v\n", err)
 		return 1
 	}
+	registerCluster(s) // cluster_ship.go
 	if err := s.TracePositions(os.NewFile(fdPos, "positions")); err != nil {
 		fmt.Fprintf(stderr, "warren _session: positions: %v\n", err)
 	}

@@ -23,6 +23,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(childEnv) == "1" {
 		os.Exit(sessionChildCmd(os.Stderr))
 	}
+	if args := os.Getenv(dispatchEnv); args != "" { // this binary as `warren args...`
+		os.Exit(dispatch(strings.Split(args, "\x1f"), os.Stdout, os.Stderr))
+	}
 	os.Exit(m.Run())
 }
 

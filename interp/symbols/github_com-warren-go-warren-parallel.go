@@ -13,6 +13,7 @@ func init() {
 		"ActorCPUs":          reflect.ValueOf(parallel.ActorCPUs),
 		"ActorName":          reflect.ValueOf(parallel.ActorName),
 		"ActorResources":     reflect.ValueOf(parallel.ActorResources),
+		"Address":            reflect.ValueOf(parallel.Address),
 		"AvailableResources": reflect.ValueOf(parallel.AvailableResources),
 		"Cancel":             reflect.ValueOf(parallel.Cancel),
 		"ClusterResources":   reflect.ValueOf(parallel.ClusterResources),

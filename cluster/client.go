@@ -1,0 +1,600 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/nats-io/nuid"
+
+	"github.com/warren-go/warren/parallel"
+)
+
+// Register makes ray.Init(ray.Address("nats://…")) (parallel.Address) in
+// this process connect to a cluster, shipping functions with ship: a
+// compiled program passes its Registry, the interpreter its own Shipper.
+func Register(ship Shipper) {
+	parallel.SetDialer(func(addr string) (parallel.Backend, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		return Connect(ctx, addr, ship)
+	})
+}
+
+// A Client is a process's connection to a cluster as the parallel.Backend of
+// its runtime: it publishes the runtime's tasks to the task stream and
+// resolves their refs from the results workers store. Every Client is a
+// session of its own; Close deletes the values its tasks and uploads left
+// in the cluster.
+type Client struct {
+	c     *conn
+	own   bool // c is the Client's own (closed by Close)
+	sess  string
+	ship  Shipper
+	ctx   context.Context
+	stop  context.CancelFunc
+	wg    sync.WaitGroup
+	ready chan struct{} // closed once the workers watch has its initial values
+
+	mu      sync.Mutex
+	closed  bool
+	pending map[string]*parallel.RemoteTask // by result key
+	uploads map[uint64]string               // Put objects uploaded: their keys
+	sources map[string]bool                 // source units uploaded
+	blobs   []string                        // blobs to delete at Close
+	results map[string][]string             // result key → its blobs, deleted with it (see release.go)
+	release chan string                     // result keys to delete
+	kvs     jetstream.Stream                // objectBucket's stream, once looked up
+	workers map[string]workerInfo
+}
+
+// workerInfo is a worker's entry in workersBucket.
+type workerInfo struct {
+	Name string
+	Pid  int
+	CPUs float64
+	Res  map[string]float64
+	Free map[string]float64 // free CPUs ("CPU") and resources at the last heartbeat
+
+	seen time.Time // when the entry was written (not encoded: the bucket's timestamp)
+}
+
+// staleAfter is how long after its last heartbeat a worker counts as gone
+// (a worker killed leaves its entry until the bucket's TTL removes it,
+// without a notice to watchers).
+const staleAfter = 5 * heartbeat
+
+// liveWorkersLocked returns the workers heard from recently.
+func (cl *Client) liveWorkersLocked() []workerInfo {
+	ws := make([]workerInfo, 0, len(cl.workers))
+	for _, w := range cl.workers {
+		if time.Since(w.seen) <= staleAfter {
+			ws = append(ws, w)
+		}
+	}
+	return ws
+}
+
+// Resources implements parallel.ResourceReporter: the totals of the live
+// workers (heard from in the last 5 s), and what they had free at their
+// last heartbeat (at most a second ago).
+func (cl *Client) Resources() (total, free map[string]float64) {
+	total, free = map[string]float64{"CPU": 0}, map[string]float64{"CPU": 0}
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	for _, w := range cl.liveWorkersLocked() {
+		total["CPU"] += w.CPUs
+		for k, v := range w.Res {
+			total[k] += v
+		}
+		for k, v := range w.Free {
+			free[k] += v
+		}
+	}
+	return total, free
+}
+
+// Connect connects to the cluster at addr (nats:// URLs, comma-separated)
+// as a driver that ships functions with ship.
+func Connect(ctx context.Context, addr string, ship Shipper) (*Client, error) {
+	cl := &Client{ship: ship}
+	c, err := dial(ctx, addr, "warren driver", jetstream.WithPublishAsyncErrHandler(cl.publishFailed),
+		jetstream.WithPublishAsyncTimeout(publishTimeout))
+	if err != nil {
+		return nil, err
+	}
+	cl.c, cl.own = c, true
+	if err := cl.start(ctx); err != nil {
+		c.close()
+		return nil, err
+	}
+	return cl, nil
+}
+
+// newClient makes a Client on an existing connection (a worker's, for the
+// tasks its tasks submit); c's publication errors must go to the Client's
+// publishFailed.
+func newClient(ctx context.Context, c *conn, ship Shipper) (*Client, error) {
+	cl := &Client{c: c, ship: ship}
+	if err := cl.start(ctx); err != nil {
+		return nil, err
+	}
+	return cl, nil
+}
+
+func (cl *Client) start(ctx context.Context) error {
+	cl.sess = nuid.Next()
+	cl.pending = map[string]*parallel.RemoteTask{}
+	cl.uploads = map[uint64]string{}
+	cl.results = map[string][]string{}
+	cl.release = make(chan string, 4096)
+	cl.sources = map[string]bool{}
+	cl.workers = map[string]workerInfo{}
+	cl.ready = make(chan struct{})
+	cl.ctx, cl.stop = context.WithCancel(context.Background())
+	results, err := cl.c.objects.Watch(cl.ctx, cl.resultKeys())
+	if err != nil {
+		cl.stop()
+		return fmt.Errorf("cluster: watch results: %w", err)
+	}
+	workers, err := cl.c.workers.WatchAll(cl.ctx)
+	if err != nil {
+		cl.stop()
+		return fmt.Errorf("cluster: watch workers: %w", err)
+	}
+	cl.wg.Add(3)
+	go cl.watchResults(results)
+	go cl.watchWorkers(workers)
+	go cl.deleter()
+	select {
+	case <-cl.ready:
+		return nil
+	case <-ctx.Done():
+		cl.stop()
+		cl.wg.Wait()
+		return fmt.Errorf("cluster: list workers: %w", ctx.Err())
+	}
+}
+
+// Session returns the client's session id, which prefixes its keys.
+func (cl *Client) Session() string { return cl.sess }
+
+// Prepare implements parallel.Backend: it ships t's function (uploading
+// the source units it needs) and checks that some live worker has the
+// resources t requests. With no worker connected yet, tasks wait for one.
+func (cl *Client) Prepare(t *parallel.RemoteTask) error {
+	ref, err := cl.ship.Ship(t.Func)
+	if err != nil {
+		return err
+	}
+	for _, h := range ref.Decls {
+		if err := cl.uploadSource(h); err != nil {
+			return err
+		}
+	}
+	if err := cl.feasible(t.CPUs, t.Res); err != nil {
+		return err
+	}
+	t.Code = ref
+	return nil
+}
+
+func (cl *Client) uploadSource(hash string) error {
+	cl.mu.Lock()
+	done := cl.sources[hash]
+	cl.mu.Unlock()
+	if done {
+		return nil
+	}
+	src, err := cl.ship.Source(hash)
+	if err != nil {
+		return fmt.Errorf("cluster: source unit %s: %w", hash, err)
+	}
+	if Hash(src) != hash {
+		return fmt.Errorf("cluster: source unit %s has hash %s", hash, Hash(src))
+	}
+	ctx, cancel := context.WithTimeout(cl.ctx, 30*time.Second)
+	defer cancel()
+	if _, err := cl.c.blobs.PutBytes(ctx, "src."+hash, src); err != nil {
+		return fmt.Errorf("cluster: upload source unit %s: %w", hash, err)
+	}
+	cl.mu.Lock()
+	cl.sources[hash] = true
+	cl.mu.Unlock()
+	return nil
+}
+
+// feasible returns an error if workers are connected (heard from in the
+// last staleAfter) and none of them has cpus CPUs and res.
+func (cl *Client) feasible(cpus float64, res map[string]float64) error {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	live := cl.liveWorkersLocked()
+	if len(live) == 0 {
+		return nil
+	}
+	var have []string
+	for _, w := range live {
+		if fits(w, cpus, res) {
+			return nil
+		}
+		have = append(have, fmt.Sprintf("%s: %v CPU %v", w.Name, w.CPUs, w.Res))
+	}
+	return fmt.Errorf("no worker of the cluster has %v CPUs and resources %v (workers: %s)", cpus, res, strings.Join(have, "; "))
+}
+
+func fits(w workerInfo, cpus float64, res map[string]float64) bool {
+	if cpus > w.CPUs {
+		return false
+	}
+	for k, v := range res {
+		if v > w.Res[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// cancelSubject prefixes the core-NATS subject on which a driver tells
+// workers that a task was cancelled: cancelSubject + "." + result key.
+const cancelSubject = "warren.cancel"
+
+// Cancel implements parallel.Canceller: it stops waiting for t's result and
+// tells the workers, so that the one running t cancels its context (a
+// worker that has not pulled t yet skips it, if it was connected when the
+// cancel was sent).
+func (cl *Client) Cancel(t *parallel.RemoteTask) {
+	key := cl.resultKey(t.ID)
+	if cl.forget(key) == nil {
+		return // not sent yet (it never will be), or finished
+	}
+	_ = cl.c.nc.Publish(cancelSubject+"."+key, nil)
+}
+
+// resultKey is the key of the result of this session's task id.
+func (cl *Client) resultKey(id uint64) string {
+	return "r." + cl.sess + "." + strconv.FormatUint(id, 10)
+}
+
+// Submit implements parallel.Backend: it encodes t's arguments and
+// publishes t to the task stream.
+func (cl *Client) Submit(t *parallel.RemoteTask) error {
+	ref, _ := t.Code.(FuncRef)
+	key := cl.resultKey(t.ID)
+	msg := taskMsg{Key: key, Func: ref, Name: t.Name, CPUs: t.CPUs, Res: t.Res, NumReturns: len(t.Outs),
+		MaxRetries: t.MaxRetries, RetryExc: t.RetryExceptions}
+	ft := t.Func.Type()
+	for i, a := range t.Args {
+		am, err := cl.encodeArg(t, key, i, paramType(ft, i), a)
+		if err != nil {
+			return fmt.Errorf("argument %d: %w", i, err)
+		}
+		msg.Args = append(msg.Args, am)
+	}
+	data, err := gobBytes(&msg)
+	if err != nil {
+		return fmt.Errorf("cluster: encode task: %w", err)
+	}
+	cl.mu.Lock()
+	if cl.closed {
+		cl.mu.Unlock()
+		return errors.New("cluster: client closed")
+	}
+	cl.pending[key] = t
+	cl.mu.Unlock()
+	m := &nats.Msg{Subject: taskSubject, Data: data, Header: nats.Header{}}
+	m.Header.Set(keyHeader, key)
+	m.Header.Set(jetstream.MsgIDHeader, key) // a retried publication is stored once
+	if _, err := cl.c.js.PublishMsgAsync(m); err != nil {
+		cl.forget(key)
+		return fmt.Errorf("cluster: publish task: %w", err)
+	}
+	return nil
+}
+
+const (
+	keyHeader   = "Warren-Key"
+	triesHeader = "Warren-Tries"
+	// publishTimeout is how long a publication waits for JetStream's ack;
+	// publishTries how often it is tried (a head restarting, a NATS node
+	// failing over) before its task fails.
+	publishTimeout = 5 * time.Second
+	publishTries   = 24
+)
+
+// publishFailed publishes again a task whose publication was not
+// acknowledged (JetStream drops the duplicate if the first one was stored
+// after all), and fails the task after publishTries tries.
+func (cl *Client) publishFailed(_ jetstream.JetStream, m *nats.Msg, err error) {
+	key := m.Header.Get(keyHeader)
+	tries, _ := strconv.Atoi(m.Header.Get(triesHeader))
+	tries++
+	cl.mu.Lock()
+	_, pending := cl.pending[key]
+	closed := cl.closed
+	cl.mu.Unlock()
+	if !pending || closed {
+		return
+	}
+	if tries >= publishTries {
+		if t := cl.forget(key); t != nil {
+			t.Done(parallel.RemoteResult{Err: &RemoteError{Message: fmt.Sprintf("cluster: the task could not be queued (%d tries): %v", tries, err), System: true}})
+		}
+		return
+	}
+	again := &nats.Msg{Subject: m.Subject, Data: m.Data, Header: nats.Header{}}
+	for k, v := range m.Header {
+		again.Header[k] = v
+	}
+	again.Header.Set(triesHeader, strconv.Itoa(tries))
+	go func() {
+		select {
+		case <-cl.ctx.Done():
+			return
+		case <-time.After(min(time.Duration(tries)*200*time.Millisecond, publishTimeout)):
+		}
+		if _, err := cl.c.js.PublishMsgAsync(again); err != nil {
+			cl.publishFailed(nil, again, err)
+		}
+	}()
+}
+
+// forget removes and returns the pending task of key.
+func (cl *Client) forget(key string) *parallel.RemoteTask {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	t := cl.pending[key]
+	delete(cl.pending, key)
+	return t
+}
+
+// encodeArg encodes argument i of t, of parameter type pt. A ref to a
+// cluster value of a concrete type travels as its key; a Put value is
+// uploaded once if large; anything else travels in the task message.
+func (cl *Client) encodeArg(t *parallel.RemoteTask, key string, i int, pt reflect.Type, a parallel.RemoteArg) (argMsg, error) {
+	if a.Remote && a.Index >= 0 && pt.Kind() != reflect.Interface {
+		return argMsg{Key: cl.resultKey(a.Task), Index: a.Index}, nil
+	}
+	if a.Object != 0 && !a.Remote && pt.Kind() != reflect.Interface {
+		cl.mu.Lock()
+		ukey, ok := cl.uploads[a.Object]
+		cl.mu.Unlock()
+		if ok {
+			return argMsg{Key: ukey, Index: -1}, nil
+		}
+	}
+	v := reflect.New(pt).Elem()
+	if a.Value.IsValid() {
+		v.Set(a.Value)
+	}
+	val, err := encode(v)
+	if err != nil {
+		return argMsg{}, err
+	}
+	if a.Object != 0 && !a.Remote && pt.Kind() != reflect.Interface && len(val.Data) > 4096 {
+		// A large Put value: upload it once, pass its key from now on.
+		ukey := "p." + cl.sess + "." + strconv.FormatUint(a.Object, 10)
+		if err := cl.putValue(ukey, val); err != nil {
+			return argMsg{}, err
+		}
+		cl.mu.Lock()
+		cl.uploads[a.Object] = ukey
+		cl.mu.Unlock()
+		return argMsg{Key: ukey, Index: -1}, nil
+	}
+	if len(val.Data) > inlineMax {
+		name := fmt.Sprintf("a.%s.%d", key, i)
+		ctx, cancel := context.WithTimeout(cl.ctx, time.Minute)
+		defer cancel()
+		if val, err = cl.c.store(ctx, name, val); err != nil {
+			return argMsg{}, err
+		}
+		cl.mu.Lock()
+		cl.blobs = append(cl.blobs, name)
+		cl.mu.Unlock()
+	}
+	return argMsg{Val: val}, nil
+}
+
+// putValue stores val under key in objectBucket (its data in the object
+// store if large).
+func (cl *Client) putValue(key string, val value) error {
+	ctx, cancel := context.WithTimeout(cl.ctx, time.Minute)
+	defer cancel()
+	val, err := cl.c.store(ctx, "b."+key, val)
+	if err != nil {
+		return err
+	}
+	if val.Blob != "" {
+		cl.mu.Lock()
+		cl.blobs = append(cl.blobs, val.Blob)
+		cl.mu.Unlock()
+	}
+	data, err := gobBytes(&val)
+	if err != nil {
+		return err
+	}
+	if _, err := cl.c.objects.Put(ctx, key, data); err != nil {
+		return fmt.Errorf("cluster: store %s: %w", key, err)
+	}
+	return nil
+}
+
+// paramType returns the type of argument i of a function of type ft
+// (after its context.Context, if any).
+func paramType(ft reflect.Type, i int) reflect.Type {
+	if ft.NumIn() > 0 && ft.In(0) == ctxType {
+		i++
+	}
+	if ft.IsVariadic() && i >= ft.NumIn()-1 {
+		return ft.In(ft.NumIn() - 1).Elem()
+	}
+	return ft.In(i)
+}
+
+var ctxType = reflect.TypeFor[context.Context]()
+
+func (cl *Client) resultKeys() string { return "r." + cl.sess + ".*" }
+
+// watchResults resolves pending tasks as their results arrive. After a
+// reconnection it watches again from the start of the session's results:
+// those stored meanwhile arrive, those already seen are ignored.
+func (cl *Client) watchResults(w jetstream.KeyWatcher) {
+	defer cl.wg.Done()
+	reconnected := cl.c.onReconnect()
+	defer func() { _ = w.Stop() }()
+	for {
+		select {
+		case <-cl.ctx.Done():
+			return
+		case <-reconnected:
+			_ = w.Stop()
+			for {
+				nw, err := cl.c.objects.Watch(cl.ctx, cl.resultKeys())
+				if err == nil {
+					w = nw
+					break
+				}
+				select {
+				case <-cl.ctx.Done():
+					return
+				case <-time.After(100 * time.Millisecond):
+				}
+			}
+		case e, ok := <-w.Updates():
+			if !ok {
+				return
+			}
+			if e == nil || e.Operation() != jetstream.KeyValuePut {
+				continue
+			}
+			t := cl.forget(e.Key())
+			if t == nil {
+				continue // a duplicate (a task run twice) or not ours any more
+			}
+			t.Done(cl.result(t, e.Key(), e.Value()))
+		}
+	}
+}
+
+// result decodes a stored resultMsg for t.
+func (cl *Client) result(t *parallel.RemoteTask, key string, data []byte) parallel.RemoteResult {
+	var rm resultMsg
+	if err := gobDecode(data, &rm); err != nil {
+		return parallel.RemoteResult{Err: fmt.Errorf("cluster: decode result: %w", err)}
+	}
+	res := parallel.RemoteResult{Attempt: rm.Attempt, Stack: rm.Stack}
+	if !rm.Start.IsZero() {
+		res.Span = &parallel.RemoteSpan{Process: rm.Proc, Pid: rm.Pid, Slot: rm.Slot, Start: rm.Start, End: rm.End}
+	}
+	if rm.Err != "" {
+		res.Err = &RemoteError{Message: rm.Err, Type: rm.ErrType, System: rm.System}
+		return res
+	}
+	if len(rm.Vals) != len(t.Results) {
+		res.Err = fmt.Errorf("cluster: the worker returned %d values for %d results", len(rm.Vals), len(t.Results))
+		return res
+	}
+	res.Values = make([]any, len(rm.Vals))
+	for i, val := range rm.Vals {
+		if val.Blob != "" {
+			cl.mu.Lock()
+			cl.results[key] = append(cl.results[key], val.Blob)
+			cl.mu.Unlock()
+		}
+		v, err := cl.c.load(cl.ctx, val, t.Results[i])
+		if err != nil {
+			res.Err, res.Values = err, nil
+			return res
+		}
+		res.Values[i] = v.Interface()
+	}
+	return res
+}
+
+// watchWorkers keeps cl.workers up to date.
+func (cl *Client) watchWorkers(w jetstream.KeyWatcher) {
+	defer cl.wg.Done()
+	defer func() { _ = w.Stop() }()
+	initial := true
+	for {
+		select {
+		case <-cl.ctx.Done():
+			return
+		case e, ok := <-w.Updates():
+			if !ok {
+				return
+			}
+			if e == nil {
+				if initial {
+					initial = false
+					close(cl.ready)
+				}
+				continue
+			}
+			cl.mu.Lock()
+			if e.Operation() == jetstream.KeyValuePut {
+				var wi workerInfo
+				if gobDecode(e.Value(), &wi) == nil {
+					wi.seen = e.Created()
+					cl.workers[e.Key()] = wi
+				}
+			} else {
+				delete(cl.workers, e.Key())
+			}
+			cl.mu.Unlock()
+		}
+	}
+}
+
+// Close implements parallel.Backend: it stops resolving results and
+// deletes the values the session left in the cluster (results, uploads,
+// large values). Tasks still queued are not withdrawn: workers run them,
+// and their results expire with the bucket's TTL.
+func (cl *Client) Close() error {
+	cl.mu.Lock()
+	if cl.closed {
+		cl.mu.Unlock()
+		return nil
+	}
+	cl.closed = true
+	blobs := cl.blobs
+	for _, bs := range cl.results {
+		blobs = append(blobs, bs...)
+	}
+	cl.blobs, cl.results, cl.pending = nil, nil, map[string]*parallel.RemoteTask{}
+	cl.mu.Unlock()
+	cl.stop()
+	cl.wg.Wait()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var errs []error
+	// One purge per prefix removes the session's results and uploads from
+	// the bucket's stream (no delete markers left behind).
+	if st, err := cl.objectStream(ctx); err != nil {
+		errs = append(errs, err)
+	} else {
+		for _, p := range []string{"r.", "p."} {
+			if err := st.Purge(ctx, jetstream.WithPurgeSubject("$KV."+objectBucket+"."+p+cl.sess+".*")); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	for _, b := range blobs {
+		if err := cl.c.blobs.Delete(ctx, b); err != nil && !errors.Is(err, jetstream.ErrObjectNotFound) {
+			errs = append(errs, err)
+			break
+		}
+	}
+	if cl.own {
+		cl.c.close()
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,191 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	"encoding/gob"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/warren-go/warren/parallel"
+)
+
+// Values cross processes encoded with encoding/gob, by static type: a value
+// whose static type (the function's parameter or result type) is concrete
+// is encoded as that type and decoded into the type the reader expects,
+// which gob matches field by field; a value whose static type is an
+// interface (any, error, fmt.Stringer, ...) travels as a gob interface
+// value, so its dynamic type must be registered with gob.Register in every
+// process, unless it is a predeclared type (int, string, []byte, ...).
+// Channels, functions and unexported struct fields do not travel; a struct
+// with no exported fields cannot be sent. These are gob's rules; a value
+// that breaks them fails with an error naming its type.
+
+// A value is a gob-encoded value: in Data, or in the object store under Blob
+// when larger than inlineMax.
+type value struct {
+	Data  []byte
+	Blob  string
+	Iface bool // encoded as an interface value (see ifaceBox)
+}
+
+// ifaceBox carries a value whose static type is an interface.
+type ifaceBox struct{ V any }
+
+// encode encodes v, of static type v.Type().
+func encode(v reflect.Value) (value, error) {
+	var buf bytes.Buffer
+	enc := gob.NewEncoder(&buf)
+	t := v.Type()
+	if t.Kind() == reflect.Interface {
+		if err := enc.Encode(&ifaceBox{V: v.Interface()}); err != nil {
+			return value{}, encodeError(t, v, err)
+		}
+		return value{Data: buf.Bytes(), Iface: true}, nil
+	}
+	p := reflect.New(t)
+	p.Elem().Set(v)
+	if err := enc.EncodeValue(p); err != nil {
+		return value{}, encodeError(t, v, err)
+	}
+	return value{Data: buf.Bytes()}, nil
+}
+
+var refType = reflect.TypeFor[parallel.ObjectRef]()
+
+func encodeError(t reflect.Type, v reflect.Value, err error) error {
+	if strings.Contains(err.Error(), refType.String()) {
+		return fmt.Errorf("cluster: cannot send a %s: refs inside values do not travel between processes yet; pass each ref as an argument of its own: %w", t, err)
+	}
+	if strings.Contains(err.Error(), "not registered") {
+		return fmt.Errorf("cluster: cannot send a %s held in an interface (%s): register its type with gob.Register in the driver and in every worker: %w",
+			dynType(v), t, err)
+	}
+	return fmt.Errorf("cluster: cannot send a value of type %s with encoding/gob: %w", t, err)
+}
+
+func dynType(v reflect.Value) string {
+	if v.Kind() == reflect.Interface && !v.IsNil() {
+		return v.Elem().Type().String()
+	}
+	return v.Type().String()
+}
+
+// decode decodes data, encoded by encode, into a value of type t.
+func decodeData(data []byte, iface bool, t reflect.Type) (reflect.Value, error) {
+	dec := gob.NewDecoder(bytes.NewReader(data))
+	if iface {
+		var box ifaceBox
+		if err := dec.Decode(&box); err != nil {
+			return reflect.Value{}, fmt.Errorf("cluster: cannot decode a value for %s: %w", t, err)
+		}
+		out := reflect.New(t).Elem()
+		if box.V == nil {
+			return out, nil
+		}
+		bv := reflect.ValueOf(box.V)
+		if !bv.Type().AssignableTo(t) {
+			if !bv.Type().ConvertibleTo(t) || bv.Kind() != t.Kind() {
+				return reflect.Value{}, fmt.Errorf("cluster: a value of type %s cannot be used as %s", bv.Type(), t)
+			}
+			bv = bv.Convert(t)
+		}
+		out.Set(bv)
+		return out, nil
+	}
+	if t.Kind() == reflect.Interface {
+		return reflect.Value{}, fmt.Errorf("cluster: a value sent as a concrete type cannot be decoded into %s", t)
+	}
+	p := reflect.New(t)
+	if err := dec.DecodeValue(p); err != nil {
+		return reflect.Value{}, fmt.Errorf("cluster: cannot decode a value of type %s: %w", t, err)
+	}
+	return p.Elem(), nil
+}
+
+// store writes the encoded value to the cluster: large values go to the
+// object store under name, small ones stay in val.Data.
+func (c *conn) store(ctx context.Context, name string, val value) (value, error) {
+	if len(val.Data) <= inlineMax {
+		return val, nil
+	}
+	if _, err := c.blobs.PutBytes(ctx, name, val.Data); err != nil {
+		return value{}, fmt.Errorf("cluster: store %s (%d bytes): %w", name, len(val.Data), err)
+	}
+	return value{Blob: name, Iface: val.Iface}, nil
+}
+
+// load decodes val into a value of type t, fetching it from the object
+// store if needed.
+func (c *conn) load(ctx context.Context, val value, t reflect.Type) (reflect.Value, error) {
+	data := val.Data
+	if val.Blob != "" {
+		var err error
+		if data, err = c.blobs.GetBytes(ctx, val.Blob); err != nil {
+			return reflect.Value{}, fmt.Errorf("cluster: fetch %s: %w", val.Blob, err)
+		}
+	}
+	return decodeData(data, val.Iface, t)
+}
+
+// taskMsg is a task in the task stream.
+type taskMsg struct {
+	Key        string // result key in objectBucket: "r.<session>.<task id>"
+	Func       FuncRef
+	Name       string
+	Args       []argMsg
+	CPUs       float64
+	Res        map[string]float64
+	NumReturns int // refs the submitter holds: 0, 1, or the number of results
+	MaxRetries int // system-failure retries (-1: Ray's default, 3)
+	RetryExc   bool
+}
+
+// argMsg is one argument: a value, or the key of a result or uploaded value
+// (Index: which result of that task; -1 with Whole: all its results as a
+// []any).
+type argMsg struct {
+	Val   value
+	Key   string
+	Index int
+	Whole bool
+}
+
+// resultMsg is what a worker stores under a task's key.
+type resultMsg struct {
+	Vals    []value
+	Err     string // the task's failure, "" on success
+	ErrType string // the dynamic type of the cause
+	System  bool   // not the task's own failure (worker died, no such function, ...)
+	Stack   []string
+	Attempt int
+	Proc    string
+	Pid     int
+	Slot    int
+	Start   time.Time
+	End     time.Time
+}
+
+// A RemoteError is the cause of a task that failed on a worker: the error it
+// returned or panicked with there, as text (errors do not cross processes
+// as values), or a system failure.
+type RemoteError struct {
+	Message string // the cause's Error()
+	Type    string // the cause's dynamic type on the worker, e.g. "*errors.errorString"
+	System  bool   // a system failure: the worker died, or could not run the task
+}
+
+// Error returns the message.
+func (e *RemoteError) Error() string { return e.Message }
+
+func gobBytes(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func gobDecode(b []byte, v any) error { return gob.NewDecoder(bytes.NewReader(b)).Decode(v) }

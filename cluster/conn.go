@@ -1,0 +1,156 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Names of the JetStream assets the cluster uses. Every process creates
+// them if missing, with the same configuration.
+const (
+	taskStream    = "WARREN_TASKS"
+	taskSubject   = "warren.tasks"
+	taskConsumer  = "workers"
+	objectBucket  = "warren_objects" // task results and uploaded Put values
+	blobBucket    = "warren_blobs"   // values too large for objectBucket; source units
+	workersBucket = "warren_workers" // live workers and their resources
+)
+
+// Timing of the cluster protocol.
+const (
+	// ackWait is how long a task may go without its worker's heartbeat
+	// before JetStream gives it to another worker: the time to notice that
+	// a worker died.
+	ackWait = 5 * time.Second
+	// heartbeat is how often a worker tells JetStream it is still running
+	// a task, and refreshes its entry in workersBucket.
+	heartbeat = time.Second
+	// workerTTL is how long a worker's entry outlives its last refresh.
+	workerTTL = 10 * time.Second
+	// objectTTL bounds how long values stay in the buckets if their driver
+	// died without cleaning up.
+	objectTTL = 24 * time.Hour
+	// setupTimeout bounds the tries to set up the stream and buckets.
+	setupTimeout = time.Minute
+	// inlineMax is the largest encoded value stored in the key-value bucket
+	// or sent inside a task message; larger ones go to the object store.
+	inlineMax = 256 << 10
+)
+
+// conn is one process's connection to the cluster.
+type conn struct {
+	nc      *nats.Conn
+	js      jetstream.JetStream
+	tasks   jetstream.Consumer
+	objects jetstream.KeyValue
+	blobs   jetstream.ObjectStore
+	workers jetstream.KeyValue
+
+	mu          sync.Mutex
+	reconnected []chan struct{} // signalled after each reconnection
+}
+
+// onReconnect returns a channel that receives a value after the connection
+// has been re-established (a restarted head): watchers restart then rather
+// than wait for their heartbeats to time out.
+func (c *conn) onReconnect() <-chan struct{} {
+	ch := make(chan struct{}, 1)
+	c.mu.Lock()
+	c.reconnected = append(c.reconnected, ch)
+	c.mu.Unlock()
+	return ch
+}
+
+func (c *conn) signalReconnect(*nats.Conn) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, ch := range c.reconnected {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// dial connects to the NATS server(s) at addr (a comma-separated list of
+// nats:// URLs) and makes sure the stream, consumer and buckets exist.
+// The connection reconnects for ever: a restarted head is found again.
+func dial(ctx context.Context, addr, name string, jsOpts ...jetstream.JetStreamOpt) (*conn, error) {
+	c := &conn{}
+	nc, err := nats.Connect(addr, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond),
+		nats.ReconnectHandler(c.signalReconnect))
+	if err != nil {
+		return nil, fmt.Errorf("cluster: connect to %s: %w", addr, err)
+	}
+	c.nc = nc
+	ctx, cancel := context.WithTimeout(ctx, setupTimeout)
+	defer cancel()
+	for {
+		// A NATS cluster just started elects its JetStream leader first:
+		// until then setup fails, and is tried again for a while.
+		tctx, tcancel := context.WithTimeout(ctx, 5*time.Second) // an unanswered request is tried again
+		err = c.setup(tctx, jsOpts)
+		tcancel()
+		if err == nil {
+			return c, nil
+		}
+		select {
+		case <-ctx.Done():
+			nc.Close()
+			return nil, err
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
+}
+
+func (c *conn) setup(ctx context.Context, jsOpts []jetstream.JetStreamOpt) error {
+	js, err := jetstream.New(c.nc, jsOpts...)
+	if err != nil {
+		return fmt.Errorf("cluster: %w", err)
+	}
+	c.js = js
+	replicas := 1
+	if n := len(c.nc.Servers()); n >= 3 {
+		replicas = 3 // a NATS cluster: keep tasks and values on three nodes
+	}
+	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		Name: taskStream, Subjects: []string{taskSubject}, Retention: jetstream.WorkQueuePolicy,
+		Storage: jetstream.FileStorage, Replicas: replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("cluster: task stream (is JetStream enabled on the server?): %w", err)
+	}
+	c.tasks, err = js.CreateOrUpdateConsumer(ctx, taskStream, jetstream.ConsumerConfig{
+		Durable: taskConsumer, AckPolicy: jetstream.AckExplicitPolicy, AckWait: ackWait,
+		MaxDeliver: -1, MaxAckPending: -1, MaxWaiting: 4096, Replicas: replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("cluster: task consumer: %w", err)
+	}
+	c.objects, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: objectBucket, TTL: objectTTL, Storage: jetstream.FileStorage, Replicas: replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("cluster: object bucket: %w", err)
+	}
+	c.blobs, err = js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
+		Bucket: blobBucket, TTL: objectTTL, Storage: jetstream.FileStorage, Replicas: replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("cluster: blob store: %w", err)
+	}
+	c.workers, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: workersBucket, TTL: workerTTL, Storage: jetstream.MemoryStorage, Replicas: replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("cluster: workers bucket: %w", err)
+	}
+	return nil
+}
+
+func (c *conn) close() { c.nc.Close() }

@@ -1,0 +1,33 @@
+// Package cluster runs the tasks of warren's ray runtime (package parallel)
+// on worker processes connected through NATS JetStream.
+//
+// It is a backend for parallel: a driver (a notebook session or a compiled
+// program) calls Register with its Shipper, after which
+// ray.Init(ray.Address("nats://…")) connects the runtime with Connect and
+// sends its tasks to the cluster; Get, GetAll, Wait and refs work as in
+// process. Workers (RunWorker, the `warren worker` command) pull tasks from
+// a JetStream work-queue stream only while they have free CPUs, run them on
+// a parallel.Runtime of their own (so a task blocked in Get gives its CPUs
+// back, and tasks submitted by tasks go through the cluster), and store
+// results in a key-value bucket, large values in an object store. The head
+// (StartHead, the `warren head` command) is an embedded nats-server with
+// JetStream file storage, alone or as one of a NATS cluster of three; any
+// NATS server or cluster with JetStream serves as well.
+//
+// Functions travel as FuncRefs: a Shipper on the driver names them and a
+// Loader on each worker resolves them (Registry for compiled programs; the
+// interpreter supplies its own for notebook cells). Values travel encoded
+// with encoding/gob by static type (see codec.go for what works).
+//
+// Faults follow Ray's rules: a worker that dies while running a task stops
+// its heartbeats, JetStream redelivers the task after about 5 s, and it runs
+// again elsewhere, up to MaxRetries times (3 if not given); then, or for a
+// task whose function no worker can load, Get fails with a *RemoteError
+// marked System. A task's own failure (panic, error result) is never
+// retried by the cluster unless RetryExceptions allows it.
+//
+// It is not a scheduler of its own (placement is whichever free worker pulls
+// first; there is no locality or spreading policy), not a transport (all
+// traffic is NATS), and it does not copy code between processes itself: that
+// is the Shipper's and Loader's business.
+package cluster

@@ -1,0 +1,67 @@
+package cluster
+
+import (
+	"context"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Release implements parallel.Releaser: the result of the session's task
+// id, which no ref in the process refers to any more, is deleted from the
+// cluster (with its large values). If deletions fall far behind, the value
+// stays until Close.
+func (cl *Client) Release(id uint64) {
+	select {
+	case cl.release <- cl.resultKey(id):
+	default:
+	}
+}
+
+// deleter deletes released results until the Client closes.
+func (cl *Client) deleter() {
+	defer cl.wg.Done()
+	for {
+		select {
+		case <-cl.ctx.Done():
+			return
+		case key := <-cl.release:
+			cl.purge(key)
+		}
+	}
+}
+
+// purge removes key from objectBucket's stream (leaving no delete marker)
+// and deletes its blobs.
+func (cl *Client) purge(key string) {
+	ctx, cancel := context.WithTimeout(cl.ctx, 5*time.Second)
+	defer cancel()
+	if st, err := cl.objectStream(ctx); err == nil {
+		_ = st.Purge(ctx, jetstream.WithPurgeSubject("$KV."+objectBucket+"."+key))
+	}
+	cl.mu.Lock()
+	blobs := cl.results[key]
+	delete(cl.results, key)
+	cl.mu.Unlock()
+	for _, b := range blobs {
+		_ = cl.c.blobs.Delete(ctx, b)
+	}
+}
+
+// objectStream returns objectBucket's stream.
+func (cl *Client) objectStream(ctx context.Context) (jetstream.Stream, error) {
+	cl.mu.Lock()
+	st := cl.kvs
+	cl.mu.Unlock()
+	if st != nil {
+		return st, nil
+	}
+	st, err := cl.c.js.Stream(ctx, "KV_"+objectBucket)
+	if err != nil {
+		return nil, err
+	}
+	cl.mu.Lock()
+	cl.kvs = st
+	cl.mu.Unlock()
+	return st, nil
+}

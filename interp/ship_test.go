@@ -1,0 +1,396 @@
+package interp
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/warren-go/warren/parallel"
+)
+
+// shipBackend is a parallel.Backend that runs each task in a second
+// session, the way a cluster worker does: ShipFunc in the driver's session,
+// LoadFunc with Source as the fetch in the worker's. No NATS.
+type shipBackend struct {
+	driver, worker *Session
+	mu             sync.Mutex // one load and call at a time in the worker
+	fetched        []string
+}
+
+func (b *shipBackend) Feasible(float64, map[string]float64) error { return nil }
+func (b *shipBackend) Close() error                               { return nil }
+
+// shipped is what Prepare puts in RemoteTask.Code.
+type shipped struct {
+	name  string
+	decls []string
+}
+
+func (b *shipBackend) Prepare(t *parallel.RemoteTask) error {
+	name, decls, err := b.driver.ShipFunc(t.Func)
+	if err != nil {
+		return err
+	}
+	t.Code = shipped{name, decls}
+	return nil
+}
+
+func (b *shipBackend) Submit(t *parallel.RemoteTask) error {
+	name, decls := t.Code.(shipped).name, t.Code.(shipped).decls
+	go func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		fetch := func(ctx context.Context, h string) ([]byte, error) {
+			b.fetched = append(b.fetched, h)
+			return b.driver.Source(h)
+		}
+		fn, err := b.worker.LoadFunc(context.Background(), name, decls, fetch)
+		if err != nil {
+			t.Done(parallel.RemoteResult{Err: err})
+			return
+		}
+		in := make([]reflect.Value, len(t.Args))
+		for i, a := range t.Args {
+			in[i] = a.Value
+		}
+		var res parallel.RemoteResult
+		for _, v := range fn.Call(in)[:len(t.Results)] {
+			res.Values = append(res.Values, v.Interface())
+		}
+		t.Done(res)
+	}()
+	return nil
+}
+
+// newShipPair returns a driver session whose ray runtime sends its tasks
+// to a worker session through a shipBackend.
+func newShipPair(t *testing.T) (*Session, *shipBackend) {
+	t.Helper()
+	driver := newRaySession(t)
+	b := &shipBackend{driver: driver, worker: newSession(t)}
+	parallel.SetDialer(func(string) (parallel.Backend, error) { return b, nil })
+	t.Cleanup(func() { parallel.SetDialer(nil) })
+	parallel.Init(parallel.NumCPUs(2), parallel.Address("test://worker"))
+	return driver, b
+}
+
+// Functions, types with methods, constants, imports and function literals
+// of a driver's cells run in a worker session that replayed only their
+// declarations.
+func TestShipReplaysDeclarations(t *testing.T) {
+	driver, b := newShipPair(t)
+	run(t, driver, `import (
+	"strings"
+	"fmt"
+)`)
+	run(t, driver, `type Point struct{ X, Y int }
+
+func (p Point) Sum() int { return p.X + p.Y }
+
+const scale = 3
+
+func helper(p Point) int { return p.Sum() * scale }
+
+func work(x int) int { return helper(Point{x, x + 1}) }
+
+statementVar := 42`)
+	res, _ := run(t, driver, `rf := ray.Remote(work)
+ray.Get(rf.Remote(2))`)
+	if got := plain(res); got != "15" {
+		t.Errorf("work(2) on the worker = %s, want 15", got)
+	}
+	res, _ = run(t, driver, `ray.Get(ray.Remote(func(n int) string { return strings.Repeat("ab", n) }).Remote(3))`)
+	if got := plain(res); got != `"ababab"` {
+		t.Errorf("literal on the worker = %s, want \"ababab\"", got)
+	}
+	// A variable holding a remote function is replayed; the literal using
+	// it names it.
+	run(t, driver, `var inner = ray.Remote(func(x int) int { return x * 10 }).Options(ray.TaskCPUs(1))
+var outer = ray.Remote(func() string { return inner.Name() })`)
+	res, _ = run(t, driver, `ray.Get(outer.Remote())`)
+	if got := plain(res); got != `"inner"` {
+		t.Errorf("inner.Name() on the worker = %s, want \"inner\"", got)
+	}
+	// A compiled function of an imported package.
+	res, _ = run(t, driver, `ray.Get(ray.Remote(strings.ToUpper).Remote("go"))`)
+	if got := plain(res); got != `"GO"` {
+		t.Errorf("strings.ToUpper on the worker = %s", got)
+	}
+	// Units are fetched once: a second task of work fetches nothing.
+	b.mu.Lock()
+	before := len(b.fetched)
+	b.mu.Unlock()
+	run(t, driver, `ray.Get(rf.Remote(5))`)
+	b.mu.Lock()
+	after := len(b.fetched)
+	b.mu.Unlock()
+	if after != before {
+		t.Errorf("a second task of work fetched %d units again", after-before)
+	}
+	// The worker logged what it replayed under the driver's hashes: its
+	// own nested tasks ship the same units.
+	b.mu.Lock()
+	for _, h := range b.fetched {
+		want, _ := driver.Source(h)
+		if got, err := b.worker.Source(h); err != nil || string(got) != string(want) {
+			t.Errorf("worker's unit %s = %q, %v; want the driver's %q", h, got, err, want)
+		}
+	}
+	b.mu.Unlock()
+	// The worker did not run the cells' statements.
+	if _, ok := b.worker.i.Globals()["statementVar"]; ok {
+		t.Errorf("the worker ran a statement of the driver's cells")
+	}
+}
+
+// A function a worker cannot have is refused at submit with what to do.
+func TestShipRefuses(t *testing.T) {
+	driver, _ := newShipPair(t)
+	run(t, driver, `var data = []int{1, 2, 3}
+
+func useData(i int) int { return data[i] }
+
+func viaHelper(i int) int { return useData(i) + 1 }
+
+func double(x int) int { return 2 * x }
+
+func Map[T any](xs []T) int { return len(xs) }
+
+var r2 = ray.Remote(double)`)
+	run(t, driver, `r2 = ray.Remote(viaHelper)`)
+	for _, c := range []struct{ code, want string }{
+		{`ray.Get(ray.Remote(useData).Remote(0))`, "uses the top-level variable data"},
+		{`ray.Get(ray.Remote(viaHelper).Remote(0))`, "(through useData)"},
+		{`k := 1
+ray.Get(ray.Remote(func(x int) int { return x + k }).Remote(1))`, "uses k of the code around it"},
+		{`func mk(k int) *ray.RemoteFunction { return ray.Remote(func(x int) int { return x + k }) }
+ray.Get(mk(1).Remote(1))`, "uses k of the code around it"},
+		{`f := double
+ray.Get(ray.Remote(f).Remote(1))`, "f is a variable of the cell"},
+		{`func sub(fn func(int) int) int { return ray.Get(ray.Remote(fn).Remote(1)).(int) }
+sub(double)`, "fn is a local variable"},
+		{`ray.Get(ray.Remote(func(x int) int { return ray.Get(r2.Remote(x)).(int) }).Remote(1))`, "uses the top-level variable r2, which cell["},
+		{`type adder struct{ k int }
+func (a adder) add(x int) int { return x + a.k }
+ray.Get(ray.Remote(adder{1}.add).Remote(1))`, "is a method value or a field"},
+		{`ray.Get(ray.Remote(Map[int]).Remote([]int{1}))`, "an expression a worker cannot rebuild"},
+	} {
+		_, _, err := try(t, driver, c.code)
+		if err == nil {
+			t.Errorf("%s: ran on the worker, want an error containing %q", c.code, c.want)
+			continue
+		}
+		if err.Name != "InvalidCall" || !strings.Contains(err.Value, c.want) || !strings.Contains(err.Value, "cannot run on a cluster worker") {
+			t.Errorf("%s: error %s: %q, want an InvalidCall at submit containing %q", c.code, err.Name, err.Value, c.want)
+		}
+	}
+	// In one process nothing changes: the same function runs.
+	parallel.Shutdown()
+	res, _ := run(t, driver, `ray.Get(ray.Remote(useData).Remote(2))`)
+	if got := plain(res); got != "3" {
+		t.Errorf("in-process useData(2) = %s", got)
+	}
+}
+
+// LoadFunc's errors name the driver's cell and line, an unknown function,
+// and a source that does not match its hash.
+func TestShipLoadErrors(t *testing.T) {
+	w := newSession(t)
+	unit := []byte("//warren:cell 7 line 3\nfunc bad() int {\n\treturn undefinedName\n}")
+	sum := sha256.Sum256(unit)
+	h := hex.EncodeToString(sum[:])
+	fetch := func(_ context.Context, hash string) ([]byte, error) {
+		if hash == h {
+			return unit, nil
+		}
+		if hash == "bogus" {
+			return []byte("func x() {}"), nil
+		}
+		return nil, errors.New("no such unit")
+	}
+	ctx := context.Background()
+	_, err := w.LoadFunc(ctx, "bad", []string{h}, fetch)
+	if err == nil || !strings.Contains(err.Error(), "cell[7] line 4") || !strings.Contains(err.Error(), "undefinedName") {
+		t.Errorf("replay error = %v, want cell[7] line 4 and the undefined name", err)
+	}
+	if _, err := w.LoadFunc(ctx, "nosuch", nil, fetch); err == nil || !strings.Contains(err.Error(), "nosuch") {
+		t.Errorf("unknown name: %v", err)
+	}
+	if _, err := w.LoadFunc(ctx, "x", []string{"bogus"}, fetch); err == nil || !strings.Contains(err.Error(), "hash") {
+		t.Errorf("hash mismatch: %v", err)
+	}
+	if _, err := w.LoadFunc(ctx, "x", []string{"missing"}, fetch); err == nil || !strings.Contains(err.Error(), "no such unit") {
+		t.Errorf("fetch error: %v", err)
+	}
+}
+
+// The log keeps the declarations as the cells wrote them, content-addressed,
+// and a redefined function ships its new body.
+func TestShipLog(t *testing.T) {
+	driver, _ := newShipPair(t)
+	run(t, driver, `func f() int { return 1 }`)
+	res, _ := run(t, driver, `ray.Get(ray.Remote(f).Remote())`)
+	if plain(res) != "1" {
+		t.Fatalf("f() = %s", plain(res))
+	}
+	run(t, driver, `func f() int { return 2 }`)
+	res, _ = run(t, driver, `ray.Get(ray.Remote(f).Remote())`)
+	if plain(res) != "2" {
+		t.Errorf("redefined f() on the worker = %s, want 2", plain(res))
+	}
+	driver.ship.mu.Lock()
+	defer driver.ship.mu.Unlock()
+	u := driver.ship.byName["f"]
+	if u == nil {
+		t.Fatal("f is not logged")
+	}
+	if want := "//warren:cell"; !strings.HasPrefix(u.src, want) || !strings.Contains(u.src, "func f() int { return 2 }") {
+		t.Errorf("unit source %q", u.src)
+	}
+	sum := sha256.Sum256([]byte(u.src))
+	if u.hash != hex.EncodeToString(sum[:]) {
+		t.Errorf("hash %s is not the sha256 of the source", u.hash)
+	}
+	for n, v := range driver.ship.byName {
+		if v.kind == unitVar && v.why == "" {
+			t.Errorf("%s: a replayable variable, but no cell declared one", n)
+		}
+	}
+}
+
+// Generic functions, mutually recursive functions, methods, a short
+// variable declaration holding a remote function, and a literal inside a
+// function ship with what they need; func main and init do not run on the
+// worker.
+func TestShipDependencies(t *testing.T) {
+	driver, b := newShipPair(t)
+	run(t, driver, `import "fmt"
+
+func Double[T int | float64](x T) T { return 2 * x }
+
+func isEven(n int) bool {
+	if n == 0 {
+		return true
+	}
+	return isOdd(n - 1)
+}
+
+func isOdd(n int) bool {
+	if n == 0 {
+		return false
+	}
+	return isEven(n - 1)
+}
+
+type Counter struct{ n int }
+
+func (c *Counter) Add(k int) { c.n += k }
+
+func (c Counter) String() string { return fmt.Sprintf("Counter(%d)", c.n) }
+
+func count(k int) string {
+	var c Counter
+	c.Add(Double(k))
+	return c.String()
+}
+
+var ran = 0
+
+func init() { ran++ }
+
+func main() { ran += 10 }`)
+	res, _ := run(t, driver, `ray.Get(ray.Remote(isEven).Remote(7))`)
+	if plain(res) != "false" {
+		t.Errorf("isEven(7) on the worker = %s", plain(res))
+	}
+	res, _ = run(t, driver, `ray.Get(ray.Remote(count).Remote(4))`)
+	if plain(res) != `"Counter(8)"` {
+		t.Errorf("count(4) on the worker = %s", plain(res))
+	}
+	res, _ = run(t, driver, `cnt := ray.Remote(count)
+ray.Get(ray.Remote(func() string { return cnt.Name() }).Remote())`)
+	if plain(res) != `"count"` { // named after the function, as in the driver
+		t.Errorf("cnt.Name() on the worker = %s", plain(res))
+	}
+	run(t, driver, `func maker() *ray.RemoteFunction {
+	return ray.Remote(func(x int) int { return Double(x) + 1 })
+}`)
+	res, _ = run(t, driver, `ray.Get(maker().Remote(20))`)
+	if plain(res) != "41" {
+		t.Errorf("a literal made in a function, on the worker = %s", plain(res))
+	}
+	if _, ok := b.worker.i.Globals()["ran"]; ok {
+		t.Errorf("the worker declared ran: a variable no shipped function needs")
+	}
+}
+
+// A package fetched with %go get (one the worker's binary does not carry)
+// is refused, directly or through a function.
+func TestShipRefusesModules(t *testing.T) {
+	l := newShipLog(map[string]bool{"fmt": true})
+	l.add(&declUnit{src: `import "example.com/mod"`, kind: unitImport, cell: 1, line: 1, names: []string{"mod"}, path: "example.com/mod"})
+	l.add(&declUnit{src: "func f() { mod.F() }", kind: unitDecl, cell: 2, line: 1, names: []string{"f"}, refs: map[string]bool{"mod": true}})
+	l.add(&declUnit{src: "func g() { f() }", kind: unitDecl, cell: 3, line: 1, names: []string{"g"}, refs: map[string]bool{"f": true}})
+	for _, key := range []string{"g", "sel:mod.F"} {
+		if _, _, err := l.ship(key); err == nil || !strings.Contains(err.Error(), "%go get") {
+			t.Errorf("ship(%q) = %v, want a refusal naming %%go get", key, err)
+		}
+	}
+	l.add(&declUnit{src: `import "fmt"`, kind: unitImport, cell: 4, line: 1, names: []string{"fmt"}, path: "fmt"})
+	if name, decls, err := l.ship("sel:fmt.Sprint"); err != nil || name != "fmt.Sprint" || len(decls) != 1 {
+		t.Errorf("ship(fmt.Sprint) = %q, %v, %v", name, decls, err)
+	}
+}
+
+// The Ship hook around ray.Remote's argument keeps the columns of errors
+// in the argument as the cell wrote them.
+func TestShipKeepsColumns(t *testing.T) {
+	s := newRaySession(t)
+	_, _, err := try(t, s, `f := ray.Remote(func(x int) int { return "s" })`)
+	if err == nil || !strings.Contains(err.Value, "line 1:42:") {
+		t.Errorf("error %v, want it at line 1:42 (the string literal)", err)
+	}
+}
+
+// A function declared again after a function that uses it: the session
+// still calls the first one from the older function, so shipping the older
+// function is refused until its cell runs again; methods keep their first
+// declaration, on the worker as in the session.
+func TestShipRedeclared(t *testing.T) {
+	driver, _ := newShipPair(t)
+	work := `func helper() int { return 1 }
+
+func work() int { return helper() }`
+	run(t, driver, work)
+	run(t, driver, `func helper() int { return 2 }`)
+	res, _ := run(t, driver, `work()`)
+	if plain(res) != "1" {
+		t.Fatalf("in the session, work() = %s after helper was declared again (the test assumes 1)", plain(res))
+	}
+	_, _, err := try(t, driver, `ray.Get(ray.Remote(work).Remote())`)
+	if err == nil || !strings.Contains(err.Value, "work uses helper, which cell[") || !strings.Contains(err.Value, "run cell[") {
+		t.Errorf("shipping work after helper changed: %v, want a refusal naming helper", err)
+	}
+	run(t, driver, work)
+	run(t, driver, `func helper() int { return 3 }
+
+func work2() int { return helper() }`)
+	res, _ = run(t, driver, `ray.GetAll(ray.Remote(work2).Remote(), ray.Remote(helper).Remote())`)
+	if plain(res) != "[3 3]" {
+		t.Errorf("work2 and helper on the worker = %s, want [3 3]", plain(res))
+	}
+	run(t, driver, `type T struct{}
+
+func (T) M() int { return 1 }`)
+	run(t, driver, `func (T) M() int { return 2 }`)
+	res, _ = run(t, driver, `ray.GetAll(ray.Remote(func() int { return T{}.M() }).Remote())`)
+	inSession, _ := run(t, driver, `T{}.M()`)
+	if plain(res) != "["+plain(inSession)+"]" {
+		t.Errorf("T{}.M() on the worker = %s, in the session %s", plain(res), plain(inSession))
+	}
+}
