@@ -49,7 +49,7 @@ type Client struct {
 	uploads map[uint64]string               // Put objects uploaded: their keys
 	sources map[string]bool                 // source units uploaded
 	blobs   []string                        // blobs to delete at Close
-	results map[string][]string             // result key → its blobs, deleted with it (see release.go)
+	results map[string][]string             // result or upload key → its blobs, deleted with it (see release.go)
 	release chan string                     // result keys to delete
 	kvs     jetstream.Stream                // objectBucket's stream, once looked up
 	workers map[string]workerInfo
@@ -414,7 +414,7 @@ func (cl *Client) putValue(key string, val value) error {
 	}
 	if val.Blob != "" {
 		cl.mu.Lock()
-		cl.blobs = append(cl.blobs, val.Blob)
+		cl.results[key] = append(cl.results[key], val.Blob) // deleted with key
 		cl.mu.Unlock()
 	}
 	data, err := gobBytes(&val)
