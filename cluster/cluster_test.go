@@ -265,7 +265,7 @@ func TestCluster(t *testing.T) {
 		if err != nil || uploads != 1 { // the large slice once, and {1, 2, 3} (small) never
 			t.Errorf("uploaded values: %d (%v), want 1", uploads, err)
 		}
-		runtime.KeepAlive(p) // else its upload may be deleted already
+		runtime.KeepAlive(p)                                          // else its upload may be deleted already
 		long := get(t, rt.Remote(fn("iota")).Remote(100_000)).([]int) // a result over 256 KB: through the object store
 		if len(long) != 100_000 || long[99_999] != 99_999 {
 			t.Errorf("iota(100000) has %d elements", len(long))
