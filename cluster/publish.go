@@ -57,4 +57,3 @@ func (cl *Client) publishFailed(_ jetstream.JetStream, m *nats.Msg, err error) {
 		}
 	}()
 }
-
