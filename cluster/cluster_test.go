@@ -265,6 +265,7 @@ func TestCluster(t *testing.T) {
 		if err != nil || uploads != 1 { // the large slice once, and {1, 2, 3} (small) never
 			t.Errorf("uploaded values: %d (%v), want 1", uploads, err)
 		}
+		runtime.KeepAlive(p)                                          // else its upload may be deleted already
 		long := get(t, rt.Remote(fn("iota")).Remote(100_000)).([]int) // a result over 256 KB: through the object store
 		if len(long) != 100_000 || long[99_999] != 99_999 {
 			t.Errorf("iota(100000) has %d elements", len(long))
@@ -347,20 +348,20 @@ func TestCluster(t *testing.T) {
 		}
 		rt2 := parallel.New(parallel.WithBackend(tc.head.URL(), cl2))
 		defer rt2.Shutdown()
-		prefix := "r." + cl2.Session() + "."
-		count := func() int {
+		countOf := func(prefix string) int {
 			keys, err := cl2.c.objects.Keys(ctx)
 			if err != nil && !errors.Is(err, jetstream.ErrNoKeysFound) {
 				t.Fatal(err)
 			}
 			n := 0
 			for _, k := range keys {
-				if strings.HasPrefix(k, prefix) {
+				if strings.HasPrefix(k, prefix+cl2.Session()+".") {
 					n++
 				}
 			}
 			return n
 		}
+		count := func() int { return countOf("r.") }
 		keep := rt2.Remote(fn("square")).Remote(6)
 		func() {
 			drop := rt2.Remote(fn("square")).Remote(7)
@@ -382,6 +383,23 @@ func TestCluster(t *testing.T) {
 			t.Errorf("keep = %v", v)
 		}
 		runtime.KeepAlive(keep)
+		// A large Put value, uploaded for a task, goes once its ref is dropped.
+		func() {
+			p := rt2.Put(make([]int, 100_000))
+			if v := get(t, rt2.Remote(fn("sum")).Remote(p)); v != 0 {
+				t.Errorf("sum = %v", v)
+			}
+		}()
+		if n := countOf("p."); n != 1 {
+			t.Fatalf("%d uploads, want 1", n)
+		}
+		for countOf("p.") != 0 {
+			runtime.GC()
+			if ctx.Err() != nil {
+				t.Fatal("the upload outlived its ref")
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 	})
 
 	t.Run("nested", func(t *testing.T) {

@@ -154,3 +154,21 @@ func (c *conn) setup(ctx context.Context, jsOpts []jetstream.JetStreamOpt) error
 }
 
 func (c *conn) close() { c.nc.Close() }
+
+// Replicas returns how many NATS servers keep the task stream (3 on a NATS
+// cluster of three or more, else 1), or 0 if the stream cannot be read.
+func (cl *Client) Replicas(ctx context.Context) int {
+	st, err := cl.c.js.Stream(ctx, taskStream)
+	if err != nil {
+		return 0
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		return 0
+	}
+	n := 1
+	if info.Cluster != nil {
+		n += len(info.Cluster.Replicas)
+	}
+	return n
+}

@@ -18,6 +18,22 @@ func (cl *Client) Release(id uint64) {
 	}
 }
 
+// ReleaseObject implements parallel.Releaser: a Put value the Client
+// uploaded (a large one) is deleted once no ref to it is left.
+func (cl *Client) ReleaseObject(id uint64) {
+	cl.mu.Lock()
+	key, ok := cl.uploads[id]
+	delete(cl.uploads, id)
+	cl.mu.Unlock()
+	if !ok {
+		return // sent inside the task messages: nothing stored
+	}
+	select {
+	case cl.release <- key:
+	default:
+	}
+}
+
 // deleter deletes released results until the Client closes.
 func (cl *Client) deleter() {
 	defer cl.wg.Done()
@@ -31,8 +47,8 @@ func (cl *Client) deleter() {
 	}
 }
 
-// purge removes key from objectBucket's stream (leaving no delete marker)
-// and deletes its blobs.
+// purge removes key (a result or an upload) from objectBucket's stream
+// (leaving no delete marker) and deletes its blobs.
 func (cl *Client) purge(key string) {
 	ctx, cancel := context.WithTimeout(cl.ctx, 5*time.Second)
 	defer cancel()

@@ -89,6 +89,10 @@ type Canceller interface {
 // process. It is called from a cleanup goroutine and must not block.
 type Releaser interface {
 	Release(id uint64)
+	// ReleaseObject is Release for a Put object that was an argument of
+	// a RemoteTask (RemoteArg.Object, not Remote): the process holds no
+	// ref to it any more.
+	ReleaseObject(id uint64)
 }
 
 // A RemoteTask is a task a Runtime hands to its Backend.
@@ -271,6 +275,9 @@ func (rt *Runtime) sendRemote(t *task, b Backend) {
 			return
 		}
 		ra := RemoteArg{Value: v, Object: d.obj.id, Remote: d.obj.remote, Index: -1}
+		if rel, ok := b.(Releaser); ok && !d.obj.remote && d.obj.watched.CompareAndSwap(false, true) {
+			runtime.AddCleanup(d.obj, rel.ReleaseObject, d.obj.id)
+		}
 		if p := d.obj.producer; ra.Remote && p != nil {
 			ra.Task = p.id
 			switch {

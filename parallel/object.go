@@ -35,10 +35,11 @@ type waiter interface{ notify(o *object) }
 
 type object struct {
 	id       uint64
-	producer *task // nil for Put
-	remote   bool  // made by a task sent to the runtime's backend (set before the object is shared)
-	val      any   // set before ready
-	err      error // set before ready
+	producer *task       // nil for Put
+	remote   bool        // made by a task sent to the runtime's backend (set before the object is shared)
+	watched  atomic.Bool // a Put object given to a backend: its release is arranged (see Releaser)
+	val      any         // set before ready
+	err      error       // set before ready
 	ready    atomic.Bool
 
 	mu      sync.Mutex

@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/exec"
 	"strings"
@@ -119,5 +121,58 @@ func TestParseResources(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "worker"); code != 2 || !strings.Contains(stderr, "need --address") {
 		t.Errorf("worker without --address: %d %q", code, stderr)
+	}
+}
+
+// TestHeadCommandCluster starts three `warren head` processes routed to
+// each other with --name, --cluster-listen and --routes: a client given the
+// three URLs gets a task stream kept on all three heads.
+func TestHeadCommandCluster(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	var ports []int
+	for range 6 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+		_ = l.Close()
+	}
+	var urls []string
+	for i := range 3 {
+		urls = append(urls, fmt.Sprintf("nats://127.0.0.1:%d", ports[i]))
+		var routes []string
+		for j := range 3 {
+			if j != i {
+				routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", ports[3+j]))
+			}
+		}
+		startWarren(t, io.Discard, "head", "--name", fmt.Sprintf("h%d", i), "--listen", fmt.Sprintf("127.0.0.1:%d", ports[i]),
+			"--cluster-listen", fmt.Sprintf("127.0.0.1:%d", ports[3+i]), "--routes", strings.Join(routes, ","), "--store", t.TempDir())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, p := range ports[:3] { // wait until the heads listen
+		for {
+			c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+			if err == nil {
+				_ = c.Close()
+				break
+			}
+			if ctx.Err() != nil {
+				t.Fatalf("a head does not listen on %d: %v", p, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	cl, err := cluster.Connect(ctx, strings.Join(urls, ","), cluster.NewRegistry())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	if n := cl.Replicas(ctx); n != 3 {
+		t.Errorf("the task stream has %d replicas, want 3", n)
 	}
 }

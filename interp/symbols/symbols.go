@@ -7,14 +7,14 @@
 // changes (it needs the yaegi CLI on PATH:
 // go install github.com/traefik/yaegi/cmd/yaegi@v0.16.1). The runtime's host
 // contract (SetHost, AbortStarted, CancelGroup, Host, PanicLocator) and its
-// cluster-backend contract (SetDialer, Dialer, Backend, WithBackend and the
-// Remote* types) are left out: cells have no business calling them (cells
+// cluster-backend contract (SetDialer, Dialer, Backend, WithBackend, the
+// Remote* types, Canceller, Releaser, ResourceReporter) are left out: cells have no business calling them (cells
 // connect with ray.Init(ray.Address(…))).
 package symbols
 
 import "reflect"
 
-//go:generate yaegi extract -name symbols -exclude ^(SetHost|AbortStarted|CancelGroup|Host|PanicLocator|SetDialer|Dialer|Backend|WithBackend|RemoteTask|RemoteArg|RemoteResult|RemoteSpan)$ github.com/warren-go/warren/parallel
+//go:generate yaegi extract -name symbols -exclude ^(SetHost|AbortStarted|CancelGroup|Host|PanicLocator|SetDialer|Dialer|Backend|WithBackend|RemoteTask|RemoteArg|RemoteResult|RemoteSpan|Canceller|Releaser|ResourceReporter)$ github.com/warren-go/warren/parallel
 //go:generate yaegi extract -name symbols github.com/warren-go/warren/interp/display
 //go:generate yaegi extract -name symbols golang.org/x/net/html golang.org/x/net/html/atom
 //go:generate yaegi extract -name symbols gonum.org/v1/gonum/mat
