@@ -61,6 +61,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		}
 	}()
 
+	s.dbg.noteCell(c, code)
 	rest, done, err := s.magic(ctx, c, code) // %%native, %go get: magic.go
 	if done {
 		return nil, err
@@ -266,6 +267,10 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 			s.reviveRun()
 		}
 		return reflect.Value{}, interruptError("interrupted while waiting for running tasks of earlier cells; interpreted tasks in flight were aborted")
+	}
+	if err := s.dbg.ensure(); err != nil {
+		s.releaseExclusive()
+		return reflect.Value{}, &Error{Name: "DebuggerError", Value: err.Error(), Traceback: []string{"DebuggerError: " + err.Error()}}
 	}
 	s.mu.Lock()
 	s.stopped = false // EvalWithContext below makes a new channel for yaegiStop
