@@ -1,12 +1,16 @@
 package interp
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"runtime"
 	"strconv"
 	"sync"
+	"unsafe"
 
 	"github.com/petermattis/goid"
 	yaegi "github.com/traefik/yaegi/interp"
@@ -33,10 +37,10 @@ import (
 // Positions: a cell compiles with line directives that encode its number
 // and line (lineBase), so a breakpoint on line L of the cell whose source
 // path is P is yaegi's line n*lineBase+L for every cell n that ran with
-// that source; yaegi's AllBreakpointTarget reaches every chunk compiled so
-// far. Breakpoints are (re)applied in the Begin hook of a statement chunk,
-// where no other interpreted code runs, so a breakpoint set while a cell
-// runs takes effect from that cell's next statement chunk.
+// that source, in every chunk compiled so far. Breakpoints are (re)applied
+// in the Begin hook of a statement chunk, where no other interpreted code
+// runs, so a breakpoint set while a cell runs takes effect from that cell's
+// next statement chunk.
 //
 // What it is not: expressions are not evaluated while stopped (evaluate
 // answers variable names), pause is not offered, and once attached the
@@ -60,10 +64,11 @@ type debugState struct {
 	stops     map[int64]*debugStop
 	frames    map[int]*stopFrame // frameId → frame of a stop
 	nextFrame int
-	refs      []varRef         // variablesReference-1 → what it lists
-	flagged   map[uintptr]bool // roots (chunks) with breakpoints set
-	stepCell  *cell            // the cell running when a step was requested
-	dir       string           // tmpFilePrefix without the separator
+	refs      []varRef                // variablesReference-1 → what it lists
+	flagged   map[unsafe.Pointer]bool // nodes (*node) flagged as breakpoints
+	stepCell  *cell                   // the cell running when a step was requested
+	stepFrom  map[int64]stepOrigin    // goroutine → where its step started
+	dir       string                  // tmpFilePrefix without the separator
 }
 
 // debugStop is a goroutine stopped in onEvent.
@@ -74,6 +79,11 @@ type debugStop struct {
 	frames []*stopFrame
 	cmd    chan yaegi.DebugEventReason // how to go on: debugRun or a step
 }
+
+// stepOrigin is where a goroutine was stopped when a step was asked for:
+// yaegi steps by node, the debugger by line, so a step that stops on the
+// same line of the same frame goes on.
+type stepOrigin struct{ cellN, line, depth int }
 
 // stopFrame is one call frame of a stopped goroutine.
 type stopFrame struct {
@@ -90,7 +100,7 @@ type stopFrame struct {
 func newDebugState(s *Session) *debugState {
 	return &debugState{
 		s: s, bps: map[string][]int{}, cellPaths: map[int]string{}, sources: map[string]string{},
-		stops: map[int64]*debugStop{}, frames: map[int]*stopFrame{}, flagged: map[uintptr]bool{},
+		stops: map[int64]*debugStop{}, frames: map[int]*stopFrame{}, flagged: map[unsafe.Pointer]bool{}, stepFrom: map[int64]stepOrigin{},
 		dir: filepath.Join(os.TempDir(), "warren_"+strconv.Itoa(os.Getpid())),
 	}
 }
@@ -163,9 +173,10 @@ func (d *debugState) hold() {
 	}
 }
 
-// apply sets yaegi's breakpoints if they changed. It runs in the Begin
-// hook, while no other interpreted code runs. Each chunk of a cell with
-// breakpoints (and each chunk that had some) is one yaegi Program target.
+// apply sets the breakpoints if they changed. It runs in the Begin hook,
+// while no other interpreted code runs. A breakpoint on a line flags the
+// first node to run of the outermost node on that line (in source order)
+// that has one on the line: for x := f(), the call, not the assignment.
 func (d *debugState) apply() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -173,10 +184,17 @@ func (d *debugState) apply() {
 		return
 	}
 	d.dirty = false
-	lines := map[int][]int{} // cell number → breakpoint lines
+	for n := range d.flagged {
+		yaegiSetBreakOnLine(n, false)
+	}
+	clear(d.flagged)
+	lines := map[int]map[int]bool{} // cell number → encoded lines
 	for n, p := range d.cellPaths {
-		if l := d.bps[p]; len(l) > 0 {
-			lines[n] = l
+		for _, l := range d.bps[p] {
+			if lines[n] == nil {
+				lines[n] = map[int]bool{}
+			}
+			lines[n][n*lineBase+l] = true
 		}
 	}
 	roots, fset := interpRoots(d.s.i)
@@ -185,35 +203,31 @@ func (d *debugState) apply() {
 		if root.IsNil() {
 			continue
 		}
-		key := root.Pointer()
-		n := firstCellLine(fset, root) / lineBase
-		want := lines[n]
-		if n == 0 || (len(want) == 0 && !d.flagged[key]) {
+		want := lines[firstCellLine(fset, root)/lineBase]
+		if len(want) == 0 {
 			continue
 		}
-		var reqs []yaegi.BreakpointRequest
-		for _, l := range want {
-			reqs = append(reqs, yaegi.LineBreakpoint(n*lineBase+l))
+		found := map[int]bool{}
+		var visit func(n reflect.Value)
+		visit = func(n reflect.Value) {
+			if n.IsNil() {
+				return
+			}
+			if l := fset.Position(nodePos(n)).Line; want[l] && !found[l] {
+				if st := nodeStart(n); !st.IsNil() && fset.Position(nodePos(st)).Line == l {
+					p := unsafe.Pointer(st.Pointer())
+					yaegiSetBreakOnLine(p, true)
+					d.flagged[p] = true
+					found[l] = true
+				}
+			}
+			kids := nodeChildren(n)
+			for i := 0; i < kids.Len(); i++ {
+				visit(kids.Index(i))
+			}
 		}
-		if len(reqs) == 0 {
-			reqs = append(reqs, yaegi.LineBreakpoint(-1)) // clears the chunk's breakpoints
-		}
-		d.setBreakpoints(rootProgram(root), reqs)
-		if len(want) > 0 {
-			d.flagged[key] = true
-		} else {
-			delete(d.flagged, key)
-		}
+		visit(root)
 	}
-}
-
-// setBreakpoints sets the breakpoints of one chunk. yaegi's walk prepares
-// every node of the chunk to run, which panics on nodes it never compiles
-// (generic function bodies): the chunk then keeps the breakpoints set
-// before the panic.
-func (d *debugState) setBreakpoints(p *yaegi.Program, reqs []yaegi.BreakpointRequest) {
-	defer func() { _ = recover() }()
-	d.ydbg.SetBreakpoints(yaegi.ProgramBreakpointTarget(p), reqs...)
 }
 
 // onEvent is yaegi's debug event callback. For a stop (breakpoint, step,
@@ -263,8 +277,18 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 		resume(debugRun) // a step left over from a cell that has ended
 		return
 	}
+	g := goid.Get()
+	if reason == "step" {
+		d.mu.Lock()
+		o, ok := d.stepFrom[g]
+		d.mu.Unlock()
+		if ok && o == (stepOrigin{frames[0].cellN, frames[0].line, len(frames)}) {
+			resume(e.Reason()) // still on the line the step started from
+			return
+		}
+	}
 	_, inTask := parallel.CurrentGroup()
-	st := &debugStop{g: goid.Get(), reason: reason, task: inTask, frames: frames, cmd: make(chan yaegi.DebugEventReason, 1)}
+	st := &debugStop{g: g, reason: reason, task: inTask, frames: frames, cmd: make(chan yaegi.DebugEventReason, 1)}
 	d.mu.Lock()
 	for _, f := range frames {
 		d.nextFrame++
@@ -290,8 +314,10 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 	for _, f := range frames {
 		delete(d.frames, f.id)
 	}
+	delete(d.stepFrom, st.g)
 	if mode != debugRun {
 		d.stepCell = cur
+		d.stepFrom[st.g] = stepOrigin{frames[0].cellN, frames[0].line, len(frames)}
 	}
 	d.mu.Unlock()
 	d.event("continued", map[string]any{"threadId": st.g, "allThreadsContinued": false})
@@ -299,6 +325,20 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 		panic(interruptPanic{}) // as an interrupted sleep does
 	}
 	resume(mode)
+}
+
+// debugFrameLimit is the error of a cell that failed in yaegi's debugger
+// because it called a function value (a func literal, a ray.Remote
+// function) made before the debugger was attached: yaegi's debugger gives
+// a call the debug data of the frame the function was made in, and a frame
+// made before has none (a nil dereference in enterCall). It is nil for any
+// other panic.
+func debugFrameLimit(p yaegi.Panic) *Error {
+	if _, ok := p.Value.(runtime.Error); !ok || !bytes.Contains(p.Stack, []byte("interp.(*Debugger).enterCall(")) {
+		return nil
+	}
+	msg := "the debugger cannot run a function value (a func literal, a ray.Remote function) made before the debugger was turned on; run the cell that makes it again with the debugger on"
+	return &Error{Name: "DebuggerLimit", Value: msg, Traceback: []string{"DebuggerLimit: " + msg}}
 }
 
 // releaseHold returns how a goroutine that is about to block gives up its
@@ -374,7 +414,8 @@ func (d *debugState) resumeAll() {
 	}
 }
 
-// close ends the hold program (Session.Close).
+// close detaches the debugger and lets stopped goroutines go on
+// (Session.Close, before it waits for the running cell).
 func (d *debugState) close() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -385,6 +426,12 @@ func (d *debugState) close() {
 		default:
 		}
 	}
+}
+
+// endHold lets the hold program end (Session.Close, once no cell runs).
+func (d *debugState) endHold() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if d.held != nil {
 		close(d.held)
 		d.held = nil

@@ -243,3 +243,56 @@ func TestDebugInterruptWhileStopped(t *testing.T) {
 		t.Fatalf("next cell: %q", rec.stdout())
 	}
 }
+
+func TestDebugEarlierCellsAndSteps(t *testing.T) {
+	s := newSession(t)
+	fnCode := "func add(a, b int) int {\n\tsum := a + b\n\treturn sum\n}"
+	run(t, s, fnCode)
+	run(t, s, "mk := func() func() int { c := 0; return func() int { c++; return c } }\nnext := mk()")
+	c := newDAPClient(t, s)
+	c.attach()
+	// A function value made before the debugger was attached fails clearly;
+	// made again, it works.
+	if _, _, err := try(t, s, "next()"); err == nil || err.Name != "DebuggerLimit" {
+		t.Fatalf("closure made before attach: %v, want DebuggerLimit", err)
+	}
+	run(t, s, "mk = func() func() int { c := 10; return func() int { c++; return c } }\nnext = mk()")
+	if res, _ := run(t, s, "next() + next()"); plain(res) != "23" {
+		t.Fatalf("closure made after attach: %v", res)
+	}
+	// A breakpoint in a function of a cell run before the debugger was
+	// attached; stepIn into it and stepOut of it.
+	c.breakAt(fnCode, 3)
+	code := "import \"fmt\"\nx := add(1, 2)\nfmt.Println(x)"
+	c.breakAt(code, 2)
+	done := runAsync(t, s, context.Background(), code)
+	thread, frame := c.stopped()
+	if frame["name"] != "cell" || frame["line"] != float64(2) {
+		t.Fatalf("first stop %v, want the cell's line 2", frame)
+	}
+	c.req("stepIn", map[string]any{"threadId": thread})
+	thread, frame = c.stopped()
+	if frame["name"] != "add" || frame["line"] != float64(2) {
+		t.Fatalf("after stepIn %v, want add line 2", frame)
+	}
+	if vars := c.locals(frame); vars["a"]["value"] != "1" || vars["b"]["value"] != "2" {
+		t.Fatalf("add's locals %v", vars)
+	}
+	c.req("continue", map[string]any{"threadId": thread})
+	thread, frame = c.stopped()
+	if frame["name"] != "add" || frame["line"] != float64(3) {
+		t.Fatalf("breakpoint in add: %v, want line 3", frame)
+	}
+	if vars := c.locals(frame); vars["sum"]["value"] != "3" {
+		t.Fatalf("sum %v", vars["sum"])
+	}
+	c.req("stepOut", map[string]any{"threadId": thread})
+	thread, frame = c.stopped()
+	if frame["name"] != "cell" || frame["line"] != float64(2) {
+		t.Fatalf("after stepOut %v, want the cell's line 2", frame)
+	}
+	c.req("continue", map[string]any{"threadId": thread})
+	if r := <-done; r.err != nil || r.out != "3\n" {
+		t.Fatalf("cell: %q %v", r.out, r.err)
+	}
+}

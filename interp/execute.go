@@ -371,6 +371,9 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 		if !stmts {
 			return reflect.Value{}, s.compileError(fmt.Errorf("internal compiler panic: %v", p.Value), c, code)
 		}
+		if e := debugFrameLimit(p); e != nil {
+			return reflect.Value{}, e
+		}
 		return reflect.Value{}, s.panicError(p.Value, lines, c, code)
 	}
 	if errors.Is(r.err, context.Canceled) {
@@ -587,6 +590,9 @@ func firstLine(s string) string {
 func (s *Session) PanicFrames(v any, goStack []byte) []string {
 	lines := s.takePanicLines(goid.Get())
 	var out []string
+	if e := debugFrameLimit(yaegi.Panic{Value: v, Stack: goStack}); e != nil {
+		out = append(out, e.Traceback...) // the task failed in the debugger: say why
+	}
 	prev := ""
 	for _, l := range lines {
 		if l == prev {

@@ -493,6 +493,7 @@ func (s *Session) Close() error {
 		parallel.SetHost(nil)
 	}
 	s.closeNative()
+	s.dbg.endHold()
 	if s.stdout != nil {
 		s.stdout.close()
 	}

@@ -14,10 +14,10 @@ package interp
 //     node.pos, read to map crash reports to cell lines (crashmap.go);
 //   - the name of yaegi's interpreter loop, runCfg, in goroutine stacks
 //     (crash reports in crashmap.go, goroutine stacks in holders.go);
-//   - Program.root, set to a compiled root so that yaegi's debugger sets
-//     breakpoints on the chunks of one cell (debug.go: yaegi's
-//     AllBreakpointTarget also walks the roots of generic source packages,
-//     whose nodes make its SetBreakpoints panic);
+//   - (*node).setBreakOnLine, called through go:linkname
+//     (yaegiSetBreakOnLine): the debugger flags the first node to run of a
+//     line's statement (debug.go; yaegi's SetBreakpoints flags the
+//     statement node itself, which runs after the calls in it);
 //   - DebugEvent.frame.debug.g, yaegi's debugRoutine of a debug event, and
 //     its fields mode, fStep, fDepth and resume (debug.go): the debugger
 //     resumes a stopped routine itself, because (*Debugger).Step reads the
@@ -172,13 +172,11 @@ func eventRoutine(e *yaegi.DebugEvent) (routineCtl, bool) {
 	}, true
 }
 
-// rootProgram returns a Program whose root is root (a *node).
-func rootProgram(root reflect.Value) *yaegi.Program {
-	p := new(yaegi.Program)
-	f := reflect.ValueOf(p).Elem().FieldByName("root")
-	*(*unsafe.Pointer)(unsafe.Pointer(f.UnsafeAddr())) = unsafe.Pointer(root.Pointer())
-	return p
-}
+// yaegiSetBreakOnLine is yaegi's (*node).setBreakOnLine: with v, the
+// debugger stops before it runs the node n (a *node).
+//
+//go:linkname yaegiSetBreakOnLine github.com/traefik/yaegi/interp.(*node).setBreakOnLine
+func yaegiSetBreakOnLine(n unsafe.Pointer, v bool)
 
 // checkRoutineFields checks the fields eventRoutine reads.
 func checkRoutineFields() error {
@@ -198,8 +196,8 @@ func checkRoutineFields() error {
 	if !ok || g.Type.Kind() != reflect.Pointer {
 		return bad("frameDebugData.g")
 	}
-	if f, ok := reflect.TypeOf(yaegi.Program{}).FieldByName("root"); !ok || f.Type.Kind() != reflect.Pointer || f.Type.Elem().Name() != "node" {
-		return bad("Program.root")
+	if m, ok := fr.Type.Elem().FieldByName("debug"); !ok || m.Type.Elem().Name() != "frameDebugData" {
+		return bad("frame.debug")
 	}
 	rt := g.Type.Elem()
 	want := map[string]reflect.Type{
