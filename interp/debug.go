@@ -64,6 +64,7 @@ type debugState struct {
 	stops     map[int64]*debugStop
 	frames    map[int]*stopFrame // frameId → frame of a stop
 	nextFrame int
+	nextBP    int                     // last breakpoint id
 	refs      []varRef                // variablesReference-1 → what it lists
 	flagged   map[unsafe.Pointer]bool // nodes (*node) flagged as breakpoints
 	stepCell  *cell                   // the cell running when a step was requested

@@ -2,15 +2,14 @@
 
 package interp
 
-// This test runs without the race detector only. While yaegi v0.16.1's
+// These tests run without the race detector only. While yaegi v0.16.1's
 // debugger is installed, a function runs on the debug routine of the frame
-// it was defined in, not of the goroutine that calls it: a ray task whose
-// function a cell defined shares the cell's routine with the cell's own
-// goroutine, and yaegi writes that routine's running flag and call depth
-// from both without synchronization (debugger.go, exec and enterCall). The
-// debugger itself (debug.go) keys stops by goroutine and is race-free; the
-// jupyter_client test (tests/clients/debug_test.py) covers ray tasks in the
-// kernel.
+// it was defined in, not of the goroutine that calls it: a ray task whose function a cell defined shares the cell's routine with
+// the cell's own goroutine, and yaegi writes that routine's running flag
+// and call depth from both without synchronization (debugger.go, exec and
+// enterCall). The debugger itself (debug.go) keys stops by goroutine and is
+// race-free; the jupyter_client test (tests/clients/debug_test.py) covers
+// ray tasks in the kernel.
 
 import (
 	"context"
