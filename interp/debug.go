@@ -99,11 +99,15 @@ type stopFrame struct {
 }
 
 func newDebugState(s *Session) *debugState {
-	return &debugState{
+	d := &debugState{
 		s: s, bps: map[string][]int{}, cellPaths: map[int]string{}, sources: map[string]string{},
 		stops: map[int64]*debugStop{}, frames: map[int]*stopFrame{}, flagged: map[unsafe.Pointer]bool{}, stepFrom: map[int64]stepOrigin{},
-		dir: filepath.Join(os.TempDir(), "warren_"+strconv.Itoa(os.Getpid())),
+		dir: s.opts.DebugDir,
 	}
+	if d.dir == "" {
+		d.dir = filepath.Join(os.TempDir(), "warren_"+strconv.Itoa(os.Getpid()))
+	}
+	return d
 }
 
 // SetDebugEvents sets the function that publishes the debugger's events
