@@ -76,7 +76,7 @@ type debugState struct {
 type debugStop struct {
 	g      int64
 	reason string
-	task   bool
+	what   string // "cell", "ray task" or "goroutine"
 	frames []*stopFrame
 	cmd    chan yaegi.DebugEventReason // how to go on: debugRun or a step
 }
@@ -293,7 +293,15 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 		}
 	}
 	_, inTask := parallel.CurrentGroup()
-	st := &debugStop{g: g, reason: reason, task: inTask, frames: frames, cmd: make(chan yaegi.DebugEventReason, 1)}
+	what := "goroutine"
+	d.s.mu.Lock()
+	if g == d.s.evalG {
+		what = "cell"
+	} else if inTask {
+		what = "ray task"
+	}
+	d.s.mu.Unlock()
+	st := &debugStop{g: g, reason: reason, what: what, frames: frames, cmd: make(chan yaegi.DebugEventReason, 1)}
 	d.mu.Lock()
 	for _, f := range frames {
 		d.nextFrame++

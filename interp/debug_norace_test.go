@@ -40,3 +40,27 @@ func TestDebugBreakpointInRayTask(t *testing.T) {
 		t.Fatalf("cell: %q %v", r.out, r.err)
 	}
 }
+
+func TestDebugBreakpointInGoroutine(t *testing.T) {
+	s := newSession(t)
+	c := newDAPClient(t, s)
+	c.attach()
+	code := "import \"fmt\"\ndone := make(chan int)\ngo func() {\n\tv := 3\n\tdone <- v * 2\n}()\nfmt.Println(<-done)"
+	c.breakAt(code, 5)
+	res := runAsync(t, s, context.Background(), code)
+	thread, frame := c.stopped()
+	if frame["line"] != float64(5) {
+		t.Fatalf("frame %v, want line 5", frame)
+	}
+	th := c.req("threads", nil)["threads"].([]any)[0].(map[string]any)
+	if th["id"] != thread || !strings.HasSuffix(th["name"].(string), "(goroutine)") {
+		t.Fatalf("thread %v, want the go statement's goroutine %v", th, thread)
+	}
+	if vars := c.locals(frame); vars["v"]["value"] != "3" {
+		t.Fatalf("locals %v", vars)
+	}
+	c.req("continue", map[string]any{"threadId": thread})
+	if r := <-res; r.err != nil || r.out != "6\n" {
+		t.Fatalf("cell: %q %v", r.out, r.err)
+	}
+}

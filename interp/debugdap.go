@@ -252,11 +252,7 @@ func (d *debugState) threads() []map[string]any {
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	out := []map[string]any{}
 	for _, g := range ids {
-		what := "cell"
-		if d.stops[g].task {
-			what = "ray task"
-		}
-		out = append(out, map[string]any{"id": g, "name": fmt.Sprintf("goroutine %d (%s)", g, what)})
+		out = append(out, map[string]any{"id": g, "name": fmt.Sprintf("goroutine %d (%s)", g, d.stops[g].what)})
 	}
 	return out
 }
