@@ -202,12 +202,16 @@ func TestDebugBreakpointInCell(t *testing.T) {
 	if r.err != nil || r.out != "83\ndone\n" {
 		t.Fatalf("cell: %q %v", r.out, r.err)
 	}
-	// The breakpoint stays: the same cell stops again; top-level lines too.
+	// The same cell run again stops at a top-level line (the breakpoints of
+	// its path replaced), on the cell's goroutine.
 	c.breakAt(code, 10)
 	done = runAsync(t, s, context.Background(), code)
 	thread, frame = c.stopped()
 	if frame["line"] != float64(10) || frame["name"] != "cell" {
 		t.Fatalf("top frame %v, want cell line 10", frame)
+	}
+	if th := c.req("threads", nil)["threads"].([]any)[0].(map[string]any); th["id"] != thread || th["name"] != fmt.Sprintf("goroutine %v (cell)", thread) {
+		t.Fatalf("thread %v, want the cell's goroutine", th)
 	}
 	c.req("disconnect", map[string]any{"restart": false, "terminateDebuggee": false})
 	if r := <-done; r.err != nil || r.out != "83\ndone\n" {
