@@ -70,6 +70,7 @@ type debugState struct {
 	stepCell  *cell                   // the cell running when a step was requested
 	stepFrom  map[int64]stepOrigin    // goroutine → where its step started
 	dir       string                  // tmpFilePrefix without the separator
+	madeDir   bool                    // dir was made by this session
 }
 
 // debugStop is a goroutine stopped in onEvent.
@@ -131,6 +132,15 @@ func (d *debugState) noteCell(c *cell, code string) {
 	}
 	d.cellPaths[n] = path
 	d.sources[path] = code
+	if len(d.sources) > 2*maxCellNum {
+		// Keep the sources of the cells still numbered (and so reachable
+		// from a stack frame).
+		kept := make(map[string]string, len(d.cellPaths))
+		for _, p := range d.cellPaths {
+			kept[p] = d.sources[p]
+		}
+		d.sources = kept
+	}
 	if len(d.bps[path]) > 0 {
 		d.dirty = true
 	}
@@ -441,12 +451,16 @@ func (d *debugState) close() {
 	}
 }
 
-// endHold lets the hold program end (Session.Close, once no cell runs).
+// endHold lets the hold program end and removes the cells' source files
+// (Session.Close, once no cell runs).
 func (d *debugState) endHold() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.held != nil {
 		close(d.held)
 		d.held = nil
+	}
+	if d.madeDir {
+		_ = os.RemoveAll(d.dir)
 	}
 }
