@@ -272,10 +272,22 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 		go func() { rc.resume <- struct{}{} }()
 	}
 	frames := d.capture(e)
+	g := goid.Get()
 	d.s.mu.Lock()
 	cur := d.s.cur
 	abort := d.s.abort
+	onCell := g == d.s.evalG
 	d.s.mu.Unlock()
+	if onCell && len(frames) > 0 && !frames[len(frames)-1].top {
+		// A function called from the cell's top level: yaegi leaves the
+		// caller out of the frames.
+		if pos := d.s.i.FileSet().Position(rootNodePos(d.s.i)); pos.Line >= lineBase {
+			d.mu.Lock()
+			path := d.cellPaths[pos.Line/lineBase]
+			d.mu.Unlock()
+			frames = append(frames, &stopFrame{name: "cell", top: true, cellN: pos.Line / lineBase, line: pos.Line % lineBase, col: pos.Column, path: path})
+		}
+	}
 	d.mu.Lock()
 	stepCell := d.stepCell
 	attached := d.attached
@@ -292,7 +304,6 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 		resume(debugRun) // a step left over from a cell that has ended
 		return
 	}
-	g := goid.Get()
 	if reason == "step" {
 		d.mu.Lock()
 		o, ok := d.stepFrom[g]
@@ -304,13 +315,11 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 	}
 	_, inTask := parallel.CurrentGroup()
 	what := "goroutine"
-	d.s.mu.Lock()
-	if g == d.s.evalG {
+	if onCell {
 		what = "cell"
 	} else if inTask {
 		what = "ray task"
 	}
-	d.s.mu.Unlock()
 	st := &debugStop{g: g, reason: reason, what: what, frames: frames, cmd: make(chan yaegi.DebugEventReason, 1)}
 	d.mu.Lock()
 	for _, f := range frames {

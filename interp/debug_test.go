@@ -168,6 +168,10 @@ func TestDebugBreakpointInCell(t *testing.T) {
 	if frame["line"] != float64(5) || src["path"] != path || frame["name"] != "work" {
 		t.Fatalf("top frame %v, want work at %s:5", frame, path)
 	}
+	all := c.req("stackTrace", map[string]any{"threadId": thread})["stackFrames"].([]any)
+	if len(all) != 2 || all[1].(map[string]any)["name"] != "cell" || all[1].(map[string]any)["line"] != float64(10) {
+		t.Fatalf("stack %v, want work and its caller, the cell's line 10", all)
+	}
 	if th := c.req("threads", nil)["threads"].([]any); len(th) != 1 || th[0].(map[string]any)["id"] != thread {
 		t.Fatalf("threads %v, want the stopped goroutine %v", th, thread)
 	}
