@@ -264,6 +264,7 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 	if !ok {
 		return
 	}
+	goOn := func() { go func() { rc.resume <- struct{}{} }() } // in the routine's mode
 	resume := func(mode yaegi.DebugEventReason) {
 		*rc.mode = mode
 		if mode != debugRun {
@@ -298,7 +299,7 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 		return
 	case len(frames) == 0 || frames[0].cellN == 0:
 		// Not on a cell line (a hook of warren's rewrites): go on as asked.
-		resume(e.Reason())
+		goOn()
 		return
 	case reason == "step" && stepCell != cur:
 		resume(debugRun) // a step left over from a cell that has ended
@@ -309,7 +310,7 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 		o, ok := d.stepFrom[g]
 		d.mu.Unlock()
 		if ok && o == (stepOrigin{frames[0].cellN, frames[0].line, len(frames)}) {
-			resume(e.Reason()) // still on the line the step started from
+			goOn() // still on the line the step started from
 			return
 		}
 	}
