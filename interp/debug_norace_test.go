@@ -64,3 +64,23 @@ func TestDebugBreakpointInGoroutine(t *testing.T) {
 		t.Fatalf("cell: %q %v", r.out, r.err)
 	}
 }
+
+func TestDebugInterruptStoppedTask(t *testing.T) {
+	s := newSession(t)
+	c := newDAPClient(t, s)
+	c.attach()
+	code := "import \"fmt\"\nsq := ray.Remote(func(x int) int {\n\ty := x * x\n\treturn y\n})\nfmt.Println(ray.Get(sq.Remote(3)))"
+	c.breakAt(code, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	res := runAsync(t, s, ctx, code)
+	c.stopped()
+	cancel()
+	if r := <-res; r.err == nil || r.err.Name != "KeyboardInterrupt" || r.out != "" {
+		t.Fatalf("interrupted cell: %q %v", r.out, r.err)
+	}
+	c.req("disconnect", nil)
+	if _, rec := run(t, s, "fmt.Println(ray.Get(sq.Remote(4)))"); rec.stdout() != "16\n" {
+		t.Fatalf("next cell: %q", rec.stdout())
+	}
+}
