@@ -373,6 +373,9 @@ func TestDebugSourcePauseAndInspect(t *testing.T) {
 	if r := c.try("pause", map[string]any{"threadId": 1}); r["success"] != false || !strings.Contains(r["message"].(string), "not supported") {
 		t.Fatalf("pause: %v", r)
 	}
+	if m := c.req("modules", nil); len(m["modules"].([]any)) != 0 || m["totalModules"] != float64(0) {
+		t.Fatalf("modules: %v", m)
+	}
 	run(t, s, code)
 	vars := c.req("inspectVariables", nil)["variables"].([]any)
 	found := false
