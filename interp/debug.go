@@ -26,7 +26,8 @@ import (
 //
 // How it runs: the first cell after "attach" starts yaegi's Debug with a
 // one-statement program that calls a hook blocking until the session
-// closes. While that program is held, yaegi's debugger stays installed, and
+// closes. While that program is held, yaegi's debugger stays installed (the
+// first cell after "disconnect" uninstalls it), and
 // every interpreted call — the cell's statements, its functions, ray tasks
 // on the scheduler's goroutines, goroutines of go statements — runs through
 // yaegi's debug loop, which reports breakpoints and steps to onEvent on the
@@ -43,8 +44,7 @@ import (
 // next statement chunk.
 //
 // What it is not: expressions are not evaluated while stopped (evaluate
-// answers variable names), pause is not offered, and once attached the
-// session stays on yaegi's debug loop (slower) until it restarts.
+// answers variable names), and pause is not offered.
 
 // debugState is the debugger of one Session. Its fields are guarded by mu.
 type debugState struct {
@@ -54,7 +54,8 @@ type debugState struct {
 	emit      func(event []byte) // publishes a DAP event; nil: none
 	seq       int                // last seq of a message the adapter sent
 	attached  bool               // between attach and disconnect
-	ydbg      *yaegi.Debugger    // installed at the first cell after attach
+	ydbg      *yaegi.Debugger    // made at the first cell after the first attach
+	installed bool               // ydbg is yaegi's current debugger
 	held      chan struct{}      // closed when the hold program may end
 	entered   chan struct{}      // closed when the hold program is held
 	bps       map[string][]int   // source path → breakpoint lines
@@ -150,26 +151,39 @@ func (d *debugState) noteCell(c *cell, code string) {
 // not yet; the caller holds the compile gate exclusively.
 func (d *debugState) ensure() error {
 	d.mu.Lock()
-	if !d.attached || d.ydbg != nil {
+	defer d.mu.Unlock()
+	switch {
+	case !d.attached && d.installed:
+		// Detached since the last cell: back to yaegi's fast loop.
+		for n := range d.flagged {
+			yaegiSetBreakOnLine(n, false)
+		}
+		clear(d.flagged)
+		setInterpDebugger(d.s.i, nil)
+		d.installed = false
+	case d.attached && !d.installed && d.ydbg != nil:
+		// Attached again: the debugger of the first attach, whose hold
+		// program still runs, is installed again.
+		setInterpDebugger(d.s.i, d.ydbg)
+		d.installed, d.dirty = true, true
+	case d.attached && d.ydbg == nil:
+		d.held, d.entered = make(chan struct{}), make(chan struct{})
+		entered := d.entered
 		d.mu.Unlock()
-		return nil
+		prog, err := d.s.i.Compile(goHook + ".DebugHold()")
+		var ydbg *yaegi.Debugger
+		if err == nil {
+			ydbg = d.s.i.Debug(context.Background(), prog, d.onEvent, &yaegi.DebugOptions{GoRoutineStartAt1: true})
+			if err = ydbg.Continue(1); err == nil {
+				<-entered // the hold program no longer touches the interpreter
+			}
+		}
+		d.mu.Lock()
+		if err != nil {
+			return fmt.Errorf("debugger: %w", err)
+		}
+		d.ydbg, d.installed, d.dirty = ydbg, true, true
 	}
-	d.held, d.entered = make(chan struct{}), make(chan struct{})
-	entered := d.entered
-	d.mu.Unlock()
-	prog, err := d.s.i.Compile(goHook + ".DebugHold()")
-	if err != nil {
-		return fmt.Errorf("debugger: %w", err)
-	}
-	ydbg := d.s.i.Debug(context.Background(), prog, d.onEvent, &yaegi.DebugOptions{GoRoutineStartAt1: true})
-	if err := ydbg.Continue(1); err != nil {
-		return fmt.Errorf("debugger: %w", err)
-	}
-	<-entered // the hold program no longer touches the interpreter
-	d.mu.Lock()
-	d.ydbg = ydbg
-	d.dirty = true
-	d.mu.Unlock()
 	return nil
 }
 
@@ -195,7 +209,7 @@ func (d *debugState) hold() {
 func (d *debugState) apply() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.ydbg == nil || !d.dirty {
+	if !d.installed || !d.dirty {
 		return
 	}
 	d.dirty = false
@@ -362,7 +376,7 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 
 // debugFrameLimit is the error of a cell that failed in yaegi's debugger
 // because it called a function value (a func literal, a ray.Remote
-// function) made before the debugger was attached: yaegi's debugger gives
+// function) made while the debugger was off: yaegi's debugger gives
 // a call the debug data of the frame the function was made in, and a frame
 // made before has none (a nil dereference in enterCall). It is nil for any
 // other panic.
@@ -370,7 +384,7 @@ func debugFrameLimit(p yaegi.Panic) *Error {
 	if _, ok := p.Value.(runtime.Error); !ok || !bytes.Contains(p.Stack, []byte("interp.(*Debugger).enterCall(")) {
 		return nil
 	}
-	msg := "the debugger cannot run a function value (a func literal, a ray.Remote function) made before the debugger was turned on; run the cell that makes it again with the debugger on"
+	msg := "the debugger cannot run a function value (a func literal, a ray.Remote function) made while the debugger was off; run the cell that makes it again with the debugger on"
 	return &Error{Name: "DebuggerLimit", Value: msg, Traceback: []string{"DebuggerLimit: " + msg}}
 }
 

@@ -387,3 +387,28 @@ func TestDebugSourcePauseAndInspect(t *testing.T) {
 		t.Fatalf("inspectVariables: %v, want total = 5", vars)
 	}
 }
+
+// Turning the debugger off uninstalls yaegi's debugger at the next cell (the
+// fast interpreter loop again); turning it on again works.
+func TestDebugDetachAndAttachAgain(t *testing.T) {
+	s := newSession(t)
+	c := newDAPClient(t, s)
+	code := "import \"fmt\"\nq := 2\nfmt.Println(q + 1)"
+	for round := 0; round < 2; round++ {
+		c.attach()
+		c.breakAt(code, 3)
+		done := runAsync(t, s, context.Background(), code)
+		thread, frame := c.stopped()
+		if frame["line"] != float64(3) || interpDebugger(s.i) == nil {
+			t.Fatalf("round %d: stop %v", round, frame)
+		}
+		c.req("continue", map[string]any{"threadId": thread})
+		if r := <-done; r.err != nil || r.out != "3\n" {
+			t.Fatalf("round %d: cell %q %v", round, r.out, r.err)
+		}
+		c.req("disconnect", nil)
+		if _, rec := run(t, s, code); rec.stdout() != "3\n" || interpDebugger(s.i) != nil {
+			t.Fatalf("round %d: after disconnect %q, debugger installed: %v", round, rec.stdout(), interpDebugger(s.i) != nil)
+		}
+	}
+}

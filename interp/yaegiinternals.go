@@ -18,6 +18,9 @@ package interp
 //     (yaegiSetBreakOnLine): the debugger flags the first node to run of a
 //     line's statement (debug.go; yaegi's SetBreakpoints flags the
 //     statement node itself, which runs after the calls in it);
+//   - Interpreter.debugger, set to nil when the debugger is turned off
+//     (debug.go: yaegi leaves its debugger installed until the debugged
+//     program ends, and warren's never ends before the session);
 //   - Interpreter.frame.debug.node, the node the cell's top level runs
 //     (debug.go: the caller frame of a function stopped on the cell's
 //     goroutine, which yaegi's DebugEvent.Frames leaves out);
@@ -181,6 +184,20 @@ func eventRoutine(e *yaegi.DebugEvent) (routineCtl, bool) {
 //go:linkname yaegiSetBreakOnLine github.com/traefik/yaegi/interp.(*node).setBreakOnLine
 func yaegiSetBreakOnLine(n unsafe.Pointer, v bool)
 
+// setInterpDebugger sets the debugger yaegi's interpreter loop runs
+// under (nil: none). The caller holds the compile gate exclusively: no
+// interpreted code starts a call meanwhile.
+func setInterpDebugger(i *yaegi.Interpreter, dbg *yaegi.Debugger) {
+	f := reflect.ValueOf(i).Elem().FieldByName("debugger")
+	*(**yaegi.Debugger)(unsafe.Pointer(f.UnsafeAddr())) = dbg
+}
+
+// interpDebugger is the debugger yaegi's interpreter loop runs under.
+func interpDebugger(i *yaegi.Interpreter) *yaegi.Debugger {
+	f := reflect.ValueOf(i).Elem().FieldByName("debugger")
+	return *(**yaegi.Debugger)(unsafe.Pointer(f.UnsafeAddr()))
+}
+
 // rootNodePos is the position of the node the interpreter's global frame
 // last ran (the cell's top level), or token.NoPos. Only the goroutine
 // running the cell's top level may call it: that goroutine writes it.
@@ -223,6 +240,9 @@ func checkRoutineFields() error {
 	}
 	if f, ok := reflect.TypeOf(yaegi.Interpreter{}).FieldByName("frame"); !ok || f.Type != fr.Type {
 		return bad("Interpreter.frame")
+	}
+	if f, ok := reflect.TypeOf(yaegi.Interpreter{}).FieldByName("debugger"); !ok || f.Type != reflect.TypeOf((*yaegi.Debugger)(nil)) {
+		return bad("Interpreter.debugger")
 	}
 	if n, ok := dd.Type.Elem().FieldByName("node"); !ok || n.Type.Kind() != reflect.Pointer || n.Type.Elem().Name() != "node" {
 		return bad("frameDebugData.node")
