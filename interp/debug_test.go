@@ -306,19 +306,25 @@ func TestDebugEarlierCellsAndSteps(t *testing.T) {
 	}
 }
 
-// BenchmarkDebugger measures interpreted code with the debugger attached
-// (yaegi's debug loop, no breakpoint hit) against a session without it.
+// BenchmarkDebugger measures interpreted code with the debugger on
+// (yaegi's debug loop, no breakpoint hit), never on, and turned off again.
 func BenchmarkDebugger(b *testing.B) {
-	for _, attach := range []bool{false, true} {
-		b.Run(fmt.Sprintf("attached=%v", attach), func(b *testing.B) {
+	req := func(s *Session, cmd string) {
+		s.DebugRequest([]byte(`{"seq":1,"type":"request","command":"` + cmd + `"}`))
+	}
+	for _, mode := range []string{"off", "on", "off-again"} {
+		b.Run(mode, func(b *testing.B) {
 			s := newSession(b)
-			if attach {
-				s.SetDebugEvents(func([]byte) {})
-				for _, cmd := range []string{"initialize", "attach"} {
-					s.DebugRequest([]byte(`{"seq":1,"type":"request","command":"` + cmd + `"}`))
-				}
-			}
+			s.SetDebugEvents(func([]byte) {})
 			run(b, s, "func fib(n int) int { if n < 2 { return n }; return fib(n-1) + fib(n-2) }")
+			if mode != "off" {
+				req(s, "initialize")
+				req(s, "attach")
+				run(b, s, "_ = fib(2)")
+			}
+			if mode == "off-again" {
+				req(s, "disconnect")
+			}
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				run(b, s, "_ = fib(22)")
