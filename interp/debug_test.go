@@ -418,3 +418,22 @@ func TestDebugDetachAndAttachAgain(t *testing.T) {
 		}
 	}
 }
+
+func TestDebugBadRequests(t *testing.T) {
+	s := newSession(t)
+	for _, tc := range []struct{ req, msg string }{
+		{"not json", "bad debug request"},
+		{`{"seq":4,"type":"request","command":"frobnicate"}`, "frobnicate is not supported"},
+		{`{"seq":5,"type":"request","command":"stackTrace","arguments":{"threadId":99}}`, "goroutine 99 is not stopped"},
+		{`{"seq":6,"type":"request","command":"variables","arguments":{"variablesReference":12345}}`, "no variables reference"},
+		{`{"seq":7,"type":"request","command":"scopes","arguments":"oops"}`, "bad arguments"},
+	} {
+		var r map[string]any
+		if err := json.Unmarshal(s.DebugRequest([]byte(tc.req)), &r); err != nil {
+			t.Fatalf("%s: reply is not JSON: %v", tc.req, err)
+		}
+		if r["success"] != false || !strings.Contains(fmt.Sprint(r["message"]), tc.msg) || r["type"] != "response" {
+			t.Errorf("%s: %v, want a failed response saying %q", tc.req, r, tc.msg)
+		}
+	}
+}
