@@ -189,8 +189,10 @@ func (c *childServer) serve(dec *json.Decoder) {
 				c.send(frame{Op: "result", ID: f.ID, Data: data, Found: found})
 			}()
 		case "debug":
-			// At once, in order: debug requests never wait for a cell.
-			c.send(frame{Op: "result", ID: f.ID, DAP: c.s.DebugRequest(f.DAP)})
+			// The parent sends one at a time (the kernel serves control
+			// requests in order); in a goroutine, so that a request stuck
+			// (a value's String method blocking) holds up no other frame.
+			go func() { c.send(frame{Op: "result", ID: f.ID, DAP: c.s.DebugRequest(f.DAP)}) }()
 		case "input":
 			c.mu.Lock()
 			ch := c.inputs[f.ID]
