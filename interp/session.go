@@ -49,6 +49,8 @@
 // LoadFunc, in a worker's session, runs them and returns the function
 // (shipload.go). The transport is not this package's: cmd/warren adapts
 // these methods to package cluster.
+// The debugger (debug.go, debugdap.go, debugvars.go) serves Jupyter's
+// debug protocol (DebugRequest, SetDebugEvents) on yaegi's debugger.
 //
 // Known limits (yaegi v0.16.1): a type cannot be redefined (a warning says
 // so); output written to os.Stdout/os.Stderr goes to the current cell rather
@@ -90,6 +92,11 @@ type Options struct {
 	// NativeDir is the native workspace (%%native cells, %go get); empty
 	// means one per kernel build in the user's cache directory.
 	NativeDir string
+	// DebugDir is where the debugger says cells' source files are (its
+	// debugInfo tmpFilePrefix); empty means warren_PID in the temporary
+	// directory. A front end keys breakpoints by these paths, so a session
+	// that replaces another (after a crash) must use the same DebugDir.
+	DebugDir string
 }
 
 // Error is the error Execute returns for a failing cell.
@@ -103,8 +110,8 @@ type Error struct {
 func (e *Error) Error() string { return e.Name + ": " + e.Value }
 
 // A Session is one interpreter and the state of the cells run in it.
-// Execute calls are serialized; Complete, Inspect and IsComplete may be
-// called at any time.
+// Execute calls are serialized; Complete, Inspect, IsComplete and
+// DebugRequest may be called at any time.
 type Session struct {
 	opts Options
 	i    *yaegi.Interpreter
@@ -159,6 +166,8 @@ type Session struct {
 	closed     bool
 	native     nativeTier // native.go
 	ship       *shipLog   // declarations and remote functions, for workers (ship.go)
+	native     nativeTier  // native.go
+	dbg        *debugState // debug.go
 }
 
 var (
@@ -193,6 +202,7 @@ func New(opts Options) (*Session, error) {
 		syms:       map[string]map[string]reflect.Value{},
 		stubSrc:    newStubSet(),
 	}
+	s.dbg = newDebugState(s)
 	s.in = &stdin{s: s}
 	var err error
 	if s.stdout, err = newPipe(s, "stdout"); err != nil {
@@ -309,6 +319,7 @@ func (s *Session) exports() yaegi.Exports {
 		"Value":      reflect.ValueOf(s.value),
 		"GoStart":    reflect.ValueOf(s.goStart),
 		"Park":       reflect.ValueOf(s.park),
+		"DebugHold":  reflect.ValueOf(s.dbg.hold),
 		"Unpark":     reflect.ValueOf(s.unpark),
 		"Bind":       reflect.ValueOf(s.bind),
 		"RunDefers":  reflect.ValueOf(s.runDefers),
@@ -433,6 +444,7 @@ func (s *Session) begin() {
 	delete(s.panicLines, id)
 	started := s.started
 	s.mu.Unlock()
+	s.dbg.apply()
 	s.releaseExclusive()
 	if started != nil {
 		select {
@@ -519,6 +531,7 @@ func (s *Session) Exit(t parallel.TaskInfo) {
 
 // Close releases the session's pipes and uninstalls it as the ray host.
 func (s *Session) Close() error {
+	s.dbg.close() // lets goroutines stopped by the debugger go on
 	s.evalMu.Lock()
 	defer s.evalMu.Unlock()
 	s.mu.Lock()
@@ -532,6 +545,7 @@ func (s *Session) Close() error {
 		parallel.SetHost(nil)
 	}
 	s.closeNative()
+	s.dbg.endHold()
 	if s.stdout != nil {
 		s.stdout.close()
 	}

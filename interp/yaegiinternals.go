@@ -17,6 +17,21 @@ package interp
 //   - Interpreter.universe.types, Interpreter.frame.data and
 //     Interpreter.frame.mutex: the global frame, grown with spare capacity
 //     between compiling and running a chunk (growFrame).
+//   - (*node).setBreakOnLine, called through go:linkname
+//     (yaegiSetBreakOnLine): the debugger flags the first node to run of a
+//     line's statement (debug.go; yaegi's SetBreakpoints flags the
+//     statement node itself, which runs after the calls in it);
+//   - Interpreter.debugger, set to nil when the debugger is turned off
+//     (debug.go: yaegi leaves its debugger installed until the debugged
+//     program ends, and warren's never ends before the session);
+//   - Interpreter.frame.debug.node, the node the cell's top level runs
+//     (debug.go: the caller frame of a function stopped on the cell's
+//     goroutine, which yaegi's DebugEvent.Frames leaves out);
+//   - DebugEvent.frame.debug.g, yaegi's debugRoutine of a debug event, and
+//     its fields mode, fStep, fDepth and resume (debug.go): the debugger
+//     resumes a stopped routine itself, because (*Debugger).Step reads the
+//     routine's running flag while the stopped goroutine writes it (a data
+//     race in yaegi v0.16.1) and Continue always resets the step mode.
 
 import (
 	"fmt"
@@ -192,5 +207,130 @@ func growFrame(i *yaegi.Interpreter) error {
 		vals[b+j] = reflect.New(t).Elem()
 	}
 	data.Set(reflect.ValueOf(vals))
+	return checkRoutineFields()
+}
+
+// debugRun is yaegi's unexported DebugEventReason for "run until a
+// breakpoint" (the zero value, debugger.go's debugRun).
+const debugRun yaegi.DebugEventReason = 0
+
+// routineCtl reaches the fields of yaegi's debugRoutine of one stopped
+// goroutine. Its pointers are written only by that goroutine (inside the
+// debug event callback), and resume is sent on by another goroutine after
+// the callback returned: the send orders the writes before the routine's
+// next read.
+type routineCtl struct {
+	mode   *yaegi.DebugEventReason
+	fStep  *int
+	fDepth *int
+	resume chan struct{}
+}
+
+// eventRoutine returns the routine of a debug event, or false when the
+// event has no frame or the frame no debug data.
+func eventRoutine(e *yaegi.DebugEvent) (routineCtl, bool) {
+	fr := reflect.ValueOf(e).Elem().FieldByName("frame")
+	if !fr.IsValid() || fr.IsNil() {
+		return routineCtl{}, false
+	}
+	dd := fr.Elem().FieldByName("debug")
+	if !dd.IsValid() || dd.IsNil() {
+		return routineCtl{}, false
+	}
+	g := dd.Elem().FieldByName("g")
+	if !g.IsValid() || g.IsNil() {
+		return routineCtl{}, false
+	}
+	gv := g.Elem()
+	addr := func(name string) unsafe.Pointer { return unsafe.Pointer(gv.FieldByName(name).UnsafeAddr()) }
+	return routineCtl{
+		mode:   (*yaegi.DebugEventReason)(addr("mode")),
+		fStep:  (*int)(addr("fStep")),
+		fDepth: (*int)(addr("fDepth")),
+		resume: *(*chan struct{})(addr("resume")),
+	}, true
+}
+
+// yaegiSetBreakOnLine is yaegi's (*node).setBreakOnLine: with v, the
+// debugger stops before it runs the node n (a *node).
+//
+//go:linkname yaegiSetBreakOnLine github.com/traefik/yaegi/interp.(*node).setBreakOnLine
+func yaegiSetBreakOnLine(n unsafe.Pointer, v bool)
+
+// setInterpDebugger sets the debugger yaegi's interpreter loop runs
+// under (nil: none). The caller holds the compile gate exclusively: no
+// interpreted code starts a call meanwhile.
+func setInterpDebugger(i *yaegi.Interpreter, dbg *yaegi.Debugger) {
+	f := reflect.ValueOf(i).Elem().FieldByName("debugger")
+	*(**yaegi.Debugger)(unsafe.Pointer(f.UnsafeAddr())) = dbg
+}
+
+// interpDebugger is the debugger yaegi's interpreter loop runs under.
+func interpDebugger(i *yaegi.Interpreter) *yaegi.Debugger {
+	f := reflect.ValueOf(i).Elem().FieldByName("debugger")
+	return *(**yaegi.Debugger)(unsafe.Pointer(f.UnsafeAddr()))
+}
+
+// rootNodePos is the position of the node the interpreter's global frame
+// last ran (the cell's top level), or token.NoPos. Only the goroutine
+// running the cell's top level may call it: that goroutine writes it.
+func rootNodePos(i *yaegi.Interpreter) token.Pos {
+	fr := reflect.ValueOf(i).Elem().FieldByName("frame")
+	if fr.IsNil() {
+		return token.NoPos
+	}
+	dd := fr.Elem().FieldByName("debug")
+	if dd.IsNil() {
+		return token.NoPos
+	}
+	n := dd.Elem().FieldByName("node")
+	if n.IsNil() {
+		return token.NoPos
+	}
+	return nodePos(n)
+}
+
+// checkRoutineFields checks the fields eventRoutine reads.
+func checkRoutineFields() error {
+	bad := func(what string) error {
+		return fmt.Errorf("interp: yaegi %s: %s changed (see interp/yaegiinternals.go)", yaegiVersion, what)
+	}
+	ev := reflect.TypeOf(yaegi.DebugEvent{})
+	fr, ok := ev.FieldByName("frame")
+	if !ok || fr.Type.Kind() != reflect.Pointer {
+		return bad("DebugEvent.frame")
+	}
+	dd, ok := fr.Type.Elem().FieldByName("debug")
+	if !ok || dd.Type.Kind() != reflect.Pointer {
+		return bad("frame.debug")
+	}
+	g, ok := dd.Type.Elem().FieldByName("g")
+	if !ok || g.Type.Kind() != reflect.Pointer {
+		return bad("frameDebugData.g")
+	}
+	if m, ok := fr.Type.Elem().FieldByName("debug"); !ok || m.Type.Elem().Name() != "frameDebugData" {
+		return bad("frame.debug")
+	}
+	if f, ok := reflect.TypeOf(yaegi.Interpreter{}).FieldByName("frame"); !ok || f.Type != fr.Type {
+		return bad("Interpreter.frame")
+	}
+	if f, ok := reflect.TypeOf(yaegi.Interpreter{}).FieldByName("debugger"); !ok || f.Type != reflect.TypeOf((*yaegi.Debugger)(nil)) {
+		return bad("Interpreter.debugger")
+	}
+	if n, ok := dd.Type.Elem().FieldByName("node"); !ok || n.Type.Kind() != reflect.Pointer || n.Type.Elem().Name() != "node" {
+		return bad("frameDebugData.node")
+	}
+	rt := g.Type.Elem()
+	want := map[string]reflect.Type{
+		"mode":   reflect.TypeOf(yaegi.DebugEventReason(0)),
+		"fStep":  reflect.TypeOf(0),
+		"fDepth": reflect.TypeOf(0),
+		"resume": reflect.TypeOf(make(chan struct{})),
+	}
+	for name, t := range want {
+		if f, ok := rt.FieldByName(name); !ok || f.Type != t {
+			return bad("debugRoutine." + name)
+		}
+	}
 	return nil
 }
