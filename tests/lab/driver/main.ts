@@ -3,6 +3,7 @@
 //   LAB_URL, LAB_TOKEN  a running Jupyter server (jupyter-server or notebook)
 //   LAB_NB_DIR          where solutions/ and exercises/ are under its root
 //   LAB_PAGE            the built page (build/page)
+//   LAB_DEBUG           kernels to run the debugger scenario in (driver/debugger.ts)
 //   CHROMIUM, PROFILE_DIR, OUT_DIR
 //
 // Chromium opens <LAB_URL>warren-lab/index.html; the driver answers every
@@ -13,6 +14,7 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { debugScenario, debugScenarios, deleteNotebook, putNotebook } from './debugger';
 import { interactive } from './interactive';
 import { exercise, solution } from './notebooks';
 
@@ -71,6 +73,12 @@ async function list(base: string, token: string, dir: string): Promise<string[]>
   if (!r.ok) throw new Error(`GET api/contents/${dir}: ${r.status}`);
   const body = (await r.json()) as { content: { path: string; type: string }[] };
   return body.content.filter(c => c.type === 'notebook').map(c => c.path).sort();
+}
+
+/** The kernelspecs the server offers. */
+async function kernelspecs(base: string, token: string): Promise<string[]> {
+  const r = await fetch(new URL('api/kernelspecs', base), { headers: { Authorization: `token ${token}` } });
+  return Object.keys(((await r.json()) as { kernelspecs: Record<string, unknown> }).kernelspecs);
 }
 
 async function kernelIds(base: string, token: string): Promise<string[]> {
@@ -133,6 +141,22 @@ async function main(): Promise<void> {
       await check.step('interactive', () =>
         interactive(p, base, join('solutions/exercise_1.ipynb'), path.join(out, 'interactive'), check));
       await shutdown(p);
+    }
+    // JupyterLab's debugger, in the kernels LAB_DEBUG names (run.sh's default: python3 warren).
+    const specs = await kernelspecs(base, token);
+    for (const kernel of (process.env.LAB_DEBUG ?? 'warren').split(/\s+/).filter(k => k)) {
+      const s = debugScenarios.find(d => d.kernel === kernel);
+      const name = `debugger/${kernel}`;
+      if (!name.includes(only)) continue;
+      if (!s || !specs.includes(kernel)) {
+        check.ok(false, `${name}: ${s ? `the server has no kernelspec ${kernel} (${specs.join(', ')})` : 'no scenario for this kernel'}`);
+        continue;
+      }
+      const nb = join(`debugger-${kernel}.ipynb`);
+      await putNotebook(base, token, nb, s);
+      await check.step(name, () => debugScenario(p, base, nb, s, path.join(out, `debugger-${kernel}`), check));
+      await shutdown(p);
+      await deleteNotebook(base, token, nb);
     }
   } catch (e) {
     check.ok(false, `driver: ${(e as Error).stack ?? e}`);

@@ -1,0 +1,283 @@
+// JupyterLab's visual debugger, used as a user does: the bug button in the
+// notebook's toolbar turns it on, a click in a cell's breakpoint gutter sets
+// a breakpoint, the cell runs and stops there, the Variables panel lists the
+// frame's locals, the Call Stack panel's Next and Continue buttons step,
+// and after the breakpoint is clicked away the cell finishes with its
+// output. The scenario is the kernel's: kernel name, cell source, lines and
+// the variables expected at each stop are parameters (debugScenarios).
+//
+// Each check reads what the page shows (the sidebar's panels, the editor's
+// gutter and highlighted line, the cell's output), and the debugger model
+// behind it when the panel's text alone would not say why a check failed.
+import type { Page } from 'playwright-core';
+import { LIMIT, cellAt, editEnd, outputText, waitDone, waitKernel } from './lab';
+import type { Checker } from './main';
+
+/** A variable as the Variables panel shows it: its name and the detail beside it. */
+export interface Shown {
+  name: string;
+  detail: string;
+}
+
+/** One place the cell stops at, and the variables the Variables panel lists there. */
+export interface Stop {
+  line: number;
+  vars: Shown[];
+}
+
+/** A debugger scenario for one kernel. */
+export interface DebugScenario {
+  /** Name used in step names and screenshot files. */
+  name: string;
+  /** The kernelspec that runs the notebook. */
+  kernel: string;
+  /** The notebook's language_info name. */
+  language: string;
+  /** The one cell's source. */
+  source: string;
+  /** The line (1-based) whose gutter is clicked. */
+  breakpoint: number;
+  /** Where the cell stops first (at the breakpoint). */
+  first: Stop;
+  /** Where Next takes it. */
+  next: Stop;
+  /** Where Continue takes it (the breakpoint again, on the loop's next round). */
+  again: Stop;
+  /** The cell's output text once the breakpoint is removed and it continues. */
+  output: string;
+}
+
+/** The scenarios of this test: ipykernel (the reference implementation) and warren. */
+export const debugScenarios: DebugScenario[] = [
+  {
+    name: 'python3',
+    kernel: 'python3',
+    language: 'python',
+    source: 'total = 0\nfor i in range(3):\n    sq = (i + 1) * 10\n    total += sq\ntotal',
+    breakpoint: 3,
+    first: { line: 3, vars: [{ name: 'i', detail: '0' }, { name: 'total', detail: '0' }] },
+    next: { line: 4, vars: [{ name: 'sq', detail: '10' }] },
+    again: { line: 3, vars: [{ name: 'i', detail: '1' }, { name: 'total', detail: '10' }] },
+    output: '60'
+  },
+  {
+    name: 'warren',
+    kernel: 'warren',
+    language: 'go',
+    source: 'total := 0\nfor i := 0; i < 3; i++ {\n\tsq := (i + 1) * 10\n\ttotal += sq\n}\ntotal',
+    breakpoint: 3,
+    first: { line: 3, vars: [{ name: 'i', detail: '0' }, { name: 'total', detail: '0' }] },
+    next: { line: 4, vars: [{ name: 'sq', detail: '10' }] },
+    again: { line: 3, vars: [{ name: 'i', detail: '1' }, { name: 'total', detail: '10' }] },
+    output: '60'
+  }
+];
+
+/** Writes a notebook with one code cell on the server (contents API). */
+export async function putNotebook(base: string, token: string, path: string, s: DebugScenario): Promise<void> {
+  const nb = {
+    type: 'notebook',
+    content: {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {
+        kernelspec: { name: s.kernel, display_name: s.kernel, language: s.language },
+        language_info: { name: s.language }
+      },
+      cells: [{ cell_type: 'code', id: 'debug-cell', metadata: {}, source: s.source, outputs: [], execution_count: null }]
+    }
+  };
+  const r = await fetch(new URL(`api/contents/${path.split('/').map(encodeURIComponent).join('/')}`, base), {
+    method: 'PUT',
+    headers: { Authorization: `token ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(nb)
+  });
+  if (!r.ok) throw new Error(`PUT api/contents/${path}: ${r.status} ${await r.text()}`);
+}
+
+export async function deleteNotebook(base: string, token: string, path: string): Promise<void> {
+  await fetch(new URL(`api/contents/${path.split('/').map(encodeURIComponent).join('/')}`, base), {
+    method: 'DELETE',
+    headers: { Authorization: `token ${token}` }
+  }).catch(() => undefined);
+}
+
+const SIDEBAR = '#jp-debugger-sidebar';
+
+/** The variables the Variables panel lists (name and detail of each row). */
+function shownVariables(page: Page): Promise<Shown[]> {
+  return page.evaluate(sel =>
+    Array.from(document.querySelectorAll(`${sel} .jp-DebuggerVariables-body .jp-TreeItem`)).map(item => ({
+      name: item.querySelector(':scope > .jp-DebuggerVariables-name')?.textContent ?? '',
+      detail: item.querySelector(':scope > .jp-DebuggerVariables-detail')?.textContent ?? ''
+    })), SIDEBAR);
+}
+
+/** What the page shows about where the cell is stopped. */
+interface Where {
+  stopped: boolean;
+  /** Top frame in the debugger model: its source path and line. */
+  frame: { path: string; line: number } | null;
+  /** The cell's id for the debugger (its dumpCell path). */
+  cellPath: string;
+  /** Frames listed in the Call Stack panel (name and location text). */
+  frames: string[];
+  /** Lines (1-based) of the cell's editor highlighted as the current line. */
+  highlighted: number[];
+}
+
+function where(page: Page): Promise<Where> {
+  return page.evaluate(sel => {
+    const { service } = window.lab.debugger;
+    const cell = window.lab.panel.content.widgets[0];
+    const f = service.model.callstack.frames[0];
+    const lines = Array.from(cell.node.querySelectorAll('.cm-line'));
+    return {
+      stopped: document.body.dataset.jpDebuggerStoppedThreads === 'true',
+      frame: f ? { path: f.source?.path ?? '', line: f.line } : null,
+      cellPath: service.getCodeId(cell.model.sharedModel.getSource()),
+      frames: Array.from(document.querySelectorAll(`${sel} .jp-DebuggerCallstackFrame`)).map(e => e.textContent ?? ''),
+      highlighted: lines.flatMap((l, k) => (l.classList.contains('jp-DebuggerEditor-highlight') ? [k + 1] : []))
+    };
+  }, SIDEBAR);
+}
+
+/** Lines (1-based) of cell 0 that show a breakpoint marker in the gutter. */
+function gutterMarks(page: Page): Promise<number[]> {
+  return page.evaluate(() => {
+    const cell = window.lab.panel.content.widgets[0].node;
+    const lines = Array.from(cell.querySelectorAll('.cm-line')).map(l => l.getBoundingClientRect());
+    const marks = Array.from(cell.querySelectorAll('.cm-breakpoint-gutter .cm-gutterElement'))
+      .filter(e => getComputedStyle(e).visibility !== 'hidden' && e.querySelector('.cm-breakpoint-gutter'));
+    return marks.flatMap(m => {
+      const r = m.getBoundingClientRect();
+      const y = r.top + r.height / 2;
+      const k = lines.findIndex(l => l.top <= y && y < l.bottom);
+      return k >= 0 ? [k + 1] : [];
+    });
+  });
+}
+
+/** The breakpoints of the debugger model (path, line, verified by the kernel) and the Breakpoints panel's lines. */
+function breakpoints(page: Page): Promise<{ model: { path: string; line: number; verified: boolean }[]; panel: string[] }> {
+  return page.evaluate(sel => {
+    const model = Array.from(window.lab.debugger.service.model.breakpoints.breakpoints.entries()).flatMap(([path, bps]) =>
+      bps.map(b => ({ path, line: b.line ?? 0, verified: !!b.verified })));
+    const panel = Array.from(document.querySelectorAll(`${sel} .jp-DebuggerBreakpoint-line`)).map(e => e.textContent ?? '');
+    return { model, panel };
+  }, SIDEBAR);
+}
+
+/** Clicks cell 0's breakpoint gutter beside line n (1-based), as a user does. */
+async function clickGutter(page: Page, n: number): Promise<void> {
+  const cell = cellAt(page, 0);
+  const gutter = await cell.locator('.cm-gutter.cm-breakpoint-gutter').boundingBox();
+  const line = await cell.locator('.cm-line').nth(n - 1).boundingBox();
+  if (!gutter || !line) throw new Error('no breakpoint gutter beside the cell (is the debugger on?)');
+  await page.mouse.click(gutter.x + gutter.width / 2, line.y + line.height / 2);
+}
+
+/** Polls until pred holds of what the page shows, or fails with the last state seen. */
+async function until<T>(what: string, read: () => Promise<T>, pred: (v: T) => boolean, timeout = LIMIT.cell): Promise<T> {
+  const deadline = Date.now() + timeout;
+  let v = await read();
+  while (!pred(v)) {
+    if (Date.now() > deadline) throw new Error(`${what}: not seen in ${timeout / 1000} s; last seen ${JSON.stringify(v).slice(0, 800)}`);
+    await new Promise(r => setTimeout(r, 100)); // polling interval
+    v = await read();
+  }
+  return v;
+}
+
+const has = (shown: Shown[], want: Shown[]) => want.every(w => shown.some(s => s.name === w.name && s.detail === w.detail));
+
+/** Waits until the cell is stopped at stop.line, then checks the Call Stack, the editor and the Variables panel. */
+async function checkStop(page: Page, s: DebugScenario, stop: Stop, label: string, check: Checker): Promise<void> {
+  const w = await until(`${label}: stopped at line ${stop.line}`, () => where(page),
+    w => w.stopped && w.frame?.line === stop.line && w.highlighted.length > 0);
+  check.ok(w.frame?.path === w.cellPath && w.cellPath !== '',
+    `${s.name} ${label}: the top frame is in the cell (frame path ${w.frame?.path}, cell path ${w.cellPath})`);
+  check.ok(w.frames.length > 0 && w.frames[0].includes(`:${stop.line}`),
+    `${s.name} ${label}: the Call Stack panel lists the frame at line ${stop.line} (${JSON.stringify(w.frames)})`);
+  check.ok(w.highlighted.length === 1 && w.highlighted[0] === stop.line,
+    `${s.name} ${label}: the editor highlights line ${stop.line} (${JSON.stringify(w.highlighted)})`);
+  const shown = await until(`${label}: Variables panel lists ${JSON.stringify(stop.vars)}`, () => shownVariables(page),
+    v => has(v, stop.vars), LIMIT.cell).catch(async e => {
+    check.ok(false, `${s.name} ${label}: ${(e as Error).message}`);
+    return null;
+  });
+  if (shown) check.ok(true, `${s.name} ${label}: the Variables panel lists ${stop.vars.map(v => `${v.name} = ${v.detail}`).join(', ')}`);
+}
+
+/** Clicks a command's button in the Call Stack panel's title bar (the sidebar's only one). */
+async function callstackButton(page: Page, command: string): Promise<void> {
+  const b = page.locator(`${SIDEBAR} .jp-AccordionPanel-title [data-command="${command}"]`);
+  await until(`${command} button enabled`, () => b.isEnabled(), e => e);
+  await b.click();
+}
+
+/**
+ * The scenario, in a notebook at path on the server holding its one cell
+ * (written by the caller with putNotebook): debugger on, breakpoint by the
+ * gutter, run, stop, Next, Continue, breakpoint off, Continue, output.
+ */
+export async function debugScenario(page: Page, base: string, path: string, s: DebugScenario, shots: string, check: Checker): Promise<void> {
+  await page.goto(`${base}warren-lab/index.html?path=${encodeURIComponent(path)}#token=${encodeURIComponent(check.token)}`);
+  const k = await waitKernel(page);
+  check.ok(k.name === s.kernel, `${s.name}: the notebook runs kernel ${k.name} (want ${s.kernel})`);
+  await page.waitForFunction(() => document.body.dataset.debuggerAvailable !== undefined, null, { timeout: LIMIT.kernel });
+  const available = await page.evaluate(() => document.body.dataset.debuggerAvailable);
+  check.ok(available === 'true', `${s.name}: the debugger is available for the kernel (kernelspec metadata.debugger; got ${available})`);
+  if (available !== 'true') return;
+
+  // The bug button turns the debugger on; the sidebar opens and the cell gets a breakpoint gutter.
+  const bug = page.locator('.jp-NotebookPanel-toolbar .jp-DebuggerBugButton');
+  await until('bug button enabled', () => bug.isEnabled(), e => e);
+  await bug.click();
+  await until('debugger started and sidebar shown', () =>
+    page.evaluate(sel => window.lab.debugger.service.isStarted && !!document.querySelector(sel)?.checkVisibility(), SIDEBAR), v => v, LIMIT.kernel);
+  check.ok(true, `${s.name}: the bug button starts the debugger (initialize, attach over the control channel) and opens the sidebar`);
+  await until('breakpoint gutter', () => cellAt(page, 0).locator('.cm-gutter.cm-breakpoint-gutter').count(), n => n === 1);
+
+  // A click in the gutter sets a breakpoint: marker, Breakpoints panel, kernel's reply.
+  await clickGutter(page, s.breakpoint);
+  const bps = await until(`breakpoint at line ${s.breakpoint} set`, () => breakpoints(page),
+    b => b.model.length === 1 && b.model[0].line === s.breakpoint && b.panel.length === 1);
+  check.ok(bps.model[0].verified, `${s.name}: the kernel verified the breakpoint at line ${s.breakpoint} (${JSON.stringify(bps.model)})`);
+  check.ok(bps.panel[0] === String(s.breakpoint), `${s.name}: the Breakpoints panel lists line ${s.breakpoint} (${JSON.stringify(bps.panel)})`);
+  const marks = await gutterMarks(page);
+  check.ok(marks.length === 1 && marks[0] === s.breakpoint, `${s.name}: the gutter marks line ${s.breakpoint} (${JSON.stringify(marks)})`);
+
+  // Run the cell: it stops at the breakpoint.
+  await editEnd(page, 0);
+  await page.keyboard.press('Shift+Enter');
+  await checkStop(page, s, s.first, 'at the breakpoint', check);
+  await page.screenshot({ path: `${shots}-stopped.png` });
+  console.log(`     screenshot ${shots}-stopped.png`);
+
+  // Next: one line on, with the new local.
+  await callstackButton(page, 'debugger:next');
+  await checkStop(page, s, s.next, 'after Next', check);
+  await page.screenshot({ path: `${shots}-next.png` });
+
+  // Continue: the loop comes round to the breakpoint again, with new values.
+  await callstackButton(page, 'debugger:continue');
+  await checkStop(page, s, s.again, 'after Continue', check);
+
+  // Click the breakpoint away and continue: the cell finishes with its output.
+  await clickGutter(page, s.breakpoint);
+  await until('breakpoint removed', () => breakpoints(page), b => b.model.length === 0 && b.panel.length === 0);
+  check.ok((await gutterMarks(page)).length === 0, `${s.name}: a second click in the gutter removes the breakpoint`);
+  await callstackButton(page, 'debugger:continue');
+  await waitDone(page, 0);
+  const out = await outputText(page, 0);
+  check.ok(out.trim() === s.output, `${s.name}: the cell finishes with its output ${JSON.stringify(s.output)} (${JSON.stringify(out)})`);
+  const after = await where(page);
+  check.ok(!after.stopped && after.highlighted.length === 0, `${s.name}: nothing is stopped or highlighted after the cell ended (${JSON.stringify(after)})`);
+  await page.screenshot({ path: `${shots}-done.png` });
+
+  // The bug button turns the debugger off again.
+  await bug.click();
+  await until('debugger stopped', () => page.evaluate(() => window.lab.debugger.service.isStarted), v => !v);
+  check.ok(true, `${s.name}: the bug button turns the debugger off`);
+}
