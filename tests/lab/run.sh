@@ -12,13 +12,14 @@
 # then Go highlighting, Tab completion, the Shift+Tab tooltip, late task
 # output and a late goroutine panic under their own cell, ray's progress
 # display updated in place, Interrupt and Restart. Then JupyterLab's visual
-# debugger (driver/debugger.ts), in each kernel LAB_DEBUG names: the bug
+# debugger (driver/debugger.ts), in each scenario LAB_DEBUG names: the bug
 # button turns it on, a gutter click sets a breakpoint on line 3 of a cell
-# (inside a loop), the cell stops there, the Variables panel lists the
-# locals with their values, Next and Continue step, and the cell finishes
-# with its output once the breakpoint is clicked away. ipykernel (python3)
-# is the reference: it shows the test itself is right. Screenshots go to
-# OUT_DIR.
+# (inside a loop; "warren-ray": in a ray.Remote function's body), the cell
+# stops there, the Variables panel lists the locals with their values, Next
+# and Continue step, and the cell finishes with its output once the
+# breakpoint is clicked away. The scenario "python3" runs it in ipykernel,
+# the reference implementation, which shows the test itself is right.
+# Screenshots go to OUT_DIR.
 #
 # Two ways to run it:
 #
@@ -52,9 +53,9 @@
 # (/usr/bin/chromium), OUT_DIR (tests/lab/out, gitignored), LAB_ONLY (run
 # only the steps whose name contains it: "solutions/exercise_1",
 # "exercises", "interactive", "debugger", "debugger/python3"), LAB_DEBUG
-# (kernels for the debugger scenario; default "python3 warren" with the
-# server run.sh starts, which then needs python3-ipykernel and
-# python3-debugpy, and "warren" with LAB_URL).
+# (the debugger scenarios: "python3", "warren", "warren-ray"; default all
+# three with the server run.sh starts, which then needs python3-ipykernel
+# and python3-debugpy, and the warren ones with LAB_URL).
 set -euo pipefail
 cd "$(dirname "$0")"
 HERE=$PWD
@@ -100,7 +101,7 @@ trap 'exit 130' INT TERM
 if [ -z "${LAB_URL:-}" ]; then
 	[ -x "$WARREN" ] || die "WARREN=$WARREN is not an executable (run make build)"
 	"$PY" -c 'import jupyter_server' 2>/dev/null || die "$PY has no jupyter_server (apt-get install python3-jupyter-server)"
-	LAB_DEBUG=${LAB_DEBUG-python3 warren}
+	LAB_DEBUG=${LAB_DEBUG-python3 warren warren-ray}
 	case " $LAB_DEBUG " in *" python3 "*)
 		"$PY" -c 'import ipykernel, debugpy' 2>/dev/null ||
 			die "$PY has no ipykernel or debugpy for the debugger test in python3 (apt-get install python3-ipykernel python3-debugpy, or LAB_DEBUG=warren)"
@@ -155,6 +156,6 @@ else
 	echo "tests/lab: testing the server at $LAB_URL (notebooks under '${LAB_NB_DIR:-}')"
 fi
 
-LAB_URL=$LAB_URL LAB_TOKEN=$LAB_TOKEN LAB_NB_DIR=${LAB_NB_DIR:-} LAB_DEBUG=${LAB_DEBUG-warren} LAB_PAGE=$HERE/build/page \
+LAB_URL=$LAB_URL LAB_TOKEN=$LAB_TOKEN LAB_NB_DIR=${LAB_NB_DIR:-} LAB_DEBUG=${LAB_DEBUG-warren warren-ray} LAB_PAGE=$HERE/build/page \
 	CHROMIUM=$CHROMIUM OUT_DIR=$OUT_DIR PROFILE_DIR=$TMP/chromium-profile \
 	node build/driver.cjs

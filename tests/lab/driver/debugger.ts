@@ -27,7 +27,7 @@ export interface Stop {
 
 /** A debugger scenario for one kernel. */
 export interface DebugScenario {
-  /** Name used in step names and screenshot files. */
+  /** Name used in LAB_DEBUG, step names and screenshot files. */
   name: string;
   /** The kernelspec that runs the notebook. */
   kernel: string;
@@ -47,7 +47,7 @@ export interface DebugScenario {
   output: string;
 }
 
-/** The scenarios of this test: ipykernel (the reference implementation) and warren. */
+/** The scenarios of this test (by name in LAB_DEBUG): ipykernel, the reference implementation, and warren. */
 export const debugScenarios: DebugScenario[] = [
   {
     name: 'python3',
@@ -69,6 +69,21 @@ export const debugScenarios: DebugScenario[] = [
     first: { line: 3, vars: [{ name: 'i', detail: '0' }, { name: 'total', detail: '0' }] },
     next: { line: 4, vars: [{ name: 'sq', detail: '10' }] },
     again: { line: 3, vars: [{ name: 'i', detail: '1' }, { name: 'total', detail: '10' }] },
+    output: '60'
+  },
+  {
+    // A breakpoint in a ray task's body: the task runs on a goroutine of
+    // ray's scheduler, not on the cell's, and stops there all the same.
+    name: 'warren-ray',
+    kernel: 'warren',
+    language: 'go',
+    source:
+      'tenfold := ray.Remote(func(i int) int {\n\tr := (i + 1) * 10\n\treturn r\n})\n' +
+      'total := 0\nfor i := 0; i < 3; i++ {\n\ttotal += ray.Get(tenfold.Remote(i)).(int)\n}\ntotal',
+    breakpoint: 2,
+    first: { line: 2, vars: [{ name: 'i', detail: '0' }] },
+    next: { line: 3, vars: [{ name: 'i', detail: '0' }, { name: 'r', detail: '10' }] },
+    again: { line: 2, vars: [{ name: 'i', detail: '1' }] },
     output: '60'
   }
 ];

@@ -3,7 +3,7 @@
 //   LAB_URL, LAB_TOKEN  a running Jupyter server (jupyter-server or notebook)
 //   LAB_NB_DIR          where solutions/ and exercises/ are under its root
 //   LAB_PAGE            the built page (build/page)
-//   LAB_DEBUG           kernels to run the debugger scenario in (driver/debugger.ts)
+//   LAB_DEBUG           the debugger scenarios to run (driver/debugger.ts)
 //   CHROMIUM, PROFILE_DIR, OUT_DIR
 //
 // Chromium opens <LAB_URL>warren-lab/index.html; the driver answers every
@@ -142,19 +142,19 @@ async function main(): Promise<void> {
         interactive(p, base, join('solutions/exercise_1.ipynb'), path.join(out, 'interactive'), check));
       await shutdown(p);
     }
-    // JupyterLab's debugger, in the kernels LAB_DEBUG names (run.sh's default: python3 warren).
+    // JupyterLab's debugger: the scenarios LAB_DEBUG names (see run.sh).
     const specs = await kernelspecs(base, token);
-    for (const kernel of (process.env.LAB_DEBUG ?? 'warren').split(/\s+/).filter(k => k)) {
-      const s = debugScenarios.find(d => d.kernel === kernel);
-      const name = `debugger/${kernel}`;
+    for (const scenario of (process.env.LAB_DEBUG ?? '').split(/\s+/).filter(k => k)) {
+      const s = debugScenarios.find(d => d.name === scenario);
+      const name = `debugger/${scenario}`;
       if (!name.includes(only)) continue;
-      if (!s || !specs.includes(kernel)) {
-        check.ok(false, `${name}: ${s ? `the server has no kernelspec ${kernel} (${specs.join(', ')})` : 'no scenario for this kernel'}`);
+      if (!s || !specs.includes(s.kernel)) {
+        check.ok(false, `${name}: ${s ? `the server has no kernelspec ${s.kernel} (${specs.join(', ')})` : 'no such scenario'}`);
         continue;
       }
-      const nb = join(`debugger-${kernel}.ipynb`);
+      const nb = join(`debugger-${scenario}.ipynb`);
       await putNotebook(base, token, nb, s);
-      await check.step(name, () => debugScenario(p, base, nb, s, path.join(out, `debugger-${kernel}`), check));
+      await check.step(name, () => debugScenario(p, base, nb, s, path.join(out, `debugger-${scenario}`), check));
       await shutdown(p);
       await deleteNotebook(base, token, nb);
     }
