@@ -10,7 +10,7 @@
 // gutter and highlighted line, the cell's output), and the debugger model
 // behind it when the panel's text alone would not say why a check failed.
 import type { Page } from 'playwright-core';
-import { LIMIT, cellAt, editEnd, outputText, waitDone, waitKernel } from './lab';
+import { LIMIT, cellAt, editEnd, outputText, running, waitDone, waitKernel } from './lab';
 import type { Checker } from './main';
 
 /** A variable as the Variables panel shows it: its name and the detail beside it. */
@@ -206,22 +206,32 @@ async function until<T>(what: string, read: () => Promise<T>, pred: (v: T) => bo
 
 const has = (shown: Shown[], want: Shown[]) => want.every(w => shown.some(s => s.name === w.name && s.detail === w.detail));
 
-/** Waits until the cell is stopped at stop.line, then checks the Call Stack, the editor and the Variables panel. */
+/** Polls like until, but returns the last state seen instead of failing. */
+async function settle<T>(read: () => Promise<T>, pred: (v: T) => boolean, timeout = LIMIT.cell): Promise<T> {
+  return until('', read, pred, timeout).catch(() => read());
+}
+
+/**
+ * Waits until the cell is stopped at stop.line and the page shows it, then
+ * checks the top frame, the Call Stack panel, the editor's highlighted line
+ * and the Variables panel (each check on what was last seen, if the page
+ * never got there).
+ */
 async function checkStop(page: Page, s: DebugScenario, stop: Stop, label: string, check: Checker): Promise<void> {
-  const w = await until(`${label}: stopped at line ${stop.line}`, () => where(page),
-    w => w.stopped && w.frame?.line === stop.line && w.highlighted.length > 0);
+  const w = await settle(() => where(page), w =>
+    w.stopped && w.frame?.line === stop.line && w.highlighted.length > 0 && w.frames.length > 0 && w.frames[0].includes(`:${stop.line}`));
+  check.ok(w.stopped && w.frame?.line === stop.line, `${s.name} ${label}: stopped at line ${stop.line} (${JSON.stringify(w.frame)})`);
+  if (!w.stopped) throw new Error(`${s.name} ${label}: the cell did not stop (running: ${await running(page, 0)}, outputs ${await outputText(page, 0)})`);
   check.ok(w.frame?.path === w.cellPath && w.cellPath !== '',
     `${s.name} ${label}: the top frame is in the cell (frame path ${w.frame?.path}, cell path ${w.cellPath})`);
   check.ok(w.frames.length > 0 && w.frames[0].includes(`:${stop.line}`),
     `${s.name} ${label}: the Call Stack panel lists the frame at line ${stop.line} (${JSON.stringify(w.frames)})`);
   check.ok(w.highlighted.length === 1 && w.highlighted[0] === stop.line,
     `${s.name} ${label}: the editor highlights line ${stop.line} (${JSON.stringify(w.highlighted)})`);
-  const shown = await until(`${label}: Variables panel lists ${JSON.stringify(stop.vars)}`, () => shownVariables(page),
-    v => has(v, stop.vars), LIMIT.cell).catch(async e => {
-    check.ok(false, `${s.name} ${label}: ${(e as Error).message}`);
-    return null;
-  });
-  if (shown) check.ok(true, `${s.name} ${label}: the Variables panel lists ${stop.vars.map(v => `${v.name} = ${v.detail}`).join(', ')}`);
+  const shown = await settle(() => shownVariables(page), v => has(v, stop.vars));
+  const ok = has(shown, stop.vars);
+  check.ok(ok, `${s.name} ${label}: the Variables panel lists ${stop.vars.map(v => `${v.name} = ${v.detail}`).join(', ')}` +
+    (ok ? '' : ` (it lists ${JSON.stringify(shown).slice(0, 600)})`));
 }
 
 /** Clicks a command's button in the Call Stack panel's title bar (the sidebar's only one). */
