@@ -61,6 +61,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		}
 	}()
 
+	s.dbg.noteCell(c, code)
 	rest, done, err := s.magic(ctx, c, code) // %%native, %go get: magic.go
 	if done {
 		return nil, err
@@ -267,6 +268,10 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 		}
 		return reflect.Value{}, interruptError("interrupted while waiting for running tasks of earlier cells; interpreted tasks in flight were aborted")
 	}
+	if err := s.dbg.ensure(); err != nil {
+		s.releaseExclusive()
+		return reflect.Value{}, &Error{Name: "DebuggerError", Value: err.Error(), Traceback: []string{"DebuggerError: " + err.Error()}}
+	}
 	s.mu.Lock()
 	s.stopped = false // EvalWithContext below makes a new channel for yaegiStop
 	revive := s.reviveDue
@@ -365,6 +370,9 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 	if errors.As(r.err, &p) {
 		if !stmts {
 			return reflect.Value{}, s.compileError(fmt.Errorf("internal compiler panic: %v", p.Value), c, code)
+		}
+		if e := debugFrameLimit(p); e != nil {
+			return reflect.Value{}, e
 		}
 		return reflect.Value{}, s.panicError(p.Value, lines, c, code)
 	}
@@ -582,6 +590,9 @@ func firstLine(s string) string {
 func (s *Session) PanicFrames(v any, goStack []byte) []string {
 	lines := s.takePanicLines(goid.Get())
 	var out []string
+	if e := debugFrameLimit(yaegi.Panic{Value: v, Stack: goStack}); e != nil {
+		out = append(out, e.Traceback...) // the task failed in the debugger: say why
+	}
 	prev := ""
 	for _, l := range lines {
 		if l == prev {

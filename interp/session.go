@@ -147,7 +147,8 @@ type Session struct {
 	stdout     *pipe
 	stderr     *pipe
 	closed     bool
-	native     nativeTier // native.go
+	native     nativeTier  // native.go
+	dbg        *debugState // debug.go
 }
 
 var (
@@ -182,6 +183,7 @@ func New(opts Options) (*Session, error) {
 		syms:       map[string]map[string]reflect.Value{},
 		stubSrc:    newStubSet(),
 	}
+	s.dbg = newDebugState(s)
 	s.in = &stdin{s: s}
 	var err error
 	if s.stdout, err = newPipe(s, "stdout"); err != nil {
@@ -273,6 +275,7 @@ func (s *Session) exports() yaegi.Exports {
 		"Value":      reflect.ValueOf(s.value),
 		"GoStart":    reflect.ValueOf(s.goStart),
 		"Park":       reflect.ValueOf(s.park),
+		"DebugHold":  reflect.ValueOf(s.dbg.hold),
 		"Unpark":     reflect.ValueOf(s.unpark),
 		"Bind":       reflect.ValueOf(s.bind),
 		"RunDefers":  reflect.ValueOf(s.runDefers),
@@ -389,6 +392,7 @@ func (s *Session) begin() {
 	delete(s.panicLines, id)
 	started := s.started
 	s.mu.Unlock()
+	s.dbg.apply()
 	s.releaseExclusive()
 	if started != nil {
 		select {
@@ -475,6 +479,7 @@ func (s *Session) Exit(t parallel.TaskInfo) {
 
 // Close releases the session's pipes and uninstalls it as the ray host.
 func (s *Session) Close() error {
+	s.dbg.close() // lets goroutines stopped by the debugger go on
 	s.evalMu.Lock()
 	defer s.evalMu.Unlock()
 	s.mu.Lock()
@@ -488,6 +493,7 @@ func (s *Session) Close() error {
 		parallel.SetHost(nil)
 	}
 	s.closeNative()
+	s.dbg.endHold()
 	if s.stdout != nil {
 		s.stdout.close()
 	}

@@ -13,7 +13,16 @@ package interp
 //   - Interpreter.roots and Interpreter.fset, and node.child, node.start and
 //     node.pos, read to map crash reports to cell lines (crashmap.go);
 //   - the name of yaegi's interpreter loop, runCfg, in goroutine stacks
-//     (crash reports in crashmap.go, goroutine stacks in holders.go).
+//     (crash reports in crashmap.go, goroutine stacks in holders.go);
+//   - (*node).setBreakOnLine, called through go:linkname
+//     (yaegiSetBreakOnLine): the debugger flags the first node to run of a
+//     line's statement (debug.go; yaegi's SetBreakpoints flags the
+//     statement node itself, which runs after the calls in it);
+//   - DebugEvent.frame.debug.g, yaegi's debugRoutine of a debug event, and
+//     its fields mode, fStep, fDepth and resume (debug.go): the debugger
+//     resumes a stopped routine itself, because (*Debugger).Step reads the
+//     routine's running flag while the stopped goroutine writes it (a data
+//     race in yaegi v0.16.1) and Continue always resets the step mode.
 
 import (
 	"fmt"
@@ -118,6 +127,89 @@ func checkYaegiInternals(i *yaegi.Interpreter) error {
 	}
 	if f, ok := node.FieldByName("pos"); !ok || f.Type != reflect.TypeOf(token.Pos(0)) {
 		return bad("node.pos")
+	}
+	return checkRoutineFields()
+}
+
+// debugRun is yaegi's unexported DebugEventReason for "run until a
+// breakpoint" (the zero value, debugger.go's debugRun).
+const debugRun yaegi.DebugEventReason = 0
+
+// routineCtl reaches the fields of yaegi's debugRoutine of one stopped
+// goroutine. Its pointers are written only by that goroutine (inside the
+// debug event callback), and resume is sent on by another goroutine after
+// the callback returned: the send orders the writes before the routine's
+// next read.
+type routineCtl struct {
+	mode   *yaegi.DebugEventReason
+	fStep  *int
+	fDepth *int
+	resume chan struct{}
+}
+
+// eventRoutine returns the routine of a debug event, or false when the
+// event has no frame or the frame no debug data.
+func eventRoutine(e *yaegi.DebugEvent) (routineCtl, bool) {
+	fr := reflect.ValueOf(e).Elem().FieldByName("frame")
+	if !fr.IsValid() || fr.IsNil() {
+		return routineCtl{}, false
+	}
+	dd := fr.Elem().FieldByName("debug")
+	if !dd.IsValid() || dd.IsNil() {
+		return routineCtl{}, false
+	}
+	g := dd.Elem().FieldByName("g")
+	if !g.IsValid() || g.IsNil() {
+		return routineCtl{}, false
+	}
+	gv := g.Elem()
+	addr := func(name string) unsafe.Pointer { return unsafe.Pointer(gv.FieldByName(name).UnsafeAddr()) }
+	return routineCtl{
+		mode:   (*yaegi.DebugEventReason)(addr("mode")),
+		fStep:  (*int)(addr("fStep")),
+		fDepth: (*int)(addr("fDepth")),
+		resume: *(*chan struct{})(addr("resume")),
+	}, true
+}
+
+// yaegiSetBreakOnLine is yaegi's (*node).setBreakOnLine: with v, the
+// debugger stops before it runs the node n (a *node).
+//
+//go:linkname yaegiSetBreakOnLine github.com/traefik/yaegi/interp.(*node).setBreakOnLine
+func yaegiSetBreakOnLine(n unsafe.Pointer, v bool)
+
+// checkRoutineFields checks the fields eventRoutine reads.
+func checkRoutineFields() error {
+	bad := func(what string) error {
+		return fmt.Errorf("interp: yaegi %s: %s changed (see interp/yaegiinternals.go)", yaegiVersion, what)
+	}
+	ev := reflect.TypeOf(yaegi.DebugEvent{})
+	fr, ok := ev.FieldByName("frame")
+	if !ok || fr.Type.Kind() != reflect.Pointer {
+		return bad("DebugEvent.frame")
+	}
+	dd, ok := fr.Type.Elem().FieldByName("debug")
+	if !ok || dd.Type.Kind() != reflect.Pointer {
+		return bad("frame.debug")
+	}
+	g, ok := dd.Type.Elem().FieldByName("g")
+	if !ok || g.Type.Kind() != reflect.Pointer {
+		return bad("frameDebugData.g")
+	}
+	if m, ok := fr.Type.Elem().FieldByName("debug"); !ok || m.Type.Elem().Name() != "frameDebugData" {
+		return bad("frame.debug")
+	}
+	rt := g.Type.Elem()
+	want := map[string]reflect.Type{
+		"mode":   reflect.TypeOf(yaegi.DebugEventReason(0)),
+		"fStep":  reflect.TypeOf(0),
+		"fDepth": reflect.TypeOf(0),
+		"resume": reflect.TypeOf(make(chan struct{})),
+	}
+	for name, t := range want {
+		if f, ok := rt.FieldByName(name); !ok || f.Type != t {
+			return bad("debugRoutine." + name)
+		}
 	}
 	return nil
 }

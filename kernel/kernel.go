@@ -50,6 +50,8 @@ type Kernel struct {
 	mu        sync.Mutex
 	execCount int
 	cancelRun context.CancelFunc // cancels the running Execute, if any
+	// debugParent is the latest debug_request, the parent of debug events.
+	debugParent *Message
 
 	execQ  chan *Message // execute and history requests, in order
 	quickQ chan *Message // other shell requests, served while a cell runs
@@ -84,14 +86,18 @@ func New(cfg Config) (*Kernel, error) {
 	if cfg.StreamInterval <= 0 {
 		cfg.StreamInterval = 50 * time.Millisecond
 	}
-	return &Kernel{
+	k := &Kernel{
 		cfg:     cfg,
 		signer:  signer,
 		session: uuid.NewString(),
 		replay:  newReplayGuard(maxSeenSignatures),
 		execQ:   make(chan *Message, 4096),
 		quickQ:  make(chan *Message, 4096),
-	}, nil
+	}
+	if d, ok := cfg.Handler.(Debugger); ok {
+		d.SetDebugEvents(k.publishDebugEvent)
+	}
+	return k, nil
 }
 
 // Run binds the sockets and serves until ctx is cancelled or a client sends
@@ -152,8 +158,11 @@ func (k *Kernel) Run(ctx context.Context) error {
 		}
 		guards = append(guards, g)
 	}
-	k.pub = newPublisher(k, iopub)
-	go k.pub.run()
+	pub := newPublisher(k, iopub)
+	k.mu.Lock()
+	k.pub = pub // under mu for publishDebugEvent, which other goroutines call
+	k.mu.Unlock()
+	go pub.run()
 	k.pub.publish("status", nil, map[string]any{"execution_state": "starting"})
 
 	go k.heartbeat()

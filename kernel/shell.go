@@ -82,6 +82,8 @@ func (k *Kernel) dispatch(sock zmq4.Socket, msg *Message) (stop bool) {
 		return true
 	case "comm_msg", "comm_close":
 		// No comm is ever open: nothing to answer.
+	case "debug_request":
+		k.debugRequest(sock, msg)
 	case "interrupt_request":
 		k.interrupt()
 		k.reply(sock, msg, "interrupt_reply", map[string]any{"status": "ok"})
@@ -110,6 +112,7 @@ func (k *Kernel) kernelInfo() map[string]any {
 	if banner == "" {
 		banner = fmt.Sprintf("warren %s: Go %s interpreted by yaegi", k.cfg.Version, goVersion)
 	}
+	_, debugger := k.cfg.Handler.(Debugger)
 	return map[string]any{
 		"status":                 "ok",
 		"protocol_version":       ProtocolVersion,
@@ -124,7 +127,7 @@ func (k *Kernel) kernelInfo() map[string]any {
 			"codemirror_mode": "go",
 		},
 		"banner":   banner,
-		"debugger": false,
+		"debugger": debugger,
 		"help_links": []map[string]string{
 			{"text": "Go documentation", "url": "https://go.dev/doc/"},
 			{"text": "Go standard library", "url": "https://pkg.go.dev/std"},

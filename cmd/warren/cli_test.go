@@ -66,7 +66,8 @@ func checkSpecDir(t *testing.T, dir string) {
 	}
 	exe, _ := executablePath()
 	if spec.Argv[0] != exe || !filepath.IsAbs(spec.Argv[0]) || spec.InterruptMode != "message" ||
-		spec.Language != "go" || spec.DisplayName != "Go (warren)" || spec.Argv[len(spec.Argv)-1] != "{connection_file}" {
+		spec.Language != "go" || spec.DisplayName != "Go (warren)" || spec.Argv[len(spec.Argv)-1] != "{connection_file}" ||
+		spec.Metadata["debugger"] != true {
 		t.Errorf("kernel.json = %s", data)
 	}
 	for _, size := range []int{32, 64} {

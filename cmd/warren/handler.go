@@ -16,6 +16,8 @@ type session interface {
 	Execute(ctx context.Context, cellID, code string, out interp.Output) (map[string]any, error)
 	Complete(code string, cursor int) ([]string, int, int)
 	Inspect(code string, cursor, detailLevel int) (map[string]any, bool)
+	DebugRequest(request []byte) []byte
+	SetDebugEvents(publish func(event []byte))
 }
 
 // interpHandler adapts a session to kernel.Handler.
@@ -70,6 +72,12 @@ func (h *interpHandler) Complete(code string, cursor int) kernel.Completion {
 func (h *interpHandler) Inspect(code string, cursor, detailLevel int) (map[string]any, bool) {
 	return h.s.Inspect(code, cursor, detailLevel)
 }
+
+// DebugRequest implements kernel.Debugger.
+func (h *interpHandler) DebugRequest(request []byte) []byte { return h.s.DebugRequest(request) }
+
+// SetDebugEvents implements kernel.Debugger.
+func (h *interpHandler) SetDebugEvents(publish func(event []byte)) { h.s.SetDebugEvents(publish) }
 
 // IsComplete implements kernel.Handler.
 func (h *interpHandler) IsComplete(code string) (status, indent string) {

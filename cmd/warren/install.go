@@ -32,6 +32,8 @@ func newKernelSpec(binary string) kernelSpec {
 		DisplayName:   "Go (warren)",
 		Language:      "go",
 		InterruptMode: "message",
+		// JupyterLab offers its debugger for kernels whose spec says so.
+		Metadata: map[string]any{"debugger": true},
 	}
 }
 

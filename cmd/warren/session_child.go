@@ -49,35 +49,38 @@ const maxStack = 256 << 20
 //
 //	parent → child: "execute" (ID, Cell, Code, Updates), "interrupt" (Cell),
 //	  "complete" (ID, Code, Cursor), "inspect" (ID, Code, Cursor, Detail),
-//	  "input" (ID, Value, Err: the answer to an input request)
+//	  "input" (ID, Value, Err: the answer to an input request),
+//	  "debug" (ID, DAP: a debug request)
 //	child → parent: "ready", "result" (ID, Data, Error; Matches/Start/End;
-//	  Found), "stream" (Cell, Name, Text), "display" (Cell, Data, Metadata,
+//	  Found; DAP: a debug response), "debug_event" (DAP: a debug event,
+//	  sent at any time), "stream" (Cell, Name, Text), "display" (Cell, Data, Metadata,
 //	  Display), "update" (Cell, Display, Data, Metadata), "clear" (Cell, Wait),
 //	  "input" (ID, Cell, Prompt, Password)
 type frame struct {
-	Op       string         `json:"op"`
-	ID       uint64         `json:"id,omitempty"`
-	Cell     string         `json:"cell,omitempty"`
-	Code     string         `json:"code,omitempty"`
-	Cursor   int            `json:"cursor,omitempty"`
-	Detail   int            `json:"detail,omitempty"`
-	Name     string         `json:"name,omitempty"`
-	Text     string         `json:"text,omitempty"`
-	Data     map[string]any `json:"data,omitempty"`
-	Metadata map[string]any `json:"metadata,omitempty"`
-	Error    *interp.Error  `json:"error,omitempty"`
-	Err      string         `json:"err,omitempty"`
-	Matches  []string       `json:"matches,omitempty"`
-	Start    int            `json:"start,omitempty"`
-	End      int            `json:"end,omitempty"`
-	Found    bool           `json:"found,omitempty"`
-	Prompt   string         `json:"prompt,omitempty"`
-	Password bool           `json:"password,omitempty"`
-	Value    string         `json:"value,omitempty"`
-	Updates  bool           `json:"updates,omitempty"`    // execute: the cell's Output updates displays in place
-	Display  string         `json:"display_id,omitempty"` // display (with an id), update
-	Wait     bool           `json:"wait,omitempty"`       // clear
-	EOF      bool           `json:"eof,omitempty"`
+	Op       string          `json:"op"`
+	ID       uint64          `json:"id,omitempty"`
+	Cell     string          `json:"cell,omitempty"`
+	Code     string          `json:"code,omitempty"`
+	Cursor   int             `json:"cursor,omitempty"`
+	Detail   int             `json:"detail,omitempty"`
+	Name     string          `json:"name,omitempty"`
+	Text     string          `json:"text,omitempty"`
+	Data     map[string]any  `json:"data,omitempty"`
+	Metadata map[string]any  `json:"metadata,omitempty"`
+	Error    *interp.Error   `json:"error,omitempty"`
+	Err      string          `json:"err,omitempty"`
+	Matches  []string        `json:"matches,omitempty"`
+	Start    int             `json:"start,omitempty"`
+	End      int             `json:"end,omitempty"`
+	Found    bool            `json:"found,omitempty"`
+	Prompt   string          `json:"prompt,omitempty"`
+	Password bool            `json:"password,omitempty"`
+	Value    string          `json:"value,omitempty"`
+	Updates  bool            `json:"updates,omitempty"`    // execute: the cell's Output updates displays in place
+	Display  string          `json:"display_id,omitempty"` // display (with an id), update
+	Wait     bool            `json:"wait,omitempty"`       // clear
+	EOF      bool            `json:"eof,omitempty"`
+	DAP      json.RawMessage `json:"dap,omitempty"` // debug, debug_event, and the result of debug
 }
 
 // sessionChildCmd implements the hidden `warren _session` command.
@@ -109,6 +112,7 @@ func sessionChildCmd(stderr io.Writer) int {
 		fmt.Fprintf(stderr, "warren _session: positions: %v\n", err)
 	}
 	c := &childServer{s: s, enc: json.NewEncoder(events), running: map[string]context.CancelFunc{}, inputs: map[uint64]chan frame{}}
+	s.SetDebugEvents(func(ev []byte) { c.send(frame{Op: "debug_event", DAP: ev}) })
 	c.send(frame{Op: "ready"})
 	c.serve(json.NewDecoder(calls))
 	// The parent closed the pipe: it is shutting down or restarting us.
@@ -180,6 +184,9 @@ func (c *childServer) serve(dec *json.Decoder) {
 				data, found := c.s.Inspect(f.Code, f.Cursor, f.Detail)
 				c.send(frame{Op: "result", ID: f.ID, Data: data, Found: found})
 			}()
+		case "debug":
+			// At once, in order: debug requests never wait for a cell.
+			c.send(frame{Op: "result", ID: f.ID, DAP: c.s.DebugRequest(f.DAP)})
 		case "input":
 			c.mu.Lock()
 			ch := c.inputs[f.ID]

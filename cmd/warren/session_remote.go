@@ -43,6 +43,7 @@ type remoteSession struct {
 	last     string   // the last cell executed
 	lastCode string   // its code
 	closed   bool
+	events   func(event []byte) // publishes debug events (SetDebugEvents)
 }
 
 // newRemoteSession starts a session process running argv (e.g. the running
@@ -241,6 +242,13 @@ func (c *childProc) read(r *os.File) {
 			}
 		case "input":
 			go c.input(f)
+		case "debug_event":
+			c.rs.mu.Lock()
+			publish := c.rs.events
+			c.rs.mu.Unlock()
+			if publish != nil {
+				publish(f.DAP)
+			}
 		}
 	}
 	r.Close()
@@ -443,6 +451,30 @@ func (rs *remoteSession) Inspect(code string, cursor, detail int) (map[string]an
 		return nil, false
 	}
 	return r.Data, r.Found
+}
+
+// DebugRequest is interp.Session.DebugRequest in the session process. A
+// session process that is not available answers with a failed response.
+func (rs *remoteSession) DebugRequest(request []byte) []byte {
+	r, ok := rs.quick(frame{Op: "debug", DAP: request})
+	if !ok || len(r.DAP) == 0 {
+		var req struct {
+			Seq     int    `json:"seq"`
+			Command string `json:"command"`
+		}
+		_ = json.Unmarshal(request, &req)
+		b, _ := json.Marshal(map[string]any{"type": "response", "request_seq": req.Seq, "command": req.Command, "success": false,
+			"message": "the Go session process is not available (restarting after a fatal error?)", "body": map[string]any{}})
+		return b
+	}
+	return r.DAP
+}
+
+// SetDebugEvents sets where debug events of the session process go.
+func (rs *remoteSession) SetDebugEvents(publish func(event []byte)) {
+	rs.mu.Lock()
+	rs.events = publish
+	rs.mu.Unlock()
 }
 
 // Close ends the session process: it closes the session and exits when its

@@ -6,7 +6,9 @@
 #      Go fatal errors (FatalError, fresh session), undecodable requests,
 #      replayed messages, restart and shutdown over control (client_test.py)
 #   4. completion and inspection, a table of cases (editing_test.py)
-#   5. start-up and execute latency, warren vs ipykernel (printed, not asserted)
+#   5. the debugger: breakpoints in a cell and in a ray task, stepping,
+#      variables, interrupt while stopped (debug_test.py)
+#   6. start-up and execute latency, warren vs ipykernel (printed, not asserted)
 # Env: PY (python with Jupyter; default /usr/bin/python3), WARREN (absolute
 # path of the built binary). Exits non-zero on any failure.
 # Needs (Debian): jupyter-client jupyter-core python3-jupyter-kernel-test
@@ -56,6 +58,8 @@ step "jupyter console via tmux" 180 env PY="$PY" bash "$here/console.sh"
 step "jupyter_client checks" 180 "$PY" "$here/client_test.py" --kernel warren
 step "editing: completion and inspection table" 120 \
 	bash -c "cd '$here' && '$PY' editing_test.py --kernel warren --table"
+step "debugger: debug_request/debug_event (JupyterLab's DAP subset)" 180 \
+	"$PY" "$here/debug_test.py" --kernel warren
 
 # Latency, warren vs Debian's ipykernel (python3), same client, same run.
 if "$PY" -m jupyter kernelspec list | grep -Eq '^ *python3 '; then

@@ -1,0 +1,43 @@
+//go:build !race
+
+package interp
+
+// This test runs without the race detector only. While yaegi v0.16.1's
+// debugger is installed, a function runs on the debug routine of the frame
+// it was defined in, not of the goroutine that calls it: a ray task whose
+// function a cell defined shares the cell's routine with the cell's own
+// goroutine, and yaegi writes that routine's running flag and call depth
+// from both without synchronization (debugger.go, exec and enterCall). The
+// debugger itself (debug.go) keys stops by goroutine and is race-free; the
+// jupyter_client test (tests/clients/debug_test.py) covers ray tasks in the
+// kernel.
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestDebugBreakpointInRayTask(t *testing.T) {
+	s := newSession(t)
+	c := newDAPClient(t, s)
+	c.attach()
+	code := "import \"fmt\"\nsq := ray.Remote(func(x int) int {\n\ty := x * x\n\treturn y + 1\n})\nfmt.Println(ray.Get(sq.Remote(7)))"
+	c.breakAt(code, 4)
+	done := runAsync(t, s, context.Background(), code)
+	thread, frame := c.stopped()
+	if frame["line"] != float64(4) {
+		t.Fatalf("frame %v, want line 4", frame)
+	}
+	th := c.req("threads", nil)["threads"].([]any)[0].(map[string]any)
+	if th["id"] != thread || !strings.Contains(th["name"].(string), "ray task") {
+		t.Fatalf("thread %v, want the ray task's goroutine %v", th, thread)
+	}
+	if vars := c.locals(frame); vars["x"]["value"] != "7" || vars["y"]["value"] != "49" {
+		t.Fatalf("locals %v", vars)
+	}
+	c.req("continue", map[string]any{"threadId": thread})
+	if r := <-done; r.err != nil || r.out != "50\n" {
+		t.Fatalf("cell: %q %v", r.out, r.err)
+	}
+}
