@@ -10,6 +10,7 @@
 // gutter and highlighted line, the cell's output), and the debugger model
 // behind it when the panel's text alone would not say why a check failed.
 import type { Page } from 'playwright-core';
+import fs from 'node:fs';
 import { LIMIT, cellAt, editEnd, outputText, running, waitDone, waitKernel } from './lab';
 import type { Checker } from './main';
 
@@ -22,7 +23,10 @@ export interface Shown {
 /** One place the cell stops at, and the variables the Variables panel lists there. */
 export interface Stop {
   line: number;
+  /** Listed in the frame's first scope (Locals), which the panel shows. */
   vars: Shown[];
+  /** Listed once the panel's scope selector is set to Globals, if given. */
+  globals?: Shown[];
 }
 
 /** A debugger scenario for one kernel. */
@@ -57,18 +61,20 @@ export const debugScenarios: DebugScenario[] = [
     breakpoint: 3,
     first: { line: 3, vars: [{ name: 'i', detail: '0' }, { name: 'total', detail: '0' }] },
     next: { line: 4, vars: [{ name: 'sq', detail: '10' }] },
-    again: { line: 3, vars: [{ name: 'i', detail: '1' }, { name: 'total', detail: '10' }] },
+    again: { line: 3, vars: [{ name: 'i', detail: '1' }, { name: 'total', detail: '10' }], globals: [{ name: 'total', detail: '10' }] },
     output: '60'
   },
   {
+    // A cell's top-level variables are package-level in Go terms (later
+    // cells see them): total is in Globals; the loop's i and sq are locals.
     name: 'warren',
     kernel: 'warren',
     language: 'go',
     source: 'total := 0\nfor i := 0; i < 3; i++ {\n\tsq := (i + 1) * 10\n\ttotal += sq\n}\ntotal',
     breakpoint: 3,
-    first: { line: 3, vars: [{ name: 'i', detail: '0' }, { name: 'total', detail: '0' }] },
+    first: { line: 3, vars: [{ name: 'i', detail: '0' }], globals: [{ name: 'total', detail: '0' }] },
     next: { line: 4, vars: [{ name: 'sq', detail: '10' }] },
-    again: { line: 3, vars: [{ name: 'i', detail: '1' }, { name: 'total', detail: '10' }] },
+    again: { line: 3, vars: [{ name: 'i', detail: '1' }], globals: [{ name: 'total', detail: '10' }] },
     output: '60'
   },
   {
@@ -148,7 +154,7 @@ function where(page: Page): Promise<Where> {
     const f = service.model.callstack.frames[0];
     const lines = Array.from(cell.node.querySelectorAll('.cm-line'));
     return {
-      stopped: document.body.dataset.jpDebuggerStoppedThreads === 'true',
+      stopped: service.hasStoppedThreads(),
       frame: f ? { path: f.source?.path ?? '', line: f.line } : null,
       cellPath: service.getCodeId(cell.model.sharedModel.getSource()),
       frames: Array.from(document.querySelectorAll(`${sel} .jp-DebuggerCallstackFrame`)).map(e => e.textContent ?? ''),
@@ -181,6 +187,31 @@ function breakpoints(page: Page): Promise<{ model: { path: string; line: number;
     const panel = Array.from(document.querySelectorAll(`${sel} .jp-DebuggerBreakpoint-line`)).map(e => e.textContent ?? '');
     return { model, panel };
   }, SIDEBAR);
+}
+
+/**
+ * Records the page's debug messages (debug_request, debug_reply,
+ * debug_event: DAP command or event, seq, success, threadId, line) in
+ * window.dapLog, for the log written when a check fails.
+ */
+async function recordDap(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as any;
+    w.dapLog = [] as string[];
+    const kernel = window.lab.panel.sessionContext.session!.kernel!;
+    kernel.anyMessage.connect((_, { msg, direction }) => {
+      if (!msg.header.msg_type.startsWith('debug_')) return;
+      const c = msg.content as any;
+      const body = c.body ?? c.arguments ?? {};
+      const t = new Date().toISOString().slice(11, 23);
+      w.dapLog.push(`${t} ${direction} ${msg.header.msg_type} ${c.command ?? c.event ?? ''} seq=${c.seq ?? ''}` +
+        (c.success === false ? ` FAILED: ${c.message}` : '') +
+        (body.threadId !== undefined ? ` thread=${body.threadId}` : '') +
+        (body.reason ? ` reason=${body.reason}` : '') +
+        (Array.isArray(body.stackFrames) ? ` frames=${JSON.stringify(body.stackFrames.map((f: any) => `${f.name}:${f.line}`))}` : '') +
+        (Array.isArray(body.breakpoints) ? ` breakpoints=${JSON.stringify(body.breakpoints.map((b: any) => b.line))}` : ''));
+    });
+  });
 }
 
 /** Clicks cell 0's breakpoint gutter beside line n (1-based), as a user does. */
@@ -230,9 +261,20 @@ async function checkStop(page: Page, s: DebugScenario, stop: Stop, label: string
     `${s.name} ${label}: the editor highlights line ${stop.line} (${JSON.stringify(w.highlighted)})`);
   const shown = await settle(() => shownVariables(page), v => has(v, stop.vars));
   const ok = has(shown, stop.vars);
-  check.ok(ok, `${s.name} ${label}: the Variables panel lists ${stop.vars.map(v => `${v.name} = ${v.detail}`).join(', ')}` +
+  check.ok(ok, `${s.name} ${label}: the Variables panel lists ${list(stop.vars)}` +
     (ok ? '' : ` (it lists ${JSON.stringify(shown).slice(0, 600)})`));
+  if (!stop.globals) return;
+  // The scope selector in the Variables panel's title bar, set to Globals and back.
+  const scope = page.locator(`${SIDEBAR} select[aria-label="Scope"]`);
+  await scope.selectOption('Globals');
+  const globals = await settle(() => shownVariables(page), v => has(v, stop.globals!));
+  const gok = has(globals, stop.globals);
+  check.ok(gok, `${s.name} ${label}: with the scope set to Globals, the Variables panel lists ${list(stop.globals)}` +
+    (gok ? '' : ` (it lists ${JSON.stringify(globals).slice(0, 600)})`));
+  await scope.selectOption('Locals');
 }
+
+const list = (vars: Shown[]) => vars.map(v => `${v.name} = ${v.detail}`).join(', ');
 
 /** Clicks a command's button in the Call Stack panel's title bar (the sidebar's only one). */
 async function callstackButton(page: Page, command: string): Promise<void> {
@@ -254,6 +296,16 @@ export async function debugScenario(page: Page, base: string, path: string, s: D
   const available = await page.evaluate(() => document.body.dataset.debuggerAvailable);
   check.ok(available === 'true', `${s.name}: the debugger is available for the kernel (kernelspec metadata.debugger; got ${available})`);
   if (available !== 'true') return;
+  await recordDap(page);
+  try {
+    await scenario(page, s, shots, check);
+  } finally {
+    const log = await page.evaluate(() => (window as any).dapLog as string[]).catch(() => []);
+    fs.writeFileSync(`${shots}-dap.log`, log.join('\n') + '\n');
+  }
+}
+
+async function scenario(page: Page, s: DebugScenario, shots: string, check: Checker): Promise<void> {
 
   // The bug button turns the debugger on; the sidebar opens and the cell gets a breakpoint gutter.
   const bug = page.locator('.jp-NotebookPanel-toolbar .jp-DebuggerBugButton');
