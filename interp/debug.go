@@ -64,6 +64,7 @@ type debugState struct {
 	stops     map[int64]*debugStop
 	frames    map[int]*stopFrame // frameId → frame of a stop
 	nextFrame int
+	nextBP    int                     // last breakpoint id
 	refs      []varRef                // variablesReference-1 → what it lists
 	flagged   map[unsafe.Pointer]bool // nodes (*node) flagged as breakpoints
 	stepCell  *cell                   // the cell running when a step was requested
@@ -75,7 +76,7 @@ type debugState struct {
 type debugStop struct {
 	g      int64
 	reason string
-	task   bool
+	what   string // "cell", "ray task" or "goroutine"
 	frames []*stopFrame
 	cmd    chan yaegi.DebugEventReason // how to go on: debugRun or a step
 }
@@ -98,11 +99,15 @@ type stopFrame struct {
 }
 
 func newDebugState(s *Session) *debugState {
-	return &debugState{
+	d := &debugState{
 		s: s, bps: map[string][]int{}, cellPaths: map[int]string{}, sources: map[string]string{},
 		stops: map[int64]*debugStop{}, frames: map[int]*stopFrame{}, flagged: map[unsafe.Pointer]bool{}, stepFrom: map[int64]stepOrigin{},
-		dir: filepath.Join(os.TempDir(), "warren_"+strconv.Itoa(os.Getpid())),
+		dir: s.opts.DebugDir,
 	}
+	if d.dir == "" {
+		d.dir = filepath.Join(os.TempDir(), "warren_"+strconv.Itoa(os.Getpid()))
+	}
+	return d
 }
 
 // SetDebugEvents sets the function that publishes the debugger's events
@@ -288,7 +293,15 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 		}
 	}
 	_, inTask := parallel.CurrentGroup()
-	st := &debugStop{g: g, reason: reason, task: inTask, frames: frames, cmd: make(chan yaegi.DebugEventReason, 1)}
+	what := "goroutine"
+	d.s.mu.Lock()
+	if g == d.s.evalG {
+		what = "cell"
+	} else if inTask {
+		what = "ray task"
+	}
+	d.s.mu.Unlock()
+	st := &debugStop{g: g, reason: reason, what: what, frames: frames, cmd: make(chan yaegi.DebugEventReason, 1)}
 	d.mu.Lock()
 	for _, f := range frames {
 		d.nextFrame++

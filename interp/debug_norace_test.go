@@ -2,15 +2,14 @@
 
 package interp
 
-// This test runs without the race detector only. While yaegi v0.16.1's
+// These tests run without the race detector only. While yaegi v0.16.1's
 // debugger is installed, a function runs on the debug routine of the frame
-// it was defined in, not of the goroutine that calls it: a ray task whose
-// function a cell defined shares the cell's routine with the cell's own
-// goroutine, and yaegi writes that routine's running flag and call depth
-// from both without synchronization (debugger.go, exec and enterCall). The
-// debugger itself (debug.go) keys stops by goroutine and is race-free; the
-// jupyter_client test (tests/clients/debug_test.py) covers ray tasks in the
-// kernel.
+// it was defined in, not of the goroutine that calls it: a ray task whose function a cell defined shares the cell's routine with
+// the cell's own goroutine, and yaegi writes that routine's running flag
+// and call depth from both without synchronization (debugger.go, exec and
+// enterCall). The debugger itself (debug.go) keys stops by goroutine and is
+// race-free; the jupyter_client test (tests/clients/debug_test.py) covers
+// ray tasks in the kernel.
 
 import (
 	"context"
@@ -38,6 +37,30 @@ func TestDebugBreakpointInRayTask(t *testing.T) {
 	}
 	c.req("continue", map[string]any{"threadId": thread})
 	if r := <-done; r.err != nil || r.out != "50\n" {
+		t.Fatalf("cell: %q %v", r.out, r.err)
+	}
+}
+
+func TestDebugBreakpointInGoroutine(t *testing.T) {
+	s := newSession(t)
+	c := newDAPClient(t, s)
+	c.attach()
+	code := "import \"fmt\"\ndone := make(chan int)\ngo func() {\n\tv := 3\n\tdone <- v * 2\n}()\nfmt.Println(<-done)"
+	c.breakAt(code, 5)
+	res := runAsync(t, s, context.Background(), code)
+	thread, frame := c.stopped()
+	if frame["line"] != float64(5) {
+		t.Fatalf("frame %v, want line 5", frame)
+	}
+	th := c.req("threads", nil)["threads"].([]any)[0].(map[string]any)
+	if th["id"] != thread || !strings.HasSuffix(th["name"].(string), "(goroutine)") {
+		t.Fatalf("thread %v, want the go statement's goroutine %v", th, thread)
+	}
+	if vars := c.locals(frame); vars["v"]["value"] != "3" {
+		t.Fatalf("locals %v", vars)
+	}
+	c.req("continue", map[string]any{"threadId": thread})
+	if r := <-res; r.err != nil || r.out != "6\n" {
 		t.Fatalf("cell: %q %v", r.out, r.err)
 	}
 }

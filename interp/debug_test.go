@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -201,12 +202,16 @@ func TestDebugBreakpointInCell(t *testing.T) {
 	if r.err != nil || r.out != "83\ndone\n" {
 		t.Fatalf("cell: %q %v", r.out, r.err)
 	}
-	// The breakpoint stays: the same cell stops again; top-level lines too.
+	// The same cell run again stops at a top-level line (the breakpoints of
+	// its path replaced), on the cell's goroutine.
 	c.breakAt(code, 10)
 	done = runAsync(t, s, context.Background(), code)
 	thread, frame = c.stopped()
 	if frame["line"] != float64(10) || frame["name"] != "cell" {
 		t.Fatalf("top frame %v, want cell line 10", frame)
+	}
+	if th := c.req("threads", nil)["threads"].([]any)[0].(map[string]any); th["id"] != thread || th["name"] != fmt.Sprintf("goroutine %v (cell)", thread) {
+		t.Fatalf("thread %v, want the cell's goroutine", th)
 	}
 	c.req("disconnect", map[string]any{"restart": false, "terminateDebuggee": false})
 	if r := <-done; r.err != nil || r.out != "83\ndone\n" {
@@ -294,5 +299,84 @@ func TestDebugEarlierCellsAndSteps(t *testing.T) {
 	c.req("continue", map[string]any{"threadId": thread})
 	if r := <-done; r.err != nil || r.out != "3\n" {
 		t.Fatalf("cell: %q %v", r.out, r.err)
+	}
+}
+
+// BenchmarkDebugger measures interpreted code with the debugger attached
+// (yaegi's debug loop, no breakpoint hit) against a session without it.
+func BenchmarkDebugger(b *testing.B) {
+	for _, attach := range []bool{false, true} {
+		b.Run(fmt.Sprintf("attached=%v", attach), func(b *testing.B) {
+			s := newSession(b)
+			if attach {
+				s.SetDebugEvents(func([]byte) {})
+				for _, cmd := range []string{"initialize", "attach"} {
+					s.DebugRequest([]byte(`{"seq":1,"type":"request","command":"` + cmd + `"}`))
+				}
+			}
+			run(b, s, "func fib(n int) int { if n < 2 { return n }; return fib(n-1) + fib(n-2) }")
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				run(b, s, "_ = fib(22)")
+			}
+		})
+	}
+}
+
+func TestDebugValues(t *testing.T) {
+	type inner struct{ A int }
+	m := map[string]int{"b": 2, "a": 1}
+	long := make([]int, 150)
+	for _, tc := range []struct {
+		v        any
+		text     string
+		children string
+	}{
+		{42, "42", ""},
+		{"hi", `"hi"`, ""},
+		{time.Second, "1s", ""}, // a compiled type's String method
+		{m, "map[a:1 b:2]", `"a"=1 "b"=2`},
+		{&inner{7}, "&{7}", "A=7"},
+		{[]string{"x", "y"}, "[x y]", `0="x" 1="y"`},
+		{(*inner)(nil), "<nil>", ""},
+	} {
+		v := reflect.ValueOf(tc.v)
+		if got := formatValue(v); got != tc.text {
+			t.Errorf("formatValue(%#v) = %q, want %q", tc.v, got, tc.text)
+		}
+		var kids []string
+		for _, c := range children(v) {
+			kids = append(kids, c.name+"="+formatValue(c.v))
+		}
+		if got := strings.Join(kids, " "); got != tc.children {
+			t.Errorf("children(%#v) = %q, want %q", tc.v, got, tc.children)
+		}
+	}
+	if n := len(children(reflect.ValueOf(long))); n != maxChildren {
+		t.Errorf("children of 150 elements: %d, want %d", n, maxChildren)
+	}
+}
+
+func TestDebugSourcePauseAndInspect(t *testing.T) {
+	s := newSession(t)
+	c := newDAPClient(t, s)
+	c.attach()
+	code := "import \"fmt\"\ntotal := 5\nfmt.Println(total)"
+	path := c.breakAt(code)
+	if got := c.req("source", map[string]any{"source": map[string]any{"path": path}})["content"]; got != code {
+		t.Fatalf("source: %q", got)
+	}
+	if r := c.try("pause", map[string]any{"threadId": 1}); r["success"] != false || !strings.Contains(r["message"].(string), "not supported") {
+		t.Fatalf("pause: %v", r)
+	}
+	run(t, s, code)
+	vars := c.req("inspectVariables", nil)["variables"].([]any)
+	found := false
+	for _, v := range vars {
+		m := v.(map[string]any)
+		found = found || (m["name"] == "total" && m["value"] == "5" && m["type"] == "int")
+	}
+	if !found {
+		t.Fatalf("inspectVariables: %v, want total = 5", vars)
 	}
 }

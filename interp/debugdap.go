@@ -126,11 +126,12 @@ func (d *debugState) serve(command string, a dapArgs) (map[string]any, error) {
 	case "setBreakpoints":
 		lines := make([]int, 0, len(a.Breakpoints))
 		out := make([]map[string]any, 0, len(a.Breakpoints))
+		d.mu.Lock()
 		for _, b := range a.Breakpoints {
 			lines = append(lines, b.Line)
-			out = append(out, map[string]any{"verified": true, "line": b.Line, "source": map[string]any{"path": a.Source.Path}})
+			d.nextBP++
+			out = append(out, map[string]any{"verified": true, "id": d.nextBP, "line": b.Line, "source": map[string]any{"path": a.Source.Path}})
 		}
-		d.mu.Lock()
 		if len(lines) == 0 {
 			delete(d.bps, a.Source.Path)
 		} else {
@@ -251,11 +252,7 @@ func (d *debugState) threads() []map[string]any {
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	out := []map[string]any{}
 	for _, g := range ids {
-		what := "cell"
-		if d.stops[g].task {
-			what = "ray task"
-		}
-		out = append(out, map[string]any{"id": g, "name": fmt.Sprintf("goroutine %d (%s)", g, what)})
+		out = append(out, map[string]any{"id": g, "name": fmt.Sprintf("goroutine %d (%s)", g, d.stops[g].what)})
 	}
 	return out
 }
@@ -312,10 +309,10 @@ func (d *debugState) scopes(frameID int) (map[string]any, error) {
 	}
 	var scopes []map[string]any
 	if f.top {
-		scopes = append(scopes, map[string]any{"name": "Locals", "variablesReference": d.ref(varRef{globals: true}), "expensive": false})
+		scopes = append(scopes, map[string]any{"name": "Locals", "presentationHint": "locals", "variablesReference": d.ref(varRef{globals: true}), "expensive": false})
 	} else {
 		scopes = append(scopes,
-			map[string]any{"name": "Locals", "variablesReference": d.ref(varRef{vars: f.locals}), "expensive": false},
+			map[string]any{"name": "Locals", "presentationHint": "locals", "variablesReference": d.ref(varRef{vars: f.locals}), "expensive": false},
 			map[string]any{"name": "Globals", "variablesReference": d.ref(varRef{globals: true}), "expensive": false})
 	}
 	return map[string]any{"scopes": scopes}, nil

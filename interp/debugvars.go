@@ -63,6 +63,36 @@ func typeString(v reflect.Value) string {
 	return v.Type().String()
 }
 
+// compiledString is v's String or Error method when v's type is a named
+// type of compiled Go (time.Duration, *big.Int): its methods run no
+// interpreted code. Types of cells (yaegi builds them with reflect, without
+// a package path) are shown field by field.
+func compiledString(v reflect.Value) (s string, ok bool) {
+	t := v.Type()
+	named := t
+	if t.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			return "", false
+		}
+		named = t.Elem()
+	}
+	if named.PkgPath() == "" || !v.CanInterface() {
+		return "", false
+	}
+	defer func() {
+		if recover() != nil {
+			s, ok = "", false
+		}
+	}()
+	switch x := v.Interface().(type) {
+	case error:
+		return x.Error(), true
+	case fmt.Stringer:
+		return x.String(), true
+	}
+	return "", false
+}
+
 // hasChildren reports whether the debugger lists parts of v.
 func hasChildren(v reflect.Value) bool {
 	v = deref(v)
@@ -135,6 +165,9 @@ func appendValue(b []byte, v reflect.Value, depth int) []byte {
 	if len(b) > maxValueLen {
 		return b
 	}
+	if str, ok := compiledString(v); ok {
+		return append(b, str...)
+	}
 	switch v.Kind() {
 	case reflect.Bool:
 		return strconv.AppendBool(b, v.Bool())
@@ -186,14 +219,27 @@ func appendValue(b []byte, v reflect.Value, depth int) []byte {
 		}
 		return append(b, ']')
 	case reflect.Map:
+		keys := v.MapKeys()
+		texts := make([]string, len(keys))
+		for i, k := range keys {
+			texts[i] = string(appendValue(nil, k, depth+1))
+		}
+		idx := make([]int, len(keys))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(a, b int) bool { return texts[idx[a]] < texts[idx[b]] })
 		b = append(b, "map["...)
-		for i, kv := range children(v) {
-			if i > 0 {
+		for n, i := range idx {
+			if n > 0 {
 				b = append(b, ' ')
 			}
-			b = append(b, kv.name...)
+			if len(b) > maxValueLen {
+				break
+			}
+			b = append(b, texts[i]...)
 			b = append(b, ':')
-			b = appendValue(b, kv.v, depth+1)
+			b = appendValue(b, v.MapIndex(keys[i]), depth+1)
 		}
 		return append(b, ']')
 	case reflect.Chan, reflect.Func, reflect.UnsafePointer:

@@ -82,6 +82,11 @@ type Options struct {
 	// NativeDir is the native workspace (%%native cells, %go get); empty
 	// means one per kernel build in the user's cache directory.
 	NativeDir string
+	// DebugDir is where the debugger says cells' source files are (its
+	// debugInfo tmpFilePrefix); empty means warren_PID in the temporary
+	// directory. A front end keys breakpoints by these paths, so a session
+	// that replaces another (after a crash) must use the same DebugDir.
+	DebugDir string
 }
 
 // Error is the error Execute returns for a failing cell.

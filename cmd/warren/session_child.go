@@ -14,7 +14,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -103,7 +105,9 @@ func sessionChildCmd(stderr io.Writer) int {
 	// process group: the parent turns them into interrupt frames.
 	signal.Ignore(os.Interrupt, syscall.SIGHUP, syscall.SIGTERM)
 
-	s, err := interp.New(interp.Options{})
+	// The parent's pid names the debugger's source directory, which stays
+	// the same when the parent restarts this process.
+	s, err := interp.New(interp.Options{DebugDir: filepath.Join(os.TempDir(), "warren_"+strconv.Itoa(os.Getppid()))})
 	if err != nil {
 		fmt.Fprintf(stderr, "warren _session: %v\n", err)
 		return 1

@@ -44,6 +44,10 @@ type remoteSession struct {
 	lastCode string   // its code
 	closed   bool
 	events   func(event []byte) // publishes debug events (SetDebugEvents)
+	// debugReplay holds the debug requests that set up the debugger
+	// (initialize, attach, setBreakpoints by source path), sent again to a
+	// fresh session process so that a restart keeps the debugger attached.
+	debugReplay map[string][]byte
 }
 
 // newRemoteSession starts a session process running argv (e.g. the running
@@ -93,10 +97,13 @@ type childProc struct {
 	runningCode string // its code
 
 	ready chan struct{} // closed on the child's "ready" frame
-	dead  chan struct{} // closed once the process has exited and death is set
-	death string        // why the process ended, e.g. "exit status 2"
-	fatal *interp.Error // the report of its death, for the user
-	gone  bool          // the parent ended it (Close)
+	// replayed is closed once the debugger's set-up requests were sent
+	// again to this process (see replayDebug); cells wait for it.
+	replayed chan struct{}
+	dead     chan struct{} // closed once the process has exited and death is set
+	death    string        // why the process ended, e.g. "exit status 2"
+	fatal    *interp.Error // the report of its death, for the user
+	gone     bool          // the parent ended it (Close)
 }
 
 // child returns the live session process, starting one if there is none.
@@ -167,7 +174,7 @@ func (rs *remoteSession) start() (*childProc, error) {
 	}
 	c := &childProc{
 		rs: rs, cmd: cmd, calls: callW, crash: crash, positions: positions, stderr: marks, enc: json.NewEncoder(callW),
-		pending: map[uint64]chan frame{}, ready: make(chan struct{}), dead: make(chan struct{}),
+		pending: map[uint64]chan frame{}, ready: make(chan struct{}), dead: make(chan struct{}), replayed: make(chan struct{}),
 	}
 	go c.read(evR)
 	return c, nil
@@ -210,6 +217,7 @@ func (c *childProc) read(r *os.File) {
 		switch f.Op {
 		case "ready":
 			readyOnce()
+			go c.replayDebug()
 		case "result":
 			c.mu.Lock()
 			ch := c.pending[f.ID]
@@ -360,12 +368,14 @@ func (rs *remoteSession) Execute(ctx context.Context, cellID, code string, out i
 	if err != nil {
 		return nil, err
 	}
-	select {
-	case <-c.ready:
-	case <-c.dead:
-		return nil, c.fatalError()
-	case <-ctx.Done():
-		return nil, &interp.Error{Name: "KeyboardInterrupt", Value: "interrupted while the Go session was starting"}
+	for _, ready := range []chan struct{}{c.ready, c.replayed} {
+		select {
+		case <-ready:
+		case <-c.dead:
+			return nil, c.fatalError()
+		case <-ctx.Done():
+			return nil, &interp.Error{Name: "KeyboardInterrupt", Value: "interrupted while the Go session was starting"}
+		}
 	}
 	rs.register(cellID, code, out)
 	_, updates := out.(interp.DisplayUpdater)
@@ -456,18 +466,64 @@ func (rs *remoteSession) Inspect(code string, cursor, detail int) (map[string]an
 // DebugRequest is interp.Session.DebugRequest in the session process. A
 // session process that is not available answers with a failed response.
 func (rs *remoteSession) DebugRequest(request []byte) []byte {
+	var req struct {
+		Seq       int    `json:"seq"`
+		Command   string `json:"command"`
+		Arguments struct {
+			Source struct {
+				Path string `json:"path"`
+			} `json:"source"`
+		} `json:"arguments"`
+	}
+	_ = json.Unmarshal(request, &req)
 	r, ok := rs.quick(frame{Op: "debug", DAP: request})
 	if !ok || len(r.DAP) == 0 {
-		var req struct {
-			Seq     int    `json:"seq"`
-			Command string `json:"command"`
-		}
-		_ = json.Unmarshal(request, &req)
 		b, _ := json.Marshal(map[string]any{"type": "response", "request_seq": req.Seq, "command": req.Command, "success": false,
 			"message": "the Go session process is not available (restarting after a fatal error?)", "body": map[string]any{}})
 		return b
 	}
+	rs.mu.Lock()
+	switch req.Command {
+	case "initialize", "attach":
+		if rs.debugReplay == nil {
+			rs.debugReplay = map[string][]byte{}
+		}
+		rs.debugReplay[req.Command] = request
+	case "setBreakpoints":
+		if rs.debugReplay != nil {
+			rs.debugReplay["setBreakpoints "+req.Arguments.Source.Path] = request
+		}
+	case "disconnect":
+		rs.debugReplay = nil
+	}
+	rs.mu.Unlock()
 	return r.DAP
+}
+
+// replayDebug sends the debugger's set-up requests to a fresh session
+// process (nothing for the first one).
+func (c *childProc) replayDebug() {
+	defer close(c.replayed)
+	c.rs.mu.Lock()
+	var reqs [][]byte
+	for _, k := range []string{"initialize", "attach"} {
+		if r := c.rs.debugReplay[k]; r != nil {
+			reqs = append(reqs, r)
+		}
+	}
+	for k, r := range c.rs.debugReplay {
+		if strings.HasPrefix(k, "setBreakpoints ") {
+			reqs = append(reqs, r)
+		}
+	}
+	c.rs.mu.Unlock()
+	for _, r := range reqs {
+		select {
+		case <-c.call(frame{Op: "debug", DAP: r}):
+		case <-c.dead:
+			return
+		}
+	}
 }
 
 // SetDebugEvents sets where debug events of the session process go.

@@ -10,7 +10,8 @@ requests on the control channel, debug events on iopub.
    stopped, kernel_info, complete and inspect on shell keep answering.
 2. A breakpoint inside a ray.Remote function body: the stopped thread is the
    task's goroutine, not the cell's, with the task's arguments as locals.
-3. An interrupt while stopped ends the cell with KeyboardInterrupt; the next
+3. A task stopped after its cell ended does not hold up other cells.
+4. An interrupt while stopped ends the cell with KeyboardInterrupt; the next
    cell runs normally.
 
 Needs the kernelspec installed (tests/clients/run.sh does it).
@@ -174,7 +175,7 @@ def cell_breakpoint(d, info):
     check(thread in info2.get("stoppedThreads", []), "debugInfo: stoppedThreads has the stopped thread")
     check(path in [b["source"] for b in info2.get("breakpoints", [])], "debugInfo: breakpoints by source path")
     threads = d.ok("threads")["threads"]
-    check(thread in [t["id"] for t in threads], f"threads lists the stopped goroutine ({threads})")
+    check(any(t["id"] == thread and t["name"].endswith("(cell)") for t in threads), f"threads lists the cell's stopped goroutine ({threads})")
     top = d.top(thread)
     check(top.get("source", {}).get("path") == path and top.get("line") == 3, f"stackTrace: {path} line 3 ({top})")
     local = d.locals(top)
@@ -227,6 +228,36 @@ def ray_breakpoint(d, cell_thread):
     check(r["content"]["status"] == "ok" and d.stdout(msg_id) == "81\n", f"the ray cell's output ({d.stdout(msg_id)!r})")
 
 
+def stopped_task_in_background(d):
+    # A task stopped after its cell ended holds up nothing: other cells
+    # compile and run; continued, its result arrives.
+    code = (
+        'import "fmt"\n'
+        "inc := ray.Remote(func(n int) int {\n"
+        "\tr := n + 1\n"
+        "\treturn r\n"
+        "})\n"
+        "ref := inc.Remote(1)\n"
+        'fmt.Println("submitted")'
+    )
+    d.breakpoints(code, [4])
+    msg_id = d.execute(code)
+    stopped = d.event("stopped")
+    r = d.reply(msg_id)
+    d.idle(msg_id)
+    check(r["content"]["status"] == "ok" and d.stdout(msg_id) == "submitted\n", "the cell that submitted the task ends")
+    msg_id = d.execute('fmt.Println("another cell")')
+    r = d.reply(msg_id)
+    d.idle(msg_id)
+    check(r["content"]["status"] == "ok" and d.stdout(msg_id) == "another cell\n", "another cell runs while the task is stopped")
+    d.ok("continue", {"threadId": stopped["threadId"]})
+    msg_id = d.execute("fmt.Println(ray.Get(ref))")
+    r = d.reply(msg_id)
+    d.idle(msg_id)
+    check(r["content"]["status"] == "ok" and d.stdout(msg_id) == "2\n", f"the continued task's result ({d.stdout(msg_id)!r})")
+    d.ok("setBreakpoints", {"source": {"path": d.ok("dumpCell", {"code": code})["sourcePath"]}, "breakpoints": []})
+
+
 def interrupt_while_stopped(d, km):
     code = 'import "fmt"\na := 1\nb := a + 1\nfmt.Println("reached", b)'
     d.breakpoints(code, [4])
@@ -271,6 +302,7 @@ def main():
         d.ok("configurationDone")
         cell_thread = cell_breakpoint(d, info)
         ray_breakpoint(d, cell_thread)
+        stopped_task_in_background(d)
         interrupt_while_stopped(d, km)
     except (TimeoutError, Empty) as e:
         check(False, f"timed out: {e}")
