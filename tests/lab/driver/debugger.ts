@@ -1,17 +1,19 @@
 // JupyterLab's visual debugger, used as a user does: the bug button in the
 // notebook's toolbar turns it on, a click in a cell's breakpoint gutter sets
 // a breakpoint, the cell runs and stops there, the Variables panel lists the
-// frame's locals, the Call Stack panel's Next and Continue buttons step,
-// and after the breakpoint is clicked away the cell finishes with its
-// output. The scenario is the kernel's: kernel name, cell source, lines and
-// the variables expected at each stop are parameters (debugScenarios).
+// frame's locals, the Call Stack panel's Next button steps and Continue
+// comes round the loop to the breakpoint again until the cell finishes with
+// its output; a second gutter click removes the breakpoint and the cell
+// then runs through. The scenario is the kernel's: kernel name, cell
+// source, lines and the variables expected at each stop are parameters
+// (debugScenarios).
 //
 // Each check reads what the page shows (the sidebar's panels, the editor's
 // gutter and highlighted line, the cell's output), and the debugger model
 // behind it when the panel's text alone would not say why a check failed.
 import type { Page } from 'playwright-core';
 import fs from 'node:fs';
-import { LIMIT, cellAt, editEnd, outputText, running, waitDone, waitKernel } from './lab';
+import { LIMIT, cellAt, editEnd, outputText, running, waitKernel } from './lab';
 import type { Checker } from './main';
 
 /** A variable as the Variables panel shows it: its name and the detail beside it. */
@@ -45,8 +47,8 @@ export interface DebugScenario {
   first: Stop;
   /** Where Next takes it. */
   next: Stop;
-  /** Where Continue takes it (the breakpoint again, on the loop's next round). */
-  again: Stop;
+  /** Where each Continue takes it (the breakpoint again, on the loop's next rounds); one more Continue ends the cell. */
+  again: Stop[];
   /** The cell's output text once the breakpoint is removed and it continues. */
   output: string;
 }
@@ -61,7 +63,10 @@ export const debugScenarios: DebugScenario[] = [
     breakpoint: 3,
     first: { line: 3, vars: [{ name: 'i', detail: '0' }, { name: 'total', detail: '0' }] },
     next: { line: 4, vars: [{ name: 'sq', detail: '10' }] },
-    again: { line: 3, vars: [{ name: 'i', detail: '1' }, { name: 'total', detail: '10' }], globals: [{ name: 'total', detail: '10' }] },
+    again: [
+      { line: 3, vars: [{ name: 'i', detail: '1' }, { name: 'total', detail: '10' }], globals: [{ name: 'total', detail: '10' }] },
+      { line: 3, vars: [{ name: 'i', detail: '2' }, { name: 'total', detail: '30' }] }
+    ],
     output: '60'
   },
   {
@@ -74,7 +79,10 @@ export const debugScenarios: DebugScenario[] = [
     breakpoint: 3,
     first: { line: 3, vars: [{ name: 'i', detail: '0' }], globals: [{ name: 'total', detail: '0' }] },
     next: { line: 4, vars: [{ name: 'sq', detail: '10' }] },
-    again: { line: 3, vars: [{ name: 'i', detail: '1' }], globals: [{ name: 'total', detail: '10' }] },
+    again: [
+      { line: 3, vars: [{ name: 'i', detail: '1' }], globals: [{ name: 'total', detail: '10' }] },
+      { line: 3, vars: [{ name: 'i', detail: '2' }], globals: [{ name: 'total', detail: '30' }] }
+    ],
     output: '60'
   },
   {
@@ -89,7 +97,10 @@ export const debugScenarios: DebugScenario[] = [
     breakpoint: 2,
     first: { line: 2, vars: [{ name: 'i', detail: '0' }] },
     next: { line: 3, vars: [{ name: 'i', detail: '0' }, { name: 'r', detail: '10' }] },
-    again: { line: 2, vars: [{ name: 'i', detail: '1' }] },
+    again: [
+      { line: 2, vars: [{ name: 'i', detail: '1' }] },
+      { line: 2, vars: [{ name: 'i', detail: '2' }] }
+    ],
     output: '60'
   }
 ];
@@ -198,12 +209,14 @@ async function recordDap(page: Page): Promise<void> {
   await page.evaluate(() => {
     const w = window as any;
     w.dapLog = [] as string[];
+    w.dapStops = 0;
     const kernel = window.lab.panel.sessionContext.session!.kernel!;
     kernel.anyMessage.connect((_, { msg, direction }) => {
       if (!msg.header.msg_type.startsWith('debug_')) return;
       const c = msg.content as any;
       const body = c.body ?? c.arguments ?? {};
       const t = new Date().toISOString().slice(11, 23);
+      if (c.event === 'stopped') w.dapStops++;
       w.dapLog.push(`${t} ${direction} ${msg.header.msg_type} ${c.command ?? c.event ?? ''} seq=${c.seq ?? ''}` +
         (c.success === false ? ` FAILED: ${c.message}` : '') +
         (body.threadId !== undefined ? ` thread=${body.threadId}` : '') +
@@ -276,6 +289,23 @@ async function checkStop(page: Page, s: DebugScenario, stop: Stop, label: string
 
 const list = (vars: Shown[]) => vars.map(v => `${v.name} = ${v.detail}`).join(', ');
 
+/**
+ * Waits until cell 0 has finished its runs-th run, then checks its output
+ * and that nothing is stopped or highlighted (on what the page shows if it
+ * never finished).
+ */
+async function finished(page: Page, s: DebugScenario, runs: number, label: string, check: Checker): Promise<void> {
+  const done = await page.waitForFunction(runs => {
+    const m = window.lab.panel.content.widgets[0].model as any;
+    return window.lab.executed.filter(e => e.index === 0).length >= runs && m.executionState === 'idle';
+  }, runs, { timeout: LIMIT.cell, polling: 100 }).then(() => true, () => false);
+  check.ok(done, `${s.name} ${label}: the cell's run ends`);
+  const out = await outputText(page, 0);
+  check.ok(out.trim() === s.output, `${s.name} ${label}: the cell finishes with its output ${JSON.stringify(s.output)} (${JSON.stringify(out)})`);
+  const after = await where(page);
+  check.ok(!after.stopped && after.highlighted.length === 0, `${s.name} ${label}: nothing is stopped or highlighted (${JSON.stringify(after)})`);
+}
+
 /** Clicks a command's button in the Call Stack panel's title bar (the sidebar's only one). */
 async function callstackButton(page: Page, command: string): Promise<void> {
   const b = page.locator(`${SIDEBAR} .jp-AccordionPanel-title [data-command="${command}"]`);
@@ -337,21 +367,28 @@ async function scenario(page: Page, s: DebugScenario, shots: string, check: Chec
   await checkStop(page, s, s.next, 'after Next', check);
   await page.screenshot({ path: `${shots}-next.png` });
 
-  // Continue: the loop comes round to the breakpoint again, with new values.
+  // Continue: the loop comes round to the breakpoint again, with new
+  // values, until the last Continue lets the cell finish with its output.
+  for (const [k, stop] of s.again.entries()) {
+    await callstackButton(page, 'debugger:continue');
+    await checkStop(page, s, stop, `after Continue ${k + 1}`, check);
+  }
   await callstackButton(page, 'debugger:continue');
-  await checkStop(page, s, s.again, 'after Continue', check);
-
-  // Click the breakpoint away and continue: the cell finishes with its output.
-  await clickGutter(page, s.breakpoint);
-  await until('breakpoint removed', () => breakpoints(page), b => b.model.length === 0 && b.panel.length === 0);
-  check.ok((await gutterMarks(page)).length === 0, `${s.name}: a second click in the gutter removes the breakpoint`);
-  await callstackButton(page, 'debugger:continue');
-  await waitDone(page, 0);
-  const out = await outputText(page, 0);
-  check.ok(out.trim() === s.output, `${s.name}: the cell finishes with its output ${JSON.stringify(s.output)} (${JSON.stringify(out)})`);
-  const after = await where(page);
-  check.ok(!after.stopped && after.highlighted.length === 0, `${s.name}: nothing is stopped or highlighted after the cell ended (${JSON.stringify(after)})`);
+  await finished(page, s, 1, 'after the last Continue', check);
   await page.screenshot({ path: `${shots}-done.png` });
+
+  // A second click in the gutter removes the breakpoint: the cell runs through.
+  await clickGutter(page, s.breakpoint);
+  const gone = await settle(() => breakpoints(page), b => b.model.length === 0 && b.panel.length === 0);
+  const marks2 = await gutterMarks(page);
+  check.ok(gone.model.length === 0 && gone.panel.length === 0 && marks2.length === 0,
+    `${s.name}: a second click in the gutter removes the breakpoint (${JSON.stringify({ ...gone, marks: marks2 })})`);
+  const stops = await page.evaluate(() => (window as any).dapStops as number);
+  await editEnd(page, 0);
+  await page.keyboard.press('Shift+Enter');
+  await finished(page, s, 2, 'run again without the breakpoint', check);
+  const stops2 = await page.evaluate(() => (window as any).dapStops as number);
+  check.ok(stops2 === stops, `${s.name}: run again without the breakpoint, the cell does not stop (${stops2 - stops} stopped events)`);
 
   // The bug button turns the debugger off again.
   await bug.click();
