@@ -45,6 +45,8 @@ export interface DebugScenario {
   breakpoint: number;
   /** Where the cell stops first (at the breakpoint). */
   first: Stop;
+  /** A part of the stopped thread's name in the kernel's threads reply (the Call Stack panel shows no thread names). */
+  thread: string;
   /** Where Next takes it. */
   next: Stop;
   /** Where each Continue takes it (the breakpoint again, on the loop's next rounds); one more Continue ends the cell. */
@@ -61,6 +63,7 @@ export const debugScenarios: DebugScenario[] = [
     language: 'python',
     source: 'total = 0\nfor i in range(3):\n    sq = (i + 1) * 10\n    total += sq\ntotal',
     breakpoint: 3,
+    thread: 'MainThread',
     first: { line: 3, vars: [{ name: 'i', detail: '0' }, { name: 'total', detail: '0' }] },
     next: { line: 4, vars: [{ name: 'sq', detail: '10' }] },
     again: [
@@ -77,6 +80,7 @@ export const debugScenarios: DebugScenario[] = [
     language: 'go',
     source: 'total := 0\nfor i := 0; i < 3; i++ {\n\tsq := (i + 1) * 10\n\ttotal += sq\n}\ntotal',
     breakpoint: 3,
+    thread: '(cell)',
     first: { line: 3, vars: [{ name: 'i', detail: '0' }], globals: [{ name: 'total', detail: '0' }] },
     next: { line: 4, vars: [{ name: 'sq', detail: '10' }] },
     again: [
@@ -95,6 +99,7 @@ export const debugScenarios: DebugScenario[] = [
       'tenfold := ray.Remote(func(i int) int {\n\tr := (i + 1) * 10\n\treturn r\n})\n' +
       'total := 0\nfor i := 0; i < 3; i++ {\n\ttotal += ray.Get(tenfold.Remote(i)).(int)\n}\ntotal',
     breakpoint: 2,
+    thread: '(ray task)',
     first: { line: 2, vars: [{ name: 'i', detail: '0' }] },
     next: { line: 3, vars: [{ name: 'i', detail: '0' }, { name: 'r', detail: '10' }] },
     again: [
@@ -359,6 +364,14 @@ async function scenario(page: Page, s: DebugScenario, shots: string, check: Chec
   await editEnd(page, 0);
   await page.keyboard.press('Shift+Enter');
   await checkStop(page, s, s.first, 'at the breakpoint', check);
+  const t = await page.evaluate(async () => {
+    const { service } = window.lab.debugger;
+    const id = [...service.model.stoppedThreads][0];
+    const reply = (await service.session!.sendRequest('threads', {})) as any;
+    return { id, threads: reply.body.threads as { id: number; name: string }[] };
+  });
+  const name = t.threads.find(th => th.id === t.id)?.name ?? '';
+  check.ok(name.includes(s.thread), `${s.name}: the stopped thread ${t.id} is ${JSON.stringify(name)} (want ${JSON.stringify(s.thread)}; threads ${JSON.stringify(t.threads).slice(0, 300)})`);
   await page.screenshot({ path: `${shots}-stopped.png` });
   console.log(`     screenshot ${shots}-stopped.png`);
 
