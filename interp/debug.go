@@ -70,6 +70,7 @@ type debugState struct {
 	stepCell  *cell                   // the cell running when a step was requested
 	stepFrom  map[int64]stepOrigin    // goroutine → where its step started
 	dir       string                  // tmpFilePrefix without the separator
+	madeDir   bool                    // dir was made by this session
 }
 
 // debugStop is a goroutine stopped in onEvent.
@@ -131,6 +132,15 @@ func (d *debugState) noteCell(c *cell, code string) {
 	}
 	d.cellPaths[n] = path
 	d.sources[path] = code
+	if len(d.sources) > 2*maxCellNum {
+		// Keep the sources of the cells still numbered (and so reachable
+		// from a stack frame).
+		kept := make(map[string]string, len(d.cellPaths))
+		for _, p := range d.cellPaths {
+			kept[p] = d.sources[p]
+		}
+		d.sources = kept
+	}
 	if len(d.bps[path]) > 0 {
 		d.dirty = true
 	}
@@ -254,6 +264,7 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 	if !ok {
 		return
 	}
+	goOn := func() { go func() { rc.resume <- struct{}{} }() } // in the routine's mode
 	resume := func(mode yaegi.DebugEventReason) {
 		*rc.mode = mode
 		if mode != debugRun {
@@ -262,10 +273,22 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 		go func() { rc.resume <- struct{}{} }()
 	}
 	frames := d.capture(e)
+	g := goid.Get()
 	d.s.mu.Lock()
 	cur := d.s.cur
 	abort := d.s.abort
+	onCell := g == d.s.evalG
 	d.s.mu.Unlock()
+	if onCell && len(frames) > 0 && !frames[len(frames)-1].top {
+		// A function called from the cell's top level: yaegi leaves the
+		// caller out of the frames.
+		if pos := d.s.i.FileSet().Position(rootNodePos(d.s.i)); pos.Line >= lineBase {
+			d.mu.Lock()
+			path := d.cellPaths[pos.Line/lineBase]
+			d.mu.Unlock()
+			frames = append(frames, &stopFrame{name: "cell", top: true, cellN: pos.Line / lineBase, line: pos.Line % lineBase, col: pos.Column, path: path})
+		}
+	}
 	d.mu.Lock()
 	stepCell := d.stepCell
 	attached := d.attached
@@ -276,31 +299,28 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 		return
 	case len(frames) == 0 || frames[0].cellN == 0:
 		// Not on a cell line (a hook of warren's rewrites): go on as asked.
-		resume(e.Reason())
+		goOn()
 		return
 	case reason == "step" && stepCell != cur:
 		resume(debugRun) // a step left over from a cell that has ended
 		return
 	}
-	g := goid.Get()
 	if reason == "step" {
 		d.mu.Lock()
 		o, ok := d.stepFrom[g]
 		d.mu.Unlock()
 		if ok && o == (stepOrigin{frames[0].cellN, frames[0].line, len(frames)}) {
-			resume(e.Reason()) // still on the line the step started from
+			goOn() // still on the line the step started from
 			return
 		}
 	}
 	_, inTask := parallel.CurrentGroup()
 	what := "goroutine"
-	d.s.mu.Lock()
-	if g == d.s.evalG {
+	if onCell {
 		what = "cell"
 	} else if inTask {
 		what = "ray task"
 	}
-	d.s.mu.Unlock()
 	st := &debugStop{g: g, reason: reason, what: what, frames: frames, cmd: make(chan yaegi.DebugEventReason, 1)}
 	d.mu.Lock()
 	for _, f := range frames {
@@ -441,12 +461,16 @@ func (d *debugState) close() {
 	}
 }
 
-// endHold lets the hold program end (Session.Close, once no cell runs).
+// endHold lets the hold program end and removes the cells' source files
+// (Session.Close, once no cell runs).
 func (d *debugState) endHold() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.held != nil {
 		close(d.held)
 		d.held = nil
+	}
+	if d.madeDir {
+		_ = os.RemoveAll(d.dir)
 	}
 }

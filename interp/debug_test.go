@@ -136,15 +136,15 @@ func (c *dapClient) children(v map[string]any) map[string]string {
 // runAsync executes code in the background; the result arrives on the
 // returned channel.
 type cellResult struct {
-	out string
-	err *Error
+	out, stderr string
+	err         *Error
 }
 
 func runAsync(t *testing.T, s *Session, ctx context.Context, code string) <-chan cellResult {
 	ch := make(chan cellResult, 1)
 	go func() {
 		_, rec, err := tryCtx(ctx, t, s, code)
-		ch <- cellResult{rec.stdout(), err}
+		ch <- cellResult{rec.stdout(), rec.stderr(), err}
 	}()
 	return ch
 }
@@ -167,6 +167,10 @@ func TestDebugBreakpointInCell(t *testing.T) {
 	src, _ := frame["source"].(map[string]any)
 	if frame["line"] != float64(5) || src["path"] != path || frame["name"] != "work" {
 		t.Fatalf("top frame %v, want work at %s:5", frame, path)
+	}
+	all := c.req("stackTrace", map[string]any{"threadId": thread})["stackFrames"].([]any)
+	if len(all) != 2 || all[1].(map[string]any)["name"] != "cell" || all[1].(map[string]any)["line"] != float64(10) {
+		t.Fatalf("stack %v, want work and its caller, the cell's line 10", all)
 	}
 	if th := c.req("threads", nil)["threads"].([]any); len(th) != 1 || th[0].(map[string]any)["id"] != thread {
 		t.Fatalf("threads %v, want the stopped goroutine %v", th, thread)
@@ -240,8 +244,8 @@ func TestDebugInterruptWhileStopped(t *testing.T) {
 	go func() { defer wg.Done(); cancel() }()
 	wg.Wait()
 	r := <-done
-	if r.err == nil || r.err.Name != "KeyboardInterrupt" || strings.Contains(r.out, "reached") {
-		t.Fatalf("interrupted cell: %q %v", r.out, r.err)
+	if r.err == nil || r.err.Name != "KeyboardInterrupt" || strings.Contains(r.out, "reached") || r.stderr != "" {
+		t.Fatalf("interrupted cell: %q %q %v", r.out, r.stderr, r.err)
 	}
 	c.req("disconnect", nil)
 	if _, rec := run(t, s, "fmt.Println(b * 10)"); rec.stdout() != "20\n" {

@@ -93,7 +93,7 @@ func (d *debugState) serve(command string, a dapArgs) (map[string]any, error) {
 			"exceptionBreakpointFilters":       []any{},
 		}, nil
 	case "attach":
-		if err := os.MkdirAll(d.dir, 0o700); err != nil {
+		if err := d.mkdir(); err != nil {
 			return nil, fmt.Errorf("attach: %w", err)
 		}
 		d.mu.Lock()
@@ -116,7 +116,7 @@ func (d *debugState) serve(command string, a dapArgs) (map[string]any, error) {
 		return d.info(), nil
 	case "dumpCell":
 		path := d.cellPath(a.Code)
-		if err := os.MkdirAll(d.dir, 0o700); err == nil {
+		if err := d.mkdir(); err == nil {
 			_ = os.WriteFile(path, []byte(a.Code), 0o600) // for tools that read the file; the adapter keeps the code
 		}
 		d.mu.Lock()
@@ -168,6 +168,20 @@ func (d *debugState) serve(command string, a dapArgs) (map[string]any, error) {
 		return map[string]any{"modules": []any{}, "totalModules": 0}, nil
 	}
 	return nil, fmt.Errorf("%s is not supported by warren's debugger", command)
+}
+
+// mkdir makes the directory of the cells' source files.
+func (d *debugState) mkdir() error {
+	if _, err := os.Stat(d.dir); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(d.dir, 0o700); err != nil {
+		return err
+	}
+	d.mu.Lock()
+	d.madeDir = true
+	d.mu.Unlock()
+	return nil
 }
 
 // info is debugInfo's body.

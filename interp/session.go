@@ -42,6 +42,9 @@
 // usertypes.go), which answer as Go does or fail with an InterpreterLimit
 // error.
 //
+// The debugger (debug.go, debugdap.go, debugvars.go) serves Jupyter's
+// debug protocol (DebugRequest, SetDebugEvents) on yaegi's debugger.
+//
 // Known limits (yaegi v0.16.1): a type cannot be redefined (a warning says
 // so); output written to os.Stdout/os.Stderr goes to the current cell rather
 // than the cell that started the goroutine; a range over a value whose type
@@ -100,8 +103,8 @@ type Error struct {
 func (e *Error) Error() string { return e.Name + ": " + e.Value }
 
 // A Session is one interpreter and the state of the cells run in it.
-// Execute calls are serialized; Complete, Inspect and IsComplete may be
-// called at any time.
+// Execute calls are serialized; Complete, Inspect, IsComplete and
+// DebugRequest may be called at any time.
 type Session struct {
 	opts Options
 	i    *yaegi.Interpreter

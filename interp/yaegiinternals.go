@@ -18,6 +18,9 @@ package interp
 //     (yaegiSetBreakOnLine): the debugger flags the first node to run of a
 //     line's statement (debug.go; yaegi's SetBreakpoints flags the
 //     statement node itself, which runs after the calls in it);
+//   - Interpreter.frame.debug.node, the node the cell's top level runs
+//     (debug.go: the caller frame of a function stopped on the cell's
+//     goroutine, which yaegi's DebugEvent.Frames leaves out);
 //   - DebugEvent.frame.debug.g, yaegi's debugRoutine of a debug event, and
 //     its fields mode, fStep, fDepth and resume (debug.go): the debugger
 //     resumes a stopped routine itself, because (*Debugger).Step reads the
@@ -178,6 +181,25 @@ func eventRoutine(e *yaegi.DebugEvent) (routineCtl, bool) {
 //go:linkname yaegiSetBreakOnLine github.com/traefik/yaegi/interp.(*node).setBreakOnLine
 func yaegiSetBreakOnLine(n unsafe.Pointer, v bool)
 
+// rootNodePos is the position of the node the interpreter's global frame
+// last ran (the cell's top level), or token.NoPos. Only the goroutine
+// running the cell's top level may call it: that goroutine writes it.
+func rootNodePos(i *yaegi.Interpreter) token.Pos {
+	fr := reflect.ValueOf(i).Elem().FieldByName("frame")
+	if fr.IsNil() {
+		return token.NoPos
+	}
+	dd := fr.Elem().FieldByName("debug")
+	if dd.IsNil() {
+		return token.NoPos
+	}
+	n := dd.Elem().FieldByName("node")
+	if n.IsNil() {
+		return token.NoPos
+	}
+	return nodePos(n)
+}
+
 // checkRoutineFields checks the fields eventRoutine reads.
 func checkRoutineFields() error {
 	bad := func(what string) error {
@@ -198,6 +220,12 @@ func checkRoutineFields() error {
 	}
 	if m, ok := fr.Type.Elem().FieldByName("debug"); !ok || m.Type.Elem().Name() != "frameDebugData" {
 		return bad("frame.debug")
+	}
+	if f, ok := reflect.TypeOf(yaegi.Interpreter{}).FieldByName("frame"); !ok || f.Type != fr.Type {
+		return bad("Interpreter.frame")
+	}
+	if n, ok := dd.Type.Elem().FieldByName("node"); !ok || n.Type.Kind() != reflect.Pointer || n.Type.Elem().Name() != "node" {
+		return bad("frameDebugData.node")
 	}
 	rt := g.Type.Elem()
 	want := map[string]reflect.Type{

@@ -179,7 +179,10 @@ func startKernelConfig(t testing.TB, cfg Config) *testKernel {
 		StdinPort: p[2], ControlPort: p[3], HBPort: p[4], Key: "test-key", SignatureScheme: "hmac-sha256"}
 	h := &fakeHandler{started: make(chan string, 16)}
 	logs := &syncBuffer{}
-	cfg.Conn, cfg.Handler, cfg.Version, cfg.Logger = info, h, "test", log.New(logs, "", 0)
+	if cfg.Handler == nil {
+		cfg.Handler = h
+	}
+	cfg.Conn, cfg.Version, cfg.Logger = info, "test", log.New(logs, "", 0)
 	k, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
