@@ -11,7 +11,15 @@
 # and in exercises/ (Run All stops with the expected error in a verify cell);
 # then Go highlighting, Tab completion, the Shift+Tab tooltip, late task
 # output and a late goroutine panic under their own cell, ray's progress
-# display updated in place, Interrupt and Restart. Screenshots go to OUT_DIR.
+# display updated in place, Interrupt and Restart. Then JupyterLab's visual
+# debugger (driver/debugger.ts), in each scenario LAB_DEBUG names: the bug
+# button turns it on, a gutter click sets a breakpoint on line 3 of a cell
+# (inside a loop; "warren-ray": in a ray.Remote function's body), the cell
+# stops there, the Variables panel lists the locals with their values, Next
+# and Continue step, and the cell finishes with its output once the
+# breakpoint is clicked away. The scenario "python3" runs it in ipykernel,
+# the reference implementation, which shows the test itself is right.
+# Screenshots go to OUT_DIR.
 #
 # Two ways to run it:
 #
@@ -44,7 +52,10 @@
 # Environment: WARREN (bin/warren), PY (/usr/bin/python3), CHROMIUM
 # (/usr/bin/chromium), OUT_DIR (tests/lab/out, gitignored), LAB_ONLY (run
 # only the steps whose name contains it: "solutions/exercise_1",
-# "exercises", "interactive").
+# "exercises", "interactive", "debugger", "debugger/python3"), LAB_DEBUG
+# (the debugger scenarios: "python3", "warren", "warren-ray"; default all
+# three with the server run.sh starts, which then needs python3-ipykernel
+# and python3-debugpy, and the warren ones with LAB_URL).
 set -euo pipefail
 cd "$(dirname "$0")"
 HERE=$PWD
@@ -90,6 +101,11 @@ trap 'exit 130' INT TERM
 if [ -z "${LAB_URL:-}" ]; then
 	[ -x "$WARREN" ] || die "WARREN=$WARREN is not an executable (run make build)"
 	"$PY" -c 'import jupyter_server' 2>/dev/null || die "$PY has no jupyter_server (apt-get install python3-jupyter-server)"
+	LAB_DEBUG=${LAB_DEBUG-python3 warren warren-ray}
+	case " $LAB_DEBUG " in *" python3 "*)
+		"$PY" -c 'import ipykernel, debugpy' 2>/dev/null ||
+			die "$PY has no ipykernel or debugpy for the debugger test in python3 (apt-get install python3-ipykernel python3-debugpy, or LAB_DEBUG=warren)"
+	esac
 	# Jupyter state (kernelspec, config, runtime files) lives in $TMP only.
 	# HOME stays: the kernel type-checks cells with the Go toolchain's export
 	# data, from the user's Go build and module caches (an empty HOME makes
@@ -140,6 +156,6 @@ else
 	echo "tests/lab: testing the server at $LAB_URL (notebooks under '${LAB_NB_DIR:-}')"
 fi
 
-LAB_URL=$LAB_URL LAB_TOKEN=$LAB_TOKEN LAB_NB_DIR=${LAB_NB_DIR:-} LAB_PAGE=$HERE/build/page \
+LAB_URL=$LAB_URL LAB_TOKEN=$LAB_TOKEN LAB_NB_DIR=${LAB_NB_DIR:-} LAB_DEBUG=${LAB_DEBUG-warren warren-ray} LAB_PAGE=$HERE/build/page \
 	CHROMIUM=$CHROMIUM OUT_DIR=$OUT_DIR PROFILE_DIR=$TMP/chromium-profile \
 	node build/driver.cjs

@@ -3,6 +3,7 @@
 //   LAB_URL, LAB_TOKEN  a running Jupyter server (jupyter-server or notebook)
 //   LAB_NB_DIR          where solutions/ and exercises/ are under its root
 //   LAB_PAGE            the built page (build/page)
+//   LAB_DEBUG           the debugger scenarios to run (driver/debugger.ts)
 //   CHROMIUM, PROFILE_DIR, OUT_DIR
 //
 // Chromium opens <LAB_URL>warren-lab/index.html; the driver answers every
@@ -13,6 +14,7 @@ import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { debugScenario, debugScenarios, deleteNotebook, putNotebook } from './debugger';
 import { interactive } from './interactive';
 import { exercise, solution } from './notebooks';
 
@@ -71,6 +73,12 @@ async function list(base: string, token: string, dir: string): Promise<string[]>
   if (!r.ok) throw new Error(`GET api/contents/${dir}: ${r.status}`);
   const body = (await r.json()) as { content: { path: string; type: string }[] };
   return body.content.filter(c => c.type === 'notebook').map(c => c.path).sort();
+}
+
+/** The kernelspecs the server offers. */
+async function kernelspecs(base: string, token: string): Promise<string[]> {
+  const r = await fetch(new URL('api/kernelspecs', base), { headers: { Authorization: `token ${token}` } });
+  return Object.keys(((await r.json()) as { kernelspecs: Record<string, unknown> }).kernelspecs);
 }
 
 async function kernelIds(base: string, token: string): Promise<string[]> {
@@ -133,6 +141,22 @@ async function main(): Promise<void> {
       await check.step('interactive', () =>
         interactive(p, base, join('solutions/exercise_1.ipynb'), path.join(out, 'interactive'), check));
       await shutdown(p);
+    }
+    // JupyterLab's debugger: the scenarios LAB_DEBUG names (see run.sh).
+    const specs = await kernelspecs(base, token);
+    for (const scenario of (process.env.LAB_DEBUG ?? '').split(/\s+/).filter(k => k)) {
+      const s = debugScenarios.find(d => d.name === scenario);
+      const name = `debugger/${scenario}`;
+      if (!name.includes(only)) continue;
+      if (!s || !specs.includes(s.kernel)) {
+        check.ok(false, `${name}: ${s ? `the server has no kernelspec ${s.kernel} (${specs.join(', ')})` : 'no such scenario'}`);
+        continue;
+      }
+      const nb = join(`debugger-${scenario}.ipynb`);
+      await putNotebook(base, token, nb, s);
+      await check.step(name, () => debugScenario(p, base, nb, s, path.join(out, `debugger-${scenario}`), check));
+      await shutdown(p);
+      await deleteNotebook(base, token, nb);
     }
   } catch (e) {
     check.ok(false, `driver: ${(e as Error).stack ?? e}`);

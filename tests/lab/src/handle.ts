@@ -5,6 +5,7 @@
 import type { CommandRegistry } from '@lumino/commands';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { ServiceManager } from '@jupyterlab/services';
+import type { DebuggerParts } from './debugger';
 
 /** One finished cell execution, in the order NotebookActions reported it. */
 export interface ExecutedCell {
@@ -18,6 +19,8 @@ export interface LabHandle {
   manager: ServiceManager.IManager;
   panel: NotebookPanel;
   commands: CommandRegistry;
+  /** JupyterLab's visual debugger on the page. */
+  debugger: DebuggerParts;
   /** Every cell execution that finished, in order. */
   executed: ExecutedCell[];
   /** Number of run batches (Run All, Shift+Enter) that finished. */

@@ -3,8 +3,8 @@
 // tooltip, the toolbar's Run All / Interrupt / Restart buttons and kernel
 // status), talking to a Jupyter server through @jupyterlab/services. It is
 // what a JupyterLab user's notebook tab is, without the rest of the app
-// (file browser, settings, extensions). The wiring follows JupyterLab's
-// examples/notebook.
+// (file browser, settings, extensions), with JupyterLab's visual debugger
+// (src/debugger.ts). The wiring follows JupyterLab's examples/notebook.
 //
 // The page is opened as  <server base>/warren-lab/index.html?path=NB.ipynb
 // with the token in the URL's fragment (#token=…), so it never reaches a
@@ -50,8 +50,9 @@ import { Tooltip } from '@jupyterlab/tooltip';
 import { fastForwardIcon, refreshIcon, runIcon, stopIcon, Toolbar } from '@jupyterlab/ui-components';
 import { CommandRegistry } from '@lumino/commands';
 import { Stream } from '@lumino/signaling';
-import { Widget } from '@lumino/widgets';
+import { SplitPanel, Widget } from '@lumino/widgets';
 
+import { addDebugger } from './debugger';
 import type { LabHandle } from './handle';
 
 const CMD = {
@@ -271,14 +272,26 @@ function createPage(manager: ServiceManager.IManager): void {
     { selector: commandMode, keys: ['I', 'I'], command: CMD.interrupt }
   ].forEach(b => commands.addKeyBinding(b));
 
-  panel.id = 'main';
-  panel.addClass('jp-ThemedContainer');
+  // The notebook on the left; the debugger's sidebar, when it is on, on the right.
+  const layout = new SplitPanel({ orientation: 'horizontal', spacing: 0 });
+  layout.id = 'main';
+  layout.addClass('jp-ThemedContainer');
+  SplitPanel.setStretch(panel, 3);
+  layout.addWidget(panel);
+  const dbg = addDebugger({
+    manager,
+    commands,
+    panel,
+    layout,
+    editorServices: { factoryService: editors.factory, mimeTypeService: editors.mimeTypes }
+  });
+  SplitPanel.setStretch(dbg.sidebar, 1);
   completer.addClass('jp-ThemedContainer');
-  Widget.attach(panel, document.body);
+  Widget.attach(layout, document.body);
   Widget.attach(completer, document.body);
-  window.addEventListener('resize', () => panel.update());
+  window.addEventListener('resize', () => layout.update());
 
-  const handle: LabHandle = { manager, panel, commands, executed: [], batches: 0 };
+  const handle: LabHandle = { manager, panel, commands, debugger: dbg, executed: [], batches: 0 };
   NotebookActions.executed.connect((_, a) => {
     if (a.notebook === nb) handle.executed.push({ index: nb.widgets.indexOf(a.cell), success: a.success });
   });

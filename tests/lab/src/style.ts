@@ -5,6 +5,7 @@ import '@jupyterlab/application/style/index.js';
 import '@jupyterlab/notebook/style/index.js';
 import '@jupyterlab/completer/style/index.js';
 import '@jupyterlab/tooltip/style/index.js';
+import '@jupyterlab/debugger/style/index.js';
 import '@jupyterlab/theme-light-extension/style/theme.css';
 import './page.css';
 
