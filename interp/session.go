@@ -49,6 +49,7 @@
 // LoadFunc, in a worker's session, runs them and returns the function
 // (shipload.go). The transport is not this package's: cmd/warren adapts
 // these methods to package cluster.
+//
 // The debugger (debug.go, debugdap.go, debugvars.go) serves Jupyter's
 // debug protocol (DebugRequest, SetDebugEvents) on yaegi's debugger.
 //
@@ -164,9 +165,8 @@ type Session struct {
 	stdout     *pipe
 	stderr     *pipe
 	closed     bool
-	native     nativeTier // native.go
-	ship       *shipLog   // declarations and remote functions, for workers (ship.go)
 	native     nativeTier  // native.go
+	ship       *shipLog    // declarations and remote functions, for workers (ship.go)
 	dbg        *debugState // debug.go
 }
 

@@ -141,7 +141,7 @@ func checkYaegiInternals(i *yaegi.Interpreter) error {
 	if _, _, _, err := globalFrame(i); err != nil {
 		return err
 	}
-	return nil
+	return checkRoutineFields()
 }
 
 // globalFrame returns the interpreter's global frame's values
@@ -207,7 +207,7 @@ func growFrame(i *yaegi.Interpreter) error {
 		vals[b+j] = reflect.New(t).Elem()
 	}
 	data.Set(reflect.ValueOf(vals))
-	return checkRoutineFields()
+	return nil
 }
 
 // debugRun is yaegi's unexported DebugEventReason for "run until a
