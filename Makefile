@@ -56,10 +56,9 @@ browsertest: build
 
 # JupyterLab 4.6's notebook components (npm) in Chromium against Debian's
 # jupyter-server (tests/lab), with JupyterLab's visual debugger in the
-# scenarios LAB_DEBUG names: python3 (ipykernel), warren, warren-ray. The
-# warren ones stop at the breakpoint and step, but JupyterLab 4.6's
-# Continue (threadId 1) is refused by the kernel; add them once it is not.
-LAB_DEBUG ?= python3
+# scenarios LAB_DEBUG names: python3 (ipykernel, the reference), warren (a
+# breakpoint in a cell) and warren-ray (one in a ray task's body).
+LAB_DEBUG ?= python3 warren warren-ray
 labtest: build
 	PY=$(PY) WARREN=$(BIN) LAB_DEBUG="$(LAB_DEBUG)" bash tests/lab/run.sh
 

@@ -35,6 +35,7 @@ type dapArgs struct {
 		Line int `json:"line"`
 	} `json:"breakpoints"`
 	ThreadID           int64  `json:"threadId"`
+	SingleThread       bool   `json:"singleThread"`
 	FrameID            int    `json:"frameId"`
 	VariablesReference int    `json:"variablesReference"`
 	Expression         string `json:"expression"`
@@ -160,7 +161,16 @@ func (d *debugState) serve(command string, a dapArgs) (map[string]any, error) {
 		return d.inspectVariables(), nil
 	case "evaluate":
 		return d.evaluate(a)
-	case "continue", "next", "stepIn", "stepOut":
+	case "continue":
+		if !a.SingleThread {
+			// DAP: continue resumes every thread unless singleThread is
+			// set (JupyterLab 4.6 sends thread 1 once the stopped thread
+			// left its list, whatever the stopped goroutine's id).
+			d.resumeAll()
+			return map[string]any{"allThreadsContinued": true}, nil
+		}
+		return d.resume(command, a.ThreadID)
+	case "next", "stepIn", "stepOut":
 		return d.resume(command, a.ThreadID)
 	case "pause":
 		return nil, fmt.Errorf("pause is not supported: yaegi v0.16.1 cannot stop a running goroutine from another one without a data race; set a breakpoint instead")
