@@ -43,6 +43,7 @@ type Client struct {
 	wg    sync.WaitGroup
 	ready chan struct{} // closed once the workers watch has its initial values
 
+	upMu    sync.Mutex // one source upload at a time (uploadSource)
 	mu      sync.Mutex
 	closed  bool
 	pending map[string]*parallel.RemoteTask // by result key
@@ -186,12 +187,30 @@ func (cl *Client) Prepare(t *parallel.RemoteTask) error {
 	return nil
 }
 
+// uploadSource stores a source unit in the object store once: uploads are
+// one at a time in a process, and a unit already stored (by this driver
+// earlier, or by a worker shipping a nested task of the same function) is
+// not put again — a second put of one object while a worker reads it made
+// that read fail.
 func (cl *Client) uploadSource(hash string) error {
+	cl.upMu.Lock()
+	defer cl.upMu.Unlock()
 	cl.mu.Lock()
 	done := cl.sources[hash]
 	cl.mu.Unlock()
 	if done {
 		return nil
+	}
+	{
+		ctx, cancel := context.WithTimeout(cl.ctx, 30*time.Second)
+		_, err := cl.c.blobs.GetInfo(ctx, "src."+hash)
+		cancel()
+		if err == nil {
+			cl.mu.Lock()
+			cl.sources[hash] = true
+			cl.mu.Unlock()
+			return nil
+		}
 	}
 	src, err := cl.ship.Source(hash)
 	if err != nil {
