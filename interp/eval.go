@@ -1,0 +1,193 @@
+package interp
+
+// Running one chunk: the compile gate's exclusive hold, yaegi's compile and
+// run in steps of warren's own (eval), interrupts while a chunk runs, and
+// what an error or panic of the chunk becomes.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	yaegi "github.com/traefik/yaegi/interp"
+
+	"github.com/warren-go/warren/parallel"
+)
+
+// evalLocked evaluates src holding the gate exclusively for the compile
+// phase. With stmts, the chunk's first statement (the Begin hook) ends the
+// exclusive hold; otherwise it lasts the whole evaluation.
+func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stmts bool) (reflect.Value, error) {
+	if err := s.acquireExclusive(ctx); err != nil {
+		var blocked *Error
+		if errors.As(err, &blocked) {
+			return reflect.Value{}, blocked
+		}
+		// Interrupted while interpreted tasks of earlier cells run: stop
+		// them all, as an interrupt during a running cell does.
+		parallel.CancelGroup(c.id)
+		if s.stopAll() {
+			s.reviveRun()
+		}
+		return reflect.Value{}, interruptError("interrupted while waiting for running tasks of earlier cells; interpreted tasks in flight were aborted")
+	}
+	if err := s.dbg.ensure(); err != nil {
+		s.releaseExclusive()
+		return reflect.Value{}, &Error{Name: "DebuggerError", Value: err.Error(), Traceback: []string{"DebuggerError: " + err.Error()}}
+	}
+	s.mu.Lock()
+	s.stopped = false // eval below makes a new channel for yaegiStop
+	revive := s.reviveDue
+	s.reviveDue = false
+	s.mu.Unlock()
+	if revive {
+		s.reviveRun()
+	}
+	started := make(chan struct{})
+	s.mu.Lock()
+	s.started = started
+	s.evalG = 0
+	s.mu.Unlock()
+
+	type result struct {
+		v   reflect.Value
+		err error
+	}
+	done := make(chan result, 1)
+	run := &evalRun{cell: c.n}
+	go func() {
+		s.mu.Lock()
+		s.evals++
+		s.mu.Unlock()
+		v, err := s.eval(src)
+		s.mu.Lock()
+		run.finished = true
+		held := run.held
+		if s.stuck == run {
+			s.stuck = nil
+		}
+		if held {
+			s.reviveDue = true // the stopped code has returned: see reviveRun
+		}
+		s.mu.Unlock()
+		if held {
+			s.gate.RUnlock()
+		}
+		done <- result{v, err}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		// Let compilation finish: stopping yaegi mid-compile would leave it
+		// compiling in the background.
+		finished := false
+		select {
+		case r = <-done:
+			finished = true
+		case <-started:
+		}
+		if !finished {
+			parallel.CancelGroup(c.id)
+			s.stopAll()
+			// Stopped code unwinds at once unless it is blocked in
+			// compiled code that ignores the interrupt (wg.Wait, a
+			// channel, I/O). Then it holds the gate shared until it
+			// returns: no cell compiles while it can still run.
+			select {
+			case <-done:
+				s.reviveRun()
+			case <-time.After(interruptGrace):
+				s.mu.Lock()
+				if !run.finished {
+					run.held = true
+					s.stuck = run
+					s.gate.hold()
+				}
+				s.mu.Unlock()
+			}
+			return reflect.Value{}, interruptError("execution interrupted")
+		}
+	}
+	s.releaseExclusive()
+	s.mu.Lock()
+	g := s.evalG
+	s.evalG = 0
+	s.mu.Unlock()
+	lines := s.takePanicLines(g)
+	if r.err == nil {
+		if e := s.goexitError(c, code); stmts && e != nil {
+			return reflect.Value{}, e
+		}
+		return r.v, nil
+	}
+	select {
+	case <-started:
+	default:
+		stmts = false // it failed before any statement ran
+	}
+	var p yaegi.Panic
+	if errors.As(r.err, &p) {
+		if !stmts {
+			return reflect.Value{}, s.compileError(fmt.Errorf("internal compiler panic: %v", p.Value), c, code)
+		}
+		if e := debugFrameLimit(p); e != nil {
+			return reflect.Value{}, e
+		}
+		return reflect.Value{}, s.panicError(p.Value, lines, c, code)
+	}
+	if errors.Is(r.err, context.Canceled) {
+		return reflect.Value{}, interruptError("execution interrupted")
+	}
+	return reflect.Value{}, s.compileError(r.err, c, code)
+}
+
+// eval is yaegi's EvalWithContext with a context that never ends, in
+// steps of our own:
+//   - run the empty program with ExecuteWithContext, which gives yaegiStop
+//     a fresh channel to close (EvalWithContext makes one for each chunk);
+//   - compile src, then grow the global frame (growFrame: without it
+//     every chunk that adds a top-level slot copies the whole frame);
+//   - run it with Execute on a goroutine of its own (runtime.Goexit in the
+//     chunk ends that one); eval returns when it has finished (a
+//     happens-before edge with the next chunk).
+//
+// A panic inside yaegi's compiler is an error, as Eval makes it.
+func (s *Session) eval(src string) (v reflect.Value, err error) {
+	if _, err := s.i.ExecuteWithContext(context.Background(), s.empty); err != nil {
+		return v, err
+	}
+	prog, err := func() (p *yaegi.Program, err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				var pc [64]uintptr
+				n := runtime.Callers(1, pc[:])
+				err = yaegi.Panic{Value: r, Callers: pc[:n], Stack: debug.Stack()}
+			}
+		}()
+		return s.i.Compile(src)
+	}()
+	if err != nil {
+		return v, err
+	}
+	if err := growFrame(s.i); err != nil {
+		return v, err
+	}
+	type result struct {
+		v   reflect.Value
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		defer func() { done <- r }() // also after runtime.Goexit
+		r.v, r.err = s.i.Execute(prog)
+	}()
+	r := <-done
+	return r.v, r.err
+}
+
