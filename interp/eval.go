@@ -190,4 +190,3 @@ func (s *Session) eval(src string) (v reflect.Value, err error) {
 	r := <-done
 	return r.v, r.err
 }
-
