@@ -147,6 +147,13 @@ func (d *debugState) noteCell(c *cell, code string) {
 	}
 }
 
+// on reports whether a debugger is attached.
+func (d *debugState) on() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.attached
+}
+
 // ensure installs yaegi's debugger if the debugger is attached and it is
 // not yet; the caller holds the compile gate exclusively.
 func (d *debugState) ensure() error {

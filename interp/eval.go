@@ -18,10 +18,35 @@ import (
 	"github.com/warren-go/warren/parallel"
 )
 
+// A runKind says what evalLocked runs.
+type runKind int
+
+const (
+	declRun  runKind = iota // declarations or imports: the exclusive hold lasts the whole evaluation
+	beginRun                // statements whose first is the Begin hook, which ends the hold
+	heldRun                 // statements of a simple chunk (simple.go): begun before they run, the hold lasts
+)
+
+// stmtRun is the runKind of a statement chunk, held or not.
+func stmtRun(held bool) runKind {
+	if held {
+		return heldRun
+	}
+	return beginRun
+}
+
+// holdThrough reports whether a statement chunk runs holding the gate to
+// its end, without the Begin hook: a simple chunk, while no debugger is
+// attached (a stop at a breakpoint must not hold the gate).
+func (s *Session) holdThrough(ch *chunk) bool {
+	return ch.simple && !s.dbg.on()
+}
+
 // evalLocked evaluates src holding the gate exclusively for the compile
-// phase. With stmts, the chunk's first statement (the Begin hook) ends the
-// exclusive hold; otherwise it lasts the whole evaluation.
-func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stmts bool) (reflect.Value, error) {
+// phase. For statements (beginRun), the chunk's first statement (the Begin
+// hook) ends the exclusive hold; otherwise it lasts the whole evaluation.
+func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, kind runKind) (reflect.Value, error) {
+	stmts := kind != declRun
 	if err := s.acquireExclusive(ctx); err != nil {
 		var blocked *Error
 		if errors.As(err, &blocked) {
@@ -63,7 +88,7 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 		s.mu.Lock()
 		s.evals++
 		s.mu.Unlock()
-		v, err := s.eval(src)
+		v, err := s.eval(src, kind == heldRun)
 		s.mu.Lock()
 		run.finished = true
 		held := run.held
@@ -153,11 +178,11 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, stm
 //   - compile src, then grow the global frame (growFrame: without it
 //     every chunk that adds a top-level slot copies the whole frame);
 //   - run it with Execute on a goroutine of its own (runtime.Goexit in the
-//     chunk ends that one); eval returns when it has finished (a
-//     happens-before edge with the next chunk).
+//     chunk ends that one), after beginHeld for a held chunk; eval returns
+//     when it has finished (a happens-before edge with the next chunk).
 //
 // A panic inside yaegi's compiler is an error, as Eval makes it.
-func (s *Session) eval(src string) (v reflect.Value, err error) {
+func (s *Session) eval(src string, held bool) (v reflect.Value, err error) {
 	if _, err := s.i.ExecuteWithContext(context.Background(), s.empty); err != nil {
 		return v, err
 	}
@@ -185,6 +210,9 @@ func (s *Session) eval(src string) (v reflect.Value, err error) {
 	go func() {
 		var r result
 		defer func() { done <- r }() // also after runtime.Goexit
+		if held {
+			s.beginHeld() // what the Begin hook does, but the hold lasts
+		}
 		r.v, r.err = s.i.Execute(prog)
 	}()
 	r := <-done

@@ -102,10 +102,11 @@ func (s *Session) runTrailing(ctx context.Context, c *cell, code string, ch *chu
 	c.chunkLine, c.chunkEnd = ch.line, ch.endLine
 	s.warnTypes(c, ch)
 	s.logChunk(c.n, ch) // first, as in runChunk
-	v, err := s.evalLocked(ctx, c, code, ch.stmtSrc(c.n, ch.valueText), true)
+	held := s.holdThrough(ch)
+	v, err := s.evalLocked(ctx, c, code, ch.stmtSrc(c.n, ch.valueText, held), stmtRun(held))
 	var e *Error
 	if errors.As(err, &e) && e.Name == "CompileError" {
-		_, err = s.evalLocked(ctx, c, code, ch.stmtSrc(c.n, ch.text), true)
+		_, err = s.evalLocked(ctx, c, code, ch.stmtSrc(c.n, ch.text, held), stmtRun(held))
 	}
 	if err != nil {
 		return nil, err
@@ -171,7 +172,7 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 			b.WriteString(imp.String() + ";")
 		}
 		b.WriteString(")")
-		if _, err := s.evalLocked(ctx, c, code, b.String(), false); err != nil {
+		if _, err := s.evalLocked(ctx, c, code, b.String(), declRun); err != nil {
 			return reflect.Value{}, err
 		}
 		s.mu.Lock()
@@ -184,7 +185,7 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 		return reflect.Value{}, nil
 	case kindDecl:
 		s.warnTypes(c, ch)
-		v, err := s.evalLocked(ctx, c, code, ch.directive(c.n)+ch.text, false)
+		v, err := s.evalLocked(ctx, c, code, ch.directive(c.n)+ch.text, declRun)
 		if err == nil {
 			s.declare(ch)
 			s.logChunk(c.n, ch)
@@ -196,7 +197,8 @@ func (s *Session) runChunk(ctx context.Context, c *cell, code string, ch *chunk)
 		// it declares (cnt := ray.Remote(count)) and be shipped before the
 		// chunk ends.
 		s.logChunk(c.n, ch)
-		v, err := s.evalLocked(ctx, c, code, ch.stmtSrc(c.n, ch.text), true)
+		held := s.holdThrough(ch)
+		v, err := s.evalLocked(ctx, c, code, ch.stmtSrc(c.n, ch.text, held), stmtRun(held))
 		if err == nil {
 			s.declare(ch)
 		}
@@ -430,8 +432,11 @@ func (s *Session) panicError(r any, lines []string, c *cell, code string) *Error
 		}
 		prev = l
 		m := frameRE.FindStringSubmatch(l)
-		if m == nil || !posRE.MatchString(m[1]) {
-			continue // the chunk's wrapper function: no useful position
+		if m == nil || !posRE.MatchString(m[1]) || m[2] == "main" || m[2] == "main.main" {
+			// The chunk's wrapper function (yaegi's main: the user's is
+			// renamed mainName): no useful position — at the chunk's start
+			// when the chunk runs without the Begin hook (simple.go).
+			continue
 		}
 		pos, ln := mapPositions(m[1], c)
 		fn := userText(strings.TrimPrefix(m[2], "main."))

@@ -44,7 +44,7 @@ func FuzzSplitCell(f *testing.F) {
 			if c.line < 1 || c.line > lines {
 				t.Fatalf("chunk %s at line %d of a %d-line cell", c.kind, c.line, lines)
 			}
-			_ = c.stmtSrc(1, c.text)
+			_ = c.stmtSrc(1, c.text, c.simple)
 		}
 	})
 }
@@ -81,7 +81,7 @@ func FuzzRewrite(f *testing.F) {
 			return
 		}
 		for _, c := range chunks {
-			_ = c.stmtSrc(3, c.text)
+			_ = c.stmtSrc(3, c.text, c.simple)
 		}
 	})
 }

@@ -303,7 +303,7 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 		return nil, err
 	}
 	c.chunkLine, c.chunkEnd = 1, c.lines
-	if _, err := s.evalLocked(ctx, c, code, fmt.Sprintf("import . %q", path), false); err != nil {
+	if _, err := s.evalLocked(ctx, c, code, fmt.Sprintf("import . %q", path), declRun); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()

@@ -430,7 +430,14 @@ func (s *Session) show(values ...any) {
 // begin runs as the first statement of every statement chunk (beginFunc):
 // compilation is over, so interpreted tasks may run again while the cell's
 // statements do.
-func (s *Session) begin() {
+func (s *Session) begin() { s.beginChunk(true) }
+
+// beginHeld begins a simple statement chunk (simple.go) on its goroutine,
+// before its statements: as begin, but the exclusive hold on the gate lasts
+// until the chunk has run.
+func (s *Session) beginHeld() { s.beginChunk(false) }
+
+func (s *Session) beginChunk(release bool) {
 	s.mu.Lock()
 	tracer := s.tracer
 	s.mu.Unlock()
@@ -445,7 +452,9 @@ func (s *Session) begin() {
 	started := s.started
 	s.mu.Unlock()
 	s.dbg.apply()
-	s.releaseExclusive()
+	if release {
+		s.releaseExclusive()
+	}
 	if started != nil {
 		select {
 		case <-started:

@@ -161,6 +161,16 @@ func (l *shipLog) origin(n, line int) (int, int) {
 // add logs a unit; the caller holds l.mu.
 func (l *shipLog) add(u *declUnit) {
 	u.cell, u.line = l.origin(u.cell, u.line)
+	if u.kind == unitVar && u.why != "" {
+		// Never replayed (a function using it is refused, saying why):
+		// only its names and why are kept, not its source (a session
+		// defines thousands of such variables).
+		u.src, u.refs = "", nil
+		for _, n := range u.names {
+			l.byName[n] = u
+		}
+		return
+	}
 	u.src = fmt.Sprintf("//warren:cell %d line %d\n%s", u.cell, u.line, u.src)
 	h := sha256.Sum256([]byte(u.src))
 	u.hash = hex.EncodeToString(h[:])

@@ -175,7 +175,7 @@ func (s *Session) lookupFunc(ctx context.Context, name string) (reflect.Value, e
 	s.evalMu.Lock()
 	defer s.evalMu.Unlock()
 	c := &cell{id: "warren-lookup", n: int(s.n.Add(1)), out: noOutput{}, lines: 1}
-	v, err := s.evalLocked(ctx, c, name, name, false)
+	v, err := s.evalLocked(ctx, c, name, name, declRun)
 	if err != nil {
 		return reflect.Value{}, fmt.Errorf("interp: %s is not a function of this session: %w", shownName(name), err)
 	}

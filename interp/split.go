@@ -51,6 +51,9 @@ type chunk struct {
 	// valueText is text with the trailing expression passed to the Value
 	// hook, set when the value is to be shown (trailing && !hideValue).
 	valueText string
+	// simple: the statements are straight-line code that cannot wait on
+	// anything (see simple.go); they may run without the Begin hook.
+	simple bool
 }
 
 // A cellItem is one top-level item of a cell as written.
@@ -449,8 +452,13 @@ func (c *chunk) directive(n int) string {
 // stmtSrc is what yaegi evaluates for a statement chunk of cell n with the
 // given (rewritten) text: a call of the Begin hook, which ends the session's
 // exclusive hold on the gate once yaegi has compiled the chunk and set up
-// its run, then the text at its position.
-func (c *chunk) stmtSrc(n int, text string) string {
+// its run, then the text at its position. With held (a simple chunk: see
+// simple.go), the hold lasts to the chunk's end and there is no call: an
+// empty statement makes yaegi read what follows as statements.
+func (c *chunk) stmtSrc(n int, text string, held bool) string {
+	if held {
+		return ";" + c.directive(n) + text
+	}
 	return beginFunc + "();" + c.directive(n) + text
 }
 
@@ -504,6 +512,7 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 		}
 	case kindStmt:
 		body := f.Decls[len(f.Decls)-1].(*ast.FuncDecl).Body.List
+		c.simple = simpleStmts(body)
 		for _, st := range body {
 			switch st := st.(type) {
 			case *ast.AssignStmt:
