@@ -451,7 +451,8 @@ func (cl *Client) watchResults(w jetstream.KeyWatcher) {
 			if t == nil {
 				continue // a duplicate (a task run twice) or not ours any more
 			}
-			t.Done(cl.result(t, e.Key(), e.Value()))
+			r := cl.result(t, e.Key(), e.Value())
+			t.Done(r)
 		}
 	}
 }
