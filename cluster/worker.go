@@ -158,6 +158,7 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 		return err
 	}
 	defer c.close()
+	c.cache = newBlobCache(blobCacheMax)
 	w.c = c
 	client, err := newClient(ctx, c, ship)
 	if err != nil {
