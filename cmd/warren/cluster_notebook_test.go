@@ -83,11 +83,29 @@ func TestClusterSolutionNotebooks(t *testing.T) {
 				if err != nil {
 					t.Fatalf("cell %d: %v", i, err)
 				}
+				if i == 0 {
+					waitWorkers(t, rs, c.workers*c.cpus)
+				}
 				if strings.HasPrefix(stdout, "Success!") {
 					t.Log(strings.TrimSpace(stdout))
 				}
 			}
 		})
+	}
+}
+
+// waitWorkers waits until the cluster the session is connected to has
+// cpus CPUs: every worker started has announced itself (a notebook is run
+// on a cluster that is up).
+func waitWorkers(t *testing.T, rs *remoteSession, cpus int) {
+	t.Helper()
+	code := fmt.Sprintf(`for deadline := time.Now().Add(30 * time.Second); ray.ClusterResources()["CPU"] < %d; time.Sleep(10 * time.Millisecond) {
+	if time.Now().After(deadline) {
+		panic(fmt.Sprint("the workers did not all connect: ", ray.ClusterResources()))
+	}
+}`, cpus)
+	if _, err := runCell(t, rs, "wait-workers", code); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -120,6 +138,9 @@ func TestClusterExercise3WorkerKilled(t *testing.T) {
 	for i, code := range cells[:sweep] {
 		if _, err := runCell(t, rs, fmt.Sprintf("setup-%d", i), code); err != nil {
 			t.Fatalf("cell %d: %v", i, err)
+		}
+		if i == 0 {
+			waitWorkers(t, rs, 9)
 		}
 	}
 	// Every worker has loaded the functions: a warm-up sweep.
