@@ -289,8 +289,10 @@ func (w *worker) pull(ctx context.Context) error {
 	return nil
 }
 
-// pullWait is how long a pull request for one task waits in JetStream.
-const pullWait = time.Second
+// pullWait is how long a pull request for one task waits in JetStream
+// before the worker sends a new one; a stopping worker waits for its open
+// requests to end (at most this long) and hands back any task they bring.
+const pullWait = 500 * time.Millisecond
 
 // pullOne asks JetStream for one task and takes it if one comes within
 // pullWait. After ctx is done a task that still arrives is handed back.
