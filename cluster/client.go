@@ -451,7 +451,8 @@ func (cl *Client) watchResults(w jetstream.KeyWatcher) {
 			if t == nil {
 				continue // a duplicate (a task run twice) or not ours any more
 			}
-			t.Done(cl.result(t, e.Key(), e.Value()))
+			r := cl.result(t, e.Key(), e.Value())
+			t.Done(r)
 		}
 	}
 }
@@ -480,6 +481,18 @@ func (cl *Client) result(t *parallel.RemoteTask, key string, data []byte) parall
 			cl.mu.Lock()
 			cl.results[key] = append(cl.results[key], val.Blob)
 			cl.mu.Unlock()
+			// Fetched from the object store only if this process reads
+			// it: a large result handed on to other tasks is passed by
+			// its key, and never travels to the driver.
+			rt := t.Results[i]
+			res.Values[i] = parallel.Lazy(func() (any, error) {
+				v, err := cl.c.load(cl.ctx, val, rt)
+				if err != nil {
+					return nil, err
+				}
+				return v.Interface(), nil
+			})
+			continue
 		}
 		v, err := cl.c.load(cl.ctx, val, t.Results[i])
 		if err != nil {

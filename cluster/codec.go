@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/warren-go/warren/parallel"
 )
 
@@ -111,9 +113,11 @@ func (c *conn) store(ctx context.Context, name string, val value) (value, error)
 	if len(val.Data) <= inlineMax {
 		return val, nil
 	}
-	if _, err := c.blobs.PutBytes(ctx, name, val.Data); err != nil {
+	meta := jetstream.ObjectMeta{Name: name, Opts: &jetstream.ObjectMetaOptions{ChunkSize: c.chunkSize()}}
+	if _, err := c.blobs.Put(ctx, meta, bytes.NewReader(val.Data)); err != nil {
 		return value{}, fmt.Errorf("cluster: store %s (%d bytes): %w", name, len(val.Data), err)
 	}
+	c.cache.add(name, val.Data)
 	return value{Blob: name, Iface: val.Iface}, nil
 }
 
@@ -122,12 +126,28 @@ func (c *conn) store(ctx context.Context, name string, val value) (value, error)
 func (c *conn) load(ctx context.Context, val value, t reflect.Type) (reflect.Value, error) {
 	data := val.Data
 	if val.Blob != "" {
-		var err error
-		if data, err = c.blobs.GetBytes(ctx, val.Blob); err != nil {
-			return reflect.Value{}, fmt.Errorf("cluster: fetch %s: %w", val.Blob, err)
+		var ok bool
+		if data, ok = c.cache.get(val.Blob); !ok {
+			var err error
+			if data, err = c.blobs.GetBytes(ctx, val.Blob); err != nil {
+				return reflect.Value{}, fmt.Errorf("cluster: fetch %s: %w", val.Blob, err)
+			}
+			c.cache.add(val.Blob, data)
 		}
 	}
 	return decodeData(data, val.Iface, t)
+}
+
+// chunkSize is the size of the chunks of a large value in the object
+// store: 512 KB (four times the object store's default: fewer messages to
+// publish, acknowledge and deliver), less if the server's message limit is
+// smaller.
+func (c *conn) chunkSize() uint32 {
+	const size = 512 << 10
+	if limit := c.nc.MaxPayload() - 16<<10; limit < size { // room for headers
+		return uint32(max(limit, 16<<10))
+	}
+	return size
 }
 
 // taskMsg is a task in the task stream.

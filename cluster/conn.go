@@ -50,6 +50,7 @@ type conn struct {
 	objects jetstream.KeyValue
 	blobs   jetstream.ObjectStore
 	workers jetstream.KeyValue
+	cache   *blobCache // a worker's large values lately stored or fetched; nil in a driver
 
 	mu          sync.Mutex
 	reconnected []chan struct{} // signalled after each reconnection

@@ -17,7 +17,14 @@
 // Functions travel as FuncRefs: a Shipper on the driver names them and a
 // Loader on each worker resolves them (Registry for compiled programs; the
 // interpreter supplies its own for notebook cells). Values travel encoded
-// with encoding/gob by static type (see codec.go for what works).
+// with encoding/gob by static type (see codec.go for what works). A large
+// result (over 256 KB, kept in the object store) reaches a driver only when
+// it reads it (parallel.Lazy); passed on to other tasks it goes by key, and
+// a worker keeps the large values it stored or fetched lately (blobCache).
+//
+// A worker keeps one JetStream pull request for one task open per free CPU
+// and never abandons one client-side (a task delivered to an abandoned
+// request would wait for AckWait before another delivery).
 //
 // Faults follow Ray's rules: a worker that dies while running a task stops
 // its heartbeats, JetStream redelivers the task after about 5 s, and it runs

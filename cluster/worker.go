@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"reflect"
 	"runtime"
@@ -159,6 +158,7 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 		return err
 	}
 	defer c.close()
+	c.cache = newBlobCache(blobCacheMax)
 	w.c = c
 	client, err := newClient(ctx, c, ship)
 	if err != nil {
@@ -240,36 +240,86 @@ func (w *worker) logf(format string, args ...any) {
 	}
 }
 
-// pull fetches as many tasks as there are free CPUs, until ctx is done.
+// pull keeps one pull request of one task open in JetStream per free CPU,
+// until ctx is done. Each request ends when its task arrives, so a CPU that
+// frees is asked for again at once (one request for n tasks would hold
+// freed CPUs idle until it filled or expired). A request is never given
+// up on the client side: a task the server sends to a request the client
+// stopped reading would wait for ackWait (5 s) before another delivery.
 func (w *worker) pull(ctx context.Context) error {
+	var open sync.WaitGroup // pull requests not yet ended
+	defer open.Wait()
+	requests := 0 // open pull requests, each for one task
+	ended := make(chan struct{}, 64)
 	for ctx.Err() == nil {
-		free := w.free()
-		if free <= 0 {
+		for {
 			select {
-			case <-w.wake:
-			case <-time.After(5 * time.Millisecond): // a task blocked in Get gave its CPU back
-			case <-ctx.Done():
+			case <-ended:
+				requests--
+				continue
+			default:
 			}
+			break
+		}
+		free := w.free() - float64(requests)
+		if free >= 1 || requests == 0 && free > 0 {
+			requests++
+			open.Add(1)
+			go func() {
+				defer open.Done()
+				w.pullOne(ctx)
+				ended <- struct{}{}
+				w.signal()
+			}()
 			continue
 		}
-		n := max(1, int(math.Floor(free)))
-		fctx, cancel := context.WithTimeout(ctx, time.Second)
-		batch, err := w.c.tasks.Fetch(n, jetstream.FetchContext(fctx))
-		if err != nil {
-			cancel()
-			if ctx.Err() != nil {
-				break
-			}
-			w.logf("fetch: %v", err)
-			time.Sleep(100 * time.Millisecond)
-			continue
+		select {
+		case <-w.wake:
+		case <-time.After(5 * time.Millisecond): // a task blocked in Get gave its CPU back
+		case <-ctx.Done():
 		}
-		for m := range batch.Messages() {
-			w.accept(ctx, m)
+	}
+	for requests > 0 { // drain: ended is not read any more otherwise
+		select {
+		case <-ended:
+			requests--
+		case <-w.wake:
 		}
-		cancel()
 	}
 	return nil
+}
+
+// pullWait is how long a pull request for one task waits in JetStream
+// before the worker sends a new one; a stopping worker waits for its open
+// requests to end (at most this long) and hands back any task they bring.
+const pullWait = 500 * time.Millisecond
+
+// pullOne asks JetStream for one task and takes it if one comes within
+// pullWait. After ctx is done a task that still arrives is handed back.
+func (w *worker) pullOne(ctx context.Context) {
+	batch, err := w.c.tasks.Fetch(1, jetstream.FetchMaxWait(pullWait))
+	if err != nil {
+		if ctx.Err() == nil {
+			w.logf("fetch: %v", err)
+			time.Sleep(100 * time.Millisecond)
+		}
+		return
+	}
+	for m := range batch.Messages() {
+		if ctx.Err() != nil {
+			_ = m.Nak()
+			continue
+		}
+		w.accept(ctx, m)
+	}
+}
+
+// signal wakes pull.
+func (w *worker) signal() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
 }
 
 // accept takes one task message: runs it, or leaves it to another worker.
@@ -328,10 +378,7 @@ func (w *worker) run(ctx context.Context, m jetstream.Msg, tm *taskMsg, attempt 
 	}
 	rm.Attempt += attempt
 	w.finish(ctx, m, tm.Key, rm)
-	select {
-	case w.wake <- struct{}{}:
-	default:
-	}
+	w.signal()
 }
 
 // finish stores rm under key and acknowledges m. Storing is retried while

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -127,7 +128,10 @@ type RemoteTask struct {
 // A RemoteArg is one argument of a RemoteTask.
 type RemoteArg struct {
 	// Value is the argument, of the parameter's type (for a ref argument,
-	// the ref's value as this process has it).
+	// the ref's value as this process has it). It is the zero Value for a
+	// Remote object with Index >= 0, of a parameter that is not an
+	// interface, whose value the backend gave as Lazy: the backend passes
+	// such an argument by reference.
 	Value reflect.Value
 	// Object is the id of the object a ref argument refers to, else 0.
 	Object uint64
@@ -269,12 +273,7 @@ func (rt *Runtime) sendRemote(t *task, b Backend) {
 			t.finish(nil, newInputError(t, d.arg, d.obj))
 			return
 		}
-		v, err := convertArg(d.obj.val, f.paramType(d.arg))
-		if err != nil {
-			t.finish(nil, newTaskError(t, invalidf("%s: argument %d (from %v): %w", f.name, d.arg, ObjectRef{d.obj}, err), nil))
-			return
-		}
-		ra := RemoteArg{Value: v, Object: d.obj.id, Remote: d.obj.remote, Index: -1}
+		ra := RemoteArg{Object: d.obj.id, Remote: d.obj.remote, Index: -1}
 		if rel, ok := b.(Releaser); ok && !d.obj.remote && d.obj.watched.CompareAndSwap(false, true) {
 			runtime.AddCleanup(d.obj, rel.ReleaseObject, d.obj.id)
 		}
@@ -290,6 +289,19 @@ func (rt *Runtime) sendRemote(t *task, b Backend) {
 			case p.f.nres == 1:
 				ra.Index = 0
 			}
+		}
+		if pt := f.paramType(d.arg); !d.obj.byReference(ra, pt) {
+			val, err := d.obj.value()
+			if err != nil {
+				t.finish(nil, newTaskError(t, fmt.Errorf("%s: argument %d (from %v): %w", f.name, d.arg, ObjectRef{d.obj}, err), nil))
+				return
+			}
+			v, err := convertArg(val, pt)
+			if err != nil {
+				t.finish(nil, newTaskError(t, invalidf("%s: argument %d (from %v): %w", f.name, d.arg, ObjectRef{d.obj}, err), nil))
+				return
+			}
+			ra.Value = v
 		}
 		rtask.Args[d.arg] = ra
 	}
@@ -323,4 +335,45 @@ func (t *task) remoteDone(res RemoteResult) {
 func (rt *Runtime) remoteEvent(t *task, s *RemoteSpan, attempt int, failed bool) event {
 	return t.event(event{kind: evTask, lane: s.Slot, start: s.Start.Sub(rt.start), end: s.End.Sub(rt.start),
 		attempt: attempt, failed: failed, pid: s.Pid, proc: s.Process})
+}
+
+// Lazy returns a value for RemoteResult.Values that load computes the
+// first time this process reads it (Get, GetAll, or a task or actor call
+// of this process taking the ref), not when the task ends: a backend
+// returns it for a large result that the process may only hand on to
+// other remote tasks, which the backend passes by reference (see
+// RemoteArg.Value). load is called at most once; its error is the error
+// of the read that needed the value.
+func Lazy(load func() (any, error)) any { return &lazyValue{load: load} }
+
+type lazyValue struct {
+	once sync.Once
+	load func() (any, error)
+	val  any
+	err  error
+}
+
+func (l *lazyValue) get() (any, error) {
+	l.once.Do(func() {
+		l.val, l.err = l.load()
+		l.load = nil
+	})
+	return l.val, l.err
+}
+
+// value returns o's value (set before o is ready), loading it if the
+// backend gave it as Lazy.
+func (o *object) value() (any, error) {
+	if l, ok := o.val.(*lazyValue); ok {
+		return l.get()
+	}
+	return o.val, nil
+}
+
+// byReference reports whether a backend passes o to a remote task as an
+// argument of type pt by reference without its value: o is a lazy result
+// of a remote task (its Index known) and pt is not an interface.
+func (o *object) byReference(ra RemoteArg, pt reflect.Type) bool {
+	_, lazy := o.val.(*lazyValue)
+	return lazy && ra.Remote && ra.Index >= 0 && pt.Kind() != reflect.Interface
 }

@@ -20,6 +20,11 @@ type fakeBackend struct {
 	sent    []*RemoteTask
 	maxCPUs float64
 	closed  bool
+	// lazy: results are given as Lazy values whose loads are counted
+	// and fail with loadErr if it is set.
+	lazy    bool
+	loads   int
+	loadErr error
 }
 
 func newFakeBackend() *fakeBackend { return &fakeBackend{objs: map[uint64]any{}, maxCPUs: 4} }
@@ -60,6 +65,16 @@ func (b *fakeBackend) Submit(t *RemoteTask) error {
 		b.mu.Lock()
 		if len(t.Outs) == 1 && len(vals) == 1 {
 			b.objs[t.Outs[0]] = vals[0]
+		}
+		if b.lazy {
+			for i, v := range vals {
+				vals[i] = Lazy(func() (any, error) {
+					b.mu.Lock()
+					defer b.mu.Unlock()
+					b.loads++
+					return v, b.loadErr
+				})
+			}
 		}
 		b.mu.Unlock()
 		t.Done(RemoteResult{Values: vals, Span: span})
@@ -201,5 +216,63 @@ func TestBackendTimelineHasWorkerProcess(t *testing.T) {
 	}
 	if !named || !ran {
 		t.Fatalf("trace lacks the worker process 7 (named %v, task %v):\n%s", named, ran, buf.String())
+	}
+}
+
+// A backend's Lazy results are loaded once, when the process reads them,
+// and passed to other remote tasks by reference without loading; a load
+// error is the reader's error.
+func TestBackendLazyResults(t *testing.T) {
+	rt, b := connectedRT(t)
+	b.lazy = true
+	loads := func() int {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return b.loads
+	}
+	double := rt.Remote(func(x int) int { return 2 * x })
+	add := rt.Remote(func(x, y int) int { return x + y })
+	a := double.Remote(20)
+	sum := add.Remote(a, 1)
+	if v, err := GetContext(t.Context(), sum); err != nil || v != 41 {
+		t.Fatalf("Get(sum) = %v, %v; want 41", v, err)
+	}
+	if n := loads(); n != 1 {
+		t.Errorf("%d loads after Get(sum), want 1 (a passed by reference)", n)
+	}
+	b.mu.Lock()
+	if arg := b.sent[1].Args[0]; arg.Value.IsValid() || !arg.Remote || arg.Index != 0 {
+		t.Errorf("add's argument from a lazy result = %+v, want no value, by reference", arg)
+	}
+	b.mu.Unlock()
+	for range 2 {
+		if v, err := GetContext(t.Context(), a); err != nil || v != 40 {
+			t.Fatalf("Get(a) = %v, %v; want 40", v, err)
+		}
+	}
+	if n := loads(); n != 2 {
+		t.Errorf("%d loads after Get(a) twice, want 2", n)
+	}
+	// A parameter of interface type needs the value: it is loaded.
+	describe := rt.Remote(func(x any) string { return fmt.Sprint(x) })
+	if v, err := GetContext(t.Context(), describe.Remote(double.Remote(4))); err != nil || v != "8" {
+		t.Fatalf("describe = %v, %v; want 8", v, err)
+	}
+	b.mu.Lock()
+	arg := b.sent[len(b.sent)-1].Args[0]
+	b.mu.Unlock()
+	if !arg.Value.IsValid() || arg.Value.Interface() != 8 {
+		t.Errorf("describe's argument = %+v, want the value 8", arg)
+	}
+	// A failed load is the error of the Get that needed it.
+	b.mu.Lock()
+	b.loadErr = errors.New("object store unreachable")
+	b.mu.Unlock()
+	_, err := GetContext(t.Context(), double.Remote(1))
+	if err == nil || !errors.Is(err, b.loadErr) {
+		t.Fatalf("Get with a failing load: %v, want the load's error", err)
+	}
+	if _, err := GetAllContext(t.Context(), double.Remote(2)); !errors.Is(err, b.loadErr) {
+		t.Fatalf("GetAll with a failing load: %v, want the load's error", err)
 	}
 }

@@ -249,7 +249,11 @@ func GetContext(ctx context.Context, ref ObjectRef) (any, error) {
 	if ref.o.err != nil {
 		return nil, ref.o.err
 	}
-	return copyAny(ref.o.val), nil
+	v, err := ref.o.value()
+	if err != nil {
+		return nil, fmt.Errorf("ray: Get %v: %w", ref, err)
+	}
+	return copyAny(v), nil
 }
 
 // GetAll waits for all refs and returns copies of their values (as Get) in
@@ -298,7 +302,11 @@ func GetAllContext(ctx context.Context, refs ...ObjectRef) ([]any, error) {
 		}
 	}
 	for i, r := range refs {
-		out[i] = copyAny(r.o.val)
+		v, err := r.o.value()
+		if err != nil {
+			return nil, fmt.Errorf("ray: GetAll of %d refs: %v: %w", len(refs), r, err)
+		}
+		out[i] = copyAny(v)
 	}
 	return out, nil
 }

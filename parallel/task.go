@@ -3,6 +3,7 @@ package parallel
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"sync"
 	"sync/atomic"
@@ -193,7 +194,11 @@ func (t *task) resolveArgs(args []reflect.Value, deps []dep) ([]reflect.Value, e
 		if d.obj.err != nil {
 			return nil, newInputError(t, d.arg, d.obj)
 		}
-		v, err := convertArg(d.obj.val, t.f.paramType(d.arg))
+		val, err := d.obj.value()
+		if err != nil {
+			return nil, newTaskError(t, fmt.Errorf("%s: argument %d (from %v): %w", t.f.name, d.arg, ObjectRef{d.obj}, err), nil)
+		}
+		v, err := convertArg(val, t.f.paramType(d.arg))
 		if err != nil {
 			return nil, newTaskError(t, invalidf("%s: argument %d (from %v): %w", t.f.name, d.arg, ObjectRef{d.obj}, err), nil)
 		}
