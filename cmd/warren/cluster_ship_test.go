@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -28,7 +27,7 @@ func startCluster(t testing.TB, n, cpus int) string {
 func startClusterProcs(t testing.TB, n, cpus int) (string, []*exec.Cmd) {
 	t.Helper()
 	pr, pw := io.Pipe()
-	startWarrenTB(t, pw, "head", "--listen", "127.0.0.1:0", "--store", t.TempDir())
+	startWarren(t, pw, "head", "--listen", "127.0.0.1:0", "--store", t.TempDir())
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
 	if err != nil {
@@ -41,33 +40,9 @@ func startClusterProcs(t testing.TB, n, cpus int) (string, []*exec.Cmd) {
 	}
 	var workers []*exec.Cmd
 	for range n {
-		workers = append(workers, startWarrenTB(t, io.Discard, "worker", "--address", url, "--cpus", fmt.Sprint(cpus)))
+		workers = append(workers, startWarren(t, io.Discard, "worker", "--address", url, "--cpus", fmt.Sprint(cpus)))
 	}
 	return url, workers
-}
-
-// startWarrenTB is startWarren for tests and benchmarks; it returns the
-// process, which is stopped at the end of the test.
-func startWarrenTB(t testing.TB, stdout io.Writer, args ...string) *exec.Cmd {
-	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), dispatchEnv+"="+strings.Join(args, "\x1f"))
-	cmd.Stdout, cmd.Stderr = stdout, os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
-	return cmd
 }
 
 // clusterDriver returns a notebook session whose ray runtime is connected

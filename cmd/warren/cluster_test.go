@@ -21,9 +21,9 @@ import (
 // holds (separated by U+001F; see TestMain).
 const dispatchEnv = "WARREN_TEST_DISPATCH"
 
-// startWarren starts this test binary as `warren args...`, stopped at the
-// end of the test.
-func startWarren(t *testing.T, stdout io.Writer, args ...string) *exec.Cmd {
+// startWarren starts this test binary as `warren args...` and returns the
+// process, which is stopped at the end of the test or benchmark.
+func startWarren(t testing.TB, stdout io.Writer, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), dispatchEnv+"="+strings.Join(args, "\x1f"))
