@@ -23,12 +23,17 @@ const (
 
 // Timing of the cluster protocol.
 const (
-	// ackWait is how long a task may go without its worker's heartbeat
-	// before JetStream gives it to another worker: the time to notice that
-	// a worker died.
-	ackWait = 5 * time.Second
-	// heartbeat is how often a worker tells JetStream it is still running
-	// a task, and refreshes its entry in workersBucket.
+	// ackWait is how long a task may go without word from its worker
+	// (an ack, or an in-progress ack every progressEvery) before JetStream
+	// gives it to another worker: the time to notice that a worker died.
+	ackWait = 1500 * time.Millisecond
+	// progressEvery is how often a worker sends an in-progress ack for
+	// each task it holds, from a goroutine of its own (whatever the tasks
+	// do): six per ackWait, so a live worker's task is redelivered only if
+	// five in a row are lost or late (1.25 s).
+	progressEvery = ackWait / 6
+	// heartbeat is how often a worker refreshes its entry in
+	// workersBucket (its free CPUs and resources).
 	heartbeat = time.Second
 	// workerTTL is how long a worker's entry outlives its last refresh.
 	workerTTL = 10 * time.Second

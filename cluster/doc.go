@@ -27,11 +27,27 @@
 // request would wait for AckWait before another delivery).
 //
 // Faults follow Ray's rules: a worker that dies while running a task stops
-// its heartbeats, JetStream redelivers the task after about 5 s, and it runs
-// again elsewhere, up to MaxRetries times (3 if not given); then, or for a
-// task whose function no worker can load, Get fails with a *RemoteError
-// marked System. A task's own failure (panic, error result) is never
-// retried by the cluster unless RetryExceptions allows it.
+// acknowledging it, JetStream redelivers the task after its AckWait
+// (ackWait, 1.5 s), and it runs again elsewhere, up to MaxRetries times (3
+// if not given); then, or for a task whose function no worker can load, Get
+// fails with a *RemoteError marked System. A task's own failure (panic,
+// error result) is never retried by the cluster unless RetryExceptions
+// allows it.
+//
+// A dead worker is noticed by JetStream itself, not by the cluster's
+// processes: each worker has one goroutine (keepAlive) that sends an
+// in-progress ack for every task it holds every progressEvery (250 ms),
+// whatever the tasks do (run, block in Get, store results), and JetStream
+// redelivers a task that went ackWait without one. The other way, watching
+// the workers' heartbeats in the workers bucket and handing a dead
+// worker's tasks back (Nak), was not taken: it needs a record of which
+// worker holds which task and a process to watch and decide, which can
+// itself die or disagree with JetStream, and it is no faster (a worker is
+// called dead after missed heartbeats too). A short AckWait has one cost:
+// a live worker whose in-progress acks all stall for 1.25 s (a process
+// frozen that long, or a head restart or NATS leader change longer than
+// ackWait; keepAlive speaks at once after a reconnection) has its task run
+// a second time on another worker, as if it had died.
 //
 // It is not a scheduler of its own (placement is whichever free worker pulls
 // first; there is no locality or spreading policy), not a transport (all

@@ -55,6 +55,52 @@ type worker struct {
 	reserved  float64                       // CPUs of tasks accepted but not yet submitted to rt
 	running   map[string]parallel.ObjectRef // result key → the local task running it
 	cancelled map[string]bool               // result keys cancelled before they ran here
+	held      map[jetstream.Msg]bool        // task messages taken and not yet acked or handed back
+}
+
+// hold adds m to the task messages the worker keeps alive in JetStream
+// (keepAlive); release removes it, after its ack or Nak.
+func (w *worker) hold(m jetstream.Msg) {
+	w.mu.Lock()
+	w.held[m] = true
+	w.mu.Unlock()
+}
+
+func (w *worker) release(m jetstream.Msg) {
+	w.mu.Lock()
+	delete(w.held, m)
+	w.mu.Unlock()
+}
+
+// keepAlive sends an in-progress ack for every task message the worker
+// holds every progressEvery, and at once after a reconnection (a restarted
+// head, or a NATS cluster's new consumer leader, redelivers tasks whose
+// last word is older than ackWait soon after it starts), until stop is
+// closed. It is one goroutine of its own, so it goes on while the tasks
+// run or block in Get; a worker that dies stops it, and JetStream gives
+// its tasks to other workers after ackWait.
+func (w *worker) keepAlive(stop <-chan struct{}) {
+	t := time.NewTicker(progressEvery)
+	defer t.Stop()
+	reconnected := w.c.onReconnect()
+	var msgs []jetstream.Msg
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		case <-reconnected:
+		}
+		msgs = msgs[:0]
+		w.mu.Lock()
+		for m := range w.held {
+			msgs = append(msgs, m)
+		}
+		w.mu.Unlock()
+		for _, m := range msgs {
+			_ = m.InProgress() // a publication: a lost one is made up for by the next
+		}
+	}
 }
 
 // maxCancelled bounds the cancelled keys a worker remembers.
@@ -113,10 +159,11 @@ func (w *worker) reserve(cpus float64) {
 // is done; then it hands the tasks it is running back to the cluster (they
 // run again on another worker) and returns. It pulls a task only when it has a free CPU (a task blocked in
 // Get, GetAll or Wait gives its CPUs back, as in process), and leaves
-// tasks it can never hold for other workers. While it runs a task it tells
-// JetStream so every second; if it dies, JetStream gives the task to
-// another worker after about 5 s, and the task runs again there, up to
-// its MaxRetries (3 if not given), then fails with a system error.
+// tasks it can never hold for other workers. While it holds a task it
+// tells JetStream so every progressEvery (250 ms); if it dies, JetStream
+// gives the task to another worker after ackWait (1.5 s), and the task runs
+// again there, up to its MaxRetries (3 if not given), then fails with a
+// system error.
 func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 	if opt.Loader == nil {
 		return errors.New("cluster: RunWorker needs a Loader")
@@ -134,7 +181,8 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 		opt.CPUs = runtime.NumCPU()
 	}
 	w := &worker{opt: opt, pid: os.Getpid(), wake: make(chan struct{}, 1),
-		running: map[string]parallel.ObjectRef{}, cancelled: map[string]bool{}}
+		running: map[string]parallel.ObjectRef{}, cancelled: map[string]bool{},
+		held: map[jetstream.Msg]bool{}}
 	if w.opt.Name == "" {
 		host, _ := os.Hostname()
 		w.opt.Name = fmt.Sprintf("%s:%d", host, w.pid)
@@ -160,6 +208,16 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 	defer c.close()
 	c.cache = newBlobCache(blobCacheMax)
 	w.c = c
+	stopKeepAlive := make(chan struct{})
+	keptAlive := make(chan struct{})
+	go func() {
+		defer close(keptAlive)
+		w.keepAlive(stopKeepAlive)
+	}()
+	defer func() { // after the tasks were acked or handed back
+		close(stopKeepAlive)
+		<-keptAlive
+	}()
 	client, err := newClient(ctx, c, ship)
 	if err != nil {
 		return err
@@ -245,7 +303,7 @@ func (w *worker) logf(format string, args ...any) {
 // frees is asked for again at once (one request for n tasks would hold
 // freed CPUs idle until it filled or expired). A request is never given
 // up on the client side: a task the server sends to a request the client
-// stopped reading would wait for ackWait (5 s) before another delivery.
+// stopped reading would wait for ackWait before another delivery.
 func (w *worker) pull(ctx context.Context) error {
 	var open sync.WaitGroup // pull requests not yet ended
 	defer open.Wait()
@@ -324,10 +382,12 @@ func (w *worker) signal() {
 
 // accept takes one task message: runs it, or leaves it to another worker.
 func (w *worker) accept(ctx context.Context, m jetstream.Msg) {
+	w.hold(m)
 	var tm taskMsg
 	if err := gobDecode(m.Data(), &tm); err != nil {
 		w.logf("dropping a task that does not decode: %v", err)
 		_ = m.Term()
+		w.release(m)
 		return
 	}
 	attempt := 0
@@ -341,10 +401,12 @@ func (w *worker) accept(ctx context.Context, m jetstream.Msg) {
 	if attempt > maxRetries {
 		w.finish(ctx, m, tm.Key, &resultMsg{Attempt: attempt - 1, System: true,
 			Err: fmt.Sprintf("the task's worker died or stopped responding while running it (%d attempts, MaxRetries(%d))", attempt, maxRetries)})
+		w.release(m)
 		return
 	}
 	if !fits(w.total, tm.CPUs, tm.Res) {
 		_ = m.NakWithDelay(100 * time.Millisecond) // another worker may hold it
+		w.release(m)
 		return
 	}
 	w.runs.Add(1)
@@ -355,20 +417,7 @@ func (w *worker) accept(ctx context.Context, m jetstream.Msg) {
 // run runs one task and stores its result.
 func (w *worker) run(ctx context.Context, m jetstream.Msg, tm *taskMsg, attempt int) {
 	defer w.runs.Done()
-	done := make(chan struct{})
-	defer close(done)
-	go func() { // tell JetStream the task is alive until it ends
-		t := time.NewTicker(heartbeat)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				_ = m.InProgress()
-			}
-		}
-	}()
+	defer w.release(m) // kept alive by keepAlive since accept
 	rm := w.execute(ctx, tm)
 	if ctx.Err() != nil {
 		// The worker is stopping: the task goes to another worker now
