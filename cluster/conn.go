@@ -26,12 +26,13 @@ const (
 	// ackWait is how long a task may go without word from its worker
 	// (an ack, or an in-progress ack every progressEvery) before JetStream
 	// gives it to another worker: the time to notice that a worker died.
-	ackWait = 1500 * time.Millisecond
+	ackWait = 2 * time.Second
 	// progressEvery is how often a worker sends an in-progress ack for
 	// each task it holds, from a goroutine of its own (whatever the tasks
-	// do): six per ackWait, so a live worker's task is redelivered only if
-	// five in a row are lost or late (1.25 s).
-	progressEvery = ackWait / 6
+	// do): eight per ackWait, so a live worker's task is redelivered only
+	// if seven in a row are lost or late (1.75 s: room for a test machine
+	// loaded by the race detector).
+	progressEvery = ackWait / 8
 	// heartbeat is how often a worker refreshes its entry in
 	// workersBucket (its free CPUs and resources).
 	heartbeat = time.Second

@@ -28,7 +28,7 @@
 //
 // Faults follow Ray's rules: a worker that dies while running a task stops
 // acknowledging it, JetStream redelivers the task after its AckWait
-// (ackWait, 1.5 s), and it runs again elsewhere, up to MaxRetries times (3
+// (ackWait, 2 s), and it runs again elsewhere, up to MaxRetries times (3
 // if not given); then, or for a task whose function no worker can load, Get
 // fails with a *RemoteError marked System. A task's own failure (panic,
 // error result) is never retried by the cluster unless RetryExceptions
@@ -44,7 +44,7 @@
 // worker holds which task and a process to watch and decide, which can
 // itself die or disagree with JetStream, and it is no faster (a worker is
 // called dead after missed heartbeats too). A short AckWait has one cost:
-// a live worker whose in-progress acks all stall for 1.25 s (a process
+// a live worker whose in-progress acks all stall for 1.75 s (a process
 // frozen that long, or a head restart or NATS leader change longer than
 // ackWait; keepAlive speaks at once after a reconnection) has its task run
 // a second time on another worker, as if it had died.

@@ -116,7 +116,7 @@ func (w *worker) reserve(cpus float64) {
 // Get, GetAll or Wait gives its CPUs back, as in process), and leaves
 // tasks it can never hold for other workers. While it holds a task it
 // tells JetStream so every progressEvery (250 ms); if it dies, JetStream
-// gives the task to another worker after ackWait (1.5 s), and the task runs
+// gives the task to another worker after ackWait (2 s), and the task runs
 // again there, up to its MaxRetries (3 if not given), then fails with a
 // system error.
 func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
