@@ -52,6 +52,9 @@ type Client struct {
 	blobs   []string                        // blobs to delete at Close
 	results map[string][]string             // result or upload key → its blobs, deleted with it (see release.go)
 	release chan string                     // result keys to delete
+	pins    map[string][]parallel.ObjectRef // carrier key → the refs inside it this process holds for it (refs.go)
+	carries map[string]bool                 // result keys whose values hold refs: their deletion is announced
+	relSub  *nats.Subscription              // release notices (onRelease)
 	kvs     jetstream.Stream                // objectBucket's stream, once looked up
 	workers map[string]workerInfo
 }
@@ -137,6 +140,9 @@ func (cl *Client) start(ctx context.Context) error {
 	cl.results = map[string][]string{}
 	cl.release = make(chan string, 4096)
 	cl.sources = map[string]bool{}
+	cl.pins = map[string][]parallel.ObjectRef{}
+	cl.carries = map[string]bool{}
+	cl.c.client = cl
 	cl.workers = map[string]workerInfo{}
 	cl.ready = make(chan struct{})
 	cl.ctx, cl.stop = context.WithCancel(context.Background())
@@ -149,6 +155,10 @@ func (cl *Client) start(ctx context.Context) error {
 	if err != nil {
 		cl.stop()
 		return fmt.Errorf("cluster: watch workers: %w", err)
+	}
+	if cl.relSub, err = cl.c.nc.Subscribe(releaseSubject+".>", cl.onRelease); err != nil {
+		cl.stop()
+		return fmt.Errorf("cluster: subscribe to release notices: %w", err)
 	}
 	cl.wg.Add(3)
 	go cl.watchResults(results)
@@ -183,6 +193,7 @@ func (cl *Client) Prepare(t *parallel.RemoteTask) error {
 	if err := cl.feasible(t.CPUs, t.Res); err != nil {
 		return err
 	}
+	noteFuncTypes(t.Func.Type())
 	t.Code = ref
 	return nil
 }
@@ -346,7 +357,7 @@ func (cl *Client) encodeArg(t *parallel.RemoteTask, key string, i int, pt reflec
 	if a.Value.IsValid() {
 		v.Set(a.Value)
 	}
-	val, err := encode(v)
+	val, err := cl.c.encodeRefs(cl.ctx, "", v)
 	if err != nil {
 		return argMsg{}, err
 	}
@@ -477,6 +488,11 @@ func (cl *Client) result(t *parallel.RemoteTask, key string, data []byte) parall
 	}
 	res.Values = make([]any, len(rm.Vals))
 	for i, val := range rm.Vals {
+		if len(val.Refs) > 0 {
+			cl.mu.Lock()
+			cl.carries[key] = true
+			cl.mu.Unlock()
+		}
 		if val.Blob != "" {
 			cl.mu.Lock()
 			cl.results[key] = append(cl.results[key], val.Blob)
@@ -486,7 +502,7 @@ func (cl *Client) result(t *parallel.RemoteTask, key string, data []byte) parall
 			// its key, and never travels to the driver.
 			rt := t.Results[i]
 			res.Values[i] = parallel.Lazy(func() (any, error) {
-				v, err := cl.c.load(cl.ctx, val, rt)
+				v, err := cl.c.loadKeep(cl.ctx, val, rt, t)
 				if err != nil {
 					return nil, err
 				}
@@ -494,7 +510,7 @@ func (cl *Client) result(t *parallel.RemoteTask, key string, data []byte) parall
 			})
 			continue
 		}
-		v, err := cl.c.load(cl.ctx, val, t.Results[i])
+		v, err := cl.c.loadKeep(cl.ctx, val, t.Results[i], t)
 		if err != nil {
 			res.Err, res.Values = err, nil
 			return res
@@ -554,10 +570,15 @@ func (cl *Client) Close() error {
 	for _, bs := range cl.results {
 		blobs = append(blobs, bs...)
 	}
-	cl.blobs, cl.results, cl.pending = nil, nil, map[string]*parallel.RemoteTask{}
+	cl.blobs, cl.results, cl.pending, cl.pins = nil, nil, map[string]*parallel.RemoteTask{}, nil
 	cl.mu.Unlock()
 	cl.stop()
 	cl.wg.Wait()
+	if cl.relSub != nil {
+		_ = cl.relSub.Unsubscribe()
+	}
+	// Workers holding refs inside this session's results may drop them.
+	_ = cl.c.nc.Publish(releaseSubject+".s."+cl.sess, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var errs []error

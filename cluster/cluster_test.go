@@ -66,6 +66,7 @@ func testRegistry() *Registry {
 		return 0
 	})
 	r.Register("slowSquare", func(x, ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return x * x })
+	registerRefFuncs(r)
 	r.Register("iota", func(n int) []int {
 		s := make([]int, n)
 		for i := range s {
@@ -94,9 +95,13 @@ func TestMain(m *testing.M) {
 	}
 	if addr := os.Getenv("WARREN_TEST_WORKER"); addr != "" {
 		cpus, _ := strconv.Atoi(os.Getenv("WARREN_TEST_CPUS"))
+		var res map[string]float64
+		if name := os.Getenv("WARREN_TEST_RESOURCE"); name != "" {
+			res = map[string]float64{name: 1}
+		}
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 		defer stop()
-		err := RunWorker(ctx, addr, WorkerOptions{CPUs: cpus, Loader: testRegistry(),
+		err := RunWorker(ctx, addr, WorkerOptions{CPUs: cpus, Resources: res, Loader: testRegistry(),
 			Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
