@@ -43,20 +43,21 @@ type Client struct {
 	wg    sync.WaitGroup
 	ready chan struct{} // closed once the workers watch has its initial values
 
-	upMu    sync.Mutex // one source upload at a time (uploadSource)
-	mu      sync.Mutex
-	closed  bool
-	pending map[string]*parallel.RemoteTask // by result key
-	uploads map[uint64]string               // Put objects uploaded: their keys
-	sources map[string]bool                 // source units uploaded
-	blobs   []string                        // blobs to delete at Close
-	results map[string][]string             // result or upload key → its blobs, deleted with it (see release.go)
-	release chan string                     // result keys to delete
-	pins    map[string][]parallel.ObjectRef // carrier key → the refs inside it this process holds for it (refs.go)
-	carries map[string]bool                 // result keys whose values hold refs: their deletion is announced
-	relSub  *nats.Subscription              // release notices (onRelease)
-	kvs     jetstream.Stream                // objectBucket's stream, once looked up
-	workers map[string]workerInfo
+	upMu     sync.Mutex // one source upload at a time (uploadSource)
+	mu       sync.Mutex
+	closed   bool
+	pending  map[string]*parallel.RemoteTask // by result key
+	uploads  map[uint64]string               // Put objects uploaded: their keys
+	sources  map[string]bool                 // source units uploaded
+	blobs    []string                        // blobs to delete at Close
+	results  map[string][]string             // result or upload key → its blobs, deleted with it (see release.go)
+	release  chan string                     // result keys to delete
+	pins     map[string][]parallel.ObjectRef // carrier key → the refs inside it this process holds for it (refs.go)
+	carries  map[string]bool                 // result keys whose values hold refs: their deletion is announced
+	fetching map[*fetch]bool                 // waits for the values of decoded refs (refs.go)
+	relSub   *nats.Subscription              // release notices (onRelease)
+	kvs      jetstream.Stream                // objectBucket's stream, once looked up
+	workers  map[string]workerInfo
 }
 
 // workerInfo is a worker's entry in workersBucket.
@@ -142,6 +143,7 @@ func (cl *Client) start(ctx context.Context) error {
 	cl.sources = map[string]bool{}
 	cl.pins = map[string][]parallel.ObjectRef{}
 	cl.carries = map[string]bool{}
+	cl.fetching = map[*fetch]bool{}
 	cl.c.client = cl
 	cl.workers = map[string]workerInfo{}
 	cl.ready = make(chan struct{})
@@ -160,6 +162,7 @@ func (cl *Client) start(ctx context.Context) error {
 		cl.stop()
 		return fmt.Errorf("cluster: subscribe to release notices: %w", err)
 	}
+	_ = cl.c.nc.Flush() // the server knows the subscription before the Client is used
 	cl.wg.Add(3)
 	go cl.watchResults(results)
 	go cl.watchWorkers(workers)

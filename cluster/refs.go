@@ -174,17 +174,37 @@ func (cl *Client) bindRefs(v reflect.Value, table []refMsg, keep any) error {
 			resolve(nil, errors.New("cluster: client closed"))
 			continue
 		}
+		ctx, cancel := context.WithCancelCause(cl.ctx)
+		f := &fetch{key: m.Key, cancel: cancel}
+		cl.fetching[f] = true
 		cl.wg.Add(1)
 		cl.mu.Unlock()
-		go cl.fetchRef(m, keep, resolve)
+		go cl.fetchRef(ctx, f, m, keep, resolve)
 	}
 	return nil
 }
 
-// fetchRef waits until m's key holds a value and resolves the ref with it.
-func (cl *Client) fetchRef(m refMsg, keep any, resolve func(any, error)) {
+// A fetch is a wait for the value of a decoded ref (fetchRef).
+type fetch struct {
+	key    string
+	cancel context.CancelCauseFunc
+}
+
+// errOwnerGone ends the wait for a ref whose owner session closed.
+var errOwnerGone = errors.New("the process that owns the value ended its session (ray.Shutdown) before the value was stored")
+
+// fetchRef waits until m's key holds a value and resolves the ref with it,
+// unless ctx ends first (the Client closes, or the session owning the key
+// ends).
+func (cl *Client) fetchRef(ctx context.Context, f *fetch, m refMsg, keep any, resolve func(any, error)) {
 	defer cl.wg.Done()
-	w, err := cl.c.objects.Watch(cl.ctx, m.Key)
+	defer func() {
+		cl.mu.Lock()
+		delete(cl.fetching, f)
+		cl.mu.Unlock()
+		f.cancel(nil)
+	}()
+	w, err := cl.c.objects.Watch(ctx, m.Key)
 	if err != nil {
 		resolve(nil, fmt.Errorf("cluster: watch %s: %w", m.Key, err))
 		return
@@ -192,8 +212,12 @@ func (cl *Client) fetchRef(m refMsg, keep any, resolve func(any, error)) {
 	defer func() { _ = w.Stop() }()
 	for {
 		select {
-		case <-cl.ctx.Done():
-			resolve(nil, errors.New("cluster: client closed"))
+		case <-ctx.Done():
+			if cause := context.Cause(ctx); errors.Is(cause, errOwnerGone) {
+				resolve(nil, fmt.Errorf("cluster: %s: %w", m.Key, cause))
+			} else {
+				resolve(nil, errors.New("cluster: client closed"))
+			}
 			return
 		case e, ok := <-w.Updates():
 			if !ok {
@@ -275,9 +299,15 @@ func (cl *Client) onRelease(msg *nats.Msg) {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	if sess, ok := strings.CutPrefix(key, "s."); ok {
+		owned := func(k string) bool { return strings.HasPrefix(k, "r."+sess+".") || strings.HasPrefix(k, "p."+sess+".") }
 		for k := range cl.pins {
-			if strings.HasPrefix(k, "r."+sess+".") || strings.HasPrefix(k, "p."+sess+".") {
+			if owned(k) {
 				delete(cl.pins, k)
+			}
+		}
+		for f := range cl.fetching {
+			if owned(f.key) {
+				f.cancel(errOwnerGone)
 			}
 		}
 		return

@@ -3,8 +3,10 @@ package cluster
 import (
 	"context"
 	"os"
+	"reflect"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -161,4 +163,53 @@ func TestClusterRefsInValues(t *testing.T) {
 			t.Errorf("Put(40) made on worker A = %v on worker B", v)
 		}
 	})
+}
+
+// TestRefOwnerGone: a decoded ref waiting for a value of a session that
+// ends (its driver's ray.Shutdown) fails instead of waiting forever.
+func TestRefOwnerGone(t *testing.T) {
+	tc := startCluster(t)
+	_, owner := tc.connect(0)
+	_, reader := tc.connect(0)
+	r := parallel.Put(1) // only for its wire form
+	val, err := encode(reflect.ValueOf([]parallel.ObjectRef{r}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	val.Refs = []refMsg{{Wire: r.ID(), Key: owner.resultKey(999_999), Index: 0, Types: []string{"int"}}}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	v, err := reader.c.load(ctx, val, reflect.TypeFor[[]parallel.ObjectRef]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := v.Interface().([]parallel.ObjectRef)[0]
+	if err := owner.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = parallel.GetContext(ctx, ref)
+	if err == nil || !strings.Contains(err.Error(), "ended its session") {
+		t.Errorf("Get of a ref whose owner closed: %v, want an error saying its owner ended", err)
+	}
+}
+
+// TestLookupType: the types a ref's value can be decoded as.
+func TestLookupType(t *testing.T) {
+	for name, want := range map[string]reflect.Type{
+		"int":                          reflect.TypeFor[int](),
+		"[]int":                        reflect.TypeFor[[]int](),
+		"map[string][]float64":         reflect.TypeFor[map[string][]float64](),
+		"*[3]string":                   reflect.TypeFor[*[3]string](),
+		"[]interface {}":               reflect.TypeFor[[]any](),
+		"cluster.refBox":               reflect.TypeFor[refBox](), // registered in testRegistry
+		"map[int][]parallel.ObjectRef": reflect.TypeFor[map[int][]parallel.ObjectRef](),
+	} {
+		if got, err := lookupType(name); got != want {
+			t.Errorf("lookupType(%q) = %v, %v, want %v", name, got, err, want)
+		}
+	}
+	_, err := lookupType("main.Unseen")
+	if err == nil || !strings.Contains(err.Error(), "a type this process has not met") {
+		t.Errorf("lookupType of an unknown type: %v", err)
+	}
 }
