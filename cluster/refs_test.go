@@ -117,6 +117,10 @@ func TestClusterRefsInValues(t *testing.T) {
 		if v := get(t, sumRefs.Remote(refs)); v != 0+1+4+9+16 {
 			t.Errorf("sumRefs on worker B = %v, want 30", v)
 		}
+		// As an argument of its own.
+		if v := get(t, square.Remote(refs[3])); v != 81 {
+			t.Errorf("square(refs[3]) = %v, want 81", v)
+		}
 	})
 
 	t.Run("slice argument of the driver's refs", func(t *testing.T) {
