@@ -360,7 +360,7 @@ func (cl *Client) encodeArg(t *parallel.RemoteTask, key string, i int, pt reflec
 	if a.Value.IsValid() {
 		v.Set(a.Value)
 	}
-	val, err := cl.c.encodeRefs(cl.ctx, "", v)
+	val, err := cl.c.encodeRefs(cl.ctx, key, v) // refs inside held until t's result is released
 	if err != nil {
 		return argMsg{}, err
 	}

@@ -30,9 +30,10 @@ import (
 //
 // Lifetime: a value named by a ref inside another value (the carrier)
 // stays in the cluster while the carrier can still be read:
-//   - the sender holds the refs of a task argument as long as it holds the
-//     task (until no ref to the task's results is left), and those of a
-//     Put value as long as the Put object;
+//   - the sender holds the refs inside a task's arguments until it
+//     releases the task's result (no ref to it is left in the process:
+//     parallel.Releaser), and those of a Put value as long as the Put
+//     object;
 //   - a worker holds the refs inside a task's result until the process
 //     that owns the result deletes it (it publishes a release notice,
 //     releaseSubject, when it deletes a result that carried refs, and
@@ -67,8 +68,9 @@ const releaseSubject = "warren.release"
 func init() { gob.Register(parallel.ObjectRef{}) }
 
 // encodeRefs encodes v like encode, with a table for the refs inside it;
-// carrier, if not empty, is the result key under which the value will be
-// stored, whose release drops the refs this process holds for it.
+// carrier, if not empty, is the result key whose release drops the refs
+// this process holds for v: the key of the task v is an argument of, or
+// under which v is stored as a result.
 func (c *conn) encodeRefs(ctx context.Context, carrier string, v reflect.Value) (value, error) {
 	val, err := encode(v)
 	if err != nil || c.client == nil {
@@ -204,8 +206,17 @@ func (cl *Client) fetchRef(ctx context.Context, f *fetch, m refMsg, keep any, re
 		cl.mu.Unlock()
 		f.cancel(nil)
 	}()
+	stopped := func() error { // why ctx ended
+		if cause := context.Cause(ctx); errors.Is(cause, errOwnerGone) {
+			return fmt.Errorf("cluster: %s: %w", m.Key, cause)
+		}
+		return errors.New("cluster: client closed")
+	}
 	w, err := cl.c.objects.Watch(ctx, m.Key)
 	if err != nil {
+		if ctx.Err() != nil {
+			err = stopped()
+		}
 		resolve(nil, fmt.Errorf("cluster: watch %s: %w", m.Key, err))
 		return
 	}
@@ -213,11 +224,7 @@ func (cl *Client) fetchRef(ctx context.Context, f *fetch, m refMsg, keep any, re
 	for {
 		select {
 		case <-ctx.Done():
-			if cause := context.Cause(ctx); errors.Is(cause, errOwnerGone) {
-				resolve(nil, fmt.Errorf("cluster: %s: %w", m.Key, cause))
-			} else {
-				resolve(nil, errors.New("cluster: client closed"))
-			}
+			resolve(nil, stopped())
 			return
 		case e, ok := <-w.Updates():
 			if !ok {

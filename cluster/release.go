@@ -60,6 +60,7 @@ func (cl *Client) purge(key string) {
 	delete(cl.results, key)
 	carried := cl.carries[key]
 	delete(cl.carries, key)
+	delete(cl.pins, key) // the refs inside its arguments
 	cl.mu.Unlock()
 	if carried { // the workers holding the refs inside it may drop them
 		_ = cl.c.nc.Publish(releaseSubject+"."+key, nil)
