@@ -368,15 +368,14 @@ func TestCluster(t *testing.T) {
 		}
 		count := func() int { return countOf("r.") }
 		keep := rt2.Remote(fn("square")).Remote(6)
-		func() {
-			drop := rt2.Remote(fn("square")).Remote(7)
-			if v := get(t, rt2.Remote(fn("add")).Remote(drop, keep)); v != 85 {
-				t.Errorf("add = %v", v)
-			}
-		}()
+		drop := rt2.Remote(fn("square")).Remote(7)
+		if v := get(t, rt2.Remote(fn("add")).Remote(drop, keep)); v != 85 {
+			t.Errorf("add = %v", v)
+		}
 		if n := count(); n != 3 {
 			t.Fatalf("%d results stored, want 3", n)
 		}
+		runtime.KeepAlive(drop) // dropped from here on (not before the count: a GC meanwhile would release it)
 		for count() != 1 { // only keep's result is left
 			runtime.GC()
 			if ctx.Err() != nil {
