@@ -376,7 +376,7 @@ func TestCluster(t *testing.T) {
 			t.Fatalf("%d results stored, want 3", n)
 		}
 		runtime.KeepAlive(drop) // dropped from here on (not before the count: a GC meanwhile would release it)
-		for count() != 1 { // only keep's result is left
+		for count() != 1 {      // only keep's result is left
 			runtime.GC()
 			if ctx.Err() != nil {
 				t.Fatalf("%d results left after their refs were dropped, want 1", count())
