@@ -375,8 +375,10 @@ func TestCluster(t *testing.T) {
 		if n := count(); n != 3 {
 			t.Fatalf("%d results stored, want 3", n)
 		}
-		runtime.KeepAlive(drop) // dropped from here on (not before the count: a GC meanwhile would release it)
-		for count() != 1 {      // only keep's result is left
+		// drop is dropped from here on (not before the count: a GC
+		// meanwhile would release it).
+		runtime.KeepAlive(drop)
+		for count() != 1 { // only keep's result is left
 			runtime.GC()
 			if ctx.Err() != nil {
 				t.Fatalf("%d results left after their refs were dropped, want 1", count())
