@@ -70,8 +70,8 @@ func (tc *testCluster) startWorkerWith(cpus int, res string) {
 // TestClusterRefsInValues sends refs inside values between the driver and
 // two workers (A and B, chosen by resource): refs made on a worker and
 // returned in a slice resolve on the driver and on the other worker, and
-// the driver's refs inside slices, maps, structs and Put values resolve on
-// workers.
+// the driver's refs inside slices, maps, structs and Put values (and an
+// actor call's result, which only the driver has) resolve on workers.
 func TestClusterRefsInValues(t *testing.T) {
 	reg := testRegistry()
 	fn := func(name string) any {
@@ -154,6 +154,15 @@ func TestClusterRefsInValues(t *testing.T) {
 		p := rt.Put(refBox{R: square.Remote(3), N: 1})
 		if v := get(t, unbox.Remote(p)); v != 10 {
 			t.Errorf("unbox(Put(refBox{square(3), 1})) = %v, want 10", v)
+		}
+	})
+
+	t.Run("actor call's result inside a value", func(t *testing.T) {
+		type counter struct{ n int }
+		c := rt.NewActor(func() *counter { return &counter{n: 20} })
+		next := c.Remote(func(s *counter) int { s.n++; return s.n }) // runs in the driver's process
+		if v := get(t, sumRefs.Remote([]parallel.ObjectRef{next, square.Remote(2)})); v != 21+4 {
+			t.Errorf("sumRefs(actor call, square(2)) on worker B = %v, want 25", v)
 		}
 	})
 
