@@ -413,20 +413,6 @@ func (cl *Client) putValue(key string, val value) error {
 	return nil
 }
 
-// paramType returns the type of argument i of a function of type ft
-// (after its context.Context, if any).
-func paramType(ft reflect.Type, i int) reflect.Type {
-	if ft.NumIn() > 0 && ft.In(0) == ctxType {
-		i++
-	}
-	if ft.IsVariadic() && i >= ft.NumIn()-1 {
-		return ft.In(ft.NumIn() - 1).Elem()
-	}
-	return ft.In(i)
-}
-
-var ctxType = reflect.TypeFor[context.Context]()
-
 func (cl *Client) resultKeys() string { return "r." + cl.sess + ".*" }
 
 // watchResults resolves pending tasks as their results arrive. After a

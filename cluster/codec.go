@@ -166,6 +166,20 @@ func (c *conn) chunkSize() uint32 {
 	return size
 }
 
+// paramType returns the type of argument i of a function of type ft
+// (after its context.Context, if any).
+func paramType(ft reflect.Type, i int) reflect.Type {
+	if ft.NumIn() > 0 && ft.In(0) == ctxType {
+		i++
+	}
+	if ft.IsVariadic() && i >= ft.NumIn()-1 {
+		return ft.In(ft.NumIn() - 1).Elem()
+	}
+	return ft.In(i)
+}
+
+var ctxType = reflect.TypeFor[context.Context]()
+
 // taskMsg is a task in the task stream.
 type taskMsg struct {
 	Key        string // result key in objectBucket: "r.<session>.<task id>"

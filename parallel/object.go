@@ -35,13 +35,12 @@ type waiter interface{ notify(o *object) }
 
 type object struct {
 	id       uint64
-	producer *task               // nil for Put
-	remote   bool                // made by a task sent to the runtime's backend (set before the object is shared)
-	watched  atomic.Bool         // a Put object given to a backend: its release is arranged (see Releaser)
-	wire     uint64              // decoded from another process (see GobDecode): the id it had there
-	foreign  atomic.Pointer[any] // a decoded ref's backend data, once bound (see BindRef)
-	val      any                 // set before ready
-	err      error               // set before ready
+	producer *task       // nil for Put
+	remote   bool        // made by a task sent to the runtime's backend (set before the object is shared)
+	watched  atomic.Bool // a Put object given to a backend: its release is arranged (see Releaser)
+	dec      *decoded    // decoded from another process (see GobDecode), else nil
+	val      any         // set before ready
+	err      error       // set before ready
 	ready    atomic.Bool
 
 	mu      sync.Mutex

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // This file lets a Backend send refs inside values (a []ObjectRef argument,
@@ -41,8 +42,15 @@ func (r *ObjectRef) GobDecode(b []byte) error {
 		*r = ObjectRef{}
 		return nil
 	}
-	*r = ObjectRef{&object{id: ids.Add(1), wire: id}}
+	*r = ObjectRef{&object{id: ids.Add(1), dec: &decoded{wire: id}}}
 	return nil
+}
+
+// decoded is what a ref decoded from another process has besides an
+// object: its id there, and what the backend bound to it.
+type decoded struct {
+	wire    uint64
+	foreign atomic.Pointer[any] // set once by BindRef
 }
 
 // A RefInfo says where the value of a ref comes from (see DescribeRef).
@@ -73,9 +81,12 @@ func DescribeRef(r ObjectRef) RefInfo {
 	if o == nil {
 		return RefInfo{Index: -1}
 	}
-	info := RefInfo{Object: o.id, Remote: o.remote, Index: -1, Wire: o.wire}
-	if f := o.foreign.Load(); f != nil {
-		info.Foreign = *f
+	info := RefInfo{Object: o.id, Remote: o.remote, Index: -1}
+	if o.dec != nil {
+		info.Wire = o.dec.wire
+		if f := o.dec.foreign.Load(); f != nil {
+			info.Foreign = *f
+		}
 	}
 	if p := o.producer; o.remote && p != nil {
 		info.Task = p.id
@@ -103,10 +114,10 @@ func DescribeRef(r ObjectRef) RefInfo {
 // an error.
 func BindRef(r ObjectRef, foreign any) (resolve func(v any, err error), err error) {
 	o := r.o
-	if o == nil || o.wire == 0 {
+	if o == nil || o.dec == nil {
 		return nil, invalidf("BindRef of %v: not a decoded ref", r)
 	}
-	if !o.foreign.CompareAndSwap(nil, &foreign) {
+	if !o.dec.foreign.CompareAndSwap(nil, &foreign) {
 		return nil, invalidf("BindRef of %v: bound already", r)
 	}
 	return o.resolve, nil
