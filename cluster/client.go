@@ -43,17 +43,21 @@ type Client struct {
 	wg    sync.WaitGroup
 	ready chan struct{} // closed once the workers watch has its initial values
 
-	upMu    sync.Mutex // one source upload at a time (uploadSource)
-	mu      sync.Mutex
-	closed  bool
-	pending map[string]*parallel.RemoteTask // by result key
-	uploads map[uint64]string               // Put objects uploaded: their keys
-	sources map[string]bool                 // source units uploaded
-	blobs   []string                        // blobs to delete at Close
-	results map[string][]string             // result or upload key → its blobs, deleted with it (see release.go)
-	release chan string                     // result keys to delete
-	kvs     jetstream.Stream                // objectBucket's stream, once looked up
-	workers map[string]workerInfo
+	upMu     sync.Mutex // one source upload at a time (uploadSource)
+	mu       sync.Mutex
+	closed   bool
+	pending  map[string]*parallel.RemoteTask // by result key
+	uploads  map[uint64]string               // Put objects uploaded: their keys
+	sources  map[string]bool                 // source units uploaded
+	blobs    []string                        // blobs to delete at Close
+	results  map[string][]string             // result or upload key → its blobs, deleted with it (see release.go)
+	release  chan string                     // result keys to delete
+	pins     map[string][]parallel.ObjectRef // carrier key → the refs inside it this process holds for it (refs.go)
+	carries  map[string]bool                 // result keys whose values hold refs: their deletion is announced
+	fetching map[*fetch]bool                 // waits for the values of decoded refs (refs.go)
+	relSub   *nats.Subscription              // release notices (onRelease)
+	kvs      jetstream.Stream                // objectBucket's stream, once looked up
+	workers  map[string]workerInfo
 }
 
 // workerInfo is a worker's entry in workersBucket.
@@ -137,6 +141,10 @@ func (cl *Client) start(ctx context.Context) error {
 	cl.results = map[string][]string{}
 	cl.release = make(chan string, 4096)
 	cl.sources = map[string]bool{}
+	cl.pins = map[string][]parallel.ObjectRef{}
+	cl.carries = map[string]bool{}
+	cl.fetching = map[*fetch]bool{}
+	cl.c.client = cl
 	cl.workers = map[string]workerInfo{}
 	cl.ready = make(chan struct{})
 	cl.ctx, cl.stop = context.WithCancel(context.Background())
@@ -150,6 +158,11 @@ func (cl *Client) start(ctx context.Context) error {
 		cl.stop()
 		return fmt.Errorf("cluster: watch workers: %w", err)
 	}
+	if cl.relSub, err = cl.c.nc.Subscribe(releaseSubject+".>", cl.onRelease); err != nil {
+		cl.stop()
+		return fmt.Errorf("cluster: subscribe to release notices: %w", err)
+	}
+	_ = cl.c.nc.Flush() // the server knows the subscription before the Client is used
 	cl.wg.Add(3)
 	go cl.watchResults(results)
 	go cl.watchWorkers(workers)
@@ -183,6 +196,7 @@ func (cl *Client) Prepare(t *parallel.RemoteTask) error {
 	if err := cl.feasible(t.CPUs, t.Res); err != nil {
 		return err
 	}
+	noteFuncTypes(t.Func.Type())
 	t.Code = ref
 	return nil
 }
@@ -346,7 +360,7 @@ func (cl *Client) encodeArg(t *parallel.RemoteTask, key string, i int, pt reflec
 	if a.Value.IsValid() {
 		v.Set(a.Value)
 	}
-	val, err := encode(v)
+	val, err := cl.c.encodeRefs(cl.ctx, key, v) // refs inside held until t's result is released
 	if err != nil {
 		return argMsg{}, err
 	}
@@ -398,20 +412,6 @@ func (cl *Client) putValue(key string, val value) error {
 	}
 	return nil
 }
-
-// paramType returns the type of argument i of a function of type ft
-// (after its context.Context, if any).
-func paramType(ft reflect.Type, i int) reflect.Type {
-	if ft.NumIn() > 0 && ft.In(0) == ctxType {
-		i++
-	}
-	if ft.IsVariadic() && i >= ft.NumIn()-1 {
-		return ft.In(ft.NumIn() - 1).Elem()
-	}
-	return ft.In(i)
-}
-
-var ctxType = reflect.TypeFor[context.Context]()
 
 func (cl *Client) resultKeys() string { return "r." + cl.sess + ".*" }
 
@@ -477,6 +477,11 @@ func (cl *Client) result(t *parallel.RemoteTask, key string, data []byte) parall
 	}
 	res.Values = make([]any, len(rm.Vals))
 	for i, val := range rm.Vals {
+		if len(val.Refs) > 0 {
+			cl.mu.Lock()
+			cl.carries[key] = true
+			cl.mu.Unlock()
+		}
 		if val.Blob != "" {
 			cl.mu.Lock()
 			cl.results[key] = append(cl.results[key], val.Blob)
@@ -486,7 +491,7 @@ func (cl *Client) result(t *parallel.RemoteTask, key string, data []byte) parall
 			// its key, and never travels to the driver.
 			rt := t.Results[i]
 			res.Values[i] = parallel.Lazy(func() (any, error) {
-				v, err := cl.c.load(cl.ctx, val, rt)
+				v, err := cl.c.loadKeep(cl.ctx, val, rt, t)
 				if err != nil {
 					return nil, err
 				}
@@ -494,7 +499,7 @@ func (cl *Client) result(t *parallel.RemoteTask, key string, data []byte) parall
 			})
 			continue
 		}
-		v, err := cl.c.load(cl.ctx, val, t.Results[i])
+		v, err := cl.c.loadKeep(cl.ctx, val, t.Results[i], t)
 		if err != nil {
 			res.Err, res.Values = err, nil
 			return res
@@ -554,10 +559,15 @@ func (cl *Client) Close() error {
 	for _, bs := range cl.results {
 		blobs = append(blobs, bs...)
 	}
-	cl.blobs, cl.results, cl.pending = nil, nil, map[string]*parallel.RemoteTask{}
+	cl.blobs, cl.results, cl.pending, cl.pins = nil, nil, map[string]*parallel.RemoteTask{}, nil
 	cl.mu.Unlock()
 	cl.stop()
 	cl.wg.Wait()
+	if cl.relSub != nil {
+		_ = cl.relSub.Unsubscribe()
+	}
+	// Workers holding refs inside this session's results may drop them.
+	_ = cl.c.nc.Publish(releaseSubject+".s."+cl.sess, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var errs []error

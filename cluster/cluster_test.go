@@ -68,6 +68,7 @@ func testRegistry() *Registry {
 		return 0
 	})
 	r.Register("slowSquare", func(x, ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return x * x })
+	registerRefFuncs(r)
 	r.Register("iota", func(n int) []int {
 		s := make([]int, n)
 		for i := range s {
@@ -96,9 +97,13 @@ func TestMain(m *testing.M) {
 	}
 	if addr := os.Getenv("WARREN_TEST_WORKER"); addr != "" {
 		cpus, _ := strconv.Atoi(os.Getenv("WARREN_TEST_CPUS"))
+		var res map[string]float64
+		if name := os.Getenv("WARREN_TEST_RESOURCE"); name != "" {
+			res = map[string]float64{name: 1}
+		}
 		ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 		defer stop()
-		err := RunWorker(ctx, addr, WorkerOptions{CPUs: cpus, Loader: testRegistry(),
+		err := RunWorker(ctx, addr, WorkerOptions{CPUs: cpus, Resources: res, Loader: testRegistry(),
 			Logf: func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) }})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -365,15 +370,16 @@ func TestCluster(t *testing.T) {
 		}
 		count := func() int { return countOf("r.") }
 		keep := rt2.Remote(fn("square")).Remote(6)
-		func() {
-			drop := rt2.Remote(fn("square")).Remote(7)
-			if v := get(t, rt2.Remote(fn("add")).Remote(drop, keep)); v != 85 {
-				t.Errorf("add = %v", v)
-			}
-		}()
+		drop := rt2.Remote(fn("square")).Remote(7)
+		if v := get(t, rt2.Remote(fn("add")).Remote(drop, keep)); v != 85 {
+			t.Errorf("add = %v", v)
+		}
 		if n := count(); n != 3 {
 			t.Fatalf("%d results stored, want 3", n)
 		}
+		// drop is dropped from here on (not before the count: a GC
+		// meanwhile would release it).
+		runtime.KeepAlive(drop)
 		for count() != 1 { // only keep's result is left
 			runtime.GC()
 			if ctx.Err() != nil {

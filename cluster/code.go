@@ -69,6 +69,7 @@ func (r *Registry) Register(name string, fn any) {
 		panic(fmt.Sprintf("cluster: Register: %q is already registered to another function", name))
 	}
 	r.byName[name] = v
+	noteFuncTypes(v.Type())
 	if _, ok := r.byPC[v.Pointer()]; !ok {
 		r.byPC[v.Pointer()] = name
 	}

@@ -30,7 +30,8 @@ import (
 type value struct {
 	Data  []byte
 	Blob  string
-	Iface bool // encoded as an interface value (see ifaceBox)
+	Iface bool     // encoded as an interface value (see ifaceBox)
+	Refs  []refMsg // the refs inside the value (see refs.go)
 }
 
 // ifaceBox carries a value whose static type is an interface.
@@ -41,6 +42,7 @@ func encode(v reflect.Value) (value, error) {
 	var buf bytes.Buffer
 	enc := gob.NewEncoder(&buf)
 	t := v.Type()
+	noteType(t)
 	if t.Kind() == reflect.Interface {
 		if err := enc.Encode(&ifaceBox{V: v.Interface()}); err != nil {
 			return value{}, encodeError(t, v, err)
@@ -58,9 +60,6 @@ func encode(v reflect.Value) (value, error) {
 var refType = reflect.TypeFor[parallel.ObjectRef]()
 
 func encodeError(t reflect.Type, v reflect.Value, err error) error {
-	if strings.Contains(err.Error(), refType.String()) {
-		return fmt.Errorf("cluster: cannot send a %s: refs inside values do not travel between processes yet; pass each ref as an argument of its own: %w", t, err)
-	}
 	if strings.Contains(err.Error(), "not registered") {
 		return fmt.Errorf("cluster: cannot send a %s held in an interface (%s): register its type with gob.Register in the driver and in every worker: %w",
 			dynType(v), t, err)
@@ -77,6 +76,7 @@ func dynType(v reflect.Value) string {
 
 // decode decodes data, encoded by encode, into a value of type t.
 func decodeData(data []byte, iface bool, t reflect.Type) (reflect.Value, error) {
+	noteType(t)
 	dec := gob.NewDecoder(bytes.NewReader(data))
 	if iface {
 		var box ifaceBox
@@ -118,12 +118,18 @@ func (c *conn) store(ctx context.Context, name string, val value) (value, error)
 		return value{}, fmt.Errorf("cluster: store %s (%d bytes): %w", name, len(val.Data), err)
 	}
 	c.cache.add(name, val.Data)
-	return value{Blob: name, Iface: val.Iface}, nil
+	return value{Blob: name, Iface: val.Iface, Refs: val.Refs}, nil
 }
 
 // load decodes val into a value of type t, fetching it from the object
 // store if needed.
 func (c *conn) load(ctx context.Context, val value, t reflect.Type) (reflect.Value, error) {
+	return c.loadKeep(ctx, val, t, nil)
+}
+
+// loadKeep is load binding the refs inside the value to the connection's
+// Client; keep stays alive as long as they do.
+func (c *conn) loadKeep(ctx context.Context, val value, t reflect.Type, keep any) (reflect.Value, error) {
 	data := val.Data
 	if val.Blob != "" {
 		var ok bool
@@ -135,7 +141,17 @@ func (c *conn) load(ctx context.Context, val value, t reflect.Type) (reflect.Val
 			c.cache.add(val.Blob, data)
 		}
 	}
-	return decodeData(data, val.Iface, t)
+	v, err := decodeData(data, val.Iface, t)
+	if err != nil || len(val.Refs) == 0 {
+		return v, err
+	}
+	if c.client == nil {
+		return reflect.Value{}, fmt.Errorf("cluster: a %s holding refs arrived where no Client can resolve them", t)
+	}
+	if err := c.client.bindRefs(v, val.Refs, keep); err != nil {
+		return reflect.Value{}, err
+	}
+	return v, nil
 }
 
 // chunkSize is the size of the chunks of a large value in the object
@@ -149,6 +165,20 @@ func (c *conn) chunkSize() uint32 {
 	}
 	return size
 }
+
+// paramType returns the type of argument i of a function of type ft
+// (after its context.Context, if any).
+func paramType(ft reflect.Type, i int) reflect.Type {
+	if ft.NumIn() > 0 && ft.In(0) == ctxType {
+		i++
+	}
+	if ft.IsVariadic() && i >= ft.NumIn()-1 {
+		return ft.In(ft.NumIn() - 1).Elem()
+	}
+	return ft.In(i)
+}
+
+var ctxType = reflect.TypeFor[context.Context]()
 
 // taskMsg is a task in the task stream.
 type taskMsg struct {

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"errors"
 	"reflect"
 	"strings"
@@ -80,9 +81,28 @@ func TestCodecErrors(t *testing.T) {
 	if err == nil {
 		t.Error("a channel encoded")
 	}
-	_, err = encode(reflect.ValueOf([]parallel.ObjectRef{{}}))
-	if err == nil || !strings.Contains(err.Error(), "refs inside values do not travel") {
-		t.Errorf("refs in a slice: %v", err)
+	// Refs inside values travel in their wire form (refs_test.go runs
+	// them through a cluster); decoded without a Client to bind them,
+	// they are an error.
+	r := parallel.Put(1)
+	val, err := encode(reflect.ValueOf([]parallel.ObjectRef{r, {}}))
+	if err != nil {
+		t.Fatalf("refs in a slice: %v", err)
+	}
+	out, err := decodeData(val.Data, val.Iface, reflect.TypeFor[[]parallel.ObjectRef]())
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := out.Interface().([]parallel.ObjectRef)
+	if w := parallel.DescribeRef(refs[0]).Wire; w != r.ID() || refs[0].ID() == r.ID() || refs[1].ID() != 0 {
+		t.Errorf("decoded refs %v: wire id %d, want a new ref with wire id %d, then the zero ref", refs, w, r.ID())
+	}
+	if err := (&Client{}).bindRefs(out, nil, nil); err == nil || !strings.Contains(err.Error(), "missing from its value's table") {
+		t.Errorf("bind without a table: %v", err)
+	}
+	_, err = (&conn{}).load(context.Background(), value{Data: val.Data, Refs: []refMsg{{Wire: r.ID()}}}, out.Type())
+	if err == nil || !strings.Contains(err.Error(), "no Client can resolve them") {
+		t.Errorf("refs decoded without a Client: %v", err)
 	}
 	var e error = errors.New("x")
 	_, err = encode(reflect.ValueOf(&e).Elem())

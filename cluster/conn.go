@@ -57,6 +57,7 @@ type conn struct {
 	blobs   jetstream.ObjectStore
 	workers jetstream.KeyValue
 	cache   *blobCache // a worker's large values lately stored or fetched; nil in a driver
+	client  *Client    // the Client on this connection (set once, before use): it binds decoded refs
 
 	mu          sync.Mutex
 	reconnected []chan struct{} // signalled after each reconnection

@@ -21,6 +21,11 @@
 // result (over 256 KB, kept in the object store) reaches a driver only when
 // it reads it (parallel.Lazy); passed on to other tasks it goes by key, and
 // a worker keeps the large values it stored or fetched lately (blobCache).
+// Refs inside values travel as refs (see refs.go): a value holding refs
+// carries a table from each ref's wire id to the key of its value, the
+// receiving Client binds each decoded ref to its entry and resolves it
+// when that key holds a value, and a worker holds the refs inside a result
+// until the result's owner announces its deletion.
 //
 // A worker keeps one JetStream pull request for one task open per free CPU
 // and never abandons one client-side (a task delivered to an abandoned

@@ -58,7 +58,13 @@ func (cl *Client) purge(key string) {
 	cl.mu.Lock()
 	blobs := cl.results[key]
 	delete(cl.results, key)
+	carried := cl.carries[key]
+	delete(cl.carries, key)
+	delete(cl.pins, key) // the refs inside its arguments
 	cl.mu.Unlock()
+	if carried { // the workers holding the refs inside it may drop them
+		_ = cl.c.nc.Publish(releaseSubject+"."+key, nil)
+	}
 	for _, b := range blobs {
 		_ = cl.c.blobs.Delete(ctx, b)
 	}

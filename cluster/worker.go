@@ -499,7 +499,7 @@ func (w *worker) execute(ctx context.Context, tm *taskMsg) *resultMsg {
 	mu.Lock()
 	defer mu.Unlock()
 	for i, v := range vals {
-		val, err := encode(v)
+		val, err := w.c.encodeRefs(ctx, tm.Key, v)
 		if err == nil {
 			val, err = w.c.store(ctx, fmt.Sprintf("v.%s.%d", tm.Key, i), val)
 		}

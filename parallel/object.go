@@ -38,6 +38,7 @@ type object struct {
 	producer *task       // nil for Put
 	remote   bool        // made by a task sent to the runtime's backend (set before the object is shared)
 	watched  atomic.Bool // a Put object given to a backend: its release is arranged (see Releaser)
+	dec      *decoded    // decoded from another process (see GobDecode), else nil
 	val      any         // set before ready
 	err      error       // set before ready
 	ready    atomic.Bool

@@ -102,7 +102,8 @@ func mustCell(t testing.TB, s *interp.Session, code string) string {
 // session process and a head and two 2-CPU workers as processes on
 // 127.0.0.1: exercise 1's pattern (four 1-second tasks on two 2-CPU
 // workers), exercise 3's nested tasks (a task submitting tasks of a
-// remote function declared by a variable), and a refusal at submit.
+// remote function declared by a variable), refs inside values, and a
+// refusal at submit.
 func TestClusterShipsCells(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
@@ -180,6 +181,31 @@ var trainModel = ray.Remote(func(hyperparameters map[string]float64) int {
 func mid(a, b Point) Point { return Point{(a.X + b.X) / 2, (a.Y + b.Y) / 2} }`)
 	if got := ok(`ray.Get(ray.Remote(mid).Remote(Point{0, 0}, Point{4, 6}))`); got != "{2 3}" {
 		t.Errorf("mid on a worker = %s, want {2 3}", got)
+	}
+	// Refs inside values: a task returns the refs of tasks it submitted
+	// (the driver gets them all), and a task takes a slice of the driver's
+	// refs (a task's and a Put value's) and gets them.
+	ok(`var spawn = ray.Remote(func(n int) []ray.ObjectRef {
+	var refs []ray.ObjectRef
+	for i := 0; i < n; i++ {
+		refs = append(refs, computeGradient.Remote(i, 10))
+	}
+	return refs
+})
+
+func total(refs []ray.ObjectRef) int {
+	s := 0
+	for _, v := range ray.GetAll(refs...) {
+		s += v.(int)
+	}
+	return s
+}`)
+	if got := ok(`inner := ray.Get(spawn.Remote(3)).([]ray.ObjectRef)
+ray.GetAll(inner...)`); got != "[10 11 12]" {
+		t.Errorf("GetAll of the refs a task returned = %s, want [10 11 12]", got)
+	}
+	if got := ok(`ray.Get(ray.Remote(total).Remote([]ray.ObjectRef{computeGradient.Remote(1, 2), ray.Put(4)}))`); got != "7" {
+		t.Errorf("total of a slice of the driver's refs = %s, want 7", got)
 	}
 	// A function that closes over a driver variable is refused at submit.
 	_, err := cell(`ch := make(chan int)

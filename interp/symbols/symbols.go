@@ -14,7 +14,7 @@ package symbols
 
 import "reflect"
 
-//go:generate yaegi extract -name symbols -exclude ^(SetHost|AbortStarted|CancelGroup|Host|PanicLocator|SetDialer|Dialer|Backend|WithBackend|RemoteTask|RemoteArg|RemoteResult|RemoteSpan|Canceller|Releaser|ResourceReporter|Lazy)$ github.com/warren-go/warren/parallel
+//go:generate yaegi extract -name symbols -exclude ^(SetHost|AbortStarted|CancelGroup|Host|PanicLocator|SetDialer|Dialer|Backend|WithBackend|RemoteTask|RemoteArg|RemoteResult|RemoteSpan|Canceller|Releaser|ResourceReporter|Lazy|RefInfo|DescribeRef|BindRef|WatchRelease|RefsIn)$ github.com/warren-go/warren/parallel
 //go:generate yaegi extract -name symbols github.com/warren-go/warren/interp/display
 //go:generate yaegi extract -name symbols golang.org/x/net/html golang.org/x/net/html/atom
 //go:generate yaegi extract -name symbols gonum.org/v1/gonum/mat
