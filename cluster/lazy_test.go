@@ -15,14 +15,7 @@ import (
 // after the first use, a second task on the same worker still gets it and
 // the driver's Get fails to fetch it.
 func TestClusterLargeResultsByKey(t *testing.T) {
-	reg := testRegistry()
-	fn := func(name string) any {
-		v, err := reg.Load(context.Background(), FuncRef{Name: name}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v.Interface()
-	}
+	fn := registryFunc(t, testRegistry())
 	tc := startCluster(t)
 	tc.startWorker(1)
 	rt, cl := tc.connect(1)

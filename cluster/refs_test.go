@@ -73,14 +73,7 @@ func (tc *testCluster) startWorkerWith(cpus int, res string) {
 // the driver's refs inside slices, maps, structs and Put values (and an
 // actor call's result, which only the driver has) resolve on workers.
 func TestClusterRefsInValues(t *testing.T) {
-	reg := testRegistry()
-	fn := func(name string) any {
-		v, err := reg.Load(context.Background(), FuncRef{Name: name}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v.Interface()
-	}
+	fn := registryFunc(t, testRegistry())
 	tc := startCluster(t)
 	tc.startWorkerWith(2, "A")
 	tc.startWorkerWith(2, "B")
