@@ -41,12 +41,22 @@ export async function waitKernel(page: Page): Promise<{ name: string; language: 
       });
       throw new Error(`kernel not ready: ${JSON.stringify(k)}: ${e}`);
     });
-  return page.evaluate(async () => {
+  const r = await page.evaluate(async () => {
     const sc = window.lab.panel.sessionContext;
     const k = sc.session!.kernel!;
-    const info = await k.info;
-    return { name: k.name, language: info.language_info.name, display: sc.kernelDisplayName };
+    // The kernel's info comes from the kernel_info request JupyterLab sends
+    // when it connects. Once in CI (docker-test, 2026-11-29) that promise
+    // never settled although the kernel was idle and answered kernel_info
+    // at once when asked directly: ask again after 15 s rather than wait
+    // forever, and say so.
+    const first = await Promise.race([k.info, new Promise<null>(res => setTimeout(() => res(null), 15_000))]);
+    if (first) return { name: k.name, language: first.language_info.name, display: sc.kernelDisplayName, asked: false };
+    const reply = await k.requestKernelInfo();
+    const content = reply!.content as { language_info: { name: string } };
+    return { name: k.name, language: content.language_info.name, display: sc.kernelDisplayName, asked: true };
   });
+  if (r.asked) console.log('note: JupyterLab had no kernel_info reply 15 s after connecting; asked again and got it');
+  return { name: r.name, language: r.language, display: r.display };
 }
 
 export const cellAt = (page: Page, i: number): Locator => page.locator('.jp-Notebook .jp-Cell').nth(i);
