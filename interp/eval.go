@@ -175,7 +175,7 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, kin
 // steps of our own:
 //   - run the empty program with ExecuteWithContext, which gives yaegiStop
 //     a fresh channel to close (EvalWithContext makes one for each chunk);
-//   - compile src, then grow the global frame (growFrame: without it
+//   - compile src, then grow the global frame (frameRefs.grow: without it
 //     every chunk that adds a top-level slot copies the whole frame);
 //   - run it with Execute on a goroutine of its own (runtime.Goexit in the
 //     chunk ends that one), after beginHeld for a held chunk; eval returns
@@ -199,9 +199,7 @@ func (s *Session) eval(src string, held bool) (v reflect.Value, err error) {
 	if err != nil {
 		return v, err
 	}
-	if err := growFrame(s.i); err != nil {
-		return v, err
-	}
+	s.frame.grow()
 	type result struct {
 		v   reflect.Value
 		err error

@@ -140,6 +140,7 @@ type Session struct {
 	goexited   bool           // the current statement chunk called runtime.Goexit
 	started    chan struct{}  // closed when the current chunk's statements start
 	empty      *yaegi.Program // run before each chunk: see eval
+	frame      frameRefs      // yaegi's global frame, grown by eval
 	tracer     func()         // called as each statement chunk begins (TracePositions)
 	exclusive  bool           // the session holds the gate exclusively
 	abort      chan struct{}  // closed when an interrupt aborts interpreted code
@@ -277,7 +278,8 @@ func New(opts Options) (*Session, error) {
 		s.Close()
 		return nil, fmt.Errorf("interp: prelude: %w", err)
 	}
-	if _, _, types, err := globalFrame(s.i); err != nil || len(types) == 0 || types[0] != reflect.TypeOf(struct{}{}) {
+	s.frame, err = globalFrame(s.i)
+	if err != nil || len(*s.frame.types) == 0 || (*s.frame.types)[0] != reflect.TypeOf(struct{}{}) {
 		s.Close()
 		return nil, fmt.Errorf("interp: prelude: %s is not slot 0 of the global frame (%v)", slot0Var, err)
 	}

@@ -16,7 +16,7 @@ package interp
 //     (crash reports in crashmap.go, goroutine stacks in holders.go);
 //   - Interpreter.universe.types, Interpreter.frame.data and
 //     Interpreter.frame.mutex: the global frame, grown with spare capacity
-//     between compiling and running a chunk (growFrame).
+//     between compiling and running a chunk (frameRefs.grow).
 //   - (*node).setBreakOnLine, called through go:linkname
 //     (yaegiSetBreakOnLine): the debugger flags the first node to run of a
 //     line's statement (debug.go; yaegi's SetBreakpoints flags the
@@ -138,46 +138,57 @@ func checkYaegiInternals(i *yaegi.Interpreter) error {
 	if f, ok := node.FieldByName("pos"); !ok || f.Type != reflect.TypeOf(token.Pos(0)) {
 		return bad("node.pos")
 	}
-	if _, _, _, err := globalFrame(i); err != nil {
+	if _, err := globalFrame(i); err != nil {
 		return err
 	}
 	return checkRoutineFields()
 }
 
-// globalFrame returns the interpreter's global frame's values
-// (Interpreter.frame.data, settable), its lock (Interpreter.frame.mutex) and
-// the types of its slots (Interpreter.universe.types).
-func globalFrame(i *yaegi.Interpreter) (data reflect.Value, mu *sync.RWMutex, types []reflect.Type, err error) {
+// frameRefs reaches the interpreter's global frame: its values
+// (Interpreter.frame.data), its lock (Interpreter.frame.mutex) and the types
+// of its slots (Interpreter.universe.types). yaegi sets the frame and the
+// universe scope once, in New, so the pointers stay valid for the
+// interpreter's life.
+type frameRefs struct {
+	data  *[]reflect.Value
+	mu    *sync.RWMutex
+	types *[]reflect.Type
+}
+
+// globalFrame returns the references to i's global frame.
+func globalFrame(i *yaegi.Interpreter) (frameRefs, error) {
 	bad := func(what string) error {
 		return fmt.Errorf("interp: yaegi %s: %s changed (see interp/yaegiinternals.go)", yaegiVersion, what)
 	}
 	iv := reflect.ValueOf(i).Elem()
 	u := iv.FieldByName("universe")
 	if !u.IsValid() || u.Kind() != reflect.Pointer || u.IsNil() {
-		return data, nil, nil, bad("Interpreter.universe")
+		return frameRefs{}, bad("Interpreter.universe")
 	}
 	tv := u.Elem().FieldByName("types")
 	if !tv.IsValid() || tv.Type() != reflect.TypeOf([]reflect.Type(nil)) {
-		return data, nil, nil, bad("scope.types")
+		return frameRefs{}, bad("scope.types")
 	}
 	fr := iv.FieldByName("frame")
 	if !fr.IsValid() || fr.Kind() != reflect.Pointer || fr.IsNil() {
-		return data, nil, nil, bad("Interpreter.frame")
+		return frameRefs{}, bad("Interpreter.frame")
 	}
 	dv := fr.Elem().FieldByName("data")
 	if !dv.IsValid() || dv.Type() != reflect.TypeOf([]reflect.Value(nil)) {
-		return data, nil, nil, bad("frame.data")
+		return frameRefs{}, bad("frame.data")
 	}
 	mv := fr.Elem().FieldByName("mutex")
 	if !mv.IsValid() || mv.Type() != reflect.TypeOf(sync.RWMutex{}) {
-		return data, nil, nil, bad("frame.mutex")
+		return frameRefs{}, bad("frame.mutex")
 	}
-	types = *(*[]reflect.Type)(unsafe.Pointer(tv.UnsafeAddr()))
-	data = reflect.NewAt(dv.Type(), unsafe.Pointer(dv.UnsafeAddr())).Elem()
-	return data, (*sync.RWMutex)(unsafe.Pointer(mv.UnsafeAddr())), types, nil
+	return frameRefs{
+		data:  (*[]reflect.Value)(unsafe.Pointer(dv.UnsafeAddr())),
+		mu:    (*sync.RWMutex)(unsafe.Pointer(mv.UnsafeAddr())),
+		types: (*[]reflect.Type)(unsafe.Pointer(tv.UnsafeAddr())),
+	}, nil
 }
 
-// growFrame gives the global frame a slot for each type the last compile
+// grow gives the global frame a slot for each type the last compile
 // added, as yaegi's resizeFrame does when a chunk starts to run, but with
 // spare capacity: resizeFrame allocates and copies the whole frame for
 // every chunk that adds a slot (a top-level variable, a top-level call's
@@ -185,17 +196,13 @@ func globalFrame(i *yaegi.Interpreter) (data reflect.Value, mu *sync.RWMutex, ty
 // before them. Run between Compile and Execute, while nothing interpreted
 // runs (the compile gate is held exclusively); resizeFrame then finds
 // nothing to do.
-func growFrame(i *yaegi.Interpreter) error {
-	data, mu, types, err := globalFrame(i)
-	if err != nil {
-		return err
-	}
-	mu.Lock()
-	defer mu.Unlock()
-	vals := data.Interface().([]reflect.Value)
+func (f frameRefs) grow() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	vals, types := *f.data, *f.types
 	b, l := len(vals), len(types)
 	if l <= b {
-		return nil
+		return
 	}
 	if l > cap(vals) {
 		grown := make([]reflect.Value, b, l+l/2+64)
@@ -206,8 +213,7 @@ func growFrame(i *yaegi.Interpreter) error {
 	for j, t := range types[b:] {
 		vals[b+j] = reflect.New(t).Elem()
 	}
-	data.Set(reflect.ValueOf(vals))
-	return nil
+	*f.data = vals
 }
 
 // debugRun is yaegi's unexported DebugEventReason for "run until a

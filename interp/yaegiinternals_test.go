@@ -112,13 +112,17 @@ func TestYaegiInternals(t *testing.T) {
 	}
 }
 
-// growFrame gives the global frame the slots a compile added, initialised,
+// frameRefs.grow gives the global frame the slots a compile added, initialised,
 // and keeps spare capacity, so chunks that add slots do not copy the whole
 // frame; yaegi's own resizeFrame then has nothing to do, and values of
 // earlier chunks survive.
 func TestGrowFrame(t *testing.T) {
 	i := yaegi.New(yaegi.Options{})
 	if _, err := i.Eval("a0 := 0"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := globalFrame(i) // once: the references stay valid
+	if err != nil {
 		t.Fatal(err)
 	}
 	moves := 0
@@ -129,16 +133,10 @@ func TestGrowFrame(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := growFrame(i); err != nil {
-			t.Fatal(err)
-		}
-		data, _, types, err := globalFrame(i)
-		if err != nil {
-			t.Fatal(err)
-		}
-		vals := data.Interface().([]reflect.Value)
+		f.grow()
+		vals, types := *f.data, *f.types
 		if len(vals) != len(types) {
-			t.Fatalf("after growFrame: %d values for %d slots", len(vals), len(types))
+			t.Fatalf("after grow: %d values for %d slots", len(vals), len(types))
 		}
 		for j, v := range vals {
 			if !v.IsValid() {
@@ -152,8 +150,8 @@ func TestGrowFrame(t *testing.T) {
 		if _, err := i.Execute(p); err != nil {
 			t.Fatal(err)
 		}
-		if after := data.Interface().([]reflect.Value); &after[0] != last {
-			t.Fatal("yaegi's Execute reallocated the frame after growFrame")
+		if after := *f.data; &after[0] != last {
+			t.Fatal("yaegi's Execute reallocated the frame after grow")
 		}
 	}
 	if v, err := i.Eval(fmt.Sprintf("a%d", n)); err != nil || v.Interface() != n {
