@@ -85,24 +85,27 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, kin
 	done := make(chan result, 1)
 	run := &evalRun{cell: c.n}
 	go func() {
+		var r result
+		defer func() { // also after runtime.Goexit in the chunk
+			s.mu.Lock()
+			run.finished = true
+			held := run.held
+			if s.stuck == run {
+				s.stuck = nil
+			}
+			if held {
+				s.reviveDue = true // the stopped code has returned: see reviveRun
+			}
+			s.mu.Unlock()
+			if held {
+				s.gate.RUnlock()
+			}
+			done <- r
+		}()
 		s.mu.Lock()
 		s.evals++
 		s.mu.Unlock()
-		v, err := s.eval(src, kind == heldRun)
-		s.mu.Lock()
-		run.finished = true
-		held := run.held
-		if s.stuck == run {
-			s.stuck = nil
-		}
-		if held {
-			s.reviveDue = true // the stopped code has returned: see reviveRun
-		}
-		s.mu.Unlock()
-		if held {
-			s.gate.RUnlock()
-		}
-		done <- result{v, err}
+		r.v, r.err = s.eval(src, kind == heldRun)
 	}()
 	var r result
 	select {
@@ -177,11 +180,11 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, kin
 //     a fresh channel to close (EvalWithContext makes one for each chunk);
 //   - compile src, then grow the global frame (frameRefs.grow: without it
 //     every chunk that adds a top-level slot copies the whole frame);
-//   - run it with Execute on a goroutine of its own (runtime.Goexit in the
-//     chunk ends that one), after beginHeld for a held chunk; eval returns
-//     when it has finished (a happens-before edge with the next chunk).
+//   - run it with Execute, after beginHeld for a held chunk.
 //
-// A panic inside yaegi's compiler is an error, as Eval makes it.
+// eval runs on a goroutine of its own (evalLocked's), which
+// runtime.Goexit in the chunk may end. A panic inside yaegi's compiler is
+// an error, as Eval makes it.
 func (s *Session) eval(src string, held bool) (v reflect.Value, err error) {
 	if _, err := s.i.ExecuteWithContext(context.Background(), s.empty); err != nil {
 		return v, err
@@ -200,19 +203,8 @@ func (s *Session) eval(src string, held bool) (v reflect.Value, err error) {
 		return v, err
 	}
 	s.frame.grow()
-	type result struct {
-		v   reflect.Value
-		err error
+	if held {
+		s.beginHeld() // what the Begin hook does, but the hold lasts
 	}
-	done := make(chan result, 1)
-	go func() {
-		var r result
-		defer func() { done <- r }() // also after runtime.Goexit
-		if held {
-			s.beginHeld() // what the Begin hook does, but the hold lasts
-		}
-		r.v, r.err = s.i.Execute(prog)
-	}()
-	r := <-done
-	return r.v, r.err
+	return s.i.Execute(prog)
 }

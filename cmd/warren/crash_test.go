@@ -78,7 +78,7 @@ func TestGoroutineRole(t *testing.T) {
 		{[]string{"reflect.Value.Call", "github.com/warren-go/warren/interp.(*Session).goStmt.func1", "created by github.com/warren-go/warren/interp.(*Session).goStmt"}, "go statement"},
 		{[]string{"github.com/traefik/yaegi/interp.call.func9.2", "created by github.com/traefik/yaegi/interp.call.func9"}, "go statement"},
 		{[]string{"github.com/traefik/yaegi/interp.runCfg", "github.com/warren-go/warren/parallel.(*Runtime).run", "created by github.com/warren-go/warren/parallel.(*Runtime).start"}, "ray task"},
-		{[]string{"github.com/traefik/yaegi/interp.runCfg", "github.com/warren-go/warren/interp.(*Session).eval.func2", "created by github.com/warren-go/warren/interp.(*Session).eval"}, "own code"},
+		{[]string{"github.com/traefik/yaegi/interp.runCfg", "github.com/warren-go/warren/interp.(*Session).evalLocked.func1", "created by github.com/warren-go/warren/interp.(*Session).evalLocked in goroutine 1"}, "own code"},
 		{[]string{"time.goFunc", "created by time.goFunc"}, ""},
 	} {
 		if got := goroutineRole(tc.frames); !strings.Contains(got, tc.want) || (tc.want == "") != (got == "") {
