@@ -208,3 +208,25 @@ func (s *Session) eval(src string, held bool) (v reflect.Value, err error) {
 	}
 	return s.i.Execute(prog)
 }
+
+// goHook is the name under which cells see the session's hook package.
+const goHook = "__warren"
+
+// beginFunc is the interpreted function that calls the Begin hook.
+const beginFunc = "__warrenBegin"
+
+// slot0Var is the prelude's variable in slot 0 of yaegi's global frame.
+const slot0Var = "__warrenSlot0"
+
+// stmtSrc is what yaegi evaluates for a statement chunk of cell n with the
+// given (rewritten) text: a call of the Begin hook, which ends the session's
+// exclusive hold on the gate once yaegi has compiled the chunk and set up
+// its run, then the text at its position. With held (a simple chunk: see
+// simple.go), the hold lasts to the chunk's end and there is no call: an
+// empty statement makes yaegi read what follows as statements.
+func (c *chunk) stmtSrc(n int, text string, held bool) string {
+	if held {
+		return ";" + c.directive(n) + text
+	}
+	return beginFunc + "();" + c.directive(n) + text
+}

@@ -106,15 +106,6 @@ func (t tok) end() int {
 // rayModulePath is the import path of package ray in compiled Go.
 const rayModulePath = "github.com/warren-go/warren/parallel"
 
-// goHook is the name under which cells see the session's hook package.
-const goHook = "__warren"
-
-// beginFunc is the interpreted function that calls the Begin hook.
-const beginFunc = "__warrenBegin"
-
-// slot0Var is the prelude's variable in slot 0 of yaegi's global frame.
-const slot0Var = "__warrenSlot0"
-
 // lineBase encodes the cell in the line numbers yaegi reports: line L of the
 // session's cell N is line N*lineBase+L. (The file name of a line directive
 // cannot carry it: yaegi keys imports by file name, and must see "_.go".)
@@ -447,19 +438,6 @@ func classify(toks []tok, i int) chunkKind {
 // the chunk's position in cell n (see lineBase).
 func (c *chunk) directive(n int) string {
 	return fmt.Sprintf("/*line _.go:%d:%d*/", (n%maxCellNum)*lineBase+c.line, c.col)
-}
-
-// stmtSrc is what yaegi evaluates for a statement chunk of cell n with the
-// given (rewritten) text: a call of the Begin hook, which ends the session's
-// exclusive hold on the gate once yaegi has compiled the chunk and set up
-// its run, then the text at its position. With held (a simple chunk: see
-// simple.go), the hold lasts to the chunk's end and there is no call: an
-// empty statement makes yaegi read what follows as statements.
-func (c *chunk) stmtSrc(n int, text string, held bool) string {
-	if held {
-		return ";" + c.directive(n) + text
-	}
-	return beginFunc + "();" + c.directive(n) + text
 }
 
 // analyze parses the chunk, collects what it declares and rewrites its go
