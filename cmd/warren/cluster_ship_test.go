@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -26,18 +25,7 @@ func startCluster(t testing.TB, n, cpus int) string {
 // startClusterProcs is startCluster that also returns the worker processes.
 func startClusterProcs(t testing.TB, n, cpus int) (string, []*exec.Cmd) {
 	t.Helper()
-	pr, pw := io.Pipe()
-	startWarren(t, pw, "head", "--listen", "127.0.0.1:0", "--store", t.TempDir())
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, found := strings.Cut(line, "listening on ")
-	url, _, _ := strings.Cut(rest, " ")
-	if !found || !strings.HasPrefix(url, "nats://") {
-		t.Fatalf("head printed %q", line)
-	}
+	url := startHead(t)
 	var workers []*exec.Cmd
 	for range n {
 		workers = append(workers, startWarren(t, io.Discard, "worker", "--address", url, "--cpus", fmt.Sprint(cpus)))

@@ -53,18 +53,7 @@ func TestHeadAndWorkerCommands(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts processes")
 	}
-	pr, pw := io.Pipe()
-	startWarren(t, pw, "head", "--listen", "127.0.0.1:0", "--store", t.TempDir())
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	go func() { _, _ = io.Copy(io.Discard, pr) }()
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, rest, ok := strings.Cut(line, "listening on ")
-	url, _, _ := strings.Cut(rest, " ")
-	if !ok || !strings.HasPrefix(url, "nats://") {
-		t.Fatalf("head printed %q", line)
-	}
+	url := startHead(t)
 	startWarren(t, io.Discard, "worker", "--address", url, "--cpus", "2", "--resources", "GPU=1")
 
 	reg := cluster.NewRegistry()
@@ -175,4 +164,23 @@ func TestHeadCommandCluster(t *testing.T) {
 	if n := cl.Replicas(ctx); n != 3 {
 		t.Errorf("the task stream has %d replicas, want 3", n)
 	}
+}
+
+// startHead starts `warren head` on a free port with a fresh store and
+// returns the URL it prints.
+func startHead(t testing.TB) string {
+	t.Helper()
+	pr, pw := io.Pipe()
+	startWarren(t, pw, "head", "--listen", "127.0.0.1:0", "--store", t.TempDir())
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, found := strings.Cut(line, "listening on ")
+	url, _, _ := strings.Cut(rest, " ")
+	if !found || !strings.HasPrefix(url, "nats://") {
+		t.Fatalf("head printed %q", line)
+	}
+	return url
 }
