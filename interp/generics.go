@@ -3,7 +3,6 @@ package interp
 import (
 	"go/ast"
 	"go/parser"
-	"go/token"
 	"strings"
 )
 
@@ -27,14 +26,9 @@ type genericSig struct {
 // genericSigs returns the generic functions declared in the declaration
 // source text ("package p;" + text parses), by name.
 func genericSigs(text string) map[string]genericSig {
-	const prefix = "package p;"
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", prefix+text, parser.SkipObjectResolution)
+	f, src, err := parseDeclText(text)
 	if err != nil {
 		return nil
-	}
-	src := func(n ast.Node) string {
-		return text[fset.File(n.Pos()).Offset(n.Pos())-len(prefix) : fset.File(n.End()).Offset(n.End())-len(prefix)]
 	}
 	sigs := map[string]genericSig{}
 	for _, d := range f.Decls {

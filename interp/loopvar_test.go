@@ -1,6 +1,5 @@
 package interp
 
-
 // loopCases are Go programs whose output depends on Go 1.22's loop
 // variables, deferred-argument evaluation or go statement semantics. Each
 // runs as a notebook cell (imports, declarations, then top-level

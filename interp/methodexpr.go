@@ -3,8 +3,6 @@ package interp
 import (
 	"fmt"
 	"go/ast"
-	"go/parser"
-	"go/token"
 	"strings"
 )
 
@@ -27,14 +25,9 @@ type methodSig struct {
 // methodSigs returns the method declarations in the declaration source text
 // ("package p;" + text parses), keyed "T.M".
 func methodSigs(text string) map[string]methodSig {
-	const prefix = "package p;"
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", prefix+text, parser.SkipObjectResolution)
+	f, src, err := parseDeclText(text)
 	if err != nil {
 		return nil
-	}
-	src := func(n ast.Node) string {
-		return text[fset.File(n.Pos()).Offset(n.Pos())-len(prefix) : fset.File(n.End()).Offset(n.End())-len(prefix)]
 	}
 	sigs := map[string]methodSig{}
 	for _, d := range f.Decls {

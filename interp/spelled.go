@@ -206,9 +206,7 @@ func topVarTypes(f *ast.File, body []ast.Stmt, varType func(string) (string, boo
 // one result that the declaration source text ("package p;" + text parses)
 // declares, keyed "name()" as varType looks them up.
 func funcResults(text string) map[string]string {
-	const prefix = "package p;"
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", prefix+text, parser.SkipObjectResolution)
+	f, _, err := parseDeclText(text)
 	if err != nil {
 		return nil
 	}
@@ -273,9 +271,7 @@ func rangeType(name string, lhs []ast.Expr, t ast.Expr) ast.Expr {
 // typeSources returns the struct types the declaration source text declares,
 // keyed "T{}" as varType looks them up, with their sources.
 func typeSources(text string) map[string]string {
-	const prefix = "package p;"
-	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "", prefix+text, parser.SkipObjectResolution)
+	f, _, err := parseDeclText(text)
 	if err != nil {
 		return nil
 	}
@@ -343,8 +339,7 @@ func selectorType(e *ast.SelectorExpr, call bool, depth int, varType func(string
 // whose underlying type is a predeclared basic type (type meters int), with
 // that type, byte and rune spelled uint8 and int32.
 func basicUnderlying(text string) map[string]string {
-	const prefix = "package p;"
-	f, err := parser.ParseFile(token.NewFileSet(), "", prefix+text, parser.SkipObjectResolution)
+	f, _, err := parseDeclText(text)
 	if err != nil {
 		return nil
 	}
