@@ -26,9 +26,12 @@ type loadedUnit struct {
 
 // LoadFunc is the worker side of ShipFunc: it runs, as one cell of s, the
 // units of decls that s has not run yet (their sources from fetch, checked
-// against their hashes), then returns the function called name. Units run
-// once per session: later calls needing them reuse them. A unit that fails
-// to compile is an error naming the driver's cell and line.
+// against their hashes), then returns the function called name. Module
+// and native units run on their own, in order (see shipnative.go). Units
+// run once per session: later calls needing them reuse them. A unit that
+// fails to compile is an error naming the driver's cell and line; a native
+// cell or module the worker cannot build is an error naming the cell or
+// module and what the worker needs.
 func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fetch func(ctx context.Context, hash string) ([]byte, error)) (reflect.Value, error) {
 	l := s.ship
 	l.loadMu.Lock()
@@ -37,6 +40,32 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 	var units []loadedUnit
 	var fresh []string
 	line := 1
+	// flush runs the units gathered so far as one cell.
+	flush := func() error {
+		if len(fresh) == 0 {
+			return nil
+		}
+		l.mu.Lock()
+		l.loadCell++
+		l.replay = units
+		l.mu.Unlock()
+		_, err := s.Execute(ctx, fmt.Sprintf("warren-load-%d", l.loadCell), b.String(), noOutput{})
+		l.mu.Lock()
+		l.replay = nil
+		l.mu.Unlock()
+		if err != nil {
+			return loadError(err, units, name)
+		}
+		l.mu.Lock()
+		for _, h := range fresh {
+			l.loaded[h] = true
+		}
+		clear(l.values) // a unit may have declared a function again
+		l.mu.Unlock()
+		b.Reset()
+		units, fresh, line = nil, nil, 1
+		return nil
+	}
 	for _, h := range decls {
 		l.mu.Lock()
 		done := l.loaded[h]
@@ -47,6 +76,19 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 		src, err := fetchUnit(ctx, fetch, h)
 		if err != nil {
 			return reflect.Value{}, err
+		}
+		if special(src) {
+			if err := flush(); err != nil {
+				return reflect.Value{}, err
+			}
+			if _, err := s.replaySpecial(ctx, string(src), name); err != nil {
+				return reflect.Value{}, err
+			}
+			l.mu.Lock()
+			l.loaded[h] = true
+			clear(l.values)
+			l.mu.Unlock()
+			continue
 		}
 		head, body, _ := strings.Cut(string(src), "\n")
 		u := loadedUnit{first: line + 1}
@@ -60,24 +102,8 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 		units = append(units, u)
 		fresh = append(fresh, h)
 	}
-	if len(fresh) > 0 {
-		l.mu.Lock()
-		l.loadCell++
-		l.replay = units
-		l.mu.Unlock()
-		_, err := s.Execute(ctx, fmt.Sprintf("warren-load-%d", l.loadCell), b.String(), noOutput{})
-		l.mu.Lock()
-		l.replay = nil
-		l.mu.Unlock()
-		if err != nil {
-			return reflect.Value{}, loadError(err, units, name)
-		}
-		l.mu.Lock()
-		for _, h := range fresh {
-			l.loaded[h] = true
-		}
-		clear(l.values) // a unit may have declared a function again
-		l.mu.Unlock()
+	if err := flush(); err != nil {
+		return reflect.Value{}, err
 	}
 	l.mu.Lock()
 	v, ok := l.values[name]

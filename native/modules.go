@@ -233,3 +233,15 @@ func (w *Workspace) Require(ctx context.Context, importPath string, progress io.
 	fmt.Fprintf(progress, "go get %s\n", importPath)
 	return w.get(ctx, importPath, progress)
 }
+
+// ModuleOf returns "module@version" of the module that provides the
+// package at importPath in the workspace: the exact version a build of
+// the package uses, for another workspace to fetch with Get.
+func (w *Workspace) ModuleOf(ctx context.Context, importPath string) (string, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.checkGo(ctx); err != nil {
+		return "", err
+	}
+	return w.moduleOf(ctx, importPath)
+}
