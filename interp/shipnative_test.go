@@ -69,13 +69,37 @@ fmt.Println("statements ran")
 	if got := plain(res); got != "56" {
 		t.Errorf("viaNative on the worker = %s, want 56", got)
 	}
-	// A later native cell using the first one's names.
+	// A later native cell using the first one's names and a module: the
+	// worker fetches the version the driver built with, then builds the
+	// cell against its own build of the first.
+	run(t, driver, `%go get github.com/google/btree@v1.1.3`)
 	run(t, driver, `%%native
+import "github.com/google/btree"
+
 func FibSum(n int) int { return Fib(n) + Pair{n, n}.Sum() }
+
+func Distinct(xs []int) int {
+	tr := btree.NewG(2, func(a, b int) bool { return a < b })
+	for _, x := range xs {
+		tr.ReplaceOrInsert(x)
+	}
+	return tr.Len()
+}
 `)
-	res, _ = run(t, driver, `ray.Get(ray.Remote(FibSum).Remote(10))`)
-	if got := plain(res); got != "75" {
-		t.Errorf("FibSum(10) on the worker = %s, want 75", got)
+	res, _ = run(t, driver, `ray.GetAll(ray.Remote(FibSum).Remote(10), ray.Remote(Distinct).Remote([]int{3, 1, 3, 2, 1}))`)
+	if got := plain(res); got != "[75 3]" {
+		t.Errorf("FibSum(10), Distinct on the worker = %s, want [75 3]", got)
+	}
+	var gets []string
+	b.mu.Lock()
+	for _, h := range b.fetched {
+		if src, _ := driver.Source(h); strings.HasPrefix(string(src), moduleHead) {
+			gets = append(gets, string(src))
+		}
+	}
+	b.mu.Unlock()
+	if len(gets) != 1 || gets[0] != "%go get github.com/google/btree@v1.1.3" {
+		t.Errorf("module units fetched: %q, want the btree version the driver's workspace resolved", gets)
 	}
 	// Refusals: a native variable, through an unexported function.
 	_, _, e := try(t, driver, `ray.Get(ray.Remote(Counted).Remote())`)

@@ -26,6 +26,17 @@ func startCluster(t testing.TB, n, cpus int) string {
 // startClusterProcs is startCluster that also returns the worker processes.
 func startClusterProcs(t testing.TB, n, cpus int) (string, []*exec.Cmd) {
 	t.Helper()
+	url := startHead(t)
+	var workers []*exec.Cmd
+	for range n {
+		workers = append(workers, startWarren(t, io.Discard, "worker", "--address", url, "--cpus", fmt.Sprint(cpus)))
+	}
+	return url, workers
+}
+
+// startHead starts `warren head` on 127.0.0.1 and returns its URL.
+func startHead(t testing.TB) string {
+	t.Helper()
 	pr, pw := io.Pipe()
 	startWarren(t, pw, "head", "--listen", "127.0.0.1:0", "--store", t.TempDir())
 	line, err := bufio.NewReader(pr).ReadString('\n')
@@ -38,11 +49,7 @@ func startClusterProcs(t testing.TB, n, cpus int) (string, []*exec.Cmd) {
 	if !found || !strings.HasPrefix(url, "nats://") {
 		t.Fatalf("head printed %q", line)
 	}
-	var workers []*exec.Cmd
-	for range n {
-		workers = append(workers, startWarren(t, io.Discard, "worker", "--address", url, "--cpus", fmt.Sprint(cpus)))
-	}
-	return url, workers
+	return url
 }
 
 // clusterDriver returns a notebook session whose ray runtime is connected
