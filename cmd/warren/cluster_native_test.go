@@ -122,7 +122,7 @@ func distinct(xs []int) int {
 	// A worker that cannot build: the task fails saying which cell and
 	// what the worker needs; the worker runs other tasks. (Started now: it
 	// would take any task.) Only it has "nogo".
-	startWarrenEnv(t, io.Discard, []string{"PATH=/usr/bin:/bin", "XDG_CACHE_HOME=" + filepath.Join(tmp, "nogo")},
+	nogo := startWarrenEnv(t, io.Discard, []string{"PATH=/usr/bin:/bin", "XDG_CACHE_HOME=" + filepath.Join(tmp, "nogo")},
 		"worker", "--address", url, "--cpus", "1", "--resources", "nogo=1")
 	waitResource(t, cell, "nogo")
 	_, err := cell(`ray.Get(ray.Remote(Fib).Options(ray.TaskResources(map[string]float64{"nogo": 1})).Remote(5))`)
@@ -137,8 +137,10 @@ func distinct(xs []int) int {
 	}
 	// A worker restarted with the same cache directory builds the cell
 	// again in the workspace it kept.
-	_ = worker.Process.Kill()
-	_ = worker.Wait()
+	for _, w := range []*exec.Cmd{nogo, worker} {
+		_ = w.Process.Kill()
+		_ = w.Wait()
+	}
 	startWarrenEnv(t, io.Discard, goodEnv, "worker", "--address", url, "--cpus", "2")
 	start = time.Now()
 	if got := ok(`ray.Get(ray.Remote(Fib).Remote(22))`); got != "17711" {
