@@ -317,7 +317,7 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 		s.names[n] = true
 	}
 	s.mu.Unlock()
-	s.logNative(ctx, ws, c.n, code, cl, path, dot, replay)
+	s.logNative(ctx, ws, c.n, code, cl, path, dot, replay, *syms)
 	if replay != nil {
 		return nil, nil // its statements ran in the driver
 	}

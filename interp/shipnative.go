@@ -9,9 +9,11 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/warren-go/warren/native"
 )
@@ -67,6 +69,14 @@ type shipNative struct {
 	modules map[string]*declUnit // import path → the module unit of its package
 	byPkg   map[string]*declUnit // import path (in this session) of a native cell's package → its unit
 	replay  *nativeReplay        // worker side: the native unit LoadFunc is building
+	funcs   map[unsafe.Pointer]nativeFunc
+}
+
+// nativeFunc is a top-level function of a native cell, by its closure:
+// native code passes it to ray.Remote without the Ship hook.
+type nativeFunc struct {
+	u    *declUnit
+	name string
 }
 
 // nativeInfo is what a native unit's declarations use.
@@ -151,7 +161,7 @@ func (l *shipLog) replayDef(r *nativeReplay, name string) (nativeDef, bool) {
 // logNative logs a native cell that runNative built and bound (cell n,
 // package pkg, dot-importing the packages of dot): a worker replaying one
 // logs the unit it was given.
-func (s *Session) logNative(ctx context.Context, ws *native.Workspace, n int, code string, cl *native.Cell, pkg string, dot map[string]native.DotName, r *nativeReplay) {
+func (s *Session) logNative(ctx context.Context, ws *native.Workspace, n int, code string, cl *native.Cell, pkg string, dot map[string]native.DotName, r *nativeReplay, syms map[string]map[string]reflect.Value) {
 	l := s.ship
 	src := ""
 	if r != nil {
@@ -188,7 +198,30 @@ func (s *Session) logNative(ctx context.Context, ws *native.Workspace, n int, co
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.addNative(src, pkg, n, cl)
+	u := l.addNative(src, pkg, n, cl)
+	if l.nat.funcs == nil {
+		l.nat.funcs = map[unsafe.Pointer]nativeFunc{}
+	}
+	for _, table := range syms {
+		for name, v := range table {
+			if cl.Names[name] == "func" && v.Kind() == reflect.Func && !v.IsNil() {
+				l.nat.funcs[closurePtr(v.Interface())] = nativeFunc{u, name}
+			}
+		}
+	}
+}
+
+// nativeFunc returns what ShipFunc ships for the native function whose
+// closure is p; the caller holds l.mu.
+func (l *shipLog) nativeFunc(p unsafe.Pointer) (shipFunc, bool) {
+	f, ok := l.nat.funcs[p]
+	if !ok {
+		return shipFunc{}, false
+	}
+	if cur := l.byName[f.name]; cur != f.u {
+		return shipFunc{key: fmt.Sprintf("!%s is the %s of native cell[%d], which cell[%d] declared again: pass the function of the later cell, or run cell[%d] again", f.name, f.name, f.u.cell, cellOf(cur), f.u.cell)}, true
+	}
+	return shipFunc{key: f.name}, true
 }
 
 func contains(xs []string, x string) bool {
@@ -210,8 +243,8 @@ func splitNative(src string) (head []string, code string) {
 	return head, src
 }
 
-// addNative logs a native unit; the caller holds l.mu.
-func (l *shipLog) addNative(src, pkg string, n int, cl *native.Cell) {
+// addNative logs a native unit and returns it; the caller holds l.mu.
+func (l *shipLog) addNative(src, pkg string, n int, cl *native.Cell) *declUnit {
 	h := sha256.Sum256([]byte(src))
 	u := &declUnit{src: src, hash: hex.EncodeToString(h[:]), kind: unitNative}
 	head, _ := splitNative(src)
@@ -283,6 +316,7 @@ func (l *shipLog) addNative(src, pkg string, n int, cl *native.Cell) {
 		u.names = append(u.names, name)
 		l.byName[name] = u
 	}
+	return u
 }
 
 // nativeUses checks that name, declared by native unit u, uses no

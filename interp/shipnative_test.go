@@ -78,6 +78,11 @@ import "github.com/google/btree"
 
 func FibSum(n int) int { return Fib(n) + Pair{n, n}.Sum() }
 
+func square(n int) int { return n * n }
+
+// SquareTwice submits a task itself (no Ship hook in native code).
+func SquareTwice(n int) int { return ray.Get(ray.Remote(square).Remote(n)).(int) * 2 }
+
 func Distinct(xs []int) int {
 	tr := btree.NewG(2, func(a, b int) bool { return a < b })
 	for _, x := range xs {
@@ -89,6 +94,12 @@ func Distinct(xs []int) int {
 	res, _ = run(t, driver, `ray.GetAll(ray.Remote(FibSum).Remote(10), ray.Remote(Distinct).Remote([]int{3, 1, 3, 2, 1}))`)
 	if got := plain(res); got != "[75 3]" {
 		t.Errorf("FibSum(10), Distinct on the worker = %s, want [75 3]", got)
+	}
+	// Native code's own ray.Remote(square): every task of this backend
+	// runs on the worker, so this shipped square.
+	res, _ = run(t, driver, `SquareTwice(7)`)
+	if got := plain(res); got != "98" {
+		t.Errorf("SquareTwice(7) = %s, want 98", got)
 	}
 	var gets []string
 	b.mu.Lock()

@@ -73,6 +73,11 @@ func Fib(n int) int {
 
 func Pid() int { return os.Getpid() }
 
+// FibPair submits tasks itself, from whichever process runs it.
+func FibPair(n int) int {
+	return ray.Get(ray.Remote(Fib).Remote(n)).(int) + ray.Get(ray.Remote(Fib).Remote(n+1)).(int)
+}
+
 var Calls int
 
 func Counted() int { Calls++; return Calls }
@@ -97,6 +102,10 @@ func Counted() int { Calls++; return Calls }
 	t.Logf("a native function's first task on a fresh worker: %v; the next: %v", first, second)
 	if driver, pid := ok(`Pid()`), ok(`ray.Get(ray.Remote(Pid).Remote())`); pid == driver {
 		t.Errorf("the native task ran in the driver's process (pid %s)", pid)
+	}
+	// Native code's own tasks, submitted on a worker.
+	if got := ok(`ray.Get(ray.Remote(FibPair).Remote(10))`); got != "144" {
+		t.Errorf("FibPair(10) on a worker = %s, want 144", got)
 	}
 	if got := ok(`ray.Get(ray.Remote(Mid).Remote(Pair{0, 0}, Pair{4, 6}))`); got != "{2 3}" {
 		t.Errorf("Mid on a worker = %s, want {2 3}", got)
