@@ -81,7 +81,7 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 			if err := flush(); err != nil {
 				return reflect.Value{}, err
 			}
-			if _, err := s.replaySpecial(ctx, string(src), name); err != nil {
+			if err := s.replaySpecial(ctx, string(src), name); err != nil {
 				return reflect.Value{}, err
 			}
 			l.mu.Lock()

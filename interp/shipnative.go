@@ -400,28 +400,25 @@ func (l *shipLog) nativeCurrent(u *declUnit, show string) error {
 }
 
 // replaySpecial runs, on a worker, a module unit (go get of the exact
-// version) or a native unit (the cell built, its names bound); it reports
-// false for other units. name is the function being loaded, for errors.
-func (s *Session) replaySpecial(ctx context.Context, src, name string) (bool, error) {
-	switch {
-	case strings.HasPrefix(src, moduleHead):
-		modver := strings.TrimPrefix(src, moduleHead)
-		ws, err := s.workspace()
-		if err == nil {
-			err = ws.Get(ctx, modver, nil)
-		}
-		if err != nil {
-			return true, fmt.Errorf("interp: loading %s on the worker: go get %s failed on this worker: %w%s", shownName(name), modver, err, workerAdvice(err))
-		}
-		l := s.ship
-		l.mu.Lock()
-		l.moduleUnit(modver)
-		l.mu.Unlock()
-		return true, nil
-	case strings.HasPrefix(src, nativeHead):
-		return true, s.replayNative(ctx, src, name)
+// version) or a native unit (the cell built, its names bound); see
+// special. name is the function being loaded, for errors.
+func (s *Session) replaySpecial(ctx context.Context, src, name string) error {
+	if strings.HasPrefix(src, nativeHead) {
+		return s.replayNative(ctx, src, name)
 	}
-	return false, nil
+	modver := strings.TrimPrefix(src, moduleHead)
+	ws, err := s.workspace()
+	if err == nil {
+		err = ws.Get(ctx, modver, nil)
+	}
+	if err != nil {
+		return fmt.Errorf("interp: loading %s on the worker: go get %s failed on this worker: %w%s", shownName(name), modver, err, workerAdvice(err))
+	}
+	l := s.ship
+	l.mu.Lock()
+	l.moduleUnit(modver)
+	l.mu.Unlock()
+	return nil
 }
 
 // replayNative builds a native unit on a worker (see runNative).

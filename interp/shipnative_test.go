@@ -83,6 +83,9 @@ func square(n int) int { return n * n }
 // SquareTwice submits a task itself (no Ship hook in native code).
 func SquareTwice(n int) int { return ray.Get(ray.Remote(square).Remote(n)).(int) * 2 }
 
+// LitTask gives ray.Remote a function literal, which cannot be shipped.
+func LitTask() int { return ray.Get(ray.Remote(func() int { return 1 }).Remote()).(int) }
+
 func Distinct(xs []int) int {
 	tr := btree.NewG(2, func(a, b int) bool { return a < b })
 	for _, x := range xs {
@@ -101,6 +104,9 @@ func Distinct(xs []int) int {
 	if got := plain(res); got != "98" {
 		t.Errorf("SquareTwice(7) = %s, want 98", got)
 	}
+	if _, _, e := try(t, driver, `LitTask()`); e == nil || !strings.Contains(e.Value, "cannot run on a cluster worker") {
+		t.Errorf("a function literal of native code: %v, want a refusal at submit", e)
+	}
 	var gets []string
 	b.mu.Lock()
 	for _, h := range b.fetched {
@@ -111,6 +117,18 @@ func Distinct(xs []int) int {
 	b.mu.Unlock()
 	if len(gets) != 1 || gets[0] != "%go get github.com/google/btree@v1.1.3" {
 		t.Errorf("module units fetched: %q, want the btree version the driver's workspace resolved", gets)
+	}
+	// Each native cell was fetched and built once, however many tasks.
+	native = 0
+	b.mu.Lock()
+	for _, h := range b.fetched {
+		if src, _ := driver.Source(h); strings.HasPrefix(string(src), nativeHead) {
+			native++
+		}
+	}
+	b.mu.Unlock()
+	if native != 2 {
+		t.Errorf("the worker fetched native units %d times for 2 native cells", native)
 	}
 	// Refusals: a native variable, through an unexported function.
 	_, _, e := try(t, driver, `ray.Get(ray.Remote(Counted).Remote())`)
