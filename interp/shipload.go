@@ -34,6 +34,9 @@ type loadedUnit struct {
 // module and what the worker needs.
 func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fetch func(ctx context.Context, hash string) ([]byte, error)) (reflect.Value, error) {
 	l := s.ship
+	if v, ok := l.cached(name, decls); ok {
+		return v, nil // not waiting for a load of other functions (a native build can take a minute)
+	}
 	l.loadMu.Lock()
 	defer l.loadMu.Unlock()
 	var b strings.Builder
@@ -119,6 +122,23 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 	l.values[name] = v
 	l.mu.Unlock()
 	return v, nil
+}
+
+// cached returns the function LoadFunc returned for name before, if every
+// unit of decls is still loaded.
+func (l *shipLog) cached(name string, decls []string) (reflect.Value, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v, ok := l.values[name]
+	if !ok {
+		return reflect.Value{}, false
+	}
+	for _, h := range decls {
+		if !l.loaded[h] {
+			return reflect.Value{}, false
+		}
+	}
+	return v, true
 }
 
 // fetchAttempts is how many times LoadFunc reads a unit before it gives
