@@ -44,7 +44,10 @@ func TestClusterShipsNative(t *testing.T) {
 	n := 0
 	cell := func(code string) (string, error) {
 		n++
-		data, err := rs.Execute(context.Background(), fmt.Sprintf("native-%d", n), code, &recOutput{})
+		// Bounded: a worker that died leaves its tasks queued.
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		data, err := rs.Execute(ctx, fmt.Sprintf("native-%d", n), code, &recOutput{})
 		text, _ := data["text/plain"].(string)
 		return text, err
 	}
