@@ -543,7 +543,7 @@ func (s *Session) importModules(ctx context.Context, c *cell, chunks []*chunk) e
 			return err
 		}
 		s.native.fetched[p] = true
-		s.noteImportModule(ctx, ws, p) // for workers: shipnative.go
+		s.noteImportModule(ws, p) // for workers: shipnative.go
 	}
 	return nil
 }

@@ -339,7 +339,7 @@ func TestShipModules(t *testing.T) {
 	l.add(&declUnit{src: "func f() { mod.F() }", kind: unitDecl, cell: 2, line: 1, names: []string{"f"}, refs: map[string]bool{"mod": true}})
 	l.add(&declUnit{src: "func g() { f() }", kind: unitDecl, cell: 3, line: 1, names: []string{"g"}, refs: map[string]bool{"f": true}})
 	for _, key := range []string{"g", "sel:mod.F"} {
-		if _, _, err := l.ship(key); err == nil || !strings.Contains(err.Error(), "did not record the version of its module") {
+		if _, _, err := l.ship(key); err == nil || !strings.Contains(err.Error(), "did not record which version of its module") {
 			t.Errorf("ship(%q) = %v, want a refusal saying the module version is unknown", key, err)
 		}
 	}

@@ -69,7 +69,7 @@ type shipNative struct {
 	modules map[string]*declUnit // import path → the module unit of its package
 	byPkg   map[string]*declUnit // import path (in this session) of a native cell's package → its unit
 	replay  *nativeReplay        // worker side: the native unit LoadFunc is building
-	funcs   map[unsafe.Pointer]nativeFunc
+	funcs   map[unsafe.Pointer]nativeFunc // closures of native cells' functions (see nativeFunc)
 }
 
 // nativeFunc is a top-level function of a native cell, by its closure:
@@ -115,15 +115,14 @@ func (l *shipLog) moduleOf(u *declUnit, show string) (*declUnit, error) {
 	if m := l.nat.modules[u.path]; m != nil {
 		return m, nil
 	}
-	return nil, fmt.Errorf("%s cannot run on a cluster worker: it uses package %q, and this session did not record the version of its module: run the cell importing it again, then submit again", show, u.path)
+	return nil, fmt.Errorf("%s cannot run on a cluster worker: it uses package %q, and this session did not record which version of its module it loaded", show, u.path)
 }
 
 // noteImportModule records the module version a package imported from the
-// native workspace was built with, for workers (see moduleUnit). Without
-// it, shipping a function that uses the package fails, saying why.
-func (s *Session) noteImportModule(ctx context.Context, ws *native.Workspace, path string) {
-	modver, err := ws.ModuleOf(ctx, path)
-	if err != nil {
+// native workspace was built with, for workers (see moduleUnit).
+func (s *Session) noteImportModule(ws *native.Workspace, path string) {
+	modver := ws.Imported(path)
+	if modver == "" {
 		return
 	}
 	l := s.ship

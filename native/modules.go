@@ -189,7 +189,23 @@ func (w *Workspace) ImportPackage(ctx context.Context, importPath string, progre
 	if err != nil {
 		return nil, err
 	}
-	return lookupSymbols(p)
+	syms, err := lookupSymbols(p)
+	if err == nil {
+		if w.imported == nil {
+			w.imported = map[string]string{}
+		}
+		w.imported[importPath] = mod
+	}
+	return syms, err
+}
+
+// Imported returns "module@version" of the module the package at
+// importPath was built from when ImportPackage last loaded it, or "" if
+// it did not.
+func (w *Workspace) Imported(importPath string) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.imported[importPath]
 }
 
 // moduleOf returns "module@version" of the module providing importPath in
