@@ -66,9 +66,9 @@ const (
 
 // shipNative is the native part of a ship log.
 type shipNative struct {
-	modules map[string]*declUnit // import path → the module unit of its package
-	byPkg   map[string]*declUnit // import path (in this session) of a native cell's package → its unit
-	replay  *nativeReplay        // worker side: the native unit LoadFunc is building
+	modules map[string]*declUnit          // import path → the module unit of its package
+	byPkg   map[string]*declUnit          // import path (in this session) of a native cell's package → its unit
+	replay  *nativeReplay                 // worker side: the native unit LoadFunc is building
 	funcs   map[unsafe.Pointer]nativeFunc // closures of native cells' functions (see nativeFunc)
 }
 
