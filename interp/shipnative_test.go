@@ -18,7 +18,7 @@ func TestShipNativeCells(t *testing.T) {
 	driver, b := newShipPair(t)
 	driver.opts.NativeDir = t.TempDir()
 	b.worker.opts.NativeDir = t.TempDir()
-	run(t, driver, `%%native
+	first := `%%native
 import "fmt"
 
 type Pair struct{ A, B int }
@@ -40,7 +40,8 @@ func Counted() int { return count() }
 
 Calls = 100
 fmt.Println("statements ran")
-`)
+`
+	run(t, driver, first)
 	res, _ := run(t, driver, `ray.Get(ray.Remote(Fib).Remote(20))`)
 	if got := plain(res); got != "6765" {
 		t.Errorf("Fib(20) on the worker = %s, want 6765", got)
@@ -141,5 +142,12 @@ func Distinct(xs []int) int {
 	_, _, e = try(t, driver, `ray.Get(ray.Remote(Fib).Remote(3))`)
 	if e == nil || !strings.Contains(e.Value, "whose Pair cell[") {
 		t.Errorf("Fib after Pair was declared again: %v, want a refusal naming Pair", e)
+	}
+	// As the error says: the cell run again ships (the worker builds the
+	// new run and binds its names over the old ones).
+	run(t, driver, first)
+	res, _ = run(t, driver, `ray.Get(ray.Remote(Fib).Remote(12))`)
+	if got := plain(res); got != "144" {
+		t.Errorf("Fib after the native cell ran again = %s, want 144", got)
 	}
 }
