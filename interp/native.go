@@ -219,8 +219,12 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 	rel := "s/" + t.sid + "/" + pkgName
 	path := native.ModulePath + "/" + rel
 	dot := map[string]native.DotName{}
+	replay := s.ship.replaying() // a worker building a shipped cell (shipnative.go)
 	for n := range cl.Uses {
 		d, ok := t.defs[n]
+		if replay != nil {
+			d, ok = s.ship.replayDef(replay, n)
+		}
 		if !ok || cl.Names[n] != "" || !isExported(n) {
 			continue
 		}
@@ -313,6 +317,10 @@ func (s *Session) runNative(ctx context.Context, c *cell, code string) (map[stri
 		s.names[n] = true
 	}
 	s.mu.Unlock()
+	s.logNative(ctx, ws, c.n, code, cl, path, dot, replay, *syms)
+	if replay != nil {
+		return nil, nil // its statements ran in the driver
+	}
 	return nil, s.runNativeStmts(ctx, c, code, run)
 }
 
@@ -535,6 +543,7 @@ func (s *Session) importModules(ctx context.Context, c *cell, chunks []*chunk) e
 			return err
 		}
 		s.native.fetched[p] = true
+		s.noteImportModule(ws, p) // for workers: shipnative.go
 	}
 	return nil
 }

@@ -32,7 +32,8 @@ import (
 // value lives in the driver only: a task function that uses one, directly
 // or through the functions it calls, is refused at submit with an error
 // saying to pass the value as an argument. Only the units the function
-// needs are shipped.
+// needs are shipped. Modules fetched with %go get (or by an import) and
+// %%native cells are units too, rebuilt by the worker: see shipnative.go.
 
 // unitKind says what a logged unit declares.
 type unitKind int
@@ -61,6 +62,10 @@ type declUnit struct {
 	// lifted literals): the interpreter binds a name when it compiles a
 	// use, so a unit declared again later is not what this one calls.
 	deps map[string]*declUnit
+	// needs are units it needs besides its refs: an import's or a native
+	// cell's modules, a native cell's earlier native cells (shipnative.go).
+	needs  []*declUnit
+	native *nativeInfo // unitNative: what its declarations use
 }
 
 // maxShipFuncs bounds the functions the session remembers (see shipHook):
@@ -85,6 +90,7 @@ type shipLog struct {
 	loadCell int                             // worker side: replay cells so far
 	replay   []loadedUnit                    // worker side: the units of the cell LoadFunc runs
 	added    []*declUnit                     // the units logChunk logged so far
+	nat      shipNative                      // native cells and modules (shipnative.go)
 }
 
 // A shipFunc is a function value given to ray.Remote in a cell, kept
@@ -372,8 +378,8 @@ func (s *Session) logChunk(n int, ch *chunk) {
 // them. It fails, saying what to do, when a worker cannot have the
 // function: fn was not given to ray.Remote in a cell, is a variable or a
 // method value, is a literal that uses variables around it, or uses
-// (directly or through what it calls) a top-level variable or a package
-// fetched with %go get.
+// (directly or through what it calls) a top-level variable of a cell
+// (interpreted or native) or a declaration some later cell declared again.
 func (s *Session) ShipFunc(fn reflect.Value) (name string, decls []string, err error) {
 	if fn.Kind() != reflect.Func || fn.IsNil() || !fn.CanInterface() {
 		return "", nil, fmt.Errorf("interp: ShipFunc needs a function, got %v", fn.Kind())
@@ -386,6 +392,9 @@ func (s *Session) ShipFunc(fn reflect.Value) (name string, decls []string, err e
 		return r.name, r.decls, r.err
 	}
 	sf, ok := l.funcs[p]
+	if !ok {
+		sf, ok = l.nativeFunc(p) // a native function that native code gave ray.Remote
+	}
 	if !ok {
 		return "", nil, fmt.Errorf("this function cannot run on a cluster worker: warren knows which function it is only when a cell passes it to ray.Remote directly, as ray.Remote(f) with f declared by func f(…) at the top level of a cell, or as ray.Remote(func(…) {…})")
 	}
@@ -406,7 +415,11 @@ func (l *shipLog) ship(key string) (string, []string, error) {
 			return "", nil, fmt.Errorf("ray.Remote(%s) cannot run on a cluster worker: %s is not an imported package here; pass a function declared in a cell or a function literal", sel, pkg)
 		}
 		if !l.builtin[u.path] {
-			return "", nil, fmt.Errorf("ray.Remote(%s) cannot run on a cluster worker: package %q was fetched with %%go get, and workers cannot load modules yet", sel, u.path)
+			m, err := l.moduleOf(u, "ray.Remote("+sel+")")
+			if err != nil {
+				return "", nil, err
+			}
+			return sel, []string{m.hash, u.hash}, nil
 		}
 		return sel, []string{u.hash}, nil
 	}
@@ -418,9 +431,13 @@ func (l *shipLog) ship(key string) (string, []string, error) {
 	root := l.byName[name]
 	switch {
 	case root == nil:
-		return "", nil, fmt.Errorf("ray.Remote(%s) cannot run on a cluster worker: %s is not a function declared in a cell (a %%%%native cell's functions cannot be shipped yet)", name, name)
+		return "", nil, fmt.Errorf("ray.Remote(%s) cannot run on a cluster worker: %s is not a function declared in a cell", name, name)
 	case root.kind == unitVar:
 		return "", nil, fmt.Errorf("ray.Remote(%s) cannot run on a cluster worker: %s is a variable; declare the function with func %s(…) at the top level of a cell", name, name, name)
+	case root.kind == unitNative:
+		if err := l.nativeUses(root, name, show); err != nil {
+			return "", nil, err
+		}
 	}
 	need := map[*declUnit]bool{}
 	var visit func(u *declUnit) error
@@ -429,10 +446,20 @@ func (l *shipLog) ship(key string) (string, []string, error) {
 			return nil
 		}
 		need[u] = true
-		if u.kind == unitImport && !l.builtin[u.path] {
-			return fmt.Errorf("%s cannot run on a cluster worker: it uses package %q, fetched with %%go get; workers cannot load modules yet", show, u.path)
-		}
 		var deps []*declUnit
+		if u.kind == unitImport && !l.builtin[u.path] {
+			m, err := l.moduleOf(u, show)
+			if err != nil {
+				return err
+			}
+			deps = append(deps, m)
+		}
+		if u.kind == unitNative {
+			if err := l.nativeCurrent(u, show); err != nil {
+				return err
+			}
+		}
+		deps = append(deps, u.needs...)
 		for _, t := range u.names {
 			for _, m := range l.methods[t] {
 				deps = append(deps, m)
@@ -462,6 +489,11 @@ func (l *shipLog) ship(key string) (string, []string, error) {
 				}
 				return fmt.Errorf("%s cannot run on a cluster worker: it uses the top-level variable %s%s, %s; workers run the cells' declarations, not their statements, so they do not have its value: pass %s as an argument of .Remote (or make it a const)", show, r, through, d.why, r)
 			}
+			if d.kind == unitNative {
+				if err := l.nativeUses(d, r, show); err != nil {
+					return err
+				}
+			}
 			deps = append(deps, d)
 		}
 		if u.recv != "" {
@@ -483,9 +515,19 @@ func (l *shipLog) ship(key string) (string, []string, error) {
 	for u := range need {
 		units = append(units, u)
 	}
+	// Modules, then imports, then the rest as the cells ran them.
+	rank := func(u *declUnit) int {
+		switch u.kind {
+		case unitModule:
+			return 0
+		case unitImport:
+			return 1
+		}
+		return 2
+	}
 	sort.Slice(units, func(i, j int) bool {
-		if (units[i].kind == unitImport) != (units[j].kind == unitImport) {
-			return units[i].kind == unitImport
+		if ri, rj := rank(units[i]), rank(units[j]); ri != rj {
+			return ri < rj
 		}
 		return units[i].seq < units[j].seq
 	})

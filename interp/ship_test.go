@@ -329,17 +329,39 @@ ray.Get(ray.Remote(func() string { return cnt.Name() }).Remote())`)
 	}
 }
 
-// A package fetched with %go get (one the worker's binary does not carry)
-// is refused, directly or through a function.
-func TestShipRefusesModules(t *testing.T) {
+// A package fetched into the native workspace (one the worker's binary
+// does not carry) needs its module unit, the exact version the session
+// built it with, before its import: without a recorded version it is
+// refused, directly or through a function.
+func TestShipModules(t *testing.T) {
 	l := newShipLog(map[string]bool{"fmt": true})
 	l.add(&declUnit{src: `import "example.com/mod"`, kind: unitImport, cell: 1, line: 1, names: []string{"mod"}, path: "example.com/mod"})
 	l.add(&declUnit{src: "func f() { mod.F() }", kind: unitDecl, cell: 2, line: 1, names: []string{"f"}, refs: map[string]bool{"mod": true}})
 	l.add(&declUnit{src: "func g() { f() }", kind: unitDecl, cell: 3, line: 1, names: []string{"g"}, refs: map[string]bool{"f": true}})
 	for _, key := range []string{"g", "sel:mod.F"} {
-		if _, _, err := l.ship(key); err == nil || !strings.Contains(err.Error(), "%go get") {
-			t.Errorf("ship(%q) = %v, want a refusal naming %%go get", key, err)
+		if _, _, err := l.ship(key); err == nil || !strings.Contains(err.Error(), "did not record which version of its module") {
+			t.Errorf("ship(%q) = %v, want a refusal saying the module version is unknown", key, err)
 		}
+	}
+	l.nat.modules = map[string]*declUnit{"example.com/mod": l.moduleUnit("example.com/mod@v1.2.3")}
+	mod := l.byHash[l.nat.modules["example.com/mod"].hash]
+	if mod == nil || mod.src != "%go get example.com/mod@v1.2.3" {
+		t.Fatalf("module unit = %+v", mod)
+	}
+	srcs := func(decls []string) []string {
+		var out []string
+		for _, h := range decls {
+			out = append(out, strings.SplitN(l.byHash[h].src, "\n", 2)[len(strings.SplitN(l.byHash[h].src, "\n", 2))-1])
+		}
+		return out
+	}
+	_, decls, err := l.ship("g")
+	if got := strings.Join(srcs(decls), "; "); err != nil || got != `%go get example.com/mod@v1.2.3; import "example.com/mod"; func f() { mod.F() }; func g() { f() }` {
+		t.Errorf("ship(g) = %s, %v", got, err)
+	}
+	_, decls, err = l.ship("sel:mod.F")
+	if got := strings.Join(srcs(decls), "; "); err != nil || got != `%go get example.com/mod@v1.2.3; import "example.com/mod"` {
+		t.Errorf("ship(mod.F) = %s, %v", got, err)
 	}
 	l.add(&declUnit{src: `import "fmt"`, kind: unitImport, cell: 4, line: 1, names: []string{"fmt"}, path: "fmt"})
 	if name, decls, err := l.ship("sel:fmt.Sprint"); err != nil || name != "fmt.Sprint" || len(decls) != 1 {

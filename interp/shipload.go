@@ -26,17 +26,49 @@ type loadedUnit struct {
 
 // LoadFunc is the worker side of ShipFunc: it runs, as one cell of s, the
 // units of decls that s has not run yet (their sources from fetch, checked
-// against their hashes), then returns the function called name. Units run
-// once per session: later calls needing them reuse them. A unit that fails
-// to compile is an error naming the driver's cell and line.
+// against their hashes), then returns the function called name. Module
+// and native units run on their own, in order (see shipnative.go). Units
+// run once per session: later calls needing them reuse them. A unit that
+// fails to compile is an error naming the driver's cell and line; a native
+// cell or module the worker cannot build is an error naming the cell or
+// module and what the worker needs.
 func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fetch func(ctx context.Context, hash string) ([]byte, error)) (reflect.Value, error) {
 	l := s.ship
+	if v, ok := l.cached(name, decls); ok {
+		return v, nil // not waiting for a load of other functions (a native build can take a minute)
+	}
 	l.loadMu.Lock()
 	defer l.loadMu.Unlock()
 	var b strings.Builder
 	var units []loadedUnit
 	var fresh []string
 	line := 1
+	// flush runs the units gathered so far as one cell.
+	flush := func() error {
+		if len(fresh) == 0 {
+			return nil
+		}
+		l.mu.Lock()
+		l.loadCell++
+		l.replay = units
+		l.mu.Unlock()
+		_, err := s.Execute(ctx, fmt.Sprintf("warren-load-%d", l.loadCell), b.String(), noOutput{})
+		l.mu.Lock()
+		l.replay = nil
+		l.mu.Unlock()
+		if err != nil {
+			return loadError(err, units, name)
+		}
+		l.mu.Lock()
+		for _, h := range fresh {
+			l.loaded[h] = true
+		}
+		clear(l.values) // a unit may have declared a function again
+		l.mu.Unlock()
+		b.Reset()
+		units, fresh, line = nil, nil, 1
+		return nil
+	}
 	for _, h := range decls {
 		l.mu.Lock()
 		done := l.loaded[h]
@@ -47,6 +79,19 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 		src, err := fetchUnit(ctx, fetch, h)
 		if err != nil {
 			return reflect.Value{}, err
+		}
+		if special(src) {
+			if err := flush(); err != nil {
+				return reflect.Value{}, err
+			}
+			if err := s.replaySpecial(ctx, string(src), name); err != nil {
+				return reflect.Value{}, err
+			}
+			l.mu.Lock()
+			l.loaded[h] = true
+			clear(l.values)
+			l.mu.Unlock()
+			continue
 		}
 		head, body, _ := strings.Cut(string(src), "\n")
 		u := loadedUnit{first: line + 1}
@@ -60,24 +105,8 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 		units = append(units, u)
 		fresh = append(fresh, h)
 	}
-	if len(fresh) > 0 {
-		l.mu.Lock()
-		l.loadCell++
-		l.replay = units
-		l.mu.Unlock()
-		_, err := s.Execute(ctx, fmt.Sprintf("warren-load-%d", l.loadCell), b.String(), noOutput{})
-		l.mu.Lock()
-		l.replay = nil
-		l.mu.Unlock()
-		if err != nil {
-			return reflect.Value{}, loadError(err, units, name)
-		}
-		l.mu.Lock()
-		for _, h := range fresh {
-			l.loaded[h] = true
-		}
-		clear(l.values) // a unit may have declared a function again
-		l.mu.Unlock()
+	if err := flush(); err != nil {
+		return reflect.Value{}, err
 	}
 	l.mu.Lock()
 	v, ok := l.values[name]
@@ -93,6 +122,23 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 	l.values[name] = v
 	l.mu.Unlock()
 	return v, nil
+}
+
+// cached returns the function LoadFunc returned for name before, if every
+// unit of decls is still loaded.
+func (l *shipLog) cached(name string, decls []string) (reflect.Value, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v, ok := l.values[name]
+	if !ok {
+		return reflect.Value{}, false
+	}
+	for _, h := range decls {
+		if !l.loaded[h] {
+			return reflect.Value{}, false
+		}
+	}
+	return v, true
 }
 
 // fetchAttempts is how many times LoadFunc reads a unit before it gives

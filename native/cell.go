@@ -168,6 +168,18 @@ func ParseCell(code string) (*Cell, error) {
 	return c, nil
 }
 
+// Decls returns the source of the cell's top-level declarations (func,
+// type, const and var), one item each, in order.
+func (c *Cell) Decls() []string {
+	var out []string
+	for _, it := range c.items {
+		if it.decl {
+			out = append(out, it.text)
+		}
+	}
+	return out
+}
+
 // declaresMain reports whether the cell declares func main.
 func (c *Cell) declaresMain() bool {
 	for _, d := range c.file.Decls {

@@ -189,7 +189,23 @@ func (w *Workspace) ImportPackage(ctx context.Context, importPath string, progre
 	if err != nil {
 		return nil, err
 	}
-	return lookupSymbols(p)
+	syms, err := lookupSymbols(p)
+	if err == nil {
+		if w.imported == nil {
+			w.imported = map[string]string{}
+		}
+		w.imported[importPath] = mod
+	}
+	return syms, err
+}
+
+// Imported returns "module@version" of the module the package at
+// importPath was built from when ImportPackage last loaded it, or "" if
+// it did not.
+func (w *Workspace) Imported(importPath string) string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.imported[importPath]
 }
 
 // moduleOf returns "module@version" of the module providing importPath in
@@ -232,4 +248,16 @@ func (w *Workspace) Require(ctx context.Context, importPath string, progress io.
 	}
 	fmt.Fprintf(progress, "go get %s\n", importPath)
 	return w.get(ctx, importPath, progress)
+}
+
+// ModuleOf returns "module@version" of the module that provides the
+// package at importPath in the workspace: the exact version a build of
+// the package uses, for another workspace to fetch with Get.
+func (w *Workspace) ModuleOf(ctx context.Context, importPath string) (string, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if err := w.checkGo(ctx); err != nil {
+		return "", err
+	}
+	return w.moduleOf(ctx, importPath)
 }

@@ -81,6 +81,17 @@ func TestImportPackage(t *testing.T) {
 	if !strings.Contains(progress.String(), "building github.com/google/btree") {
 		t.Errorf("progress: %q", progress.String())
 	}
+	// The module version it was built from, and ModuleOf agrees.
+	got := w.Imported("github.com/google/btree")
+	if !strings.HasPrefix(got, "github.com/google/btree@v1.") {
+		t.Errorf("Imported = %q, want github.com/google/btree@v1.…", got)
+	}
+	if mod, err := w.ModuleOf(context.Background(), "github.com/google/btree"); err != nil || mod != got {
+		t.Errorf("ModuleOf = %q, %v; want %q", mod, err, got)
+	}
+	if got := w.Imported("github.com/google/uuid"); got != "" {
+		t.Errorf("Imported of a package not imported = %q", got)
+	}
 }
 
 // A cell package built with CellPrefix is package main to the compiler

@@ -46,6 +46,9 @@ type Workspace struct {
 	goc  string
 	mu   sync.Mutex // serializes go commands and go.mod edits
 	goOK bool       // the toolchain was checked
+	// imported is the module@version each package ImportPackage loaded
+	// was built from.
+	imported map[string]string
 }
 
 // Open returns the workspace for id, creating its directory and go.mod

@@ -25,8 +25,15 @@ const dispatchEnv = "WARREN_TEST_DISPATCH"
 // process, which is stopped at the end of the test or benchmark.
 func startWarren(t testing.TB, stdout io.Writer, args ...string) *exec.Cmd {
 	t.Helper()
+	return startWarrenEnv(t, stdout, nil, args...)
+}
+
+// startWarrenEnv is startWarren with env added to the process's
+// environment.
+func startWarrenEnv(t testing.TB, stdout io.Writer, env []string, args ...string) *exec.Cmd {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), dispatchEnv+"="+strings.Join(args, "\x1f"))
+	cmd.Env = append(append(os.Environ(), env...), dispatchEnv+"="+strings.Join(args, "\x1f"))
 	cmd.Stdout, cmd.Stderr = stdout, os.Stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
