@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -168,7 +169,8 @@ func TestShutdownWithdrawsTasks(t *testing.T) {
 
 // runTestDriver is the driver process of TestDriverKilled (WARREN_TEST_DRIVER
 // = head URL, dir): it prints its session, stores a large Put value and a
-// result, queues a task whose nested tasks block on a one-CPU worker and
+// result, gets the result of a task that returns the refs of its nested
+// tasks, queues a task whose nested tasks block on a one-CPU worker and
 // then more tasks, prints "queued" and waits to be killed.
 func runTestDriver(spec string) {
 	addr, dir, _ := strings.Cut(spec, ",")
@@ -199,6 +201,15 @@ func runTestDriver(spec string) {
 	if _, err := parallel.GetContext(ctx, rt.Remote(load("sum")).Remote(p)); err != nil {
 		fail(err)
 	}
+	// A result holding the refs of nested tasks: the worker holds their
+	// values for it.
+	fan, err := parallel.GetContext(ctx, rt.Remote(load("fanout")).Remote(3))
+	if err != nil {
+		fail(err)
+	}
+	if _, err := parallel.GetAllContext(ctx, fan.([]parallel.ObjectRef)...); err != nil {
+		fail(err)
+	}
 	root := rt.Remote(load("waitNested")).Remote(dir, 3)
 	for { // its first nested task holds the worker's CPU
 		if _, err := os.Stat(filepath.Join(dir, "n0", "started")); err == nil {
@@ -216,6 +227,7 @@ func runTestDriver(spec string) {
 	fmt.Println("queued")
 	defer runtime.KeepAlive(p)
 	defer runtime.KeepAlive(root)
+	defer runtime.KeepAlive(fan)
 	select {} // until killed
 }
 
@@ -250,7 +262,7 @@ func startProcessOut(t *testing.T, env ...string) processOut {
 // task), more queued, and values in the cluster. Once the workers count it
 // dead (5 of their heartbeats without one of the driver's), the running
 // task's context is cancelled, no queued task runs, and its values are
-// deleted.
+// deleted, and so are the values the worker held for it.
 func TestDriverKilled(t *testing.T) {
 	tc := startCluster(t)
 	tc.startWorker(1)
@@ -292,8 +304,22 @@ func TestDriverKilled(t *testing.T) {
 		}
 		return keys, blobs
 	}
-	if keys, blobs := owned(); len(keys) < 2 || len(blobs) != 1 {
-		t.Fatalf("before the kill: keys %v, blobs %v; want the upload, the result and the upload's blob", keys, blobs)
+	if keys, blobs := owned(); len(keys) != 3 || len(blobs) != 1 {
+		t.Fatalf("before the kill: keys %v, blobs %v; want the upload, two results and the upload's blob", keys, blobs)
+	}
+	// The worker's results of the nested tasks whose refs the driver holds.
+	var nested []string
+	ks, err := c.objects.Keys(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range ks {
+		if strings.HasPrefix(k, "r.") && !strings.Contains(k, "."+sess+".") {
+			nested = append(nested, k)
+		}
+	}
+	if len(nested) != 3 {
+		t.Fatalf("nested results %v, want 3", nested)
 	}
 	if err := drv.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -322,6 +348,31 @@ func TestDriverKilled(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Logf("its values were deleted %.2f s after the kill", time.Since(killed).Seconds())
+
+	// The worker dropped the refs it held for the dead driver's result:
+	// after a garbage collection there, their values go.
+	rt, _ := tc.connect(1)
+	gc := rt.Remote(registryFunc(t, testRegistry())("gc"))
+	for {
+		get(t, gc.Remote())
+		ks, err := c.objects.Keys(ctx)
+		if err != nil && !errors.Is(err, jetstream.ErrNoKeysFound) {
+			t.Fatal(err)
+		}
+		left := 0
+		for _, k := range ks {
+			if slices.Contains(nested, k) {
+				left++
+			}
+		}
+		if left == 0 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("%d of the values the worker held for the dead driver are still there", left)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // TestHeadRestartWhileTasksRun restarts the head (same store, down longer

@@ -230,12 +230,15 @@ func keySafe(r rune) rune {
 
 // nestedBackend is the backend of a worker's runtime: the worker's Client
 // without its ResourceReporter, so that the runtime's AvailableResources
-// stays the worker's own (what it pulls by).
+// stays the worker's own (what it pulls by). As a Releaser it deletes the
+// results of nested tasks once the worker holds no ref to them.
 type nestedBackend struct{ cl *Client }
 
 func (b nestedBackend) Prepare(t *parallel.RemoteTask) error { return b.cl.Prepare(t) }
 func (b nestedBackend) Submit(t *parallel.RemoteTask) error  { return b.cl.Submit(t) }
 func (b nestedBackend) Close() error                         { return b.cl.Close() }
+func (b nestedBackend) Release(id uint64)                    { b.cl.Release(id) }
+func (b nestedBackend) ReleaseObject(id uint64)              { b.cl.ReleaseObject(id) }
 
 // announce writes the worker's entry in workersBucket.
 func (w *worker) announce(ctx context.Context) error {
