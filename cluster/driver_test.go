@@ -428,3 +428,28 @@ func TestHeadRestartWhileTasksRun(t *testing.T) {
 	}
 	t.Logf("runs per task after a head restart of %v while they ran: %v", 2*ackWait, runs)
 }
+
+// TestDriverCountedDead: a driver that finds that the workers counted it
+// dead (the "gone" key a worker writes when it withdraws a dead driver's
+// tasks) fails its pending tasks and its later ones with errDisowned
+// instead of waiting for ever.
+func TestDriverCountedDead(t *testing.T) {
+	fn := registryFunc(t, testRegistry())
+	tc := startCluster(t)
+	rt, cl := tc.connect(0)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	queued := rt.Remote(fn("square")).Remote(3) // no worker: it stays queued
+	if _, err := cl.c.drivers.Create(ctx, "gone."+cl.Session(), []byte("gone")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := parallel.GetContext(ctx, queued)
+	var re *RemoteError
+	if !errors.As(err, &re) || !re.System || !strings.Contains(err.Error(), "counted this driver dead") {
+		t.Fatalf("Get of a task of a driver counted dead: %v", err)
+	}
+	_, err = parallel.GetContext(ctx, rt.Remote(fn("square")).Remote(4))
+	if err == nil || !strings.Contains(err.Error(), "call ray.Shutdown, then ray.Init again") {
+		t.Errorf("a task submitted afterwards: %v", err)
+	}
+}
