@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -351,7 +352,7 @@ func TestDriverKilled(t *testing.T) {
 
 	// The worker dropped the refs it held for the dead driver's result:
 	// after a garbage collection there, their values go.
-	rt, _ := tc.connect(1)
+	rt, cl := tc.connect(1)
 	gc := rt.Remote(registryFunc(t, testRegistry())("gc"))
 	for {
 		get(t, gc.Remote())
@@ -372,6 +373,39 @@ func TestDriverKilled(t *testing.T) {
 			t.Fatalf("%d of the values the worker held for the dead driver are still there", left)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+	// Nothing else was stored for it (no result of its withdrawn tasks).
+	ks, err = c.objects.Keys(ctx)
+	if err != nil && !errors.Is(err, jetstream.ErrNoKeysFound) {
+		t.Fatal(err)
+	}
+	for _, k := range ks {
+		if !strings.HasPrefix(k, "r."+cl.Session()+".") {
+			t.Errorf("left in the cluster: %s", k)
+		}
+	}
+
+	// A task of a driver the worker never heard of (one that died long
+	// ago: its heartbeat expired) is looked up, found missing, and dropped.
+	x := t.TempDir()
+	var args []argMsg
+	for _, a := range []any{x, "x", 0} {
+		val, err := encode(reflect.ValueOf(a))
+		if err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, argMsg{Val: val})
+	}
+	data, err := gobBytes(&taskMsg{Key: "r.nosuchdriver.1", Func: FuncRef{Name: "markRun"}, Owner: "nosuchdriver", Args: args, CPUs: 1, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.js.Publish(ctx, taskSubject, data); err != nil {
+		t.Fatal(err)
+	}
+	drained(t, ctx, c)
+	if ents, err := os.ReadDir(x); err != nil || len(ents) != 0 {
+		t.Errorf("the task of an unknown driver ran: %v", ents)
 	}
 }
 
