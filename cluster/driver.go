@@ -40,13 +40,14 @@ import (
 // markers, because a head restarted after more than the TTL would expire
 // every driver's key at once.
 //
-// The first worker to call a driver dead claims "gone.<session>" (a KV
-// Create, which one writer wins) and deletes the driver's results and
+// The first worker to call a driver dead claims "g.<session>" in
+// objectBucket (a KV Create, which one writer wins; kept objectTTL) and deletes the driver's results and
 // uploads ("r.<session>.*", "p.<session>.*") with their large values; every
 // worker drops the refs it held for them. Nothing a live process can reach
 // is deleted: only the dead driver's tasks (being withdrawn) could read its
-// values. A driver that finds its "gone" key (it was cut off from the
-// cluster for driverMissed beats while the workers were not) fails its
+// values. A driver that finds its "g." key (it was cut off from the
+// cluster for driverMissed beats while the workers were not, and is back
+// within objectTTL) fails its
 // pending tasks and further submissions with errDisowned.
 const (
 	driversBucket = "warren_drivers"
@@ -72,6 +73,10 @@ type driverInfo struct {
 }
 
 func driverKey(sess string) string { return "d." + sess }
+
+// goneKey is the key in objectBucket (file storage, kept objectTTL) that
+// says the workers counted the driver sess dead.
+func goneKey(sess string) string { return "g." + sess }
 
 // owner returns the owner of a task submitted now, on the calling
 // goroutine: the Client's own session for a driver, the owner of the task
@@ -116,7 +121,7 @@ func (cl *Client) beat(info []byte) {
 		}
 		ctx, cancel := context.WithTimeout(cl.ctx, driverBeat)
 		_, _ = cl.c.drivers.Put(ctx, driverKey(cl.sess), info)
-		_, err := cl.c.drivers.Get(ctx, "gone."+cl.sess)
+		_, err := cl.c.objects.Get(ctx, goneKey(cl.sess))
 		cancel()
 		if err == nil {
 			cl.disown("", errDisowned)
@@ -421,7 +426,7 @@ func (w *worker) driverGone(sess string, clean bool) {
 func (w *worker) cleanUp(sess string) {
 	ctx, cancel := context.WithTimeout(w.live.ctx, time.Minute)
 	defer cancel()
-	if _, err := w.c.drivers.Create(ctx, "gone."+sess, []byte("gone")); err != nil {
+	if _, err := w.c.objects.Create(ctx, goneKey(sess), []byte("gone")); err != nil {
 		return // another worker does it (or the bucket is unreachable: objectTTL is the backstop)
 	}
 	if st, err := w.c.js.Stream(ctx, "KV_"+objectBucket); err == nil {

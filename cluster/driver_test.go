@@ -374,13 +374,14 @@ func TestDriverKilled(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	// Nothing else was stored for it (no result of its withdrawn tasks).
+	// Nothing else was stored for it (no result of its withdrawn tasks),
+	// except the mark that it was counted dead.
 	ks, err = c.objects.Keys(ctx)
 	if err != nil && !errors.Is(err, jetstream.ErrNoKeysFound) {
 		t.Fatal(err)
 	}
 	for _, k := range ks {
-		if !strings.HasPrefix(k, "r."+cl.Session()+".") {
+		if !strings.HasPrefix(k, "r."+cl.Session()+".") && k != goneKey(sess) {
 			t.Errorf("left in the cluster: %s", k)
 		}
 	}
@@ -464,7 +465,7 @@ func TestHeadRestartWhileTasksRun(t *testing.T) {
 }
 
 // TestDriverCountedDead: a driver that finds that the workers counted it
-// dead (the "gone" key a worker writes when it withdraws a dead driver's
+// dead (the "g." key a worker writes when it withdraws a dead driver's
 // tasks) fails its pending tasks and its later ones with errDisowned
 // instead of waiting for ever.
 func TestDriverCountedDead(t *testing.T) {
@@ -474,7 +475,7 @@ func TestDriverCountedDead(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	queued := rt.Remote(fn("square")).Remote(3) // no worker: it stays queued
-	if _, err := cl.c.drivers.Create(ctx, "gone."+cl.Session(), []byte("gone")); err != nil {
+	if _, err := cl.c.objects.Create(ctx, goneKey(cl.Session()), []byte("gone")); err != nil {
 		t.Fatal(err)
 	}
 	_, err := parallel.GetContext(ctx, queued)
