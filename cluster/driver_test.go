@@ -412,7 +412,9 @@ func TestDriverKilled(t *testing.T) {
 
 // TestHeadRestartWhileTasksRun restarts the head (same store, down longer
 // than ackWait) while two tasks run on a worker: both results reach the
-// driver, and the test logs how often each task ran.
+// driver, and the test logs how often each task ran (twice, sometimes: a
+// restarted server hands out again the tasks whose worker has not said it
+// is still at them 0.5–1.5 s after it started).
 func TestHeadRestartWhileTasksRun(t *testing.T) {
 	reg := testRegistry()
 	fn := registryFunc(t, reg)
