@@ -55,6 +55,9 @@ const (
 	driverMissed  = 5
 	driverTTL     = 10 * time.Second
 	maxGone       = 10000 // dead drivers a worker remembers
+	// waitSettled bounds how long a worker holds the task of a driver it
+	// has not heard from while its own writes do not come back.
+	waitSettled = 4 * driverMissed * driverBeat
 )
 
 // errDisowned fails the tasks of a driver the workers counted dead.
@@ -469,11 +472,14 @@ func (w *worker) skipGone(ctx context.Context, m jetstream.Msg, tm *taskMsg) boo
 // ownerGone reports whether the driver owner ended or died. A driver the
 // worker has not heard from is looked up once the watch has settled, and
 // called dead if it is not in the bucket and no write of it comes within
-// two beats (a follower replica may not have a new driver's key yet).
+// two beats (a follower replica may not have a new driver's key yet). A
+// worker whose own writes do not come back (the bucket is unreachable)
+// cannot tell, and runs the task after waitSettled.
 func (w *worker) ownerGone(ctx context.Context, owner string) bool {
 	l := w.live
 	looked := false
 	var since uint64
+	begin := time.Now()
 	for {
 		l.mu.Lock()
 		gone, settled, beats := l.gone[owner], l.settledLocked(), l.beats
@@ -500,6 +506,8 @@ func (w *worker) ownerGone(ctx context.Context, owner string) bool {
 			if !errors.Is(err, jetstream.ErrKeyNotFound) {
 				return false // cannot tell: run it
 			}
+		case !settled && time.Since(begin) > waitSettled:
+			return false
 		case looked && beats-since >= 2:
 			l.mu.Lock()
 			newly := l.markGoneLocked(owner)
