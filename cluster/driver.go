@@ -41,13 +41,13 @@ import (
 // every driver's key at once.
 //
 // The first worker to call a driver dead claims "g.<session>" in
-// objectBucket (a KV Create, which one writer wins; kept objectTTL) and deletes the driver's results and
-// uploads ("r.<session>.*", "p.<session>.*") with their large values; every
-// worker drops the refs it held for them. Nothing a live process can reach
-// is deleted: only the dead driver's tasks (being withdrawn) could read its
-// values. A driver that finds its "g." key (it was cut off from the
-// cluster for driverMissed beats while the workers were not, and is back
-// within objectTTL) fails its
+// objectBucket (a KV Create, which one writer wins; kept objectTTL) and
+// deletes the driver's results and uploads ("r.<session>.*",
+// "p.<session>.*") with their large values; every worker drops the refs it
+// held for them. Nothing a live process can reach is deleted: only the dead
+// driver's tasks (being withdrawn) could read its values. A driver that
+// finds its "g." key (it was cut off from the cluster for driverMissed
+// beats while the workers were not, and is back within objectTTL) fails its
 // pending tasks and further submissions with errDisowned.
 const (
 	driversBucket = "warren_drivers"
