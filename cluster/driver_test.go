@@ -466,6 +466,59 @@ func TestHeadRestartWhileTasksRun(t *testing.T) {
 	t.Logf("runs per task after a head restart of %v while they ran: %v", 2*ackWait, runs)
 }
 
+// TestHeadDownLongerThanDriverBeats (make cluster-test): a head down for
+// longer than driverMissed beats, restarted on the same store, makes no
+// driver look dead: the task running on a one-CPU worker meanwhile finishes,
+// the tasks queued behind it run, and the driver gets every result.
+func TestHeadDownLongerThanDriverBeats(t *testing.T) {
+	if os.Getenv("WARREN_CLUSTER_LONG") == "" {
+		t.Skip("set WARREN_CLUSTER_LONG=1 (make cluster-test)")
+	}
+	fn := registryFunc(t, testRegistry())
+	tc := startCluster(t)
+	tc.startWorker(1)
+	rt, _ := tc.connect(1)
+	dir := t.TempDir()
+	long := rt.Remote(fn("markRun")).Remote(dir, "long", 12000)
+	var queued []parallel.ObjectRef
+	for i := range 3 {
+		queued = append(queued, rt.Remote(fn("markRun")).Remote(dir, fmt.Sprintf("q%d", i), 10))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	for {
+		if ents, _ := os.ReadDir(dir); len(ents) == 1 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatal("the task did not start")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	url := tc.head.URL()
+	tc.head.Shutdown()
+	time.Sleep(2 * driverMissed * driverBeat)
+	h, err := StartHead(HeadOptions{Listen: strings.TrimPrefix(url, "nats://"), StoreDir: tc.store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc.head = h
+	for _, r := range append([]parallel.ObjectRef{long}, queued...) {
+		if _, err := parallel.GetContext(ctx, r); err != nil {
+			t.Fatalf("after the head was down %v: %v", 2*driverMissed*driverBeat, err)
+		}
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := map[string]int{}
+	for _, e := range ents {
+		runs[strings.SplitN(e.Name(), ".", 2)[0]]++
+	}
+	t.Logf("runs per task: %v", runs)
+}
+
 // TestDriverCountedDead: a driver that finds that the workers counted it
 // dead (the "g." key a worker writes when it withdraws a dead driver's
 // tasks) fails its pending tasks and its later ones with errDisowned
