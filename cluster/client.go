@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -58,6 +59,8 @@ type Client struct {
 	relSub   *nats.Subscription              // release notices (onRelease)
 	kvs      jetstream.Stream                // objectBucket's stream, once looked up
 	workers  map[string]workerInfo
+	ownerOf  func() string // a worker's: the owner of a task submitted now (driver.go)
+	dead     error         // set when the workers counted this driver dead (driver.go)
 }
 
 // workerInfo is a worker's entry in workersBucket.
@@ -118,6 +121,10 @@ func Connect(ctx context.Context, addr string, ship Shipper) (*Client, error) {
 	cl.c, cl.own = c, true
 	if err := cl.start(ctx); err != nil {
 		c.close()
+		return nil, err
+	}
+	if err := cl.startBeat(ctx); err != nil {
+		_ = cl.Close()
 		return nil, err
 	}
 	return cl, nil
@@ -197,7 +204,7 @@ func (cl *Client) Prepare(t *parallel.RemoteTask) error {
 		return err
 	}
 	noteFuncTypes(t.Func.Type())
-	t.Code = ref
+	t.Code = shipped{Ref: ref, Owner: cl.owner()}
 	return nil
 }
 
@@ -299,9 +306,9 @@ func (cl *Client) resultKey(id uint64) string {
 // Submit implements parallel.Backend: it encodes t's arguments and
 // publishes t to the task stream.
 func (cl *Client) Submit(t *parallel.RemoteTask) error {
-	ref, _ := t.Code.(FuncRef)
+	sh, _ := t.Code.(shipped)
 	key := cl.resultKey(t.ID)
-	msg := taskMsg{Key: key, Func: ref, Name: t.Name, CPUs: t.CPUs, Res: t.Res, NumReturns: len(t.Outs),
+	msg := taskMsg{Key: key, Func: sh.Ref, Owner: sh.Owner, Name: t.Name, CPUs: t.CPUs, Res: t.Res, NumReturns: len(t.Outs),
 		MaxRetries: t.MaxRetries, RetryExc: t.RetryExceptions}
 	ft := t.Func.Type()
 	for i, a := range t.Args {
@@ -316,9 +323,9 @@ func (cl *Client) Submit(t *parallel.RemoteTask) error {
 		return fmt.Errorf("cluster: encode task: %w", err)
 	}
 	cl.mu.Lock()
-	if cl.closed {
+	if err := cl.dead; cl.closed || err != nil {
 		cl.mu.Unlock()
-		return errors.New("cluster: client closed")
+		return cmp.Or(err, errors.New("cluster: client closed"))
 	}
 	cl.pending[key] = t
 	cl.mu.Unlock()
@@ -546,8 +553,7 @@ func (cl *Client) watchWorkers(w jetstream.KeyWatcher) {
 
 // Close implements parallel.Backend: it stops resolving results and
 // deletes the values the session left in the cluster (results, uploads,
-// large values). Tasks still queued are not withdrawn: workers run them,
-// and their results expire with the bucket's TTL.
+// large values). The workers withdraw the driver's tasks (driver.go).
 func (cl *Client) Close() error {
 	cl.mu.Lock()
 	if cl.closed {
@@ -570,7 +576,7 @@ func (cl *Client) Close() error {
 	_ = cl.c.nc.Publish(releaseSubject+".s."+cl.sess, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	var errs []error
+	errs := []error{cl.endBeat(ctx)} // the workers withdraw the driver's tasks
 	// One purge per prefix removes the session's results and uploads from
 	// the bucket's stream (no delete markers left behind).
 	if st, err := cl.objectStream(ctx); err != nil {

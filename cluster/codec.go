@@ -184,6 +184,7 @@ var ctxType = reflect.TypeFor[context.Context]()
 type taskMsg struct {
 	Key        string // result key in objectBucket: "r.<session>.<task id>"
 	Func       FuncRef
+	Owner      string // the session of the driver owning the task (driver.go); "" if none
 	Name       string
 	Args       []argMsg
 	CPUs       float64

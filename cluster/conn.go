@@ -56,8 +56,9 @@ type conn struct {
 	objects jetstream.KeyValue
 	blobs   jetstream.ObjectStore
 	workers jetstream.KeyValue
-	cache   *blobCache // a worker's large values lately stored or fetched; nil in a driver
-	client  *Client    // the Client on this connection (set once, before use): it binds decoded refs
+	drivers jetstream.KeyValue // drivers' and workers' beats (driver.go)
+	cache   *blobCache         // a worker's large values lately stored or fetched; nil in a driver
+	client  *Client            // the Client on this connection (set once, before use): it binds decoded refs
 
 	mu          sync.Mutex
 	reconnected []chan struct{} // signalled after each reconnection
@@ -157,6 +158,12 @@ func (c *conn) setup(ctx context.Context, jsOpts []jetstream.JetStreamOpt) error
 	})
 	if err != nil {
 		return fmt.Errorf("cluster: workers bucket: %w", err)
+	}
+	c.drivers, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+		Bucket: driversBucket, TTL: driverTTL, Storage: jetstream.MemoryStorage, Replicas: replicas,
+	})
+	if err != nil {
+		return fmt.Errorf("cluster: drivers bucket: %w", err)
 	}
 	return nil
 }

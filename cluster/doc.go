@@ -54,6 +54,17 @@
 // ackWait; keepAlive speaks at once after a reconnection) has its task run
 // a second time on another worker, as if it had died.
 //
+// A driver that ends takes its tasks with it, as in Ray (see driver.go):
+// every task carries the session of the driver that owns it (a task
+// submitted by a task on a worker, that task's owner); a driver writes a
+// heartbeat to a bucket every second and deletes it at Close; a worker
+// counts a driver dead once driverMissed (5) of its own heartbeats to the
+// same bucket came back without one of the driver's, so a head that
+// restarts or stalls makes no driver look dead. Workers then drop the
+// driver's queued tasks without running them, cancel the contexts of those
+// they run and store no result for them; for a dead driver, one worker
+// deletes its values and every worker drops the refs it held for them.
+//
 // It is not a scheduler of its own (placement is whichever free worker pulls
 // first; there is no locality or spreading policy), not a transport (all
 // traffic is NATS), and it does not copy code between processes itself: that

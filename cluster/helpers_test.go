@@ -64,6 +64,7 @@ func testRegistry() *Registry {
 	})
 	r.Register("slowSquare", func(x, ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return x * x })
 	registerRefFuncs(r)
+	registerDriverFuncs(r)
 	r.Register("iota", func(n int) []int {
 		s := make([]int, n)
 		for i := range s {
@@ -89,6 +90,9 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 		select {} // until killed
+	}
+	if spec := os.Getenv("WARREN_TEST_DRIVER"); spec != "" { // head URL, dir
+		runTestDriver(spec)
 	}
 	if addr := os.Getenv("WARREN_TEST_WORKER"); addr != "" {
 		cpus, _ := strconv.Atoi(os.Getenv("WARREN_TEST_CPUS"))

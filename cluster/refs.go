@@ -303,23 +303,31 @@ func (cl *Client) refValue(m refMsg, data []byte, keep any) (any, error) {
 // carriers of a closed session).
 func (cl *Client) onRelease(msg *nats.Msg) {
 	key := strings.TrimPrefix(msg.Subject, releaseSubject+".")
-	cl.mu.Lock()
-	defer cl.mu.Unlock()
 	if sess, ok := strings.CutPrefix(key, "s."); ok {
-		owned := func(k string) bool { return strings.HasPrefix(k, "r."+sess+".") || strings.HasPrefix(k, "p."+sess+".") }
-		for k := range cl.pins {
-			if owned(k) {
-				delete(cl.pins, k)
-			}
-		}
-		for f := range cl.fetching {
-			if owned(f.key) {
-				f.cancel(errOwnerGone)
-			}
-		}
+		cl.dropSession(sess)
 		return
 	}
+	cl.mu.Lock()
 	delete(cl.pins, key)
+	cl.mu.Unlock()
+}
+
+// dropSession drops the refs held for the carriers of the session sess,
+// which ended or died, and ends the waits for its values.
+func (cl *Client) dropSession(sess string) {
+	owned := func(k string) bool { return strings.HasPrefix(k, "r."+sess+".") || strings.HasPrefix(k, "p."+sess+".") }
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	for k := range cl.pins {
+		if owned(k) {
+			delete(cl.pins, k)
+		}
+	}
+	for f := range cl.fetching {
+		if owned(f.key) {
+			f.cancel(errOwnerGone)
+		}
+	}
 }
 
 // Types by name, for the values of refs decoded from other processes: a

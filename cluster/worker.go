@@ -56,6 +56,7 @@ type worker struct {
 	running   map[string]parallel.ObjectRef // result key → the local task running it
 	cancelled map[string]bool               // result keys cancelled before they ran here
 	held      map[jetstream.Msg]bool        // task messages taken and not yet acked or handed back
+	live      *liveness                     // the drivers' liveness (driver.go)
 }
 
 // maxCancelled bounds the cancelled keys a worker remembers.
@@ -84,7 +85,7 @@ func (w *worker) onCancel(m *nats.Msg) {
 func (w *worker) track(key string, ref parallel.ObjectRef) (cancelled bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	cancelled = w.cancelled[key]
+	cancelled = w.cancelled[key] || w.live.keyGone(key)
 	if ref == (parallel.ObjectRef{}) {
 		delete(w.running, key)
 		delete(w.cancelled, key)
@@ -178,6 +179,9 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 		return err
 	}
 	nested.Store(client)
+	w.live = newLiveness("o." + w.key())
+	client.ownerOf = w.live.ownerOfCurrent
+	defer w.startLiveness(ctx, client)()
 	sub, err := c.nc.Subscribe(cancelSubject+".>", w.onCancel)
 	if err != nil {
 		return fmt.Errorf("cluster: subscribe to cancels: %w", err)
@@ -226,12 +230,15 @@ func keySafe(r rune) rune {
 
 // nestedBackend is the backend of a worker's runtime: the worker's Client
 // without its ResourceReporter, so that the runtime's AvailableResources
-// stays the worker's own (what it pulls by).
+// stays the worker's own (what it pulls by). As a Releaser it deletes the
+// results of nested tasks once the worker holds no ref to them.
 type nestedBackend struct{ cl *Client }
 
 func (b nestedBackend) Prepare(t *parallel.RemoteTask) error { return b.cl.Prepare(t) }
 func (b nestedBackend) Submit(t *parallel.RemoteTask) error  { return b.cl.Submit(t) }
 func (b nestedBackend) Close() error                         { return b.cl.Close() }
+func (b nestedBackend) Release(id uint64)                    { b.cl.Release(id) }
+func (b nestedBackend) ReleaseObject(id uint64)              { b.cl.ReleaseObject(id) }
 
 // announce writes the worker's entry in workersBucket.
 func (w *worker) announce(ctx context.Context) error {
@@ -373,11 +380,20 @@ func (w *worker) accept(ctx context.Context, m jetstream.Msg) {
 func (w *worker) run(ctx context.Context, m jetstream.Msg, tm *taskMsg, attempt int) {
 	defer w.runs.Done()
 	defer w.release(m) // kept alive by keepAlive since accept
+	if w.skipGone(ctx, m, tm) {
+		return // its driver ended or died
+	}
+	defer w.live.dropKey(tm.Key)
 	rm := w.execute(ctx, tm)
 	if ctx.Err() != nil {
 		// The worker is stopping: the task goes to another worker now
 		// (its code may still be running here; its result is dropped).
 		_ = m.Nak()
+		return
+	}
+	if w.live.isGone(tm.Owner) {
+		_ = m.Ack() // nobody will read its result
+		w.signal()
 		return
 	}
 	rm.Attempt += attempt
@@ -447,6 +463,9 @@ func (w *worker) execute(ctx context.Context, tm *taskMsg) *resultMsg {
 	var mu sync.Mutex
 	timed := reflect.MakeFunc(ft, func(in []reflect.Value) []reflect.Value {
 		start := time.Now()
+		if id, ok := w.live.enter(tm.Owner); ok {
+			defer w.live.leave(id) // the tasks it submits are tm.Owner's
+		}
 		defer func() {
 			mu.Lock()
 			rm.Start, rm.End = start, time.Now()
