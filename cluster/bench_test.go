@@ -18,9 +18,10 @@ import (
 //	go test ./cluster -run '^$' -bench TrivialTasks -benchtime 20000x
 func BenchmarkTrivialTasks(b *testing.B) {
 	reg := testRegistry()
-	run := func(b *testing.B, rt *parallel.Runtime) {
+	run := func(b *testing.B, rt *parallel.Runtime, head *Head) {
 		f := rt.Remote(inc)
 		refs := make([]parallel.ObjectRef, b.N)
+		in, out := head.messages()
 		b.ResetTimer()
 		start := time.Now()
 		for i := range refs {
@@ -32,11 +33,16 @@ func BenchmarkTrivialTasks(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "tasks/s")
+		if head != nil {
+			in2, out2 := head.messages()
+			b.ReportMetric(float64(in2-in)/float64(b.N), "msgs-in/task")
+			b.ReportMetric(float64(out2-out)/float64(b.N), "msgs-out/task")
+		}
 	}
 	b.Run("in-process", func(b *testing.B) {
 		rt := parallel.New(parallel.NumCPUs(4))
 		defer rt.Shutdown()
-		run(b, rt)
+		run(b, rt, nil)
 	})
 	for _, cpus := range []int{2, 8} {
 		b.Run(fmt.Sprintf("cluster-2x%d", cpus), func(b *testing.B) {
@@ -60,7 +66,7 @@ func BenchmarkTrivialTasks(b *testing.B) {
 			}
 			rt := parallel.New(parallel.WithBackend(tc.head.URL(), cl))
 			defer rt.Shutdown()
-			run(b, rt)
+			run(b, rt, tc.head)
 		})
 	}
 }
@@ -104,4 +110,18 @@ func BenchmarkFourSleeps(b *testing.B) {
 		worst = max(worst, time.Since(start))
 	}
 	b.ReportMetric(worst.Seconds(), "worst-s")
+}
+
+// messages returns how many messages the head has received from its
+// clients and sent to them (core NATS messages: publications, JetStream
+// API requests and acks in; deliveries and replies out); zero for nil.
+func (h *Head) messages() (in, out int64) {
+	if h == nil {
+		return 0, 0
+	}
+	v, err := h.srv.Varz(nil)
+	if err != nil {
+		return 0, 0
+	}
+	return v.InMsgs, v.OutMsgs
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -91,6 +92,11 @@ func TestMain(m *testing.M) {
 		select {} // until killed
 	}
 	if addr := os.Getenv("WARREN_TEST_WORKER"); addr != "" {
+		if dir := os.Getenv("WARREN_TEST_WORKER_PROFILE"); dir != "" {
+			f, _ := os.Create(filepath.Join(dir, fmt.Sprintf("worker-%d.prof", os.Getpid())))
+			_ = pprof.StartCPUProfile(f)
+			time.AfterFunc(4*time.Second, pprof.StopCPUProfile)
+		}
 		cpus, _ := strconv.Atoi(os.Getenv("WARREN_TEST_CPUS"))
 		var res map[string]float64
 		if name := os.Getenv("WARREN_TEST_RESOURCE"); name != "" {
