@@ -264,13 +264,13 @@ func (cl *Client) refValue(m refMsg, data []byte, keep any) (any, error) {
 	}
 	if strings.HasPrefix(m.Key, "p.") {
 		var val value
-		if err := gobDecode(data, &val); err != nil || len(m.Types) != 1 {
+		if err := val.unmarshal(data); err != nil || len(m.Types) != 1 {
 			return nil, fmt.Errorf("cluster: decode %s: %v", m.Key, err)
 		}
 		return one(val, m.Types[0], true)
 	}
 	var rm resultMsg
-	if err := gobDecode(data, &rm); err != nil {
+	if err := rm.unmarshal(data); err != nil {
 		return nil, fmt.Errorf("cluster: decode %s: %w", m.Key, err)
 	}
 	if rm.Err != "" {

@@ -339,7 +339,7 @@ func (w *worker) signal() {
 func (w *worker) accept(ctx context.Context, m jetstream.Msg) {
 	w.hold(m)
 	var tm taskMsg
-	if err := gobDecode(m.Data(), &tm); err != nil {
+	if err := tm.unmarshal(m.Data()); err != nil {
 		w.logf("dropping a task that does not decode: %v", err)
 		_ = m.Term()
 		w.release(m)
@@ -389,10 +389,8 @@ func (w *worker) run(ctx context.Context, m jetstream.Msg, tm *taskMsg, attempt 
 // the cluster is unreachable (a head restarting); if the worker dies
 // first, the task runs again elsewhere.
 func (w *worker) finish(ctx context.Context, m jetstream.Msg, key string, rm *resultMsg) {
-	data, err := gobBytes(rm)
-	if err != nil {
-		data, _ = gobBytes(&resultMsg{Err: "cluster: encode result: " + err.Error(), System: true})
-	}
+	data := rm.marshal()
+	var err error
 	for i := 0; ; i++ {
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		_, err = w.c.objects.Put(pctx, key, data)
@@ -525,12 +523,12 @@ func (w *worker) arg(ctx context.Context, a argMsg, pt reflect.Type) (reflect.Va
 	}
 	var val value
 	if a.Index < 0 {
-		if err := gobDecode(e.Value(), &val); err != nil {
+		if err := val.unmarshal(e.Value()); err != nil {
 			return reflect.Value{}, fmt.Errorf("cluster: decode %s: %w", a.Key, err)
 		}
 	} else {
 		var rm resultMsg
-		if err := gobDecode(e.Value(), &rm); err != nil {
+		if err := rm.unmarshal(e.Value()); err != nil {
 			return reflect.Value{}, fmt.Errorf("cluster: decode %s: %w", a.Key, err)
 		}
 		if rm.Err != "" || a.Index >= len(rm.Vals) {
