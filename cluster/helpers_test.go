@@ -95,7 +95,7 @@ func TestMain(m *testing.M) {
 		if dir := os.Getenv("WARREN_TEST_WORKER_PROFILE"); dir != "" {
 			f, _ := os.Create(filepath.Join(dir, fmt.Sprintf("worker-%d.prof", os.Getpid())))
 			_ = pprof.StartCPUProfile(f)
-			time.AfterFunc(4*time.Second, pprof.StopCPUProfile)
+			time.AfterFunc(2*time.Second, pprof.StopCPUProfile)
 		}
 		cpus, _ := strconv.Atoi(os.Getenv("WARREN_TEST_CPUS"))
 		var res map[string]float64
