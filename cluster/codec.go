@@ -24,6 +24,8 @@ import (
 // Channels, functions and unexported struct fields do not travel; a struct
 // with no exported fields cannot be sent. These are gob's rules; a value
 // that breaks them fails with an error naming its type.
+// Booleans, numbers, strings and byte slices skip gob for a raw form of
+// their own with the same rules (see scalar.go).
 
 // A value is a gob-encoded value: in Data, or in the object store under Blob
 // when larger than inlineMax.
@@ -39,6 +41,10 @@ type ifaceBox struct{ V any }
 
 // encode encodes v, of static type v.Type().
 func encode(v reflect.Value) (value, error) {
+	if raw, ok := encodeRaw(v); ok { // see scalar.go
+		noteType(v.Type())
+		return value{Data: raw}, nil
+	}
 	var buf bytes.Buffer
 	enc := gob.NewEncoder(&buf)
 	t := v.Type()
@@ -77,6 +83,9 @@ func dynType(v reflect.Value) string {
 // decode decodes data, encoded by encode, into a value of type t.
 func decodeData(data []byte, iface bool, t reflect.Type) (reflect.Value, error) {
 	noteType(t)
+	if !iface && len(data) > 0 && data[0] == rawTag {
+		return decodeRaw(data[1:], t)
+	}
 	dec := gob.NewDecoder(bytes.NewReader(data))
 	if iface {
 		var box ifaceBox
