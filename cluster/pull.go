@@ -25,7 +25,8 @@ import (
 // adds its batch, each task received takes one off, and the status that
 // ends a request early (408 Request Timeout when it expires, 409 when it
 // is cut short) gives back the tasks it did not bring
-// (Nats-Pending-Messages). Every request has a reply subject of its own,
+// (Nats-Pending-Messages); one refused when it arrives (409 Exceeded
+// MaxWaiting, say) gives back its whole batch. Every request has a reply subject of its own,
 // inbox.<id>, so its status is known to be its own. A request that ends
 // without a count of what it brought (a 409 Leadership Change when a NATS
 // cluster elects a new consumer leader, say) keeps its count in asked,
@@ -46,8 +47,7 @@ const nextSubject = "$JS.API.CONSUMER.MSG.NEXT." + taskStream + "." + taskConsum
 
 // puller is the state of a worker's pull requests.
 type puller struct {
-	w   *worker
-	ctx context.Context
+	w *worker
 
 	mu    sync.Mutex
 	inbox string // the current inbox; requests reply to inbox.<id>
@@ -67,26 +67,26 @@ type pullDeadline struct {
 // then it waits (at most twice pullWait) for the tasks already asked for
 // and hands back any that arrives.
 func (w *worker) pull(ctx context.Context) error {
-	p := &puller{w: w, ctx: ctx, open: map[uint64]int{}}
-	if err := p.listen(); err != nil {
+	p := &puller{w: w, open: map[uint64]int{}}
+	if err := p.listen(ctx); err != nil {
 		return err
 	}
 	reconnected := w.c.onReconnect()
 	for ctx.Err() == nil {
 		select {
 		case <-reconnected:
-			if err := p.listen(); err != nil {
+			if err := p.listen(ctx); err != nil {
 				w.logf("%v", err)
 			}
 		default:
 		}
-		if p.ask() {
+		if p.ask(ctx) {
 			continue
 		}
 		select {
 		case <-w.wake:
 		case <-reconnected:
-			if err := p.listen(); err != nil {
+			if err := p.listen(ctx); err != nil {
 				w.logf("%v", err)
 			}
 		case <-time.After(5 * time.Millisecond): // a task blocked in Get gave its CPU back
@@ -112,9 +112,9 @@ const pullWait = 500 * time.Millisecond
 
 // listen subscribes to a new inbox, drops the old one, and forgets the
 // requests sent to it.
-func (p *puller) listen() error {
+func (p *puller) listen(ctx context.Context) error {
 	inbox := p.w.c.nc.NewInbox()
-	sub, err := p.w.c.nc.Subscribe(inbox+".*", p.receive)
+	sub, err := p.w.c.nc.Subscribe(inbox+".*", func(m *nats.Msg) { p.receive(ctx, m) })
 	if err != nil {
 		return fmt.Errorf("cluster: subscribe for tasks: %w", err)
 	}
@@ -132,7 +132,7 @@ func (p *puller) listen() error {
 
 // ask sends a pull request for the worker's free CPUs not yet asked for,
 // if there are any, and reports whether it did.
-func (p *puller) ask() bool {
+func (p *puller) ask(ctx context.Context) bool {
 	p.mu.Lock()
 	p.expireLocked(time.Now())
 	free := p.w.free() - float64(p.asked)
@@ -153,8 +153,8 @@ func (p *puller) ask() bool {
 	p.mu.Unlock()
 	body := fmt.Appendf(nil, `{"batch":%d,"expires":%d}`, n, pullWait.Nanoseconds())
 	if err := p.w.c.nc.PublishRequest(nextSubject, reply, body); err != nil {
-		p.ended(reply, n)
-		if p.ctx.Err() == nil {
+		p.ended(reply, allPending)
+		if ctx.Err() == nil {
 			p.w.logf("pull request: %v", err)
 			time.Sleep(100 * time.Millisecond)
 		}
@@ -184,8 +184,11 @@ func (p *puller) waiting() bool {
 	return p.asked > 0
 }
 
+// allPending is the pending count of a request refused when it arrived.
+const allPending = -2
+
 // ended records that the request replied to at subject is over with
-// pending of its tasks not sent (-1: not known).
+// pending of its tasks not sent (-1: not known; allPending: none sent).
 func (p *puller) ended(subject string, pending int) {
 	inbox, idStr, ok := cutLast(subject)
 	id, err := strconv.ParseUint(idStr, 10, 64)
@@ -194,10 +197,14 @@ func (p *puller) ended(subject string, pending int) {
 	if !ok || err != nil || inbox != p.inbox {
 		return // a request of an inbox dropped
 	}
-	if _, open := p.open[id]; !open {
+	batch, open := p.open[id]
+	if !open {
 		return // already taken to be over
 	}
 	delete(p.open, id)
+	if pending == allPending {
+		pending = batch
+	}
 	if pending > 0 {
 		p.asked = max(0, p.asked-pending)
 	}
@@ -216,29 +223,32 @@ func cutLast(s string) (before, after string, ok bool) {
 
 // receive handles one message on the inbox: a task, or the status that
 // ends a request.
-func (p *puller) receive(m *nats.Msg) {
+func (p *puller) receive(ctx context.Context, m *nats.Msg) {
 	defer p.w.signal()
 	if status := m.Header.Get("Status"); status != "" && len(m.Data) == 0 {
 		if status == "100" {
 			return // a heartbeat (not asked for)
 		}
-		pending := -1
+		pending := -1 // not known
+		desc := m.Header.Get("Description")
 		if s := m.Header.Get("Nats-Pending-Messages"); s != "" {
 			if n, err := strconv.Atoi(s); err == nil {
 				pending = n
 			}
+		} else if status == "400" || strings.HasPrefix(desc, "Exceeded") {
+			pending = allPending // refused when it arrived (MaxWaiting, ...)
 		}
 		p.ended(m.Subject, pending)
-		if status != "408" && status != "409" && p.ctx.Err() == nil {
-			p.w.logf("pull request: %s %s", status, m.Header.Get("Description"))
+		if status != "408" && status != "409" && ctx.Err() == nil {
+			p.w.logf("pull request: %s %s", status, desc)
 		}
 		return
 	}
 	tm := &pulledMsg{msg: m, nc: p.w.c.nc}
-	if p.ctx.Err() != nil {
+	if ctx.Err() != nil {
 		_ = tm.Nak()
 	} else {
-		p.w.accept(p.ctx, tm) // reserves the task's CPUs before asked drops
+		p.w.accept(ctx, tm) // reserves the task's CPUs before asked drops
 	}
 	p.mu.Lock()
 	p.asked = max(0, p.asked-1)

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
+
 	"github.com/warren-go/warren/parallel"
 )
 
@@ -76,4 +78,53 @@ func TestWorkersTakeNoMoreThanFreeCPUs(t *testing.T) {
 	}
 	check(3, 4)
 	check(6, 3, parallel.TaskCPUs(0.5))
+}
+
+// TestPullAccounting feeds a puller the statuses that end pull requests and
+// checks its count of tasks asked for and not received.
+func TestPullAccounting(t *testing.T) {
+	p := &puller{w: &worker{wake: make(chan struct{}, 1)}, inbox: "_INBOX.w", open: map[uint64]int{}}
+	now := time.Now()
+	send := func(batch int) {
+		p.next++
+		p.asked += batch
+		p.open[p.next] = batch
+		p.due = append(p.due, pullDeadline{id: p.next, end: now.Add(pullWait + pullGrace)})
+	}
+	status := func(id, code, desc, pending string) {
+		m := nats.NewMsg("_INBOX.w." + id)
+		m.Header.Set("Status", code)
+		m.Header.Set("Description", desc)
+		if pending != "" {
+			m.Header.Set("Nats-Pending-Messages", pending)
+		}
+		p.receive(context.Background(), m)
+	}
+	want := func(asked, open int) {
+		t.Helper()
+		if p.asked != asked || len(p.open) != open {
+			t.Fatalf("asked %d with %d requests open, want %d with %d", p.asked, len(p.open), asked, open)
+		}
+	}
+	send(3) // 1
+	send(2) // 2
+	send(4) // 3
+	send(1) // 4
+	want(10, 4)
+	p.asked -= 2                               // two tasks arrive (receive takes one off for each)
+	status("1", "408", "Request Timeout", "1") // request 1 expires: one of its three did not come
+	want(7, 3)
+	status("1", "408", "Request Timeout", "1") // again: ignored
+	want(7, 3)
+	status("2", "409", "Exceeded MaxWaiting", "") // refused: none of its two will come
+	want(5, 2)
+	status("x", "408", "Request Timeout", "3") // not a request id: ignored
+	want(5, 2)
+	status("3", "409", "Leadership Change", "") // how many came is not known: still counted
+	want(5, 1)
+	p.inbox = "_INBOX.v"                       // after a reconnection
+	status("4", "408", "Request Timeout", "1") // of the old inbox: ignored
+	want(5, 1)
+	p.expireLocked(now.Add(pullWait + pullGrace + time.Millisecond)) // all over: nothing can come
+	want(0, 0)
 }
