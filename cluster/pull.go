@@ -103,7 +103,8 @@ func (w *worker) pull(ctx context.Context) error {
 	p.mu.Lock()
 	sub := p.sub
 	p.mu.Unlock()
-	return sub.Unsubscribe()
+	_ = sub.Unsubscribe() // the connection closes next
+	return nil
 }
 
 // pullWait is how long a pull request waits in JetStream for tasks
