@@ -35,7 +35,9 @@ import (
 // it was sent): then asked is 0. After a reconnection the worker listens
 // on a new inbox: the requests sent before it find no one listening and
 // the server drops them (a task it was sending that moment goes to another
-// worker after ackWait, as if this one had died).
+// worker after ackWait, as if this one had died; one that reached the old
+// inbox before it was dropped is still run, which can make one task more
+// than the free CPUs, waiting in the worker's runtime for a CPU).
 
 // pullGrace is how long after its expiry (pullWait) a pull request is
 // taken to be over even if its status did not arrive (the server may
