@@ -27,8 +27,8 @@ import (
 // Booleans, numbers, strings and byte slices skip gob for a raw form of
 // their own with the same rules (see scalar.go).
 
-// A value is a gob-encoded value: in Data, or in the object store under Blob
-// when larger than inlineMax.
+// A value is an encoded value (gob, or the raw form of scalar.go): in Data,
+// or in the object store under Blob when larger than inlineMax.
 type value struct {
 	Data  []byte
 	Blob  string

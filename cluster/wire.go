@@ -14,8 +14,8 @@ import (
 // process that has never seen its writer's gob type descriptors, so gob
 // would send and compile the descriptors of these structs for every task
 // and every result (a third of a worker's CPU time on trivial tasks).
-// The values inside them (value.Data) are still gob, by static type (see
-// codec.go).
+// The values inside them (value.Data) are encoded by static type as
+// codec.go says.
 //
 // The form is a version byte, then the fields in declaration order:
 // integers as varints, float64s as their 8 IEEE 754 bytes, strings and
