@@ -25,19 +25,21 @@ import (
 // adds its batch, each task received takes one off, and the status that
 // ends a request early (408 Request Timeout when it expires, 409 when it
 // is cut short) gives back the tasks it did not bring
-// (Nats-Pending-Messages); one refused when it arrives (409 Exceeded
-// MaxWaiting, say) gives back its whole batch. Every request has a reply subject of its own,
-// inbox.<id>, so its status is known to be its own. A request that ends
-// without a count of what it brought (a 409 Leadership Change when a NATS
-// cluster elects a new consumer leader, say) keeps its count in asked,
-// which only makes the worker ask for fewer tasks, until no request of
-// its is open any more (each is over within pullWait plus pullGrace after
-// it was sent): then asked is 0. After a reconnection the worker listens
-// on a new inbox: the requests sent before it find no one listening and
-// the server drops them (a task it was sending that moment goes to another
-// worker after ackWait, as if this one had died; one that reached the old
-// inbox before it was dropped is still run, which can make one task more
-// than the free CPUs, waiting in the worker's runtime for a CPU).
+// (Nats-Pending-Messages); a request refused when it arrives (409
+// Exceeded MaxWaiting, say) gives back its whole batch. Every request has
+// a reply subject of its own, inbox.<id>, so its status is known to be
+// its own; and a request is over within pullWait plus pullGrace after it
+// was sent, so with none open asked is 0.
+//
+// A request that ends without a count of what it brought (a 409
+// Leadership Change when a NATS cluster elects a new consumer leader,
+// which drops the requests waiting there) leaves asked unknown: the
+// worker then starts afresh on a new inbox, as after a reconnection. The
+// requests sent to the old inbox find no one listening, and the server
+// drops them (a task it was sending that moment goes to another worker
+// after ackWait, as if this one had died; one that reached the old inbox
+// before it was dropped is still run, which can make one task more than
+// the free CPUs, waiting in the worker's runtime for a CPU).
 
 // pullGrace is how long after its expiry (pullWait) a pull request is
 // taken to be over even if its status did not arrive (the server may
@@ -193,17 +195,19 @@ const allPending = -2
 
 // ended records that the request replied to at subject is over with
 // pending of its tasks not sent (-1: not known; allPending: none sent).
-func (p *puller) ended(subject string, pending int) {
+// It reports whether asked is no longer known: the worker must listen
+// anew.
+func (p *puller) ended(subject string, pending int) (unknown bool) {
 	inbox, idStr, ok := cutLast(subject)
 	id, err := strconv.ParseUint(idStr, 10, 64)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if !ok || err != nil || inbox != p.inbox {
-		return // a request of an inbox dropped
+		return false // a request of an inbox dropped
 	}
 	batch, open := p.open[id]
 	if !open {
-		return // already taken to be over
+		return false // already taken to be over
 	}
 	delete(p.open, id)
 	if pending == allPending {
@@ -214,7 +218,9 @@ func (p *puller) ended(subject string, pending int) {
 	}
 	if len(p.open) == 0 {
 		p.asked = 0
+		return false
 	}
+	return pending < 0
 }
 
 func cutLast(s string) (before, after string, ok bool) {
@@ -242,7 +248,11 @@ func (p *puller) receive(ctx context.Context, m *nats.Msg) {
 		} else if status == "400" || strings.HasPrefix(desc, "Exceeded") {
 			pending = allPending // refused when it arrived (MaxWaiting, ...)
 		}
-		p.ended(m.Subject, pending)
+		if p.ended(m.Subject, pending) && ctx.Err() == nil {
+			if err := p.listen(ctx); err != nil {
+				p.w.logf("%v", err)
+			}
+		}
 		if status != "408" && status != "409" && ctx.Err() == nil {
 			p.w.logf("pull request: %s %s", status, desc)
 		}
