@@ -75,7 +75,6 @@ func (w *worker) pull(ctx context.Context) error {
 	if err := p.listen(ctx); err != nil {
 		return err
 	}
-	w.puller.Store(p)
 	reconnected := w.c.onReconnect()
 	for ctx.Err() == nil {
 		select {
@@ -338,12 +337,3 @@ func (m *pulledMsg) Metadata() (*jetstream.MsgMetadata, error) {
 }
 
 var _ jetstream.Msg = (*pulledMsg)(nil)
-
-// freed asks for tasks for the CPUs a task just gave back, from the
-// task's goroutine (waking pull would cost a goroutine switch more).
-func (w *worker) freed(ctx context.Context) {
-	if p := w.puller.Load(); p != nil && ctx.Err() == nil && p.ask(ctx) {
-		return
-	}
-	w.signal()
-}

@@ -56,7 +56,6 @@ type worker struct {
 	running   map[string]parallel.ObjectRef // result key → the local task running it
 	cancelled map[string]bool               // result keys cancelled before they ran here
 	held      map[jetstream.Msg]bool        // task messages taken and not yet acked or handed back
-	puller    atomic.Pointer[puller]        // asks for tasks (pull.go), once pulling
 }
 
 // maxCancelled bounds the cancelled keys a worker remembers.
@@ -301,7 +300,7 @@ func (w *worker) run(ctx context.Context, m jetstream.Msg, tm *taskMsg, attempt 
 	defer w.runs.Done()
 	defer w.release(m) // kept alive by keepAlive since accept
 	rm := w.execute(ctx, tm)
-	w.freed(ctx) // the task's CPUs are free: ask for more while the result is stored
+	w.signal() // the task's CPUs are free: pull asks for more while the result is stored
 	if ctx.Err() != nil {
 		// The worker is stopping: the task goes to another worker now
 		// (its code may still be running here; its result is dropped).
