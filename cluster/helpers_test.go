@@ -21,6 +21,9 @@ import (
 
 // The test binary is also the workers: with WARREN_TEST_WORKER set to a
 // head's URL, TestMain runs a worker with testRegistry instead of tests.
+// With WARREN_TEST_WORKER_PROFILE set to a directory, each worker writes
+// a CPU profile of its first 2 s there (worker-PID.prof), for example
+// during BenchmarkTrivialTasks.
 
 func testRegistry() *Registry {
 	r := NewRegistry()
