@@ -76,7 +76,7 @@ func TestWireDamaged(t *testing.T) {
 				t.Errorf("%s cut to %d of %d bytes decodes", c.name, n, len(c.data))
 			}
 		}
-		if err := c.decode(append(c.data[:len(c.data):len(c.data)], 0)); err == nil || !strings.Contains(err.Error(), "1 bytes after") {
+		if err := c.decode(append(c.data[:len(c.data):len(c.data)], 0)); err == nil || !strings.Contains(err.Error(), "extraneous data") {
 			t.Errorf("%s with a byte more: %v", c.name, err)
 		}
 		other := append([]byte{wireVersion + 1}, c.data[1:]...)
