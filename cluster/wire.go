@@ -63,19 +63,19 @@ func unmarshalMsg(data []byte, m any, what string) error {
 	return nil
 }
 
-// marshal returns v's binary form (the data of an uploaded Put value).
+// marshal returns v's wire form (the data of an uploaded Put value).
 func (v *value) marshal() []byte { return marshalMsg(v) }
 
 // unmarshal sets v from data written by marshal.
 func (v *value) unmarshal(data []byte) error { return unmarshalMsg(data, v, "value") }
 
-// marshal returns m's binary form (a task message's data).
+// marshal returns m's wire form (a task message's data).
 func (m *taskMsg) marshal() []byte { return marshalMsg(m) }
 
 // unmarshal sets m from data written by marshal.
 func (m *taskMsg) unmarshal(data []byte) error { return unmarshalMsg(data, m, "task") }
 
-// marshal returns m's binary form (a result's entry in objectBucket).
+// marshal returns m's wire form (a result's entry in objectBucket).
 func (m *resultMsg) marshal() []byte { return marshalMsg(m) }
 
 // unmarshal sets m from data written by marshal.
