@@ -30,7 +30,7 @@ import (
 // A value is an encoded value (gob, or the raw form of scalar.go): in Data,
 // or in the object store under Blob when larger than inlineMax.
 type value struct {
-	_ struct{} `cbor:",toarray"`
+	_     struct{} `cbor:",toarray"`
 	Data  []byte
 	Blob  string
 	Iface bool     // encoded as an interface value (see ifaceBox)
@@ -192,8 +192,8 @@ var ctxType = reflect.TypeFor[context.Context]()
 
 // taskMsg is a task in the task stream.
 type taskMsg struct {
-	_ struct{} `cbor:",toarray"`
-	Key        string // result key in objectBucket: "r.<session>.<task id>"
+	_          struct{} `cbor:",toarray"`
+	Key        string   // result key in objectBucket: "r.<session>.<task id>"
 	Func       FuncRef
 	Name       string
 	Args       []argMsg
@@ -208,7 +208,7 @@ type taskMsg struct {
 // (Index: which result of that task; -1 with Whole: all its results as a
 // []any).
 type argMsg struct {
-	_ struct{} `cbor:",toarray"`
+	_     struct{} `cbor:",toarray"`
 	Val   value
 	Key   string
 	Index int
@@ -217,7 +217,7 @@ type argMsg struct {
 
 // resultMsg is what a worker stores under a task's key.
 type resultMsg struct {
-	_ struct{} `cbor:",toarray"`
+	_       struct{} `cbor:",toarray"`
 	Vals    []value
 	Err     string // the task's failure, "" on success
 	ErrType string // the dynamic type of the cause

@@ -48,7 +48,7 @@ import (
 
 // refMsg is one entry of a value's table of refs.
 type refMsg struct {
-	_ struct{} `cbor:",toarray"`
+	_     struct{} `cbor:",toarray"`
 	Wire  uint64   // the ref's wire id in the encoded value
 	Key   string   // its value's key in objectBucket: a result ("r.…") or an upload ("p.…")
 	Index int      // which value of a result; -1: all of them (as []any), or an upload
