@@ -1,8 +1,13 @@
 package cluster
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -18,9 +23,11 @@ import (
 //	go test ./cluster -run '^$' -bench TrivialTasks -benchtime 20000x
 func BenchmarkTrivialTasks(b *testing.B) {
 	reg := testRegistry()
-	run := func(b *testing.B, rt *parallel.Runtime) {
+	run := func(b *testing.B, rt *parallel.Runtime, tc *testCluster) {
 		f := rt.Remote(inc)
 		refs := make([]parallel.ObjectRef, b.N)
+		in, out := tc.messages()
+		cpu := tc.cpuTime()
 		b.ResetTimer()
 		start := time.Now()
 		for i := range refs {
@@ -32,11 +39,19 @@ func BenchmarkTrivialTasks(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "tasks/s")
+		if cpu2 := tc.cpuTime(); cpu > 0 && cpu2 > 0 {
+			b.ReportMetric(float64((cpu2-cpu)/time.Microsecond)/float64(b.N), "cpu-µs/task")
+		}
+		if tc != nil {
+			in2, out2 := tc.messages()
+			b.ReportMetric(float64(in2-in)/float64(b.N), "msgs-in/task")
+			b.ReportMetric(float64(out2-out)/float64(b.N), "msgs-out/task")
+		}
 	}
 	b.Run("in-process", func(b *testing.B) {
 		rt := parallel.New(parallel.NumCPUs(4))
 		defer rt.Shutdown()
-		run(b, rt)
+		run(b, rt, nil)
 	})
 	for _, cpus := range []int{2, 8} {
 		b.Run(fmt.Sprintf("cluster-2x%d", cpus), func(b *testing.B) {
@@ -60,7 +75,7 @@ func BenchmarkTrivialTasks(b *testing.B) {
 			}
 			rt := parallel.New(parallel.WithBackend(tc.head.URL(), cl))
 			defer rt.Shutdown()
-			run(b, rt)
+			run(b, rt, tc)
 		})
 	}
 }
@@ -104,4 +119,53 @@ func BenchmarkFourSleeps(b *testing.B) {
 		worst = max(worst, time.Since(start))
 	}
 	b.ReportMetric(worst.Seconds(), "worst-s")
+}
+
+// messages returns how many messages the head has received from its
+// clients and sent to them (core NATS messages: publications, JetStream
+// API requests and acks in; deliveries and replies out); zero for nil.
+func (tc *testCluster) messages() (in, out int64) {
+	if tc == nil {
+		return 0, 0
+	}
+	v, err := tc.head.srv.Varz(nil)
+	if err != nil {
+		return 0, 0
+	}
+	return v.InMsgs, v.OutMsgs
+}
+
+// cpuTime returns the CPU time (user and system) used so far by this
+// process (the driver, and the head of tc) and by tc's worker processes,
+// read from /proc; 0 if it cannot be read.
+func (tc *testCluster) cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	total := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	if tc == nil {
+		return total
+	}
+	tc.mu.Lock()
+	defer tc.mu.Unlock()
+	for _, w := range tc.workers {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", w.Process.Pid))
+		if err != nil {
+			return 0
+		}
+		// Fields 14 and 15, after the command in parentheses: utime and
+		// stime in clock ticks (USER_HZ, 100 a second on Linux).
+		f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		if len(f) < 13 {
+			return 0
+		}
+		ut, err1 := strconv.ParseInt(f[11], 10, 64)
+		st, err2 := strconv.ParseInt(f[12], 10, 64)
+		if err1 != nil || err2 != nil {
+			return 0
+		}
+		total += time.Duration(ut+st) * 10 * time.Millisecond
+	}
+	return total
 }

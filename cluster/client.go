@@ -318,10 +318,7 @@ func (cl *Client) Submit(t *parallel.RemoteTask) error {
 		}
 		msg.Args = append(msg.Args, am)
 	}
-	data, err := gobBytes(&msg)
-	if err != nil {
-		return fmt.Errorf("cluster: encode task: %w", err)
-	}
+	data := msg.marshal()
 	cl.mu.Lock()
 	if err := cl.dead; cl.closed || err != nil {
 		cl.mu.Unlock()
@@ -410,11 +407,7 @@ func (cl *Client) putValue(key string, val value) error {
 		cl.results[key] = append(cl.results[key], val.Blob) // deleted with key
 		cl.mu.Unlock()
 	}
-	data, err := gobBytes(&val)
-	if err != nil {
-		return err
-	}
-	if _, err := cl.c.objects.Put(ctx, key, data); err != nil {
+	if _, err := cl.c.objects.Put(ctx, key, val.marshal()); err != nil {
 		return fmt.Errorf("cluster: store %s: %w", key, err)
 	}
 	return nil
@@ -467,8 +460,8 @@ func (cl *Client) watchResults(w jetstream.KeyWatcher) {
 // result decodes a stored resultMsg for t.
 func (cl *Client) result(t *parallel.RemoteTask, key string, data []byte) parallel.RemoteResult {
 	var rm resultMsg
-	if err := gobDecode(data, &rm); err != nil {
-		return parallel.RemoteResult{Err: fmt.Errorf("cluster: decode result: %w", err)}
+	if err := rm.unmarshal(data); err != nil {
+		return parallel.RemoteResult{Err: err}
 	}
 	res := parallel.RemoteResult{Attempt: rm.Attempt, Stack: rm.Stack}
 	if !rm.Start.IsZero() {

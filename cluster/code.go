@@ -13,6 +13,7 @@ import (
 // FuncRef identifies a function a worker can run. It travels with every task
 // and must be encodable with encoding/gob.
 type FuncRef struct {
+	_     struct{} `cbor:",toarray"`
 	Name  string   // what the Loader resolves
 	Decls []string // content hashes of source units the Loader must load first, in order (empty for compiled registries)
 }

@@ -24,10 +24,13 @@ import (
 // Channels, functions and unexported struct fields do not travel; a struct
 // with no exported fields cannot be sent. These are gob's rules; a value
 // that breaks them fails with an error naming its type.
+// Booleans, numbers, strings and byte slices skip gob for a raw form of
+// their own with the same rules (see scalar.go).
 
-// A value is a gob-encoded value: in Data, or in the object store under Blob
-// when larger than inlineMax.
+// A value is an encoded value (gob, or the raw form of scalar.go): in Data,
+// or in the object store under Blob when larger than inlineMax.
 type value struct {
+	_     struct{} `cbor:",toarray"`
 	Data  []byte
 	Blob  string
 	Iface bool     // encoded as an interface value (see ifaceBox)
@@ -39,6 +42,10 @@ type ifaceBox struct{ V any }
 
 // encode encodes v, of static type v.Type().
 func encode(v reflect.Value) (value, error) {
+	if raw, ok := encodeRaw(v); ok { // see scalar.go
+		noteType(v.Type())
+		return value{Data: raw}, nil
+	}
 	var buf bytes.Buffer
 	enc := gob.NewEncoder(&buf)
 	t := v.Type()
@@ -77,6 +84,9 @@ func dynType(v reflect.Value) string {
 // decode decodes data, encoded by encode, into a value of type t.
 func decodeData(data []byte, iface bool, t reflect.Type) (reflect.Value, error) {
 	noteType(t)
+	if !iface && len(data) > 0 && data[0] == rawTag {
+		return decodeRaw(data[1:], t)
+	}
 	dec := gob.NewDecoder(bytes.NewReader(data))
 	if iface {
 		var box ifaceBox
@@ -182,7 +192,8 @@ var ctxType = reflect.TypeFor[context.Context]()
 
 // taskMsg is a task in the task stream.
 type taskMsg struct {
-	Key        string // result key in objectBucket: "r.<session>.<task id>"
+	_          struct{} `cbor:",toarray"`
+	Key        string   // result key in objectBucket: "r.<session>.<task id>"
 	Func       FuncRef
 	Owner      string // the session of the driver owning the task (driver.go); "" if none
 	Name       string
@@ -198,6 +209,7 @@ type taskMsg struct {
 // (Index: which result of that task; -1 with Whole: all its results as a
 // []any).
 type argMsg struct {
+	_     struct{} `cbor:",toarray"`
 	Val   value
 	Key   string
 	Index int
@@ -206,6 +218,7 @@ type argMsg struct {
 
 // resultMsg is what a worker stores under a task's key.
 type resultMsg struct {
+	_       struct{} `cbor:",toarray"`
 	Vals    []value
 	Err     string // the task's failure, "" on success
 	ErrType string // the dynamic type of the cause

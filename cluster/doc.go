@@ -27,8 +27,11 @@
 // when that key holds a value, and a worker holds the refs inside a result
 // until the result's owner announces its deletion.
 //
-// A worker keeps one JetStream pull request for one task open per free CPU
-// and never abandons one client-side (a task delivered to an abandoned
+// A worker asks JetStream for as many tasks as it has CPUs free and not
+// yet asked for, with pull requests answered on one inbox of its own, and
+// counts what each request brings or gives back so that it is never sent
+// more tasks than free CPUs (see pull.go). It never stops listening for a
+// request it sent while connected (a task delivered to an abandoned
 // request would wait for AckWait before another delivery).
 //
 // Faults follow Ray's rules: a worker that dies while running a task stops

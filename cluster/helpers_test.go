@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +21,9 @@ import (
 
 // The test binary is also the workers: with WARREN_TEST_WORKER set to a
 // head's URL, TestMain runs a worker with testRegistry instead of tests.
+// With WARREN_TEST_WORKER_PROFILE set to a directory, each worker writes
+// a CPU profile of its first 2 s there (worker-PID.prof), for example
+// during BenchmarkTrivialTasks.
 
 func testRegistry() *Registry {
 	r := NewRegistry()
@@ -95,6 +99,11 @@ func TestMain(m *testing.M) {
 		runTestDriver(spec)
 	}
 	if addr := os.Getenv("WARREN_TEST_WORKER"); addr != "" {
+		if dir := os.Getenv("WARREN_TEST_WORKER_PROFILE"); dir != "" {
+			f, _ := os.Create(filepath.Join(dir, fmt.Sprintf("worker-%d.prof", os.Getpid())))
+			_ = pprof.StartCPUProfile(f)
+			time.AfterFunc(2*time.Second, pprof.StopCPUProfile)
+		}
 		cpus, _ := strconv.Atoi(os.Getenv("WARREN_TEST_CPUS"))
 		var res map[string]float64
 		if name := os.Getenv("WARREN_TEST_RESOURCE"); name != "" {

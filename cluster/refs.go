@@ -48,6 +48,7 @@ import (
 
 // refMsg is one entry of a value's table of refs.
 type refMsg struct {
+	_     struct{} `cbor:",toarray"`
 	Wire  uint64   // the ref's wire id in the encoded value
 	Key   string   // its value's key in objectBucket: a result ("r.…") or an upload ("p.…")
 	Index int      // which value of a result; -1: all of them (as []any), or an upload
@@ -264,13 +265,13 @@ func (cl *Client) refValue(m refMsg, data []byte, keep any) (any, error) {
 	}
 	if strings.HasPrefix(m.Key, "p.") {
 		var val value
-		if err := gobDecode(data, &val); err != nil || len(m.Types) != 1 {
+		if err := val.unmarshal(data); err != nil || len(m.Types) != 1 {
 			return nil, fmt.Errorf("cluster: decode %s: %v", m.Key, err)
 		}
 		return one(val, m.Types[0], true)
 	}
 	var rm resultMsg
-	if err := gobDecode(data, &rm); err != nil {
+	if err := rm.unmarshal(data); err != nil {
 		return nil, fmt.Errorf("cluster: decode %s: %w", m.Key, err)
 	}
 	if rm.Err != "" {

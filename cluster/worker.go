@@ -260,80 +260,6 @@ func (w *worker) logf(format string, args ...any) {
 	}
 }
 
-// pull keeps one pull request of one task open in JetStream per free CPU,
-// until ctx is done. Each request ends when its task arrives, so a CPU that
-// frees is asked for again at once (one request for n tasks would hold
-// freed CPUs idle until it filled or expired). A request is never given
-// up on the client side: a task the server sends to a request the client
-// stopped reading would wait for ackWait before another delivery.
-func (w *worker) pull(ctx context.Context) error {
-	var open sync.WaitGroup // pull requests not yet ended
-	defer open.Wait()
-	requests := 0 // open pull requests, each for one task
-	ended := make(chan struct{}, 64)
-	for ctx.Err() == nil {
-		for {
-			select {
-			case <-ended:
-				requests--
-				continue
-			default:
-			}
-			break
-		}
-		free := w.free() - float64(requests)
-		if free >= 1 || requests == 0 && free > 0 {
-			requests++
-			open.Add(1)
-			go func() {
-				defer open.Done()
-				w.pullOne(ctx)
-				ended <- struct{}{}
-				w.signal()
-			}()
-			continue
-		}
-		select {
-		case <-w.wake:
-		case <-time.After(5 * time.Millisecond): // a task blocked in Get gave its CPU back
-		case <-ctx.Done():
-		}
-	}
-	for requests > 0 { // drain: ended is not read any more otherwise
-		select {
-		case <-ended:
-			requests--
-		case <-w.wake:
-		}
-	}
-	return nil
-}
-
-// pullWait is how long a pull request for one task waits in JetStream
-// before the worker sends a new one; a stopping worker waits for its open
-// requests to end (at most this long) and hands back any task they bring.
-const pullWait = 500 * time.Millisecond
-
-// pullOne asks JetStream for one task and takes it if one comes within
-// pullWait. After ctx is done a task that still arrives is handed back.
-func (w *worker) pullOne(ctx context.Context) {
-	batch, err := w.c.tasks.Fetch(1, jetstream.FetchMaxWait(pullWait))
-	if err != nil {
-		if ctx.Err() == nil {
-			w.logf("fetch: %v", err)
-			time.Sleep(100 * time.Millisecond)
-		}
-		return
-	}
-	for m := range batch.Messages() {
-		if ctx.Err() != nil {
-			_ = m.Nak()
-			continue
-		}
-		w.accept(ctx, m)
-	}
-}
-
 // signal wakes pull.
 func (w *worker) signal() {
 	select {
@@ -346,7 +272,7 @@ func (w *worker) signal() {
 func (w *worker) accept(ctx context.Context, m jetstream.Msg) {
 	w.hold(m)
 	var tm taskMsg
-	if err := gobDecode(m.Data(), &tm); err != nil {
+	if err := tm.unmarshal(m.Data()); err != nil {
 		w.logf("dropping a task that does not decode: %v", err)
 		_ = m.Term()
 		w.release(m)
@@ -385,6 +311,7 @@ func (w *worker) run(ctx context.Context, m jetstream.Msg, tm *taskMsg, attempt 
 	}
 	defer w.live.dropKey(tm.Key)
 	rm := w.execute(ctx, tm)
+	w.signal() // the task's CPUs are free: pull asks for more while the result is stored
 	if ctx.Err() != nil {
 		// The worker is stopping: the task goes to another worker now
 		// (its code may still be running here; its result is dropped).
@@ -405,10 +332,8 @@ func (w *worker) run(ctx context.Context, m jetstream.Msg, tm *taskMsg, attempt 
 // the cluster is unreachable (a head restarting); if the worker dies
 // first, the task runs again elsewhere.
 func (w *worker) finish(ctx context.Context, m jetstream.Msg, key string, rm *resultMsg) {
-	data, err := gobBytes(rm)
-	if err != nil {
-		data, _ = gobBytes(&resultMsg{Err: "cluster: encode result: " + err.Error(), System: true})
-	}
+	data := rm.marshal()
+	var err error
 	for i := 0; ; i++ {
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		_, err = w.c.objects.Put(pctx, key, data)
@@ -544,12 +469,12 @@ func (w *worker) arg(ctx context.Context, a argMsg, pt reflect.Type) (reflect.Va
 	}
 	var val value
 	if a.Index < 0 {
-		if err := gobDecode(e.Value(), &val); err != nil {
+		if err := val.unmarshal(e.Value()); err != nil {
 			return reflect.Value{}, fmt.Errorf("cluster: decode %s: %w", a.Key, err)
 		}
 	} else {
 		var rm resultMsg
-		if err := gobDecode(e.Value(), &rm); err != nil {
+		if err := rm.unmarshal(e.Value()); err != nil {
 			return reflect.Value{}, fmt.Errorf("cluster: decode %s: %w", a.Key, err)
 		}
 		if rm.Err != "" || a.Index >= len(rm.Vals) {
