@@ -278,38 +278,43 @@ func (w *worker) accept(ctx context.Context, m jetstream.Msg) {
 		w.release(m)
 		return
 	}
-	attempt := 0
+	delivered := uint64(1)
 	if md, err := m.Metadata(); err == nil {
-		attempt = int(md.NumDelivered) - 1
-	}
-	maxRetries := tm.MaxRetries
-	if maxRetries < 0 {
-		maxRetries = 3 // Ray's default for system failures
-	}
-	if attempt > maxRetries {
-		w.finish(ctx, m, tm.Key, &resultMsg{Attempt: attempt - 1, System: true,
-			Err: fmt.Sprintf("the task's worker died or stopped responding while running it (%d attempts, MaxRetries(%d))", attempt, maxRetries)})
-		w.release(m)
-		return
-	}
-	if !fits(w.total, tm.CPUs, tm.Res) {
-		_ = m.NakWithDelay(100 * time.Millisecond) // another worker may hold it
-		w.release(m)
-		return
+		delivered = md.NumDelivered
 	}
 	w.runs.Add(1)
+	if !fits(w.total, tm.CPUs, tm.Res) {
+		go w.handBack(ctx, m, tm.Key, delivered) // another worker may hold it (handback.go)
+		return
+	}
 	w.reserve(tm.CPUs) // until the task is submitted to w.rt, which then counts it
-	go w.run(ctx, m, &tm, attempt)
+	go w.run(ctx, m, &tm, delivered)
 }
 
-// run runs one task and stores its result.
-func (w *worker) run(ctx context.Context, m jetstream.Msg, tm *taskMsg, attempt int) {
+// run runs one task (its delivered-th delivery) and stores its result;
+// it fails the task if its runs died more often than MaxRetries allows.
+func (w *worker) run(ctx context.Context, m jetstream.Msg, tm *taskMsg, delivered uint64) {
 	defer w.runs.Done()
 	defer w.release(m) // kept alive by keepAlive since accept
 	if w.skipGone(ctx, m, tm) {
 		return // its driver ended or died
 	}
 	defer w.live.dropKey(tm.Key)
+	attempt, handed := w.attempt(ctx, tm.Key, delivered) // the deliveries that were runs
+	maxRetries := tm.MaxRetries
+	if maxRetries < 0 {
+		maxRetries = 3 // Ray's default for system failures
+	}
+	if attempt > maxRetries {
+		w.reserve(-tm.CPUs) // reserved by accept for execute
+		w.finish(ctx, m, tm.Key, &resultMsg{Attempt: attempt - 1, System: true,
+			Err: fmt.Sprintf("the task's worker died or stopped responding while running it (%d attempts, MaxRetries(%d))", attempt, maxRetries)})
+		w.signal()
+		if handed > 0 {
+			w.forgetHandBacks(ctx, tm.Key)
+		}
+		return
+	}
 	rm := w.execute(ctx, tm)
 	w.signal() // the task's CPUs are free: pull asks for more while the result is stored
 	if ctx.Err() != nil {
@@ -326,6 +331,9 @@ func (w *worker) run(ctx context.Context, m jetstream.Msg, tm *taskMsg, attempt 
 	rm.Attempt += attempt
 	w.finish(ctx, m, tm.Key, rm)
 	w.signal()
+	if handed > 0 {
+		w.forgetHandBacks(ctx, tm.Key)
+	}
 }
 
 // finish stores rm under key and acknowledges m. Storing is retried while
@@ -423,6 +431,7 @@ func (w *worker) execute(ctx context.Context, tm *taskMsg) *resultMsg {
 		if err != nil {
 			mu.Lock()
 			defer mu.Unlock()
+			rm := *rm // a cancelled task's code may still run and set rm's times
 			var te *parallel.TaskError
 			if errors.As(err, &te) {
 				rm.Err, rm.Stack, rm.Attempt = te.Message, te.Stack, te.Attempt
@@ -430,7 +439,7 @@ func (w *worker) execute(ctx context.Context, tm *taskMsg) *resultMsg {
 			} else {
 				rm.Err, rm.ErrType, rm.System = err.Error(), fmt.Sprintf("%T", err), true
 			}
-			return rm
+			return &rm
 		}
 		if i < nres {
 			rv := reflect.New(ft.Out(i)).Elem()
