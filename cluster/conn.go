@@ -129,7 +129,7 @@ func (c *conn) setup(ctx context.Context, jsOpts []jetstream.JetStreamOpt) error
 	}
 	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name: taskStream, Subjects: []string{taskSubject}, Retention: jetstream.WorkQueuePolicy,
-		Storage: jetstream.FileStorage, Replicas: replicas,
+		Storage: jetstream.FileStorage, Replicas: replicas, Duplicates: dupWindow,
 	})
 	if err != nil {
 		return fmt.Errorf("cluster: task stream (is JetStream enabled on the server?): %w", err)
