@@ -38,9 +38,12 @@
 // acknowledging it, JetStream redelivers the task after its AckWait
 // (ackWait, 2 s), and it runs again elsewhere, up to MaxRetries times (3
 // if not given); then, or for a task whose function no worker can load, Get
-// fails with a *RemoteError marked System. A task's own failure (panic,
-// error result) is never retried by the cluster unless RetryExceptions
-// allows it.
+// fails with a *RemoteError marked System. Only runs count: a worker that
+// lacks a task's resources hands it back and counts the hand-back (see
+// handback.go). A task's own failure (panic, error result) is never
+// retried by the cluster unless RetryExceptions allows it. A task whose
+// publication is not acknowledged is published again, for at most
+// publishSpan, inside the task stream's duplicate window (publish.go).
 //
 // A dead worker is noticed by JetStream itself, not by the cluster's
 // processes: each worker has one goroutine (keepAlive) that sends an
