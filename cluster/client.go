@@ -570,12 +570,12 @@ func (cl *Client) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	errs := []error{cl.endBeat(ctx)} // the workers withdraw the driver's tasks
-	// One purge per prefix removes the session's results and uploads from
-	// the bucket's stream (no delete markers left behind).
+	// One purge per prefix removes the session's results, uploads and
+	// hand-back counters from the bucket's stream (no delete markers).
 	if st, err := cl.objectStream(ctx); err != nil {
 		errs = append(errs, err)
 	} else {
-		for _, p := range []string{"r.", "p."} {
+		for _, p := range []string{"r.", "p.", "h."} {
 			if err := st.Purge(ctx, jetstream.WithPurgeSubject("$KV."+objectBucket+"."+p+cl.sess+".*")); err != nil {
 				errs = append(errs, err)
 			}

@@ -433,7 +433,7 @@ func (w *worker) cleanUp(sess string) {
 		return // another worker does it (or the bucket is unreachable: objectTTL is the backstop)
 	}
 	if st, err := w.c.js.Stream(ctx, "KV_"+objectBucket); err == nil {
-		for _, p := range []string{"r.", "p."} {
+		for _, p := range []string{"r.", "p.", "h."} {
 			_ = st.Purge(ctx, jetstream.WithPurgeSubject("$KV."+objectBucket+"."+p+sess+".*"))
 		}
 	}
