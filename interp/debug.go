@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/petermattis/goid"
@@ -72,6 +73,13 @@ type debugState struct {
 	stepFrom  map[int64]stepOrigin    // goroutine → where its step started
 	dir       string                  // tmpFilePrefix without the separator
 	madeDir   bool                    // dir was made by this session
+
+	// Threads and pauses (debugthreads.go, debugpause.go).
+	watch    atomic.Bool      // attached: hooks report goroutines
+	live     map[int64]string // goroutine → what, for those started while attached
+	pauseAny atomic.Bool      // len(pauseG) > 0
+	pauseG   map[int64]bool   // goroutines asked to pause
+	pauseAt  unsafe.Pointer   // the pause function's flagged node (*node), once found
 }
 
 // debugStop is a goroutine stopped in onEvent.
@@ -104,6 +112,7 @@ func newDebugState(s *Session) *debugState {
 	d := &debugState{
 		s: s, bps: map[string][]int{}, cellPaths: map[int]string{}, sources: map[string]string{},
 		stops: map[int64]*debugStop{}, frames: map[int]*stopFrame{}, flagged: map[unsafe.Pointer]bool{}, stepFrom: map[int64]stepOrigin{},
+		live: map[int64]string{}, pauseG: map[int64]bool{},
 		dir: s.opts.DebugDir,
 	}
 	if d.dir == "" {
@@ -473,7 +482,7 @@ func (d *debugState) resumeAll() {
 func (d *debugState) close() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.attached = false
+	d.setAttachedLocked(false)
 	for _, st := range d.stops {
 		select {
 		case st.cmd <- debugRun:

@@ -453,6 +453,7 @@ func (s *Session) beginChunk(release bool) {
 	delete(s.panicLines, id)
 	started := s.started
 	s.mu.Unlock()
+	s.dbg.threadStarted(id, "cell")
 	s.dbg.apply()
 	if release {
 		s.releaseExclusive()
@@ -531,13 +532,20 @@ func (s *Session) Enter(t parallel.TaskInfo) {
 		s.mu.Unlock()
 	}
 	s.gate.RLock()
+	if !t.Blocking {
+		s.dbg.threadStartedHere("ray task")
+	}
 }
 
 // Exit implements parallel.Host.
 func (s *Session) Exit(t parallel.TaskInfo) {
-	if !s.isNativeTask(t) {
-		s.gate.RUnlock()
+	if s.isNativeTask(t) {
+		return
 	}
+	if !t.Blocking {
+		s.dbg.threadExitedHere()
+	}
+	s.gate.RUnlock()
 }
 
 // Close releases the session's pipes and uninstalls it as the ray host.
