@@ -80,6 +80,9 @@ type debugState struct {
 	pauseAny atomic.Bool      // len(pauseG) > 0
 	pauseG   map[int64]bool   // goroutines asked to pause
 	pauseAt  unsafe.Pointer   // the pause function's flagged node (*node), once found
+	// preludeRoot is the index in yaegi's roots of the session's prelude,
+	// which declares the pause function (set by New).
+	preludeRoot int
 }
 
 // debugStop is a goroutine stopped in onEvent.
@@ -233,6 +236,10 @@ func (d *debugState) apply() {
 		yaegiSetBreakOnLine(n, false)
 	}
 	clear(d.flagged)
+	if p := d.pauseNode(); p != nil {
+		yaegiSetBreakOnLine(p, true)
+		d.flagged[p] = true
+	}
 	lines := map[int]map[int]bool{} // cell number → encoded lines
 	for n, p := range d.cellPaths {
 		for _, l := range d.bps[p] {
@@ -295,15 +302,26 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 		return
 	}
 	goOn := func() { go func() { rc.resume <- struct{}{} }() } // in the routine's mode
+	frames := d.capture(e)
+	g := goid.Get()
+	paused := false // stopped by a pause request (debugpause.go)
+	if len(frames) > 0 && frames[0].name == pauseFunc {
+		if reason != "breakpoint" || !d.takePause(g) {
+			goOn() // a step through the pause function, or a pause withdrawn
+			return
+		}
+		reason, frames, paused = "pause", frames[1:], true
+	}
 	resume := func(mode yaegi.DebugEventReason) {
 		*rc.mode = mode
 		if mode != debugRun {
 			*rc.fStep = *rc.fDepth
+			if paused {
+				*rc.fStep-- // steps count from the caller of the pause function
+			}
 		}
 		go func() { rc.resume <- struct{}{} }()
 	}
-	frames := d.capture(e)
-	g := goid.Get()
 	d.s.mu.Lock()
 	cur := d.s.cur
 	abort := d.s.abort

@@ -173,7 +173,7 @@ func (d *debugState) serve(command string, a dapArgs) (map[string]any, error) {
 	case "next", "stepIn", "stepOut":
 		return d.resume(command, a.ThreadID)
 	case "pause":
-		return nil, fmt.Errorf("pause is not supported: yaegi v0.16.1 cannot stop a running goroutine from another one without a data race; set a breakpoint instead")
+		return d.pause(a.ThreadID)
 	case "modules":
 		return map[string]any{"modules": []any{}, "totalModules": 0}, nil
 	}

@@ -274,10 +274,12 @@ func New(opts Options) (*Session, error) {
 	// And slot 0 of that frame is an empty struct no code writes: yaegi's
 	// Execute reads it when a chunk ends with a declaration (its value),
 	// which raced with goroutines writing whatever variable had slot 0.
-	if _, err := s.i.Eval("var " + slot0Var + " struct{}\nfunc " + beginFunc + "() { " + goHook + ".Begin() }"); err != nil {
+	if _, err := s.i.Eval("var " + slot0Var + " struct{}\nfunc " + beginFunc + "() { " + goHook + ".Begin() }\n" + pauseFuncSrc); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("interp: prelude: %w", err)
 	}
+	roots, _ := interpRoots(s.i)
+	s.dbg.preludeRoot = roots.Len() - 1 // where the pause function is (debugpause.go)
 	s.frame, err = globalFrame(s.i)
 	if err != nil || len(*s.frame.types) == 0 || (*s.frame.types)[0] != reflect.TypeOf(struct{}{}) {
 		s.Close()
@@ -322,6 +324,8 @@ func (s *Session) exports() yaegi.Exports {
 		"GoStart":    reflect.ValueOf(s.goStart),
 		"Park":       reflect.ValueOf(s.park),
 		"DebugHold":  reflect.ValueOf(s.dbg.hold),
+		"PauseCheck": reflect.ValueOf(s.dbg.pauseCheck),
+		"Paused":     reflect.ValueOf(func() {}),
 		"Unpark":     reflect.ValueOf(s.unpark),
 		"Bind":       reflect.ValueOf(s.bind),
 		"RunDefers":  reflect.ValueOf(s.runDefers),
