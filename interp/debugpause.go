@@ -40,8 +40,10 @@ const (
 	pauseLine    = 4
 )
 
-// pauseCheckSrc is the pause check inserted into bodies.
-const pauseCheckSrc = "if " + goHook + ".PauseCheck() { " + pauseFunc + "() };"
+// pauseCheckSrc is the pause check inserted into bodies, after "if " and a
+// line directive: the check's first node (yaegi's start node of a function
+// body, where a panic's message points) is at the directive's position.
+const pauseCheckSrc = goHook + ".PauseCheck() { " + pauseFunc + "() };"
 
 // pauseEdits inserts pause checks into the chunk parsed as f: at the top
 // of every function body (not a statement chunk's own wrapper function,
@@ -59,7 +61,7 @@ const pauseCheckSrc = "if " + goHook + ".PauseCheck() { " + pauseFunc + "() };"
 func pauseEdits(f *ast.File, fset *token.FileSet, off func(token.Pos) int) []edit {
 	var edits []edit
 	check := func(p int, at, next token.Pos) {
-		edits = append(edits, edit{p, p, lineDirective(fset.Position(at)) + pauseCheckSrc + lineDirective(fset.Position(next))})
+		edits = append(edits, edit{p, p, ";if " + lineDirective(fset.Position(at)) + pauseCheckSrc + lineDirective(fset.Position(next))})
 	}
 	top := func(body *ast.BlockStmt) {
 		if body == nil || off(body.Lbrace) < 0 {
