@@ -92,3 +92,61 @@ func TestDebugPauseEndlessLoop(t *testing.T) {
 		t.Fatalf("pause while detached: %v", r)
 	}
 }
+
+// Where the pause checks go: the top of function bodies, the end of loop
+// bodies, before an unlabeled continue; not into a statement chunk's own
+// wrapper.
+func TestPauseEditsPlaces(t *testing.T) {
+	env := &cellEnv{pauses: true, shadowed: func(string) bool { return false }, method: func(string) (methodSig, bool) { return methodSig{}, false },
+		generic: func(string) (genericSig, bool) { return genericSig{}, false }, varType: func(string) (string, bool) { return "", false },
+		cellType: func(string) bool { return false }, basics: func() map[string]string { return nil }}
+	for _, tc := range []struct {
+		code   string
+		checks int
+	}{
+		{"x := 1", 0},
+		{"func f() {}", 1},
+		{"func f() { g := func() {}; g() }", 2},
+		{"for i := 0; i < 3; i++ {}", 1},
+		{"for i := 0; i < 3; i++ { if i == 1 { continue }; _ = i }", 2},
+		{"outer:\nfor i := 0; i < 3; i++ { for j := range 2 { if j == 1 { continue outer } } }", 3},
+		{"L: for { L2: continue L }", 1}, // a labeled continue keeps its label
+	} {
+		chunks, err := splitCellIn(tc.code, 3, env)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.code, err)
+		}
+		n := 0
+		for _, c := range chunks {
+			n += strings.Count(c.text, goHook+".PauseCheck()")
+		}
+		if n != tc.checks {
+			t.Errorf("%q: %d checks, want %d", tc.code, n, tc.checks)
+		}
+	}
+}
+
+// Cells compiled with pause checks (the debugger attached) run as Go does:
+// jumps, closures in loops, range over functions, defer and recover,
+// generics, and a panic's position.
+func TestPauseChecksKeepBehaviour(t *testing.T) {
+	s := newSession(t)
+	c := newDAPClient(t, s)
+	c.attach()
+	for _, tc := range []struct{ code, out string }{
+		{"import \"fmt\"\nn := 0\nouter:\nfor i := 0; i < 3; i++ {\n\tfor j := 0; j < 3; j++ {\n\t\tif j == 1 {\n\t\t\tcontinue outer\n\t\t}\n\t\tn += 10*i + j\n\t}\n}\nfmt.Println(n)", "30\n"},
+		{"for i := range 4 {\n\tif i%2 == 1 {\n\t\tcontinue\n\t}\n\tfmt.Print(i, \" \")\n}\nfmt.Println()", "0 2 \n"},
+		{"var fs []func() int\nfor i := 0; i < 3; i++ {\n\tfs = append(fs, func() int { return i * i })\n}\nfor _, f := range fs {\n\tfmt.Print(f(), \" \")\n}\nfmt.Println()", "0 1 4 \n"},
+		{"seq := func(yield func(int) bool) {\n\tfor i := 0; i < 5; i++ {\n\t\tif !yield(i) {\n\t\t\treturn\n\t\t}\n\t}\n}\nfor v := range seq {\n\tif v == 3 {\n\t\tbreak\n\t}\n\tfmt.Print(v)\n}\nfmt.Println()", "012\n"},
+		{"func safe() (err error) {\n\tdefer func() {\n\t\tif r := recover(); r != nil {\n\t\t\terr = fmt.Errorf(\"recovered %v\", r)\n\t\t}\n\t}()\n\tpanic(\"x\")\n}\nfmt.Println(safe())", "recovered x\n"},
+		{"func Sum[T int | float64](xs []T) T {\n\tvar s T\n\tfor _, x := range xs {\n\t\ts += x\n\t}\n\treturn s\n}\nfmt.Println(Sum([]int{1, 2, 3}), Sum([]float64{0.5, 0.25}))", "6 0.75\n"},
+	} {
+		if _, rec := run(t, s, tc.code); rec.stdout() != tc.out {
+			t.Errorf("%q: printed %q, want %q", tc.code, rec.stdout(), tc.out)
+		}
+	}
+	_, _, e := try(t, s, "func main() {\n\tpanic(\"boom\")\n}")
+	if e == nil || !strings.Contains(strings.Join(e.Traceback, "\n"), "at main (line 2:2)") {
+		t.Fatalf("panic in main: %v", e)
+	}
+}
