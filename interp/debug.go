@@ -44,8 +44,16 @@ import (
 // runs, so a breakpoint set while a cell runs takes effect from that cell's
 // next statement chunk.
 //
+// Threads (debugthreads.go): while attached, warren's hooks report each
+// goroutine running a cell's code (a statement chunk's, a go statement's, a
+// ray task's) with thread events. Pause (debugpause.go): chunks compiled
+// while attached check at the top of function bodies and the end of loop
+// bodies whether their goroutine is asked to pause, and if so stop
+// themselves at a breakpoint in the prelude's pause function.
+//
 // What it is not: expressions are not evaluated while stopped (evaluate
-// answers variable names), and pause is not offered.
+// answers variable names), and code compiled while no debugger was
+// attached cannot be paused.
 
 // debugState is the debugger of one Session. Its fields are guarded by mu.
 type debugState struct {

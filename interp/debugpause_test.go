@@ -126,6 +126,11 @@ func TestPauseEditsPlaces(t *testing.T) {
 			t.Errorf("%q: %d checks, want %d", tc.code, n, tc.checks)
 		}
 	}
+	// Compiled while no debugger is attached: no checks.
+	chunks, err := splitCellIn("func f() { for {} }", 3, &cellEnv{shadowed: env.shadowed, method: env.method, generic: env.generic, varType: env.varType, cellType: env.cellType, basics: env.basics})
+	if err != nil || strings.Contains(chunks[0].text, "PauseCheck") {
+		t.Fatalf("without the debugger: %v %q", err, chunks[0].text)
+	}
 }
 
 // Cells compiled with pause checks (the debugger attached) run as Go does:
