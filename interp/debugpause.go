@@ -16,8 +16,8 @@ import (
 // goroutine stops itself:
 //
 //   - A chunk compiled while a debugger is attached has a pause check at the
-//     top of every function body and at the end of every loop body
-//     (pauseEdits): `if __warren.PauseCheck() { __warrenPause() }`.
+//     top of every function body, at the end of every loop body and before
+//     every continue (pauseEdits): `if __warren.PauseCheck() { __warrenPause() }`.
 //     PauseCheck is compiled: one atomic load while no pause is pending.
 //   - pause marks the goroutine; its next check calls __warrenPause, the
 //     session's prelude function, whose single statement is flagged as a
@@ -40,17 +40,20 @@ const (
 	pauseLine    = 4
 )
 
-// pauseCheckSrc is the pause check inserted into bodies, after "if " and a
-// line directive: the check's first node (yaegi's start node of a function
-// body, where a panic's message points) is at the directive's position.
+// pauseCheckSrc is the pause check inserted into bodies, after a line
+// directive, "if " and the directive again: the if and the check's first
+// node (yaegi's start node of a function body, where a panic's message
+// points) are both at the directive's position, on one line.
 const pauseCheckSrc = goHook + ".PauseCheck() { " + pauseFunc + "() };"
 
 // pauseEdits inserts pause checks into the chunk parsed as f: at the top
 // of every function body (not a statement chunk's own wrapper function,
 // whose brace is outside the text), with the position of the body's first
-// statement; at the end of every loop body, with the position of its
-// closing brace; and before every continue statement (which skips the end
-// of the body). What follows a check keeps its own position.
+// statement; at the end of every loop body, with the position of the loop's
+// for keyword (a step from the body's last line goes to the loop's line, as
+// without the check); and before every continue statement (which skips the
+// end of the body), with its position. What follows a check keeps its own
+// position.
 //
 // Not at the top of loop bodies: yaegi's debugger finds the node it runs
 // by comparing the code of its interpreter closures (runCfg,
@@ -61,7 +64,8 @@ const pauseCheckSrc = goHook + ".PauseCheck() { " + pauseFunc + "() };"
 func pauseEdits(f *ast.File, fset *token.FileSet, off func(token.Pos) int) []edit {
 	var edits []edit
 	check := func(p int, at, next token.Pos) {
-		edits = append(edits, edit{p, p, ";if " + lineDirective(fset.Position(at)) + pauseCheckSrc + lineDirective(fset.Position(next))})
+		d := lineDirective(fset.Position(at))
+		edits = append(edits, edit{p, p, ";" + d + "if " + d + pauseCheckSrc + lineDirective(fset.Position(next))})
 	}
 	top := func(body *ast.BlockStmt) {
 		if body == nil || off(body.Lbrace) < 0 {
@@ -73,9 +77,9 @@ func pauseEdits(f *ast.File, fset *token.FileSet, off func(token.Pos) int) []edi
 		}
 		check(off(body.Lbrace)+1, at, body.Lbrace+1)
 	}
-	end := func(body *ast.BlockStmt) {
+	end := func(loop token.Pos, body *ast.BlockStmt) {
 		if off(body.Lbrace) >= 0 {
-			check(off(body.Rbrace), body.Rbrace, body.Rbrace)
+			check(off(body.Rbrace), loop, body.Rbrace)
 		}
 	}
 	labeled := map[ast.Stmt]bool{} // statements that carry a label
@@ -88,9 +92,9 @@ func pauseEdits(f *ast.File, fset *token.FileSet, off func(token.Pos) int) []edi
 		case *ast.FuncLit:
 			top(n.Body)
 		case *ast.ForStmt:
-			end(n.Body)
+			end(n.For, n.Body)
 		case *ast.RangeStmt:
-			end(n.Body)
+			end(n.For, n.Body)
 		case *ast.BranchStmt:
 			if n.Tok == token.CONTINUE && !labeled[n] && off(n.Pos()) >= 0 {
 				check(off(n.Pos()), n.Pos(), n.Pos())

@@ -47,8 +47,8 @@ func TestDebugPauseBlockedGoroutine(t *testing.T) {
 	}
 	frames := c.req("stackTrace", map[string]any{"threadId": g})["stackFrames"].([]any)
 	top := frames[0].(map[string]any)
-	if top["line"] != float64(10) {
-		t.Fatalf("paused at %v, want line 10 (the end of the loop body)", top)
+	if top["line"] != float64(3) {
+		t.Fatalf("paused at %v, want line 3 (the end of the loop body, at the loop's line)", top)
 	}
 	if vars := c.locals(top); vars["total"]["value"] != "6" || vars["v"]["value"] != "5" {
 		t.Fatalf("locals %v, want total = 6, v = 5", vars)
@@ -96,8 +96,8 @@ func TestDebugPauseRayTask(t *testing.T) {
 		c.waitEvent("continued")
 		top = pause()
 	}
-	if top["line"] != float64(11) {
-		t.Fatalf("paused at %v, want line 11 (the end of the loop body)", top)
+	if top["line"] != float64(3) {
+		t.Fatalf("paused at %v, want line 3 (the end of the loop body, at the loop's line)", top)
 	}
 	if vars := c.locals(top); vars["n"] == nil {
 		t.Fatalf("locals %v, want n", vars)

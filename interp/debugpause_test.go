@@ -52,8 +52,8 @@ func TestDebugPauseEndlessLoop(t *testing.T) {
 	}
 	top := frames[0].(map[string]any)
 	src, _ := top["source"].(map[string]any)
-	if len(frames) != 2 || top["name"] != "spin" || top["line"] != float64(5) || src["path"] != path {
-		t.Fatalf("stack %v, want spin at %s:5 (the end of the loop body) and the cell", frames, path)
+	if len(frames) != 2 || top["name"] != "spin" || top["line"] != float64(3) || src["path"] != path {
+		t.Fatalf("stack %v, want spin at %s:3 (the end of the loop body, at the loop's line) and the cell", frames, path)
 	}
 	if caller := frames[1].(map[string]any); caller["name"] != "cell" || caller["line"] != float64(7) {
 		t.Fatalf("caller %v, want the cell's line 7", caller)
@@ -62,12 +62,12 @@ func TestDebugPauseEndlessLoop(t *testing.T) {
 	if vars["limit"]["value"] != "7" || vars["i"] == nil || vars["total"] == nil {
 		t.Fatalf("locals %v, want limit, i, total", vars)
 	}
-	// next: the line of the loop body runs, then the loop's post statement.
+	// next: the loop's post statement runs, then the body's first line.
 	c.req("next", map[string]any{"threadId": cellG})
 	c.waitEvent("continued")
 	thread, frame := c.stopped()
-	if int64(thread) != cellG || frame["name"] != "spin" || frame["line"] != float64(3) {
-		t.Fatalf("after next: %v on %v, want spin line 3", frame, thread)
+	if int64(thread) != cellG || frame["name"] != "spin" || frame["line"] != float64(4) {
+		t.Fatalf("after next: %v on %v, want spin line 4", frame, thread)
 	}
 	c.req("continue", map[string]any{"threadId": cellG})
 	c.waitEvent("continued")
@@ -216,5 +216,36 @@ func TestDebugBreakpointIdenticalStatementsLimit(t *testing.T) {
 	code := "func count() int {\n\tn := 0\n\tfor i := 0; i < 3; i++ {\n\t\tn++\n\t}\n\tn++\n\treturn n\n}\ncount()"
 	if got := stopsAt(t, code, 6, "n"); len(got) == 1 {
 		t.Fatalf("stops %v: one stop, as Go would; the README's limit no longer holds", got)
+	}
+}
+
+// Next from a breakpoint on a function's first line goes to its second
+// (the pause check before that line is on the line itself), and Next from a
+// loop body's last line goes to the loop's line (where the check at the
+// end of the body is), as without the checks.
+func TestDebugNextOverPauseChecks(t *testing.T) {
+	s := newSession(t)
+	c := newDAPClient(t, s)
+	c.attach()
+	code := "func tenfold(i int) int {\n\tr := (i + 1) * 10\n\treturn r\n}\nt := 0\nfor i := 0; i < 2; i++ {\n\tt += tenfold(i)\n}\nt"
+	c.breakAt(code, 2)
+	done := runAsync(t, s, context.Background(), code)
+	thread, frame := c.stopped()
+	if frame["line"] != float64(2) {
+		t.Fatalf("stopped at %v, want line 2", frame)
+	}
+	for _, want := range []float64{3, 7, 6} { // return r; back in the loop body; the loop's line
+		c.req("next", map[string]any{"threadId": thread})
+		if thread, frame = c.stopped(); frame["line"] != want {
+			t.Fatalf("after next: %v, want line %v", frame, want)
+		}
+	}
+	c.req("setBreakpoints", map[string]any{"source": map[string]any{"path": c.req("dumpCell", map[string]any{"code": code})["sourcePath"]}, "breakpoints": []any{}})
+	c.req("continue", map[string]any{"threadId": thread})
+	c.waitEvent("continued")
+	thread, _ = c.stopped() // the breakpoint stays until the next chunk
+	c.req("continue", map[string]any{"threadId": thread})
+	if r := <-done; r.err != nil {
+		t.Fatalf("cell: %v", r.err)
 	}
 }

@@ -324,7 +324,7 @@ def pause_endless_loop(d, km):
         d.ok("pause", {"threadId": 1})
         stopped = d.event("stopped")
         top = d.top(thread)
-    check(top.get("name") == "spin" and top.get("line") == 5, f"pause: in the loop, at the end of its body, line 5 ({top})")
+    check(top.get("name") == "spin" and top.get("line") == 3, f"pause: in the loop, at the end of its body, on the loop's line 3 ({top})")
     local = d.locals(top)
     check(local.get("limit") == "7" and "i" in local and "total" in local, f"pause: the loop's variables ({local})")
     d.ok("continue", {"threadId": thread})
