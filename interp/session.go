@@ -50,8 +50,9 @@
 // (shipload.go). The transport is not this package's: cmd/warren adapts
 // these methods to package cluster.
 //
-// The debugger (debug.go, debugdap.go, debugvars.go) serves Jupyter's
-// debug protocol (DebugRequest, SetDebugEvents) on yaegi's debugger.
+// The debugger (debug.go, debugdap.go, debugvars.go, debugthreads.go,
+// debugpause.go) serves Jupyter's debug protocol (DebugRequest,
+// SetDebugEvents) on yaegi's debugger.
 //
 // Known limits (yaegi v0.16.1): a type cannot be redefined (a warning says
 // so); output written to os.Stdout/os.Stderr goes to the current cell rather
