@@ -335,9 +335,10 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 	abort := d.s.abort
 	onCell := g == d.s.evalG
 	d.s.mu.Unlock()
-	if onCell && len(frames) > 0 && !frames[len(frames)-1].top {
+	if onCell && (len(frames) == 0 || !frames[len(frames)-1].top) {
 		// A function called from the cell's top level: yaegi leaves the
-		// caller out of the frames.
+		// caller out of the frames. (None left: the pause function's,
+		// dropped, called from the top level.)
 		if pos := d.s.i.FileSet().Position(rootNodePos(d.s.i)); pos.Line >= lineBase {
 			d.mu.Lock()
 			path := d.cellPaths[pos.Line/lineBase]

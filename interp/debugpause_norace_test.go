@@ -11,18 +11,6 @@ import (
 	"testing"
 )
 
-// startedThread waits for the next thread started event and returns its
-// goroutine.
-func (c *dapClient) startedThread() int64 {
-	c.t.Helper()
-	var log threadLog
-	c.threadEvents(&log, func(l *threadLog) bool { return len(l.started) > 0 })
-	for g := range log.started {
-		return g
-	}
-	return 0
-}
-
 // A goroutine blocked in a channel receive pauses when the value arrives and
 // it reaches the end of its loop body; the cell that sent goes on.
 func TestDebugPauseBlockedGoroutine(t *testing.T) {

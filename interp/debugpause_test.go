@@ -249,3 +249,33 @@ func TestDebugNextOverPauseChecks(t *testing.T) {
 		t.Fatalf("cell: %v", r.err)
 	}
 }
+
+// A cell's endless loop at its top level pauses at the loop's line, with
+// the loop's variables listed with the cells'.
+func TestDebugPauseTopLevelLoop(t *testing.T) {
+	s := newSession(t)
+	c := newDAPClient(t, s)
+	c.attach()
+	run(t, s, "total := 0")
+	var first threadLog // that cell's goroutine
+	c.threadEvents(&first, func(l *threadLog) bool { return len(l.exited) == 1 })
+	code := "for i := 0; ; i++ {\n\ttotal += i % 7\n}"
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := runAsync(t, s, ctx, code)
+	cellG := c.startedThread()
+	c.req("pause", map[string]any{"threadId": cellG})
+	thread, frame := c.stopped()
+	if int64(thread) != cellG || frame["name"] != "cell" || frame["line"] != float64(1) {
+		t.Fatalf("paused at %v on %v, want the cell's line 1", frame, thread)
+	}
+	vars := c.locals(frame)
+	if vars["i"] == nil || vars["total"] == nil {
+		t.Fatalf("variables %v, want i, sq and total", vars)
+	}
+	c.req("continue", map[string]any{"threadId": thread})
+	cancel()
+	if r := <-done; r.err == nil || r.err.Name != "KeyboardInterrupt" {
+		t.Fatalf("cell: %v", r.err)
+	}
+}

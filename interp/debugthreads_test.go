@@ -45,6 +45,18 @@ func (c *dapClient) threadEvents(log *threadLog, done func(*threadLog) bool) {
 	}
 }
 
+// startedThread waits for the next thread started event and returns its
+// goroutine.
+func (c *dapClient) startedThread() int64 {
+	c.t.Helper()
+	var log threadLog
+	c.threadEvents(&log, func(l *threadLog) bool { return len(l.started) > 0 })
+	for g := range log.started {
+		return g
+	}
+	return 0
+}
+
 // threadList is the threads request's answer: goroutine → name.
 func (c *dapClient) threadList() map[int64]string {
 	c.t.Helper()
