@@ -412,7 +412,7 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 	d.mu.Unlock()
 	d.event("continued", map[string]any{"threadId": st.g, "allThreadsContinued": false})
 	if interrupted {
-		panic(interruptPanic{}) // as an interrupted sleep does
+		d.s.unwindInterrupted() // as an interrupted sleep does
 	}
 	resume(mode)
 }

@@ -7,12 +7,15 @@ package interp
 // debug_norace_test.go).
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
 
-// A goroutine blocked in a channel receive pauses when the value arrives and
-// it reaches the end of its loop body; the cell that sent goes on.
+// A goroutine blocked in a channel receive pauses once a value arrives and
+// it reaches the end of its loop body (or at once, if it was still running
+// its loop body); the cell that sent goes on once it is continued. An
+// interrupt while a goroutine is paused ends the cell; the session goes on.
 func TestDebugPauseBlockedGoroutine(t *testing.T) {
 	s := newSession(t)
 	c := newDAPClient(t, s)
@@ -20,7 +23,7 @@ func TestDebugPauseBlockedGoroutine(t *testing.T) {
 	c.attach()
 	run(t, s, "go func() {\n\ttotal := 0\n\tfor {\n\t\tv := <-ch\n\t\ttotal += v\n\t\tif v < 0 {\n\t\t\tsum <- total\n\t\t\treturn\n\t\t}\n\t}\n}()")
 	var g int64
-	for g == 0 || c.threadList()[g] == "" {
+	for g == 0 {
 		g = c.startedThread() // the cell's goroutine, then the go statement's
 		if !strings.HasSuffix(c.threadList()[g], "(goroutine)") {
 			g = 0
@@ -28,7 +31,7 @@ func TestDebugPauseBlockedGoroutine(t *testing.T) {
 	}
 	run(t, s, "ch <- 1") // received: the goroutine is in its loop
 	c.req("pause", map[string]any{"threadId": g})
-	run(t, s, "ch <- 5")
+	sent := runAsync(t, s, context.Background(), "ch <- 5")
 	ev := c.waitEvent("stopped")
 	if ev["reason"] != "pause" || int64(ev["threadId"].(float64)) != g {
 		t.Fatalf("stopped %v, want the goroutine %d paused", ev, g)
@@ -38,12 +41,38 @@ func TestDebugPauseBlockedGoroutine(t *testing.T) {
 	if top["line"] != float64(3) {
 		t.Fatalf("paused at %v, want line 3 (the end of the loop body, at the loop's line)", top)
 	}
-	if vars := c.locals(top); vars["total"]["value"] != "6" || vars["v"]["value"] != "5" {
-		t.Fatalf("locals %v, want total = 6, v = 5", vars)
+	// Paused after the 1 (before its next receive) or after the 5.
+	vars := c.locals(top)
+	if v, total := vars["v"]["value"], vars["total"]["value"]; !(v == "1" && total == "1") && !(v == "5" && total == "6") {
+		t.Fatalf("locals %v, want v = 1, total = 1 or v = 5, total = 6", vars)
 	}
 	c.req("continue", map[string]any{"threadId": g})
+	if r := <-sent; r.err != nil {
+		t.Fatalf("send: %v", r.err)
+	}
 	if _, rec := run(t, s, "ch <- 2\nch <- -1\nfmt.Println(<-sum)"); rec.stdout() != "7\n" {
 		t.Fatalf("sum: %q", rec.stdout())
+	}
+	// Paused again, then interrupted.
+	run(t, s, "go func() {\n\tfor {\n\t\tv := <-ch\n\t\t_ = v\n\t}\n}()")
+	g = 0
+	for g == 0 {
+		g = c.startedThread()
+		if !strings.HasSuffix(c.threadList()[g], "(goroutine)") {
+			g = 0
+		}
+	}
+	c.req("pause", map[string]any{"threadId": g})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sent = runAsync(t, s, ctx, "ch <- 1\nch <- 2")
+	c.waitEvent("stopped")
+	cancel()
+	if r := <-sent; r.err == nil || r.err.Name != "KeyboardInterrupt" {
+		t.Fatalf("interrupted cell: %v", r.err)
+	}
+	if _, rec := run(t, s, "fmt.Println(\"after\")"); rec.stdout() != "after\n" {
+		t.Fatalf("next cell: %q", rec.stdout())
 	}
 }
 

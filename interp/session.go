@@ -67,6 +67,7 @@ import (
 	"fmt"
 	"log"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -419,8 +420,21 @@ func (s *Session) sleep(d time.Duration) {
 	case <-t.C:
 	case <-abort:
 		t.Stop()
-		panic(interruptPanic{})
+		s.unwindInterrupted()
 	}
+}
+
+// unwindInterrupted ends the interpreted code of the calling goroutine
+// after an interrupt. A goroutine of a go statement ends quietly
+// (runtime.Goexit): yaegi runs no interpreted deferred call after an
+// interrupt, so the recover of warren's go statement rewrite would not run
+// and a panic would end the process. The cell's goroutine and tasks panic
+// with interruptPanic, which the cell's run and the ray runtime recover.
+func (s *Session) unwindInterrupted() {
+	if s.goTokOf() != nil {
+		runtime.Goexit()
+	}
+	panic(interruptPanic{})
 }
 
 // show is display.Show for cells: display_data on the caller's cell.
