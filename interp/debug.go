@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/petermattis/goid"
@@ -43,8 +44,16 @@ import (
 // runs, so a breakpoint set while a cell runs takes effect from that cell's
 // next statement chunk.
 //
+// Threads (debugthreads.go): while attached, warren's hooks report each
+// goroutine running a cell's code (a statement chunk's, a go statement's, a
+// ray task's) with thread events. Pause (debugpause.go): chunks compiled
+// while attached check at the top of function bodies and the end of loop
+// bodies whether their goroutine is asked to pause, and if so stop
+// themselves at a breakpoint in the prelude's pause function.
+//
 // What it is not: expressions are not evaluated while stopped (evaluate
-// answers variable names), and pause is not offered.
+// answers variable names), and code compiled while no debugger was
+// attached cannot be paused.
 
 // debugState is the debugger of one Session. Its fields are guarded by mu.
 type debugState struct {
@@ -72,6 +81,16 @@ type debugState struct {
 	stepFrom  map[int64]stepOrigin    // goroutine → where its step started
 	dir       string                  // tmpFilePrefix without the separator
 	madeDir   bool                    // dir was made by this session
+
+	// Threads and pauses (debugthreads.go, debugpause.go).
+	watch    atomic.Bool      // attached: hooks report goroutines
+	live     map[int64]string // goroutine → what, for those started while attached
+	pauseAny atomic.Bool      // len(pauseG) > 0
+	pauseG   map[int64]bool   // goroutines asked to pause
+	pauseAt  unsafe.Pointer   // the pause function's flagged node (*node), once found
+	// preludeRoot is the index in yaegi's roots of the session's prelude,
+	// which declares the pause function (set by New).
+	preludeRoot int
 }
 
 // debugStop is a goroutine stopped in onEvent.
@@ -104,6 +123,7 @@ func newDebugState(s *Session) *debugState {
 	d := &debugState{
 		s: s, bps: map[string][]int{}, cellPaths: map[int]string{}, sources: map[string]string{},
 		stops: map[int64]*debugStop{}, frames: map[int]*stopFrame{}, flagged: map[unsafe.Pointer]bool{}, stepFrom: map[int64]stepOrigin{},
+		live: map[int64]string{}, pauseG: map[int64]bool{},
 		dir: s.opts.DebugDir,
 	}
 	if d.dir == "" {
@@ -224,6 +244,10 @@ func (d *debugState) apply() {
 		yaegiSetBreakOnLine(n, false)
 	}
 	clear(d.flagged)
+	if p := d.pauseNode(); p != nil {
+		yaegiSetBreakOnLine(p, true)
+		d.flagged[p] = true
+	}
 	lines := map[int]map[int]bool{} // cell number → encoded lines
 	for n, p := range d.cellPaths {
 		for _, l := range d.bps[p] {
@@ -286,23 +310,35 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 		return
 	}
 	goOn := func() { go func() { rc.resume <- struct{}{} }() } // in the routine's mode
+	frames := d.capture(e)
+	g := goid.Get()
+	paused := false // stopped by a pause request (debugpause.go)
+	if len(frames) > 0 && frames[0].name == pauseFunc {
+		if reason != "breakpoint" || !d.takePause(g) {
+			goOn() // a step through the pause function, or a pause withdrawn
+			return
+		}
+		reason, frames, paused = "pause", frames[1:], true
+	}
 	resume := func(mode yaegi.DebugEventReason) {
 		*rc.mode = mode
 		if mode != debugRun {
 			*rc.fStep = *rc.fDepth
+			if paused {
+				*rc.fStep-- // steps count from the caller of the pause function
+			}
 		}
 		go func() { rc.resume <- struct{}{} }()
 	}
-	frames := d.capture(e)
-	g := goid.Get()
 	d.s.mu.Lock()
 	cur := d.s.cur
 	abort := d.s.abort
 	onCell := g == d.s.evalG
 	d.s.mu.Unlock()
-	if onCell && len(frames) > 0 && !frames[len(frames)-1].top {
+	if onCell && (len(frames) == 0 || !frames[len(frames)-1].top) {
 		// A function called from the cell's top level: yaegi leaves the
-		// caller out of the frames.
+		// caller out of the frames. (None left: the pause function's,
+		// dropped, called from the top level.)
 		if pos := d.s.i.FileSet().Position(rootNodePos(d.s.i)); pos.Line >= lineBase {
 			d.mu.Lock()
 			path := d.cellPaths[pos.Line/lineBase]
@@ -376,7 +412,7 @@ func (d *debugState) onEvent(e *yaegi.DebugEvent) {
 	d.mu.Unlock()
 	d.event("continued", map[string]any{"threadId": st.g, "allThreadsContinued": false})
 	if interrupted {
-		panic(interruptPanic{}) // as an interrupted sleep does
+		d.s.unwindInterrupted() // as an interrupted sleep does
 	}
 	resume(mode)
 }
@@ -473,7 +509,7 @@ func (d *debugState) resumeAll() {
 func (d *debugState) close() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.attached = false
+	d.setAttachedLocked(false)
 	for _, st := range d.stops {
 		select {
 		case st.cmd <- debugRun:

@@ -28,9 +28,8 @@ func TestDebugBreakpointInRayTask(t *testing.T) {
 	if frame["line"] != float64(4) {
 		t.Fatalf("frame %v, want line 4", frame)
 	}
-	th := c.req("threads", nil)["threads"].([]any)[0].(map[string]any)
-	if th["id"] != thread || !strings.Contains(th["name"].(string), "ray task") {
-		t.Fatalf("thread %v, want the ray task's goroutine %v", th, thread)
+	if th := c.threadList(); !strings.Contains(th[int64(thread)], "ray task") {
+		t.Fatalf("threads %v, want the ray task's goroutine %v", th, thread)
 	}
 	if vars := c.locals(frame); vars["x"]["value"] != "7" || vars["y"]["value"] != "49" {
 		t.Fatalf("locals %v", vars)
@@ -52,9 +51,8 @@ func TestDebugBreakpointInGoroutine(t *testing.T) {
 	if frame["line"] != float64(5) {
 		t.Fatalf("frame %v, want line 5", frame)
 	}
-	th := c.req("threads", nil)["threads"].([]any)[0].(map[string]any)
-	if th["id"] != thread || !strings.HasSuffix(th["name"].(string), "(goroutine)") {
-		t.Fatalf("thread %v, want the go statement's goroutine %v", th, thread)
+	if th := c.threadList(); !strings.HasSuffix(th[int64(thread)], "(goroutine)") {
+		t.Fatalf("threads %v, want the go statement's goroutine %v", th, thread)
 	}
 	if vars := c.locals(frame); vars["v"]["value"] != "3" {
 		t.Fatalf("locals %v", vars)

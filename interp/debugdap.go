@@ -98,7 +98,7 @@ func (d *debugState) serve(command string, a dapArgs) (map[string]any, error) {
 			return nil, fmt.Errorf("attach: %w", err)
 		}
 		d.mu.Lock()
-		d.attached = true
+		d.setAttachedLocked(true)
 		d.mu.Unlock()
 		d.event("initialized", map[string]any{})
 		return nil, nil
@@ -106,7 +106,7 @@ func (d *debugState) serve(command string, a dapArgs) (map[string]any, error) {
 		return nil, nil
 	case "disconnect":
 		d.mu.Lock()
-		d.attached = false
+		d.setAttachedLocked(false)
 		d.bps = map[string][]int{}
 		d.dirty = true
 		d.mu.Unlock()
@@ -173,7 +173,7 @@ func (d *debugState) serve(command string, a dapArgs) (map[string]any, error) {
 	case "next", "stepIn", "stepOut":
 		return d.resume(command, a.ThreadID)
 	case "pause":
-		return nil, fmt.Errorf("pause is not supported: yaegi v0.16.1 cannot stop a running goroutine from another one without a data race; set a breakpoint instead")
+		return d.pause(a.ThreadID)
 	case "modules":
 		return map[string]any{"modules": []any{}, "totalModules": 0}, nil
 	}
@@ -263,22 +263,6 @@ func murmur2(data []byte, seed uint32) uint32 {
 	h *= m
 	h ^= h >> 15
 	return h
-}
-
-// threads lists the stopped goroutines (DAP threads are goroutines).
-func (d *debugState) threads() []map[string]any {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	ids := make([]int64, 0, len(d.stops))
-	for g := range d.stops {
-		ids = append(ids, g)
-	}
-	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
-	out := []map[string]any{}
-	for _, g := range ids {
-		out = append(out, map[string]any{"id": g, "name": fmt.Sprintf("goroutine %d (%s)", g, d.stops[g].what)})
-	}
-	return out
 }
 
 func (d *debugState) stackTrace(a dapArgs) (map[string]any, error) {

@@ -87,6 +87,7 @@ func (s *Session) evalLocked(ctx context.Context, c *cell, code, src string, kin
 	go func() {
 		var r result
 		defer func() { // also after runtime.Goexit in the chunk
+			s.dbg.threadExitedHere()
 			s.mu.Lock()
 			run.finished = true
 			held := run.held

@@ -47,6 +47,7 @@ func (t *goTok) Enter() {
 	t.s.goCells[t.id] = t.c
 	t.s.goToks[t.id] = t
 	t.s.mu.Unlock()
+	t.s.dbg.threadStarted(t.id, "goroutine")
 	t.s.holdGo(t)
 }
 
@@ -133,6 +134,7 @@ func (t *goTok) Exit() {
 	}
 	t.done = true
 	s.mu.Unlock()
+	s.dbg.threadExited(t.id)
 }
 
 // goGrace is how long a finished cell waits for goroutines it started

@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -139,5 +140,23 @@ func TestGoStatementReceiver(t *testing.T) {
 	res, _ := run(t, s, "var wg sync.WaitGroup\nch := make(chan int, 1)\na := acc{1}\nwg.Add(1)\ngo a.report(ch, &wg)\na = acc{5}\nwg.Wait()\nwg.Add(1)\ngo a.add(2, &wg)\nwg.Wait()\n[]int{<-ch, a.n}")
 	if plain(res) != "[1 7]" {
 		t.Errorf("result %v", res)
+	}
+}
+
+// An interrupt while a goroutine of an earlier cell sleeps ends that
+// goroutine quietly; the session goes on. (It used to end the process: yaegi
+// runs no interpreted deferred call after an interrupt, so the go
+// statement's recover did not run.)
+func TestInterruptSleepingGoroutine(t *testing.T) {
+	s := newSession(t)
+	run(t, s, "import (\n\t\"fmt\"\n\t\"time\"\n)\nstarted := make(chan bool)\ngo func() {\n\tstarted <- true\n\ttime.Sleep(time.Hour)\n\tfmt.Println(\"woke\")\n}()\n<-started")
+	ctx, cancel := context.WithCancel(context.Background())
+	res := runAsync(t, s, ctx, "time.Sleep(time.Hour)")
+	cancel()
+	if r := <-res; r.err == nil || r.err.Name != "KeyboardInterrupt" {
+		t.Fatalf("interrupted cell: %v", r.err)
+	}
+	if _, rec := run(t, s, "fmt.Println(\"after\")"); rec.stdout() != "after\n" {
+		t.Fatalf("next cell: %q", rec.stdout())
 	}
 }

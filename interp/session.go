@@ -50,8 +50,9 @@
 // (shipload.go). The transport is not this package's: cmd/warren adapts
 // these methods to package cluster.
 //
-// The debugger (debug.go, debugdap.go, debugvars.go) serves Jupyter's
-// debug protocol (DebugRequest, SetDebugEvents) on yaegi's debugger.
+// The debugger (debug.go, debugdap.go, debugvars.go, debugthreads.go,
+// debugpause.go) serves Jupyter's debug protocol (DebugRequest,
+// SetDebugEvents) on yaegi's debugger.
 //
 // Known limits (yaegi v0.16.1): a type cannot be redefined (a warning says
 // so); output written to os.Stdout/os.Stderr goes to the current cell rather
@@ -66,6 +67,7 @@ import (
 	"fmt"
 	"log"
 	"reflect"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -274,10 +276,12 @@ func New(opts Options) (*Session, error) {
 	// And slot 0 of that frame is an empty struct no code writes: yaegi's
 	// Execute reads it when a chunk ends with a declaration (its value),
 	// which raced with goroutines writing whatever variable had slot 0.
-	if _, err := s.i.Eval("var " + slot0Var + " struct{}\nfunc " + beginFunc + "() { " + goHook + ".Begin() }"); err != nil {
+	if _, err := s.i.Eval("var " + slot0Var + " struct{}\nfunc " + beginFunc + "() { " + goHook + ".Begin() }\n" + pauseFuncSrc); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("interp: prelude: %w", err)
 	}
+	roots, _ := interpRoots(s.i)
+	s.dbg.preludeRoot = roots.Len() - 1 // where the pause function is (debugpause.go)
 	s.frame, err = globalFrame(s.i)
 	if err != nil || len(*s.frame.types) == 0 || (*s.frame.types)[0] != reflect.TypeOf(struct{}{}) {
 		s.Close()
@@ -322,6 +326,8 @@ func (s *Session) exports() yaegi.Exports {
 		"GoStart":    reflect.ValueOf(s.goStart),
 		"Park":       reflect.ValueOf(s.park),
 		"DebugHold":  reflect.ValueOf(s.dbg.hold),
+		"PauseCheck": reflect.ValueOf(s.dbg.pauseCheck),
+		"Paused":     reflect.ValueOf(func() {}),
 		"Unpark":     reflect.ValueOf(s.unpark),
 		"Bind":       reflect.ValueOf(s.bind),
 		"RunDefers":  reflect.ValueOf(s.runDefers),
@@ -414,8 +420,21 @@ func (s *Session) sleep(d time.Duration) {
 	case <-t.C:
 	case <-abort:
 		t.Stop()
-		panic(interruptPanic{})
+		s.unwindInterrupted()
 	}
+}
+
+// unwindInterrupted ends the interpreted code of the calling goroutine
+// after an interrupt. A goroutine of a go statement ends quietly
+// (runtime.Goexit): yaegi runs no interpreted deferred call after an
+// interrupt, so the recover of warren's go statement rewrite would not run
+// and a panic would end the process. The cell's goroutine and tasks panic
+// with interruptPanic, which the cell's run and the ray runtime recover.
+func (s *Session) unwindInterrupted() {
+	if s.goTokOf() != nil {
+		runtime.Goexit()
+	}
+	panic(interruptPanic{})
 }
 
 // show is display.Show for cells: display_data on the caller's cell.
@@ -453,6 +472,7 @@ func (s *Session) beginChunk(release bool) {
 	delete(s.panicLines, id)
 	started := s.started
 	s.mu.Unlock()
+	s.dbg.threadStarted(id, "cell")
 	s.dbg.apply()
 	if release {
 		s.releaseExclusive()
@@ -531,13 +551,20 @@ func (s *Session) Enter(t parallel.TaskInfo) {
 		s.mu.Unlock()
 	}
 	s.gate.RLock()
+	if !t.Blocking {
+		s.dbg.threadStartedHere("ray task")
+	}
 }
 
 // Exit implements parallel.Host.
 func (s *Session) Exit(t parallel.TaskInfo) {
-	if !s.isNativeTask(t) {
-		s.gate.RUnlock()
+	if s.isNativeTask(t) {
+		return
 	}
+	if !t.Blocking {
+		s.dbg.threadExitedHere()
+	}
+	s.gate.RUnlock()
 }
 
 // Close releases the session's pipes and uninstalls it as the ray host.

@@ -54,6 +54,7 @@ type chunk struct {
 	// simple: the statements are straight-line code that cannot wait on
 	// anything (see simple.go); they may run without the Begin hook.
 	simple bool
+	pauses bool // with pause checks (debugpause.go)
 }
 
 // A cellItem is one top-level item of a cell as written.
@@ -128,6 +129,7 @@ type cellEnv struct {
 	cellType func(string) bool               // concrete types declared by earlier cells
 	basics   func() map[string]string        // earlier cells' types with a basic underlying type
 	known    earlier                         // what earlier cells declared, for go/types
+	pauses   bool                            // a debugger is attached: insert pause checks (debugpause.go)
 }
 
 // splitCellIn is splitCell in a session; env may be nil.
@@ -319,6 +321,7 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 	}
 	for i, c := range chunks {
 		c.typed = typedAt{ct, c.segs}
+		c.pauses = env != nil && env.pauses
 		if err := c.analyze(n, names, i == len(chunks)-1); err != nil {
 			return nil, err
 		}
@@ -522,18 +525,22 @@ func (c *chunk) analyze(n int, names *userNames, last bool) error {
 		}
 	}
 	text := c.text
-	if c.text, err = rewrite(fset, f, len(prefix), text, c.kind == kindStmt, nil, c.typed); err != nil {
+	off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
+	var pauses []edit
+	if c.pauses {
+		pauses = pauseEdits(f, fset, off)
+	}
+	if c.text, err = rewrite(fset, f, len(prefix), text, c.kind == kindStmt, pauses, c.typed); err != nil {
 		return err
 	}
 	if trail != nil {
 		// __warren.Value(/*line L:C*/expr): the directive keeps the
 		// expression's own columns in positions.
-		off := func(p token.Pos) int { return fset.File(p).Offset(p) - len(prefix) }
 		p := fset.Position(trail.Pos())
-		c.valueText, err = rewrite(fset, f, len(prefix), text, true, []edit{
+		c.valueText, err = rewrite(fset, f, len(prefix), text, true, append([]edit{
 			{off(trail.Pos()), off(trail.Pos()), fmt.Sprintf("%s.Value(/*line _.go:%d:%d*/", goHook, p.Line, p.Column)},
 			{off(trail.End()), off(trail.End()), ")"},
-		}, c.typed)
+		}, pauses...), c.typed)
 	}
 	return err
 }

@@ -13,6 +13,11 @@ type TaskInfo struct {
 	Function string // function name
 	Group    string // the group of the submitter: Host.Group() for driver submissions, inherited by nested tasks
 	Attempt  int    // 0 for the first run, incremented on each retry
+	// Blocking is true for the Exit just before the task blocks in Get,
+	// GetAll or Wait and for the Enter when it resumes: the task goes on
+	// afterwards. It is false for the Enter when an attempt starts and the
+	// Exit when it ends.
+	Blocking bool
 }
 
 // A Host lets an embedding program observe and gate task execution.

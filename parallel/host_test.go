@@ -45,7 +45,7 @@ func (h *fakeHost) Enter(info TaskInfo) {
 		h.bad = append(h.bad, fmt.Sprintf("Enter %s while inside task code", info.Name))
 	}
 	h.depth[id]++
-	h.log = append(h.log, "enter "+info.Name)
+	h.log = append(h.log, "enter "+info.Name+blocking(info))
 }
 
 func (h *fakeHost) Exit(info TaskInfo) {
@@ -56,7 +56,15 @@ func (h *fakeHost) Exit(info TaskInfo) {
 		h.bad = append(h.bad, fmt.Sprintf("Exit %s without Enter", info.Name))
 	}
 	h.depth[id]--
-	h.log = append(h.log, "exit "+info.Name)
+	h.log = append(h.log, "exit "+info.Name+blocking(info))
+}
+
+// blocking marks the host calls around a blocking Get in the log.
+func blocking(info TaskInfo) string {
+	if info.Blocking {
+		return " (blocking)"
+	}
+	return ""
 }
 
 func (h *fakeHost) check() []string {
@@ -86,7 +94,7 @@ func TestHostEnterExitAroundBlockingGet(t *testing.T) {
 	if Get(outer.Remote()) != 2 {
 		t.Fatal("wrong result")
 	}
-	want := []string{"enter outer", "exit outer", "enter inner", "exit inner", "enter outer", "exit outer"}
+	want := []string{"enter outer", "exit outer (blocking)", "enter inner", "exit inner", "enter outer (blocking)", "exit outer"}
 	if got := h.entries(); !slices.Equal(got, want) {
 		t.Fatalf("host calls %v, want %v", got, want)
 	}
@@ -240,7 +248,7 @@ func TestHostPairingWithWaitAndRetries(t *testing.T) {
 	if Get(flaky.Remote()) != 2 {
 		t.Fatal("retry did not run")
 	}
-	want := []string{"enter waiter", "exit waiter", "enter leaf", "exit leaf", "enter waiter", "exit waiter",
+	want := []string{"enter waiter", "exit waiter (blocking)", "enter leaf", "exit leaf", "enter waiter (blocking)", "exit waiter",
 		"enter flaky", "exit flaky", "enter flaky", "exit flaky"}
 	if got := h.entries(); !slices.Equal(got, want) {
 		t.Fatalf("host calls %v, want %v", got, want)

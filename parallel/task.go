@@ -453,6 +453,7 @@ func cancelTasks(ts []*task, cause error, recursive bool) int {
 func (t *task) blockIn(kind eventKind) func() {
 	host := t.rt.currentHost()
 	info := t.info()
+	info.Blocking = true
 	if host != nil {
 		host.Exit(info)
 	}

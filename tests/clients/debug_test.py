@@ -11,7 +11,12 @@ requests on the control channel, debug events on iopub.
 2. A breakpoint inside a ray.Remote function body: the stopped thread is the
    task's goroutine, not the cell's, with the task's arguments as locals.
 3. A task stopped after its cell ended does not hold up other cells.
-4. An interrupt while stopped ends the cell with KeyboardInterrupt; the next
+4. Thread events: a cell starting goroutines and a ray task gets a thread
+   "started" and an "exited" event for each goroutine (the cell's, the go
+   statements', the task's), with matching threadIds.
+5. Pause: a cell's endless loop, paused, stops with reason "pause" in the
+   loop with its variables; continued, it runs on; an interrupt ends it.
+6. An interrupt while stopped ends the cell with KeyboardInterrupt; the next
    cell runs normally.
 
 Needs the kernelspec installed (tests/clients/run.sh does it).
@@ -258,6 +263,82 @@ def stopped_task_in_background(d):
     d.ok("setBreakpoints", {"source": {"path": d.ok("dumpCell", {"code": code})["sourcePath"]}, "breakpoints": []})
 
 
+def thread_events(d):
+    first = len(d.iopub)
+    code = (
+        'import "sync"\n'
+        "var wg sync.WaitGroup\n"
+        "for i := 0; i < 2; i++ {\n"
+        "\twg.Add(1)\n"
+        "\tgo func() { defer wg.Done() }()\n"
+        "}\n"
+        "wg.Wait()\n"
+        "double := ray.Remote(func(n int) int { return 2 * n })\n"
+        "fmt.Println(ray.Get(double.Remote(21)))"
+    )
+    msg_id = d.execute(code)
+    r = d.reply(msg_id)
+    d.idle(msg_id)
+    check(r["content"]["status"] == "ok" and d.stdout(msg_id) == "42\n", f"the goroutines' cell runs ({d.stdout(msg_id)!r})")
+
+    def events():
+        out = {"started": [], "exited": []}
+        for m in d.iopub[first:]:
+            if m["msg_type"] == "debug_event" and m["content"].get("event") == "thread":
+                b = m["content"]["body"]
+                out.setdefault(b["reason"], []).append(b["threadId"])
+        return out
+
+    # The goroutines' Exit hooks run after wg.Done: their exited events may
+    # follow the cell's idle status.
+    deadline = time.monotonic() + TIMEOUT
+    while len(events()["exited"]) < 4 and time.monotonic() < deadline:
+        d.pump(0.5)
+    ev = events()
+    started, exited = ev["started"], ev["exited"]
+    check(len(started) == 4 and len(set(started)) == 4, f"thread started: the cell's goroutine, two go statements', the ray task's ({started})")
+    check(sorted(exited) == sorted(started), f"thread exited for each started thread ({exited})")
+    check(set(ev) == {"started", "exited"}, f"thread event reasons ({set(ev)})")
+    d.seen = len(d.iopub)
+
+
+def pause_endless_loop(d, km):
+    code = "func spin(limit int) {\n\ttotal := 0\n\tfor i := 0; ; i++ {\n\t\ttotal += i % limit\n\t}\n}\nspin(7)"
+    d.seen = len(d.iopub)
+    msg_id = d.execute(code)
+    while True:
+        ev = d.event("thread")
+        if ev.get("reason") == "started":
+            break
+    thread = ev["threadId"]
+    d.ok("pause", {"threadId": thread})
+    stopped = d.event("stopped")
+    check(stopped.get("reason") == "pause" and stopped.get("threadId") == thread, f"pause: stopped with reason pause on the cell's goroutine ({stopped})")
+    top = d.top(thread)
+    if top.get("line") == 2:
+        # Paused at the check of spin's body, before the loop: continued,
+        # it is in the loop. JupyterLab's pause sends thread 1 when no
+        # thread is stopped: every running goroutine pauses.
+        d.ok("continue", {"threadId": thread})
+        d.event("continued")
+        d.ok("pause", {"threadId": 1})
+        stopped = d.event("stopped")
+        top = d.top(thread)
+    check(top.get("name") == "spin" and top.get("line") == 3, f"pause: in the loop, at the end of its body, on the loop's line 3 ({top})")
+    local = d.locals(top)
+    check(local.get("limit") == "7" and "i" in local and "total" in local, f"pause: the loop's variables ({local})")
+    d.ok("continue", {"threadId": thread})
+    d.event("continued")
+    km.interrupt_kernel()
+    r = d.reply(msg_id)
+    d.idle(msg_id)
+    check(r["content"]["status"] == "error" and r["content"].get("ename") == "KeyboardInterrupt", f"interrupt after pause: KeyboardInterrupt ({r['content'].get('ename')})")
+    msg_id = d.execute('fmt.Println("after pause")')
+    r = d.reply(msg_id)
+    d.idle(msg_id)
+    check(r["content"]["status"] == "ok" and d.stdout(msg_id) == "after pause\n", f"the next cell runs ({d.stdout(msg_id)!r})")
+
+
 def interrupt_while_stopped(d, km):
     code = 'import "fmt"\na := 1\nb := a + 1\nfmt.Println("reached", b)'
     d.breakpoints(code, [4])
@@ -303,6 +384,8 @@ def main():
         cell_thread = cell_breakpoint(d, info)
         ray_breakpoint(d, cell_thread)
         stopped_task_in_background(d)
+        thread_events(d)
+        pause_endless_loop(d, km)
         interrupt_while_stopped(d, km)
     except (TimeoutError, Empty) as e:
         check(False, f"timed out: {e}")
