@@ -58,6 +58,7 @@ type Client struct {
 	relSub   *nats.Subscription              // release notices (onRelease)
 	kvs      jetstream.Stream                // objectBucket's stream, once looked up
 	workers  map[string]workerInfo
+	actors   actorTable // actors on workers (actor.go)
 }
 
 // workerInfo is a worker's entry in workersBucket.
@@ -304,8 +305,14 @@ func (cl *Client) Submit(t *parallel.RemoteTask) error {
 	msg := taskMsg{Key: key, Func: ref, Name: t.Name, CPUs: t.CPUs, Res: t.Res, NumReturns: len(t.Outs),
 		MaxRetries: t.MaxRetries, RetryExc: t.RetryExceptions}
 	ft := t.Func.Type()
+	state := 0
+	if t.Call {
+		state = 1 // an actor call's first parameter is the state
+	} else if t.Actor != nil {
+		msg.Actor = cl.actorCtor(t, key)
+	}
 	for i, a := range t.Args {
-		am, err := cl.encodeArg(t, key, i, paramType(ft, i), a)
+		am, err := cl.encodeArg(t, key, i, paramType(ft, i+state), a)
 		if err != nil {
 			return fmt.Errorf("argument %d: %w", i, err)
 		}
@@ -322,6 +329,13 @@ func (cl *Client) Submit(t *parallel.RemoteTask) error {
 	}
 	cl.pending[key] = t
 	cl.mu.Unlock()
+	if t.Call {
+		if err := cl.sendCall(t, key, data); err != nil {
+			cl.forget(key)
+			return err
+		}
+		return nil
+	}
 	m := &nats.Msg{Subject: taskSubject, Data: data, Header: nats.Header{}}
 	m.Header.Set(keyHeader, key)
 	m.Header.Set(jetstream.MsgIDHeader, key) // a retried publication is stored once
@@ -469,6 +483,10 @@ func (cl *Client) result(t *parallel.RemoteTask, key string, data []byte) parall
 	}
 	if rm.Err != "" {
 		res.Err = &RemoteError{Message: rm.Err, Type: rm.ErrType, System: rm.System}
+		return res
+	}
+	if t.Actor != nil && !t.Call { // an actor's constructor: the state stays on the worker
+		res.Err = cl.actorHosted(t, rm.Host, rm.Proc)
 		return res
 	}
 	if len(rm.Vals) != len(t.Results) {

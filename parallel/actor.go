@@ -137,11 +137,15 @@ type Actor struct {
 	store reflect.Value // a *typ holding the state, set when the constructor returns
 	calls sync.Map      // callKey -> *RemoteFunction: templates of calls (see callFunc)
 
-	mu     sync.Mutex
-	ready  bool  // the constructor returned the state
-	dead   error // the *ActorDiedError, once dead
-	active int   // calls chosen to run whose code has not returned
-	queues map[*task]*callQueue
+	mu      sync.Mutex
+	ready   bool  // the constructor returned the state
+	dead    error // the *ActorDiedError, once dead
+	active  int   // calls chosen to run whose code has not returned
+	queues  map[*task]*callQueue
+	rem     *RemoteActor // the actor lives on a cluster worker (see actor_remote.go), else nil
+	hosted  bool         // ... and its worker has it: its constructor returned there
+	outbox  []*task      // calls chosen to be sent to the worker, in order (sendCalls)
+	sending bool         // a goroutine is in sendCalls
 
 	// Guarded by rt.mu.
 	killed bool   // dead: set by die just after dead (a.mu and rt.mu are never held together)
@@ -219,10 +223,20 @@ func (rt *Runtime) newActor(ctor any, opts []ActorOption) (*Actor, error) {
 	t.out0[0] = &t.obj0
 	t.outs = t.out0[:]
 	a.ctor = t
+	b := rt.actorBackend()
+	if b != nil {
+		if err := rt.prepareRemoteActor(a, t, b); err != nil {
+			return nil, err
+		}
+	}
 	setGroup(t, currentTask(), rt)
 
 	rt.mu.Lock()
-	if err := rt.feasibleLocked(&f.opts); err != nil {
+	if b != nil && rt.closed {
+		rt.mu.Unlock()
+		return nil, fmt.Errorf("ray.NewActor: %w", ErrShutdown)
+	}
+	if err := rt.feasibleLocked(&f.opts); b == nil && err != nil {
 		rt.mu.Unlock()
 		return nil, fmt.Errorf("ray.NewActor %s: %w", a.label, err)
 	}
@@ -241,6 +255,11 @@ func (rt *Runtime) newActor(ctor any, opts []ActorOption) (*Actor, error) {
 	}
 	rt.allActors = append(rt.allActors, a)
 	rt.linkLocked(t)
+	if b != nil {
+		rt.mu.Unlock()
+		rt.sendRemote(t, b)
+		return a, nil
+	}
 	rt.readyQ = append(rt.readyQ, t)
 	rt.dispatchLocked(nil)
 	rt.mu.Unlock()

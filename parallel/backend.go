@@ -121,6 +121,10 @@ type RemoteTask struct {
 	// Code is the backend's own, set by Prepare (for example how a worker
 	// finds the function).
 	Code any
+	// Actor is set for the constructor and the calls of an actor placed
+	// on the cluster (see ActorBackend); Call tells a call.
+	Actor *RemoteActor
+	Call  bool
 
 	done func(RemoteResult)
 }
@@ -234,6 +238,9 @@ func (rt *Runtime) prepareRemote(t *task, b Backend) error {
 	f := t.f
 	rtask := &RemoteTask{ID: t.id, Name: f.name, Function: f.fname, Group: t.group, Func: f.fn,
 		CPUs: fromUnits(f.opts.cpu), Res: t.resources(), MaxRetries: f.opts.maxRetries, RetryExceptions: f.opts.retryExc}
+	if t.act != nil {
+		rtask.Actor, rtask.Call = t.act.rem, t.role == roleCall
+	}
 	if !f.opts.retriesSet {
 		rtask.MaxRetries = -1
 	}
@@ -324,7 +331,7 @@ func (t *task) remoteDone(res RemoteResult) {
 		t.finish(nil, newTaskError(t, res.Err, res.Stack))
 		return
 	}
-	if len(res.Values) != t.f.nres {
+	if len(res.Values) != t.f.nres && t.role != roleCtor { // an actor's state stays on its worker
 		t.finish(nil, newTaskError(t, fmt.Errorf("ray: the cluster returned %d values for %d results", len(res.Values), t.f.nres), nil))
 		return
 	}

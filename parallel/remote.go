@@ -305,7 +305,7 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 		t.outs = t.out0[:]
 	}
 	b := rt.backend()
-	if b != nil && !f.local && t.role == roleTask {
+	if b != nil && !f.local && (t.role == roleTask || t.act.rem != nil) {
 		t.remote = true
 		for _, o := range t.outs {
 			o.remote = true

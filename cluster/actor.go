@@ -1,0 +1,353 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/warren-go/warren/parallel"
+)
+
+// Actors on workers (parallel.ActorBackend). A Client places an actor by
+// publishing its constructor to the task stream with an actorMsg: the
+// first worker with a free CPU that can hold the actor's resources pulls
+// it, as a task, runs the constructor on its runtime and keeps the actor
+// there (actorhost.go). The constructor's result names the worker's actor
+// subject (actorSubject + "." + a worker id); from then on the Client
+// publishes the actor's calls there, in the order the runtime sends them,
+// on its one connection (NATS keeps that order), each with a reply subject
+// on which the worker acknowledges it at once. Results go to the object
+// bucket under the call's result key, as a task's do, so Get, Wait and
+// refs work unchanged.
+//
+// Death, Ray's rule without restarts: an actor whose worker is gone dies,
+// and its unfinished and later calls fail with *parallel.ActorDiedError.
+// The Client notices it three ways: a call that reaches no subscriber
+// comes back at once as "no responders" (the worker process has ended or
+// its connection closed); while it has actors on a worker, the Client
+// pings that worker every progressEvery and counts it dead when pings have
+// failed for deadAfter, or one went unanswered for ackWait; and a call not
+// acknowledged within ackWait kills its actor (the worker is cut off, and
+// a lost call would break the order of the calls). A worker that no longer
+// has an actor (its driver's session ended, it was killed) answers its
+// calls with why.
+
+// actorSubject prefixes the core-NATS subjects of a worker's actors:
+// actorSubject.<worker id>.ping, .c.<session>.<actor id> (calls) and
+// .k.<session>.<actor id> (kill).
+const actorSubject = "warren.actor"
+
+// deadAfter is how long a worker's pings must fail before its actors count
+// as dead (a worker reconnecting after a head restart misses a few).
+const deadAfter = time.Second
+
+// actorMsg rides on an actor constructor's taskMsg.
+type actorMsg struct {
+	ID      uint64 // the actor's id in the driver's runtime
+	Sess    string // the driver's session
+	Label   string
+	MaxConc int
+}
+
+// actorTable is a Client's actors on workers.
+type actorTable struct {
+	mu      sync.Mutex
+	byID    map[uint64]*clActor
+	unacked map[string]*clActor // call key → its actor, until the worker acknowledges the call
+	hosts   map[string]*hostState
+	inbox   string // reply subject prefix of call acknowledgements
+	sub     *nats.Subscription
+	running bool // watchActors runs
+}
+
+// clActor is one actor of a Client.
+type clActor struct {
+	ra      *parallel.RemoteActor
+	ctorKey string
+	host    string               // the worker's actor subject prefix, once the constructor returned there
+	worker  string               // the worker's name
+	sent    map[string]time.Time // calls sent and not acknowledged
+	calls   map[string]bool      // calls sent (pruned once they are no longer pending)
+	dead    bool
+}
+
+// hostState is what a Client knows of a worker holding its actors.
+type hostState struct {
+	pinging bool
+	failing time.Time // since when its pings fail, zero if the last one was answered
+}
+
+func (tb *actorTable) initLocked() {
+	if tb.byID == nil {
+		tb.byID = map[uint64]*clActor{}
+		tb.unacked = map[string]*clActor{}
+		tb.hosts = map[string]*hostState{}
+	}
+}
+
+// actorCtor registers the actor of the constructor task t, about to be
+// published with result key key, and returns its actorMsg.
+func (cl *Client) actorCtor(t *parallel.RemoteTask, key string) *actorMsg {
+	tb := &cl.actors
+	tb.mu.Lock()
+	tb.initLocked()
+	tb.byID[t.Actor.ID] = &clActor{ra: t.Actor, ctorKey: key, sent: map[string]time.Time{}, calls: map[string]bool{}}
+	tb.mu.Unlock()
+	return &actorMsg{ID: t.Actor.ID, Sess: cl.sess, Label: t.Actor.Label, MaxConc: t.Actor.MaxConcurrency}
+}
+
+// actorHosted records that the constructor of t's actor returned on the
+// worker named proc, whose actor subjects start with host.
+func (cl *Client) actorHosted(t *parallel.RemoteTask, host, proc string) error {
+	tb := &cl.actors
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	tb.initLocked()
+	ca := tb.byID[t.Actor.ID]
+	if ca == nil || ca.dead {
+		return nil // killed meanwhile: KillActor tells the worker
+	}
+	if host == "" {
+		return errors.New("cluster: the worker that ran the constructor did not say where the actor is")
+	}
+	if tb.sub == nil {
+		tb.inbox = nats.NewInbox()
+		sub, err := cl.c.nc.Subscribe(tb.inbox+".>", cl.onCallAck)
+		if err != nil {
+			return fmt.Errorf("cluster: subscribe to call acknowledgements: %w", err)
+		}
+		_ = sub.SetPendingLimits(-1, -1)
+		tb.sub = sub
+	}
+	ca.host, ca.worker = host, proc
+	if tb.hosts[host] == nil {
+		tb.hosts[host] = &hostState{}
+	}
+	if !tb.running {
+		cl.mu.Lock()
+		if !cl.closed {
+			tb.running = true
+			cl.wg.Add(1)
+			go cl.watchActors()
+		}
+		cl.mu.Unlock()
+	}
+	return nil
+}
+
+// sendCall publishes the call t of an actor, encoded as data, to the
+// actor's worker.
+func (cl *Client) sendCall(t *parallel.RemoteTask, key string, data []byte) error {
+	tb := &cl.actors
+	tb.mu.Lock()
+	ca := tb.byID[t.Actor.ID]
+	if ca == nil || ca.dead || ca.host == "" {
+		tb.mu.Unlock()
+		return fmt.Errorf("cluster: actor %s is not on a worker", t.Actor.Label)
+	}
+	ca.sent[key] = time.Now()
+	ca.calls[key] = true
+	tb.unacked[key] = ca
+	m := &nats.Msg{Subject: ca.host + ".c." + cl.sess + "." + strconv.FormatUint(ca.ra.ID, 10), Reply: tb.inbox + "." + key, Data: data}
+	tb.mu.Unlock()
+	if err := cl.c.nc.PublishMsg(m); err != nil {
+		tb.mu.Lock()
+		delete(ca.sent, key)
+		delete(tb.unacked, key)
+		tb.mu.Unlock()
+		return fmt.Errorf("cluster: send call to %s: %w", t.Actor.Label, err)
+	}
+	return nil
+}
+
+// onCallAck handles a worker's acknowledgement of a call: empty when it
+// has the call, else why it does not have the actor; or NATS's "no
+// responders" when the call reached no worker.
+func (cl *Client) onCallAck(m *nats.Msg) {
+	tb := &cl.actors
+	key := strings.TrimPrefix(m.Subject, tb.inbox+".")
+	tb.mu.Lock()
+	ca := tb.unacked[key]
+	delete(tb.unacked, key)
+	if ca != nil {
+		delete(ca.sent, key)
+	}
+	tb.mu.Unlock()
+	switch {
+	case ca == nil:
+	case m.Header.Get("Status") == "503":
+		cl.actorDied(ca, fmt.Sprintf("its worker %s died (a call reached no one)", ca.worker))
+	case len(m.Data) > 0:
+		cl.actorDied(ca, string(m.Data))
+	}
+}
+
+// actorDied kills ca with reason, once.
+func (cl *Client) actorDied(ca *clActor, reason string) {
+	tb := &cl.actors
+	tb.mu.Lock()
+	dead := ca.dead
+	ca.dead = true
+	tb.mu.Unlock()
+	if !dead {
+		ca.ra.Died(reason) // calls KillActor
+	}
+}
+
+// KillActor implements parallel.ActorBackend: it forgets the actor's
+// unfinished calls and kills it on its worker, or keeps its constructor
+// from running if it has not run yet.
+func (cl *Client) KillActor(ra *parallel.RemoteActor) {
+	tb := &cl.actors
+	tb.mu.Lock()
+	ca := tb.byID[ra.ID]
+	delete(tb.byID, ra.ID)
+	var calls []string
+	if ca != nil {
+		ca.dead = true
+		for k := range ca.sent {
+			delete(tb.unacked, k)
+		}
+		for k := range ca.calls {
+			calls = append(calls, k)
+		}
+	}
+	tb.mu.Unlock()
+	if ca == nil {
+		return
+	}
+	for _, k := range calls {
+		cl.forget(k)
+	}
+	if ca.host == "" { // a worker that has not run the constructor yet skips it
+		cl.forget(ca.ctorKey)
+		_ = cl.c.nc.Publish(cancelSubject+"."+ca.ctorKey, nil)
+		return
+	}
+	_ = cl.c.nc.Publish(ca.host+".k."+cl.sess+"."+strconv.FormatUint(ra.ID, 10), nil)
+}
+
+// watchActors pings the workers holding the Client's actors and fails
+// calls not acknowledged in time, until the Client closes.
+func (cl *Client) watchActors() {
+	defer cl.wg.Done()
+	tb := &cl.actors
+	defer func() {
+		tb.mu.Lock()
+		if tb.sub != nil {
+			_ = tb.sub.Unsubscribe()
+		}
+		tb.mu.Unlock()
+	}()
+	tick := time.NewTicker(progressEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-cl.ctx.Done():
+			return
+		case <-tick.C:
+		}
+		now := time.Now()
+		var late []*clActor
+		var ping []string
+		tb.mu.Lock()
+		used := map[string]bool{}
+		for _, ca := range tb.byID {
+			if ca.dead || ca.host == "" {
+				continue
+			}
+			used[ca.host] = true
+			for _, at := range ca.sent {
+				if now.Sub(at) > ackWait {
+					late = append(late, ca)
+					break
+				}
+			}
+		}
+		for h, hs := range tb.hosts {
+			switch {
+			case !used[h]:
+				delete(tb.hosts, h)
+			case !hs.pinging:
+				hs.pinging = true
+				ping = append(ping, h)
+			}
+		}
+		tb.mu.Unlock()
+		for _, ca := range late {
+			cl.actorDied(ca, fmt.Sprintf("its worker %s did not acknowledge a call for %v (it is cut off or frozen)", ca.worker, ackWait))
+		}
+		for _, h := range ping {
+			cl.wg.Add(1)
+			go cl.pingHost(h)
+		}
+		cl.pruneCalls()
+	}
+}
+
+// pingHost asks the worker whose actor subjects start with host whether
+// it is there, and kills the Client's actors on it if it has been failing
+// to answer for deadAfter (at once if the ping went unanswered for ackWait).
+func (cl *Client) pingHost(host string) {
+	defer cl.wg.Done()
+	ctx, cancel := context.WithTimeout(cl.ctx, ackWait)
+	_, err := cl.c.nc.RequestWithContext(ctx, host+".ping", nil)
+	cancel()
+	if cl.ctx.Err() != nil {
+		return
+	}
+	tb := &cl.actors
+	var dead []*clActor
+	reason := ""
+	tb.mu.Lock()
+	hs := tb.hosts[host]
+	if hs == nil {
+		tb.mu.Unlock()
+		return
+	}
+	hs.pinging = false
+	switch {
+	case err == nil:
+		hs.failing = time.Time{}
+	case hs.failing.IsZero() && !errors.Is(err, context.DeadlineExceeded):
+		hs.failing = time.Now()
+	case errors.Is(err, context.DeadlineExceeded) || time.Since(hs.failing) >= deadAfter:
+		for _, ca := range tb.byID {
+			if ca.host == host && !ca.dead {
+				dead = append(dead, ca)
+				if reason == "" {
+					reason = fmt.Sprintf("its worker %s died", ca.worker)
+					if errors.Is(err, context.DeadlineExceeded) {
+						reason = fmt.Sprintf("its worker %s stopped responding for %v", ca.worker, ackWait)
+					}
+				}
+			}
+		}
+	}
+	tb.mu.Unlock()
+	for _, ca := range dead {
+		cl.actorDied(ca, reason)
+	}
+}
+
+// pruneCalls forgets the calls whose results have arrived.
+func (cl *Client) pruneCalls() {
+	tb := &cl.actors
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	for _, ca := range tb.byID {
+		for k := range ca.calls {
+			if _, ok := cl.pending[k]; !ok {
+				delete(ca.calls, k)
+			}
+		}
+	}
+}

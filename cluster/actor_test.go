@@ -1,0 +1,222 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/warren-go/warren/parallel"
+)
+
+// counter is the state of the test actors; it never leaves its worker.
+type counter struct {
+	n       int
+	log     []int
+	running atomic.Int32
+	peak    atomic.Int32
+}
+
+func registerActorFuncs(r *Registry) {
+	r.Register("counterNew", func() *counter { return &counter{} })
+	r.Register("counterFail", func() (*counter, error) { return nil, errors.New("no counter today") })
+	r.Register("counterIncr", func(c *counter) int { c.n++; return c.n })
+	r.Register("counterAdd", func(c *counter, k int) int { c.n += k; return c.n })
+	r.Register("counterPid", func(c *counter) int { return os.Getpid() })
+	r.Register("counterAppend", func(c *counter, i int) int { c.log = append(c.log, i); return len(c.log) })
+	r.Register("counterLog", func(c *counter) []int { return c.log })
+	r.Register("counterSleep", func(c *counter, ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return ms })
+	// counterOverlap waits (at most 5 s) until want calls have run at
+	// once, and returns the most that ever did.
+	r.Register("counterOverlap", func(c *counter, want int) int {
+		n := c.running.Add(1)
+		for {
+			p := c.peak.Load()
+			if n <= p || c.peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		for end := time.Now().Add(5 * time.Second); c.peak.Load() < int32(want) && time.Now().Before(end); {
+			time.Sleep(time.Millisecond)
+		}
+		c.running.Add(-1)
+		return int(c.peak.Load())
+	})
+}
+
+// TestClusterActors places actors on worker processes: calls run in the
+// worker's process in order, MaxConcurrency holds there, refs go in and
+// out of calls, names work in the driver, a failing or unshippable
+// constructor is an error, Kill stops the actor on its worker, and a
+// worker killed with SIGKILL fails its actors' calls with ActorDiedError.
+func TestClusterActors(t *testing.T) {
+	reg := testRegistry()
+	fn := registryFunc(t, reg)
+	tc := startCluster(t)
+	tc.startWorker(1)
+	tc.startWorker(1)
+	rt, cl := tc.connect(2)
+	pids := map[int]bool{}
+	tc.mu.Lock()
+	for _, w := range tc.workers {
+		pids[w.Process.Pid] = true
+	}
+	tc.mu.Unlock()
+
+	a := rt.NewActor(fn("counterNew"))
+	incr := fn("counterIncr")
+	refs := make([]parallel.ObjectRef, 20)
+	for i := range refs {
+		refs[i] = a.Remote(incr)
+	}
+	for i, r := range refs {
+		if v := get(t, r); v != i+1 {
+			t.Fatalf("call %d of counterIncr = %v, want %d (calls in submission order on one state)", i, v, i+1)
+		}
+	}
+	pid := get(t, a.Remote(fn("counterPid"))).(int)
+	if pid == os.Getpid() || !pids[pid] {
+		t.Fatalf("the actor's call ran in pid %d; the driver is %d, the workers %v", pid, os.Getpid(), pids)
+	}
+
+	t.Run("order", func(t *testing.T) {
+		b := rt.NewActor(fn("counterNew"))
+		app := fn("counterAppend")
+		for i := range 50 {
+			b.Remote(app, i)
+		}
+		got := get(t, b.Remote(fn("counterLog"))).([]int)
+		if len(got) != 50 {
+			t.Fatalf("log has %d entries, want 50", len(got))
+		}
+		for i, v := range got {
+			if v != i {
+				t.Fatalf("log = %v, want 0..49 in order", got)
+			}
+		}
+	})
+
+	t.Run("MaxConcurrency", func(t *testing.T) {
+		b := rt.NewActor(fn("counterNew"), parallel.MaxConcurrency(2))
+		ov := fn("counterOverlap")
+		var refs []parallel.ObjectRef
+		for range 6 {
+			refs = append(refs, b.Remote(ov, 2))
+		}
+		for _, r := range refs {
+			if v := get(t, r); v != 2 {
+				t.Errorf("most calls at once = %v, want 2 (MaxConcurrency(2))", v)
+			}
+		}
+	})
+
+	t.Run("refs in and out", func(t *testing.T) {
+		b := rt.NewActor(fn("counterNew"))
+		sq := rt.Remote(fn("square")).Remote(5) // a task's ref as a call's argument
+		r := b.Remote(fn("counterAdd"), sq)
+		if v := get(t, r); v != 25 {
+			t.Errorf("counterAdd(square(5)) = %v, want 25", v)
+		}
+		if v := get(t, rt.Remote(fn("inc")).Remote(r)); v != 26 { // a call's ref as a task's argument
+			t.Errorf("inc(counterAdd(…)) = %v, want 26", v)
+		}
+		if v := get(t, b.Remote(fn("counterAdd"), rt.Put(3))); v != 28 {
+			t.Errorf("counterAdd(Put(3)) = %v, want 28", v)
+		}
+	})
+
+	t.Run("names", func(t *testing.T) {
+		b := rt.NewActor(fn("counterNew"), parallel.ActorName("shared"))
+		get(t, b.Remote(incr))
+		c, err := rt.GetActor("shared")
+		if err != nil || c != b {
+			t.Fatalf("GetActor(shared) = %v, %v", c, err)
+		}
+		if v := get(t, c.Remote(incr)); v != 2 {
+			t.Errorf("a call through GetActor's handle = %v, want 2", v)
+		}
+		if again := rt.NewActor(fn("counterNew"), parallel.ActorName("shared"), parallel.GetIfExists()); again != b {
+			t.Errorf("GetIfExists made a new actor")
+		}
+	})
+
+	t.Run("constructor fails", func(t *testing.T) {
+		b := rt.NewActor(fn("counterFail"))
+		_, err := parallel.GetContext(context.Background(), b.Remote(incr))
+		if !errors.Is(err, parallel.ErrActorDied) || !strings.Contains(err.Error(), "no counter today") {
+			t.Errorf("call of an actor whose constructor failed: %v", err)
+		}
+	})
+
+	t.Run("unshippable constructor", func(t *testing.T) {
+		defer func() {
+			err, _ := recover().(error)
+			if !errors.Is(err, parallel.ErrInvalidCall) || !strings.Contains(err.Error(), "not registered") {
+				t.Errorf("NewActor of an unregistered constructor: %v", err)
+			}
+		}()
+		rt.NewActor(func() *counter { return &counter{} })
+	})
+
+	t.Run("Kill", func(t *testing.T) {
+		b := rt.NewActor(fn("counterNew"))
+		get(t, b.Remote(incr))
+		label := strings.TrimSuffix(strings.TrimPrefix(b.String(), "Actor("), ")")
+		subject := ""
+		cl.actors.mu.Lock()
+		for _, ca := range cl.actors.byID {
+			if ca.ra.Label == label {
+				subject = ca.host + ".c." + cl.Session() + "." + strconv.FormatUint(ca.ra.ID, 10)
+			}
+		}
+		cl.actors.mu.Unlock()
+		if subject == "" {
+			t.Fatalf("actor %s is on no worker", label)
+		}
+		slow := b.Remote(fn("counterSleep"), 3000)
+		time.Sleep(100 * time.Millisecond) // let it start on the worker
+		parallel.Kill(b)
+		for _, r := range []parallel.ObjectRef{slow, b.Remote(incr)} {
+			var de *parallel.ActorDiedError
+			if _, err := parallel.GetContext(context.Background(), r); !errors.As(err, &de) || !strings.Contains(de.Reason, "ray.Kill") {
+				t.Errorf("call of a killed actor: %v", err)
+			}
+		}
+		// The worker no longer has it: a call sent there is refused.
+		reply, err := cl.c.nc.Request(subject, nil, 5*time.Second)
+		if err != nil {
+			t.Fatalf("a call sent to the killed actor's worker: %v", err)
+		}
+		if !strings.Contains(string(reply.Data), "no longer has it") {
+			t.Errorf("a call sent to the killed actor's worker: reply %q, want that it no longer has it", reply.Data)
+		}
+	})
+
+	t.Run("worker killed", func(t *testing.T) {
+		b := rt.NewActor(fn("counterNew"))
+		victim := get(t, b.Remote(fn("counterPid"))).(int)
+		slow := b.Remote(fn("counterSleep"), 20_000)
+		time.Sleep(100 * time.Millisecond)
+		if err := syscall.Kill(victim, syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		for _, r := range []parallel.ObjectRef{slow, b.Remote(incr)} {
+			var de *parallel.ActorDiedError
+			if _, err := parallel.GetContext(ctx, r); !errors.As(err, &de) || !strings.Contains(de.Reason, "worker") {
+				t.Errorf("call of an actor whose worker was killed: %v", err)
+			}
+		}
+		// A new actor goes to the worker that is left.
+		c := rt.NewActor(fn("counterNew"))
+		if p := get(t, c.Remote(fn("counterPid"))).(int); p == victim || !pids[p] {
+			t.Errorf("a new actor runs in pid %d, want the live worker", p)
+		}
+	})
+}
