@@ -387,7 +387,7 @@ func (s *Session) ShipFunc(fn reflect.Value) (name string, decls []string, err e
 	}
 	sf, ok := l.funcs[p]
 	if !ok {
-		return "", nil, fmt.Errorf("this function cannot run on a cluster worker: warren knows which function it is only when a cell passes it to ray.Remote directly, as ray.Remote(f) with f declared by func f(…) at the top level of a cell, or as ray.Remote(func(…) {…})")
+		return "", nil, fmt.Errorf("this function cannot run on a cluster worker: warren knows which function it is only when a cell passes it directly to ray.Remote, ray.NewActor or an actor's Remote, as ray.Remote(f) with f declared by func f(…) at the top level of a cell, or as ray.Remote(func(…) {…})")
 	}
 	name, decls, err = l.ship(sf.key)
 	l.shipped[p] = shipResult{l.seq, name, decls, err}

@@ -65,7 +65,7 @@ func (rt *Runtime) prepareRemoteActor(a *Actor, t *task, b ActorBackend) error {
 		t.group = h.Group()
 	}
 	if err := rt.prepareRemote(t, b); err != nil {
-		return fmt.Errorf("ray.NewActor %s: %w: %w", a.label, ErrInvalidCall, err)
+		return fmt.Errorf("ray.NewActor %s: %w: %w (the actor is placed on a cluster worker; to give it values of this process, pass them to a first call, a.Remote(func(s *T, v V) {…}, v), which runs before the calls submitted after it)", a.label, ErrInvalidCall, err)
 	}
 	return nil
 }
