@@ -30,6 +30,7 @@ func registerActorFuncs(r *Registry) {
 	r.Register("counterPid", func(c *counter) int { return os.Getpid() })
 	r.Register("counterAppend", func(c *counter, i int) int { c.log = append(c.log, i); return len(c.log) })
 	r.Register("counterLog", func(c *counter) []int { return c.log })
+	r.Register("actorArg", func(a *parallel.Actor) string { return a.String() })
 	r.Register("counterSleep", func(c *counter, ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return ms })
 	// counterOverlap waits (at most 5 s) until want calls have run at
 	// once, and returns the most that ever did.
@@ -142,6 +143,15 @@ func TestClusterActors(t *testing.T) {
 		}
 		if again := rt.NewActor(fn("counterNew"), parallel.ActorName("shared"), parallel.GetIfExists()); again != b {
 			t.Errorf("GetIfExists made a new actor")
+		}
+	})
+
+	t.Run("handle to a task", func(t *testing.T) {
+		for _, f := range []string{"actorArg", "anyArg"} {
+			_, err := parallel.GetContext(context.Background(), rt.Remote(fn(f)).Remote(a))
+			if err == nil || !strings.Contains(err.Error(), "an actor's handle does not go to other processes") {
+				t.Errorf("%s(actor handle) on a worker: %v", f, err)
+			}
 		}
 	})
 
