@@ -32,20 +32,28 @@ import (
 // comes back at once as "no responders" (the worker process has ended or
 // its connection closed); while it has actors on a worker, the Client
 // pings that worker every progressEvery and counts it dead when pings have
-// failed for deadAfter, or one went unanswered for ackWait; and a call not
-// acknowledged within ackWait kills its actor (the worker is cut off, and
-// a lost call would break the order of the calls). A worker that no longer
-// has an actor (its driver's session ended, it was killed) answers its
-// calls with why.
+// failed for goneAfter or frozenAfter; and a call not acknowledged within
+// callAckWait kills its actor (a lost call would break the order of the
+// calls). A worker that no longer has an actor (its driver's session
+// ended, it was killed) answers its calls with why.
 
 // actorSubject prefixes the core-NATS subjects of a worker's actors:
 // actorSubject.<worker id>.ping, .c.<session>.<actor id> (calls) and
 // .k.<session>.<actor id> (kill).
 const actorSubject = "warren.actor"
 
-// deadAfter is how long a worker's pings must fail before its actors count
-// as dead (a worker reconnecting after a head restart misses a few).
-const deadAfter = time.Second
+// Timing of actor death. A worker's actors die once its pings have failed
+// for goneAfter when they reach no one (its process ended: its
+// connection closed; a worker reconnecting after a head restart misses a
+// few), or for frozenAfter when they go unanswered (it is frozen or cut
+// off). A call the worker has not acknowledged after callAckWait kills its
+// actor: it may be lost, and the calls after it would run out of order.
+const (
+	goneAfter   = time.Second
+	frozenAfter = 3 * time.Second
+	pingTimeout = time.Second
+	callAckWait = 10 * time.Second
+)
 
 // actorMsg rides on an actor constructor's taskMsg.
 type actorMsg struct {
@@ -111,7 +119,10 @@ func (cl *Client) actorHosted(t *parallel.RemoteTask, host, proc string) error {
 	tb.initLocked()
 	ca := tb.byID[t.Actor.ID]
 	if ca == nil || ca.dead {
-		return nil // killed meanwhile: KillActor tells the worker
+		if host != "" { // killed while its constructor ran: the worker may not have heard
+			_ = cl.c.nc.Publish(host+".k."+cl.sess+"."+strconv.FormatUint(t.Actor.ID, 10), nil)
+		}
+		return nil
 	}
 	if host == "" {
 		return errors.New("cluster: the worker that ran the constructor did not say where the actor is")
@@ -264,7 +275,7 @@ func (cl *Client) watchActors() {
 			}
 			used[ca.host] = true
 			for _, at := range ca.sent {
-				if now.Sub(at) > ackWait {
+				if now.Sub(at) > callAckWait {
 					late = append(late, ca)
 					break
 				}
@@ -281,7 +292,7 @@ func (cl *Client) watchActors() {
 		}
 		tb.mu.Unlock()
 		for _, ca := range late {
-			cl.actorDied(ca, fmt.Sprintf("its worker %s did not acknowledge a call for %v (it is cut off or frozen)", ca.worker, ackWait))
+			cl.actorDied(ca, fmt.Sprintf("its worker %s did not acknowledge a call for %v (it is cut off or frozen)", ca.worker, callAckWait))
 		}
 		for _, h := range ping {
 			cl.wg.Add(1)
@@ -292,11 +303,11 @@ func (cl *Client) watchActors() {
 }
 
 // pingHost asks the worker whose actor subjects start with host whether
-// it is there, and kills the Client's actors on it if it has been failing
-// to answer for deadAfter (at once if the ping went unanswered for ackWait).
+// it is there, and kills the Client's actors on it if its pings have been
+// failing for goneAfter or frozenAfter (see there).
 func (cl *Client) pingHost(host string) {
 	defer cl.wg.Done()
-	ctx, cancel := context.WithTimeout(cl.ctx, ackWait)
+	ctx, cancel := context.WithTimeout(cl.ctx, pingTimeout)
 	_, err := cl.c.nc.RequestWithContext(ctx, host+".ping", nil)
 	cancel()
 	if cl.ctx.Err() != nil {
@@ -312,20 +323,23 @@ func (cl *Client) pingHost(host string) {
 		return
 	}
 	hs.pinging = false
+	now := time.Now()
 	switch {
 	case err == nil:
 		hs.failing = time.Time{}
-	case hs.failing.IsZero() && !errors.Is(err, context.DeadlineExceeded):
-		hs.failing = time.Now()
-	case errors.Is(err, context.DeadlineExceeded) || time.Since(hs.failing) >= deadAfter:
+	case hs.failing.IsZero():
+		hs.failing = now
+	default:
+		gone := errors.Is(err, nats.ErrNoResponders)
+		if (gone && now.Sub(hs.failing) < goneAfter) || (!gone && now.Sub(hs.failing) < frozenAfter) {
+			break
+		}
 		for _, ca := range tb.byID {
 			if ca.host == host && !ca.dead {
 				dead = append(dead, ca)
-				if reason == "" {
-					reason = fmt.Sprintf("its worker %s died", ca.worker)
-					if errors.Is(err, context.DeadlineExceeded) {
-						reason = fmt.Sprintf("its worker %s stopped responding for %v", ca.worker, ackWait)
-					}
+				reason = fmt.Sprintf("its worker %s died", ca.worker)
+				if !gone {
+					reason = fmt.Sprintf("its worker %s stopped responding for %v", ca.worker, frozenAfter)
 				}
 			}
 		}

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"strconv"
 	"strings"
@@ -30,6 +31,16 @@ func registerActorFuncs(r *Registry) {
 	r.Register("counterPid", func(c *counter) int { return os.Getpid() })
 	r.Register("counterAppend", func(c *counter, i int) int { c.log = append(c.log, i); return len(c.log) })
 	r.Register("counterLog", func(c *counter) []int { return c.log })
+	// actorInTask creates an actor inside a task on a worker and returns
+	// the pids of the task and of the actor's call.
+	r.Register("actorInTask", func() [2]int {
+		a := parallel.NewActor(func() *counter { return &counter{} })
+		return [2]int{os.Getpid(), parallel.Get(a.Remote(func(c *counter) int { return os.Getpid() })).(int)}
+	})
+	r.Register("lookUpActor", func(name string) string {
+		_, err := parallel.GetActor(name)
+		return fmt.Sprint(err)
+	})
 	r.Register("actorArg", func(a *parallel.Actor) string { return a.String() })
 	r.Register("counterSleep", func(c *counter, ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return ms })
 	// counterOverlap waits (at most 5 s) until want calls have run at
@@ -155,6 +166,39 @@ func TestClusterActors(t *testing.T) {
 		}
 	})
 
+	t.Run("in a task on a worker", func(t *testing.T) {
+		// An actor created by a task lives on the task's worker, and a
+		// driver's names are its own.
+		if pids := get(t, rt.Remote(fn("actorInTask")).Remote()).([2]int); pids[0] != pids[1] {
+			t.Errorf("an actor made by a task on worker %d ran its call on %d", pids[0], pids[1])
+		}
+		if msg := get(t, rt.Remote(fn("lookUpActor")).Remote("shared")).(string); !strings.Contains(msg, `no actor named "shared"`) {
+			t.Errorf("GetActor on a worker of a driver's name: %s", msg)
+		}
+	})
+
+	t.Run("ActorCPUs", func(t *testing.T) {
+		// An actor holding its worker's one CPU: that worker pulls no
+		// task while the actor lives.
+		b := rt.NewActor(fn("counterNew"), parallel.ActorCPUs(1))
+		host := get(t, b.Remote(fn("counterPid"))).(int)
+		for end := time.Now().Add(10 * time.Second); rt.AvailableResources()["CPU"] != 1; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(end) {
+				t.Fatalf("AvailableResources = %v, want the other worker's 1 CPU", rt.AvailableResources())
+			}
+		}
+		var refs []parallel.ObjectRef
+		for range 6 {
+			refs = append(refs, rt.Remote(fn("pid")).Remote())
+		}
+		for _, r := range refs {
+			if p := get(t, r); p == host {
+				t.Errorf("a task ran on worker %d, whose CPU the actor holds", host)
+			}
+		}
+		parallel.Kill(b)
+	})
+
 	t.Run("constructor fails", func(t *testing.T) {
 		b := rt.NewActor(fn("counterFail"))
 		_, err := parallel.GetContext(context.Background(), b.Remote(incr))
@@ -215,6 +259,7 @@ func TestClusterActors(t *testing.T) {
 		if err := syscall.Kill(victim, syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
+		killed := time.Now()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		for _, r := range []parallel.ObjectRef{slow, b.Remote(incr)} {
@@ -223,6 +268,7 @@ func TestClusterActors(t *testing.T) {
 				t.Errorf("call of an actor whose worker was killed: %v", err)
 			}
 		}
+		t.Logf("the calls failed %v after the kill", time.Since(killed))
 		// A new actor goes to the worker that is left.
 		c := rt.NewActor(fn("counterNew"))
 		if p := get(t, c.Remote(fn("counterPid"))).(int); p == victim || !pids[p] {

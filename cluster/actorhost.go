@@ -51,13 +51,18 @@ type hostedActor struct {
 // ends of drivers' sessions (their actors are killed then).
 func startActorHost(ctx context.Context, w *worker) (*actorHost, error) {
 	h := &actorHost{w: w, ctx: ctx, prefix: actorSubject + "." + nuid.Next(), actors: map[string]*hostedActor{}}
-	sub, err := w.c.nc.Subscribe(h.prefix+".>", h.onMsg)
-	if err != nil {
-		return nil, fmt.Errorf("cluster: subscribe to actor calls: %w", err)
+	// Pings and kills have subscriptions of their own, so that neither
+	// waits behind a flood of calls.
+	for _, s := range []string{".c.>", ".k.>", ".ping"} {
+		sub, err := w.c.nc.Subscribe(h.prefix+s, h.onMsg)
+		if err != nil {
+			h.stop()
+			return nil, fmt.Errorf("cluster: subscribe to actor calls: %w", err)
+		}
+		_ = sub.SetPendingLimits(-1, -1) // a call is never dropped for a slow consumer
+		h.subs = append(h.subs, sub)
 	}
-	_ = sub.SetPendingLimits(-1, -1) // a call is never dropped for a slow consumer
-	h.subs = append(h.subs, sub)
-	sub, err = w.c.nc.Subscribe(releaseSubject+".s.*", func(m *nats.Msg) {
+	sub, err := w.c.nc.Subscribe(releaseSubject+".s.*", func(m *nats.Msg) {
 		sess := strings.TrimPrefix(m.Subject, releaseSubject+".s.")
 		h.mu.Lock()
 		var keys []string
@@ -97,9 +102,9 @@ func (h *actorHost) stop() {
 	}
 }
 
-// onMsg handles a message on the worker's actor subjects, in the order
-// they arrive: a ping, a call (queued for its actor, then acknowledged),
-// or a kill.
+// onMsg handles a message on the worker's actor subjects: a ping, a call
+// (queued for its actor in the order calls arrive, then acknowledged), or
+// a kill.
 func (h *actorHost) onMsg(m *nats.Msg) {
 	rest := strings.TrimPrefix(m.Subject, h.prefix+".")
 	switch {
