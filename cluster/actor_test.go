@@ -1,7 +1,9 @@
 package cluster
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -41,6 +43,7 @@ func registerActorFuncs(r *Registry) {
 		_, err := parallel.GetActor(name)
 		return fmt.Sprint(err)
 	})
+	r.Register("counterWait", func(ctx context.Context, c *counter) int { <-ctx.Done(); return -1 })
 	r.Register("actorArg", func(a *parallel.Actor) string { return a.String() })
 	r.Register("counterSleep", func(c *counter, ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return ms })
 	// counterOverlap waits (at most 5 s) until want calls have run at
@@ -197,6 +200,82 @@ func TestClusterActors(t *testing.T) {
 			}
 		}
 		parallel.Kill(b)
+		for end := time.Now().Add(10 * time.Second); rt.AvailableResources()["CPU"] != 2; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(end) {
+				t.Fatalf("AvailableResources after Kill = %v, want both CPUs", rt.AvailableResources())
+			}
+		}
+	})
+
+	t.Run("infeasible", func(t *testing.T) {
+		defer func() {
+			err, _ := recover().(error)
+			if !errors.Is(err, parallel.ErrInvalidCall) || !strings.Contains(err.Error(), "no worker of the cluster has") {
+				t.Errorf("NewActor of an actor no worker can hold: %v", err)
+			}
+		}()
+		rt.NewActor(fn("counterNew"), parallel.ActorResources(map[string]float64{"GPU": 1}))
+	})
+
+	t.Run("Cancel and timeline", func(t *testing.T) {
+		b := rt.NewActor(fn("counterNew"), parallel.ActorName("timed"))
+		host := get(t, b.Remote(fn("counterPid"))).(int)
+		w := b.Remote(fn("counterWait"))
+		time.Sleep(50 * time.Millisecond)
+		parallel.Cancel(w)
+		if _, err := parallel.GetContext(context.Background(), w); !errors.Is(err, parallel.ErrCancelled) {
+			t.Errorf("Get of a cancelled call: %v", err)
+		}
+		// The actor runs one call at a time: the next one runs only if the
+		// cancelled call's context was cancelled on the worker.
+		if v := get(t, b.Remote(incr)); v != 1 {
+			t.Errorf("the call after a cancelled one = %v, want 1", v)
+		}
+		var buf bytes.Buffer
+		if err := rt.WriteTimeline(&buf); err != nil {
+			t.Fatal(err)
+		}
+		var tr struct {
+			TraceEvents []struct {
+				Name string `json:"name"`
+				Ph   string `json:"ph"`
+				Pid  int    `json:"pid"`
+			} `json:"traceEvents"`
+		}
+		if err := json.Unmarshal(buf.Bytes(), &tr); err != nil {
+			t.Fatal(err)
+		}
+		calls := 0
+		for _, e := range tr.TraceEvents {
+			if e.Ph == "X" && e.Name == "timed" && e.Pid == host {
+				calls++
+			}
+		}
+		if calls < 2 { // counterPid and counterIncr at least
+			t.Errorf("the trace has %d calls of actor timed in worker %d's process, want at least 2", calls, host)
+		}
+	})
+
+	t.Run("Shutdown", func(t *testing.T) {
+		rt2, cl2 := tc.connect(2)
+		b := rt2.NewActor(fn("counterNew"))
+		get(t, b.Remote(incr))
+		subject := ""
+		cl2.actors.mu.Lock()
+		for _, ca := range cl2.actors.byID {
+			subject = ca.host + ".c." + cl2.Session() + "." + strconv.FormatUint(ca.ra.ID, 10)
+		}
+		cl2.actors.mu.Unlock()
+		rt2.Shutdown()
+		for end := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			reply, err := cl.c.nc.Request(subject, nil, 5*time.Second)
+			if err == nil && strings.Contains(string(reply.Data), "no longer has it") {
+				break
+			}
+			if time.Now().After(end) {
+				t.Fatalf("after the driver's Shutdown its actor's worker answers %v %v", reply, err)
+			}
+		}
 	})
 
 	t.Run("constructor fails", func(t *testing.T) {
