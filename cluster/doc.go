@@ -27,6 +27,20 @@
 // when that key holds a value, and a worker holds the refs inside a result
 // until the result's owner announces its deletion.
 //
+// Actors (parallel.ActorBackend, actor.go and actorhost.go): a Client
+// publishes an actor's constructor to the task stream; the worker that
+// pulls it runs it on its runtime and keeps the actor, a parallel.Actor of
+// its own holding the actor's CPUs and resources there. The actor's calls
+// go to that worker only, as core-NATS messages on its actor subjects, in
+// the order the driver's runtime sends them, each acknowledged at once;
+// the worker submits them to the actor in that order (so MaxConcurrency
+// and the order rules hold there), and stores results in the key-value
+// bucket under the calls' result keys, as tasks' results. There are no
+// restarts: the Client pings the workers holding its actors, and an actor
+// whose worker is gone (no subscriber: at once; no answer: after 3 s) dies,
+// failing its calls with *parallel.ActorDiedError. Actor handles and names
+// do not leave the driver.
+//
 // A worker keeps one JetStream pull request for one task open per free CPU
 // and never abandons one client-side (a task delivered to an abandoned
 // request would wait for AckWait before another delivery).
@@ -54,8 +68,9 @@
 // ackWait; keepAlive speaks at once after a reconnection) has its task run
 // a second time on another worker, as if it had died.
 //
-// It is not a scheduler of its own (placement is whichever free worker pulls
-// first; there is no locality or spreading policy), not a transport (all
+// It is not a scheduler of its own (placement of tasks and actors is
+// whichever free worker pulls first; there is no locality or spreading
+// policy), not a transport (all
 // traffic is NATS), and it does not copy code between processes itself: that
 // is the Shipper's and Loader's business.
 package cluster

@@ -168,7 +168,10 @@ type callQueue struct {
 // non-nil error, the actor is dead and every call fails with an
 // *ActorDiedError: "the actor died because its constructor failed: …".
 // NewActor returns at once; calls submitted meanwhile wait for the
-// constructor. It panics with an error wrapping ErrInvalidCall if ctor is not
+// constructor. On a runtime connected to a cluster whose backend is an
+// ActorBackend, the actor lives on one of the cluster's workers: ctor and
+// the call functions must be ones the backend can ship, and the state
+// never leaves that worker. It panics with an error wrapping ErrInvalidCall if ctor is not
 // such a function, an option is invalid, the resources can never be met, or
 // ActorName names a live actor (with GetIfExists, that actor is returned).
 func NewActor(ctor any, opts ...ActorOption) *Actor {

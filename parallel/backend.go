@@ -18,8 +18,9 @@ import (
 // Address connects the runtime to the cluster at addr (for example
 // "nats://127.0.0.1:4222") through the Dialer registered with SetDialer:
 // from then on the runtime's tasks run on the cluster's workers, and Get,
-// GetAll, Wait and refs work as before. Actors still run in the calling
-// process. Given to Init on a running runtime that is not connected, it
+// GetAll, Wait and refs work as before; if the backend is an ActorBackend,
+// each actor NewActor creates lives on one of the workers (see
+// ActorBackend), else actors run in the calling process. Given to Init on a running runtime that is not connected, it
 // connects it (tasks already submitted finish where they are); naming
 // another address than the one connected to is an error. Without Address a
 // runtime runs everything in its own process.
