@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/warren-go/warren/parallel"
 )
@@ -36,6 +38,8 @@ import (
 // callAckWait kills its actor (a lost call would break the order of the
 // calls). A worker that no longer has an actor (its driver's session
 // ended, it was killed) answers its calls with why.
+
+func init() { gob.Register(&parallel.Actor{}) } // a handle inside an interface value
 
 // actorSubject prefixes the core-NATS subjects of a worker's actors:
 // actorSubject.<worker id>.ping, .c.<session>.<actor id> (calls) and
@@ -66,8 +70,8 @@ type actorMsg struct {
 // actorTable is a Client's actors on workers.
 type actorTable struct {
 	mu      sync.Mutex
-	byID    map[uint64]*clActor
-	unacked map[string]*clActor // call key → its actor, until the worker acknowledges the call
+	byID    map[*parallel.RemoteActor]*clActor // the process's actor handles
+	unacked map[string]*clActor                // call key → its actor, until the worker acknowledges the call
 	hosts   map[string]*hostState
 	inbox   string // reply subject prefix of call acknowledgements
 	sub     *nats.Subscription
@@ -77,6 +81,8 @@ type actorTable struct {
 // clActor is one actor of a Client.
 type clActor struct {
 	ra      *parallel.RemoteActor
+	sess    string // the session that made the actor (its calls' subject)
+	foreign bool   // a handle another process sent (AttachActor)
 	ctorKey string
 	host    string               // the worker's actor subject prefix, once the constructor returned there
 	worker  string               // the worker's name
@@ -93,7 +99,7 @@ type hostState struct {
 
 func (tb *actorTable) initLocked() {
 	if tb.byID == nil {
-		tb.byID = map[uint64]*clActor{}
+		tb.byID = map[*parallel.RemoteActor]*clActor{}
 		tb.unacked = map[string]*clActor{}
 		tb.hosts = map[string]*hostState{}
 	}
@@ -105,8 +111,9 @@ func (cl *Client) actorCtor(t *parallel.RemoteTask, key string) *actorMsg {
 	tb := &cl.actors
 	tb.mu.Lock()
 	tb.initLocked()
-	tb.byID[t.Actor.ID] = &clActor{ra: t.Actor, ctorKey: key, sent: map[string]time.Time{}, calls: map[string]bool{}}
+	tb.byID[t.Actor] = &clActor{ra: t.Actor, sess: cl.sess, ctorKey: key, sent: map[string]time.Time{}, calls: map[string]bool{}}
 	tb.mu.Unlock()
+	t.Actor.Address = cl.sess + " " + key
 	return &actorMsg{ID: t.Actor.ID, Sess: cl.sess, Label: t.Actor.Label, MaxConc: t.Actor.MaxConcurrency}
 }
 
@@ -115,23 +122,38 @@ func (cl *Client) actorCtor(t *parallel.RemoteTask, key string) *actorMsg {
 func (cl *Client) actorHosted(t *parallel.RemoteTask, host, proc string) error {
 	tb := &cl.actors
 	tb.mu.Lock()
-	defer tb.mu.Unlock()
 	tb.initLocked()
-	ca := tb.byID[t.Actor.ID]
-	if ca == nil || ca.dead {
+	ca := tb.byID[t.Actor]
+	tb.mu.Unlock()
+	if ca == nil {
 		if host != "" { // killed while its constructor ran: the worker may not have heard
 			_ = cl.c.nc.Publish(host+".k."+cl.sess+"."+strconv.FormatUint(t.Actor.ID, 10), nil)
 		}
 		return nil
 	}
+	_, err := cl.place(ca, host, proc)
+	return err
+}
+
+// place records that ca's actor is on the worker named proc, whose actor
+// subjects start with host, and reports whether ca is still alive (if not,
+// the worker is told to kill the actor).
+func (cl *Client) place(ca *clActor, host, proc string) (bool, error) {
+	tb := &cl.actors
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
 	if host == "" {
-		return errors.New("cluster: the worker that ran the constructor did not say where the actor is")
+		return false, errors.New("cluster: the worker that ran the constructor did not say where the actor is")
+	}
+	if ca.dead {
+		_ = cl.c.nc.Publish(host+".k."+ca.sess+"."+strconv.FormatUint(ca.ra.ID, 10), nil)
+		return false, nil
 	}
 	if tb.sub == nil {
 		tb.inbox = nats.NewInbox()
 		sub, err := cl.c.nc.Subscribe(tb.inbox+".>", cl.onCallAck)
 		if err != nil {
-			return fmt.Errorf("cluster: subscribe to call acknowledgements: %w", err)
+			return false, fmt.Errorf("cluster: subscribe to call acknowledgements: %w", err)
 		}
 		_ = sub.SetPendingLimits(-1, -1)
 		tb.sub = sub
@@ -149,6 +171,69 @@ func (cl *Client) actorHosted(t *parallel.RemoteTask, host, proc string) error {
 		}
 		cl.mu.Unlock()
 	}
+	return true, nil
+}
+
+// AttachActor implements parallel.ActorBackend: it finds where the actor
+// of a handle another process sent lives (its constructor's result), then
+// calls ra.Placed; a constructor that failed kills the handle.
+func (cl *Client) AttachActor(ra *parallel.RemoteActor) error {
+	sess, key, ok := strings.Cut(ra.Address, " ")
+	if !ok || !strings.HasPrefix(key, "r."+sess+".") {
+		return fmt.Errorf("cluster: the actor handle's address %q is not one of this cluster", ra.Address)
+	}
+	ca := &clActor{ra: ra, sess: sess, foreign: true, ctorKey: key, sent: map[string]time.Time{}, calls: map[string]bool{}}
+	tb := &cl.actors
+	tb.mu.Lock()
+	tb.initLocked()
+	tb.byID[ra] = ca
+	tb.mu.Unlock()
+	cl.mu.Lock()
+	if cl.closed {
+		cl.mu.Unlock()
+		return errors.New("cluster: client closed")
+	}
+	cl.wg.Add(1)
+	cl.mu.Unlock()
+	go func() {
+		defer cl.wg.Done()
+		w, err := cl.c.objects.Watch(cl.ctx, key)
+		if err != nil {
+			if cl.ctx.Err() == nil {
+				cl.actorDied(ca, fmt.Sprintf("its handle could not find it: %v", err))
+			}
+			return
+		}
+		defer func() { _ = w.Stop() }()
+		for {
+			select {
+			case <-cl.ctx.Done():
+				return
+			case e, ok := <-w.Updates():
+				if !ok {
+					return
+				}
+				if e == nil || e.Operation() != jetstream.KeyValuePut {
+					continue
+				}
+				var rm resultMsg
+				switch err := gobDecode(e.Value(), &rm); {
+				case err != nil:
+					cl.actorDied(ca, fmt.Sprintf("its handle could not find it: %v", err))
+				case rm.Err != "":
+					cl.actorDied(ca, "its constructor failed: "+rm.Err)
+				default:
+					alive, err := cl.place(ca, rm.Host, rm.Proc)
+					if err != nil {
+						cl.actorDied(ca, err.Error())
+					} else if alive {
+						ra.Placed()
+					}
+				}
+				return
+			}
+		}
+	}()
 	return nil
 }
 
@@ -157,7 +242,7 @@ func (cl *Client) actorHosted(t *parallel.RemoteTask, host, proc string) error {
 func (cl *Client) sendCall(t *parallel.RemoteTask, key string, data []byte) error {
 	tb := &cl.actors
 	tb.mu.Lock()
-	ca := tb.byID[t.Actor.ID]
+	ca := tb.byID[t.Actor]
 	if ca == nil || ca.dead || ca.host == "" {
 		tb.mu.Unlock()
 		return fmt.Errorf("cluster: actor %s is not on a worker", t.Actor.Label)
@@ -165,7 +250,7 @@ func (cl *Client) sendCall(t *parallel.RemoteTask, key string, data []byte) erro
 	ca.sent[key] = time.Now()
 	ca.calls[key] = true
 	tb.unacked[key] = ca
-	m := &nats.Msg{Subject: ca.host + ".c." + cl.sess + "." + strconv.FormatUint(ca.ra.ID, 10), Reply: tb.inbox + "." + key, Data: data}
+	m := &nats.Msg{Subject: ca.host + ".c." + ca.sess + "." + strconv.FormatUint(ca.ra.ID, 10), Reply: tb.inbox + "." + key, Data: data}
 	tb.mu.Unlock()
 	if err := cl.c.nc.PublishMsg(m); err != nil {
 		tb.mu.Lock()
@@ -217,8 +302,8 @@ func (cl *Client) actorDied(ca *clActor, reason string) {
 func (cl *Client) KillActor(ra *parallel.RemoteActor) {
 	tb := &cl.actors
 	tb.mu.Lock()
-	ca := tb.byID[ra.ID]
-	delete(tb.byID, ra.ID)
+	ca := tb.byID[ra]
+	delete(tb.byID, ra)
 	var calls []string
 	if ca != nil {
 		ca.dead = true
@@ -236,12 +321,13 @@ func (cl *Client) KillActor(ra *parallel.RemoteActor) {
 	for _, k := range calls {
 		cl.forget(k)
 	}
-	if ca.host == "" { // a worker that has not run the constructor yet skips it
+	switch {
+	case ca.host != "":
+		_ = cl.c.nc.Publish(ca.host+".k."+ca.sess+"."+strconv.FormatUint(ra.ID, 10), nil)
+	case !ca.foreign: // a worker that has not run the constructor yet skips it
 		cl.forget(ca.ctorKey)
 		_ = cl.c.nc.Publish(cancelSubject+"."+ca.ctorKey, nil)
-		return
 	}
-	_ = cl.c.nc.Publish(ca.host+".k."+cl.sess+"."+strconv.FormatUint(ra.ID, 10), nil)
 }
 
 // watchActors pings the workers holding the Client's actors and fails

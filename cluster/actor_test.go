@@ -25,26 +25,44 @@ type counter struct {
 	peak    atomic.Int32
 }
 
+func counterNew() *counter       { return &counter{} }
+func counterIncr(c *counter) int { c.n++; return c.n }
+func counterPid(c *counter) int  { return os.Getpid() }
+
 func registerActorFuncs(r *Registry) {
-	r.Register("counterNew", func() *counter { return &counter{} })
+	r.Register("counterNew", counterNew)
 	r.Register("counterFail", func() (*counter, error) { return nil, errors.New("no counter today") })
-	r.Register("counterIncr", func(c *counter) int { c.n++; return c.n })
+	r.Register("counterIncr", counterIncr)
 	r.Register("counterAdd", func(c *counter, k int) int { c.n += k; return c.n })
-	r.Register("counterPid", func(c *counter) int { return os.Getpid() })
+	r.Register("counterPid", counterPid)
 	r.Register("counterAppend", func(c *counter, i int) int { c.log = append(c.log, i); return len(c.log) })
 	r.Register("counterLog", func(c *counter) []int { return c.log })
 	// actorInTask creates an actor inside a task on a worker and returns
-	// the pids of the task and of the actor's call.
+	// the pid of its call and its count after three calls.
 	r.Register("actorInTask", func() [2]int {
-		a := parallel.NewActor(func() *counter { return &counter{} })
-		return [2]int{os.Getpid(), parallel.Get(a.Remote(func(c *counter) int { return os.Getpid() })).(int)}
+		a := parallel.NewActor(counterNew)
+		parallel.Get(a.Remote(counterIncr))
+		parallel.Get(a.Remote(counterIncr))
+		return [2]int{parallel.Get(a.Remote(counterPid)).(int), parallel.Get(a.Remote(counterIncr)).(int)}
+	})
+	// incrTimes calls the actor a, a handle the driver sent, n times
+	// and returns what the calls returned.
+	r.Register("incrTimes", func(a *parallel.Actor, n int) []int {
+		refs := make([]parallel.ObjectRef, n)
+		for i := range refs {
+			refs[i] = a.Remote(counterIncr)
+		}
+		var out []int
+		for _, v := range parallel.GetAll(refs...) {
+			out = append(out, v.(int))
+		}
+		return out
 	})
 	r.Register("lookUpActor", func(name string) string {
 		_, err := parallel.GetActor(name)
 		return fmt.Sprint(err)
 	})
 	r.Register("counterWait", func(ctx context.Context, c *counter) int { <-ctx.Done(); return -1 })
-	r.Register("actorArg", func(a *parallel.Actor) string { return a.String() })
 	r.Register("counterSleep", func(c *counter, ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return ms })
 	// counterOverlap waits (at most 5 s) until want calls have run at
 	// once, and returns the most that ever did.
@@ -161,19 +179,34 @@ func TestClusterActors(t *testing.T) {
 	})
 
 	t.Run("handle to a task", func(t *testing.T) {
-		for _, f := range []string{"actorArg", "anyArg"} {
-			_, err := parallel.GetContext(context.Background(), rt.Remote(fn(f)).Remote(a))
-			if err == nil || !strings.Contains(err.Error(), "an actor's handle does not go to other processes") {
-				t.Errorf("%s(actor handle) on a worker: %v", f, err)
+		// Tasks on the workers call the actor through the handle they
+		// were given: each task's calls in its order, on the one state.
+		b := rt.NewActor(fn("counterNew"))
+		r1, r2 := rt.Remote(fn("incrTimes")).Remote(b, 10), rt.Remote(fn("incrTimes")).Remote(b, 10)
+		seen := map[int]bool{}
+		for _, r := range []parallel.ObjectRef{r1, r2} {
+			got := get(t, r).([]int)
+			for i, v := range got {
+				if seen[v] || (i > 0 && v <= got[i-1]) {
+					t.Errorf("a task's calls returned %v: not increasing, or a count twice", got)
+				}
+				seen[v] = true
 			}
+		}
+		if v := get(t, b.Remote(incr)); v != 21 {
+			t.Errorf("after 20 calls from tasks, the driver's call = %v, want 21", v)
+		}
+		if got := get(t, rt.Remote(fn("anyArg")).Remote(b)).(string); !strings.HasPrefix(got, "*parallel.Actor") {
+			t.Errorf("an actor handle in an interface arrived as %s", got)
 		}
 	})
 
 	t.Run("in a task on a worker", func(t *testing.T) {
-		// An actor created by a task lives on the task's worker, and a
+		// An actor created by a task is placed on the cluster too; a
 		// driver's names are its own.
-		if pids := get(t, rt.Remote(fn("actorInTask")).Remote()).([2]int); pids[0] != pids[1] {
-			t.Errorf("an actor made by a task on worker %d ran its call on %d", pids[0], pids[1])
+		got := get(t, rt.Remote(fn("actorInTask")).Remote()).([2]int)
+		if !pids[got[0]] || got[1] != 3 {
+			t.Errorf("an actor made by a task: its call ran in pid %d (workers %v), its third increment = %d", got[0], pids, got[1])
 		}
 		if msg := get(t, rt.Remote(fn("lookUpActor")).Remote("shared")).(string); !strings.Contains(msg, `no actor named "shared"`) {
 			t.Errorf("GetActor on a worker of a driver's name: %s", msg)

@@ -171,7 +171,7 @@ func (w *worker) createActor(ctx context.Context, tm *taskMsg) *resultMsg {
 		return fn.Call(in)
 	})
 	am := tm.Actor
-	local, err := newLocalActor(w.rt, ctor.Interface(), parallel.MaxConcurrency(max(am.MaxConc, 1)),
+	local, err := w.rt.LocalActor(ctor.Interface(), parallel.MaxConcurrency(max(am.MaxConc, 1)),
 		parallel.ActorCPUs(tm.CPUs), parallel.ActorResources(tm.Res))
 	if err != nil {
 		return &resultMsg{Err: err.Error(), ErrType: fmt.Sprintf("%T", err), System: true}
@@ -212,19 +212,14 @@ func (w *worker) createActor(ctx context.Context, tm *taskMsg) *resultMsg {
 	return rm
 }
 
-// newLocalActor is rt.NewActor returning its error.
-func newLocalActor(rt *parallel.Runtime, ctor any, opts ...parallel.ActorOption) (a *parallel.Actor, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			if e, ok := p.(error); ok {
-				err = e
-			} else {
-				err = fmt.Errorf("%v", p)
-			}
-		}
-	}()
-	return rt.NewActor(ctor, opts...), nil
-}
+// The worker's runtime places the actors its tasks create on the cluster
+// and calls the actor handles they receive, through the worker's Client.
+
+// KillActor implements parallel.ActorBackend.
+func (b nestedBackend) KillActor(ra *parallel.RemoteActor) { b.cl.KillActor(ra) }
+
+// AttachActor implements parallel.ActorBackend.
+func (b nestedBackend) AttachActor(ra *parallel.RemoteActor) error { return b.cl.AttachActor(ra) }
 
 // serve submits the actor's calls in the order they arrived, until the
 // actor is killed.

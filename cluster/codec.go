@@ -51,18 +51,22 @@ func encode(v reflect.Value) (value, error) {
 	}
 	p := reflect.New(t)
 	p.Elem().Set(v)
+	if t.Kind() == reflect.Pointer && t.Implements(gobEncoderType) {
+		// gob (Go 1.26) crashes on a pointer to a pointer whose type has
+		// GobEncode (a *ray.Actor): encode the pointer itself.
+		p = v
+	}
 	if err := enc.EncodeValue(p); err != nil {
 		return value{}, encodeError(t, v, err)
 	}
 	return value{Data: buf.Bytes()}, nil
 }
 
+var gobEncoderType = reflect.TypeFor[gob.GobEncoder]()
+
 var refType = reflect.TypeFor[parallel.ObjectRef]()
 
 func encodeError(t reflect.Type, v reflect.Value, err error) error {
-	if strings.Contains(err.Error(), "parallel.Actor") {
-		return fmt.Errorf("cluster: cannot send a %s: it holds a *ray.Actor, and an actor's handle does not go to other processes (yet): call the actor from the process that created it, and pass the calls' refs to tasks: %w", dynType(v), err)
-	}
 	if strings.Contains(err.Error(), "not registered") {
 		return fmt.Errorf("cluster: cannot send a %s held in an interface (%s): register its type with gob.Register in the driver and in every worker: %w",
 			dynType(v), t, err)

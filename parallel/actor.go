@@ -146,6 +146,9 @@ type Actor struct {
 	hosted  bool         // ... and its worker has it: its constructor returned there
 	outbox  []*task      // calls chosen to be sent to the worker, in order (sendCalls)
 	sending bool         // a goroutine is in sendCalls
+	foreign bool         // decoded from another process (GobDecode): rt is set by bind
+	bindMu  sync.Mutex
+	bindErr error
 
 	// Guarded by rt.mu.
 	killed bool   // dead: set by die just after dead (a.mu and rt.mu are never held together)
@@ -189,14 +192,14 @@ func callerRuntime() *Runtime {
 
 // NewActor is like the package-level NewActor, for an actor of rt.
 func (rt *Runtime) NewActor(ctor any, opts ...ActorOption) *Actor {
-	a, err := rt.newActor(ctor, opts)
+	a, err := rt.newActor(ctor, opts, false)
 	if err != nil {
 		panic(err)
 	}
 	return a
 }
 
-func (rt *Runtime) newActor(ctor any, opts []ActorOption) (*Actor, error) {
+func (rt *Runtime) newActor(ctor any, opts []ActorOption, local bool) (*Actor, error) {
 	o := actorOptions{maxConc: 1}
 	for _, opt := range opts {
 		if opt == nil {
@@ -227,6 +230,9 @@ func (rt *Runtime) newActor(ctor any, opts []ActorOption) (*Actor, error) {
 	t.outs = t.out0[:]
 	a.ctor = t
 	b := rt.actorBackend()
+	if local {
+		b = nil
+	}
 	if b != nil {
 		if err := rt.prepareRemoteActor(a, t, b); err != nil {
 			return nil, err
@@ -315,6 +321,9 @@ func (rt *Runtime) GetActor(name string) (*Actor, error) {
 // again. Killing a dead actor, or a nil one, does nothing.
 func Kill(a *Actor) {
 	if a != nil {
+		if err := a.bind(); err != nil && a.rt == nil {
+			return
+		}
 		a.die(&ActorDiedError{Actor: a.label, Reason: "it was killed by ray.Kill"})
 	}
 }
@@ -348,6 +357,9 @@ func (a *Actor) Remote(fn any, args ...any) ObjectRef {
 func (a *Actor) Submit(fn any, args ...any) (ObjectRef, error) {
 	if a == nil {
 		return ObjectRef{}, invalidf("Remote on a nil *Actor")
+	}
+	if err := a.bind(); err != nil {
+		return ObjectRef{}, err
 	}
 	f, err := a.callFunc(fn)
 	if err != nil {
@@ -398,10 +410,15 @@ func (a *Actor) newCallFunc(fn any) (*RemoteFunction, error) {
 	if f.takesCtx {
 		i = 1
 	}
-	if f.ft.NumIn() <= i || (f.variadic && f.ft.NumIn() == i+1) {
+	if a.typ == nil { // a handle from another process: the actor's worker checks fn
+		if f.ft.NumIn() <= i {
+			return nil, invalidf("%v.Remote: fn must take the actor's state as its first parameter; got %s", a, f.ft)
+		}
+	} else if f.ft.NumIn() <= i || (f.variadic && f.ft.NumIn() == i+1) {
 		return nil, invalidf("%v.Remote: fn must take the actor's state (%s or %s) as its first parameter; got %s", a, a.typ, reflect.PointerTo(a.typ), f.ft)
 	}
 	switch p := f.ft.In(i); {
+	case a.typ == nil:
 	case p == reflect.PointerTo(a.typ):
 		f.statePtr = true
 	case a.typ.AssignableTo(p):

@@ -1,6 +1,11 @@
 package parallel
 
-import "fmt"
+import (
+	"bytes"
+	"encoding/gob"
+	"errors"
+	"fmt"
+)
 
 // Actors on a cluster. A runtime whose backend is an ActorBackend places
 // each actor it creates on one of the cluster's workers: the constructor
@@ -22,9 +27,14 @@ type ActorBackend interface {
 	// KillActor stops a: the runtime has already failed its unfinished
 	// calls, and the backend forgets them and kills the actor on its
 	// worker (or, if its constructor has not run yet, keeps it from
-	// running). It is called once per actor that dies for any reason,
-	// and must not block.
+	// running). It is called once per actor handle that dies for any
+	// reason, and must not block.
 	KillActor(a *RemoteActor)
+	// AttachActor makes a, an actor handle this process decoded (another
+	// process made the actor; a.Address says where it is), callable from
+	// this process: once the backend knows the actor's worker it calls
+	// a.Placed, and calls submitted meanwhile are sent then.
+	AttachActor(a *RemoteActor) error
 }
 
 // A RemoteActor is an actor a Runtime hands to its ActorBackend.
@@ -34,8 +44,23 @@ type RemoteActor struct {
 	MaxConcurrency int                // calls that may run at once (at least 1)
 	CPUs           float64            // CPUs it holds on its worker for its life
 	Res            map[string]float64 // custom resources it holds there
+	// Address is the backend's: how another process finds the actor. The
+	// backend sets it when it is given the constructor; it travels with
+	// the actor's handle (see Actor.GobEncode).
+	Address string
 
 	a *Actor
+}
+
+// Placed tells the runtime that the actor of a handle given to
+// AttachActor is on a worker: its calls are sent from now on.
+func (ra *RemoteActor) Placed() {
+	a := ra.a
+	a.mu.Lock()
+	a.hosted = true
+	a.ready = a.dead == nil
+	a.mu.Unlock()
+	a.dispatch(nil)
 }
 
 // Died tells the runtime that the actor is gone (its worker died or lost
@@ -94,4 +119,77 @@ func (a *Actor) sendCalls(start []*task) {
 	}
 	a.sending = false
 	a.mu.Unlock()
+}
+
+// actorWire is the wire form of an actor handle.
+type actorWire struct {
+	Address string
+	ID      uint64
+	Label   string
+	Name    string
+	MaxConc int
+}
+
+// GobEncode implements gob.GobEncoder: the handle of an actor living on a
+// cluster worker travels to other processes (tasks on workers), where it
+// is called as here. The handle of an actor living in this process does
+// not: that is an error.
+func (a *Actor) GobEncode() ([]byte, error) {
+	if a == nil {
+		return nil, errors.New("ray: cannot send a nil *ray.Actor")
+	}
+	if a.rem == nil || a.rem.Address == "" {
+		return nil, fmt.Errorf("ray: the handle of %v cannot go to another process: the actor lives in this one (only actors placed on cluster workers have handles other processes can call)", a)
+	}
+	var buf bytes.Buffer
+	w := actorWire{Address: a.rem.Address, ID: a.rem.ID, Label: a.label, Name: a.name, MaxConc: a.opts.maxConc}
+	if err := gob.NewEncoder(&buf).Encode(&w); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// GobDecode implements gob.GobDecoder: a becomes a handle of the actor,
+// bound on its first use to the runtime of the goroutine using it (which
+// must be connected to the actor's cluster). Its calls from this process
+// keep the order rules; Kill kills the actor itself.
+func (a *Actor) GobDecode(b []byte) error {
+	var w actorWire
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&w); err != nil {
+		return err
+	}
+	a.id, a.name, a.label, a.foreign = ids.Add(1), w.Name, w.Label, true
+	a.queues = map[*task]*callQueue{}
+	a.opts.maxConc = max(w.MaxConc, 1)
+	a.rem = &RemoteActor{ID: w.ID, Label: w.Label, MaxConcurrency: a.opts.maxConc, Address: w.Address, a: a}
+	return nil
+}
+
+// bind gives a decoded handle the runtime of the caller and attaches it to
+// that runtime's backend, once.
+func (a *Actor) bind() error {
+	if !a.foreign {
+		return nil
+	}
+	a.bindMu.Lock()
+	defer a.bindMu.Unlock()
+	if a.rt != nil {
+		return a.bindErr
+	}
+	rt := callerRuntime()
+	a.rt = rt
+	b := rt.actorBackend()
+	if b == nil {
+		a.bindErr = invalidf("%v: this process is not connected to the cluster the actor lives on (call ray.Init(ray.Address(…)))", a)
+	} else if err := b.AttachActor(a.rem); err != nil {
+		a.bindErr = fmt.Errorf("%v: %w", a, err)
+	}
+	return a.bindErr
+}
+
+// LocalActor is NewActor for an actor that lives on rt itself even when rt
+// is connected to a cluster: a cluster worker keeps the actors placed on
+// it with it.
+func (rt *Runtime) LocalActor(ctor any, opts ...ActorOption) (*Actor, error) {
+	return rt.newActor(ctor, opts, true)
 }
