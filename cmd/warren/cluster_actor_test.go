@@ -34,7 +34,10 @@ func TestClusterActorCells(t *testing.T) {
 		return v
 	}
 	ok(fmt.Sprintf("ray.Init(ray.NumCPUs(4), ray.Address(%q))", url))
-	ok(`import "os"`)
+	ok(`import (
+	"fmt"
+	"os"
+)`)
 	ok(`type Counter struct{ n int }
 
 func (c *Counter) Incr() int { c.n++; return c.n }
@@ -60,6 +63,21 @@ d, _ := ray.GetActor("counter")
 ray.GetAll(r, ray.Remote(func(x int) int { return x + 1 }).Remote(r), d.Remote(func(s *Counter) int { return s.n }))`)
 	if got != "[26 27 26]" {
 		t.Errorf("refs in and out of calls = %s, want [26 27 26]", got)
+	}
+	// Exercise 4's pattern: tasks on the workers get the actor's handle
+	// and call it, with function literals written in the task's body.
+	ok(`var bump = ray.Remote(func(a *ray.Actor, k int) int {
+	var last ray.ObjectRef
+	for i := 0; i < k; i++ {
+		last = a.Remote(func(s *Counter) int { return s.Incr() })
+	}
+	ray.Get(last)
+	return os.Getpid()
+})`)
+	got = ok(`pids := ray.GetAll(bump.Remote(c, 5), bump.Remote(c, 5))
+fmt.Sprint(pids[0] != os.Getpid() && pids[1] != os.Getpid(), " ", ray.Get(c.Remote(func(s *Counter) int { return s.n })))`)
+	if got != `"true 36"` {
+		t.Errorf("tasks calling the actor through its handle: %s, want tasks on workers and the count 26+10 = 36", got)
 	}
 	// Refused at submit, with what to do.
 	ok(`k := 5`)
