@@ -58,6 +58,12 @@ func registerActorFuncs(r *Registry) {
 		}
 		return out
 	})
+	r.Register("makeActor", func() *parallel.Actor {
+		a := parallel.NewActor(counterNew)
+		parallel.Get(a.Remote(counterIncr))
+		return a
+	})
+	r.Register("killActor", func(a *parallel.Actor) int { parallel.Kill(a); return 0 })
 	r.Register("lookUpActor", func(name string) string {
 		_, err := parallel.GetActor(name)
 		return fmt.Sprint(err)
@@ -198,6 +204,35 @@ func TestClusterActors(t *testing.T) {
 		}
 		if got := get(t, rt.Remote(fn("anyArg")).Remote(b)).(string); !strings.HasPrefix(got, "*parallel.Actor") {
 			t.Errorf("an actor handle in an interface arrived as %s", got)
+		}
+		// A task kills it through its handle (the kill reaches the
+		// actor's worker on the task's connection, so the driver's calls
+		// fail soon after, not at once).
+		get(t, rt.Remote(fn("killActor")).Remote(b))
+		for end := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			_, err := parallel.GetContext(context.Background(), b.Remote(incr))
+			if err != nil {
+				if !errors.Is(err, parallel.ErrActorDied) || !strings.Contains(err.Error(), "no longer has it") {
+					t.Errorf("a call of an actor a task killed: %v", err)
+				}
+				break
+			}
+			if time.Now().After(end) {
+				t.Fatal("the actor a task killed still answers")
+			}
+		}
+	})
+
+	t.Run("handle returned to the driver", func(t *testing.T) {
+		// A task returns the handle of an actor it made; the driver's
+		// default runtime (a notebook's) calls it.
+		_, cl2 := tc.connect(2)
+		parallel.Shutdown()
+		parallel.Init(parallel.WithBackend(tc.head.URL(), cl2))
+		defer parallel.Shutdown()
+		h := parallel.Get(parallel.Remote(fn("makeActor")).Remote()).(*parallel.Actor)
+		if v := get(t, h.Remote(incr)); v != 2 {
+			t.Errorf("a call through a handle a task returned = %v, want 2", v)
 		}
 	})
 
