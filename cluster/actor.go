@@ -76,6 +76,17 @@ type actorTable struct {
 	inbox   string // reply subject prefix of call acknowledgements
 	sub     *nats.Subscription
 	running bool // watchActors runs
+	// ctors are the result keys of this session's actor constructors:
+	// kept until Close (not Released), since handles sent to other
+	// processes find their actor there.
+	ctors map[string]bool
+}
+
+// keepsResult reports whether key is the result of an actor constructor.
+func (tb *actorTable) keepsResult(key string) bool {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	return tb.ctors[key]
 }
 
 // clActor is one actor of a Client.
@@ -112,6 +123,10 @@ func (cl *Client) actorCtor(t *parallel.RemoteTask, key string) *actorMsg {
 	tb.mu.Lock()
 	tb.initLocked()
 	tb.byID[t.Actor] = &clActor{ra: t.Actor, sess: cl.sess, ctorKey: key, sent: map[string]time.Time{}, calls: map[string]bool{}}
+	if tb.ctors == nil {
+		tb.ctors = map[string]bool{}
+	}
+	tb.ctors[key] = true
 	tb.mu.Unlock()
 	t.Actor.Address = cl.sess + " " + key
 	return &actorMsg{ID: t.Actor.ID, Sess: cl.sess, Label: t.Actor.Label, MaxConc: t.Actor.MaxConcurrency}
@@ -195,8 +210,15 @@ func (cl *Client) AttachActor(ra *parallel.RemoteActor) error {
 	}
 	cl.wg.Add(1)
 	cl.mu.Unlock()
+	ended := make(chan *nats.Msg, 1) // the session that made the actor ended: its result may be gone
+	endSub, err := cl.c.nc.ChanSubscribe(releaseSubject+".s."+sess, ended)
+	if err != nil {
+		cl.wg.Done()
+		return fmt.Errorf("cluster: subscribe to session ends: %w", err)
+	}
 	go func() {
 		defer cl.wg.Done()
+		defer func() { _ = endSub.Unsubscribe() }()
 		w, err := cl.c.objects.Watch(cl.ctx, key)
 		if err != nil {
 			if cl.ctx.Err() == nil {
@@ -208,6 +230,9 @@ func (cl *Client) AttachActor(ra *parallel.RemoteActor) error {
 		for {
 			select {
 			case <-cl.ctx.Done():
+				return
+			case <-ended:
+				cl.actorDied(ca, "the process that created it ended its session")
 				return
 			case e, ok := <-w.Updates():
 				if !ok {

@@ -388,13 +388,20 @@ func TestClusterActors(t *testing.T) {
 				t.Errorf("call of a killed actor: %v", err)
 			}
 		}
-		// The worker no longer has it: a call sent there is refused.
-		reply, err := cl.c.nc.Request(subject, nil, 5*time.Second)
-		if err != nil {
-			t.Fatalf("a call sent to the killed actor's worker: %v", err)
-		}
-		if !strings.Contains(string(reply.Data), "no longer has it") {
-			t.Errorf("a call sent to the killed actor's worker: reply %q, want that it no longer has it", reply.Data)
+		// The worker no longer has it: a call sent there is refused (the
+		// kill and the calls have subscriptions of their own there, so
+		// this is soon, not at once).
+		for end := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			reply, err := cl.c.nc.Request(subject, nil, 5*time.Second)
+			if err != nil {
+				t.Fatalf("a call sent to the killed actor's worker: %v", err)
+			}
+			if strings.Contains(string(reply.Data), "no longer has it") {
+				break
+			}
+			if time.Now().After(end) {
+				t.Fatalf("a call sent to the killed actor's worker: reply %q, want that it no longer has it", reply.Data)
+			}
 		}
 	})
 
