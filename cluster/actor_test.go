@@ -25,6 +25,9 @@ type counter struct {
 	peak    atomic.Int32
 }
 
+// actorBox is a value holding an actor handle.
+type actorBox struct{ A *parallel.Actor }
+
 func counterNew() *counter       { return &counter{} }
 func counterIncr(c *counter) int { c.n++; return c.n }
 func counterPid(c *counter) int  { return os.Getpid() }
@@ -63,6 +66,7 @@ func registerActorFuncs(r *Registry) {
 		parallel.Get(a.Remote(counterIncr))
 		return a
 	})
+	r.Register("incrBox", func(b actorBox) int { return parallel.Get(b.A.Remote(counterIncr)).(int) })
 	r.Register("killActor", func(a *parallel.Actor) int { parallel.Kill(a); return 0 })
 	r.Register("lookUpActor", func(name string) string {
 		_, err := parallel.GetActor(name)
@@ -201,6 +205,9 @@ func TestClusterActors(t *testing.T) {
 		}
 		if v := get(t, b.Remote(incr)); v != 21 {
 			t.Errorf("after 20 calls from tasks, the driver's call = %v, want 21", v)
+		}
+		if v := get(t, rt.Remote(fn("incrBox")).Remote(actorBox{b})); v != 22 {
+			t.Errorf("a call through a handle inside a struct = %v, want 22", v)
 		}
 		if got := get(t, rt.Remote(fn("anyArg")).Remote(b)).(string); !strings.HasPrefix(got, "*parallel.Actor") {
 			t.Errorf("an actor handle in an interface arrived as %s", got)
@@ -425,8 +432,26 @@ func TestClusterActors(t *testing.T) {
 		t.Logf("the calls failed %v after the kill", time.Since(killed))
 		// A new actor goes to the worker that is left.
 		c := rt.NewActor(fn("counterNew"))
-		if p := get(t, c.Remote(fn("counterPid"))).(int); p == victim || !pids[p] {
+		p := get(t, c.Remote(fn("counterPid"))).(int)
+		if p == victim || !pids[p] {
 			t.Errorf("a new actor runs in pid %d, want the live worker", p)
 		}
+
+		// That worker frozen (SIGSTOP): its actor dies once it has not
+		// answered for frozenAfter.
+		slow = c.Remote(fn("counterSleep"), 20_000)
+		time.Sleep(100 * time.Millisecond)
+		if err := syscall.Kill(p, syscall.SIGSTOP); err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = syscall.Kill(p, syscall.SIGCONT) }()
+		frozen := time.Now()
+		fctx, fcancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer fcancel()
+		var de *parallel.ActorDiedError
+		if _, err := parallel.GetContext(fctx, slow); !errors.As(err, &de) || !strings.Contains(de.Reason, "stopped responding") {
+			t.Errorf("call of an actor whose worker froze: %v", err)
+		}
+		t.Logf("the call failed %v after the worker froze", time.Since(frozen))
 	})
 }
