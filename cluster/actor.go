@@ -1,8 +1,10 @@
 package cluster
 
 import (
+	"bytes"
 	"context"
 	"encoding/gob"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -79,7 +81,8 @@ type actorTable struct {
 	// ctors are the result keys of this session's actor constructors:
 	// kept until Close (not Released), since handles sent to other
 	// processes find their actor there.
-	ctors map[string]bool
+	ctors  map[string]bool
+	naming sync.WaitGroup // names being freed (KillActor); Close waits
 }
 
 // keepsResult reports whether key is the result of an actor constructor.
@@ -128,7 +131,6 @@ func (cl *Client) actorCtor(t *parallel.RemoteTask, key string) *actorMsg {
 	}
 	tb.ctors[key] = true
 	tb.mu.Unlock()
-	t.Actor.Address = cl.sess + " " + key
 	return &actorMsg{ID: t.Actor.ID, Sess: cl.sess, Label: t.Actor.Label, MaxConc: t.Actor.MaxConcurrency}
 }
 
@@ -340,6 +342,9 @@ func (cl *Client) KillActor(ra *parallel.RemoteActor) {
 		}
 	}
 	tb.mu.Unlock()
+	if ra.Name != "" && (ca == nil || !ca.foreign) {
+		cl.unname(ra)
+	}
 	if ca == nil {
 		return
 	}
@@ -474,5 +479,87 @@ func (cl *Client) pruneCalls() {
 				delete(ca.calls, k)
 			}
 		}
+	}
+}
+
+// nameKey is the objectBucket key of an actor name.
+func nameKey(name string) string { return "n." + hex.EncodeToString([]byte(name)) }
+
+// NameActor implements parallel.ActorBackend: the name's key in the object
+// bucket holds the handle of the actor that has it.
+func (cl *Client) NameActor(ra *parallel.RemoteActor) ([]byte, error) {
+	h, err := ra.Handle()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(cl.ctx, 30*time.Second)
+	defer cancel()
+	for {
+		_, err := cl.c.objects.Create(ctx, nameKey(ra.Name), h)
+		if err == nil {
+			return nil, nil
+		}
+		if !errors.Is(err, jetstream.ErrKeyExists) {
+			return nil, fmt.Errorf("cluster: register the actor name: %w", err)
+		}
+		e, err := cl.c.objects.Get(ctx, nameKey(ra.Name))
+		if errors.Is(err, jetstream.ErrKeyNotFound) {
+			continue // freed meanwhile
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cluster: look up the actor name: %w", err)
+		}
+		return e.Value(), nil
+	}
+}
+
+// LookupActor implements parallel.ActorBackend.
+func (cl *Client) LookupActor(name string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(cl.ctx, 30*time.Second)
+	defer cancel()
+	e, err := cl.c.objects.Get(ctx, nameKey(name))
+	switch {
+	case errors.Is(err, jetstream.ErrKeyNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("cluster: look up the actor name: %w", err)
+	}
+	return e.Value(), nil
+}
+
+// unname frees ra's name if ra has it, in the background (Close waits).
+func (cl *Client) unname(ra *parallel.RemoteActor) {
+	h, err := ra.Handle()
+	if err != nil {
+		return
+	}
+	tb := &cl.actors
+	tb.naming.Add(1)
+	go func() {
+		defer tb.naming.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		key := nameKey(ra.Name)
+		e, err := cl.c.objects.Get(ctx, key)
+		if err != nil || !bytes.Equal(e.Value(), h) {
+			return // another actor's now, or gone
+		}
+		_ = cl.c.objects.Delete(ctx, key, jetstream.LastRevision(e.Revision()))
+	}()
+}
+
+// actorDiedType is resultMsg.ErrType of a call that failed because its
+// actor had died on the worker (killed through another handle).
+const actorDiedType = "actor died"
+
+// callActorDied kills the handle of the call t, whose actor died on its
+// worker for reason.
+func (cl *Client) callActorDied(t *parallel.RemoteTask, reason string) {
+	tb := &cl.actors
+	tb.mu.Lock()
+	ca := tb.byID[t.Actor]
+	tb.mu.Unlock()
+	if ca != nil {
+		cl.actorDied(ca, reason)
 	}
 }

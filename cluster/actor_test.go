@@ -68,9 +68,14 @@ func registerActorFuncs(r *Registry) {
 	})
 	r.Register("incrBox", func(b actorBox) int { return parallel.Get(b.A.Remote(counterIncr)).(int) })
 	r.Register("killActor", func(a *parallel.Actor) int { parallel.Kill(a); return 0 })
+	// lookUpActor increments the counter actor named name, or returns
+	// GetActor's error.
 	r.Register("lookUpActor", func(name string) string {
-		_, err := parallel.GetActor(name)
-		return fmt.Sprint(err)
+		a, err := parallel.GetActor(name)
+		if err != nil {
+			return err.Error()
+		}
+		return fmt.Sprint(parallel.Get(a.Remote(counterIncr)))
 	})
 	r.Register("counterWait", func(ctx context.Context, c *counter) int { <-ctx.Done(); return -1 })
 	r.Register("counterSleep", func(c *counter, ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return ms })
@@ -219,7 +224,7 @@ func TestClusterActors(t *testing.T) {
 		for end := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 			_, err := parallel.GetContext(context.Background(), b.Remote(incr))
 			if err != nil {
-				if !errors.Is(err, parallel.ErrActorDied) || !strings.Contains(err.Error(), "no longer has it") {
+				if !errors.Is(err, parallel.ErrActorDied) || !strings.Contains(err.Error(), "no longer has it") && !strings.Contains(err.Error(), "killed by ray.Kill") {
 					t.Errorf("a call of an actor a task killed: %v", err)
 				}
 				break
@@ -250,8 +255,51 @@ func TestClusterActors(t *testing.T) {
 		if !pids[got[0]] || got[1] != 3 {
 			t.Errorf("an actor made by a task: its call ran in pid %d (workers %v), its third increment = %d", got[0], pids, got[1])
 		}
-		if msg := get(t, rt.Remote(fn("lookUpActor")).Remote("shared")).(string); !strings.Contains(msg, `no actor named "shared"`) {
-			t.Errorf("GetActor on a worker of a driver's name: %s", msg)
+	})
+
+	t.Run("names in the cluster", func(t *testing.T) {
+		// The driver's named actor "shared" (2 increments so far) is found
+		// by name from a task on a worker and from another driver; the
+		// name is taken cluster-wide until the actor is killed.
+		if got := get(t, rt.Remote(fn("lookUpActor")).Remote("shared")); got != "3" {
+			t.Errorf("a task's call through GetActor(shared) = %v, want 3", got)
+		}
+		if got := get(t, rt.Remote(fn("lookUpActor")).Remote("nobody")).(string); !strings.Contains(got, `no actor named "nobody"`) {
+			t.Errorf("GetActor of an unknown name on a worker: %s", got)
+		}
+		rt2, _ := tc.connect(2)
+		h, err := rt2.GetActor("shared")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := get(t, h.Remote(incr)); v != 4 {
+			t.Errorf("another driver's call through GetActor(shared) = %v, want 4", v)
+		}
+		func() {
+			defer func() {
+				if err, _ := recover().(error); !errors.Is(err, parallel.ErrInvalidCall) || !strings.Contains(err.Error(), "exists in the cluster") {
+					t.Errorf("another driver's NewActor under a taken name: %v", err)
+				}
+			}()
+			rt2.NewActor(fn("counterNew"), parallel.ActorName("shared"))
+		}()
+		again := rt2.NewActor(fn("counterNew"), parallel.ActorName("shared"), parallel.GetIfExists())
+		if v := get(t, again.Remote(incr)); v != 5 {
+			t.Errorf("a call through GetIfExists's handle = %v, want 5", v)
+		}
+		s, _ := rt.GetActor("shared")
+		parallel.Kill(s)
+		for end := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			if _, err := rt2.GetActor("shared"); err != nil {
+				break
+			}
+			if time.Now().After(end) {
+				t.Fatal("the name of a killed actor is still taken")
+			}
+		}
+		fresh := rt2.NewActor(fn("counterNew"), parallel.ActorName("shared"))
+		if v := get(t, fresh.Remote(incr)); v != 1 {
+			t.Errorf("a new actor under a freed name = %v, want 1", v)
 		}
 	})
 

@@ -221,6 +221,12 @@ func (b nestedBackend) KillActor(ra *parallel.RemoteActor) { b.cl.KillActor(ra) 
 // AttachActor implements parallel.ActorBackend.
 func (b nestedBackend) AttachActor(ra *parallel.RemoteActor) error { return b.cl.AttachActor(ra) }
 
+// NameActor implements parallel.ActorBackend.
+func (b nestedBackend) NameActor(ra *parallel.RemoteActor) ([]byte, error) { return b.cl.NameActor(ra) }
+
+// LookupActor implements parallel.ActorBackend.
+func (b nestedBackend) LookupActor(name string) ([]byte, error) { return b.cl.LookupActor(name) }
+
 // serve submits the actor's calls in the order they arrived, until the
 // actor is killed.
 func (ha *hostedActor) serve(h *actorHost) {
@@ -317,9 +323,13 @@ func (w *worker) submitCall(ctx context.Context, local *parallel.Actor, data []b
 		}
 		if err != nil {
 			var te *parallel.TaskError
-			if errors.As(err, &te) {
+			var de *parallel.ActorDiedError
+			switch {
+			case errors.As(err, &de): // killed meanwhile (through another handle)
+				rm.Err, rm.ErrType = de.Reason, actorDiedType
+			case errors.As(err, &te):
 				rm.Err, rm.Stack, rm.ErrType = te.Message, te.Stack, fmt.Sprintf("%T", te.Err)
-			} else {
+			default:
 				rm.Err, rm.ErrType = err.Error(), fmt.Sprintf("%T", err)
 			}
 			rm.Vals = nil

@@ -199,6 +199,9 @@ func (cl *Client) Prepare(t *parallel.RemoteTask) error {
 	}
 	noteFuncTypes(t.Func.Type())
 	t.Code = ref
+	if t.Actor != nil && !t.Call {
+		t.Actor.Address = cl.sess + " " + cl.resultKey(t.ID) // where handles find it (actor.go)
+	}
 	return nil
 }
 
@@ -482,6 +485,9 @@ func (cl *Client) result(t *parallel.RemoteTask, key string, data []byte) parall
 		res.Span = &parallel.RemoteSpan{Process: rm.Proc, Pid: rm.Pid, Slot: rm.Slot, Start: rm.Start, End: rm.End}
 	}
 	if rm.Err != "" {
+		if t.Call && rm.ErrType == actorDiedType {
+			cl.callActorDied(t, rm.Err) // fails t, and the actor's other calls, with ActorDiedError
+		}
 		res.Err = &RemoteError{Message: rm.Err, Type: rm.ErrType, System: rm.System}
 		return res
 	}
@@ -606,6 +612,7 @@ func (cl *Client) Close() error {
 			break
 		}
 	}
+	cl.actors.naming.Wait() // names of killed actors freed (actor.go)
 	if cl.own {
 		cl.c.close()
 	}

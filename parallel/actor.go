@@ -238,6 +238,14 @@ func (rt *Runtime) newActor(ctor any, opts []ActorOption, local bool) (*Actor, e
 			return nil, err
 		}
 	}
+	if b != nil && o.name != "" {
+		if holder, err := rt.nameRemoteActor(a, b); holder != nil || err != nil {
+			if err == nil && !o.reuse {
+				err = invalidf("ray.NewActor: an actor named %q exists in the cluster; use ray.GetActor(%q) or the option ray.GetIfExists(), or ray.Kill it first", o.name, o.name)
+			}
+			return holder, err
+		}
+	}
 	setGroup(t, currentTask(), rt)
 
 	rt.mu.Lock()
@@ -252,6 +260,9 @@ func (rt *Runtime) newActor(ctor any, opts []ActorOption, local bool) (*Actor, e
 	if o.name != "" {
 		if old := rt.actors[o.name]; old != nil && !old.killed {
 			rt.mu.Unlock()
+			if b != nil { // it took the name in the cluster meanwhile
+				b.KillActor(a.rem)
+			}
 			if o.reuse {
 				return old, nil
 			}
@@ -299,10 +310,16 @@ func GetActor(name string) (*Actor, error) {
 // GetActor is like the package-level GetActor, for the actors of rt.
 func (rt *Runtime) GetActor(name string) (*Actor, error) {
 	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	if a := rt.actors[name]; a != nil {
+	a := rt.actors[name]
+	rt.mu.Unlock()
+	if a != nil {
 		return a, nil
 	}
+	if a, err := rt.clusterActor(name); a != nil || err != nil {
+		return a, err
+	}
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
 	names := make([]string, 0, len(rt.actors))
 	for n := range rt.actors {
 		names = append(names, fmt.Sprintf("%q", n))

@@ -35,6 +35,13 @@ type ActorBackend interface {
 	// this process: once the backend knows the actor's worker it calls
 	// a.Placed, and calls submitted meanwhile are sent then.
 	AttachActor(a *RemoteActor) error
+	// NameActor gives a, an actor being created, its a.Name in the whole
+	// cluster, unless a live actor has it: then it returns that actor's
+	// handle (as Actor.GobEncode makes it). KillActor frees the name.
+	NameActor(a *RemoteActor) (holder []byte, err error)
+	// LookupActor returns the handle of the actor named name in the
+	// cluster, or nil if none has it.
+	LookupActor(name string) (handle []byte, err error)
 }
 
 // A RemoteActor is an actor a Runtime hands to its ActorBackend.
@@ -48,9 +55,14 @@ type RemoteActor struct {
 	// backend sets it when it is given the constructor; it travels with
 	// the actor's handle (see Actor.GobEncode).
 	Address string
+	// Name is the ActorName, "" if none.
+	Name string
 
 	a *Actor
 }
+
+// Handle returns the actor's handle in its wire form (Actor.GobEncode).
+func (ra *RemoteActor) Handle() ([]byte, error) { return ra.a.GobEncode() }
 
 // Placed tells the runtime that the actor of a handle given to
 // AttachActor is on a worker: its calls are sent from now on.
@@ -81,7 +93,7 @@ func (rt *Runtime) actorBackend() ActorBackend {
 // to b, which may refuse it (a constructor that cannot be shipped, resources
 // no worker has).
 func (rt *Runtime) prepareRemoteActor(a *Actor, t *task, b ActorBackend) error {
-	a.rem = &RemoteActor{ID: a.id, Label: a.label, MaxConcurrency: a.opts.maxConc,
+	a.rem = &RemoteActor{ID: a.id, Label: a.label, Name: a.name, MaxConcurrency: a.opts.maxConc,
 		CPUs: fromUnits(a.opts.cpu), Res: t.resources(), a: a}
 	t.remote = true
 	if parent := currentTask(); parent != nil {
@@ -167,7 +179,10 @@ func (a *Actor) GobDecode(b []byte) error {
 
 // bind gives a decoded handle the runtime of the caller and attaches it to
 // that runtime's backend, once.
-func (a *Actor) bind() error {
+func (a *Actor) bind() error { return a.bindTo(nil) }
+
+// bindTo is bind to rt (nil: the caller's runtime).
+func (a *Actor) bindTo(rt *Runtime) error {
 	if !a.foreign {
 		return nil
 	}
@@ -176,7 +191,9 @@ func (a *Actor) bind() error {
 	if a.rt != nil {
 		return a.bindErr
 	}
-	rt := callerRuntime()
+	if rt == nil {
+		rt = callerRuntime()
+	}
 	a.rt = rt
 	b := rt.actorBackend()
 	if b == nil {
@@ -192,4 +209,49 @@ func (a *Actor) bind() error {
 // it with it.
 func (rt *Runtime) LocalActor(ctor any, opts ...ActorOption) (*Actor, error) {
 	return rt.newActor(ctor, opts, true)
+}
+
+// nameRemoteActor gives a, being created on a runtime connected to b, its
+// name in the cluster unless an actor of this runtime or of the cluster
+// has it; it returns the holder's handle if another process's actor has it.
+func (rt *Runtime) nameRemoteActor(a *Actor, b ActorBackend) (*Actor, error) {
+	rt.mu.Lock()
+	old := rt.actors[a.name]
+	rt.mu.Unlock()
+	if old != nil && !old.killed {
+		return nil, nil // newActor decides
+	}
+	h, err := b.NameActor(a.rem)
+	if err != nil || h == nil {
+		if err != nil {
+			err = fmt.Errorf("ray.NewActor: name %q: %w", a.name, err)
+		}
+		return nil, err
+	}
+	holder := &Actor{}
+	if err := holder.GobDecode(h); err != nil {
+		return nil, fmt.Errorf("ray.NewActor: the holder of name %q: %w", a.name, err)
+	}
+	return holder, holder.bindTo(rt)
+}
+
+// clusterActor returns a handle of the actor named name in the cluster rt
+// is connected to, nil if rt is not connected or no actor has the name.
+func (rt *Runtime) clusterActor(name string) (*Actor, error) {
+	b := rt.actorBackend()
+	if b == nil {
+		return nil, nil
+	}
+	h, err := b.LookupActor(name)
+	if err != nil || h == nil {
+		if err != nil {
+			err = fmt.Errorf("ray.GetActor(%q): %w", name, err)
+		}
+		return nil, err
+	}
+	a := &Actor{}
+	if err := a.GobDecode(h); err != nil {
+		return nil, fmt.Errorf("ray.GetActor(%q): %w", name, err)
+	}
+	return a, a.bindTo(rt)
 }
