@@ -58,8 +58,9 @@ type actorOptions struct {
 }
 
 // ActorName registers the actor under name in its runtime, so that GetActor
-// finds it from any cell or task. The name is free again once the actor is
-// killed; creating an actor under the name of a live actor fails.
+// finds it from any cell or task; on a cluster (an ActorBackend), in the
+// whole cluster. The name is free again once the actor is killed; creating
+// an actor under the name of a live actor fails.
 func ActorName(name string) ActorOption {
 	return func(o *actorOptions) error {
 		if name == "" {
@@ -300,7 +301,8 @@ func shortType(t reflect.Type) string {
 }
 
 // GetActor returns the live actor registered under name (see ActorName) in
-// the default runtime (the calling task's runtime inside a task), or an
+// the default runtime (the calling task's runtime inside a task), or in its
+// cluster (a handle of an actor another process made), or an
 // error wrapping ErrInvalidCall that says no actor has that name. An actor
 // whose constructor failed is returned: its calls report why it died.
 func GetActor(name string) (*Actor, error) {
