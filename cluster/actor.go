@@ -85,6 +85,12 @@ type actorTable struct {
 	naming sync.WaitGroup // names being freed (KillActor); Close waits
 }
 
+// foreignIdle is how long a handle from another process stays in the
+// table without calls (a worker whose tasks each get a handle would keep
+// them all otherwise); a call through an evicted handle finds its actor
+// again (reattach).
+const foreignIdle = 30 * time.Second
+
 // keepsResult reports whether key is the result of an actor constructor.
 func (tb *actorTable) keepsResult(key string) bool {
 	tb.mu.Lock()
@@ -103,6 +109,7 @@ type clActor struct {
 	sent    map[string]time.Time // calls sent and not acknowledged
 	calls   map[string]bool      // calls sent (pruned once they are no longer pending)
 	dead    bool
+	used    time.Time // last call sent
 }
 
 // hostState is what a Client knows of a worker holding its actors.
@@ -270,11 +277,20 @@ func (cl *Client) sendCall(t *parallel.RemoteTask, key string, data []byte) erro
 	tb := &cl.actors
 	tb.mu.Lock()
 	ca := tb.byID[t.Actor]
+	if ca == nil { // evicted (evictIdle)
+		tb.mu.Unlock()
+		if err := cl.reattach(t.Actor); err != nil {
+			return err
+		}
+		tb.mu.Lock()
+		ca = tb.byID[t.Actor]
+	}
 	if ca == nil || ca.dead || ca.host == "" {
 		tb.mu.Unlock()
 		return fmt.Errorf("cluster: actor %s is not on a worker", t.Actor.Label)
 	}
-	ca.sent[key] = time.Now()
+	ca.used = time.Now()
+	ca.sent[key] = ca.used
 	ca.calls[key] = true
 	tb.unacked[key] = ca
 	m := &nats.Msg{Subject: ca.host + ".c." + ca.sess + "." + strconv.FormatUint(ca.ra.ID, 10), Reply: tb.inbox + "." + key, Data: data}
@@ -415,6 +431,7 @@ func (cl *Client) watchActors() {
 			go cl.pingHost(h)
 		}
 		cl.pruneCalls()
+		cl.evictIdle(time.Now())
 	}
 }
 
@@ -562,4 +579,40 @@ func (cl *Client) callActorDied(t *parallel.RemoteTask, reason string) {
 	if ca != nil {
 		cl.actorDied(ca, reason)
 	}
+}
+
+// evictIdle drops from the table the handles from other processes that
+// have no call in flight and sent none since foreignIdle before now.
+func (cl *Client) evictIdle(now time.Time) {
+	tb := &cl.actors
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	for ra, ca := range tb.byID {
+		if ca.foreign && !ca.dead && ca.host != "" && len(ca.calls) == 0 && len(ca.sent) == 0 && now.Sub(ca.used) > foreignIdle {
+			delete(tb.byID, ra)
+		}
+	}
+}
+
+// reattach puts back in the table an evicted handle from another process,
+// reading where its actor is from its constructor's result.
+func (cl *Client) reattach(ra *parallel.RemoteActor) error {
+	sess, key, _ := strings.Cut(ra.Address, " ")
+	ctx, cancel := context.WithTimeout(cl.ctx, 30*time.Second)
+	defer cancel()
+	e, err := cl.c.objects.Get(ctx, key)
+	if err != nil {
+		return fmt.Errorf("cluster: find actor %s: %w", ra.Label, err)
+	}
+	var rm resultMsg
+	if err := gobDecode(e.Value(), &rm); err != nil || rm.Err != "" {
+		return fmt.Errorf("cluster: find actor %s: %v%s", ra.Label, err, rm.Err)
+	}
+	ca := &clActor{ra: ra, sess: sess, foreign: true, ctorKey: key, sent: map[string]time.Time{}, calls: map[string]bool{}}
+	tb := &cl.actors
+	tb.mu.Lock()
+	tb.byID[ra] = ca
+	tb.mu.Unlock()
+	_, err = cl.place(ca, rm.Host, rm.Proc)
+	return err
 }

@@ -246,6 +246,24 @@ func TestClusterActors(t *testing.T) {
 		if v := get(t, h.Remote(incr)); v != 2 {
 			t.Errorf("a call through a handle a task returned = %v, want 2", v)
 		}
+		// Dropped from the table when idle, the handle finds its actor
+		// again at its next call.
+		for end := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			cl2.pruneCalls()
+			cl2.evictIdle(time.Now().Add(time.Hour))
+			cl2.actors.mu.Lock()
+			n := len(cl2.actors.byID)
+			cl2.actors.mu.Unlock()
+			if n == 0 {
+				break
+			}
+			if time.Now().After(end) {
+				t.Fatalf("%d handles in the table after evictIdle, want 0", n)
+			}
+		}
+		if v := get(t, h.Remote(incr)); v != 3 {
+			t.Errorf("a call through an evicted handle = %v, want 3", v)
+		}
 	})
 
 	t.Run("in a task on a worker", func(t *testing.T) {
