@@ -24,8 +24,8 @@ import (
 // returns the function.
 //
 // What is replayed on a worker: imports, types with their methods,
-// constants, functions, function literals given to ray.Remote (lifted to
-// top-level functions, see shiprewrite.go), and top-level variables whose
+// constants, functions, function literals given to ray.Remote, ray.NewActor
+// or an actor's Remote (lifted to top-level functions, see shiprewrite.go), and top-level variables whose
 // value is ray.Remote(…) with constant options (var f = ray.Remote(…)),
 // never assigned again. What is not: every other statement of the cells
 // (prints, ray.Init, I/O, goroutines) and every other variable, whose
