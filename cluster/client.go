@@ -61,6 +61,7 @@ type Client struct {
 	workers  map[string]workerInfo
 	ownerOf  func() string // a worker's: the owner of a task submitted now (driver.go)
 	dead     error         // set when the workers counted this driver dead (driver.go)
+	actors   actorTable    // actors on workers (actor.go)
 }
 
 // workerInfo is a worker's entry in workersBucket.
@@ -205,6 +206,9 @@ func (cl *Client) Prepare(t *parallel.RemoteTask) error {
 	}
 	noteFuncTypes(t.Func.Type())
 	t.Code = shipped{Ref: ref, Owner: cl.owner()}
+	if t.Actor != nil && !t.Call {
+		t.Actor.Address = cl.sess + " " + cl.resultKey(t.ID) // where handles find it (actor.go)
+	}
 	return nil
 }
 
@@ -311,8 +315,14 @@ func (cl *Client) Submit(t *parallel.RemoteTask) error {
 	msg := taskMsg{Key: key, Func: sh.Ref, Owner: sh.Owner, Name: t.Name, CPUs: t.CPUs, Res: t.Res, NumReturns: len(t.Outs),
 		MaxRetries: t.MaxRetries, RetryExc: t.RetryExceptions}
 	ft := t.Func.Type()
+	state := 0
+	if t.Call {
+		state = 1 // an actor call's first parameter is the state
+	} else if t.Actor != nil {
+		msg.Actor = cl.actorCtor(t, key)
+	}
 	for i, a := range t.Args {
-		am, err := cl.encodeArg(t, key, i, paramType(ft, i), a)
+		am, err := cl.encodeArg(t, key, i, paramType(ft, i+state), a)
 		if err != nil {
 			return fmt.Errorf("argument %d: %w", i, err)
 		}
@@ -326,6 +336,13 @@ func (cl *Client) Submit(t *parallel.RemoteTask) error {
 	}
 	cl.pending[key] = t
 	cl.mu.Unlock()
+	if t.Call {
+		if err := cl.sendCall(t, key, data); err != nil {
+			cl.forget(key)
+			return err
+		}
+		return nil
+	}
 	m := &nats.Msg{Subject: taskSubject, Data: data, Header: nats.Header{}}
 	m.Header.Set(keyHeader, key)
 	m.Header.Set(jetstream.MsgIDHeader, key) // a retried publication is stored once
@@ -468,7 +485,14 @@ func (cl *Client) result(t *parallel.RemoteTask, key string, data []byte) parall
 		res.Span = &parallel.RemoteSpan{Process: rm.Proc, Pid: rm.Pid, Slot: rm.Slot, Start: rm.Start, End: rm.End}
 	}
 	if rm.Err != "" {
+		if t.Call && rm.ErrType == actorDiedType {
+			cl.callActorDied(t, rm.Err) // fails t, and the actor's other calls, with ActorDiedError
+		}
 		res.Err = &RemoteError{Message: rm.Err, Type: rm.ErrType, System: rm.System}
+		return res
+	}
+	if t.Actor != nil && !t.Call { // an actor's constructor: the state stays on the worker
+		res.Err = cl.actorHosted(t, rm.Host, rm.Proc)
 		return res
 	}
 	if len(rm.Vals) != len(t.Results) {
@@ -587,6 +611,7 @@ func (cl *Client) Close() error {
 			break
 		}
 	}
+	cl.actors.naming.Wait() // names of killed actors freed (actor.go)
 	if cl.own {
 		cl.c.close()
 	}

@@ -58,6 +58,11 @@ func encode(v reflect.Value) (value, error) {
 	}
 	p := reflect.New(t)
 	p.Elem().Set(v)
+	if t.Kind() == reflect.Pointer && t.Implements(gobEncoderType) {
+		// gob (Go 1.26) crashes on a pointer to a pointer whose type has
+		// GobEncode (a *ray.Actor): encode the pointer itself.
+		p = v
+	}
 	if err := enc.EncodeValue(p); err != nil {
 		return value{}, encodeError(t, v, err)
 	}
@@ -203,6 +208,7 @@ type taskMsg struct {
 	NumReturns int // refs the submitter holds: 0, 1, or the number of results
 	MaxRetries int // system-failure retries (-1: Ray's default, 3)
 	RetryExc   bool
+	Actor      *actorMsg // an actor's constructor: the worker keeps the actor (actor.go)
 }
 
 // argMsg is one argument: a value, or the key of a result or uploaded value
@@ -230,6 +236,7 @@ type resultMsg struct {
 	Slot    int
 	Start   time.Time
 	End     time.Time
+	Host    string // an actor's constructor: the subject prefix of the worker keeping it
 }
 
 // A RemoteError is the cause of a task that failed on a worker: the error it

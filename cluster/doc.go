@@ -27,6 +27,23 @@
 // when that key holds a value, and a worker holds the refs inside a result
 // until the result's owner announces its deletion.
 //
+// Actors (parallel.ActorBackend, actor.go and actorhost.go): a Client
+// publishes an actor's constructor to the task stream; the worker that
+// pulls it runs it on its runtime and keeps the actor, a parallel.Actor of
+// its own holding the actor's CPUs and resources there. The actor's calls
+// go to that worker only, as core-NATS messages on its actor subjects, in
+// the order the driver's runtime sends them, each acknowledged at once;
+// the worker submits them to the actor in that order (so MaxConcurrency
+// and the order rules hold there), and stores results in the key-value
+// bucket under the calls' result keys, as tasks' results. There are no
+// restarts: the Client pings the workers holding its actors, and an actor
+// whose worker is gone (no subscriber: at once; no answer: after 3 s) dies,
+// failing its calls with *parallel.ActorDiedError. A handle sent to another
+// process (parallel.Actor.GobEncode) carries the key of its constructor's
+// result, where that process's Client finds the worker (AttachActor); an
+// actor's name is a key of the object bucket holding its handle
+// (NameActor, LookupActor).
+//
 // A worker asks JetStream for as many tasks as it has CPUs free and not
 // yet asked for, with pull requests answered on one inbox of its own, and
 // counts what each request brings or gives back so that it is never sent
@@ -71,8 +88,9 @@
 // they run and store no result for them; for a dead driver, one worker
 // deletes its values and every worker drops the refs it held for them.
 //
-// It is not a scheduler of its own (placement is whichever free worker pulls
-// first; there is no locality or spreading policy), not a transport (all
+// It is not a scheduler of its own (placement of tasks and actors is
+// whichever free worker pulls first; there is no locality or spreading
+// policy), not a transport (all
 // traffic is NATS), and it does not copy code between processes itself: that
 // is the Shipper's and Loader's business.
 package cluster

@@ -69,6 +69,7 @@ func testRegistry() *Registry {
 	r.Register("slowSquare", func(x, ms int) int { time.Sleep(time.Duration(ms) * time.Millisecond); return x * x })
 	registerRefFuncs(r)
 	registerDriverFuncs(r)
+	registerActorFuncs(r)
 	r.Register("iota", func(n int) []int {
 		s := make([]int, n)
 		for i := range s {

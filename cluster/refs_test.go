@@ -151,9 +151,8 @@ func TestClusterRefsInValues(t *testing.T) {
 	})
 
 	t.Run("actor call's result inside a value", func(t *testing.T) {
-		type counter struct{ n int }
-		c := rt.NewActor(func() *counter { return &counter{n: 20} })
-		next := c.Remote(func(s *counter) int { s.n++; return s.n }) // runs in the driver's process
+		c := rt.NewActor(fn("counterNew")) // on a worker
+		next := c.Remote(fn("counterAdd"), 21)
 		if v := get(t, sumRefs.Remote([]parallel.ObjectRef{next, square.Remote(2)})); v != 21+4 {
 			t.Errorf("sumRefs(actor call, square(2)) on worker B = %v, want 25", v)
 		}

@@ -12,8 +12,12 @@ import (
 // cluster (with its large values). If deletions fall far behind, the value
 // stays until Close.
 func (cl *Client) Release(id uint64) {
+	key := cl.resultKey(id)
+	if cl.actors.keepsResult(key) {
+		return // an actor constructor's: kept for the actor's handles (actor.go)
+	}
 	select {
-	case cl.release <- cl.resultKey(id):
+	case cl.release <- key:
 	default:
 	}
 }

@@ -46,6 +46,7 @@ type worker struct {
 	rt    *parallel.Runtime
 	pid   int
 	total workerInfo
+	host  *actorHost // the actors it keeps (actorhost.go)
 
 	wake chan struct{}  // a task ended: maybe CPUs are free
 	runs sync.WaitGroup // tasks being run
@@ -190,6 +191,10 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 	w.rt = parallel.New(parallel.NumCPUs(opt.CPUs), parallel.Resources(opt.Resources),
 		parallel.WithBackend(addr, nestedBackend{client}), parallel.TraceCapacity(0))
 	defer w.rt.Shutdown()
+	if w.host, err = startActorHost(ctx, w); err != nil {
+		return err
+	}
+	defer w.host.stop()
 	w.total = workerInfo{Name: w.opt.Name, Pid: w.pid, CPUs: float64(opt.CPUs), Res: opt.Resources}
 	if err := w.announce(ctx); err != nil {
 		return err
@@ -366,6 +371,9 @@ func (w *worker) execute(ctx context.Context, tm *taskMsg) *resultMsg {
 			w.reserve(-tm.CPUs)
 		}
 	}()
+	if tm.Actor != nil {
+		return w.createActor(ctx, tm)
+	}
 	if w.track(tm.Key, parallel.ObjectRef{}) {
 		return &resultMsg{Err: "cancelled before it ran", ErrType: "cancelled"}
 	}

@@ -24,8 +24,8 @@ import (
 // returns the function.
 //
 // What is replayed on a worker: imports, types with their methods,
-// constants, functions, function literals given to ray.Remote (lifted to
-// top-level functions, see shiprewrite.go), and top-level variables whose
+// constants, functions, function literals given to ray.Remote, ray.NewActor
+// or an actor's Remote (lifted to top-level functions, see shiprewrite.go), and top-level variables whose
 // value is ray.Remote(…) with constant options (var f = ray.Remote(…)),
 // never assigned again. What is not: every other statement of the cells
 // (prints, ray.Init, I/O, goroutines) and every other variable, whose
@@ -396,7 +396,7 @@ func (s *Session) ShipFunc(fn reflect.Value) (name string, decls []string, err e
 		sf, ok = l.nativeFunc(p) // a native function that native code gave ray.Remote
 	}
 	if !ok {
-		return "", nil, fmt.Errorf("this function cannot run on a cluster worker: warren knows which function it is only when a cell passes it to ray.Remote directly, as ray.Remote(f) with f declared by func f(…) at the top level of a cell, or as ray.Remote(func(…) {…})")
+		return "", nil, fmt.Errorf("this function cannot run on a cluster worker: warren knows which function it is only when a cell passes it directly to ray.Remote, ray.NewActor or an actor's Remote, as ray.Remote(f) with f declared by func f(…) at the top level of a cell, or as ray.Remote(func(…) {…})")
 	}
 	name, decls, err = l.ship(sf.key)
 	l.shipped[p] = shipResult{l.seq, name, decls, err}

@@ -13,7 +13,9 @@ import (
 )
 
 // The source side of code shipping (ship.go): every call ray.Remote(arg)
-// written in a cell becomes ray.Remote(__warren.Ship(key, arg)), where key
+// written in a cell becomes ray.Remote(__warren.Ship(key, arg)), and so do
+// the constructor of ray.NewActor(ctor, …) and the function of an actor's
+// call a.Remote(fn, …) (see actorCallFunc), where key
 // tells the session which function arg is, because reflection cannot (an
 // interpreted function reaches compiled code as a reflect.MakeFunc wrapper
 // whose code pointer is the same for every function):
@@ -52,7 +54,7 @@ func litName(text string) string {
 // parse it (chunk.wrap); stmts says the text is a statement chunk, whose
 // top-level variables are the session's variables.
 func shipRewrite(prefix, text, suffix string, stmts bool) (string, []liftedLit) {
-	if !strings.Contains(text, "Remote") {
+	if !strings.Contains(text, "Remote") && !strings.Contains(text, "NewActor") {
 		return text, nil
 	}
 	fset := token.NewFileSet()
@@ -99,14 +101,22 @@ func shipRewrite(prefix, text, suffix string, stmts bool) (string, []liftedLit) 
 	var lits []liftedLit
 	ast.Inspect(f, func(n ast.Node) bool {
 		call, ok := n.(*ast.CallExpr)
-		if !ok || len(call.Args) != 1 || call.Ellipsis.IsValid() {
+		if !ok || len(call.Args) == 0 {
 			return true
 		}
 		sel, ok := call.Fun.(*ast.SelectorExpr)
-		if !ok || sel.Sel.Name != "Remote" {
+		if !ok {
 			return true
 		}
-		if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "ray" || pkg.Obj != nil {
+		pkg, _ := sel.X.(*ast.Ident)
+		ray := pkg != nil && pkg.Name == "ray" && pkg.Obj == nil
+		switch {
+		case ray && sel.Sel.Name == "Remote" && len(call.Args) == 1 && !call.Ellipsis.IsValid():
+		case ray && sel.Sel.Name == "NewActor": // the constructor
+		case !ray && sel.Sel.Name == "Remote" && actorCallFunc(call):
+			// An actor's call, a.Remote(fn, args…). A RemoteFunction's
+			// f.Remote(x, …) has the same form; the hook returns x as it is.
+		default:
 			return true
 		}
 		arg := call.Args[0]
@@ -177,6 +187,26 @@ func shipRewrite(prefix, text, suffix string, stmts bool) (string, []liftedLit) 
 	}
 	b.WriteString(text[at:])
 	return b.String(), lits
+}
+
+// actorCallFunc reports whether call, x.Remote(…), may be an actor's call
+// whose first argument is a function the Ship hook should name: a function
+// literal, a name, or a selector (a package's function, a method
+// expression), and not the only argument spread with "...".
+func actorCallFunc(call *ast.CallExpr) bool {
+	if call.Ellipsis.IsValid() && len(call.Args) == 1 {
+		return false
+	}
+	switch a := call.Args[0].(type) {
+	case *ast.FuncLit, *ast.Ident:
+		return true
+	case *ast.SelectorExpr:
+		return true
+	case *ast.ParenExpr:
+		_, ok := a.X.(*ast.StarExpr) // (*T).M
+		return ok
+	}
+	return false
 }
 
 // shipArg returns the argument a Ship hook call wraps (see shipRewrite),

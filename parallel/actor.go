@@ -58,8 +58,9 @@ type actorOptions struct {
 }
 
 // ActorName registers the actor under name in its runtime, so that GetActor
-// finds it from any cell or task. The name is free again once the actor is
-// killed; creating an actor under the name of a live actor fails.
+// finds it from any cell or task; on a cluster (an ActorBackend), in the
+// whole cluster. The name is free again once the actor is killed; creating
+// an actor under the name of a live actor fails.
 func ActorName(name string) ActorOption {
 	return func(o *actorOptions) error {
 		if name == "" {
@@ -137,11 +138,18 @@ type Actor struct {
 	store reflect.Value // a *typ holding the state, set when the constructor returns
 	calls sync.Map      // callKey -> *RemoteFunction: templates of calls (see callFunc)
 
-	mu     sync.Mutex
-	ready  bool  // the constructor returned the state
-	dead   error // the *ActorDiedError, once dead
-	active int   // calls chosen to run whose code has not returned
-	queues map[*task]*callQueue
+	mu      sync.Mutex
+	ready   bool  // the constructor returned the state
+	dead    error // the *ActorDiedError, once dead
+	active  int   // calls chosen to run whose code has not returned
+	queues  map[*task]*callQueue
+	rem     *RemoteActor // the actor lives on a cluster worker (see actor_remote.go), else nil
+	hosted  bool         // ... and its worker has it: its constructor returned there
+	outbox  []*task      // calls chosen to be sent to the worker, in order (sendCalls)
+	sending bool         // a goroutine is in sendCalls
+	foreign bool         // decoded from another process (GobDecode): rt is set by bind
+	bindMu  sync.Mutex
+	bindErr error
 
 	// Guarded by rt.mu.
 	killed bool   // dead: set by die just after dead (a.mu and rt.mu are never held together)
@@ -164,7 +172,10 @@ type callQueue struct {
 // non-nil error, the actor is dead and every call fails with an
 // *ActorDiedError: "the actor died because its constructor failed: …".
 // NewActor returns at once; calls submitted meanwhile wait for the
-// constructor. It panics with an error wrapping ErrInvalidCall if ctor is not
+// constructor. On a runtime connected to a cluster whose backend is an
+// ActorBackend, the actor lives on one of the cluster's workers: ctor and
+// the call functions must be ones the backend can ship, and the state
+// never leaves that worker. It panics with an error wrapping ErrInvalidCall if ctor is not
 // such a function, an option is invalid, the resources can never be met, or
 // ActorName names a live actor (with GetIfExists, that actor is returned).
 func NewActor(ctor any, opts ...ActorOption) *Actor {
@@ -182,14 +193,14 @@ func callerRuntime() *Runtime {
 
 // NewActor is like the package-level NewActor, for an actor of rt.
 func (rt *Runtime) NewActor(ctor any, opts ...ActorOption) *Actor {
-	a, err := rt.newActor(ctor, opts)
+	a, err := rt.newActor(ctor, opts, false)
 	if err != nil {
 		panic(err)
 	}
 	return a
 }
 
-func (rt *Runtime) newActor(ctor any, opts []ActorOption) (*Actor, error) {
+func (rt *Runtime) newActor(ctor any, opts []ActorOption, local bool) (*Actor, error) {
 	o := actorOptions{maxConc: 1}
 	for _, opt := range opts {
 		if opt == nil {
@@ -219,16 +230,40 @@ func (rt *Runtime) newActor(ctor any, opts []ActorOption) (*Actor, error) {
 	t.out0[0] = &t.obj0
 	t.outs = t.out0[:]
 	a.ctor = t
+	b := rt.actorBackend()
+	if local {
+		b = nil
+	}
+	if b != nil {
+		if err := rt.prepareRemoteActor(a, t, b); err != nil {
+			return nil, err
+		}
+	}
+	if b != nil && o.name != "" {
+		if holder, err := rt.nameRemoteActor(a, b); holder != nil || err != nil {
+			if err == nil && !o.reuse {
+				err = invalidf("ray.NewActor: an actor named %q exists in the cluster; use ray.GetActor(%q) or the option ray.GetIfExists(), or ray.Kill it first", o.name, o.name)
+			}
+			return holder, err
+		}
+	}
 	setGroup(t, currentTask(), rt)
 
 	rt.mu.Lock()
-	if err := rt.feasibleLocked(&f.opts); err != nil {
+	if b != nil && rt.closed {
+		rt.mu.Unlock()
+		return nil, fmt.Errorf("ray.NewActor: %w", ErrShutdown)
+	}
+	if err := rt.feasibleLocked(&f.opts); b == nil && err != nil {
 		rt.mu.Unlock()
 		return nil, fmt.Errorf("ray.NewActor %s: %w", a.label, err)
 	}
 	if o.name != "" {
 		if old := rt.actors[o.name]; old != nil && !old.killed {
 			rt.mu.Unlock()
+			if b != nil { // it took the name in the cluster meanwhile
+				b.KillActor(a.rem)
+			}
 			if o.reuse {
 				return old, nil
 			}
@@ -241,6 +276,11 @@ func (rt *Runtime) newActor(ctor any, opts []ActorOption) (*Actor, error) {
 	}
 	rt.allActors = append(rt.allActors, a)
 	rt.linkLocked(t)
+	if b != nil {
+		rt.mu.Unlock()
+		rt.sendRemote(t, b)
+		return a, nil
+	}
 	rt.readyQ = append(rt.readyQ, t)
 	rt.dispatchLocked(nil)
 	rt.mu.Unlock()
@@ -261,7 +301,8 @@ func shortType(t reflect.Type) string {
 }
 
 // GetActor returns the live actor registered under name (see ActorName) in
-// the default runtime (the calling task's runtime inside a task), or an
+// the default runtime (the calling task's runtime inside a task), or in its
+// cluster (a handle of an actor another process made), or an
 // error wrapping ErrInvalidCall that says no actor has that name. An actor
 // whose constructor failed is returned: its calls report why it died.
 func GetActor(name string) (*Actor, error) {
@@ -271,10 +312,16 @@ func GetActor(name string) (*Actor, error) {
 // GetActor is like the package-level GetActor, for the actors of rt.
 func (rt *Runtime) GetActor(name string) (*Actor, error) {
 	rt.mu.Lock()
-	defer rt.mu.Unlock()
-	if a := rt.actors[name]; a != nil {
+	a := rt.actors[name]
+	rt.mu.Unlock()
+	if a != nil {
 		return a, nil
 	}
+	if a, err := rt.clusterActor(name); a != nil || err != nil {
+		return a, err
+	}
+	rt.mu.Lock()
+	defer rt.mu.Unlock()
 	names := make([]string, 0, len(rt.actors))
 	for n := range rt.actors {
 		names = append(names, fmt.Sprintf("%q", n))
@@ -293,6 +340,9 @@ func (rt *Runtime) GetActor(name string) (*Actor, error) {
 // again. Killing a dead actor, or a nil one, does nothing.
 func Kill(a *Actor) {
 	if a != nil {
+		if err := a.bind(); err != nil && a.rt == nil {
+			return
+		}
 		a.die(&ActorDiedError{Actor: a.label, Reason: "it was killed by ray.Kill"})
 	}
 }
@@ -326,6 +376,9 @@ func (a *Actor) Remote(fn any, args ...any) ObjectRef {
 func (a *Actor) Submit(fn any, args ...any) (ObjectRef, error) {
 	if a == nil {
 		return ObjectRef{}, invalidf("Remote on a nil *Actor")
+	}
+	if err := a.bind(); err != nil {
+		return ObjectRef{}, err
 	}
 	f, err := a.callFunc(fn)
 	if err != nil {
@@ -376,10 +429,15 @@ func (a *Actor) newCallFunc(fn any) (*RemoteFunction, error) {
 	if f.takesCtx {
 		i = 1
 	}
-	if f.ft.NumIn() <= i || (f.variadic && f.ft.NumIn() == i+1) {
+	if a.typ == nil { // a handle from another process: the actor's worker checks fn
+		if f.ft.NumIn() <= i {
+			return nil, invalidf("%v.Remote: fn must take the actor's state as its first parameter; got %s", a, f.ft)
+		}
+	} else if f.ft.NumIn() <= i || (f.variadic && f.ft.NumIn() == i+1) {
 		return nil, invalidf("%v.Remote: fn must take the actor's state (%s or %s) as its first parameter; got %s", a, a.typ, reflect.PointerTo(a.typ), f.ft)
 	}
 	switch p := f.ft.In(i); {
+	case a.typ == nil:
 	case p == reflect.PointerTo(a.typ):
 		f.statePtr = true
 	case a.typ.AssignableTo(p):

@@ -47,16 +47,24 @@ func (a *Actor) enqueueCall(t *task, caller *task) {
 func (a *Actor) dispatch(self *worker) {
 	var start []*task
 	a.mu.Lock()
-	for a.ready && a.dead == nil && a.active < a.opts.maxConc {
+	// An actor on a cluster worker gets its calls as soon as they may
+	// start; the worker runs MaxConcurrency of them at once.
+	for a.ready && a.dead == nil && (a.rem != nil || a.active < a.opts.maxConc) {
 		t := a.nextLocked()
 		if t == nil {
 			break
 		}
-		a.active++
+		if a.rem == nil {
+			a.active++
+		}
 		start = append(start, t)
 	}
 	a.mu.Unlock()
 	if len(start) == 0 {
+		return
+	}
+	if a.rem != nil {
+		a.sendCalls(start)
 		return
 	}
 	rt := a.rt
@@ -113,7 +121,7 @@ func (a *Actor) callEnded(t *task, started bool, self *worker) {
 	a.mu.Lock()
 	switch {
 	case t.role == roleCtor:
-		a.ready = a.dead == nil && a.store.IsValid()
+		a.ready = a.dead == nil && (a.store.IsValid() || a.hosted)
 	case started:
 		a.active--
 	}
@@ -129,6 +137,12 @@ func (a *Actor) ctorDone(t *task, vals []any, err error) {
 			reason, err = "its runtime shut down", ErrShutdown
 		}
 		a.die(&ActorDiedError{Actor: a.label, Reason: reason, Err: err})
+		return
+	}
+	if a.rem != nil { // the state is on the worker
+		a.mu.Lock()
+		a.hosted = a.dead == nil
+		a.mu.Unlock()
 		return
 	}
 	store := reflect.New(a.typ)
@@ -187,6 +201,11 @@ func (a *Actor) die(cause *ActorDiedError) {
 	for _, t := range ts {
 		if t.done.CompareAndSwap(false, true) {
 			t.complete(nil, false, nil, newTaskError(t, cause, nil))
+		}
+	}
+	if a.rem != nil {
+		if b := rt.actorBackend(); b != nil {
+			b.KillActor(a.rem)
 		}
 	}
 }

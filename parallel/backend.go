@@ -18,8 +18,9 @@ import (
 // Address connects the runtime to the cluster at addr (for example
 // "nats://127.0.0.1:4222") through the Dialer registered with SetDialer:
 // from then on the runtime's tasks run on the cluster's workers, and Get,
-// GetAll, Wait and refs work as before. Actors still run in the calling
-// process. Given to Init on a running runtime that is not connected, it
+// GetAll, Wait and refs work as before; if the backend is an ActorBackend,
+// each actor NewActor creates lives on one of the workers (see
+// ActorBackend), else actors run in the calling process. Given to Init on a running runtime that is not connected, it
 // connects it (tasks already submitted finish where they are); naming
 // another address than the one connected to is an error. Without Address a
 // runtime runs everything in its own process.
@@ -121,6 +122,10 @@ type RemoteTask struct {
 	// Code is the backend's own, set by Prepare (for example how a worker
 	// finds the function).
 	Code any
+	// Actor is set for the constructor and the calls of an actor placed
+	// on the cluster (see ActorBackend); Call tells a call.
+	Actor *RemoteActor
+	Call  bool
 
 	done func(RemoteResult)
 }
@@ -234,6 +239,9 @@ func (rt *Runtime) prepareRemote(t *task, b Backend) error {
 	f := t.f
 	rtask := &RemoteTask{ID: t.id, Name: f.name, Function: f.fname, Group: t.group, Func: f.fn,
 		CPUs: fromUnits(f.opts.cpu), Res: t.resources(), MaxRetries: f.opts.maxRetries, RetryExceptions: f.opts.retryExc}
+	if t.act != nil {
+		rtask.Actor, rtask.Call = t.act.rem, t.role == roleCall
+	}
 	if !f.opts.retriesSet {
 		rtask.MaxRetries = -1
 	}
@@ -324,7 +332,7 @@ func (t *task) remoteDone(res RemoteResult) {
 		t.finish(nil, newTaskError(t, res.Err, res.Stack))
 		return
 	}
-	if len(res.Values) != t.f.nres {
+	if len(res.Values) != t.f.nres && t.role != roleCtor { // an actor's state stays on its worker
 		t.finish(nil, newTaskError(t, fmt.Errorf("ray: the cluster returned %d values for %d results", len(res.Values), t.f.nres), nil))
 		return
 	}

@@ -84,5 +84,7 @@
 // the results; Get, GetAll, Wait, Cancel and the timeline work as in
 // process. The package itself knows no transport: an embedding registers a
 // Dialer (SetDialer), and a worker runs what it receives with Runtime.Local.
-// Actors stay in process. See backend.go.
+// A backend that is an ActorBackend also hosts actors: each lives on one
+// worker, and the runtime sends it its calls in the order its rules let
+// them start (see actor_remote.go). See backend.go.
 package parallel

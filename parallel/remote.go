@@ -305,7 +305,7 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 		t.outs = t.out0[:]
 	}
 	b := rt.backend()
-	if b != nil && !f.local && t.role == roleTask {
+	if b != nil && !f.local && (t.role == roleTask || t.act.rem != nil) {
 		t.remote = true
 		for _, o := range t.outs {
 			o.remote = true
@@ -318,7 +318,11 @@ func (f *RemoteFunction) submit(args []any) (*task, error) {
 			t.group = h.Group()
 		}
 		if err := rt.prepareRemote(t, b); err != nil {
-			return nil, fmt.Errorf("%s.Remote: %w: %w", f.fname, ErrInvalidCall, err)
+			what := f.fname
+			if f.state {
+				what = f.actor.String()
+			}
+			return nil, fmt.Errorf("%s.Remote: %w: %w", what, ErrInvalidCall, err)
 		}
 	}
 	setGroup(t, parent, rt)

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// An actor whose state type, constructor and calls are declared in cells
+// lives on a worker process: its calls run there in order on one state,
+// take a task's ref, and give refs a task takes; a name works in the
+// driver; a constructor or call that cannot be shipped is refused at
+// NewActor or Remote, saying what to do.
+func TestClusterActorCells(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes")
+	}
+	url := startCluster(t, 2, 2)
+	rs := testSession(t, &syncBuffer{})
+	n := 0
+	cell := func(code string) (string, error) {
+		n++
+		data, err := rs.Execute(context.Background(), fmt.Sprintf("actor-%d", n), code, &recOutput{})
+		text, _ := data["text/plain"].(string)
+		return text, err
+	}
+	ok := func(code string) string {
+		t.Helper()
+		v, err := cell(code)
+		if err != nil {
+			t.Fatalf("cell %q: %v", code, err)
+		}
+		return v
+	}
+	ok(fmt.Sprintf("ray.Init(ray.NumCPUs(4), ray.Address(%q))", url))
+	ok(`import (
+	"fmt"
+	"os"
+)`)
+	ok(`type Counter struct{ n int }
+
+func (c *Counter) Incr() int { c.n++; return c.n }
+
+func pid(c *Counter) int { return os.Getpid() }`)
+	ok(`c := ray.NewActor(func() *Counter { return &Counter{} }, ray.ActorName("counter"))
+var refs []ray.ObjectRef
+for i := 0; i < 10; i++ {
+	refs = append(refs, c.Remote(func(s *Counter) int { return s.Incr() }))
+}`)
+	if got := ok(`ray.GetAll(refs...)`); got != "[1 2 3 4 5 6 7 8 9 10]" {
+		t.Errorf("calls in order = %s, want [1 … 10]", got)
+	}
+	driver := ok(`os.Getpid()`)
+	if got := ok(`ray.Get(c.Remote(pid))`); got == driver || got == "" {
+		t.Errorf("the actor's call ran in pid %s, the driver's (%s)", got, driver)
+	}
+	// A task's ref as an argument, a call's ref as a task's argument, and
+	// the actor found by name.
+	got := ok(`sq := ray.Remote(func(x int) int { return x * x }).Remote(4)
+r := c.Remote(func(s *Counter, k int) int { s.n += k; return s.n }, sq)
+d, _ := ray.GetActor("counter")
+ray.GetAll(r, ray.Remote(func(x int) int { return x + 1 }).Remote(r), d.Remote(func(s *Counter) int { return s.n }))`)
+	if got != "[26 27 26]" {
+		t.Errorf("refs in and out of calls = %s, want [26 27 26]", got)
+	}
+	// Exercise 4's pattern: tasks on the workers get the actor's handle
+	// and call it, with function literals written in the task's body.
+	ok(`var bump = ray.Remote(func(a *ray.Actor, k int) int {
+	var last ray.ObjectRef
+	for i := 0; i < k; i++ {
+		last = a.Remote(func(s *Counter) int { return s.Incr() })
+	}
+	ray.Get(last)
+	return os.Getpid()
+})`)
+	got = ok(`pids := ray.GetAll(bump.Remote(c, 5), bump.Remote(c, 5))
+fmt.Sprint(pids[0] != os.Getpid() && pids[1] != os.Getpid(), " ", ray.Get(c.Remote(func(s *Counter) int { return s.n })))`)
+	if got != `"true 36"` {
+		t.Errorf("tasks calling the actor through its handle: %s, want tasks on workers and the count 26+10 = 36", got)
+	}
+	// Refused at submit, with what to do.
+	ok(`k := 5`)
+	_, err := cell(`c.Remote(func(s *Counter) int { return s.n + k })`)
+	if err == nil || !strings.Contains(err.Error(), "Actor(counter).Remote") || !strings.Contains(err.Error(), "pass k as an argument of .Remote") {
+		t.Errorf("an actor call using a cell variable: %v", err)
+	}
+	_, err = cell(`ray.NewActor(func() *Counter { return &Counter{n: k} })`)
+	if err == nil || !strings.Contains(err.Error(), "uses the top-level variable k") || !strings.Contains(err.Error(), "pass them to a first call") {
+		t.Errorf("a constructor using a cell variable: %v", err)
+	}
+	ok(`ray.Kill(c)`)
+	_, err = cell(`ray.Get(c.Remote(pid))`)
+	if err == nil || !strings.Contains(err.Error(), "killed by ray.Kill") {
+		t.Errorf("a call after Kill: %v", err)
+	}
+}
