@@ -249,7 +249,7 @@ func (cl *Client) AttachActor(ra *parallel.RemoteActor) error {
 					continue
 				}
 				var rm resultMsg
-				switch err := gobDecode(e.Value(), &rm); {
+				switch err := rm.unmarshal(e.Value()); {
 				case err != nil:
 					cl.actorDied(ca, fmt.Sprintf("its handle could not find it: %v", err))
 				case rm.Err != "":
@@ -537,7 +537,7 @@ func (cl *Client) reattach(ra *parallel.RemoteActor) error {
 		return fmt.Errorf("cluster: find actor %s: %w", ra.Label, err)
 	}
 	var rm resultMsg
-	if err := gobDecode(e.Value(), &rm); err != nil || rm.Err != "" {
+	if err := rm.unmarshal(e.Value()); err != nil || rm.Err != "" {
 		return fmt.Errorf("cluster: find actor %s: %v%s", ra.Label, err, rm.Err)
 	}
 	ca := &clActor{ra: ra, sess: sess, foreign: true, ctorKey: key, sent: map[string]time.Time{}, calls: map[string]bool{}}

@@ -262,7 +262,7 @@ func (ha *hostedActor) serve(h *actorHost) {
 // is stored once it has ended.
 func (w *worker) submitCall(ctx context.Context, local *parallel.Actor, data []byte) {
 	var tm taskMsg
-	if err := gobDecode(data, &tm); err != nil {
+	if err := tm.unmarshal(data); err != nil {
 		w.logf("dropping an actor call that does not decode: %v", err)
 		return
 	}
@@ -379,10 +379,8 @@ func (w *worker) callResult(ctx context.Context, key string, ft reflect.Type, v 
 // storeResult stores rm under key, trying again while the cluster is
 // unreachable (a head restarting).
 func (w *worker) storeResult(ctx context.Context, key string, rm *resultMsg) {
-	data, err := gobBytes(rm)
-	if err != nil {
-		data, _ = gobBytes(&resultMsg{Err: "cluster: encode result: " + err.Error(), System: true})
-	}
+	data := rm.marshal()
+	var err error
 	for i := 0; ; i++ {
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		_, err = w.c.objects.Put(pctx, key, data)

@@ -199,7 +199,8 @@ func runTestDriver(spec string) {
 		big[i] = 1<<40 + i // 7 bytes each in gob: over inlineMax
 	}
 	p := rt.Put(big) // uploaded: a key and a large value
-	if _, err := parallel.GetContext(ctx, rt.Remote(load("sum")).Remote(p)); err != nil {
+	sum := rt.Remote(load("sum")).Remote(p) // kept: its result is one of the driver's values
+	if _, err := parallel.GetContext(ctx, sum); err != nil {
 		fail(err)
 	}
 	// A result holding the refs of nested tasks: the worker holds their
@@ -227,6 +228,7 @@ func runTestDriver(spec string) {
 	}
 	fmt.Println("queued")
 	defer runtime.KeepAlive(p)
+	defer runtime.KeepAlive(sum)
 	defer runtime.KeepAlive(root)
 	defer runtime.KeepAlive(fan)
 	select {} // until killed
