@@ -65,6 +65,8 @@ type actorMsg struct {
 	Sess    string // the driver's session
 	Label   string
 	MaxConc int
+	Name    string // its ActorName, "" if none
+	Address string // RemoteActor.Address: what its handles carry
 }
 
 // actorTable is a Client's actors on workers.
@@ -136,7 +138,7 @@ func (cl *Client) actorCtor(t *parallel.RemoteTask, key string) *actorMsg {
 	}
 	tb.ctors[key] = true
 	tb.mu.Unlock()
-	return &actorMsg{ID: t.Actor.ID, Sess: cl.sess, Label: t.Actor.Label, MaxConc: t.Actor.MaxConcurrency}
+	return &actorMsg{ID: t.Actor.ID, Sess: cl.sess, Label: t.Actor.Label, MaxConc: t.Actor.MaxConcurrency, Name: t.Actor.Name, Address: t.Actor.Address}
 }
 
 // actorHosted records that the constructor of t's actor returned on the

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nuid"
 
 	"github.com/warren-go/warren/parallel"
@@ -38,7 +39,10 @@ type actorHost struct {
 // hostedActor is an actor a worker keeps.
 type hostedActor struct {
 	key   string
-	sess  string
+	sess  string // the session that made it
+	owner string // the driver owning that session's task that made it ("" if a driver made it)
+	name  string // its ActorName, "" if none
+	addr  string // the Address its handles carry
 	local *parallel.Actor
 
 	mu    sync.Mutex
@@ -63,18 +67,7 @@ func startActorHost(ctx context.Context, w *worker) (*actorHost, error) {
 		h.subs = append(h.subs, sub)
 	}
 	sub, err := w.c.nc.Subscribe(releaseSubject+".s.*", func(m *nats.Msg) {
-		sess := strings.TrimPrefix(m.Subject, releaseSubject+".s.")
-		h.mu.Lock()
-		var keys []string
-		for k, ha := range h.actors {
-			if ha.sess == sess {
-				keys = append(keys, k)
-			}
-		}
-		h.mu.Unlock()
-		for _, k := range keys {
-			h.kill(k)
-		}
+		h.killSession(strings.TrimPrefix(m.Subject, releaseSubject+".s."))
 	})
 	if err != nil {
 		h.stop()
@@ -131,8 +124,43 @@ func (h *actorHost) onMsg(m *nats.Msg) {
 	}
 }
 
-// kill kills the actor of key, if the worker has it.
-func (h *actorHost) kill(key string) {
+// killSession kills the actors of the driver sess: those it made, and
+// those its tasks made on workers.
+func (h *actorHost) killSession(sess string) {
+	h.mu.Lock()
+	var keys []string
+	for k, ha := range h.actors {
+		if ha.sess == sess || ha.owner == sess {
+			keys = append(keys, k)
+		}
+	}
+	h.mu.Unlock()
+	for _, k := range keys {
+		if ha := h.kill(k); ha != nil && ha.name != "" {
+			go h.unname(ha.name, ha.addr)
+		}
+	}
+}
+
+// unname frees the actor name if it still names the actor at addr: a
+// driver frees its actors' names itself when it ends cleanly, not when it
+// dies, and a task's actor is named by its worker's Client.
+func (h *actorHost) unname(name, addr string) {
+	ctx, cancel := context.WithTimeout(h.ctx, 5*time.Second)
+	defer cancel()
+	key := nameKey(name)
+	e, err := h.w.c.objects.Get(ctx, key)
+	if err != nil {
+		return // gone already
+	}
+	if a, err := parallel.HandleAddress(e.Value()); err != nil || a != addr {
+		return // another actor's now
+	}
+	_ = h.w.c.objects.Delete(ctx, key, jetstream.LastRevision(e.Revision()))
+}
+
+// kill kills the actor of key, if the worker has it, and returns it.
+func (h *actorHost) kill(key string) *hostedActor {
 	h.mu.Lock()
 	ha := h.actors[key]
 	delete(h.actors, key)
@@ -141,6 +169,7 @@ func (h *actorHost) kill(key string) {
 		close(ha.done)
 		parallel.Kill(ha.local)
 	}
+	return ha
 }
 
 // createActor runs the constructor of tm's actor on the worker's runtime
@@ -198,7 +227,7 @@ func (w *worker) createActor(ctx context.Context, tm *taskMsg) *resultMsg {
 	}
 	h := w.host
 	key := am.Sess + "." + fmt.Sprint(am.ID)
-	ha := &hostedActor{key: key, sess: am.Sess, local: local, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	ha := &hostedActor{key: key, sess: am.Sess, owner: tm.Owner, name: am.Name, addr: am.Address, local: local, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	h.mu.Lock()
 	h.actors[key] = ha
 	h.mu.Unlock()

@@ -404,6 +404,9 @@ func (w *worker) driverGone(sess string, clean bool) {
 		parallel.Cancel(r)
 	}
 	cl.disown(sess, errors.New("cluster: the driver that owns the task "+how))
+	if w.host != nil {
+		w.host.killSession(sess) // its actors on this worker (after Close, also told on the release subject)
+	}
 	if clean {
 		return // Close deleted its values and announced it
 	}

@@ -199,7 +199,8 @@ func runTestDriver(spec string) {
 		big[i] = 1<<40 + i // 7 bytes each in gob: over inlineMax
 	}
 	p := rt.Put(big) // uploaded: a key and a large value
-	sum := rt.Remote(load("sum")).Remote(p) // kept: its result is one of the driver's values
+	// Kept: its result is one of the driver's values.
+	sum := rt.Remote(load("sum")).Remote(p)
 	if _, err := parallel.GetContext(ctx, sum); err != nil {
 		fail(err)
 	}
@@ -210,6 +211,12 @@ func runTestDriver(spec string) {
 		fail(err)
 	}
 	if _, err := parallel.GetAllContext(ctx, fan.([]parallel.ObjectRef)...); err != nil {
+		fail(err)
+	}
+	// An actor on the worker, which dies with the driver.
+	victim := rt.NewActor(load("counterNew"), parallel.ActorName("victim"))
+	called := victim.Remote(load("counterIncr"))
+	if _, err := parallel.GetContext(ctx, called); err != nil {
 		fail(err)
 	}
 	root := rt.Remote(load("waitNested")).Remote(dir, 3)
@@ -229,6 +236,8 @@ func runTestDriver(spec string) {
 	fmt.Println("queued")
 	defer runtime.KeepAlive(p)
 	defer runtime.KeepAlive(sum)
+	defer runtime.KeepAlive(victim)
+	defer runtime.KeepAlive(called)
 	defer runtime.KeepAlive(root)
 	defer runtime.KeepAlive(fan)
 	select {} // until killed
@@ -307,8 +316,8 @@ func TestDriverKilled(t *testing.T) {
 		}
 		return keys, blobs
 	}
-	if keys, blobs := owned(); len(keys) != 3 || len(blobs) != 1 {
-		t.Fatalf("before the kill: keys %v, blobs %v; want the upload, two results and the upload's blob", keys, blobs)
+	if keys, blobs := owned(); len(keys) != 5 || len(blobs) != 1 {
+		t.Fatalf("before the kill: keys %v, blobs %v; want the upload, two tasks' results, the actor's constructor's and call's results, and the upload's blob", keys, blobs)
 	}
 	// The worker's results of the nested tasks whose refs the driver holds.
 	var nested []string
@@ -324,6 +333,16 @@ func TestDriverKilled(t *testing.T) {
 	if len(nested) != 3 {
 		t.Fatalf("nested results %v, want 3", nested)
 	}
+	// Another driver calls the dead driver's actor, before and after.
+	rt2, cl2 := tc.connect(1)
+	victim, err := rt2.GetActor("victim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	incr := registryFunc(t, testRegistry())("counterIncr")
+	if v, err := parallel.GetContext(ctx, victim.Remote(incr)); err != nil || v != 2 {
+		t.Fatalf("a call of the driver's actor before the kill: %v, %v; want 2", v, err)
+	}
 	if err := drv.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -336,6 +355,17 @@ func TestDriverKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("the dead driver's running task was cancelled %.2f s after the kill", fi.ModTime().Sub(killed).Seconds())
+	for { // its actor was killed on the worker
+		_, err := parallel.GetContext(ctx, victim.Remote(incr))
+		if errors.Is(err, parallel.ErrActorDied) {
+			t.Logf("the dead driver's actor was gone %.2f s after the kill: %v", time.Since(killed).Seconds(), err)
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("the dead driver's actor still answers: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	drained(t, ctx, c)
 	if names, _ := started(t, dir); len(names) != 1 {
 		t.Errorf("tasks started: %v; want only n0, which ran before the kill", names)
@@ -383,7 +413,7 @@ func TestDriverKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, k := range ks {
-		if !strings.HasPrefix(k, "r."+cl.Session()+".") && k != goneKey(sess) {
+		if !strings.HasPrefix(k, "r."+cl.Session()+".") && !strings.HasPrefix(k, "r."+cl2.Session()+".") && k != goneKey(sess) {
 			t.Errorf("left in the cluster: %s", k)
 		}
 	}

@@ -134,6 +134,16 @@ func (a *Actor) sendCalls(start []*task) {
 }
 
 // actorWire is the wire form of an actor handle.
+// HandleAddress returns the Address of the actor whose handle (the wire
+// form of an *Actor, as RemoteActor.Handle returns it) is handle.
+func HandleAddress(handle []byte) (string, error) {
+	var w actorWire
+	if err := gob.NewDecoder(bytes.NewReader(handle)).Decode(&w); err != nil {
+		return "", fmt.Errorf("ray: decode an actor handle: %w", err)
+	}
+	return w.Address, nil
+}
+
 type actorWire struct {
 	Address string
 	ID      uint64
