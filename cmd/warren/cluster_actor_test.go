@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -18,21 +17,7 @@ func TestClusterActorCells(t *testing.T) {
 	}
 	url := startCluster(t, 2, 2)
 	rs := testSession(t, &syncBuffer{})
-	n := 0
-	cell := func(code string) (string, error) {
-		n++
-		data, err := rs.Execute(context.Background(), fmt.Sprintf("actor-%d", n), code, &recOutput{})
-		text, _ := data["text/plain"].(string)
-		return text, err
-	}
-	ok := func(code string) string {
-		t.Helper()
-		v, err := cell(code)
-		if err != nil {
-			t.Fatalf("cell %q: %v", code, err)
-		}
-		return v
-	}
+	cell, ok := cellRunner(t, rs, "actor")
 	ok(fmt.Sprintf("ray.Init(ray.NumCPUs(4), ray.Address(%q))", url))
 	ok(`import (
 	"fmt"

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -41,24 +40,7 @@ func TestClusterShipsNative(t *testing.T) {
 	goodEnv := []string{"XDG_CACHE_HOME=" + filepath.Join(tmp, "worker")}
 	worker := startWarrenEnv(t, io.Discard, goodEnv, "worker", "--address", url, "--cpus", "2")
 	rs := testSession(t, &syncBuffer{})
-	n := 0
-	cell := func(code string) (string, error) {
-		n++
-		// Bounded: a worker that died leaves its tasks queued.
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-		defer cancel()
-		data, err := rs.Execute(ctx, fmt.Sprintf("native-%d", n), code, &recOutput{})
-		text, _ := data["text/plain"].(string)
-		return text, err
-	}
-	ok := func(code string) string {
-		t.Helper()
-		v, err := cell(code)
-		if err != nil {
-			t.Fatalf("cell %q: %v", code, err)
-		}
-		return v
-	}
+	cell, ok := cellRunner(t, rs, "native")
 	ok(fmt.Sprintf("ray.Init(ray.NumCPUs(2), ray.Address(%q))", url))
 	if _, err := cell(`%%native
 import "os"

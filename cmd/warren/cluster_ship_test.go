@@ -99,21 +99,7 @@ func TestClusterShipsCells(t *testing.T) {
 	url := startCluster(t, 2, 2)
 	// The kernel's session process, as a notebook runs it.
 	rs := testSession(t, &syncBuffer{})
-	n := 0
-	cell := func(code string) (string, error) {
-		n++
-		data, err := rs.Execute(context.Background(), fmt.Sprintf("ship-%d", n), code, &recOutput{})
-		text, _ := data["text/plain"].(string)
-		return text, err
-	}
-	ok := func(code string) string {
-		t.Helper()
-		v, err := cell(code)
-		if err != nil {
-			t.Fatalf("cell %q: %v", code, err)
-		}
-		return v
-	}
+	cell, ok := cellRunner(t, rs, "ship")
 	ok(fmt.Sprintf("ray.Init(ray.NumCPUs(4), ray.Address(%q))", url))
 	ok(`import (
 	"os"
@@ -254,4 +240,29 @@ len(ray.GetAll(refs...))`, n))
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "tasks/s")
+}
+
+// cellRunner returns functions that run cells in the session process rs,
+// named prefix-1, prefix-2, …: cell returns the cell's text/plain result
+// and error, ok fails the test on an error. Each cell may take up to 3
+// minutes (a worker that died leaves its tasks queued).
+func cellRunner(t *testing.T, rs *remoteSession, prefix string) (cell func(code string) (string, error), ok func(code string) string) {
+	n := 0
+	cell = func(code string) (string, error) {
+		n++
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		data, err := rs.Execute(ctx, fmt.Sprintf("%s-%d", prefix, n), code, &recOutput{})
+		text, _ := data["text/plain"].(string)
+		return text, err
+	}
+	ok = func(code string) string {
+		t.Helper()
+		v, err := cell(code)
+		if err != nil {
+			t.Fatalf("cell %q: %v", code, err)
+		}
+		return v
+	}
+	return cell, ok
 }
