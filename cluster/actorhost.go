@@ -188,17 +188,7 @@ func (w *worker) createActor(ctx context.Context, tm *taskMsg) *resultMsg {
 	}
 	rm := &resultMsg{Proc: w.opt.Name, Pid: w.pid}
 	var mu sync.Mutex
-	ctor := reflect.MakeFunc(ft, func(in []reflect.Value) []reflect.Value {
-		slot := w.takeSlot()
-		start := time.Now()
-		defer func() {
-			mu.Lock()
-			rm.Start, rm.End, rm.Slot = start, time.Now(), slot
-			mu.Unlock()
-			w.freeSlot(slot)
-		}()
-		return fn.Call(in)
-	})
+	ctor := w.timedCall(fn, rm, &mu)
 	am := tm.Actor
 	local, err := w.rt.LocalActor(ctor.Interface(), parallel.MaxConcurrency(max(am.MaxConc, 1)),
 		parallel.ActorCPUs(tm.CPUs), parallel.ActorResources(tm.Res))
@@ -320,20 +310,7 @@ func (w *worker) submitCall(ctx context.Context, local *parallel.Actor, data []b
 	}
 	rm := &resultMsg{Proc: w.opt.Name, Pid: w.pid}
 	var mu sync.Mutex
-	timed := reflect.MakeFunc(ft, func(in []reflect.Value) []reflect.Value {
-		slot := w.takeSlot()
-		start := time.Now()
-		defer func() {
-			mu.Lock()
-			rm.Start, rm.End, rm.Slot = start, time.Now(), slot
-			mu.Unlock()
-			w.freeSlot(slot)
-		}()
-		if ft.IsVariadic() {
-			return fn.CallSlice(in)
-		}
-		return fn.Call(in)
-	})
+	timed := w.timedCall(fn, rm, &mu)
 	ref, err := local.Submit(timed.Interface(), args...)
 	if err != nil {
 		fail(&resultMsg{Err: err.Error(), ErrType: fmt.Sprintf("%T", err)})
@@ -405,21 +382,30 @@ func (w *worker) callResult(ctx context.Context, key string, ft reflect.Type, v 
 	return nil
 }
 
-// storeResult stores rm under key, trying again while the cluster is
-// unreachable (a head restarting).
-func (w *worker) storeResult(ctx context.Context, key string, rm *resultMsg) {
-	data := rm.marshal()
-	var err error
-	for i := 0; ; i++ {
-		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		_, err = w.c.objects.Put(pctx, key, data)
-		cancel()
-		if err == nil || ctx.Err() != nil || i == 30 {
-			break
+// timedCall returns fn wrapped to run in one of the worker's task slots
+// (for the timeline) and to record that slot and its start and end in rm,
+// holding mu, which readers of those fields hold too.
+func (w *worker) timedCall(fn reflect.Value, rm *resultMsg, mu *sync.Mutex) reflect.Value {
+	ft := fn.Type()
+	return reflect.MakeFunc(ft, func(in []reflect.Value) []reflect.Value {
+		slot := w.takeSlot()
+		start := time.Now()
+		defer func() {
+			mu.Lock()
+			rm.Start, rm.End, rm.Slot = start, time.Now(), slot
+			mu.Unlock()
+			w.freeSlot(slot)
+		}()
+		if ft.IsVariadic() {
+			return fn.CallSlice(in)
 		}
-		time.Sleep(time.Second)
-	}
-	if err != nil && ctx.Err() == nil {
+		return fn.Call(in)
+	})
+}
+
+// storeResult stores rm under key (see put).
+func (w *worker) storeResult(ctx context.Context, key string, rm *resultMsg) {
+	if err := w.put(ctx, key, rm.marshal()); err != nil && ctx.Err() == nil {
 		w.logf("actor call %s: storing its result failed: %v", key, err)
 	}
 }

@@ -345,22 +345,26 @@ func (w *worker) run(ctx context.Context, m jetstream.Msg, tm *taskMsg, delivere
 // the cluster is unreachable (a head restarting); if the worker dies
 // first, the task runs again elsewhere.
 func (w *worker) finish(ctx context.Context, m jetstream.Msg, key string, rm *resultMsg) {
-	data := rm.marshal()
+	if err := w.put(ctx, key, rm.marshal()); err != nil {
+		w.logf("task %s: storing its result failed, leaving it to another worker: %v", key, err)
+		return
+	}
+	_ = m.Ack()
+}
+
+// put stores data under key in objectBucket, trying again (31 times, a
+// second apart) while the cluster is unreachable (a head restarting).
+func (w *worker) put(ctx context.Context, key string, data []byte) error {
 	var err error
 	for i := 0; ; i++ {
 		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		_, err = w.c.objects.Put(pctx, key, data)
 		cancel()
 		if err == nil || ctx.Err() != nil || i == 30 {
-			break
+			return err
 		}
 		time.Sleep(time.Second)
 	}
-	if err != nil {
-		w.logf("task %s: storing its result failed, leaving it to another worker: %v", key, err)
-		return
-	}
-	_ = m.Ack()
 }
 
 // execute loads, decodes and runs the task on the worker's runtime.
