@@ -1,6 +1,9 @@
 package interp
 
-import "strings"
+import (
+	"go/ast"
+	"strings"
+)
 
 // What splitting a cell needs to know of the session's earlier cells (see
 // cellEnv): names, methods, generic functions, types and the spelled types
@@ -59,4 +62,35 @@ func (s *Session) basics() map[string]string {
 		}
 	}
 	return res
+}
+
+// funcSig returns the type, as source (func(x int) int), of the
+// non-generic function name that the cells declared last, as the ship log
+// has it.
+func (s *Session) funcSig(name string) (string, bool) {
+	l := s.ship
+	l.mu.Lock()
+	u := l.byName[name]
+	l.mu.Unlock()
+	if u == nil || u.kind != unitDecl {
+		return "", false
+	}
+	f, src, err := parseDeclText(u.src)
+	if err != nil {
+		return "", false
+	}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == name && fd.Recv == nil && fd.Type.TypeParams == nil {
+			return "func" + src(fd.Type.Params) + resultsSrc(fd.Type, src), true
+		}
+	}
+	return "", false
+}
+
+// resultsSrc returns the results of ft as source, with a leading space.
+func resultsSrc(ft *ast.FuncType, src func(ast.Node) string) string {
+	if ft.Results == nil {
+		return ""
+	}
+	return " " + src(ft.Results)
 }

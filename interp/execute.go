@@ -66,7 +66,7 @@ func (s *Session) Execute(ctx context.Context, cellID, code string, out Output) 
 		return nil, err
 	}
 	code = rest
-	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, known: s, generic: s.generic, varType: s.varType, cellType: s.cellType, basics: s.basics, pauses: s.dbg.on()})
+	chunks, err := splitCellIn(code, c.n, &cellEnv{shadowed: s.declared, method: s.method, known: s, generic: s.generic, varType: s.varType, cellType: s.cellType, basics: s.basics, pauses: s.dbg.on(), funcSig: s.funcSig})
 	if err != nil {
 		return nil, s.compileError(err, c, code)
 	}

@@ -46,6 +46,8 @@ type userNames struct {
 
 	basics        map[string]string        // the cell's types with a basic underlying type → it
 	sessionBasics func() map[string]string // earlier cells' ones; nil: none
+
+	funcSig func(string) (string, bool) // earlier cells' non-generic functions' types; nil: none
 }
 
 // allBasics returns the types with a basic underlying type of the cell and

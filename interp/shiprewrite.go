@@ -53,7 +53,7 @@ func litName(text string) string {
 // literals it lifted. prefix and suffix are what goes around the text to
 // parse it (chunk.wrap); stmts says the text is a statement chunk, whose
 // top-level variables are the session's variables.
-func shipRewrite(prefix, text, suffix string, stmts bool) (string, []liftedLit) {
+func shipRewrite(prefix, text, suffix string, stmts bool, funcSig func(string) (string, bool)) (string, []liftedLit) {
 	if !strings.Contains(text, "Remote") && !strings.Contains(text, "NewActor") {
 		return text, nil
 	}
@@ -120,6 +120,18 @@ func shipRewrite(prefix, text, suffix string, stmts bool) (string, []liftedLit) 
 			return true
 		}
 		arg := call.Args[0]
+		// The Ship hook returns any. ray.Remote and NewActor take any, but
+		// x.Remote may be a method of the user's own type: the hooked
+		// argument is then asserted back to its type, and an argument of
+		// a type this pass cannot know is left alone (on a cluster, an
+		// actor's call then fails at submit, saying what to pass).
+		assert := ""
+		if !ray {
+			if assert = funcArgType(arg, text, off, funcSig); assert == "" {
+				return true
+			}
+			assert = ".(" + assert + ")"
+		}
 		var key string
 		switch a := arg.(type) {
 		case *ast.Ident:
@@ -171,7 +183,7 @@ func shipRewrite(prefix, text, suffix string, stmts bool) (string, []liftedLit) 
 		// The line directive keeps the argument's own columns in positions.
 		p := fset.Position(arg.Pos())
 		hook := fmt.Sprintf("%s.Ship(%s, /*line _.go:%d:%d*/", goHook, strconv.Quote(key), p.Line, p.Column)
-		edits = append(edits, edit{off(arg.Pos()), off(arg.Pos()), hook}, edit{off(arg.End()), off(arg.End()), ")"})
+		edits = append(edits, edit{off(arg.Pos()), off(arg.Pos()), hook}, edit{off(arg.End()), off(arg.End()), ")" + assert})
 		return true
 	})
 	if len(edits) == 0 {
@@ -207,6 +219,29 @@ func actorCallFunc(call *ast.CallExpr) bool {
 		return ok
 	}
 	return false
+}
+
+// funcArgType returns the type, as source, of arg, the first argument of
+// an x.Remote call, when it is a function literal or names a non-generic
+// function declared in the chunk or (funcSig) by an earlier cell; "" if
+// not known.
+func funcArgType(arg ast.Expr, text string, off func(token.Pos) int, funcSig func(string) (string, bool)) string {
+	switch a := arg.(type) {
+	case *ast.FuncLit:
+		return text[off(a.Type.Pos()):off(a.Type.End())]
+	case *ast.Ident:
+		if a.Obj == nil {
+			if funcSig == nil {
+				return ""
+			}
+			sig, _ := funcSig(a.Name)
+			return sig
+		}
+		if fd, ok := a.Obj.Decl.(*ast.FuncDecl); ok && a.Obj.Kind == ast.Fun && fd.Recv == nil && fd.Type.TypeParams == nil {
+			return "func" + text[off(fd.Type.Params.Pos()):off(fd.Type.End())]
+		}
+	}
+	return ""
 }
 
 // shipArg returns the argument a Ship hook call wraps (see shipRewrite),

@@ -130,6 +130,7 @@ type cellEnv struct {
 	basics   func() map[string]string        // earlier cells' types with a basic underlying type
 	known    earlier                         // what earlier cells declared, for go/types
 	pauses   bool                            // a debugger is attached: insert pause checks (debugpause.go)
+	funcSig  func(string) (string, bool)     // types of earlier cells' non-generic functions
 }
 
 // splitCellIn is splitCell in a session; env may be nil.
@@ -232,7 +233,7 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 	names := &userNames{cell: n, methods: map[string]methodSig{}, generics: map[string]genericSig{}, varTypes: map[string]string{}, basics: map[string]string{}}
 	if env != nil {
 		names.shadowed, names.method, names.generic, names.varType = env.shadowed, env.method, env.generic, env.varType
-		names.cellType, names.sessionBasics = env.cellType, env.basics
+		names.cellType, names.sessionBasics, names.funcSig = env.cellType, env.basics, env.funcSig
 	}
 	names.types = map[string]bool{}
 	for _, it := range items {
