@@ -75,22 +75,26 @@ func (s *Session) funcSig(name string) (string, bool) {
 	if u == nil || u.kind != unitDecl {
 		return "", false
 	}
-	f, src, err := parseDeclText(u.src)
-	if err != nil {
-		return "", false
-	}
-	for _, d := range f.Decls {
-		if fd, ok := d.(*ast.FuncDecl); ok && fd.Name.Name == name && fd.Recv == nil && fd.Type.TypeParams == nil {
-			return "func" + src(fd.Type.Params) + resultsSrc(fd.Type, src), true
-		}
-	}
-	return "", false
+	sig, ok := funcSigs(u.src)[name]
+	return sig, ok
 }
 
-// resultsSrc returns the results of ft as source, with a leading space.
-func resultsSrc(ft *ast.FuncType, src func(ast.Node) string) string {
-	if ft.Results == nil {
-		return ""
+// funcSigs returns the types, as source, of the non-generic functions the
+// declaration source text declares, by name.
+func funcSigs(text string) map[string]string {
+	f, src, err := parseDeclText(text)
+	if err != nil {
+		return nil
 	}
-	return " " + src(ft.Results)
+	sigs := map[string]string{}
+	for _, d := range f.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil && fd.Type.TypeParams == nil {
+			sig := "func" + src(fd.Type.Params)
+			if fd.Type.Results != nil {
+				sig += " " + src(fd.Type.Results)
+			}
+			sigs[fd.Name.Name] = sig
+		}
+	}
+	return sigs
 }

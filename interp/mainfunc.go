@@ -47,7 +47,20 @@ type userNames struct {
 	basics        map[string]string        // the cell's types with a basic underlying type → it
 	sessionBasics func() map[string]string // earlier cells' ones; nil: none
 
-	funcSig func(string) (string, bool) // earlier cells' non-generic functions' types; nil: none
+	funcSigs map[string]string           // the cell's non-generic functions' types
+	funcSig  func(string) (string, bool) // earlier cells' ones; nil: none
+}
+
+// lookupFuncSig returns the type, as source, of the non-generic function
+// name declared in the cell or earlier.
+func (u *userNames) lookupFuncSig(name string) (string, bool) {
+	if sig, ok := u.funcSigs[name]; ok {
+		return sig, true
+	}
+	if u.funcSig != nil {
+		return u.funcSig(name)
+	}
+	return "", false
 }
 
 // allBasics returns the types with a basic underlying type of the cell and

@@ -20,7 +20,7 @@ func (c *chunk) prepare(n int, names *userNames) error {
 		return nil
 	}
 	prefix, suffix := c.wrap(n)
-	c.text, c.lits = shipRewrite(prefix, c.text, suffix, c.kind == kindStmt, names.funcSig)
+	c.text, c.lits = shipRewrite(prefix, c.text, suffix, c.kind == kindStmt, names.lookupFuncSig)
 	c.text = names.rename(prefix, c.text, suffix)
 	if err := namedBasicCheck(prefix, c.text, suffix, names.namedBasic, names.underlying); err != nil {
 		return err

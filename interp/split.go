@@ -230,7 +230,7 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 		chunks = append(chunks, &chunk{kind: it.kind, start: it.start, end: it.end})
 		members = append(members, []*item{it})
 	}
-	names := &userNames{cell: n, methods: map[string]methodSig{}, generics: map[string]genericSig{}, varTypes: map[string]string{}, basics: map[string]string{}}
+	names := &userNames{cell: n, methods: map[string]methodSig{}, generics: map[string]genericSig{}, varTypes: map[string]string{}, basics: map[string]string{}, funcSigs: map[string]string{}}
 	if env != nil {
 		names.shadowed, names.method, names.generic, names.varType = env.shadowed, env.method, env.generic, env.varType
 		names.cellType, names.sessionBasics, names.funcSig = env.cellType, env.basics, env.funcSig
@@ -256,6 +256,9 @@ func splitCellIn(code string, n int, env *cellEnv) ([]*chunk, error) {
 				}
 			}
 			if it.kind == kindDecl {
+				for k, sig := range funcSigs(code[it.start:it.end]) {
+					names.funcSigs[k] = sig
+				}
 				for k, t := range funcResults(code[it.start:it.end]) {
 					names.varTypes[k] = t
 					if chunks[i].varTypes == nil {

@@ -40,6 +40,11 @@ for i := 0; i < 10; i++ {
 	if got := ok(`ray.Get(c.Remote(pid))`); got == driver || got == "" {
 		t.Errorf("the actor's call ran in pid %s, the driver's (%s)", got, driver)
 	}
+	// A call function declared in the same cell ships too.
+	if got := ok(`func pid2(s *Counter) int { return os.Getpid() }
+ray.Get(c.Remote(pid2))`); got == driver || got == "" {
+		t.Errorf("the call of a function of the same cell ran in pid %s, the driver's (%s)", got, driver)
+	}
 	// A task's ref as an argument, a call's ref as a task's argument, and
 	// the actor found by name.
 	got := ok(`sq := ray.Remote(func(x int) int { return x * x }).Remote(4)
