@@ -324,14 +324,7 @@ func TestCluster(t *testing.T) {
 				t.Errorf("result %v, want %d", v, ms)
 			}
 		}
-		ents, err := os.ReadDir(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		runs := map[string]int{}
-		for _, e := range ents {
-			runs[strings.SplitN(e.Name(), ".", 2)[0]]++
-		}
+		runs := runCounts(t, dir)
 		want := map[string]int{"plain": 1, "outer": 1, "outer-nested": 1}
 		if fmt.Sprint(runs) != fmt.Sprint(want) {
 			t.Errorf("runs per task = %v, want %v", runs, want)

@@ -484,14 +484,7 @@ func TestHeadRestartWhileTasksRun(t *testing.T) {
 			t.Errorf("result %v, want %d", v, ms)
 		}
 	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runs := map[string]int{}
-	for _, e := range ents {
-		runs[strings.SplitN(e.Name(), ".", 2)[0]]++
-	}
+	runs := runCounts(t, dir)
 	if runs["a"] < 1 || runs["b"] < 1 {
 		t.Errorf("runs per task = %v", runs)
 	}
@@ -540,14 +533,7 @@ func TestHeadDownLongerThanDriverBeats(t *testing.T) {
 			t.Fatalf("after the head was down %v: %v", 2*driverMissed*driverBeat, err)
 		}
 	}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runs := map[string]int{}
-	for _, e := range ents {
-		runs[strings.SplitN(e.Name(), ".", 2)[0]]++
-	}
+	runs := runCounts(t, dir)
 	t.Logf("runs per task: %v", runs)
 }
 

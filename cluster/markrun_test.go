@@ -3,6 +3,8 @@ package cluster
 import (
 	"fmt"
 	"os"
+	"strings"
+	"testing"
 	"time"
 
 	"github.com/warren-go/warren/parallel"
@@ -25,4 +27,18 @@ func markRun(dir, name string, ms int) int {
 func markRunNested(dir, name string, ms int) int {
 	markRun(dir, name, 0)
 	return parallel.Get(parallel.Remote(markRun).Remote(dir, name+"-nested", ms)).(int)
+}
+
+// runCounts returns how many runs markRun recorded in dir, by name.
+func runCounts(t testing.TB, dir string) map[string]int {
+	t.Helper()
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := map[string]int{}
+	for _, e := range ents {
+		runs[strings.SplitN(e.Name(), ".", 2)[0]]++
+	}
+	return runs
 }
