@@ -406,7 +406,14 @@ func (w *worker) execute(ctx context.Context, tm *taskMsg) *resultMsg {
 	defer w.freeSlot(slot)
 	rm.Slot = slot
 	var mu sync.Mutex
+	// The CPUs reserved by accept are given back when the task starts on
+	// rt (which then counts them), not when it is submitted: until it
+	// starts, rt counts a queued task's CPUs as free, and the worker would
+	// ask for a task more than it can run (it would wait in rt).
+	var started sync.Once
+	unreserve := func() { started.Do(func() { w.reserve(-tm.CPUs) }) }
 	timed := reflect.MakeFunc(ft, func(in []reflect.Value) []reflect.Value {
+		unreserve()
 		start := time.Now()
 		if id, ok := w.live.enter(tm.Owner); ok {
 			defer w.live.leave(id) // the tasks it submits are tm.Owner's
@@ -427,8 +434,8 @@ func (w *worker) execute(ctx context.Context, tm *taskMsg) *resultMsg {
 		opts = append(opts, parallel.MaxRetries(max(tm.MaxRetries, 0)), parallel.RetryExceptions(true))
 	}
 	refs, err := w.rt.Local(timed.Interface()).Options(opts...).Submit(args...)
-	w.reserve(-tm.CPUs)
 	reserved = false
+	defer unreserve() // if it never started
 	if err != nil {
 		rm.Err, rm.ErrType = err.Error(), fmt.Sprintf("%T", err)
 		return rm
