@@ -294,16 +294,7 @@ func TestCluster(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.close()
-		for {
-			info, err := c.tasks.Info(ctx)
-			if err == nil && info.NumPending == 0 && info.NumAckPending == 0 {
-				break
-			}
-			if ctx.Err() != nil {
-				t.Fatalf("the queue never drained: %+v %v", info, err)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		drained(t, ctx, c)
 		if _, err := os.Stat(filepath.Join(queued, "started")); err == nil {
 			t.Error("the task cancelled while queued ran")
 		}
