@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -127,45 +128,66 @@ func (c *conn) setup(ctx context.Context, jsOpts []jetstream.JetStreamOpt) error
 	if n := len(c.nc.Servers()); n >= 3 {
 		replicas = 3 // a NATS cluster: keep tasks and values on three nodes
 	}
-	_, err = js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+	// Every process creates what it needs with create requests, which the
+	// server answers with the existing asset when its configuration is the
+	// same. Only a differing configuration (a store written by an older
+	// warren) is updated: an update racing another process's consumer
+	// creation is a data race inside nats-server v2.15.
+	streamCfg := jetstream.StreamConfig{
 		Name: taskStream, Subjects: []string{taskSubject}, Retention: jetstream.WorkQueuePolicy,
 		Storage: jetstream.FileStorage, Replicas: replicas, Duplicates: dupWindow,
-	})
+	}
+	if _, err = js.CreateStream(ctx, streamCfg); errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+		_, err = js.UpdateStream(ctx, streamCfg)
+	}
 	if err != nil {
 		return fmt.Errorf("cluster: task stream (is JetStream enabled on the server?): %w", err)
 	}
-	c.tasks, err = js.CreateOrUpdateConsumer(ctx, taskStream, jetstream.ConsumerConfig{
+	consumerCfg := jetstream.ConsumerConfig{
 		Durable: taskConsumer, AckPolicy: jetstream.AckExplicitPolicy, AckWait: ackWait,
 		MaxDeliver: -1, MaxAckPending: -1, MaxWaiting: 4096, Replicas: replicas,
-	})
+	}
+	if c.tasks, err = js.CreateConsumer(ctx, taskStream, consumerCfg); errors.Is(err, jetstream.ErrConsumerExists) {
+		c.tasks, err = js.UpdateConsumer(ctx, taskStream, consumerCfg)
+	}
 	if err != nil {
 		return fmt.Errorf("cluster: task consumer: %w", err)
 	}
-	c.objects, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	if c.objects, err = ensureKV(ctx, js, jetstream.KeyValueConfig{
 		Bucket: objectBucket, TTL: objectTTL, Storage: jetstream.FileStorage, Replicas: replicas,
-	})
-	if err != nil {
+	}); err != nil {
 		return fmt.Errorf("cluster: object bucket: %w", err)
 	}
-	c.blobs, err = js.CreateOrUpdateObjectStore(ctx, jetstream.ObjectStoreConfig{
+	blobCfg := jetstream.ObjectStoreConfig{
 		Bucket: blobBucket, TTL: objectTTL, Storage: jetstream.FileStorage, Replicas: replicas,
-	})
+	}
+	if c.blobs, err = js.CreateObjectStore(ctx, blobCfg); errors.Is(err, jetstream.ErrBucketExists) {
+		c.blobs, err = js.UpdateObjectStore(ctx, blobCfg)
+	}
 	if err != nil {
 		return fmt.Errorf("cluster: blob store: %w", err)
 	}
-	c.workers, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	if c.workers, err = ensureKV(ctx, js, jetstream.KeyValueConfig{
 		Bucket: workersBucket, TTL: workerTTL, Storage: jetstream.MemoryStorage, Replicas: replicas,
-	})
-	if err != nil {
+	}); err != nil {
 		return fmt.Errorf("cluster: workers bucket: %w", err)
 	}
-	c.drivers, err = js.CreateOrUpdateKeyValue(ctx, jetstream.KeyValueConfig{
+	if c.drivers, err = ensureKV(ctx, js, jetstream.KeyValueConfig{
 		Bucket: driversBucket, TTL: driverTTL, Storage: jetstream.MemoryStorage, Replicas: replicas,
-	})
-	if err != nil {
+	}); err != nil {
 		return fmt.Errorf("cluster: drivers bucket: %w", err)
 	}
 	return nil
+}
+
+// ensureKV creates the bucket cfg names, or returns the existing one,
+// updating it only if its configuration differs (see setup).
+func ensureKV(ctx context.Context, js jetstream.JetStream, cfg jetstream.KeyValueConfig) (jetstream.KeyValue, error) {
+	kv, err := js.CreateKeyValue(ctx, cfg)
+	if errors.Is(err, jetstream.ErrBucketExists) {
+		kv, err = js.UpdateKeyValue(ctx, cfg)
+	}
+	return kv, err
 }
 
 func (c *conn) close() { c.nc.Close() }
