@@ -61,6 +61,11 @@ func registerActorFuncs(r *Registry) {
 		}
 		return out
 	})
+	// selfWait is a call that waits for a later call of its own actor,
+	// a handle to which it is given.
+	r.Register("selfWait", func(c *counter, self *parallel.Actor) int {
+		return parallel.Get(self.Remote(counterIncr)).(int)
+	})
 	r.Register("makeActor", func() *parallel.Actor {
 		a := parallel.NewActor(counterNew)
 		parallel.Get(a.Remote(counterIncr))
@@ -232,6 +237,27 @@ func TestClusterActors(t *testing.T) {
 			if time.Now().After(end) {
 				t.Fatal("the actor a task killed still answers")
 			}
+		}
+	})
+
+	t.Run("call waiting for its own actor", func(t *testing.T) {
+		// As in process: the later call cannot start before the waiting
+		// one returns, so the wait fails at once instead of hanging.
+		b := rt.NewActor(fn("counterNew"))
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		_, err := parallel.GetContext(ctx, b.Remote(fn("selfWait"), b))
+		if err == nil || ctx.Err() != nil || !strings.Contains(err.Error(), "waits for another call of the same actor") {
+			t.Fatalf("a call waiting for a later call of its own actor: %v", err)
+		}
+		// The actor goes on (the nested call, from another caller, may run
+		// before or after this one).
+		if v := get(t, b.Remote(incr)); v != 1 && v != 2 {
+			t.Errorf("the actor after the refused wait: count %v, want 1 or 2", v)
+		}
+		c := rt.NewActor(fn("counterNew"), parallel.MaxConcurrency(2))
+		if v := get(t, c.Remote(fn("selfWait"), c)); v != 1 {
+			t.Errorf("with MaxConcurrency(2) the wait works: got %v, want 1", v)
 		}
 	})
 

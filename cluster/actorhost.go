@@ -190,7 +190,7 @@ func (w *worker) createActor(ctx context.Context, tm *taskMsg) *resultMsg {
 	var mu sync.Mutex
 	ctor := w.timedCall(fn, rm, &mu)
 	am := tm.Actor
-	local, err := w.rt.LocalActor(ctor.Interface(), parallel.MaxConcurrency(max(am.MaxConc, 1)),
+	local, err := w.rt.LocalActor(am.Address, ctor.Interface(), parallel.MaxConcurrency(max(am.MaxConc, 1)),
 		parallel.ActorCPUs(tm.CPUs), parallel.ActorResources(tm.Res))
 	if err != nil {
 		return &resultMsg{Err: err.Error(), ErrType: fmt.Sprintf("%T", err), System: true}

@@ -148,6 +148,7 @@ type Actor struct {
 	outbox  []*task      // calls chosen to be sent to the worker, in order (sendCalls)
 	sending bool         // a goroutine is in sendCalls
 	foreign bool         // decoded from another process (GobDecode): rt is set by bind
+	hostAt  string       // a worker's LocalActor: the Address its cluster handles carry
 	bindMu  sync.Mutex
 	bindErr error
 

@@ -216,9 +216,31 @@ func (a *Actor) bindTo(rt *Runtime) error {
 
 // LocalActor is NewActor for an actor that lives on rt itself even when rt
 // is connected to a cluster: a cluster worker keeps the actors placed on
-// it with it.
-func (rt *Runtime) LocalActor(ctor any, opts ...ActorOption) (*Actor, error) {
-	return rt.newActor(ctor, opts, true)
+// it with it. address is the RemoteActor.Address the actor's handles carry
+// in the cluster: the runtime takes a handle with that address for this
+// actor (a call of it waiting for a later call of itself, through such a
+// handle, fails at once as in process).
+func (rt *Runtime) LocalActor(address string, ctor any, opts ...ActorOption) (*Actor, error) {
+	a, err := rt.newActor(ctor, opts, true)
+	if a != nil {
+		a.hostAt = address
+	}
+	return a, err
+}
+
+// sameActor reports whether a and b are handles of one actor: the same
+// handle, or a worker's LocalActor and a handle of it from the cluster.
+func sameActor(a, b *Actor) bool {
+	if a == b {
+		return true
+	}
+	addr := func(x *Actor) string {
+		if x.rem != nil {
+			return x.rem.Address
+		}
+		return x.hostAt
+	}
+	return addr(a) != "" && addr(a) == addr(b)
 }
 
 // nameRemoteActor gives a, being created on a runtime connected to b, its

@@ -274,7 +274,7 @@ func selfWait(o *object) error {
 		return nil
 	}
 	t := currentTask()
-	if t == nil || t.role != roleCall || t.act != p.act || p.act.opts.maxConc != 1 {
+	if t == nil || t.role != roleCall || !sameActor(t.act, p.act) || p.act.opts.maxConc != 1 {
 		return nil
 	}
 	return invalidf("a call of %v waits for another call of the same actor, which cannot start until this one returns (the actor runs one call at a time; use ray.MaxConcurrency, or return the ref instead of waiting)", p.act)
