@@ -178,16 +178,18 @@ func TestCluster(t *testing.T) {
 		count := func() int { return countOf("r.") }
 		keep := rt2.Remote(fn("square")).Remote(6)
 		drop := rt2.Remote(fn("square")).Remote(7)
-		if v := get(t, rt2.Remote(fn("add")).Remote(drop, keep)); v != 85 {
+		sum := rt2.Remote(fn("add")).Remote(drop, keep)
+		if v := get(t, sum); v != 85 {
 			t.Errorf("add = %v", v)
 		}
 		if n := count(); n != 3 {
 			t.Fatalf("%d results stored, want 3", n)
 		}
+		runtime.KeepAlive(sum) // not released (by a GC) before the count
 		// drop is dropped from here on (not before the count: a GC
 		// meanwhile would release it).
 		runtime.KeepAlive(drop)
-		for count() != 1 { // only keep's result is left
+		for count() != 1 { // only keep's result is left (sum's and drop's are released)
 			runtime.GC()
 			if ctx.Err() != nil {
 				t.Fatalf("%d results left after their refs were dropped, want 1", count())
