@@ -107,7 +107,7 @@ soakshort: ## 4,000 trivial cells; fails if the session's RSS grows more than 8 
 bench: ## benchmarks of the ray scheduler (parallel/)
 	$(GO) test -run '^$$' -bench . -benchmem ./parallel/
 
-cluster-test: ## the long cluster tests: workers killed with SIGKILL, a NATS cluster of 3 heads losing one, a head down longer than a dead driver's timeout, the three solution notebooks on a head and workers, a worker killed during exercise 3, a worker restarted after building a native cell (the short ones are in gotest)
+cluster-test: ## the long cluster tests: workers killed with SIGKILL, a NATS cluster of 3 heads losing one, a head down longer than a dead driver's timeout, the solution notebooks of exercises 1–4 on a head and workers, a worker killed during exercise 3, a worker restarted after building a native cell (the short ones are in gotest)
 	WARREN_CLUSTER_LONG=1 $(GO) test -race -count=1 -run 'TestClusterLong|TestClusterThreeHeads|TestHeadDownLongerThanDriverBeats' -v ./cluster/
 	WARREN_CLUSTER_LONG=1 $(GO) test -count=1 -run 'TestClusterSolutionNotebooks|TestClusterExercise3WorkerKilled|TestClusterShipsNative' -v ./cmd/warren/
 

@@ -292,6 +292,7 @@ func New(opts Options) (*Session, error) {
 		builtin[p] = true
 	}
 	s.ship = newShipLog(builtin)
+	s.ship.varOf = s.shipVar
 	if !opts.NoHost {
 		parallel.SetHost(s)
 	}

@@ -7,6 +7,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"reflect"
 	"sort"
 	"strings"
@@ -28,9 +29,10 @@ import (
 // or an actor's Remote (lifted to top-level functions, see shiprewrite.go), and top-level variables whose
 // value is ray.Remote(…) with constant options (var f = ray.Remote(…)),
 // never assigned again. What is not: every other statement of the cells
-// (prints, ray.Init, I/O, goroutines) and every other variable, whose
-// value lives in the driver only: a task function that uses one, directly
-// or through the functions it calls, is refused at submit with an error
+// (prints, ray.Init, I/O, goroutines). Every other variable a task
+// function uses, directly or through the functions it calls, travels by
+// value with the function when its type is made of predeclared types (see
+// shipvar.go); otherwise the function is refused at submit with an error
 // saying to pass the value as an argument. Only the units the function
 // needs are shipped. Modules fetched with %go get (or by an import) and
 // %%native cells are units too, rebuilt by the worker: see shipnative.go.
@@ -58,6 +60,9 @@ type declUnit struct {
 	recv  string          // a method's receiver type
 	refs  map[string]bool // names it uses and does not declare
 	why   string          // unitVar: why a worker cannot have it ("" if it can)
+	// vtypes are a unitVar's variables' types as its source says them
+	// (an explicit type, a composite or basic literal's), if it does.
+	vtypes map[string]string
 	// deps are the units its refs named when its chunk ran (nil for
 	// lifted literals): the interpreter binds a name when it compiles a
 	// use, so a unit declared again later is not what this one calls.
@@ -91,6 +96,10 @@ type shipLog struct {
 	replay   []loadedUnit                    // worker side: the units of the cell LoadFunc runs
 	added    []*declUnit                     // the units logChunk logged so far
 	nat      shipNative                      // native cells and modules (shipnative.go)
+	captures map[varKey]*varCapture          // the values of variables shipped functions use (shipvar.go)
+	// varOf returns a top-level variable's value and its type as go/types
+	// told it ("" if unknown): Session.shipVar.
+	varOf func(name string) (typ string, v reflect.Value)
 }
 
 // A shipFunc is a function value given to ray.Remote in a cell, kept
@@ -104,6 +113,7 @@ type shipResult struct {
 	seq   int
 	name  string
 	decls []string
+	vars  []capturedVar // valid while they have these values
 	err   error
 }
 
@@ -291,6 +301,10 @@ func (s *Session) logChunk(n int, ch *chunk) {
 					if d.Tok == token.VAR {
 						u.kind = unitVar
 						u.why = "declared in cell[" + fmt.Sprint(n) + "]"
+						u.vtypes = map[string]string{}
+						for _, sp := range d.Specs {
+							maps.Copy(u.vtypes, specTypes(sp.(*ast.ValueSpec)))
+						}
 					}
 				}
 				for _, name := range u.names {
@@ -305,6 +319,7 @@ func (s *Session) logChunk(n int, ch *chunk) {
 			for _, st := range body {
 				var names []string
 				var value ast.Expr
+				var vtypes map[string]string
 				switch st := st.(type) {
 				case *ast.DeclStmt:
 					g, ok := st.Decl.(*ast.GenDecl)
@@ -314,6 +329,10 @@ func (s *Session) logChunk(n int, ch *chunk) {
 					names = genDeclNames(g)
 					if sp, ok := g.Specs[0].(*ast.ValueSpec); ok && len(g.Specs) == 1 && len(sp.Names) == 1 && len(sp.Values) == 1 {
 						value = sp.Values[0]
+					}
+					vtypes = map[string]string{}
+					for _, sp := range g.Specs {
+						maps.Copy(vtypes, specTypes(sp.(*ast.ValueSpec)))
 					}
 				case *ast.AssignStmt:
 					if st.Tok != token.DEFINE {
@@ -326,12 +345,15 @@ func (s *Session) logChunk(n int, ch *chunk) {
 					}
 					if len(st.Lhs) == 1 && len(st.Rhs) == 1 {
 						value = st.Rhs[0]
+						if t := literalType(value); t != "" && len(names) == 1 {
+							vtypes = map[string]string{names[0]: t}
+						}
 					}
 				}
 				if len(names) == 0 {
 					continue
 				}
-				u := &declUnit{src: it.text, kind: unitVar, cell: n, line: it.line, names: names, refs: refs}
+				u := &declUnit{src: it.text, kind: unitVar, cell: n, line: it.line, names: names, refs: refs, vtypes: vtypes}
 				for _, name := range names {
 					delete(refs, name)
 				}
@@ -378,8 +400,9 @@ func (s *Session) logChunk(n int, ch *chunk) {
 // them. It fails, saying what to do, when a worker cannot have the
 // function: fn was not given to ray.Remote in a cell, is a variable or a
 // method value, is a literal that uses variables around it, or uses
-// (directly or through what it calls) a top-level variable of a cell
-// (interpreted or native) or a declaration some later cell declared again.
+// (directly or through what it calls) a top-level variable of a cell whose
+// value cannot travel (shipvar.go), a variable of a native cell, or a
+// declaration some later cell declared again.
 func (s *Session) ShipFunc(fn reflect.Value) (name string, decls []string, err error) {
 	if fn.Kind() != reflect.Func || fn.IsNil() || !fn.CanInterface() {
 		return "", nil, fmt.Errorf("interp: ShipFunc needs a function, got %v", fn.Kind())
@@ -388,7 +411,7 @@ func (s *Session) ShipFunc(fn reflect.Value) (name string, decls []string, err e
 	p := closurePtr(fn.Interface())
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if r, ok := l.shipped[p]; ok && r.seq == l.seq {
+	if r, ok := l.shipped[p]; ok && r.seq == l.seq && l.varsCurrent(r.vars) {
 		return r.name, r.decls, r.err
 	}
 	sf, ok := l.funcs[p]
@@ -398,30 +421,32 @@ func (s *Session) ShipFunc(fn reflect.Value) (name string, decls []string, err e
 	if !ok {
 		return "", nil, fmt.Errorf("this function cannot run on a cluster worker: warren knows which function it is only when a cell passes it directly to ray.Remote, ray.NewActor or an actor's Remote, as ray.Remote(f) with f declared by func f(…) at the top level of a cell, or as ray.Remote(func(…) {…})")
 	}
-	name, decls, err = l.ship(sf.key)
-	l.shipped[p] = shipResult{l.seq, name, decls, err}
+	var vars []capturedVar
+	name, decls, vars, err = l.ship(sf.key)
+	l.shipped[p] = shipResult{l.seq, name, decls, vars, err}
 	return name, decls, err
 }
 
-// ship resolves a key of shipRewrite; the caller holds l.mu.
-func (l *shipLog) ship(key string) (string, []string, error) {
+// ship resolves a key of shipRewrite, and returns the variables whose
+// values travel with the function; the caller holds l.mu.
+func (l *shipLog) ship(key string) (string, []string, []capturedVar, error) {
 	if msg, ok := strings.CutPrefix(key, "!"); ok {
-		return "", nil, fmt.Errorf("this function cannot run on a cluster worker: %s", msg)
+		return "", nil, nil, fmt.Errorf("this function cannot run on a cluster worker: %s", msg)
 	}
 	if sel, ok := strings.CutPrefix(key, "sel:"); ok {
 		pkg, _, _ := strings.Cut(sel, ".")
 		u := l.byName[pkg]
 		if u == nil || u.kind != unitImport {
-			return "", nil, fmt.Errorf("ray.Remote(%s) cannot run on a cluster worker: %s is not an imported package here; pass a function declared in a cell or a function literal", sel, pkg)
+			return "", nil, nil, fmt.Errorf("ray.Remote(%s) cannot run on a cluster worker: %s is not an imported package here; pass a function declared in a cell or a function literal", sel, pkg)
 		}
 		if !l.builtin[u.path] {
 			m, err := l.moduleOf(u, "ray.Remote("+sel+")")
 			if err != nil {
-				return "", nil, err
+				return "", nil, nil, err
 			}
-			return sel, []string{m.hash, u.hash}, nil
+			return sel, []string{m.hash, u.hash}, nil, nil
 		}
-		return sel, []string{u.hash}, nil
+		return sel, []string{u.hash}, nil, nil
 	}
 	name := strings.TrimPrefix(key, "lit:")
 	show := name
@@ -431,15 +456,16 @@ func (l *shipLog) ship(key string) (string, []string, error) {
 	root := l.byName[name]
 	switch {
 	case root == nil:
-		return "", nil, fmt.Errorf("ray.Remote(%s) cannot run on a cluster worker: %s is not a function declared in a cell", name, name)
+		return "", nil, nil, fmt.Errorf("ray.Remote(%s) cannot run on a cluster worker: %s is not a function declared in a cell", name, name)
 	case root.kind == unitVar:
-		return "", nil, fmt.Errorf("ray.Remote(%s) cannot run on a cluster worker: %s is a variable; declare the function with func %s(…) at the top level of a cell", name, name, name)
+		return "", nil, nil, fmt.Errorf("ray.Remote(%s) cannot run on a cluster worker: %s is a variable; declare the function with func %s(…) at the top level of a cell", name, name, name)
 	case root.kind == unitNative:
 		if err := l.nativeUses(root, name, show); err != nil {
-			return "", nil, err
+			return "", nil, nil, err
 		}
 	}
 	need := map[*declUnit]bool{}
+	var vars []capturedVar
 	var visit func(u *declUnit) error
 	visit = func(u *declUnit) error {
 		if need[u] {
@@ -483,11 +509,20 @@ func (l *shipLog) ship(key string) (string, []string, error) {
 				return fmt.Errorf("%s cannot run on a cluster worker: %s uses %s, which cell[%d] declared again after cell[%d] declared %s; in this session %s still uses the %s of cell[%d] (the interpreter binds a name when it compiles its use), and a worker could not tell them apart: run cell[%d] again, then submit again", show, user, r, d.cell, u.cell, user, user, r, then.cell, u.cell)
 			}
 			if d.kind == unitVar && d.why != "" {
-				through := ""
-				if u != root && len(u.names) > 0 {
-					through = " (through " + u.names[0] + ")"
+				// Its value travels with the function (shipvar.go).
+				cu, cv, err := l.captureVar(d, r)
+				if err != nil {
+					through := ""
+					if u != root && len(u.names) > 0 {
+						through = " (through " + u.names[0] + ")"
+					}
+					return fmt.Errorf("%s cannot run on a cluster worker: it uses the top-level variable %s%s, %s, and %s: its value cannot travel with the function; pass %s as an argument of .Remote (or make it a const)", show, r, through, d.why, err, r)
 				}
-				return fmt.Errorf("%s cannot run on a cluster worker: it uses the top-level variable %s%s, %s; workers run the cells' declarations, not their statements, so they do not have its value: pass %s as an argument of .Remote (or make it a const)", show, r, through, d.why, r)
+				for _, c := range cu {
+					need[c] = true
+				}
+				vars = append(vars, cv)
+				continue
 			}
 			if d.kind == unitNative {
 				if err := l.nativeUses(d, r, show); err != nil {
@@ -509,7 +544,7 @@ func (l *shipLog) ship(key string) (string, []string, error) {
 		return nil
 	}
 	if err := visit(root); err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	units := make([]*declUnit, 0, len(need))
 	for u := range need {
@@ -535,7 +570,7 @@ func (l *shipLog) ship(key string) (string, []string, error) {
 	for i, u := range units {
 		decls[i] = u.hash
 	}
-	return name, decls, nil
+	return name, decls, vars, nil
 }
 
 // Source returns the source of the logged unit with the given hash (see

@@ -151,9 +151,11 @@ var outer = ray.Remote(func() string { return inner.Name() })`)
 // A function a worker cannot have is refused at submit with what to do.
 func TestShipRefuses(t *testing.T) {
 	driver, _ := newShipPair(t)
-	run(t, driver, `var data = []int{1, 2, 3}
+	run(t, driver, `type pt struct{ X int }
 
-func useData(i int) int { return data[i] }
+var data = []pt{{1}, {2}, {3}}
+
+func useData(i int) int { return data[i].X }
 
 func viaHelper(i int) int { return useData(i) + 1 }
 
@@ -163,8 +165,17 @@ func Map[T any](xs []T) int { return len(xs) }
 
 var r2 = ray.Remote(double)`)
 	run(t, driver, `r2 = ray.Remote(viaHelper)`)
+	run(t, driver, `import (
+	"math"
+	"time"
+)`)
+	run(t, driver, `var nan float64 = math.NaN()
+big := make([]int, 30000)
+var when time.Duration = time.Second
+var untold = math.Sqrt(2)`)
 	for _, c := range []struct{ code, want string }{
-		{`ray.Get(ray.Remote(useData).Remote(0))`, "uses the top-level variable data"},
+		{`ray.Get(ray.Remote(useData).Remote(0))`, "uses the top-level variable data, which the statements of cell["},
+		{`ray.Get(ray.Remote(useData).Remote(0))`, "its value of type []pt is not made of Go's predeclared types"},
 		{`ray.Get(ray.Remote(viaHelper).Remote(0))`, "(through useData)"},
 		{`k := 1
 ray.Get(ray.Remote(func(x int) int { return x + k }).Remote(1))`, "uses k of the code around it"},
@@ -175,6 +186,10 @@ ray.Get(ray.Remote(f).Remote(1))`, "f is a variable of the cell"},
 		{`func sub(fn func(int) int) int { return ray.Get(ray.Remote(fn).Remote(1)).(int) }
 sub(double)`, "fn is a local variable"},
 		{`ray.Get(ray.Remote(func(x int) int { return ray.Get(r2.Remote(x)).(int) }).Remote(1))`, "uses the top-level variable r2, which cell["},
+		{`ray.Get(ray.Remote(func() bool { return nan != nan }).Remote())`, "holds NaN, which no Go constant is"},
+		{`ray.Get(ray.Remote(func() int { return len(big) }).Remote())`, "is more than 64 KB as Go source"},
+		{`ray.Get(ray.Remote(func() time.Duration { return when }).Remote())`, "of type time.Duration is not made of Go's predeclared types"},
+		{`ray.Get(ray.Remote(func() float64 { return untold }).Remote())`, "warren cannot tell its type (declare it with one: var untold T = …)"},
 		{`type adder struct{ k int }
 func (a adder) add(x int) int { return x + a.k }
 ray.Get(ray.Remote(adder{1}.add).Remote(1))`, "is a method value or a field"},
@@ -339,7 +354,7 @@ func TestShipModules(t *testing.T) {
 	l.add(&declUnit{src: "func f() { mod.F() }", kind: unitDecl, cell: 2, line: 1, names: []string{"f"}, refs: map[string]bool{"mod": true}})
 	l.add(&declUnit{src: "func g() { f() }", kind: unitDecl, cell: 3, line: 1, names: []string{"g"}, refs: map[string]bool{"f": true}})
 	for _, key := range []string{"g", "sel:mod.F"} {
-		if _, _, err := l.ship(key); err == nil || !strings.Contains(err.Error(), "did not record which version of its module") {
+		if _, _, _, err := l.ship(key); err == nil || !strings.Contains(err.Error(), "did not record which version of its module") {
 			t.Errorf("ship(%q) = %v, want a refusal saying the module version is unknown", key, err)
 		}
 	}
@@ -355,16 +370,16 @@ func TestShipModules(t *testing.T) {
 		}
 		return out
 	}
-	_, decls, err := l.ship("g")
+	_, decls, _, err := l.ship("g")
 	if got := strings.Join(srcs(decls), "; "); err != nil || got != `%go get example.com/mod@v1.2.3; import "example.com/mod"; func f() { mod.F() }; func g() { f() }` {
 		t.Errorf("ship(g) = %s, %v", got, err)
 	}
-	_, decls, err = l.ship("sel:mod.F")
+	_, decls, _, err = l.ship("sel:mod.F")
 	if got := strings.Join(srcs(decls), "; "); err != nil || got != `%go get example.com/mod@v1.2.3; import "example.com/mod"` {
 		t.Errorf("ship(mod.F) = %s, %v", got, err)
 	}
 	l.add(&declUnit{src: `import "fmt"`, kind: unitImport, cell: 4, line: 1, names: []string{"fmt"}, path: "fmt"})
-	if name, decls, err := l.ship("sel:fmt.Sprint"); err != nil || name != "fmt.Sprint" || len(decls) != 1 {
+	if name, decls, _, err := l.ship("sel:fmt.Sprint"); err != nil || name != "fmt.Sprint" || len(decls) != 1 {
 		t.Errorf("ship(fmt.Sprint) = %q, %v, %v", name, decls, err)
 	}
 }
@@ -414,5 +429,67 @@ func (T) M() int { return 1 }`)
 	inSession, _ := run(t, driver, `T{}.M()`)
 	if plain(res) != "["+plain(inSession)+"]" {
 		t.Errorf("T{}.M() on the worker = %s, in the session %s", plain(res), plain(inSession))
+	}
+}
+
+// Top-level variables of predeclared types travel with the functions that
+// use them, directly or through other functions: the worker sees the value
+// each had when the task was submitted, changed values included.
+func TestShipVarsTravel(t *testing.T) {
+	driver, b := newShipPair(t)
+	run(t, driver, `import "fmt"`)
+	run(t, driver, `var target = []float64{1, 2, 3}
+
+var cfg = map[string]int{"x": 1, "y": 2}
+
+var grid [2][2]int
+
+var mixed = []any{1, "two", 3.5, nil, []int{4}, map[string]bool{"t": true}}
+
+var n = 5
+
+func shardMean(off float64) []float64 {
+	m := make([]float64, len(target))
+	for i, t := range target {
+		m[i] = t + off
+	}
+	return m
+}`)
+	run(t, driver, `words := []string{"a", "b\n\"c\""}
+grid[1][1] = 7
+var small float32 = 0.1`)
+	run(t, driver, `func probe() string { return fmt.Sprint(shardMean(0.5), words, cfg, grid, mixed, n, small) }`)
+	local, _ := run(t, driver, `probe()`)
+	remote, _ := run(t, driver, `ray.Get(ray.Remote(probe).Remote())`)
+	if plain(remote) != plain(local) || !strings.Contains(plain(local), "[1.5 2.5 3.5]") {
+		t.Fatalf("probe on the worker = %s, in process %s", plain(remote), plain(local))
+	}
+	// Changed values reach the worker with the next task, and a value
+	// changed back too.
+	for _, c := range []struct{ code, want string }{
+		{`target[0] = 10; n = 6; cfg["z"] = 3`, "[10.5 2.5 3.5]"},
+		{`target[0] = 1; n = 5; delete(cfg, "z")`, "[1.5 2.5 3.5]"},
+		{`target = append(target, 4)`, "[1.5 2.5 3.5 4.5]"},
+	} {
+		run(t, driver, c.code)
+		local, _ := run(t, driver, `probe()`)
+		remote, _ := run(t, driver, `ray.Get(ray.Remote(probe).Remote())`)
+		if plain(remote) != plain(local) || !strings.Contains(plain(local), c.want) {
+			t.Errorf("after %s: probe on the worker = %s, in process %s", c.code, plain(remote), plain(local))
+		}
+	}
+	if _, ok := b.worker.i.Globals()["target"]; !ok {
+		t.Errorf("the worker has no variable target")
+	}
+	// A value unchanged since the last task ships nothing new.
+	b.mu.Lock()
+	before := len(b.fetched)
+	b.mu.Unlock()
+	run(t, driver, `ray.Get(ray.Remote(probe).Remote())`)
+	b.mu.Lock()
+	after := len(b.fetched)
+	b.mu.Unlock()
+	if after != before {
+		t.Errorf("a task with unchanged variables fetched %d units", after-before)
 	}
 }

@@ -69,15 +69,26 @@ fmt.Sprint(pids[0] != os.Getpid() && pids[1] != os.Getpid(), " ", ray.Get(c.Remo
 	if got != `"true 36"` {
 		t.Errorf("tasks calling the actor through its handle: %s, want tasks on workers and the count 26+10 = 36", got)
 	}
-	// Refused at submit, with what to do.
+	// A cell variable of a predeclared type travels with a call.
 	ok(`k := 5`)
-	_, err := cell(`c.Remote(func(s *Counter) int { return s.n + k })`)
-	if err == nil || !strings.Contains(err.Error(), "Actor(counter).Remote") || !strings.Contains(err.Error(), "pass k as an argument of .Remote") {
-		t.Errorf("an actor call using a cell variable: %v", err)
+	if got := ok(`ray.Get(c.Remote(func(s *Counter) int { return s.n + k }))`); got != "41" {
+		t.Errorf("an actor call using the cell variable k = 5: %s, want 36+5", got)
 	}
-	_, err = cell(`ray.NewActor(func() *Counter { return &Counter{n: k} })`)
-	if err == nil || !strings.Contains(err.Error(), "uses the top-level variable k") || !strings.Contains(err.Error(), "pass them to a first call") {
-		t.Errorf("a constructor using a cell variable: %v", err)
+	// Refused at submit, with what to do.
+	ok(`var ch = make(chan int)`)
+	_, err := cell(`c.Remote(func(s *Counter) int { return s.n + len(ch) })`)
+	if err == nil || !strings.Contains(err.Error(), "Actor(counter).Remote") || !strings.Contains(err.Error(), "pass ch as an argument of .Remote") {
+		t.Errorf("an actor call using a cell variable holding a channel: %v", err)
+	}
+	ok(`start := Counter{n: 3}`)
+	_, err = cell(`ray.NewActor(func() *Counter { return &start })`)
+	if err == nil || !strings.Contains(err.Error(), "uses the top-level variable start") || !strings.Contains(err.Error(), "is not made of Go's predeclared types") || !strings.Contains(err.Error(), "pass them to a first call") {
+		t.Errorf("a constructor using a cell variable of a cell's type: %v", err)
+	}
+	// A variable of a predeclared type travels with the constructor.
+	if got := ok(`fromK := ray.NewActor(func() *Counter { return &Counter{n: k} })
+ray.Get(fromK.Remote(func(s *Counter) int { return s.Incr() }))`); got != "6" {
+		t.Errorf("a constructor using the cell variable k = 5: first Incr = %s, want 6", got)
 	}
 	ok(`ray.Kill(c)`)
 	_, err = cell(`ray.Get(c.Remote(pid))`)
