@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -97,6 +98,8 @@ type shipLog struct {
 	added    []*declUnit                     // the units logChunk logged so far
 	nat      shipNative                      // native cells and modules (shipnative.go)
 	captures map[varKey]*varCapture          // the values of variables shipped functions use (shipvar.go)
+	id       string                          // names this log's values of variables (shipvar.go)
+	applied  map[string]int                  // worker side: the latest value applied per log and variable
 	// varOf returns a top-level variable's value and its type as go/types
 	// told it ("" if unknown): Session.shipVar.
 	varOf func(name string) (typ string, v reflect.Value)
@@ -118,7 +121,11 @@ type shipResult struct {
 }
 
 func newShipLog(builtin map[string]bool) *shipLog {
+	id := make([]byte, 8)
+	_, _ = rand.Read(id)
 	return &shipLog{
+		id:      hex.EncodeToString(id),
+		applied: map[string]int{},
 		byHash:  map[string]*declUnit{},
 		byName:  map[string]*declUnit{},
 		methods: map[string]map[string]*declUnit{},

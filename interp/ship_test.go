@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"sync"
@@ -491,5 +492,41 @@ var small float32 = 0.1`)
 	b.mu.Unlock()
 	if after != before {
 		t.Errorf("a task with unchanged variables fetched %d units", after-before)
+	}
+}
+
+// A worker applies the values of a variable in version order per session
+// log (tasks may arrive out of order), and a later session's values (a
+// restarted kernel) reach the functions compiled for the earlier one.
+func TestShipVarsOnWorker(t *testing.T) {
+	w := newSession(t)
+	units := map[string]string{}
+	unit := func(src string) string {
+		src = "//warren:cell 1 line 1\n" + src
+		h := sha256.Sum256([]byte(src))
+		units[hex.EncodeToString(h[:])] = src
+		return hex.EncodeToString(h[:])
+	}
+	fetch := func(_ context.Context, h string) ([]byte, error) { return []byte(units[h]), nil }
+	decl, get := unit("var target []float64"), unit("func get() []float64 { return target }")
+	assign := func(log string, n int, lit string) string {
+		return unit(fmt.Sprintf(assignHead+"target = []float64{%s}", "target", n, log, lit))
+	}
+	for _, c := range []struct {
+		assign string
+		want   string
+	}{
+		{assign("a", 2, "2"), "[2]"},
+		{assign("a", 1, "1"), "[2]"}, // older: skipped
+		{assign("a", 3, "3"), "[3]"},
+		{assign("b", 1, "10"), "[10]"}, // another session's first value
+	} {
+		fn, err := w.LoadFunc(context.Background(), "get", []string{decl, get, c.assign}, fetch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(fn.Call(nil)[0].Interface()); got != c.want {
+			t.Errorf("get() = %s, want %s", got, c.want)
+		}
 	}
 }

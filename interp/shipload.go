@@ -93,6 +93,12 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 			l.mu.Unlock()
 			continue
 		}
+		if l.staleAssign(string(src)) { // a later value is in place (shipvar.go)
+			l.mu.Lock()
+			l.loaded[h] = true
+			l.mu.Unlock()
+			continue
+		}
 		head, body, _ := strings.Cut(string(src), "\n")
 		u := loadedUnit{first: line + 1}
 		if f := strings.Fields(head); len(f) == 4 && f[0] == "//warren:cell" && f[2] == "line" {

@@ -2,13 +2,16 @@ package interp
 
 // Top-level variables travel by value. A task function that uses a
 // top-level variable of the cells (directly or through what it calls) is
-// shipped with the variable's current value, written as Go source: the
-// worker declares the variable with that value before it runs the
-// function, as Ray pickles the globals a function uses. When the driver's
-// value has changed at a later submit, the worker is sent an assignment of
-// the new value before the task runs, so a task sees the value the
-// variable had when it was submitted (as in process, where later changes
-// are seen too: a task should not rely on either).
+// shipped with the variable's current value, written as Go source, as Ray
+// pickles the globals a function uses. The worker is sent two units: the
+// declaration, var name T (named by the driver's cell and line only, so
+// that every session that declares the variable there shares it, and the
+// functions a worker compiled against it stay bound to it), and an
+// assignment of the value, named by this log's id and a version counted
+// up each time the value changes. So a task sees the value the variable
+// had when it was submitted, or a later one (as in process); a worker
+// skips an assignment older than one it applied (tasks may arrive out of
+// order).
 //
 // A value travels if its type is made of Go's predeclared types only
 // (booleans, numbers, strings, and slices, arrays, maps and empty
@@ -35,10 +38,10 @@ const maxVarSource = 64 << 10
 
 // A varCapture is what the workers are sent of one top-level variable.
 type varCapture struct {
-	decl *declUnit // var name T = value, the value when first shipped
-	cur  *declUnit // decl, or the latest assignment of a changed value
+	decl *declUnit // var name T
+	cur  *declUnit // the assignment of the latest value
 	lit  string    // cur's value
-	n    int       // assignments so far
+	n    int       // cur's version
 }
 
 // A capturedVar is a variable a shipped function uses, with the value it
@@ -55,10 +58,13 @@ type varKey struct {
 	name string
 }
 
+// assignHead starts the source of an assignment unit, after its
+// //warren:cell line: the log's id, the variable and the version.
+const assignHead = "// value of %s version %d of log %s\n"
+
 // captureVar returns the units giving a worker the current value of the
-// top-level variable name that unit d declared: its declaration, and an
-// assignment if the value has changed since; or why it cannot travel. The
-// caller holds l.mu.
+// top-level variable name that unit d declared, or why it cannot travel.
+// The caller holds l.mu.
 func (l *shipLog) captureVar(d *declUnit, name string) ([]*declUnit, capturedVar, error) {
 	typ, lit, err := l.varSource(d, name)
 	if err != nil {
@@ -66,28 +72,43 @@ func (l *shipLog) captureVar(d *declUnit, name string) ([]*declUnit, capturedVar
 	}
 	k := varKey{d, name}
 	c := l.captures[k]
-	switch {
-	case c == nil:
-		u := l.logCapture(d, fmt.Sprintf("var %s %s = %s", name, typ, lit), 0)
-		u.names = []string{name}
-		c = &varCapture{decl: u, cur: u, lit: lit}
+	if c == nil {
+		c = &varCapture{decl: l.logCapture(d, fmt.Sprintf("var %s %s", name, typ), 0)}
+		c.decl.names = []string{name}
 		if l.captures == nil {
 			l.captures = map[varKey]*varCapture{}
 		}
 		l.captures[k] = c
-	case c.lit != lit:
-		if c.cur != c.decl {
+	}
+	if c.cur == nil || c.lit != lit {
+		if c.cur != nil {
 			delete(l.byHash, c.cur.hash) // superseded: no later ship names it
 		}
 		c.n++
-		c.cur = l.logCapture(d, fmt.Sprintf("// value %d of %s\n%s = %s", c.n, name, name, lit), math.MaxInt32+c.n)
+		c.cur = l.logCapture(d, fmt.Sprintf(assignHead+"%s = %s", name, c.n, l.id, name, lit), math.MaxInt32+c.n)
 		c.lit = lit
 	}
-	units := []*declUnit{c.decl}
-	if c.cur != c.decl {
-		units = append(units, c.cur)
+	return []*declUnit{c.decl, c.cur}, capturedVar{d, name, lit}, nil
+}
+
+// staleAssign reports, on a worker, whether src is an assignment unit
+// older than one of the same log and variable already applied; else it
+// notes src's version as applied. The caller holds l.loadMu.
+func (l *shipLog) staleAssign(src string) bool {
+	_, rest, _ := strings.Cut(src, "\n")
+	var name, id string
+	var n int
+	if _, err := fmt.Sscanf(rest, assignHead, &name, &n, &id); err != nil {
+		return false
 	}
-	return units, capturedVar{d, name, lit}, nil
+	k := id + " " + name
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.applied[k] >= n {
+		return true
+	}
+	l.applied[k] = n
+	return false
 }
 
 // logCapture logs the source of a capture under d's cell and line; seq
