@@ -100,6 +100,8 @@ type shipLog struct {
 	captures map[varKey]*varCapture          // the values of variables shipped functions use (shipvar.go)
 	id       string                          // names this log's values of variables (shipvar.go)
 	applied  map[string]int                  // worker side: the latest value applied per log and variable
+	definer  map[string]string               // worker side: the unit that last declared each name (shipbind.go)
+	binds    map[string]*unitBinds           // worker side: what each unit run declares and was compiled against
 	// varOf returns a top-level variable's value and its type as go/types
 	// told it ("" if unknown): Session.shipVar.
 	varOf func(name string) (typ string, v reflect.Value)
@@ -108,8 +110,9 @@ type shipLog struct {
 // A shipFunc is a function value given to ray.Remote in a cell, kept
 // alive so that its closure pointer names it alone.
 type shipFunc struct {
-	key string // see shipRewrite
-	fn  any
+	key  string // see shipRewrite
+	fn   any
+	root *declUnit // the unit declaring the function when ray.Remote got it (nil: look it up at ship)
 }
 
 type shipResult struct {
@@ -126,6 +129,8 @@ func newShipLog(builtin map[string]bool) *shipLog {
 	return &shipLog{
 		id:      hex.EncodeToString(id),
 		applied: map[string]int{},
+		definer: map[string]string{},
+		binds:   map[string]*unitBinds{},
 		byHash:  map[string]*declUnit{},
 		byName:  map[string]*declUnit{},
 		methods: map[string]map[string]*declUnit{},
@@ -158,7 +163,13 @@ func (s *Session) shipHook(key string, fn any) any {
 	if _, ok := l.funcs[p]; !ok {
 		l.fifo = append(l.fifo, p)
 	}
-	l.funcs[p] = shipFunc{key, fn}
+	// The unit that declares the function now: a cell may declare the
+	// name again later, and this value is still the function of this unit.
+	var root *declUnit
+	if !strings.HasPrefix(key, "!") && !strings.HasPrefix(key, "sel:") {
+		root = l.byName[strings.TrimPrefix(key, "lit:")]
+	}
+	l.funcs[p] = shipFunc{key, fn, root}
 	delete(l.shipped, p)
 	for len(l.fifo) > maxShipFuncs {
 		delete(l.funcs, l.fifo[0])
@@ -429,14 +440,15 @@ func (s *Session) ShipFunc(fn reflect.Value) (name string, decls []string, err e
 		return "", nil, fmt.Errorf("this function cannot run on a cluster worker: warren knows which function it is only when a cell passes it directly to ray.Remote, ray.NewActor or an actor's Remote, as ray.Remote(f) with f declared by func f(…) at the top level of a cell, or as ray.Remote(func(…) {…})")
 	}
 	var vars []capturedVar
-	name, decls, vars, err = l.ship(sf.key)
+	name, decls, vars, err = l.ship(sf.key, sf.root)
 	l.shipped[p] = shipResult{l.seq, name, decls, vars, err}
 	return name, decls, err
 }
 
-// ship resolves a key of shipRewrite, and returns the variables whose
-// values travel with the function; the caller holds l.mu.
-func (l *shipLog) ship(key string) (string, []string, []capturedVar, error) {
+// ship resolves a key of shipRewrite, for the function declared by unit
+// declared if not nil, and returns the variables whose values travel with
+// the function; the caller holds l.mu.
+func (l *shipLog) ship(key string, declared *declUnit) (string, []string, []capturedVar, error) {
 	if msg, ok := strings.CutPrefix(key, "!"); ok {
 		return "", nil, nil, fmt.Errorf("this function cannot run on a cluster worker: %s", msg)
 	}
@@ -461,6 +473,9 @@ func (l *shipLog) ship(key string) (string, []string, []capturedVar, error) {
 		show = "the function literal"
 	}
 	root := l.byName[name]
+	if declared != nil && declared.hash != "" {
+		root = declared // declared again since: ship the function this value is
+	}
 	switch {
 	case root == nil:
 		return "", nil, nil, fmt.Errorf("ray.Remote(%s) cannot run on a cluster worker: %s is not a function declared in a cell", name, name)

@@ -355,7 +355,7 @@ func TestShipModules(t *testing.T) {
 	l.add(&declUnit{src: "func f() { mod.F() }", kind: unitDecl, cell: 2, line: 1, names: []string{"f"}, refs: map[string]bool{"mod": true}})
 	l.add(&declUnit{src: "func g() { f() }", kind: unitDecl, cell: 3, line: 1, names: []string{"g"}, refs: map[string]bool{"f": true}})
 	for _, key := range []string{"g", "sel:mod.F"} {
-		if _, _, _, err := l.ship(key); err == nil || !strings.Contains(err.Error(), "did not record which version of its module") {
+		if _, _, _, err := l.ship(key, nil); err == nil || !strings.Contains(err.Error(), "did not record which version of its module") {
 			t.Errorf("ship(%q) = %v, want a refusal saying the module version is unknown", key, err)
 		}
 	}
@@ -371,16 +371,16 @@ func TestShipModules(t *testing.T) {
 		}
 		return out
 	}
-	_, decls, _, err := l.ship("g")
+	_, decls, _, err := l.ship("g", nil)
 	if got := strings.Join(srcs(decls), "; "); err != nil || got != `%go get example.com/mod@v1.2.3; import "example.com/mod"; func f() { mod.F() }; func g() { f() }` {
 		t.Errorf("ship(g) = %s, %v", got, err)
 	}
-	_, decls, _, err = l.ship("sel:mod.F")
+	_, decls, _, err = l.ship("sel:mod.F", nil)
 	if got := strings.Join(srcs(decls), "; "); err != nil || got != `%go get example.com/mod@v1.2.3; import "example.com/mod"` {
 		t.Errorf("ship(mod.F) = %s, %v", got, err)
 	}
 	l.add(&declUnit{src: `import "fmt"`, kind: unitImport, cell: 4, line: 1, names: []string{"fmt"}, path: "fmt"})
-	if name, decls, _, err := l.ship("sel:fmt.Sprint"); err != nil || name != "fmt.Sprint" || len(decls) != 1 {
+	if name, decls, _, err := l.ship("sel:fmt.Sprint", nil); err != nil || name != "fmt.Sprint" || len(decls) != 1 {
 		t.Errorf("ship(fmt.Sprint) = %q, %v, %v", name, decls, err)
 	}
 }

@@ -42,6 +42,10 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 	var b strings.Builder
 	var units []loadedUnit
 	var fresh []string
+	parsed := map[string]*unitBinds{}
+	l.mu.Lock()
+	run := l.toRun(decls)
+	l.mu.Unlock()
 	line := 1
 	// flush runs the units gathered so far as one cell.
 	flush := func() error {
@@ -63,6 +67,7 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 		for _, h := range fresh {
 			l.loaded[h] = true
 		}
+		l.bindLoaded(fresh, parsed)
 		clear(l.values) // a unit may have declared a function again
 		l.mu.Unlock()
 		b.Reset()
@@ -70,12 +75,12 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 		return nil
 	}
 	for _, h := range decls {
-		l.mu.Lock()
-		done := l.loaded[h]
-		l.mu.Unlock()
-		if done {
+		if !run[h] {
 			continue
 		}
+		l.mu.Lock()
+		again := l.loaded[h]
+		l.mu.Unlock()
 		src, err := fetchUnit(ctx, fetch, h)
 		if err != nil {
 			return reflect.Value{}, err
@@ -93,12 +98,20 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 			l.mu.Unlock()
 			continue
 		}
-		if l.staleAssign(string(src)) { // a later value is in place (shipvar.go)
+		if !again && l.staleAssign(string(src)) { // a later value is in place (shipvar.go)
 			l.mu.Lock()
 			l.loaded[h] = true
 			l.mu.Unlock()
 			continue
 		}
+		ub := parseBinds(string(src))
+		l.mu.Lock()
+		err = l.typeConflict(h, ub)
+		l.mu.Unlock()
+		if err != nil {
+			return reflect.Value{}, fmt.Errorf("interp: loading %s on the worker: %w", shownName(name), err)
+		}
+		parsed[h] = ub
 		head, body, _ := strings.Cut(string(src), "\n")
 		u := loadedUnit{first: line + 1}
 		if f := strings.Fields(head); len(f) == 4 && f[0] == "//warren:cell" && f[2] == "line" {
@@ -131,18 +144,13 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 }
 
 // cached returns the function LoadFunc returned for name before, if every
-// unit of decls is still loaded.
+// unit of decls is loaded and bound as the task needs (shipbind.go).
 func (l *shipLog) cached(name string, decls []string) (reflect.Value, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	v, ok := l.values[name]
-	if !ok {
+	if !ok || len(l.toRun(decls)) > 0 {
 		return reflect.Value{}, false
-	}
-	for _, h := range decls {
-		if !l.loaded[h] {
-			return reflect.Value{}, false
-		}
 	}
 	return v, true
 }

@@ -4,14 +4,13 @@ package interp
 // top-level variable of the cells (directly or through what it calls) is
 // shipped with the variable's current value, written as Go source, as Ray
 // pickles the globals a function uses. The worker is sent two units: the
-// declaration, var name T (named by the driver's cell and line only, so
-// that every session that declares the variable there shares it, and the
-// functions a worker compiled against it stay bound to it), and an
-// assignment of the value, named by this log's id and a version counted
-// up each time the value changes. So a task sees the value the variable
-// had when it was submitted, or a later one (as in process); a worker
-// skips an assignment older than one it applied (tasks may arrive out of
-// order).
+// declaration, var name T, and an assignment of the value, both named by
+// this log's id (each notebook session has its own variable on a worker;
+// see shipbind.go for how a worker keeps the functions bound to it), the
+// assignment also by a version counted up each time the value changes.
+// So a task sees the value the variable had when it was submitted, or a
+// later one (as in process); a worker skips an assignment older than one
+// it applied (tasks may arrive out of order).
 //
 // A value travels if its type is made of Go's predeclared types only
 // (booleans, numbers, strings, and slices, arrays, maps and empty
@@ -73,7 +72,7 @@ func (l *shipLog) captureVar(d *declUnit, name string) ([]*declUnit, capturedVar
 	k := varKey{d, name}
 	c := l.captures[k]
 	if c == nil {
-		c = &varCapture{decl: l.logCapture(d, fmt.Sprintf("var %s %s", name, typ), 0)}
+		c = &varCapture{decl: l.logCapture(d, fmt.Sprintf("// variable of log %s\nvar %s %s", l.id, name, typ), 0)}
 		c.decl.names = []string{name}
 		if l.captures == nil {
 			l.captures = map[varKey]*varCapture{}

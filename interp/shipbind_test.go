@@ -1,0 +1,104 @@
+package interp
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// unitStore holds unit sources by hash, as the cluster's store does.
+type unitStore map[string]string
+
+func (us unitStore) add(cell int, src string) string {
+	src = fmt.Sprintf("//warren:cell %d line 1\n%s", cell, src)
+	h := sha256.Sum256([]byte(src))
+	us[hex.EncodeToString(h[:])] = src
+	return hex.EncodeToString(h[:])
+}
+
+func (us unitStore) fetch(_ context.Context, h string) ([]byte, error) { return []byte(us[h]), nil }
+
+// Two notebook sessions whose tasks share a worker declare the same names
+// differently: each task runs its own session's declarations, however
+// the tasks alternate, and a function compiled against one session's
+// declaration is compiled again for the other's.
+func TestShipWorkerBindsPerSession(t *testing.T) {
+	w := newSession(t)
+	us := unitStore{}
+	caller := us.add(3, "func caller() int { return work() * 10 }") // the same unit in both sessions
+	a := []string{us.add(2, "func work() int { return 1 }"), caller}
+	b := []string{us.add(2, "func work() int { return 2 }"), caller}
+	call := func(name string, decls []string) int64 {
+		t.Helper()
+		fn, err := w.LoadFunc(context.Background(), name, decls, us.fetch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fn.Call(nil)[0].Int()
+	}
+	for i, c := range []struct {
+		name  string
+		decls []string
+		want  int64
+	}{
+		{"work", a[:1], 1}, {"work", b[:1], 2}, {"work", a[:1], 1},
+		{"caller", a, 10}, {"caller", b, 20}, {"caller", a, 10}, {"caller", a, 10}, {"work", b[:1], 2}, {"caller", a, 10},
+	} {
+		if got := call(c.name, c.decls); got != c.want {
+			t.Errorf("task %d: %s() = %d, want %d", i, c.name, got, c.want)
+		}
+	}
+
+	// Variables: each session's own, with its own values.
+	decl := func(log string) string { return us.add(4, "// variable of log "+log+"\nvar k int") }
+	set := func(log string, n, v int) string {
+		return us.add(4, fmt.Sprintf(assignHead+"k = %d", "k", n, log, v))
+	}
+	get := us.add(5, "func getK() int { return k }")
+	for i, c := range []struct {
+		decls []string
+		want  int64
+	}{
+		{[]string{decl("a"), get, set("a", 1, 7)}, 7},
+		{[]string{decl("b"), get, set("b", 1, 8)}, 8},
+		{[]string{decl("a"), get, set("a", 1, 7)}, 7},
+		{[]string{decl("a"), get, set("a", 2, 9)}, 9},
+		{[]string{decl("b"), get, set("b", 1, 8)}, 8},
+		{[]string{decl("a"), get, set("a", 2, 9)}, 9},
+	} {
+		if got := call("getK", c.decls); got != c.want {
+			t.Errorf("variable task %d: getK() = %d, want %d", i, got, c.want)
+		}
+	}
+
+	// Types cannot be declared again: the second session's task fails.
+	if _, err := w.LoadFunc(context.Background(), "px", []string{us.add(6, "type P struct{ X int }"), us.add(7, "func px() int { return P{X: 1}.X }")}, us.fetch); err != nil {
+		t.Fatal(err)
+	}
+	_, err := w.LoadFunc(context.Background(), "py", []string{us.add(6, "type P struct{ Y int }"), us.add(7, "func py() int { return P{Y: 1}.Y }")}, us.fetch)
+	if err == nil || !strings.Contains(err.Error(), "already has another declaration of P") {
+		t.Errorf("a second declaration of type P: %v", err)
+	}
+}
+
+// A function value given to ray.Remote before a cell declared its name
+// again is still that function on a worker, as in process.
+func TestShipFunctionDeclaredAgain(t *testing.T) {
+	driver, _ := newShipPair(t)
+	run(t, driver, `func work() int { return 1 }`)
+	run(t, driver, `rf := ray.Remote(work)`)
+	run(t, driver, `func work() int { return 2 }`)
+	for i, c := range []struct{ code, want string }{
+		{`ray.Get(rf.Remote())`, "1"},
+		{`ray.Get(ray.Remote(work).Remote())`, "2"},
+		{`ray.Get(rf.Remote())`, "1"},
+	} {
+		res, _ := run(t, driver, c.code)
+		if got := plain(res); got != c.want {
+			t.Errorf("step %d: %s = %s, want %s", i, c.code, got, c.want)
+		}
+	}
+}
