@@ -100,22 +100,26 @@ func (tb *actorTable) keepsResult(key string) bool {
 
 // clActor is one actor of a Client.
 type clActor struct {
-	ra      *parallel.RemoteActor
-	sess    string // the session that made the actor (its calls' subject)
-	foreign bool   // a handle another process sent (AttachActor)
-	ctorKey string
-	host    string               // the worker's actor subject prefix, once the constructor returned there
-	worker  string               // the worker's name
-	sent    map[string]time.Time // calls sent and not acknowledged
-	calls   map[string]bool      // calls sent (pruned once they are no longer pending)
-	dead    bool
-	used    time.Time // last call sent
+	ra       *parallel.RemoteActor
+	sess     string // the session that made the actor (its calls' subject)
+	foreign  bool   // a handle another process sent (AttachActor)
+	ctorKey  string
+	host     string              // the worker's actor subject prefix, once the constructor returned there
+	worker   string              // the worker's name
+	sent     map[string]sentCall // calls sent and not acknowledged
+	calls    map[string]bool     // calls sent (pruned once they are no longer pending)
+	dead     bool
+	used     time.Time  // last call sent
+	held     []heldCall // calls not sent yet, in order (actoroutage.go)
+	flushing bool       // held calls are being sent
+	seq      uint64     // calls made
 }
 
 // hostState is what a Client knows of a worker holding its actors.
 type hostState struct {
 	pinging bool
 	failing time.Time // since when its pings fail, zero if the last one was answered
+	okAt    time.Time // when it last answered (or placed an actor)
 }
 
 func (tb *actorTable) initLocked() {
@@ -132,7 +136,7 @@ func (cl *Client) actorCtor(t *parallel.RemoteTask, key string) *actorMsg {
 	tb := &cl.actors
 	tb.mu.Lock()
 	tb.initLocked()
-	tb.byID[t.Actor] = &clActor{ra: t.Actor, sess: cl.sess, ctorKey: key, sent: map[string]time.Time{}, calls: map[string]bool{}}
+	tb.byID[t.Actor] = &clActor{ra: t.Actor, sess: cl.sess, ctorKey: key, sent: map[string]sentCall{}, calls: map[string]bool{}}
 	if tb.ctors == nil {
 		tb.ctors = map[string]bool{}
 	}
@@ -184,7 +188,7 @@ func (cl *Client) place(ca *clActor, host, proc string) (bool, error) {
 	}
 	ca.host, ca.worker = host, proc
 	if tb.hosts[host] == nil {
-		tb.hosts[host] = &hostState{}
+		tb.hosts[host] = &hostState{okAt: time.Now()} // it just answered
 	}
 	if !tb.running {
 		cl.mu.Lock()
@@ -206,7 +210,7 @@ func (cl *Client) AttachActor(ra *parallel.RemoteActor) error {
 	if !ok || !strings.HasPrefix(key, "r."+sess+".") {
 		return fmt.Errorf("cluster: the actor handle's address %q is not one of this cluster", ra.Address)
 	}
-	ca := &clActor{ra: ra, sess: sess, foreign: true, ctorKey: key, sent: map[string]time.Time{}, calls: map[string]bool{}}
+	ca := &clActor{ra: ra, sess: sess, foreign: true, ctorKey: key, sent: map[string]sentCall{}, calls: map[string]bool{}}
 	tb := &cl.actors
 	tb.mu.Lock()
 	tb.initLocked()
@@ -290,10 +294,16 @@ func (cl *Client) sendCall(t *parallel.RemoteTask, key string, data []byte) erro
 		return fmt.Errorf("cluster: actor %s is not on a worker", t.Actor.Label)
 	}
 	ca.used = time.Now()
-	ca.sent[key] = ca.used
 	ca.calls[key] = true
-	tb.unacked[key] = ca
+	ca.seq++
 	m := &nats.Msg{Subject: ca.host + ".c." + ca.sess + "." + strconv.FormatUint(ca.ra.ID, 10), Reply: tb.inbox + "." + key, Data: data}
+	if cl.holdLocked(ca) { // cut off from the cluster (actoroutage.go)
+		ca.held = append(ca.held, heldCall{key, m, ca.seq})
+		tb.mu.Unlock()
+		return nil
+	}
+	ca.sent[key] = sentCall{ca.used, m, ca.seq}
+	tb.unacked[key] = ca
 	tb.mu.Unlock()
 	if err := cl.c.nc.PublishMsg(m); err != nil {
 		tb.mu.Lock()
@@ -406,7 +416,14 @@ func (cl *Client) watchActors() {
 				continue
 			}
 			used[ca.host] = true
-			for _, at := range ca.sent {
+			if cl.cutOff(0) {
+				continue // counted from the reconnection
+			}
+			for _, sc := range ca.sent {
+				at := sc.at
+				if lr := cl.c.lastReconnect(); at.Before(lr) {
+					at = lr // sent before the connection broke
+				}
 				if now.Sub(at) > callAckWait {
 					late = append(late, ca)
 					break
@@ -457,9 +474,16 @@ func (cl *Client) pingHost(host string) {
 	}
 	hs.pinging = false
 	now := time.Now()
+	flush := false
 	switch {
 	case err == nil:
-		hs.failing = time.Time{}
+		if hs.okAt.Before(cl.c.lastReconnect()) {
+			cl.resendLocked(host) // the first answer since this process reconnected
+		}
+		hs.failing, hs.okAt = time.Time{}, now
+		flush = true
+	case cl.cutOff(reconnectGrace):
+		hs.failing = time.Time{} // it is reconnecting too (actoroutage.go)
 	case hs.failing.IsZero():
 		hs.failing = now
 	default:
@@ -480,6 +504,9 @@ func (cl *Client) pingHost(host string) {
 	tb.mu.Unlock()
 	for _, ca := range dead {
 		cl.actorDied(ca, reason)
+	}
+	if flush {
+		cl.flushHeld(host)
 	}
 }
 
@@ -542,7 +569,7 @@ func (cl *Client) reattach(ra *parallel.RemoteActor) error {
 	if err := rm.unmarshal(e.Value()); err != nil || rm.Err != "" {
 		return fmt.Errorf("cluster: find actor %s: %v%s", ra.Label, err, rm.Err)
 	}
-	ca := &clActor{ra: ra, sess: sess, foreign: true, ctorKey: key, sent: map[string]time.Time{}, calls: map[string]bool{}}
+	ca := &clActor{ra: ra, sess: sess, foreign: true, ctorKey: key, sent: map[string]sentCall{}, calls: map[string]bool{}}
 	tb := &cl.actors
 	tb.mu.Lock()
 	tb.byID[ra] = ca

@@ -47,6 +47,7 @@ type hostedActor struct {
 
 	mu    sync.Mutex
 	queue []*nats.Msg // calls received and not yet submitted
+	seen  callsSeen   // calls received lately: one sent again after a head restart runs once
 	wake  chan struct{}
 	done  chan struct{} // closed when the actor is killed
 }
@@ -112,6 +113,11 @@ func (h *actorHost) onMsg(m *nats.Msg) {
 			return
 		}
 		ha.mu.Lock()
+		if !ha.seen.add(m.Reply) {
+			ha.mu.Unlock()
+			_ = m.Respond(nil) // sent again (actoroutage.go): it has it already
+			return
+		}
 		ha.queue = append(ha.queue, m)
 		ha.mu.Unlock()
 		select {

@@ -61,8 +61,17 @@ type conn struct {
 	cache   *blobCache         // a worker's large values lately stored or fetched; nil in a driver
 	client  *Client            // the Client on this connection (set once, before use): it binds decoded refs
 
-	mu          sync.Mutex
-	reconnected []chan struct{} // signalled after each reconnection
+	mu            sync.Mutex
+	reconnected   []chan struct{} // signalled after each reconnection
+	reconnectedAt time.Time       // the last reconnection, zero if none
+}
+
+// lastReconnect returns when the connection was last re-established
+// (zero if it never was).
+func (c *conn) lastReconnect() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reconnectedAt
 }
 
 // onReconnect returns a channel that receives a value after the connection
@@ -79,6 +88,7 @@ func (c *conn) onReconnect() <-chan struct{} {
 func (c *conn) signalReconnect(*nats.Conn) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.reconnectedAt = time.Now()
 	for _, ch := range c.reconnected {
 		select {
 		case ch <- struct{}{}:

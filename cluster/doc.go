@@ -38,7 +38,8 @@
 // bucket under the calls' result keys, as tasks' results. There are no
 // restarts: the Client pings the workers holding its actors, and an actor
 // whose worker is gone (no subscriber: at once; no answer: after 3 s) dies,
-// failing its calls with *parallel.ActorDiedError. A handle sent to another
+// failing its calls with *parallel.ActorDiedError; a head restart kills no
+// actor: calls wait for the reconnection (see actoroutage.go). A handle sent to another
 // process (parallel.Actor.GobEncode) carries the key of its constructor's
 // result, where that process's Client finds the worker (AttachActor); an
 // actor's name is a key of the object bucket holding its handle
