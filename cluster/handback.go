@@ -30,8 +30,20 @@ import (
 // between the two.
 
 // handBackDelay is how long a task handed back waits before JetStream
-// delivers it again (to any worker, this one included).
-const handBackDelay = 100 * time.Millisecond
+// delivers it again (to any worker, this one included), the first time;
+// each later delivery doubles it up to handBackMaxDelay, so that a task
+// no worker can run now (its only capable worker died: it waits, as in
+// Ray) costs a few KV operations a second, not thirty.
+const (
+	handBackDelay    = 100 * time.Millisecond
+	handBackMaxDelay = time.Second
+)
+
+// handBackWait is the delay of the hand-back of a task's delivered-th
+// delivery.
+func handBackWait(delivered uint64) time.Duration {
+	return min(handBackDelay<<min(delivered-1, 4), handBackMaxDelay)
+}
 
 // handBackKey returns the key of the hand-back counter of the task whose
 // result key is key.
@@ -47,7 +59,7 @@ func (w *worker) handBack(ctx context.Context, m jetstream.Msg, key string, deli
 	if err := w.countHandBack(ctx, handBackKey(key), delivered == 1); err != nil {
 		w.logf("task %s: recording its hand-back failed (it counts as a failed attempt): %v", key, err)
 	}
-	_ = m.NakWithDelay(handBackDelay)
+	_ = m.NakWithDelay(handBackWait(delivered))
 }
 
 // countHandBack adds one to the counter hk; first says that it cannot

@@ -128,3 +128,12 @@ func waitHandBacks(t *testing.T, ctx context.Context, kw jetstream.KeyWatcher, n
 		}
 	}
 }
+
+func TestHandBackWaitGrows(t *testing.T) {
+	want := []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, time.Second, time.Second}
+	for i, w := range want {
+		if got := handBackWait(uint64(i + 1)); got != w {
+			t.Errorf("hand-back of delivery %d waits %v, want %v", i+1, got, w)
+		}
+	}
+}
