@@ -70,6 +70,8 @@ type workerInfo struct {
 	CPUs float64
 	Res  map[string]float64
 	Free map[string]float64 // free CPUs ("CPU") and resources at the last heartbeat
+	// Running are the result keys of the tasks it runs (redeliver.go).
+	Running []string
 
 	seen time.Time // when the entry was written (not encoded: the bucket's timestamp)
 }

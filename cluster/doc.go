@@ -76,7 +76,9 @@
 // a live worker whose in-progress acks all stall for 1.75 s (a process
 // frozen that long, or a head restart or NATS leader change longer than
 // ackWait; keepAlive speaks at once after a reconnection) has its task run
-// a second time on another worker, as if it had died.
+// a second time on another worker, as if it had died, unless the
+// worker's heartbeat shows it still runs the task (a head restart: see
+// redeliver.go).
 //
 // A driver that ends takes its tasks with it, as in Ray (see driver.go):
 // every task carries the session of the driver that owns it (a task

@@ -57,6 +57,7 @@ type worker struct {
 	running   map[string]parallel.ObjectRef // result key → the local task running it
 	cancelled map[string]bool               // result keys cancelled before they ran here
 	held      map[jetstream.Msg]bool        // task messages taken and not yet acked or handed back
+	holding   map[string]bool               // result keys of the tasks it runs (redeliver.go)
 	live      *liveness                     // the drivers' liveness (driver.go)
 }
 
@@ -139,7 +140,7 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 	}
 	w := &worker{opt: opt, pid: os.Getpid(), wake: make(chan struct{}, 1),
 		running: map[string]parallel.ObjectRef{}, cancelled: map[string]bool{},
-		held: map[jetstream.Msg]bool{}}
+		held: map[jetstream.Msg]bool{}, holding: map[string]bool{}}
 	if w.opt.Name == "" {
 		host, _ := os.Hostname()
 		w.opt.Name = fmt.Sprintf("%s:%d", host, w.pid)
@@ -205,13 +206,15 @@ func RunWorker(ctx context.Context, addr string, opt WorkerOptions) error {
 		defer wg.Done()
 		t := time.NewTicker(heartbeat)
 		defer t.Stop()
+		reconnected := c.onReconnect()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				_ = w.announce(ctx)
+			case <-reconnected: // at once: other workers look for its tasks (redeliver.go)
 			}
+			_ = w.announce(ctx)
 		}
 	}()
 	w.logf("worker %s: %d CPUs, resources %v, connected to %s", w.opt.Name, opt.CPUs, opt.Resources, addr)
@@ -249,6 +252,7 @@ func (b nestedBackend) ReleaseObject(id uint64)              { b.cl.ReleaseObjec
 func (w *worker) announce(ctx context.Context) error {
 	info := w.total
 	info.Free = w.rt.AvailableResources()
+	info.Running = w.runningKeys()
 	data, err := gobBytes(&info)
 	if err != nil {
 		return err
@@ -305,6 +309,24 @@ func (w *worker) run(ctx context.Context, m jetstream.Msg, tm *taskMsg, delivere
 		return // its driver ended or died
 	}
 	defer w.live.dropKey(tm.Key)
+	if delivered > 1 {
+		switch w.redelivered(ctx, tm.Key) { // still running elsewhere? (redeliver.go)
+		case ranIt:
+			w.reserve(-tm.CPUs) // reserved by accept for execute
+			_ = m.Ack()
+			w.signal()
+			return
+		case leaveIt:
+			w.reserve(-tm.CPUs)
+			if err := w.countHandBack(ctx, handBackKey(tm.Key), false); err != nil {
+				w.logf("task %s: recording its hand-back failed (it counts as a failed attempt): %v", tm.Key, err)
+			}
+			_ = m.NakWithDelay(redoDelay)
+			w.signal()
+			return
+		}
+	}
+	defer w.holdKey(tm.Key)()
 	attempt, handed := w.attempt(ctx, tm.Key, delivered) // the deliveries that were runs
 	maxRetries := tm.MaxRetries
 	if maxRetries < 0 {

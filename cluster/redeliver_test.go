@@ -1,0 +1,55 @@
+package cluster
+
+import (
+	"context"
+	"testing"
+	"time"
+)
+
+// A worker given a task delivered before runs it only if no live worker
+// runs it and its result is not stored (see redeliver.go).
+func TestRedeliveredDecides(t *testing.T) {
+	h, err := StartHead(HeadOptions{Listen: "127.0.0.1:0", StoreDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Shutdown()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := dial(ctx, h.URL(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	c.client = &Client{workers: map[string]workerInfo{}}
+	w := &worker{c: c, pid: 1, opt: WorkerOptions{Name: "me"}, holding: map[string]bool{}}
+	now := time.Now()
+	beat := func(key string, age time.Duration, running ...string) {
+		c.client.workers[key] = workerInfo{Running: running, seen: now.Add(-age)}
+	}
+	names := map[redelivery]string{runIt: "run it", ranIt: "ran it", leaveIt: "leave it"}
+	check := func(what string, want redelivery) {
+		t.Helper()
+		if got := w.redelivered(ctx, "r.s.1"); got != want {
+			t.Errorf("%s: %s, want %s", what, names[got], names[want])
+		}
+	}
+	check("its own heartbeat not seen yet (reconnecting)", leaveIt)
+	beat(w.key(), 0)
+	check("no worker runs it", runIt)
+	beat("w.2.other", 500*time.Millisecond, "r.s.0", "r.s.1")
+	check("a live worker runs it", leaveIt)
+	beat("w.2.other", 2*time.Second, "r.s.1")
+	check("the worker running it was last heard from 2 s ago (dead)", runIt)
+	beat(w.key(), 2*time.Second)
+	check("its own heartbeat is 2 s old (its view is not current)", leaveIt)
+	beat(w.key(), 0)
+	done := w.holdKey("r.s.1")
+	check("it runs the task itself", leaveIt)
+	done()
+	check("after it ran it", runIt)
+	if _, err := c.objects.Put(ctx, "r.s.1", []byte("result")); err != nil {
+		t.Fatal(err)
+	}
+	check("its result is stored", ranIt)
+}
