@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"context"
 	"sync"
 	"testing"
 	"time"
@@ -15,19 +14,7 @@ import (
 // what is already right), and that assets left with another configuration
 // (a store written by an older warren) are brought to the current one.
 func TestSetupConcurrentAndOlderAssets(t *testing.T) {
-	h, err := StartHead(HeadOptions{Listen: "127.0.0.1:0", StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Shutdown()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-
-	first, err := dial(ctx, h.URL(), "first")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer first.close()
+	h, first, ctx := dialHead(t)
 	// Make the assets older: another duplicate window, ack wait and TTL.
 	if _, err := first.js.UpdateStream(ctx, jetstream.StreamConfig{
 		Name: taskStream, Subjects: []string{taskSubject}, Retention: jetstream.WorkQueuePolicy,

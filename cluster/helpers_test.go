@@ -226,3 +226,22 @@ func registryFunc(t *testing.T, reg *Registry) func(name string) any {
 		return v.Interface()
 	}
 }
+
+// dialHead starts a head and returns it and a connection to it, with a
+// context that ends with the test (or after 30 s).
+func dialHead(t *testing.T) (*Head, *conn, context.Context) {
+	t.Helper()
+	h, err := StartHead(HeadOptions{Listen: "127.0.0.1:0", StoreDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(h.Shutdown)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	c, err := dial(ctx, h.URL(), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.close)
+	return h, c, ctx
+}

@@ -1,9 +1,7 @@
 package cluster
 
 import (
-	"context"
 	"testing"
-	"time"
 )
 
 // TestPublishSpanInDuplicateWindow checks that a task's publication is
@@ -11,18 +9,7 @@ import (
 // drops the retry as a duplicate: otherwise a task whose first publication
 // was stored but not acknowledged could be stored, and run, twice.
 func TestPublishSpanInDuplicateWindow(t *testing.T) {
-	h, err := StartHead(HeadOptions{Listen: "127.0.0.1:0", StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Shutdown()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c, err := dial(ctx, h.URL(), "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
+	_, c, ctx := dialHead(t)
 	st, err := c.js.Stream(ctx, taskStream)
 	if err != nil {
 		t.Fatal(err)

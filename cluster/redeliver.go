@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
 	"time"
 
@@ -93,10 +94,5 @@ func (w *worker) holdKey(key string) func() {
 func (w *worker) runningKeys() []string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	keys := make([]string, 0, len(w.holding))
-	for k := range w.holding {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return slices.Sorted(maps.Keys(w.holding))
 }

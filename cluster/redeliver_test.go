@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"context"
 	"testing"
 	"time"
 )
@@ -9,18 +8,7 @@ import (
 // A worker given a task delivered before runs it only if no live worker
 // runs it and its result is not stored (see redeliver.go).
 func TestRedeliveredDecides(t *testing.T) {
-	h, err := StartHead(HeadOptions{Listen: "127.0.0.1:0", StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Shutdown()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	c, err := dial(ctx, h.URL(), "test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.close()
+	_, c, ctx := dialHead(t)
 	c.client = &Client{workers: map[string]workerInfo{}}
 	w := &worker{c: c, pid: 1, opt: WorkerOptions{Name: "me"}, holding: map[string]bool{}}
 	now := time.Now()

@@ -213,11 +213,7 @@ func writeValue(b *strings.Builder, t ast.Expr, v reflect.Value, top bool) error
 				return notPredeclared()
 			}
 			if v.IsNil() {
-				if top {
-					b.WriteString(types.ExprString(t) + "(nil)")
-				} else {
-					b.WriteString("nil")
-				}
+				writeNil(b, t, top)
 				return nil
 			}
 		} else if lit, ok := t.Len.(*ast.BasicLit); !ok || lit.Kind != token.INT || v.Kind() != reflect.Array || lit.Value != strconv.Itoa(v.Len()) {
@@ -242,11 +238,7 @@ func writeValue(b *strings.Builder, t ast.Expr, v reflect.Value, top bool) error
 			return notPredeclared()
 		}
 		if v.IsNil() {
-			if top {
-				b.WriteString(types.ExprString(t) + "(nil)")
-			} else {
-				b.WriteString("nil")
-			}
+			writeNil(b, t, top)
 			return nil
 		}
 		entries := make([]string, 0, v.Len())
@@ -273,6 +265,15 @@ func writeValue(b *strings.Builder, t ast.Expr, v reflect.Value, top bool) error
 		return nil
 	}
 	return notPredeclared()
+}
+
+// writeNil writes a nil slice or map of type t.
+func writeNil(b *strings.Builder, t ast.Expr, top bool) {
+	if top {
+		b.WriteString(types.ExprString(t) + "(nil)")
+	} else {
+		b.WriteString("nil")
+	}
 }
 
 // writeDynamic writes the value of an empty interface with its dynamic
