@@ -99,6 +99,7 @@ type shipLog struct {
 	nat      shipNative                      // native cells and modules (shipnative.go)
 	captures map[varKey]*varCapture          // the values of variables shipped functions use (shipvar.go)
 	id       string                          // names this log's values of variables (shipvar.go)
+	assigns  int                             // values of variables sent so far: their versions
 	applied  map[string]int                  // worker side: the latest value applied per log and variable
 	definer  map[string]string               // worker side: the unit that last declared each name (shipbind.go)
 	binds    map[string]*unitBinds           // worker side: what each unit run declares and was compiled against

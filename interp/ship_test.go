@@ -178,8 +178,9 @@ var untold = math.Sqrt(2)`)
 		{`ray.Get(ray.Remote(useData).Remote(0))`, "uses the top-level variable data, which the statements of cell["},
 		{`ray.Get(ray.Remote(useData).Remote(0))`, "its value of type []pt is not made of Go's predeclared types"},
 		{`ray.Get(ray.Remote(viaHelper).Remote(0))`, "(through useData)"},
-		{`k := 1
-ray.Get(ray.Remote(func(x int) int { return x + k }).Remote(1))`, "uses k of the code around it"},
+		{`for k := 1; k < 2; k++ {
+	ray.Get(ray.Remote(func(x int) int { return x + k }).Remote(1))
+}`, "uses k of the code around it"},
 		{`func mk(k int) *ray.RemoteFunction { return ray.Remote(func(x int) int { return x + k }) }
 ray.Get(mk(1).Remote(1))`, "uses k of the code around it"},
 		{`f := double
@@ -481,6 +482,17 @@ var small float32 = 0.1`)
 	}
 	if _, ok := b.worker.i.Globals()["target"]; !ok {
 		t.Errorf("the worker has no variable target")
+	}
+	// A variable of the cell that submits, declared again, or assigned
+	// there, travels with the value it has at the submit.
+	for _, c := range []struct{ code, want string }{
+		{"k := 5\nray.Get(ray.Remote(func() int { return k }).Remote())", "5"},
+		{"k := 7\nray.Get(ray.Remote(func() int { return k }).Remote())", "7"},
+		{"k = 9\nray.Get(ray.Remote(func() int { return k }).Remote())", "9"},
+	} {
+		if res, _ := run(t, driver, c.code); plain(res) != c.want {
+			t.Errorf("%s on the worker = %s, want %s", c.code, plain(res), c.want)
+		}
 	}
 	// A value unchanged since the last task ships nothing new.
 	b.mu.Lock()

@@ -17,8 +17,13 @@ func TestShipRewriteActors(t *testing.T) {
 		{code: `a := ray.NewActor(func() *C { return &C{} }, ray.MaxConcurrency(2))`, want: []string{`ray.NewActor(__warren.Ship("lit:` + shipPrefix}, lits: 1},
 		{code: `r := a.Remote(func(s *C, k int) int { return s.n + k }, 5)`, want: []string{`a.Remote(__warren.Ship("lit:` + shipPrefix, `}).(func(s *C, k int) int), 5)`}, lits: 1},
 		{code: `r := a.Remote(incr, 5)`, want: []string{`a.Remote(__warren.Ship("incr", `, `incr).(func(c *C, k int) int), 5)`}},
+		{code: `if k := 1; k > 0 {
+	r := a.Remote(func(s *C) int { return s.n + k })
+}`, want: []string{`uses k of the code around it`}},
+		// A variable of the chunk's top level is the session's: its value
+		// travels (shipvar.go).
 		{code: `k := 1
-r := a.Remote(func(s *C) int { return s.n + k })`, want: []string{`uses k of the code around it`}},
+r := a.Remote(func(s *C) int { return s.n + k })`, want: []string{`a.Remote(__warren.Ship("lit:` + shipPrefix}, lits: 1},
 		{code: `r := f.Remote(args...)`, plain: true},
 		// Arguments of a type the rewrite cannot know: x may be a value
 		// of the user's own type with a method Remote(int), say.

@@ -86,6 +86,29 @@ func shipRewrite(prefix, text, suffix string, stmts bool, funcSig func(string) (
 		}
 		return false
 	}
+	// The session variables of a statement chunk: those its top-level
+	// statements declare (a name declared in a block of it, as a loop's
+	// variable, is local to the block). Their values travel with the
+	// functions that use them (shipvar.go).
+	session := map[any]bool{}
+	if stmts {
+		if w, ok := f.Decls[len(f.Decls)-1].(*ast.FuncDecl); ok && w.Body != nil {
+			for _, st := range w.Body.List {
+				switch st := st.(type) {
+				case *ast.AssignStmt:
+					if st.Tok == token.DEFINE {
+						session[st] = true
+					}
+				case *ast.DeclStmt:
+					if g, ok := st.Decl.(*ast.GenDecl); ok && g.Tok == token.VAR {
+						for _, sp := range g.Specs {
+							session[sp] = true
+						}
+					}
+				}
+			}
+		}
+	}
 	// Session variables of a statement chunk that hold remote functions
 	// (var f = ray.Remote(…)): workers replay them (see replayableVar).
 	remoteVar := func(decl any) bool {
@@ -161,7 +184,7 @@ func shipRewrite(prefix, text, suffix string, stmts bool, funcSig func(string) (
 				if a.Pos() <= p && p < a.End() {
 					return true // declared inside the literal
 				}
-				if local(p) || (stmts && !remoteVar(id.Obj.Decl)) {
+				if local(p) || (stmts && !session[id.Obj.Decl] && !remoteVar(id.Obj.Decl)) {
 					seen[id.Name] = true
 					captured = append(captured, id.Name)
 				}

@@ -40,7 +40,7 @@ type varCapture struct {
 	decl *declUnit // var name T
 	cur  *declUnit // the assignment of the latest value
 	lit  string    // cur's value
-	n    int       // cur's version
+	n    int       // cur's version (shipLog.assigns when it was made)
 }
 
 // A capturedVar is a variable a shipped function uses, with the value it
@@ -83,7 +83,8 @@ func (l *shipLog) captureVar(d *declUnit, name string) ([]*declUnit, capturedVar
 		if c.cur != nil {
 			delete(l.byHash, c.cur.hash) // superseded: no later ship names it
 		}
-		c.n++
+		l.assigns++ // one count for all: a variable declared again goes on counting
+		c.n = l.assigns
 		c.cur = l.logCapture(d, fmt.Sprintf(assignHead+"%s = %s", name, c.n, l.id, name, lit), math.MaxInt32+c.n)
 		c.lit = lit
 	}
