@@ -145,6 +145,14 @@ func (l *shipLog) varSource(d *declUnit, name string) (typ, lit string, err erro
 		typ = d.vtypes[name]
 	}
 	if typ == "" || !v.IsValid() {
+		if v.IsValid() {
+			if v.Kind() == reflect.Interface && !v.IsNil() {
+				v = v.Elem() // how the interpreter keeps some values
+			}
+			if _, ok := typeSource(v.Type()); !ok {
+				return "", "", fmt.Errorf("its value, a %s, %w", v.Type(), notPredeclared())
+			}
+		}
 		return "", "", fmt.Errorf("warren cannot tell its type (declare it with one: var %s T = …)", name)
 	}
 	t, err := parser.ParseExpr(typ)

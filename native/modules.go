@@ -18,8 +18,7 @@ import (
 // program links, since plugins could then not load; go.mod is then left as
 // it was.
 func (w *Workspace) Get(ctx context.Context, spec string, progress io.Writer) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.lock()()
 	return w.get(ctx, spec, progress)
 }
 
@@ -147,8 +146,7 @@ var Symbols = map[string]map[string]reflect.Value{}
 // version in the workspace), loads it and returns the table. Progress
 // messages go to progress.
 func (w *Workspace) ImportPackage(ctx context.Context, importPath string, progress io.Writer) (Symbols, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.lock()()
 	if err := w.checkGo(ctx); err != nil {
 		return nil, err
 	}
@@ -203,8 +201,7 @@ func (w *Workspace) ImportPackage(ctx context.Context, importPath string, progre
 // importPath was built from when ImportPackage last loaded it, or "" if
 // it did not.
 func (w *Workspace) Imported(importPath string) string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.lock()()
 	return w.imported[importPath]
 }
 
@@ -238,8 +235,7 @@ func lookupSymbols(p *plugin.Plugin) (Symbols, error) {
 // Require makes sure a module in the workspace provides the package at
 // importPath, fetching it with `go get` when none does.
 func (w *Workspace) Require(ctx context.Context, importPath string, progress io.Writer) error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.lock()()
 	if err := w.checkGo(ctx); err != nil {
 		return err
 	}
@@ -254,8 +250,7 @@ func (w *Workspace) Require(ctx context.Context, importPath string, progress io.
 // package at importPath in the workspace: the exact version a build of
 // the package uses, for another workspace to fetch with Get.
 func (w *Workspace) ModuleOf(ctx context.Context, importPath string) (string, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.lock()()
 	if err := w.checkGo(ctx); err != nil {
 		return "", err
 	}

@@ -44,7 +44,7 @@ type Workspace struct {
 	id   *Identity
 	dir  string
 	goc  string
-	mu   sync.Mutex // serializes go commands and go.mod edits
+	mu   sync.Mutex // serializes go commands and go.mod edits in this process (see lock)
 	goOK bool       // the toolchain was checked
 	// imported is the module@version each package ImportPackage loaded
 	// was built from.
@@ -125,7 +125,7 @@ func (w *Workspace) env() []string {
 }
 
 // run runs the go command with args in the workspace; stderr also goes
-// to progress when it is not nil. w.mu must be held.
+// to progress when it is not nil. The caller holds the workspace lock (lock).
 func (w *Workspace) run(ctx context.Context, progress io.Writer, args ...string) ([]byte, error) {
 	return w.runEnv(ctx, progress, nil, args...)
 }
@@ -171,7 +171,7 @@ func (e *CommandError) Error() string {
 func (e *CommandError) Unwrap() error { return e.Err }
 
 // checkGo verifies once that the go command is the kernel's toolchain.
-// w.mu must be held.
+// The caller holds the workspace lock (lock).
 func (w *Workspace) checkGo(ctx context.Context) error {
 	if w.goOK {
 		return nil
@@ -232,8 +232,7 @@ type BuildOptions struct {
 // and returns its path. A compile error is a *CommandError whose Output
 // holds the compiler's messages.
 func (w *Workspace) BuildPlugin(ctx context.Context, rel string, opts BuildOptions) (string, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.lock()()
 	if err := w.checkGo(ctx); err != nil {
 		return "", err
 	}
@@ -266,7 +265,7 @@ const toolexecEnv = "WARREN_CELL_PREFIX"
 const toolexecPkg = "github.com/warren-go/warren/native/toolexec"
 
 // toolexec returns the path of the workspace's toolexec program, building
-// it when the workspace has none. w.mu must be held.
+// it when the workspace has none. The caller holds the workspace lock (lock).
 func (w *Workspace) toolexec(ctx context.Context) (string, error) {
 	exe := filepath.Join(w.dir, "bin", "toolexec")
 	if _, err := os.Stat(exe); err == nil {

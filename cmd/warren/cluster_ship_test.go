@@ -184,7 +184,7 @@ ray.GetAll(inner...)`); got != "[10 11 12]" {
 	// A function that closes over a driver variable is refused at submit.
 	_, err := cell(`ch := make(chan int)
 ray.Get(ray.Remote(func() int { return <-ch }).Remote())`)
-	if err == nil || !strings.Contains(err.Error(), "uses ch of the code around it") {
+	if err == nil || !strings.Contains(err.Error(), "uses the top-level variable ch") || !strings.Contains(err.Error(), "a chan int, is not made of Go's predeclared types") {
 		t.Errorf("closure over a driver channel: %v, want a refusal naming ch", err)
 	}
 }
