@@ -14,11 +14,19 @@ package interp
 //   - then every unit of the task compiled against a unit run again (a
 //     variable declared again is a new variable).
 //
+// A unit with the same source as one the worker ran (the same
+// declaration from another cell: another session's notebook, run in
+// another order) counts as that one, so sessions running the same
+// notebook do not make each other's units run again.
+//
 // Types and methods cannot be declared again: the interpreter keeps the
 // first. A task that needs another declaration of a type the worker has
-// fails, saying so, rather than run with the other type.
+// fails, saying so, rather than run with the other type; the same
+// declaration from another cell is taken as it is.
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -28,6 +36,7 @@ import (
 
 // unitBinds is what a worker knows of a unit it ran.
 type unitBinds struct {
+	body  string            // SHA-256 of its source after the header line: units with the same body are the same declaration
 	names []string          // functions, variables and constants it declares
 	types []string          // types it declares, and methods as T.M
 	refs  map[string]string // names it uses → the unit declaring each when it was compiled ("" if none)
@@ -37,7 +46,8 @@ type unitBinds struct {
 // parseBinds returns the names a unit's source declares and uses.
 func parseBinds(src string) *unitBinds {
 	_, body, _ := strings.Cut(src, "\n")
-	b := &unitBinds{uses: map[string]bool{}}
+	sum := sha256.Sum256([]byte(body))
+	b := &unitBinds{body: hex.EncodeToString(sum[:]), uses: map[string]bool{}}
 	f, err := parser.ParseFile(token.NewFileSet(), "", "package p;"+body, 0)
 	if err != nil {
 		// A statement: an assignment of a variable's value (shipvar.go).
@@ -80,11 +90,21 @@ func parseBinds(src string) *unitBinds {
 
 // toRun returns the units of decls that LoadFunc must run for a task:
 // those not run yet, and those run whose bindings are not the task's
-// (see above). The caller holds l.mu.
+// (see above). A unit the task does not have but with the same source
+// (another session's, from another cell) counts as the task's. The caller
+// holds l.mu.
 func (l *shipLog) toRun(decls []string) map[string]bool {
 	in := make(map[string]bool, len(decls))
+	bodies := map[string]bool{}
 	for _, h := range decls {
 		in[h] = true
+		if b := l.binds[h]; b != nil && l.loaded[h] {
+			bodies[b.body] = true
+		}
+	}
+	ours := func(d string) bool {
+		b := l.binds[d]
+		return in[d] || b != nil && bodies[b.body]
 	}
 	run := map[string]bool{}
 	for _, h := range decls {
@@ -97,12 +117,12 @@ func (l *shipLog) toRun(decls []string) map[string]bool {
 			continue // a module or native cell: run once
 		}
 		for _, n := range b.names {
-			if l.definer[n] != h && !in[l.definer[n]] {
+			if d := l.definer[n]; d != h && !ours(d) {
 				run[h] = true // declared since by a unit the task does not have (the task's function is looked up by name)
 			}
 		}
 		for _, d := range b.refs {
-			if d != "" && !in[d] {
+			if d != "" && !ours(d) {
 				run[h] = true // compiled against a declaration the task does not have
 			}
 		}
@@ -125,15 +145,23 @@ func (l *shipLog) toRun(decls []string) map[string]bool {
 	return run
 }
 
-// typeConflict returns an error if unit h declares a type or method the
-// worker has from another unit. The caller holds l.mu.
-func (l *shipLog) typeConflict(h string, b *unitBinds) error {
+// sameTypes reports whether unit h, about to run, declares only types and
+// methods the worker has from a unit with the same source: it need not
+// run (the interpreter keeps a type's first declaration). It returns an
+// error if h declares a type or method the worker has from a unit with
+// other source. The caller holds l.mu.
+func (l *shipLog) sameTypes(h string, b *unitBinds) (bool, error) {
+	same := len(b.types) > 0 && len(b.names) == 0
 	for _, t := range b.types {
-		if d := l.definer[t]; d != "" && d != h {
-			return fmt.Errorf("this worker already has another declaration of %s (from another notebook session, or from a cell declared again and run again); the interpreter keeps a type's first declaration and methods: give the type another name, or run the task on another worker (restart this one)", t)
+		d := l.definer[t]
+		switch {
+		case d == "" || d == h:
+			same = false
+		case l.binds[d] == nil || l.binds[d].body != b.body:
+			return false, fmt.Errorf("this worker already has another declaration of %s (from another notebook session, or from a cell declared again and run again); the interpreter keeps a type's first declaration and methods: give the type another name, or run the task on another worker (restart this one)", t)
 		}
 	}
-	return nil
+	return same, nil
 }
 
 // bindLoaded notes the declarations of units just run, then what each

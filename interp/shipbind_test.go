@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -72,6 +73,35 @@ func TestShipWorkerBindsPerSession(t *testing.T) {
 		if got := call("getK", c.decls); got != c.want {
 			t.Errorf("variable task %d: getK() = %d, want %d", i, got, c.want)
 		}
+	}
+
+	// The same source in other cells (another session's notebook run in
+	// another order) is the same declaration: a type is not declared
+	// again, and tasks alternating between the sessions run nothing again.
+	imp := func(cell int) string { return us.add(cell, `import "strings"`) }
+	up := func(cell int) string { return us.add(cell, "func up(s string) string { return strings.ToUpper(s) }") }
+	pt := func(cell int) string { return us.add(cell, "type Pt struct{ X int }") }
+	px := func(cell int) string { return us.add(cell, "func ptX(p Pt) int { return p.X }\nfunc getPt() int { return ptX(Pt{X: 4}) }") }
+	sa := []string{imp(10), up(11), pt(12), px(13)}
+	sb := []string{imp(20), up(21), pt(22), px(23)}
+	var loads []int
+	for i, decls := range [][]string{sa, sb, sa, sb, sa} {
+		if got := fmt.Sprint(call("getPt", decls)); got != "4" {
+			t.Errorf("task %d: getPt() = %s, want 4", i, got)
+		}
+		fn, err := w.LoadFunc(context.Background(), "up", decls[:2], us.fetch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fn.Call([]reflect.Value{reflect.ValueOf("go")})[0].String(); got != "GO" {
+			t.Errorf("task %d: up(go) = %s", i, got)
+		}
+		w.ship.mu.Lock()
+		loads = append(loads, w.ship.loadCell)
+		w.ship.mu.Unlock()
+	}
+	if loads[2] != loads[1] || loads[4] != loads[1] {
+		t.Errorf("load cells after each round %v: the same sources from other cells ran again", loads)
 	}
 
 	// Types cannot be declared again: the second session's task fails.

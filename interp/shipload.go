@@ -106,10 +106,18 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 		}
 		ub := parseBinds(string(src))
 		l.mu.Lock()
-		err = l.typeConflict(h, ub)
+		same, err := l.sameTypes(h, ub)
+		if same { // the worker has these types from the same source
+			l.loaded[h] = true
+			ub.refs = map[string]string{}
+			l.binds[h] = ub
+		}
 		l.mu.Unlock()
 		if err != nil {
 			return reflect.Value{}, fmt.Errorf("interp: loading %s on the worker: %w", shownName(name), err)
+		}
+		if same {
+			continue
 		}
 		parsed[h] = ub
 		head, body, _ := strings.Cut(string(src), "\n")
