@@ -81,7 +81,9 @@ func TestShipWorkerBindsPerSession(t *testing.T) {
 	imp := func(cell int) string { return us.add(cell, `import "strings"`) }
 	up := func(cell int) string { return us.add(cell, "func up(s string) string { return strings.ToUpper(s) }") }
 	pt := func(cell int) string { return us.add(cell, "type Pt struct{ X int }") }
-	px := func(cell int) string { return us.add(cell, "func ptX(p Pt) int { return p.X }\nfunc getPt() int { return ptX(Pt{X: 4}) }") }
+	px := func(cell int) string {
+		return us.add(cell, "func ptX(p Pt) int { return p.X }\nfunc getPt() int { return ptX(Pt{X: 4}) }")
+	}
 	sa := []string{imp(10), up(11), pt(12), px(13)}
 	sb := []string{imp(20), up(21), pt(22), px(23)}
 	var loads []int
