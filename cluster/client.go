@@ -44,6 +44,8 @@ type Client struct {
 	ready chan struct{} // closed once the workers watch has its initial values
 
 	upMu     sync.Mutex // one source upload at a time (uploadSource)
+	beatMu   sync.Mutex // the driver's heartbeat against Ending (driver.go)
+	ending   bool       // Ending was called: no more heartbeats
 	mu       sync.Mutex
 	closed   bool
 	pending  map[string]*parallel.RemoteTask // by result key

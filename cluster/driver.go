@@ -123,7 +123,14 @@ func (cl *Client) beat(info []byte) {
 		case <-reconnected:
 		}
 		ctx, cancel := context.WithTimeout(cl.ctx, driverBeat)
+		cl.beatMu.Lock()
+		if cl.ending {
+			cl.beatMu.Unlock()
+			cancel()
+			return
+		}
 		_, _ = cl.c.drivers.Put(ctx, driverKey(cl.sess), info)
+		cl.beatMu.Unlock()
 		_, err := cl.c.objects.Get(ctx, goneKey(cl.sess))
 		cancel()
 		if err == nil {
@@ -139,6 +146,18 @@ func (cl *Client) endBeat(ctx context.Context) error {
 		return nil
 	}
 	return cl.c.drivers.Delete(ctx, driverKey(cl.sess))
+}
+
+// Ending implements parallel.Ender: the driver's heartbeat key goes at
+// once, before the runtime cancels the running tasks, so that the workers
+// withdraw the queued ones before a cancelled task's CPU could start one.
+func (cl *Client) Ending() {
+	cl.beatMu.Lock() // no heartbeat after the delete
+	cl.ending = true
+	cl.beatMu.Unlock()
+	ctx, cancel := context.WithTimeout(cl.ctx, 5*time.Second)
+	defer cancel()
+	_ = cl.endBeat(ctx) // Close deletes it again if this failed
 }
 
 // disown fails the pending tasks owned by sess ("": all of them, and the

@@ -77,6 +77,15 @@ type ResourceReporter interface {
 	Resources() (total, free map[string]float64)
 }
 
+// An Ender is a Backend told, at the start of Shutdown, before the
+// runtime cancels its unfinished tasks, that its session ends: it may keep
+// the cluster from starting the session's queued tasks first (a CPU a
+// cancelled task frees must not start one of them). Ending must not block
+// for long; Close follows.
+type Ender interface {
+	Ending()
+}
+
 // A Canceller is a Backend that can stop a task it was given: a connected
 // Runtime calls Cancel when Cancel, CancelGroup or Shutdown ends a
 // RemoteTask before its result came. The task's refs have already failed;

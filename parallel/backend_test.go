@@ -276,3 +276,50 @@ func TestBackendLazyResults(t *testing.T) {
 		t.Fatalf("GetAll with a failing load: %v, want the load's error", err)
 	}
 }
+
+// enderBackend records the order of Ending, Cancel and Close.
+type enderBackend struct {
+	*fakeBackend
+	mu    sync.Mutex
+	order []string
+}
+
+func (b *enderBackend) note(s string) {
+	b.mu.Lock()
+	b.order = append(b.order, s)
+	b.mu.Unlock()
+}
+
+func (b *enderBackend) Ending()            { b.note("Ending") }
+func (b *enderBackend) Cancel(*RemoteTask) { b.note("Cancel") }
+func (b *enderBackend) Close() error       { b.note("Close"); return b.fakeBackend.Close() }
+
+// Shutdown tells an Ender that its session ends before it cancels the
+// running tasks, and closes it last.
+func TestShutdownEndingBeforeCancels(t *testing.T) {
+	b := &enderBackend{fakeBackend: newFakeBackend()}
+	SetDialer(func(string) (Backend, error) { return b, nil })
+	t.Cleanup(func() { SetDialer(nil) })
+	rt := New(NumCPUs(1), Address("fake://x"))
+	block := make(chan struct{})
+	defer close(block)
+	ref := rt.Remote(func() int { <-block; return 1 }).Remote()
+	for {
+		b.fakeBackend.mu.Lock()
+		n := len(b.sent)
+		b.fakeBackend.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	rt.Shutdown()
+	if _, err := GetContext(t.Context(), ref); !errors.Is(err, ErrShutdown) {
+		t.Errorf("Get after Shutdown: %v", err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if want := []string{"Ending", "Cancel", "Close"}; !reflect.DeepEqual(b.order, want) {
+		t.Errorf("calls %v, want %v", b.order, want)
+	}
+}

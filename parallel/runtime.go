@@ -242,11 +242,17 @@ func (rt *Runtime) Shutdown() {
 	tasks := rt.liveTasks(func(*task) bool { return true })
 	actors := append([]*Actor(nil), rt.allActors...)
 	rt.mu.Unlock()
+	bb := rt.remote.Load()
+	if bb != nil {
+		if e, ok := bb.b.(Ender); ok {
+			e.Ending()
+		}
+	}
 	for _, a := range actors {
 		a.die(&ActorDiedError{Actor: a.label, Reason: "its runtime shut down", Err: ErrShutdown})
 	}
 	cancelTasks(tasks, ErrShutdown, false)
-	if bb := rt.remote.Load(); bb != nil {
+	if bb != nil {
 		_ = bb.b.Close()
 	}
 }
