@@ -19,6 +19,10 @@ package interp
 // another order) counts as that one, so sessions running the same
 // notebook do not make each other's units run again.
 //
+// A native cell's names count as declared by its unit, so a task gets its
+// own session's native functions; a native cell runs again by binding its
+// names again (its plugin is built once).
+//
 // Types and methods cannot be declared again: the interpreter keeps the
 // first. A task that needs another declaration of a type the worker has
 // fails, saying so, rather than run with the other type; the same
@@ -31,7 +35,10 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"slices"
 	"strings"
+
+	"github.com/warren-go/warren/native"
 )
 
 // unitBinds is what a worker knows of a unit it ran.
@@ -85,6 +92,30 @@ func parseBinds(src string) *unitBinds {
 	for _, n := range b.names {
 		delete(b.uses, n)
 	}
+	return b
+}
+
+// nativeBinds returns the names a native unit declares (nil for a
+// module unit, or a cell that does not parse): every name of the cell,
+// its types included, since running the cell again binds them all again.
+// Its body is its source after the cell number: the code and the units
+// it dot-imports.
+func nativeBinds(src string) *unitBinds {
+	if !strings.HasPrefix(src, nativeHead) {
+		return nil
+	}
+	_, rest, _ := strings.Cut(src, "\n")
+	_, code := splitNative(src)
+	cl, err := native.ParseCell(code)
+	if err != nil {
+		return nil
+	}
+	sum := sha256.Sum256([]byte(rest))
+	b := &unitBinds{body: hex.EncodeToString(sum[:]), uses: map[string]bool{}}
+	for n := range cl.Names {
+		b.names = append(b.names, n)
+	}
+	slices.Sort(b.names)
 	return b
 }
 

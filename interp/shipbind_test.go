@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
@@ -131,6 +132,46 @@ func TestShipFunctionDeclaredAgain(t *testing.T) {
 		res, _ := run(t, driver, c.code)
 		if got := plain(res); got != c.want {
 			t.Errorf("step %d: %s = %s, want %s", i, c.code, got, c.want)
+		}
+	}
+}
+
+// Two sessions' native cells declaring the same function differently, on
+// one worker: each session's tasks get its own native function, and its
+// interpreted functions calling it, however the tasks alternate.
+func TestShipWorkerNativePerSession(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command on PATH")
+	}
+	w := newSession(t)
+	w.opts.NativeDir = t.TempDir()
+	us := unitStore{}
+	nat := func(v int) string {
+		src := fmt.Sprintf("%s1\n\nfunc Val() int { return %d }\n", nativeHead, v)
+		h := sha256.Sum256([]byte(src))
+		us[hex.EncodeToString(h[:])] = src
+		return hex.EncodeToString(h[:])
+	}
+	caller := us.add(2, "func callVal() int { return Val() * 10 }") // the same unit in both sessions
+	a, b := []string{nat(1), caller}, []string{nat(2), caller}
+	call := func(name string, decls []string) int64 {
+		t.Helper()
+		fn, err := w.LoadFunc(context.Background(), name, decls, us.fetch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fn.Call(nil)[0].Int()
+	}
+	for i, c := range []struct {
+		name  string
+		decls []string
+		want  int64
+	}{
+		{"Val", a[:1], 1}, {"Val", b[:1], 2}, {"Val", a[:1], 1},
+		{"callVal", a, 10}, {"callVal", b, 20}, {"callVal", a, 10},
+	} {
+		if got := call(c.name, c.decls); got != c.want {
+			t.Errorf("task %d: %s() = %d, want %d", i, c.name, got, c.want)
 		}
 	}
 }

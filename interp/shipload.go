@@ -94,6 +94,9 @@ func (s *Session) LoadFunc(ctx context.Context, name string, decls []string, fet
 			}
 			l.mu.Lock()
 			l.loaded[h] = true
+			if nb := nativeBinds(string(src)); nb != nil { // its names, as a unit's (shipbind.go)
+				l.bindLoaded([]string{h}, map[string]*unitBinds{h: nb})
+			}
 			clear(l.values)
 			l.mu.Unlock()
 			continue
