@@ -23,6 +23,36 @@ func (us unitStore) add(cell int, src string) string {
 
 func (us unitStore) fetch(_ context.Context, h string) ([]byte, error) { return []byte(us[h]), nil }
 
+// caller returns a function that loads a function of the store in w,
+// with the units of decls, and returns what a call of it returns.
+func (us unitStore) caller(t *testing.T, w *Session) func(name string, decls []string) int64 {
+	return func(name string, decls []string) int64 {
+		t.Helper()
+		fn, err := w.LoadFunc(context.Background(), name, decls, us.fetch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fn.Call(nil)[0].Int()
+	}
+}
+
+// A shipTask is a function to run on a worker, its units and its result.
+type shipTask struct {
+	name  string
+	decls []string
+	want  int64
+}
+
+// runShipTasks runs the tasks in order with call, checking their results.
+func runShipTasks(t *testing.T, call func(string, []string) int64, ts []shipTask) {
+	t.Helper()
+	for i, c := range ts {
+		if got := call(c.name, c.decls); got != c.want {
+			t.Errorf("task %d: %s() = %d, want %d", i, c.name, got, c.want)
+		}
+	}
+}
+
 // Two notebook sessions whose tasks share a worker declare the same names
 // differently: each task runs its own session's declarations, however
 // the tasks alternate, and a function compiled against one session's
@@ -33,26 +63,11 @@ func TestShipWorkerBindsPerSession(t *testing.T) {
 	caller := us.add(3, "func caller() int { return work() * 10 }") // the same unit in both sessions
 	a := []string{us.add(2, "func work() int { return 1 }"), caller}
 	b := []string{us.add(2, "func work() int { return 2 }"), caller}
-	call := func(name string, decls []string) int64 {
-		t.Helper()
-		fn, err := w.LoadFunc(context.Background(), name, decls, us.fetch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fn.Call(nil)[0].Int()
-	}
-	for i, c := range []struct {
-		name  string
-		decls []string
-		want  int64
-	}{
+	call := us.caller(t, w)
+	runShipTasks(t, call, []shipTask{
 		{"work", a[:1], 1}, {"work", b[:1], 2}, {"work", a[:1], 1},
 		{"caller", a, 10}, {"caller", b, 20}, {"caller", a, 10}, {"caller", a, 10}, {"work", b[:1], 2}, {"caller", a, 10},
-	} {
-		if got := call(c.name, c.decls); got != c.want {
-			t.Errorf("task %d: %s() = %d, want %d", i, c.name, got, c.want)
-		}
-	}
+	})
 
 	// Variables: each session's own, with its own values.
 	decl := func(log string) string { return us.add(4, "// variable of log "+log+"\nvar k int") }
@@ -154,24 +169,9 @@ func TestShipWorkerNativePerSession(t *testing.T) {
 	}
 	caller := us.add(2, "func callVal() int { return Val() * 10 }") // the same unit in both sessions
 	a, b := []string{nat(1), caller}, []string{nat(2), caller}
-	call := func(name string, decls []string) int64 {
-		t.Helper()
-		fn, err := w.LoadFunc(context.Background(), name, decls, us.fetch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return fn.Call(nil)[0].Int()
-	}
-	for i, c := range []struct {
-		name  string
-		decls []string
-		want  int64
-	}{
+	call := us.caller(t, w)
+	runShipTasks(t, call, []shipTask{
 		{"Val", a[:1], 1}, {"Val", b[:1], 2}, {"Val", a[:1], 1},
 		{"callVal", a, 10}, {"callVal", b, 20}, {"callVal", a, 10},
-	} {
-		if got := call(c.name, c.decls); got != c.want {
-			t.Errorf("task %d: %s() = %d, want %d", i, c.name, got, c.want)
-		}
-	}
+	})
 }
