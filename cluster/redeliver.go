@@ -21,9 +21,9 @@ import (
 //   - at the workers' heartbeats, which list the tasks each runs: if a
 //     worker heard from in the last freshWithin runs it (this one
 //     included), the delivery is handed back to come again in redoDelay;
-//   - and at its own heartbeat: if even that is not fresh, its view of the
-//     cluster is not current (it is reconnecting), and it looks again
-//     later too.
+//   - and at its own heartbeat: if even that is not fresh and it
+//     reconnected less than viewGrace ago, its view of the cluster is not
+//     current yet, and it looks again later too.
 //
 // Otherwise it runs the task. A killed worker's last heartbeat is older
 // than freshWithin by the time its task comes again (ackWait), so its task
@@ -37,6 +37,11 @@ const freshWithin = 3 * heartbeat / 2
 // redoDelay is how long a task left to the worker running it waits before
 // it is delivered again.
 const redoDelay = time.Second
+
+// viewGrace bounds how long after its reconnection a worker whose own
+// heartbeat is not fresh leaves redelivered tasks for its view to catch
+// up; after that (or without a reconnection) a stale view delays nothing.
+const viewGrace = 5 * time.Second
 
 // redelivery is what a worker does with a task delivered before.
 type redelivery int
@@ -67,7 +72,12 @@ func (w *worker) redelivered(ctx context.Context, key string) redelivery {
 	cl.mu.Lock()
 	defer cl.mu.Unlock()
 	if me, ok := cl.workers[self]; !ok || time.Since(me.seen) > freshWithin {
-		return leaveIt
+		if time.Since(w.c.lastReconnect()) < viewGrace {
+			return leaveIt // reconnecting: its view catches up
+		}
+		// Its view is stale for another reason (the bucket's servers
+		// electing a leader): the others' heartbeats are as stale, and
+		// the task runs, as it would have without this check.
 	}
 	for k, wi := range cl.workers {
 		if k != self && time.Since(wi.seen) <= freshWithin && slices.Contains(wi.Running, key) {

@@ -22,7 +22,11 @@ func TestRedeliveredDecides(t *testing.T) {
 			t.Errorf("%s: %s, want %s", what, names[got], names[want])
 		}
 	}
-	check("its own heartbeat not seen yet (reconnecting)", leaveIt)
+	check("its own heartbeat not seen yet, no reconnection", runIt)
+	c.mu.Lock()
+	c.reconnectedAt = time.Now() // as after a head restart
+	c.mu.Unlock()
+	check("its own heartbeat not seen yet, just reconnected", leaveIt)
 	beat(w.key(), 0)
 	check("no worker runs it", runIt)
 	beat("w.2.other", 500*time.Millisecond, "r.s.0", "r.s.1")
@@ -30,7 +34,11 @@ func TestRedeliveredDecides(t *testing.T) {
 	beat("w.2.other", 2*time.Second, "r.s.1")
 	check("the worker running it was last heard from 2 s ago (dead)", runIt)
 	beat(w.key(), 2*time.Second)
-	check("its own heartbeat is 2 s old (its view is not current)", leaveIt)
+	check("its own heartbeat is 2 s old, just reconnected (its view is not current yet)", leaveIt)
+	c.mu.Lock()
+	c.reconnectedAt = time.Now().Add(-2 * viewGrace)
+	c.mu.Unlock()
+	check("its own heartbeat is 2 s old, reconnected long ago (a stale view delays nothing)", runIt)
 	beat(w.key(), 0)
 	done := w.holdKey("r.s.1")
 	check("it runs the task itself", leaveIt)
