@@ -205,9 +205,7 @@ func (l *shipLog) add(u *declUnit) {
 		}
 		return
 	}
-	u.src = fmt.Sprintf("//warren:cell %d line %d\n%s", u.cell, u.line, u.src)
-	h := sha256.Sum256([]byte(u.src))
-	u.hash = hex.EncodeToString(h[:])
+	u.setSource(u.src)
 	l.seq++
 	u.seq = l.seq
 	l.byHash[u.hash] = u
@@ -227,6 +225,19 @@ func (l *shipLog) add(u *declUnit) {
 		}
 		l.byName[n] = u
 	}
+}
+
+// setSource gives u its source, body under a header naming u's cell and
+// line, and that source's hash.
+func (u *declUnit) setSource(body string) {
+	u.src = fmt.Sprintf("//warren:cell %d line %d\n%s", u.cell, u.line, body)
+	u.hash = sourceHash(u.src)
+}
+
+// sourceHash returns the SHA-256 of src in hex: the name of a unit.
+func sourceHash(src string) string {
+	h := sha256.Sum256([]byte(src))
+	return hex.EncodeToString(h[:])
 }
 
 // types reports whether the unit declares types.

@@ -512,17 +512,10 @@ var small float32 = 0.1`)
 // restarted kernel) reach the functions compiled for the earlier one.
 func TestShipVarsOnWorker(t *testing.T) {
 	w := newSession(t)
-	units := map[string]string{}
-	unit := func(src string) string {
-		src = "//warren:cell 1 line 1\n" + src
-		h := sha256.Sum256([]byte(src))
-		units[hex.EncodeToString(h[:])] = src
-		return hex.EncodeToString(h[:])
-	}
-	fetch := func(_ context.Context, h string) ([]byte, error) { return []byte(units[h]), nil }
-	decl, get := unit("var target []float64"), unit("func get() []float64 { return target }")
+	us := unitStore{}
+	decl, get := us.add(1, "var target []float64"), us.add(1, "func get() []float64 { return target }")
 	assign := func(log string, n int, lit string) string {
-		return unit(fmt.Sprintf(assignHead+"target = []float64{%s}", "target", n, log, lit))
+		return us.add(1, fmt.Sprintf(assignHead+"target = []float64{%s}", "target", n, log, lit))
 	}
 	for _, c := range []struct {
 		assign string
@@ -533,7 +526,7 @@ func TestShipVarsOnWorker(t *testing.T) {
 		{assign("a", 3, "3"), "[3]"},
 		{assign("b", 1, "10"), "[10]"}, // another session's first value
 	} {
-		fn, err := w.LoadFunc(context.Background(), "get", []string{decl, get, c.assign}, fetch)
+		fn, err := w.LoadFunc(context.Background(), "get", []string{decl, get, c.assign}, us.fetch)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,8 +29,6 @@ package interp
 // declaration from another cell is taken as it is.
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -53,8 +51,7 @@ type unitBinds struct {
 // parseBinds returns the names a unit's source declares and uses.
 func parseBinds(src string) *unitBinds {
 	_, body, _ := strings.Cut(src, "\n")
-	sum := sha256.Sum256([]byte(body))
-	b := &unitBinds{body: hex.EncodeToString(sum[:]), uses: map[string]bool{}}
+	b := &unitBinds{body: sourceHash(body), uses: map[string]bool{}}
 	f, err := parser.ParseFile(token.NewFileSet(), "", "package p;"+body, 0)
 	if err != nil {
 		// A statement: an assignment of a variable's value (shipvar.go).
@@ -110,8 +107,7 @@ func nativeBinds(src string) *unitBinds {
 	if err != nil {
 		return nil
 	}
-	sum := sha256.Sum256([]byte(rest))
-	b := &unitBinds{body: hex.EncodeToString(sum[:]), uses: map[string]bool{}}
+	b := &unitBinds{body: sourceHash(rest), uses: map[string]bool{}}
 	for n := range cl.Names {
 		b.names = append(b.names, n)
 	}
@@ -126,16 +122,27 @@ func nativeBinds(src string) *unitBinds {
 // holds l.mu.
 func (l *shipLog) toRun(decls []string) map[string]bool {
 	in := make(map[string]bool, len(decls))
-	bodies := map[string]bool{}
 	for _, h := range decls {
 		in[h] = true
-		if b := l.binds[h]; b != nil && l.loaded[h] {
-			bodies[b.body] = true
-		}
 	}
+	var bodies map[string]bool // of the task's loaded units, made when first needed
 	ours := func(d string) bool {
+		if in[d] {
+			return true
+		}
 		b := l.binds[d]
-		return in[d] || b != nil && bodies[b.body]
+		if b == nil {
+			return false
+		}
+		if bodies == nil {
+			bodies = map[string]bool{}
+			for _, h := range decls {
+				if hb := l.binds[h]; hb != nil && l.loaded[h] {
+					bodies[hb.body] = true
+				}
+			}
+		}
+		return bodies[b.body]
 	}
 	run := map[string]bool{}
 	for _, h := range decls {

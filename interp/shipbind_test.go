@@ -2,8 +2,6 @@ package interp
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os/exec"
 	"reflect"
@@ -14,11 +12,16 @@ import (
 // unitStore holds unit sources by hash, as the cluster's store does.
 type unitStore map[string]string
 
+// add stores src under a header of cell, line 1, and returns its hash.
 func (us unitStore) add(cell int, src string) string {
-	src = fmt.Sprintf("//warren:cell %d line 1\n%s", cell, src)
-	h := sha256.Sum256([]byte(src))
-	us[hex.EncodeToString(h[:])] = src
-	return hex.EncodeToString(h[:])
+	return us.put(fmt.Sprintf("//warren:cell %d line 1\n%s", cell, src))
+}
+
+// put stores src as it is and returns its hash.
+func (us unitStore) put(src string) string {
+	h := sourceHash(src)
+	us[h] = src
+	return h
 }
 
 func (us unitStore) fetch(_ context.Context, h string) ([]byte, error) { return []byte(us[h]), nil }
@@ -161,12 +164,7 @@ func TestShipWorkerNativePerSession(t *testing.T) {
 	w := newSession(t)
 	w.opts.NativeDir = t.TempDir()
 	us := unitStore{}
-	nat := func(v int) string {
-		src := fmt.Sprintf("%s1\n\nfunc Val() int { return %d }\n", nativeHead, v)
-		h := sha256.Sum256([]byte(src))
-		us[hex.EncodeToString(h[:])] = src
-		return hex.EncodeToString(h[:])
-	}
+	nat := func(v int) string { return us.put(fmt.Sprintf("%s1\n\nfunc Val() int { return %d }\n", nativeHead, v)) }
 	caller := us.add(2, "func callVal() int { return Val() * 10 }") // the same unit in both sessions
 	a, b := []string{nat(1), caller}, []string{nat(2), caller}
 	call := us.caller(t, w)

@@ -2,8 +2,6 @@ package interp
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"reflect"
@@ -190,7 +188,7 @@ func fetchUnit(ctx context.Context, fetch func(context.Context, string) ([]byte,
 			err = fmt.Errorf("interp: fetching declaration %s: %w", h, err)
 			continue
 		}
-		if sum := sha256.Sum256(src); hex.EncodeToString(sum[:]) != h {
+		if sourceHash(string(src)) != h {
 			err = fmt.Errorf("interp: declaration %s: the source fetched does not have that hash", h)
 			continue
 		}

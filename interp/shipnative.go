@@ -2,8 +2,6 @@ package interp
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"go/ast"
@@ -98,8 +96,7 @@ type nativeReplay struct {
 // logging it if new; the caller holds l.mu.
 func (l *shipLog) moduleUnit(modver string) *declUnit {
 	src := moduleHead + modver
-	h := sha256.Sum256([]byte(src))
-	hash := hex.EncodeToString(h[:])
+	hash := sourceHash(src)
 	if u := l.byHash[hash]; u != nil {
 		return u
 	}
@@ -244,8 +241,7 @@ func splitNative(src string) (head []string, code string) {
 
 // addNative logs a native unit and returns it; the caller holds l.mu.
 func (l *shipLog) addNative(src, pkg string, n int, cl *native.Cell) *declUnit {
-	h := sha256.Sum256([]byte(src))
-	u := &declUnit{src: src, hash: hex.EncodeToString(h[:]), kind: unitNative}
+	u := &declUnit{src: src, hash: sourceHash(src), kind: unitNative}
 	head, _ := splitNative(src)
 	for _, line := range head {
 		switch {

@@ -18,8 +18,6 @@ package interp
 // other variables are refused at submit, saying why and what to do.
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -116,9 +114,7 @@ func (l *shipLog) staleAssign(src string) bool {
 // declaration; the assignments after them all).
 func (l *shipLog) logCapture(d *declUnit, src string, seq int) *declUnit {
 	u := &declUnit{kind: unitVar, cell: d.cell, line: d.line, seq: seq}
-	u.src = fmt.Sprintf("//warren:cell %d line %d\n%s", d.cell, d.line, src)
-	h := sha256.Sum256([]byte(u.src))
-	u.hash = hex.EncodeToString(h[:])
+	u.setSource(src)
 	l.byHash[u.hash] = u
 	return u
 }
