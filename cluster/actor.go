@@ -407,6 +407,9 @@ func (cl *Client) watchActors() {
 		case <-tick.C:
 		}
 		now := time.Now()
+		// While cut off, no call is late; after a reconnection, calls are
+		// counted from it (actoroutage.go).
+		connected, lr := cl.c.nc.IsConnected(), cl.c.lastReconnect()
 		var late []*clActor
 		var ping []string
 		tb.mu.Lock()
@@ -416,15 +419,11 @@ func (cl *Client) watchActors() {
 				continue
 			}
 			used[ca.host] = true
-			if cl.cutOff(0) {
-				continue // counted from the reconnection
+			if !connected {
+				continue
 			}
 			for _, sc := range ca.sent {
-				at := sc.at
-				if lr := cl.c.lastReconnect(); at.Before(lr) {
-					at = lr // sent before the connection broke
-				}
-				if now.Sub(at) > callAckWait {
+				if now.Sub(later(sc.at, lr)) > callAckWait {
 					late = append(late, ca)
 					break
 				}
@@ -482,7 +481,7 @@ func (cl *Client) pingHost(host string) {
 		}
 		hs.failing, hs.okAt = time.Time{}, now
 		flush = true
-	case cl.cutOff(reconnectGrace):
+	case cl.cutOff():
 		hs.failing = time.Time{} // it is reconnecting too (actoroutage.go)
 	case hs.failing.IsZero():
 		hs.failing = now

@@ -89,9 +89,17 @@ func (cs *callsSeen) add(key string) bool {
 }
 
 // cutOff reports whether this process is disconnected from the cluster or
-// reconnected less than grace ago.
-func (cl *Client) cutOff(grace time.Duration) bool {
-	return !cl.c.nc.IsConnected() || time.Since(cl.c.lastReconnect()) < grace
+// reconnected less than reconnectGrace ago.
+func (cl *Client) cutOff() bool {
+	return !cl.c.nc.IsConnected() || time.Since(cl.c.lastReconnect()) < reconnectGrace
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return b
+	}
+	return a
 }
 
 // holdLocked reports whether a call to ca must be held (see above). The

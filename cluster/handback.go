@@ -56,10 +56,17 @@ func (w *worker) handBack(ctx context.Context, m jetstream.Msg, key string, deli
 	defer w.release(m)
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if err := w.countHandBack(ctx, handBackKey(key), delivered == 1); err != nil {
+	w.giveBack(ctx, m, key, delivered == 1, handBackWait(delivered))
+}
+
+// giveBack counts a hand-back of m, the task of key (first: its first
+// delivery, so no counter exists yet), then hands it back to JetStream to
+// be delivered again after delay.
+func (w *worker) giveBack(ctx context.Context, m jetstream.Msg, key string, first bool, delay time.Duration) {
+	if err := w.countHandBack(ctx, handBackKey(key), first); err != nil {
 		w.logf("task %s: recording its hand-back failed (it counts as a failed attempt): %v", key, err)
 	}
-	_ = m.NakWithDelay(handBackWait(delivered))
+	_ = m.NakWithDelay(delay)
 }
 
 // countHandBack adds one to the counter hk; first says that it cannot

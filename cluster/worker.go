@@ -318,10 +318,7 @@ func (w *worker) run(ctx context.Context, m jetstream.Msg, tm *taskMsg, delivere
 			return
 		case leaveIt:
 			w.reserve(-tm.CPUs)
-			if err := w.countHandBack(ctx, handBackKey(tm.Key), false); err != nil {
-				w.logf("task %s: recording its hand-back failed (it counts as a failed attempt): %v", tm.Key, err)
-			}
-			_ = m.NakWithDelay(redoDelay)
+			w.giveBack(ctx, m, tm.Key, false, redoDelay)
 			w.signal()
 			return
 		}
